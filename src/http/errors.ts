@@ -1,0 +1,65 @@
+/**
+ * One error handler for every Fastify server in Sluice (manager and pipeline process).
+ *
+ * Whatever goes wrong, the client receives `{message, error_code, details}`: our own
+ * `ApiError`s keep their code; Fastify's schema-validation, JSON-parse, body-size and
+ * media-type errors are mapped to registered codes; unknown routes answer `NotFound`; and
+ * anything else becomes `InternalError` with the stack logged, never sent.
+ */
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { ApiError } from '../types/errors.js';
+
+function fromFastifyError(err: FastifyError): ApiError | null {
+  if (err.validation) {
+    const where = err.validationContext ?? 'request';
+    return new ApiError('InvalidRequest', `Invalid ${where}: ${err.message}`, {
+      context: where,
+      errors: err.validation.map((v) => ({
+        path: v.instancePath,
+        message: v.message ?? '',
+        params: v.params,
+      })),
+    });
+  }
+  switch (err.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new ApiError('InvalidJson', `Request body is not valid JSON: ${err.message}`, {});
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiError('PayloadTooLarge', 'Request body is too large', {});
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiError('UnsupportedMediaType', err.message, {});
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new ApiError('InvalidRequest', err.message, {});
+    default:
+      break;
+  }
+  if (err instanceof SyntaxError && err.message.includes('JSON')) {
+    return new ApiError('InvalidJson', `Request body is not valid JSON: ${err.message}`, {});
+  }
+  if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+    return new ApiError('InvalidRequest', err.message, {}, err.statusCode);
+  }
+  return null;
+}
+
+/** Installs the error and not-found handlers on `app`. */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const apiError = err instanceof ApiError ? err : fromFastifyError(err);
+    if (apiError) {
+      if (apiError.status >= 500) request.log.error({ err: apiError }, apiError.message);
+      reply.status(apiError.status).send(apiError.toBody());
+      return;
+    }
+    request.log.error({ err }, 'unhandled error');
+    const internal = new ApiError('InternalError', `Internal error: ${err.message}`, {});
+    reply.status(500).send(internal.toBody());
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const err = new ApiError('NotFound', `No route for ${request.method} ${request.url.split('?')[0]}`, {
+      method: request.method,
+    });
+    reply.status(404).send(err.toBody());
+  });
+}

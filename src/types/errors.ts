@@ -1,0 +1,166 @@
+/**
+ * The one error type of Sluice, and the registry of every error code it can send.
+ *
+ * Every 4xx/5xx response of the manager and of a pipeline process is an `ApiError` serialized
+ * as `{message, error_code, details}` (Feldera's `ErrorResponse`). Codes are CamelCase and
+ * follow Feldera's names where Feldera has one. A code must be registered here before it can
+ * be thrown (the constructor's type only accepts registered codes), and `test/types/errors`
+ * checks that each one is documented in docs/errors.md.
+ */
+
+/** Description of one error code: HTTP status and a sentence for the docs. */
+export interface ErrorCodeInfo {
+  status: number;
+  description: string;
+}
+
+export const ERROR_CODES = {
+  // Generic request problems.
+  InvalidJson: { status: 400, description: 'The request body is not valid JSON.' },
+  InvalidRequest: {
+    status: 400,
+    description: 'The request does not match the schema of the endpoint (wrong type, missing or unknown field).',
+  },
+  PayloadTooLarge: { status: 413, description: 'The request body is larger than the configured limit.' },
+  UnsupportedMediaType: { status: 415, description: 'The request body has a content type the endpoint does not accept.' },
+  NotFound: { status: 404, description: 'No route matches the method and path of the request.' },
+  MethodNotAllowed: { status: 405, description: 'The path exists but not for this HTTP method.' },
+  InternalError: { status: 500, description: 'An unexpected error inside Sluice; the message says what failed.' },
+
+  // Authentication.
+  Unauthorized: {
+    status: 401,
+    description: 'The request carries no credential, or a malformed, expired or unknown one.',
+  },
+
+  // Pipeline CRUD.
+  NameDoesNotMatchPattern: {
+    status: 400,
+    description: 'A pipeline or API key name is empty, too long, or has characters outside [a-zA-Z0-9_-].',
+  },
+  DuplicateName: { status: 409, description: 'A pipeline or API key with that name already exists.' },
+  UnknownPipelineName: { status: 404, description: 'No pipeline has that name.' },
+  UpdateRestrictedToStopped: {
+    status: 400,
+    description: 'The pipeline definition can only be changed while the pipeline is stopped.',
+  },
+  DeleteRestrictedToFullyStopped: {
+    status: 400,
+    description: 'A pipeline can only be deleted when it is stopped and its storage is cleared.',
+  },
+  InvalidRuntimeConfig: { status: 400, description: 'A field of `runtime_config` has an invalid value.' },
+  InvalidProgramConfig: { status: 400, description: 'A field of `program_config` has an invalid value.' },
+  CannotRenameNonExistingPipeline: { status: 400, description: 'PUT with a different name for an unknown pipeline.' },
+
+  // API keys.
+  UnknownApiKey: { status: 404, description: 'No API key has that name.' },
+
+  // Lifecycle.
+  IllegalPipelineAction: {
+    status: 400,
+    description: 'The action is not allowed in the current deployment state (the details say why).',
+  },
+  ProgramNotCompiled: {
+    status: 400,
+    description: 'The pipeline cannot start because its program has not compiled successfully.',
+  },
+  StorageStatusNotCleared: { status: 400, description: 'The action needs storage to be cleared first.' },
+  UnsupportedPipelineAction: { status: 405, description: 'The pipeline configuration does not support the action.' },
+
+  // Interaction with a running pipeline.
+  PipelineInteractionNotDeployed: {
+    status: 503,
+    description: 'The pipeline is not deployed (not running or paused), so it cannot be interacted with.',
+  },
+  PipelineInteractionUnreachable: {
+    status: 503,
+    description: 'The pipeline is deployed but its process did not answer.',
+  },
+  IncarnationUuidMismatch: {
+    status: 400,
+    description: 'The `incarnation_uuid` given does not match the running pipeline process.',
+  },
+
+  // Data plane.
+  UnknownInputTable: { status: 404, description: 'The program has no table with that name.' },
+  UnknownOutputView: { status: 404, description: 'The program has no table or view with that name.' },
+  ParseError: { status: 400, description: 'An ingress record could not be parsed; nothing of the request was applied.' },
+  InvalidFormat: { status: 400, description: 'The `format`, `update_format` or another format parameter is invalid.' },
+  InvalidCompletionToken: { status: 400, description: 'The completion token is malformed or from another pipeline run.' },
+  PipelinePaused: { status: 400, description: 'The pipeline is paused and the request did not use `force=true`.' },
+  InvalidQuery: { status: 400, description: 'An ad-hoc query does not parse, type-check or read only materialized relations.' },
+  NotMaterialized: { status: 400, description: 'An ad-hoc query reads a table or view that is not materialized.' },
+
+  // Checkpoints.
+  CheckpointNotConfigured: {
+    status: 400,
+    description: 'The pipeline has no storage configured, so it cannot take checkpoints.',
+  },
+  CheckpointFailed: { status: 500, description: 'Writing a checkpoint failed; the previous one is intact.' },
+  NoCheckpoint: { status: 404, description: 'The pipeline has no checkpoint yet; `POST /checkpoint` first.' },
+
+  // Object-storage sync.
+  SyncNotConfigured: {
+    status: 400,
+    description: "The pipeline's storage configuration names no object store (`storage.backend.config.sync`).",
+  },
+  SyncInvalidCredentials: {
+    status: 500,
+    description: 'The object store rejected the credentials (e.g. InvalidAccessKeyId, SignatureDoesNotMatch).',
+  },
+  SyncBucketNotFound: { status: 500, description: 'The configured bucket does not exist in the object store.' },
+  SyncEndpointUnreachable: { status: 500, description: 'The object store endpoint could not be reached.' },
+  SyncOwnershipConflict: {
+    status: 500,
+    description: 'The bucket location is owned by another pipeline (its `owner.json` names it).',
+  },
+  SyncChecksumMismatch: {
+    status: 500,
+    description: 'A file in the object store does not match the size or SHA-256 its manifest records.',
+  },
+  SyncFailed: { status: 500, description: 'Syncing to the object store failed for another reason (named in the message).' },
+} as const satisfies Record<string, ErrorCodeInfo>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The wire shape of every error (Feldera's `ErrorResponse`). */
+export interface ErrorBody {
+  message: string;
+  error_code: string;
+  details: unknown;
+}
+
+/** An error that leaves Sluice as `{message, error_code, details}` with the status of its code. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly errorCode: ErrorCode | string;
+  readonly details: unknown;
+
+  constructor(errorCode: ErrorCode, message: string, details: unknown = {}, status?: number) {
+    super(message);
+    this.name = 'ApiError';
+    this.errorCode = errorCode;
+    this.details = details;
+    this.status = status ?? ERROR_CODES[errorCode].status;
+  }
+
+  /** Rebuilds an error received from another Sluice process, keeping its status and code. */
+  static fromBody(status: number, body: ErrorBody): ApiError {
+    const err = new ApiError('InternalError', body.message, body.details, status);
+    (err as { errorCode: string }).errorCode = body.error_code;
+    return err;
+  }
+
+  toBody(): ErrorBody {
+    return { message: this.message, error_code: this.errorCode, details: this.details };
+  }
+}
+
+export function isErrorBody(value: unknown): value is ErrorBody {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as ErrorBody).message === 'string' &&
+    typeof (value as ErrorBody).error_code === 'string'
+  );
+}
