@@ -43,6 +43,25 @@ function fromFastifyError(err: FastifyError): ApiError | null {
   return null;
 }
 
+/**
+ * Answers errors Node's HTTP parser raises before a request reaches Fastify (a URL or headers
+ * over the size limit, a malformed request line) in the same JSON shape.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: import('node:net').Socket): void {
+  if (!socket.writable) return;
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : 400;
+  const body = JSON.stringify({
+    message: tooLarge ? 'Request line or headers are too large' : 'Malformed HTTP request',
+    error_code: tooLarge ? 'RequestHeaderTooLarge' : 'InvalidRequest',
+    details: {},
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
 /** Installs the error and not-found handlers on `app`. */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
@@ -57,7 +76,9 @@ export function installErrorHandling(app: FastifyInstance): void {
     reply.status(500).send(internal.toBody());
   });
   app.setNotFoundHandler((request, reply) => {
-    const err = new ApiError('NotFound', `No route for ${request.method} ${request.url.split('?')[0]}`, {
+    const path = request.url.split('?')[0] ?? '';
+    const shown = path.length > 200 ? `${path.slice(0, 200)}…` : path;
+    const err = new ApiError('NotFound', `No route for ${request.method} ${shown}`, {
       method: request.method,
     });
     reply.status(404).send(err.toBody());

@@ -19,18 +19,34 @@ export const ERROR_CODES = {
   InvalidJson: { status: 400, description: 'The request body is not valid JSON.' },
   InvalidRequest: {
     status: 400,
-    description: 'The request does not match the schema of the endpoint (wrong type, missing or unknown field).',
+    description:
+      'The request does not match the schema of the endpoint (wrong type, missing or unknown field).',
+  },
+  RequestHeaderTooLarge: {
+    status: 431,
+    description: 'The request line (URL) or headers are larger than the server accepts.',
   },
   PayloadTooLarge: { status: 413, description: 'The request body is larger than the configured limit.' },
-  UnsupportedMediaType: { status: 415, description: 'The request body has a content type the endpoint does not accept.' },
+  UnsupportedMediaType: {
+    status: 415,
+    description: 'The request body has a content type the endpoint does not accept.',
+  },
   NotFound: { status: 404, description: 'No route matches the method and path of the request.' },
   MethodNotAllowed: { status: 405, description: 'The path exists but not for this HTTP method.' },
-  InternalError: { status: 500, description: 'An unexpected error inside Sluice; the message says what failed.' },
+  InternalError: {
+    status: 500,
+    description: 'An unexpected error inside Sluice; the message says what failed.',
+  },
 
   // Authentication.
   Unauthorized: {
     status: 401,
     description: 'The request carries no credential, or a malformed, expired or unknown one.',
+  },
+  AuthProviderUnreachable: {
+    status: 503,
+    description:
+      'The JWKS needed to verify a JWT could not be fetched from its URL; the request can be retried.',
   },
 
   // Pipeline CRUD.
@@ -50,7 +66,10 @@ export const ERROR_CODES = {
   },
   InvalidRuntimeConfig: { status: 400, description: 'A field of `runtime_config` has an invalid value.' },
   InvalidProgramConfig: { status: 400, description: 'A field of `program_config` has an invalid value.' },
-  CannotRenameNonExistingPipeline: { status: 400, description: 'PUT with a different name for an unknown pipeline.' },
+  CannotRenameNonExistingPipeline: {
+    status: 400,
+    description: 'PUT with a different name for an unknown pipeline.',
+  },
 
   // API keys.
   UnknownApiKey: { status: 404, description: 'No API key has that name.' },
@@ -64,8 +83,31 @@ export const ERROR_CODES = {
     status: 400,
     description: 'The pipeline cannot start because its program has not compiled successfully.',
   },
-  StorageStatusNotCleared: { status: 400, description: 'The action needs storage to be cleared first.' },
-  UnsupportedPipelineAction: { status: 405, description: 'The pipeline configuration does not support the action.' },
+  InvalidStorageStatusTransition: {
+    status: 400,
+    description:
+      'The storage status cannot make that transition (e.g. clearing storage that is in use or cleared).',
+  },
+  UnsupportedPipelineAction: {
+    status: 405,
+    description: 'The pipeline configuration does not support the action.',
+  },
+
+  // Deployment errors (reported in a pipeline's `deployment_error`, not as HTTP responses).
+  PipelineProcessExited: {
+    status: 500,
+    description:
+      'The pipeline process exited or was killed without being asked to; the details hold its log tail.',
+  },
+  PipelineUnresponsive: {
+    status: 500,
+    description:
+      'The pipeline process stopped answering for longer than the unreachable timeout and was killed.',
+  },
+  PipelineProvisioningTimeout: {
+    status: 500,
+    description: 'The pipeline process did not come up within the provisioning timeout.',
+  },
 
   // Interaction with a running pipeline.
   PipelineInteractionNotDeployed: {
@@ -76,6 +118,10 @@ export const ERROR_CODES = {
     status: 503,
     description: 'The pipeline is deployed but its process did not answer.',
   },
+  RunnerInteractionUnreachable: {
+    status: 503,
+    description: 'The manager could not read what the pipeline runner holds for it (e.g. its log file).',
+  },
   IncarnationUuidMismatch: {
     status: 400,
     description: 'The `incarnation_uuid` given does not match the running pipeline process.',
@@ -84,12 +130,30 @@ export const ERROR_CODES = {
   // Data plane.
   UnknownInputTable: { status: 404, description: 'The program has no table with that name.' },
   UnknownOutputView: { status: 404, description: 'The program has no table or view with that name.' },
-  ParseError: { status: 400, description: 'An ingress record could not be parsed; nothing of the request was applied.' },
-  InvalidFormat: { status: 400, description: 'The `format`, `update_format` or another format parameter is invalid.' },
-  InvalidCompletionToken: { status: 400, description: 'The completion token is malformed or from another pipeline run.' },
-  PipelinePaused: { status: 400, description: 'The pipeline is paused and the request did not use `force=true`.' },
-  InvalidQuery: { status: 400, description: 'An ad-hoc query does not parse, type-check or read only materialized relations.' },
-  NotMaterialized: { status: 400, description: 'An ad-hoc query reads a table or view that is not materialized.' },
+  ParseError: {
+    status: 400,
+    description: 'An ingress record could not be parsed; nothing of the request was applied.',
+  },
+  InvalidFormat: {
+    status: 400,
+    description: 'The `format`, `update_format` or another format parameter is invalid.',
+  },
+  InvalidCompletionToken: {
+    status: 400,
+    description: 'The completion token is malformed or from another pipeline run.',
+  },
+  PipelinePaused: {
+    status: 400,
+    description: 'The pipeline is paused and the request did not use `force=true`.',
+  },
+  InvalidQuery: {
+    status: 400,
+    description: 'An ad-hoc query does not parse, type-check or read only materialized relations.',
+  },
+  NotMaterialized: {
+    status: 400,
+    description: 'An ad-hoc query reads a table or view that is not materialized.',
+  },
 
   // Checkpoints.
   CheckpointNotConfigured: {
@@ -98,17 +162,27 @@ export const ERROR_CODES = {
   },
   CheckpointFailed: { status: 500, description: 'Writing a checkpoint failed; the previous one is intact.' },
   NoCheckpoint: { status: 404, description: 'The pipeline has no checkpoint yet; `POST /checkpoint` first.' },
+  CheckpointCorrupt: {
+    status: 500,
+    description:
+      'A local checkpoint file is missing or does not match the size or SHA-256 its manifest records.',
+  },
 
   // Object-storage sync.
   SyncNotConfigured: {
     status: 400,
-    description: "The pipeline's storage configuration names no object store (`storage.backend.config.sync`).",
+    description:
+      "The pipeline's storage configuration names no object store (`storage.backend.config.sync`).",
   },
   SyncInvalidCredentials: {
     status: 500,
-    description: 'The object store rejected the credentials (e.g. InvalidAccessKeyId, SignatureDoesNotMatch).',
+    description:
+      'The object store rejected the credentials (e.g. InvalidAccessKeyId, SignatureDoesNotMatch).',
   },
-  SyncBucketNotFound: { status: 500, description: 'The configured bucket does not exist in the object store.' },
+  SyncBucketNotFound: {
+    status: 500,
+    description: 'The configured bucket does not exist in the object store.',
+  },
   SyncEndpointUnreachable: { status: 500, description: 'The object store endpoint could not be reached.' },
   SyncOwnershipConflict: {
     status: 500,
@@ -118,7 +192,10 @@ export const ERROR_CODES = {
     status: 500,
     description: 'A file in the object store does not match the size or SHA-256 its manifest records.',
   },
-  SyncFailed: { status: 500, description: 'Syncing to the object store failed for another reason (named in the message).' },
+  SyncFailed: {
+    status: 500,
+    description: 'Syncing to the object store failed for another reason (named in the message).',
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,99 @@
+/**
+ * The manager's HTTP application, assembled from plugins.
+ *
+ * Each route module is a Fastify plugin that receives the shared `ManagerContext` (config,
+ * metadata store, runner). Request schemas are TypeBox schemas that validate input, type
+ * the handlers and feed the OpenAPI document served at `/v0/openapi.json`. Errors leave
+ * through the single handler in src/http/errors.ts.
+ */
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { clientErrorHandler, installErrorHandling } from '../http/errors.js';
+import { createAuthHook } from './auth/authenticate.js';
+import type { CompilerService } from './compiler/service.js';
+import type { ManagerConfig } from './config.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
+import { configRoutes } from './routes/config.js';
+import { healthRoutes } from './routes/health.js';
+import { pipelineInteractionRoutes } from './routes/interaction.js';
+import { lifecycleRoutes } from './routes/lifecycle.js';
+import { logsRoutes } from './routes/logs.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { pipelineRoutes } from './routes/pipelines.js';
+import type { PipelineRunner } from './runner/runner.js';
+import type { MetadataStore } from './store/types.js';
+import { PLATFORM_VERSION } from './version.js';
+
+/** What every route plugin needs. */
+export interface ManagerContext {
+  config: ManagerConfig;
+  store: MetadataStore;
+  runner: PipelineRunner;
+  compiler: CompilerService;
+}
+
+export type ManagerApp = FastifyInstance;
+
+export async function buildManagerApp(
+  ctx: ManagerContext,
+  logger: boolean | object = false,
+): Promise<ManagerApp> {
+  const app = Fastify({
+    logger,
+    bodyLimit: ctx.config.bodyLimitBytes,
+    maxParamLength: 1024,
+    clientErrorHandler,
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  installErrorHandling(app);
+  // Every body is read as text first so that interaction endpoints (ingress) can receive
+  // CSV and newline-delimited JSON; JSON endpoints parse it here with a clear error.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser(
+    ['application/json', 'application/*+json'],
+    { parseAs: 'string' },
+    (_req, body, done) => {
+      const text = typeof body === 'string' ? body : body.toString('utf8');
+      if (text.trim() === '') return done(null, undefined);
+      try {
+        done(null, JSON.parse(text));
+      } catch (err) {
+        const e = err as Error & { statusCode?: number; code?: string };
+        e.statusCode = 400;
+        e.code = 'FST_ERR_CTP_INVALID_JSON_BODY';
+        done(e, undefined);
+      }
+    },
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Sluice API',
+        version: PLATFORM_VERSION,
+        description: "Sluice's REST API: Feldera's v0 API (version 0.312).",
+      },
+      components: {
+        securitySchemes: {
+          'JSON web token (JWT) or API key': { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        },
+      },
+    },
+  });
+  app.get('/v0/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.addHook('onRequest', await createAuthHook(ctx.config.auth, ctx.store));
+  await app.register(healthRoutes, ctx);
+  await app.register(configRoutes, ctx);
+  await app.register(apiKeyRoutes, ctx);
+  await app.register(pipelineRoutes, ctx);
+  await app.register(lifecycleRoutes, ctx);
+  await app.register(pipelineInteractionRoutes, ctx);
+  await app.register(logsRoutes, ctx);
+  await app.register(metricsRoutes, ctx);
+  return app;
+}

@@ -1,0 +1,128 @@
+/**
+ * The compiler service: takes pipelines whose program is `Pending` and compiles them.
+ *
+ * Compilation here means parsing, type-checking and planning the SQL program (the pipeline
+ * process compiles the same program again when it starts: there is no binary to build).
+ * The status walks Feldera's states, Pending → CompilingSql → SqlCompiled → CompilingRust →
+ * Success, or stops at SqlError with every message the compiler produced. A result is only
+ * stored if the program did not change meanwhile (`program_version` is compared), so a
+ * quick edit during compilation is never overwritten by a stale outcome.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { SqlCompilerMessage } from '../../types/pipeline.js';
+import { nowIso } from '../pipelines/record.js';
+import type { MetadataStore, PipelineRecord } from '../store/types.js';
+
+/** Outcome of compiling one SQL program. */
+export type CompileOutcome =
+  | { ok: true; programInfo: unknown; warnings: SqlCompilerMessage[] }
+  | { ok: false; messages: SqlCompilerMessage[] };
+
+export type CompileFn = (programCode: string) => CompileOutcome;
+
+/** Background worker that compiles pending programs, one at a time. */
+export class CompilerService {
+  private running = false;
+  private again = false;
+
+  constructor(
+    private readonly store: MetadataStore,
+    private readonly compile: CompileFn,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  /** Compiles every pending program; calls made while it runs trigger one more pass. */
+  async wake(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    try {
+      do {
+        this.again = false;
+        const pending = await this.store.transaction(async (tx) =>
+          (await tx.listPipelines()).filter(
+            (p) => p.program_status === 'Pending' || p.program_status === 'CompilingSql',
+          ),
+        );
+        for (const p of pending) await this.compileOne(p);
+      } while (this.again);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async setStatus(
+    id: string,
+    version: number,
+    update: (rec: PipelineRecord, now: string) => void,
+  ): Promise<boolean> {
+    return this.store.transaction(async (tx) => {
+      const rec = await tx.getPipelineById(id);
+      if (!rec || rec.program_version !== version) return false;
+      update(rec, nowIso());
+      rec.refresh_version += 1;
+      await tx.updatePipeline(rec);
+      return true;
+    });
+  }
+
+  private async compileOne(p: PipelineRecord): Promise<void> {
+    const version = p.program_version;
+    const moved = await this.setStatus(p.id, version, (rec, now) => {
+      rec.program_status = 'CompilingSql';
+      rec.program_status_since = now;
+    });
+    if (!moved) return;
+    let outcome: CompileOutcome;
+    try {
+      outcome = this.compile(p.program_code);
+    } catch (err) {
+      this.log.error({ err, pipeline: p.name }, 'SQL compiler crashed');
+      await this.setStatus(p.id, version, (rec, now) => {
+        rec.program_status = 'SystemError';
+        rec.program_status_since = now;
+        rec.program_error = {
+          sql_compilation: null,
+          rust_compilation: null,
+          system_error: `SQL compiler failed: ${(err as Error).message}`,
+        };
+      });
+      return;
+    }
+    if (!outcome.ok) {
+      const messages = outcome.messages;
+      await this.setStatus(p.id, version, (rec, now) => {
+        rec.program_status = 'SqlError';
+        rec.program_status_since = now;
+        rec.program_error = {
+          sql_compilation: { exit_code: 1, messages },
+          rust_compilation: null,
+          system_error: null,
+        };
+      });
+      this.log.info({ pipeline: p.name, errors: messages.length }, 'program has SQL errors');
+      return;
+    }
+    const { programInfo, warnings } = outcome;
+    // Walk the remaining states so that clients polling for them see each one.
+    for (const status of ['SqlCompiled', 'CompilingRust'] as const) {
+      await this.setStatus(p.id, version, (rec, now) => {
+        rec.program_status = status;
+        rec.program_status_since = now;
+        rec.program_error = {
+          sql_compilation: { exit_code: 0, messages: warnings },
+          rust_compilation: null,
+          system_error: null,
+        };
+        rec.program_info = programInfo;
+      });
+    }
+    await this.setStatus(p.id, version, (rec, now) => {
+      rec.program_status = 'Success';
+      rec.program_status_since = now;
+    });
+    this.log.info({ pipeline: p.name }, 'program compiled');
+  }
+}

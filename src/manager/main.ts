@@ -1,0 +1,37 @@
+/** Command-line entry point of the manager: `npm start -- [options]` (see --help). */
+import pino from 'pino';
+import { MANAGER_HELP, parseManagerConfig } from './config.js';
+import { startManager } from './server.js';
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof parseManagerConfig>;
+  try {
+    config = parseManagerConfig(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`sluice: ${(err as Error).message}\n\n${MANAGER_HELP}`);
+    process.exit(2);
+  }
+  if (config === 'help') {
+    process.stdout.write(MANAGER_HELP);
+    return;
+  }
+  const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
+  const manager = await startManager(config, logger);
+  logger.info(
+    { url: manager.url, dataDir: config.dataDir, auth: config.auth.enabled },
+    'Sluice manager ready',
+  );
+  process.stdout.write(`Sluice manager listening on ${manager.url}\n`);
+  const shutdown = async () => {
+    logger.info('shutting down (pipeline processes keep running and are adopted on the next start)');
+    await manager.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((err) => {
+  process.stderr.write(`sluice: failed to start: ${(err as Error).message}\n`);
+  process.exit(1);
+});

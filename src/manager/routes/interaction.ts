@@ -1,0 +1,159 @@
+/**
+ * Pipeline-interaction endpoints, proxied to the pipeline's own process.
+ *
+ * The process serves the same paths (after `/v0/pipelines/{name}`); the manager checks that
+ * the pipeline is deployed, then streams the request body in and the response body out
+ * without buffering, so ingress of large files and long-lived egress streams cost the
+ * manager no memory. A pipeline that is not running or paused answers
+ * `PipelineInteractionNotDeployed`; one whose process does not answer,
+ * `PipelineInteractionUnreachable`, both 503 in the reference's shape.
+ */
+import { type Static, Type as T } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from '../../types/errors.js';
+import type { ManagerContext } from '../app.js';
+import type { PipelineRecord } from '../store/types.js';
+import { getPipelineOr404 } from './pipelines.js';
+
+interface ProxiedRoute {
+  method: 'GET' | 'POST';
+  path: string;
+  summary: string;
+  /** How long to wait for the response headers. */
+  timeoutMs?: number;
+}
+
+const LONG = 60 * 60 * 1000;
+
+/** The endpoints forwarded to the pipeline process; later issues add to this list. */
+export const PROXIED_ROUTES: ProxiedRoute[] = [
+  { method: 'GET', path: '/stats', summary: 'Get Pipeline Stats' },
+  { method: 'GET', path: '/metrics', summary: 'Get Pipeline Metrics' },
+  { method: 'POST', path: '/ingress/:table_name', summary: 'Push data into a table', timeoutMs: LONG },
+  {
+    method: 'POST',
+    path: '/egress/:table_name',
+    summary: 'Subscribe to a stream of updates',
+    timeoutMs: LONG,
+  },
+  { method: 'GET', path: '/query', summary: 'Execute an ad-hoc SQL query', timeoutMs: LONG },
+  { method: 'GET', path: '/completion_status', summary: 'Check the completion status of a token' },
+  {
+    method: 'GET',
+    path: '/tables/:table_name/connectors/:connector_name/completion_token',
+    summary: 'Generate a completion token for an input connector',
+  },
+  { method: 'POST', path: '/checkpoint', summary: 'Checkpoint Pipeline' },
+  { method: 'GET', path: '/checkpoint_status', summary: 'Get Checkpoint Status' },
+  { method: 'GET', path: '/checkpoints', summary: 'List local checkpoints' },
+  { method: 'POST', path: '/checkpoint/sync', summary: 'Sync Checkpoint to object store', timeoutMs: LONG },
+  { method: 'GET', path: '/checkpoint/sync_status', summary: 'Get Checkpoint Sync Status' },
+  {
+    method: 'GET',
+    path: '/checkpoints/remote',
+    summary: 'List checkpoints in the object store',
+    timeoutMs: 120_000,
+  },
+];
+
+const ProxyParams = T.Object({ pipeline_name: T.String() }, { additionalProperties: true });
+
+/** Headers that describe one hop of a connection and must not be forwarded. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'authorization',
+  'content-length',
+]);
+
+function deployedOrThrow(rec: PipelineRecord, method: string, requestPath: string): void {
+  const runtime = rec.deployment_runtime_status;
+  if (rec.deployment_resources_status === 'Provisioned' && runtime === 'Unavailable') {
+    throw new ApiError(
+      'PipelineInteractionUnreachable',
+      `Unable to interact with pipeline '${rec.name}': its process is not answering`,
+      {
+        pipeline_name: rec.name,
+        request: requestPath,
+        error:
+          "deployment status is currently 'unavailable' -- wait for it to become 'running' or 'paused' again",
+      },
+    );
+  }
+  const interactive =
+    rec.deployment_resources_status === 'Provisioned' &&
+    (runtime === 'Running' || runtime === 'Paused' || (method === 'GET' && runtime === 'Standby'));
+  if (!interactive || rec.deployment_location?.port == null) {
+    throw new ApiError(
+      'PipelineInteractionNotDeployed',
+      `Unable to interact with pipeline '${rec.name}' because it is not deployed (status: ${rec.deployment_status}, desired: ${rec.deployment_desired_status}). Start it with '/start' and wait for it to be running or paused.`,
+      {
+        pipeline_name: rec.name,
+        status: rec.deployment_status,
+        desired_status: rec.deployment_desired_status,
+      },
+    );
+  }
+}
+
+export async function pipelineInteractionRoutes(app: FastifyInstance, ctx: ManagerContext): Promise<void> {
+  // Bodies are passed through as streams, whatever their type.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+
+  async function forward(
+    route: ProxiedRoute,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<FastifyReply> {
+    const { pipeline_name } = request.params as Static<typeof ProxyParams>;
+    const rec = await ctx.store.transaction((tx) => getPipelineOr404(tx, pipeline_name));
+    const prefix = `/v0/pipelines/${encodeURIComponent(pipeline_name)}`;
+    const [rawPath = '', query] = request.url.split('?', 2);
+    const processPath = rawPath.startsWith(prefix) ? rawPath.slice(prefix.length) : rawPath;
+    deployedOrThrow(rec, route.method, processPath);
+    const location = rec.deployment_location;
+    if (!location) throw new Error('deployed pipeline without a location');
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(request.headers)) {
+      if (typeof v === 'string' && !HOP_BY_HOP.has(k)) headers[k] = v;
+    }
+    const abort = new AbortController();
+    request.raw.on('close', () => {
+      if (!reply.raw.writableFinished) abort.abort();
+    });
+    let response: Awaited<ReturnType<typeof ctx.runner.executor.request>>;
+    try {
+      response = await ctx.runner.executor.request(location, route.method, processPath, {
+        query,
+        headers,
+        body: route.method === 'POST' ? (request.body as NodeJS.ReadableStream | undefined) : undefined,
+        timeoutMs: route.timeoutMs ?? 30_000,
+        signal: abort.signal,
+      });
+    } catch (err) {
+      throw new ApiError(
+        'PipelineInteractionUnreachable',
+        `Error sending HTTP request to pipeline '${rec.name}': ${(err as Error).message}`,
+        { pipeline_name: rec.name, request: processPath, error: (err as Error).message },
+      );
+    }
+    reply.status(response.status);
+    for (const [k, v] of Object.entries(response.headers)) {
+      if (v !== undefined && !HOP_BY_HOP.has(k)) reply.header(k, v);
+    }
+    return reply.send(response.body);
+  }
+
+  for (const route of PROXIED_ROUTES) {
+    app.route({
+      method: route.method,
+      url: `/v0/pipelines/:pipeline_name${route.path}`,
+      schema: { tags: ['Pipeline Interaction'], summary: route.summary, params: ProxyParams },
+      handler: (request, reply) => forward(route, request, reply),
+    });
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * The embedded metadata store: one SQLite file (better-sqlite3) in the data directory.
+ *
+ * Each pipeline is one row: the columns that are looked up (id, name) plus the whole record
+ * as JSON, so that adding a field needs no migration. better-sqlite3 is synchronous; async
+ * transactions are serialized through a promise queue so that two requests never interleave
+ * inside BEGIN…COMMIT on the one connection. WAL mode and `synchronous=FULL` make a commit
+ * durable before the API answers.
+ */
+import Database from 'better-sqlite3';
+import type { ApiKeyRecord, MetadataStore, PipelineRecord, StoreTx } from './types.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS pipelines (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  doc TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS api_keys (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  hash TEXT NOT NULL UNIQUE,
+  doc TEXT NOT NULL
+);
+`;
+
+/** MetadataStore backed by an embedded SQLite database file. */
+export class SqliteStore implements MetadataStore {
+  private readonly db: Database.Database;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly tx: StoreTx;
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    this.tx = this.makeTx();
+  }
+
+  private makeTx(): StoreTx {
+    const db = this.db;
+    const listPipelines = db.prepare<[], { doc: string }>('SELECT doc FROM pipelines ORDER BY name');
+    const byName = db.prepare<[string], { doc: string }>('SELECT doc FROM pipelines WHERE name = ?');
+    const byId = db.prepare<[string], { doc: string }>('SELECT doc FROM pipelines WHERE id = ?');
+    const insert = db.prepare('INSERT INTO pipelines (id, name, doc) VALUES (?, ?, ?)');
+    const update = db.prepare('UPDATE pipelines SET name = ?, doc = ? WHERE id = ?');
+    const del = db.prepare('DELETE FROM pipelines WHERE id = ?');
+    const listKeys = db.prepare<[], { doc: string }>('SELECT doc FROM api_keys ORDER BY name');
+    const keyByName = db.prepare<[string], { doc: string }>('SELECT doc FROM api_keys WHERE name = ?');
+    const keyByHash = db.prepare<[string], { doc: string }>('SELECT doc FROM api_keys WHERE hash = ?');
+    const insertKey = db.prepare('INSERT INTO api_keys (id, name, hash, doc) VALUES (?, ?, ?, ?)');
+    const delKey = db.prepare('DELETE FROM api_keys WHERE id = ?');
+    const parse = <T>(row: { doc: string } | undefined): T | undefined =>
+      row ? (JSON.parse(row.doc) as T) : undefined;
+    return {
+      listPipelines: async () => listPipelines.all().map((r) => JSON.parse(r.doc) as PipelineRecord),
+      getPipelineByName: async (name) => parse<PipelineRecord>(byName.get(name)),
+      getPipelineById: async (id) => parse<PipelineRecord>(byId.get(id)),
+      insertPipeline: async (r) => {
+        insert.run(r.id, r.name, JSON.stringify(r));
+      },
+      updatePipeline: async (r) => {
+        update.run(r.name, JSON.stringify(r), r.id);
+      },
+      deletePipeline: async (id) => {
+        del.run(id);
+      },
+      listApiKeys: async () => listKeys.all().map((r) => JSON.parse(r.doc) as ApiKeyRecord),
+      getApiKeyByName: async (name) => parse<ApiKeyRecord>(keyByName.get(name)),
+      getApiKeyByHash: async (hash) => parse<ApiKeyRecord>(keyByHash.get(hash)),
+      insertApiKey: async (r) => {
+        insertKey.run(r.id, r.name, r.hash, JSON.stringify(r));
+      },
+      deleteApiKey: async (id) => {
+        delKey.run(id);
+      },
+    };
+  }
+
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn(this.tx);
+        this.db.exec('COMMIT');
+        return result;
+      } catch (err) {
+        this.db.exec('ROLLBACK');
+        throw err;
+      }
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    this.db.close();
+  }
+}

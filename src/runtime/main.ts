@@ -1,0 +1,48 @@
+/**
+ * Entry point of a pipeline process: `node runtime/main.js <deployment.json>`.
+ *
+ * Reads its deployment, starts the controller and its loopback HTTP server, then announces
+ * its port by writing `runtime.json` next to the deployment file (write to a temporary file,
+ * then rename, so the manager never reads half a file). SIGTERM is a forced stop: the
+ * process exits at once, without a checkpoint, as `/stop?force=true` asks.
+ */
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { collectSecrets } from '../types/secrets.js';
+import { Controller, type DeploymentConfig } from './controller.js';
+import { PipelineLogger } from './log.js';
+import { buildRuntimeApp } from './server.js';
+
+async function main(): Promise<void> {
+  const deploymentPath = process.argv[2];
+  const token = process.env.SLUICE_PIPELINE_TOKEN;
+  if (!deploymentPath || !token) {
+    process.stderr.write('usage: SLUICE_PIPELINE_TOKEN=... main <deployment.json>\n');
+    process.exit(2);
+  }
+  const config = JSON.parse(readFileSync(deploymentPath, 'utf8')) as DeploymentConfig;
+  const log = new PipelineLogger();
+  log.addSecrets(collectSecrets(config.runtimeConfig));
+  const controller = new Controller(config, log, (code) => process.exit(code));
+  const app = await buildRuntimeApp(controller, token);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const dir = dirname(deploymentPath);
+  const tmp = join(dir, `runtime.json.${process.pid}.tmp`);
+  writeFileSync(tmp, JSON.stringify({ pid: process.pid, port, deployment_id: config.deploymentId }));
+  renameSync(tmp, join(dir, 'runtime.json'));
+  log.info(`pipeline process listening on 127.0.0.1:${port} (pid ${process.pid})`);
+  process.on('SIGTERM', () => {
+    log.info('received SIGTERM: stopping without checkpoint');
+    process.exit(0);
+  });
+  await controller.initialize();
+}
+
+main().catch((err) => {
+  process.stderr.write(
+    `${new Date().toISOString()} ERROR pipeline process failed to start: ${(err as Error).stack}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,59 @@
+/**
+ * The HTTP server of a pipeline process, on a loopback port.
+ *
+ * It serves the control endpoints the runner uses (`/status`, `/pause`, `/resume`,
+ * `/activate`, `/suspend`) and the pipeline-interaction endpoints the manager proxies. Every
+ * request must carry the deployment's token: the port is reachable by any local user, the
+ * token only by the manager that spawned this process.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { clientErrorHandler, installErrorHandling } from '../http/errors.js';
+import { ApiError } from '../types/errors.js';
+import { PROCESS_CONTROL } from '../types/runtime.js';
+import type { Controller } from './controller.js';
+import { ControllerStats } from './stats.js';
+
+const TOKEN_HEADER = 'x-sluice-token';
+
+function tokenMatches(given: string | string[] | undefined, expected: string): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export async function buildRuntimeApp(controller: Controller, token: string): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 * 1024, clientErrorHandler });
+  installErrorHandling(app);
+  app.addHook('onRequest', async (request) => {
+    if (!tokenMatches(request.headers[TOKEN_HEADER], token)) {
+      throw new ApiError('Unauthorized', 'Missing or wrong pipeline token', {});
+    }
+  });
+  const stats = new ControllerStats(controller);
+
+  app.get(PROCESS_CONTROL.status, async () => controller.statusReport());
+  app.post(PROCESS_CONTROL.pause, async () => {
+    controller.pause();
+    return {};
+  });
+  app.post(PROCESS_CONTROL.resume, async () => {
+    controller.resume();
+    return {};
+  });
+  app.post(PROCESS_CONTROL.activate, async () => {
+    controller.activate();
+    return {};
+  });
+  app.post(PROCESS_CONTROL.suspend, async () => {
+    await controller.suspend();
+    return {};
+  });
+  app.get('/stats', async () => stats.controllerStatus());
+  app.get('/metrics', async (_request, reply) => {
+    reply.header('content-type', 'text/plain; version=0.0.4');
+    return stats.prometheus();
+  });
+  return app;
+}

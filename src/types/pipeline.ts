@@ -1,0 +1,207 @@
+/**
+ * Wire types of pipelines, shared by the manager and the pipeline process.
+ *
+ * The shapes follow Feldera's v0.312 OpenAPI document (`PostPutPipeline`, `PatchPipeline`,
+ * `PipelineInfo`, `RuntimeConfig`, `ProgramConfig`, the status enums). TypeBox gives the JSON
+ * schema that validates requests, the TypeScript type, and the OpenAPI document from one
+ * definition. Unknown fields are accepted and ignored, as Feldera does; known fields are
+ * type-checked, and semantic checks (e.g. the object-store configuration) run when a
+ * pipeline is created or updated.
+ */
+import { type Static, Type as T, type TSchema } from '@sinclair/typebox';
+
+const Nullable = <S extends TSchema>(schema: S) => T.Union([schema, T.Null()]);
+
+export const PIPELINE_NAME_PATTERN = '^([A-Za-z0-9][-A-Za-z0-9_]*)?[A-Za-z0-9]$';
+export const PIPELINE_NAME_MAX_LENGTH = 100;
+
+export const FtConfigSchema = T.Object(
+  {
+    model: T.Optional(T.Union([T.Literal('none'), T.Literal('at_least_once'), T.Literal('exactly_once')])),
+    checkpoint_interval_secs: T.Optional(Nullable(T.Integer({ minimum: 0 }))),
+  },
+  { additionalProperties: true },
+);
+
+export const StorageBackendSchema = T.Object(
+  {
+    name: T.Union([T.Literal('default'), T.Literal('file'), T.Literal('object')]),
+    config: T.Optional(T.Unknown()),
+  },
+  { additionalProperties: true },
+);
+
+export const StorageOptionsSchema = T.Object(
+  {
+    backend: T.Optional(StorageBackendSchema),
+    min_storage_bytes: T.Optional(Nullable(T.Integer({ minimum: 0 }))),
+    min_step_storage_bytes: T.Optional(Nullable(T.Integer({ minimum: 0 }))),
+    compression: T.Optional(T.Union([T.Literal('default'), T.Literal('none'), T.Literal('snappy')])),
+    cache_mib: T.Optional(Nullable(T.Integer({ minimum: 0 }))),
+  },
+  { additionalProperties: true },
+);
+
+const NullableInt = () => T.Optional(Nullable(T.Integer({ minimum: 0 })));
+
+export const RuntimeConfigSchema = T.Object(
+  {
+    workers: T.Optional(T.Integer({ minimum: 0, maximum: 2147483647 })),
+    hosts: T.Optional(T.Integer({ minimum: 0 })),
+    storage: T.Optional(Nullable(StorageOptionsSchema)),
+    fault_tolerance: T.Optional(FtConfigSchema),
+    cpu_profiler: T.Optional(T.Boolean()),
+    tracing: T.Optional(T.Boolean()),
+    tracing_endpoint_jaeger: T.Optional(T.String()),
+    min_batch_size_records: T.Optional(T.Integer({ minimum: 0 })),
+    max_buffering_delay_usecs: T.Optional(T.Integer({ minimum: 0 })),
+    resources: T.Optional(T.Object({}, { additionalProperties: true })),
+    clock_resolution_usecs: NullableInt(),
+    pin_cpus: T.Optional(T.Array(T.Integer({ minimum: 0 }))),
+    provisioning_timeout_secs: NullableInt(),
+    max_parallel_connector_init: NullableInt(),
+    init_containers: T.Optional(T.Unknown()),
+    checkpoint_during_suspend: T.Optional(T.Boolean()),
+    http_workers: NullableInt(),
+    io_workers: NullableInt(),
+    max_rss_mb: NullableInt(),
+    datafusion_memory_mb: NullableInt(),
+    env: T.Optional(T.Record(T.String(), T.String())),
+    dev_tweaks: T.Optional(T.Object({}, { additionalProperties: true })),
+    logging: T.Optional(Nullable(T.String())),
+    pipeline_template_configmap: T.Optional(T.Unknown()),
+  },
+  { additionalProperties: true },
+);
+export type RuntimeConfig = Static<typeof RuntimeConfigSchema>;
+
+export const ProgramConfigSchema = T.Object(
+  {
+    profile: T.Optional(
+      Nullable(
+        T.Union([
+          T.Literal('dev'),
+          T.Literal('unoptimized'),
+          T.Literal('optimized'),
+          T.Literal('optimized_symbols'),
+        ]),
+      ),
+    ),
+    cache: T.Optional(T.Boolean()),
+    runtime_version: T.Optional(Nullable(T.String())),
+    use_platform_compiler: T.Optional(T.Boolean()),
+  },
+  { additionalProperties: true },
+);
+export type ProgramConfig = Static<typeof ProgramConfigSchema>;
+
+export const PostPutPipelineSchema = T.Object(
+  {
+    name: T.String(),
+    description: T.Optional(Nullable(T.String())),
+    program_code: T.String(),
+    udf_rust: T.Optional(Nullable(T.String())),
+    udf_toml: T.Optional(Nullable(T.String())),
+    program_config: T.Optional(Nullable(ProgramConfigSchema)),
+    runtime_config: T.Optional(Nullable(RuntimeConfigSchema)),
+  },
+  { additionalProperties: true, $id: 'PostPutPipeline' },
+);
+export type PostPutPipeline = Static<typeof PostPutPipelineSchema>;
+
+export const PatchPipelineSchema = T.Object(
+  {
+    name: T.Optional(Nullable(T.String())),
+    description: T.Optional(Nullable(T.String())),
+    program_code: T.Optional(Nullable(T.String())),
+    udf_rust: T.Optional(Nullable(T.String())),
+    udf_toml: T.Optional(Nullable(T.String())),
+    program_config: T.Optional(Nullable(ProgramConfigSchema)),
+    runtime_config: T.Optional(Nullable(RuntimeConfigSchema)),
+  },
+  { additionalProperties: true, $id: 'PatchPipeline' },
+);
+export type PatchPipeline = Static<typeof PatchPipelineSchema>;
+
+export const ProgramStatus = [
+  'Pending',
+  'CompilingSql',
+  'SqlCompiled',
+  'CompilingRust',
+  'Success',
+  'SqlError',
+  'RustError',
+  'SystemError',
+] as const;
+export type ProgramStatus = (typeof ProgramStatus)[number];
+
+export type ResourcesStatus = 'Stopped' | 'Provisioning' | 'Provisioned' | 'Stopping';
+export type ResourcesDesiredStatus = 'Stopped' | 'Provisioned';
+export type RuntimeStatus =
+  | 'Unavailable'
+  | 'Coordination'
+  | 'Standby'
+  | 'Initializing'
+  | 'AwaitingApproval'
+  | 'Bootstrapping'
+  | 'Replaying'
+  | 'Paused'
+  | 'Running'
+  | 'Suspended';
+export type RuntimeDesiredStatus =
+  | 'Unavailable'
+  | 'Coordination'
+  | 'Standby'
+  | 'Paused'
+  | 'Running'
+  | 'Suspended';
+export type CombinedStatus =
+  | 'Stopped'
+  | 'Provisioning'
+  | 'Unavailable'
+  | 'Coordination'
+  | 'Standby'
+  | 'AwaitingApproval'
+  | 'Initializing'
+  | 'Bootstrapping'
+  | 'Replaying'
+  | 'Paused'
+  | 'Running'
+  | 'Suspended'
+  | 'Stopping';
+export type CombinedDesiredStatus =
+  | 'Stopped'
+  | 'Unavailable'
+  | 'Standby'
+  | 'Paused'
+  | 'Running'
+  | 'Suspended';
+export type StorageStatus = 'Cleared' | 'InUse' | 'Clearing';
+
+export const PipelineFieldSelectorSchema = T.Union(
+  [T.Literal('all'), T.Literal('status'), T.Literal('status_with_connectors')],
+  { default: 'all' },
+);
+export type PipelineFieldSelector = Static<typeof PipelineFieldSelectorSchema>;
+
+/** `SqlCompilerMessage` of the reference: one error or warning of the SQL compiler. */
+export interface SqlCompilerMessage {
+  start_line_number: number;
+  start_column: number;
+  end_line_number: number;
+  end_column: number;
+  warning: boolean;
+  error_type: string;
+  message: string;
+  snippet: string | null;
+}
+
+export interface ProgramError {
+  sql_compilation: { exit_code: number; messages: SqlCompilerMessage[] } | null;
+  rust_compilation: null;
+  system_error: string | null;
+}
+
+/** The initial runtime status asked for by `/start?initial=`. */
+export const START_INITIAL = ['running', 'paused', 'standby'] as const;
+export type StartInitial = (typeof START_INITIAL)[number];

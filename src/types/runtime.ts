@@ -1,0 +1,30 @@
+/**
+ * The contract between the manager and a pipeline process (internal, loopback only).
+ *
+ * The process serves the public pipeline-interaction endpoints under the same paths the
+ * manager exposes after `/v0/pipelines/{name}` (`/stats`, `/ingress/{table}`, ...), so the
+ * manager's proxy forwards them verbatim, plus the control endpoints below.
+ */
+import type { ErrorBody } from './errors.js';
+import type { RuntimeStatus } from './pipeline.js';
+
+/** `GET /status` of a pipeline process. */
+export interface ProcessStatus {
+  deployment_id: string;
+  incarnation_uuid: string;
+  runtime_status: RuntimeStatus;
+  /** Set when the process hit a fatal error and is about to exit. */
+  error: ErrorBody | null;
+  /** Progress of a long operation (pull, checkpoint) while one runs. */
+  details: unknown;
+}
+
+/** Control endpoints of a pipeline process, driven by the runner. */
+export const PROCESS_CONTROL = {
+  status: '/status',
+  pause: '/pause',
+  resume: '/resume',
+  activate: '/activate',
+  /** Checkpoint (when storage allows) and exit; the status becomes `Suspended` first. */
+  suspend: '/suspend',
+} as const;
