@@ -11,9 +11,11 @@
  * operation runs.
  */
 import { randomUUID } from 'node:crypto';
-import type { ErrorBody } from '../types/errors.js';
+import { ApiError, type ErrorBody } from '../types/errors.js';
 import type { RuntimeStatus } from '../types/pipeline.js';
 import type { ProcessStatus } from '../types/runtime.js';
+import type { DataPlane } from './data-plane.js';
+import type { EngineProgram } from './engine-api.js';
 import type { PipelineLogger } from './log.js';
 
 export interface DeploymentConfig {
@@ -33,12 +35,36 @@ export class Controller {
   private status: RuntimeStatus = 'Initializing';
   private fatal: ErrorBody | null = null;
   private details: unknown = null;
+  private plane: DataPlane | null = null;
 
   constructor(
     readonly config: DeploymentConfig,
     private readonly log: PipelineLogger,
+    private readonly loadProgram: (programCode: string) => EngineProgram,
     private readonly exit: (code: number) => void,
   ) {}
+
+  get hasDataPlane(): boolean {
+    return this.plane !== null;
+  }
+
+  /** The data plane, once initialized; interaction before that is refused. */
+  get dataPlane(): DataPlane {
+    if (!this.plane) {
+      throw new ApiError('PipelineInteractionNotDeployed', 'The pipeline is still initializing', {
+        runtime_status: this.status,
+      });
+    }
+    return this.plane;
+  }
+
+  /** Records a fatal error, reports it in `/status`, and exits so the runner shows it. */
+  fail(message: string): void {
+    this.log.error(`fatal: ${message}`);
+    this.fatal = { message, error_code: 'PipelineProcessExited', details: { reason: message } };
+    this.plane?.setRunning(false);
+    setTimeout(() => this.exit(1), 200);
+  }
 
   get runtimeStatus(): RuntimeStatus {
     return this.status;
@@ -83,6 +109,7 @@ export class Controller {
   async suspend(): Promise<void> {
     if (this.status === 'Suspended') return;
     this.setStatus('Suspended');
+    this.plane?.closeSubscribers();
     this.log.info('suspended; exiting');
     setTimeout(() => this.exit(0), 1000);
   }

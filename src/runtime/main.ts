@@ -8,10 +8,24 @@
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { compileProgram } from '../engine/index.js';
 import { collectSecrets } from '../types/secrets.js';
 import { Controller, type DeploymentConfig } from './controller.js';
+import type { EngineProgram } from './engine-api.js';
 import { PipelineLogger } from './log.js';
 import { buildRuntimeApp } from './server.js';
+
+/** Compiles the program; the manager compiled it before, so errors here are unexpected. */
+function loadProgram(programCode: string): EngineProgram {
+  const result = compileProgram(programCode);
+  if (!result.ok) {
+    const first = result.errors[0];
+    throw new Error(
+      `program does not compile: ${first ? `${first.message} (line ${first.start_line_number})` : 'unknown error'}`,
+    );
+  }
+  return result.program;
+}
 
 async function main(): Promise<void> {
   const deploymentPath = process.argv[2];
@@ -23,7 +37,7 @@ async function main(): Promise<void> {
   const config = JSON.parse(readFileSync(deploymentPath, 'utf8')) as DeploymentConfig;
   const log = new PipelineLogger();
   log.addSecrets(collectSecrets(config.runtimeConfig));
-  const controller = new Controller(config, log, (code) => process.exit(code));
+  const controller = new Controller(config, log, loadProgram, (code) => process.exit(code));
   const app = await buildRuntimeApp(controller, token);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();

@@ -12,9 +12,12 @@ import { clientErrorHandler, installErrorHandling } from '../http/errors.js';
 import { ApiError } from '../types/errors.js';
 import { PROCESS_CONTROL } from '../types/runtime.js';
 import type { Controller } from './controller.js';
+import { dataRoutes } from './data-routes.js';
 import { ControllerStats } from './stats.js';
 
 const TOKEN_HEADER = 'x-sluice-token';
+/** Largest ingress request body; larger pushes should be split. */
+const INGRESS_BODY_LIMIT = 256 * 1024 * 1024;
 
 function tokenMatches(given: string | string[] | undefined, expected: string): boolean {
   if (typeof given !== 'string') return false;
@@ -24,7 +27,7 @@ function tokenMatches(given: string | string[] | undefined, expected: string): b
 }
 
 export async function buildRuntimeApp(controller: Controller, token: string): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 * 1024, clientErrorHandler });
+  const app = Fastify({ logger: false, bodyLimit: INGRESS_BODY_LIMIT, clientErrorHandler });
   installErrorHandling(app);
   app.addHook('onRequest', async (request) => {
     if (!tokenMatches(request.headers[TOKEN_HEADER], token)) {
@@ -55,5 +58,6 @@ export async function buildRuntimeApp(controller: Controller, token: string): Pr
     reply.header('content-type', 'text/plain; version=0.0.4');
     return stats.prometheus();
   });
+  await app.register(async (scope) => dataRoutes(scope, controller));
   return app;
 }

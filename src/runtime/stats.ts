@@ -3,6 +3,7 @@
  * pipeline process, from the controller's real counters and the process's own resource use.
  */
 import type { Controller } from './controller.js';
+import { ingressEndpointName } from './data-routes.js';
 
 /** Builds the stats documents of one pipeline process. */
 export class ControllerStats {
@@ -10,6 +11,8 @@ export class ControllerStats {
 
   controllerStatus(): Record<string, unknown> {
     const c = this.controller;
+    const plane = c.hasDataPlane ? c.dataPlane : null;
+    const flow = plane?.stats();
     const cpu = process.cpuUsage();
     const now = Date.now();
     return {
@@ -30,20 +33,52 @@ export class ControllerStats {
         storage_bytes: 0,
         storage_mb_secs: 0,
         runtime_elapsed_msecs: now - c.startTime,
-        buffered_input_records: 0,
-        buffered_input_bytes: 0,
-        total_input_records: 0,
-        total_input_bytes: 0,
-        total_processed_records: 0,
-        total_processed_bytes: 0,
-        total_completed_records: 0,
+        buffered_input_records: flow?.bufferedRecords ?? 0,
+        buffered_input_bytes: flow?.bufferedBytes ?? 0,
+        total_input_records: plane?.totalInputRecords ?? 0,
+        total_input_bytes: plane?.totalInputBytes ?? 0,
+        total_processed_records: plane?.totalProcessedRecords ?? 0,
+        total_processed_bytes: plane?.totalInputBytes ?? 0,
+        total_completed_records: plane?.totalProcessedRecords ?? 0,
         output_stall_msecs: 0,
-        total_initiated_steps: 0,
-        total_completed_steps: 0,
+        total_initiated_steps: plane?.completedSteps ?? 0,
+        total_completed_steps: plane?.completedSteps ?? 0,
         pipeline_complete: false,
       },
-      inputs: [],
-      outputs: [],
+      inputs: (flow?.inputs ?? []).map((i) => ({
+        endpoint_name: ingressEndpointName(i.table),
+        config: { stream: i.table },
+        metrics: {
+          total_bytes: i.totalBytes,
+          total_records: i.totalRecords,
+          buffered_records: 0,
+          buffered_bytes: 0,
+          num_transport_errors: 0,
+          num_parse_errors: i.parseErrors,
+          end_of_input: false,
+        },
+        paused: c.runtimeStatus !== 'Running',
+        barrier: false,
+        fatal_error: null,
+      })),
+      outputs: (flow?.outputs ?? []).map((o, n) => ({
+        endpoint_name: `api-egress-${o.relation}-${n}`,
+        config: { stream: o.relation },
+        metrics: {
+          transmitted_records: o.transmittedRecords,
+          transmitted_bytes: o.transmittedBytes,
+          queued_records: 0,
+          queued_batches: 0,
+          buffered_records: 0,
+          buffered_batches: 0,
+          num_encode_errors: 0,
+          num_transport_errors: o.dropped,
+          total_processed_input_records: plane?.totalProcessedRecords ?? 0,
+          total_processed_steps: plane?.completedSteps ?? 0,
+          memory: o.queuedBytes,
+        },
+        fatal_error: null,
+      })),
       checkpoint_activity: { status: 'idle' },
       suspend_error: null,
       permanent_checkpoint_errors: null,

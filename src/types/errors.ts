@@ -129,6 +129,7 @@ export const ERROR_CODES = {
 
   // Data plane.
   UnknownInputTable: { status: 404, description: 'The program has no table with that name.' },
+  UnknownInputConnector: { status: 404, description: 'The table has no input connector with that name.' },
   UnknownOutputView: { status: 404, description: 'The program has no table or view with that name.' },
   ParseError: {
     status: 400,
@@ -141,6 +142,10 @@ export const ERROR_CODES = {
   InvalidCompletionToken: {
     status: 400,
     description: 'The completion token is malformed or from another pipeline run.',
+  },
+  StaleCompletionToken: {
+    status: 410,
+    description: 'The completion token was issued by a previous incarnation of the pipeline process.',
   },
   PipelinePaused: {
     status: 400,

@@ -1,0 +1,235 @@
+/**
+ * The data plane of a pipeline process: the circuit, its inputs and its outputs.
+ *
+ * Ingress requests are decoded whole (a bad record rejects the request and changes nothing),
+ * then pushed into the circuit's input buffers and given a completion token. Steps run on
+ * the event loop as soon as input is waiting and the pipeline is running: every input that
+ * arrived since the previous step is processed together, and each output delta is sent to
+ * the egress subscribers of its relation. Counters for `/stats` are kept here.
+ */
+import type { WeightedRow } from '../engine/values/value.js';
+import { canonicalName } from '../sql/catalog.js';
+import { ApiError } from '../types/errors.js';
+import { decodeToken, encodeToken } from './completion.js';
+import { type EgressOptions, EgressSubscriber } from './egress.js';
+import type { EngineCircuit, EngineProgram, QueryOutput, RelationShape } from './engine-api.js';
+import { decodeIngress, type IngressOptions } from './formats/ingress.js';
+import type { PipelineLogger } from './log.js';
+
+/** Per-table counters of the HTTP ingress endpoint, reported in `/stats` inputs. */
+interface InputCounters {
+  totalRecords: number;
+  totalBytes: number;
+  parseErrors: number;
+}
+
+/** Owns the circuit and moves data through it. */
+export class DataPlane {
+  readonly circuit: EngineCircuit;
+  private running = false;
+  private stepScheduled = false;
+  private stepping: Promise<void> = Promise.resolve();
+  private readonly subscribers = new Set<EgressSubscriber>();
+  private readonly inputs = new Map<string, InputCounters>();
+  /** Input sequence: one per accepted ingress request or INSERT. */
+  private pushedSeq = 0;
+  private processedSeq = 0;
+  private bufferedRecords = 0;
+  private bufferedBytes = 0;
+  totalInputRecords = 0;
+  totalInputBytes = 0;
+  totalProcessedRecords = 0;
+  completedSteps = 0;
+  private readonly waiters: Array<{ seq: number; resolve: () => void }> = [];
+
+  constructor(
+    readonly program: EngineProgram,
+    readonly incarnation: string,
+    private readonly log: PipelineLogger,
+    private readonly onFatal: (message: string) => void,
+  ) {
+    this.circuit = program.instantiate();
+  }
+
+  /** Finds a relation by a client-supplied name (identifier rule), or throws 404. */
+  relation(name: string, kind: 'table' | 'any'): RelationShape {
+    const rel = this.program.lookupRelation(name);
+    if (!rel || (kind === 'table' && rel.kind !== 'table')) {
+      throw new ApiError(
+        kind === 'table' ? 'UnknownInputTable' : 'UnknownOutputView',
+        `Pipeline has no ${kind === 'table' ? 'table' : 'table or view'} named '${name.slice(0, 200)}' (looked up as '${canonicalName(name).slice(0, 200)}')`,
+        { name: name.slice(0, 200) },
+      );
+    }
+    return rel;
+  }
+
+  setRunning(running: boolean): void {
+    this.running = running;
+    if (running) this.scheduleStep();
+  }
+
+  /** Decodes and accepts one ingress request; returns its completion token. */
+  ingest(tableName: string, body: string, options: IngressOptions): { token: string; records: number } {
+    const table = this.relation(tableName, 'table');
+    const counters = this.inputCounters(table.name);
+    let rows: WeightedRow[];
+    try {
+      rows = decodeIngress(table, body, options);
+    } catch (err) {
+      counters.parseErrors++;
+      throw err;
+    }
+    const bytes = Buffer.byteLength(body);
+    counters.totalRecords += rows.length;
+    counters.totalBytes += bytes;
+    this.accept(table.name, rows, bytes);
+    return { token: encodeToken(this.incarnation, this.pushedSeq), records: rows.length };
+  }
+
+  private inputCounters(table: string): InputCounters {
+    let c = this.inputs.get(table);
+    if (!c) {
+      c = { totalRecords: 0, totalBytes: 0, parseErrors: 0 };
+      this.inputs.set(table, c);
+    }
+    return c;
+  }
+
+  private accept(table: string, rows: WeightedRow[], bytes: number): void {
+    if (rows.length > 0) this.circuit.push(table, rows);
+    this.pushedSeq++;
+    this.bufferedRecords += rows.length;
+    this.bufferedBytes += bytes;
+    this.totalInputRecords += rows.length;
+    this.totalInputBytes += bytes;
+    this.scheduleStep();
+  }
+
+  /** A token for everything accepted so far. */
+  currentToken(): string {
+    return encodeToken(this.incarnation, this.pushedSeq);
+  }
+
+  completionStatus(token: string): { status: 'complete' | 'inprogress'; step: number | null } {
+    const body = decodeToken(token);
+    if (body.incarnation !== this.incarnation) {
+      throw new ApiError(
+        'StaleCompletionToken',
+        'Completion token was created by a previous incarnation of the pipeline',
+        {
+          token_incarnation: body.incarnation,
+          incarnation_uuid: this.incarnation,
+        },
+      );
+    }
+    if (body.seq > this.pushedSeq)
+      throw new ApiError('InvalidCompletionToken', 'Completion token is from the future', {});
+    return body.seq <= this.processedSeq
+      ? { status: 'complete', step: this.completedSteps }
+      : { status: 'inprogress', step: null };
+  }
+
+  /** Resolves once every input accepted so far has been processed. */
+  async waitProcessed(): Promise<void> {
+    const seq = this.pushedSeq;
+    if (seq <= this.processedSeq) return;
+    await new Promise<void>((resolve) => this.waiters.push({ seq, resolve }));
+  }
+
+  private scheduleStep(): void {
+    if (!this.running || this.stepScheduled || this.pushedSeq === this.processedSeq) return;
+    this.stepScheduled = true;
+    setImmediate(() => {
+      this.stepping = this.stepping.then(() => this.runStep());
+    });
+  }
+
+  private async runStep(): Promise<void> {
+    this.stepScheduled = false;
+    if (!this.running || this.pushedSeq === this.processedSeq) return;
+    const upTo = this.pushedSeq;
+    const records = this.bufferedRecords;
+    let outputs: Map<string, WeightedRow[]>;
+    try {
+      outputs = this.circuit.step();
+    } catch (err) {
+      this.onFatal(`step ${this.completedSteps + 1} failed: ${(err as Error).message}`);
+      return;
+    }
+    this.completedSteps++;
+    this.bufferedRecords = 0;
+    this.bufferedBytes = 0;
+    this.totalProcessedRecords += records;
+    this.processedSeq = upTo;
+    for (const sub of this.subscribers) {
+      if (sub.isClosed) {
+        this.subscribers.delete(sub);
+        continue;
+      }
+      const delta = outputs.get(sub.relation.name);
+      if (delta && delta.length > 0) sub.send(delta);
+    }
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      const w = this.waiters[i]!;
+      if (w.seq <= this.processedSeq) {
+        this.waiters.splice(i, 1);
+        w.resolve();
+      }
+    }
+    await Promise.all([...this.subscribers].map((s) => s.drained()));
+    this.scheduleStep();
+  }
+
+  /** Opens an egress stream; with `snapshot`, the current contents go first. */
+  subscribe(name: string, options: EgressOptions, snapshot: boolean): EgressSubscriber {
+    const rel = this.relation(name, 'any');
+    if (snapshot && !rel.materialized) {
+      throw new ApiError(
+        'NotMaterialized',
+        `Cannot send a snapshot of '${rel.name}': it is not materialized. Declare it MATERIALIZED (views) or WITH ('materialized' = 'true') (tables).`,
+        { name: rel.name },
+      );
+    }
+    const sub = new EgressSubscriber(rel, options);
+    if (snapshot) sub.send(this.circuit.snapshot(rel.name), true);
+    this.subscribers.add(sub);
+    sub.stream.on('close', () => this.subscribers.delete(sub));
+    this.log.info(`egress subscriber connected to '${rel.name}' (format ${options.format})`);
+    return sub;
+  }
+
+  /** Runs an ad-hoc query; an INSERT is processed before the answer. */
+  async query(sql: string): Promise<QueryOutput> {
+    const isInsert = /^\s*insert\b/i.test(sql);
+    const result = this.circuit.query(sql);
+    if (isInsert) {
+      const count = Number(result.rows[0]?.[0] ?? 0);
+      this.pushedSeq++;
+      this.bufferedRecords += count;
+      this.totalInputRecords += count;
+      this.scheduleStep();
+      if (this.running) await this.waitProcessed();
+    }
+    return result;
+  }
+
+  stats() {
+    return {
+      bufferedRecords: this.bufferedRecords,
+      bufferedBytes: this.bufferedBytes,
+      inputs: [...this.inputs.entries()].map(([table, c]) => ({ table, ...c })),
+      outputs: [...this.subscribers].map((s) => ({
+        relation: s.relation.name,
+        transmittedRecords: s.transmittedRecords,
+        transmittedBytes: s.transmittedBytes,
+        queuedBytes: s.stream.writableLength,
+        dropped: s.droppedChunks,
+      })),
+    };
+  }
+
+  closeSubscribers(): void {
+    for (const sub of this.subscribers) sub.close();
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The pipeline-interaction endpoints of the data plane: `/ingress/{table}`,
+ * `/egress/{view}`, `/query`, `/completion_status` and `/tables/{t}/connectors/{c}/completion_token`.
+ * Query parameters and answers follow the reference; the manager proxies these paths as is.
+ */
+import { type Static, Type as T } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { formatTextTable, makeRowJsonEncoder } from '../engine/values/index.js';
+import { ApiError } from '../types/errors.js';
+import type { Controller } from './controller.js';
+
+const IngressQuery = T.Object({
+  format: T.Optional(T.String()),
+  update_format: T.Optional(T.String()),
+  array: T.Optional(T.Boolean()),
+  force: T.Optional(T.Boolean()),
+});
+const EgressQuery = T.Object({
+  format: T.Optional(T.String()),
+  array: T.Optional(T.Boolean()),
+  backpressure: T.Optional(T.Boolean()),
+  send_snapshot: T.Optional(T.Boolean()),
+});
+const QueryQuery = T.Object({ sql: T.String(), format: T.Optional(T.String()) });
+const TokenQuery = T.Object({ token: T.String() });
+const NameParams = T.Object({ table_name: T.String() });
+const ConnectorParams = T.Object({ table_name: T.String(), connector_name: T.String() });
+
+/** The name of the HTTP ingress endpoint of a table, as `/stats` reports it. */
+export function ingressEndpointName(table: string): string {
+  return `api-ingress-${table}`;
+}
+
+function formatParam(value: string | undefined, allowed: string[], fallback?: string): string {
+  const v = (value ?? fallback ?? '').toLowerCase();
+  if (!allowed.includes(v)) {
+    throw new ApiError(
+      'InvalidFormat',
+      value === undefined
+        ? `Missing 'format' parameter: use one of ${allowed.join(', ')}`
+        : `Unsupported format '${value.slice(0, 50)}': use one of ${allowed.join(', ')}`,
+      { format: value ?? null, supported: allowed },
+    );
+  }
+  return v;
+}
+
+export async function dataRoutes(app: FastifyInstance, controller: Controller): Promise<void> {
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  app.post(
+    '/ingress/:table_name',
+    { schema: { params: NameParams, querystring: IngressQuery } },
+    async (request) => {
+      const { table_name } = request.params as Static<typeof NameParams>;
+      const q = request.query as Static<typeof IngressQuery>;
+      const plane = controller.dataPlane;
+      plane.relation(table_name, 'table');
+      const format = formatParam(q.format, ['json', 'csv']) as 'json' | 'csv';
+      const updateFormat = formatParam(
+        q.update_format,
+        ['insert_delete', 'raw', 'weighted'],
+        'insert_delete',
+      );
+      if (controller.runtimeStatus !== 'Running' && !q.force) {
+        throw new ApiError(
+          'PipelinePaused',
+          `Pipeline is ${controller.runtimeStatus.toLowerCase()}: data was not ingested. Resume it, or push with force=true to buffer the data until it resumes.`,
+          { runtime_status: controller.runtimeStatus },
+        );
+      }
+      const body = typeof request.body === 'string' ? request.body : '';
+      const { token } = plane.ingest(table_name, body, {
+        format,
+        updateFormat: updateFormat as 'insert_delete' | 'raw' | 'weighted',
+        array: q.array ?? false,
+      });
+      return { token };
+    },
+  );
+
+  app.post(
+    '/egress/:table_name',
+    { schema: { params: NameParams, querystring: EgressQuery } },
+    async (request, reply) => {
+      const { table_name } = request.params as Static<typeof NameParams>;
+      const q = request.query as Static<typeof EgressQuery>;
+      const format = formatParam(q.format, ['json', 'csv'], 'json') as 'json' | 'csv';
+      const sub = controller.dataPlane.subscribe(
+        table_name,
+        { format, backpressure: q.backpressure ?? false },
+        q.send_snapshot ?? false,
+      );
+      request.raw.on('close', () => sub.stream.destroy());
+      reply.header('content-type', format === 'csv' ? 'text/csv' : 'application/json');
+      return reply.send(sub.stream);
+    },
+  );
+
+  app.get('/query', { schema: { querystring: QueryQuery } }, async (request, reply) => {
+    const q = request.query as Static<typeof QueryQuery>;
+    const format = formatParam(q.format, ['text', 'json'], 'text');
+    const result = await controller.dataPlane.query(q.sql);
+    if (format === 'json') {
+      const encode = makeRowJsonEncoder(result.columns);
+      reply.header('content-type', 'application/x-ndjson');
+      return result.rows.map((row) => `${encode(row)}\n`).join('');
+    }
+    reply.header('content-type', 'text/plain; charset=utf-8');
+    return formatTextTable(result.columns, result.rows);
+  });
+
+  app.get('/completion_status', { schema: { querystring: TokenQuery } }, async (request, reply) => {
+    const { token } = request.query as Static<typeof TokenQuery>;
+    const status = controller.dataPlane.completionStatus(token);
+    reply.status(status.status === 'complete' ? 200 : 202);
+    return status;
+  });
+
+  app.get(
+    '/tables/:table_name/connectors/:connector_name/completion_token',
+    { schema: { params: ConnectorParams } },
+    async (request) => {
+      const { table_name, connector_name } = request.params as Static<typeof ConnectorParams>;
+      const plane = controller.dataPlane;
+      const table = plane.relation(table_name, 'table');
+      if (connector_name !== ingressEndpointName(table.name)) {
+        throw new ApiError(
+          'UnknownInputConnector',
+          `Table '${table.name}' has no input connector '${connector_name.slice(0, 100)}' (its HTTP input is '${ingressEndpointName(table.name)}')`,
+          { table: table.name, connector: connector_name.slice(0, 100) },
+        );
+      }
+      return { token: plane.currentToken() };
+    },
+  );
+}

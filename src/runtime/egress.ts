@@ -1,0 +1,95 @@
+/**
+ * An egress subscriber: one HTTP response streaming the changes of one table or view.
+ *
+ * Each step's delta becomes one `Chunk` (`{"sequence_number", "snapshot", "json_data"}` or
+ * `"text_data"` for CSV), written as a line. Without backpressure a subscriber never holds
+ * more than `MAX_QUEUED_BYTES` in its socket buffer: a chunk that does not fit is dropped (its
+ * sequence number is skipped, so the client can see the gap) and counted. With backpressure,
+ * the data plane waits for the client before the next step.
+ */
+import { PassThrough } from 'node:stream';
+import { formatCsvField, makeRowJsonEncoder } from '../engine/values/index.js';
+import type { WeightedRow } from '../engine/values/value.js';
+import type { RelationShape } from './engine-api.js';
+
+export const MAX_QUEUED_BYTES = 4 * 1024 * 1024;
+
+export interface EgressOptions {
+  format: 'json' | 'csv';
+  backpressure: boolean;
+}
+
+/** One client's stream of changes to one relation. */
+export class EgressSubscriber {
+  readonly stream = new PassThrough({ highWaterMark: 64 * 1024 });
+  private nextSequence = 0;
+  private closed = false;
+  transmittedRecords = 0;
+  transmittedBytes = 0;
+  droppedChunks = 0;
+  private readonly encodeRow: (row: readonly unknown[]) => string;
+
+  constructor(
+    readonly relation: RelationShape,
+    readonly options: EgressOptions,
+  ) {
+    this.encodeRow = makeRowJsonEncoder(relation.columns) as (row: readonly unknown[]) => string;
+    this.stream.on('close', () => {
+      this.closed = true;
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.closed || this.stream.destroyed;
+  }
+
+  private encode(rows: WeightedRow[], snapshot: boolean): string {
+    const sequence = this.nextSequence++;
+    if (this.options.format === 'csv') {
+      const lines = rows.map(
+        ({ row, weight }) =>
+          `${row.map((v, i) => formatCsvField(this.relation.columns[i]!.type, v)).join(',')},${weight}\n`,
+      );
+      return `${JSON.stringify({ sequence_number: sequence, snapshot, text_data: lines.join('') })}\r\n`;
+    }
+    const updates: string[] = [];
+    for (const { row, weight } of rows) {
+      const op = weight > 0 ? 'insert' : 'delete';
+      const text = `{"${op}":${this.encodeRow(row)}}`;
+      for (let i = 0; i < Math.abs(weight); i++) updates.push(text);
+    }
+    return `{"sequence_number":${sequence},"snapshot":${snapshot},"json_data":[${updates.join(',')}]}\r\n`;
+  }
+
+  /** Writes one chunk; returns false when it was dropped for a slow client. */
+  send(rows: WeightedRow[], snapshot = false): boolean {
+    if (this.isClosed || rows.length === 0) return true;
+    const text = this.encode(rows, snapshot);
+    if (!this.options.backpressure && this.stream.writableLength + text.length > MAX_QUEUED_BYTES) {
+      this.droppedChunks++;
+      return false;
+    }
+    this.stream.write(text);
+    this.transmittedRecords += rows.length;
+    this.transmittedBytes += text.length;
+    return true;
+  }
+
+  /** Resolves once the client has caught up (only meaningful with backpressure). */
+  async drained(): Promise<void> {
+    if (!this.options.backpressure || this.isClosed || this.stream.writableLength <= MAX_QUEUED_BYTES) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        this.stream.off('drain', done);
+        this.stream.off('close', done);
+        resolve();
+      };
+      this.stream.on('drain', done);
+      this.stream.on('close', done);
+    });
+  }
+
+  close(): void {
+    if (!this.isClosed) this.stream.end();
+  }
+}

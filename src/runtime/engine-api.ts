@@ -1,0 +1,37 @@
+/**
+ * What the pipeline process needs from the engine: a compiled program it can instantiate,
+ * and a circuit it feeds and steps. Declared here so the data plane depends on this narrow
+ * contract, not on the engine's internals.
+ */
+import type { Row, WeightedRow } from '../engine/values/value.js';
+import type { ColumnInfo } from '../sql/catalog.js';
+
+/** A table or view of the program, as the data plane sees it. */
+export interface RelationShape {
+  kind: 'table' | 'view';
+  name: string;
+  columns: ColumnInfo[];
+  primaryKey: number[] | null;
+  materialized: boolean;
+}
+
+export interface QueryOutput {
+  columns: Array<{ name: string; type: ColumnInfo['type'] }>;
+  rows: Row[];
+}
+
+export interface EngineCircuit {
+  push(table: string, rows: WeightedRow[]): void;
+  step(): Map<string, WeightedRow[]>;
+  readonly stepCount: number;
+  snapshot(name: string): WeightedRow[];
+  query(sql: string): QueryOutput;
+  exportState(): Array<{ name: string; data: Buffer }>;
+  importState(files: Array<{ name: string; data: Buffer }>): void;
+}
+
+export interface EngineProgram {
+  readonly fingerprint: string;
+  lookupRelation(name: string): RelationShape | undefined;
+  instantiate(): EngineCircuit;
+}
