@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Decimal } from '../../../src/engine/values/index.js';
-import { decodeIngress, type TableShape } from '../../../src/runtime/formats/ingress.js';
+import { decodeIngress, type IngressOptions, type TableShape } from '../../../src/runtime/formats/ingress.js';
 import { ApiError } from '../../../src/types/errors.js';
 
 const table: TableShape = {
@@ -18,9 +18,9 @@ const table: TableShape = {
   primaryKey: [0],
 };
 
-const json = { format: 'json' as const, updateFormat: 'insert_delete' as const, array: false };
+const json: IngressOptions = { format: 'json', updateFormat: 'insert_delete', array: false };
 
-function rejects(body: string, options = json, reason: RegExp, record?: number) {
+function rejects(body: string, options: IngressOptions, reason: RegExp, record?: number) {
   assert.throws(
     () => decodeIngress(table, body, options),
     (err: unknown) => {
