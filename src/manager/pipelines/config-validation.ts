@@ -2,6 +2,7 @@
  * Semantic checks of a complete runtime configuration, run when a pipeline is created or
  * updated so that a bad value is refused with the field named, not discovered at start.
  */
+import { validateSyncConfig } from '../../storage/sync-config.js';
 import { ApiError } from '../../types/errors.js';
 
 function invalid(field: string, message: string): never {
@@ -29,6 +30,11 @@ export function validatePipelineConfig(config: Record<string, unknown>): void {
       (typeof fileConfig !== 'object' || Array.isArray(fileConfig))
     ) {
       invalid('storage.backend.config', 'must be an object');
+    }
+    const sync = (fileConfig as { sync?: unknown } | null | undefined)?.sync;
+    if (sync !== undefined && sync !== null) {
+      const checked = validateSyncConfig(sync);
+      if (!checked.ok) invalid(`storage.backend.config.sync.${checked.field}`, checked.message);
     }
   }
   const ft = config.fault_tolerance as { model?: string } | undefined;
