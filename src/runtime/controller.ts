@@ -11,12 +11,18 @@
  * operation runs.
  */
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ApiError, type ErrorBody } from '../types/errors.js';
 import type { RuntimeStatus } from '../types/pipeline.js';
 import type { ProcessStatus } from '../types/runtime.js';
+import type { Checkpointer, FaultTolerance } from './checkpointer.js';
 import type { DataPlane } from './data-plane.js';
 import type { EngineProgram } from './engine-api.js';
 import type { PipelineLogger } from './log.js';
+
+/** Written by a process that hits a fatal error, read by the runner for `deployment_error`. */
+const FATAL_FILE = 'fatal.json';
 
 export interface DeploymentConfig {
   pipelineId: string;
@@ -36,6 +42,8 @@ export class Controller {
   private fatal: ErrorBody | null = null;
   private details: unknown = null;
   private plane: DataPlane | null = null;
+  private suspending = false;
+  private checkpoints: Checkpointer | null = null;
 
   constructor(
     readonly config: DeploymentConfig,
@@ -58,10 +66,34 @@ export class Controller {
     return this.plane;
   }
 
-  /** Records a fatal error, reports it in `/status`, and exits so the runner shows it. */
+  /** The checkpointer, or `CheckpointNotConfigured` for a pipeline without storage. */
+  get checkpointer(): Checkpointer {
+    if (!this.checkpoints) {
+      throw new ApiError(
+        'CheckpointNotConfigured',
+        'This pipeline has no storage, so it cannot take checkpoints. Set runtime_config.storage (e.g. {"backend": {"name": "default"}}) while it is stopped.',
+        {},
+      );
+    }
+    return this.checkpoints;
+  }
+
+  /**
+   * Records a fatal error, reports it in `/status` and in `fatal.json` (which the runner turns
+   * into the pipeline's `deployment_error`), and exits.
+   */
   fail(message: string): void {
     this.log.error(`fatal: ${message}`);
-    this.fatal = { message, error_code: 'PipelineProcessExited', details: { reason: message } };
+    this.fatal = {
+      message,
+      error_code: 'PipelineFatalError',
+      details: { deployment_id: this.config.deploymentId },
+    };
+    try {
+      writeFileSync(join(this.config.pipelineDir, FATAL_FILE), JSON.stringify(this.fatal));
+    } catch {
+      // The log line above still tells the story.
+    }
     this.plane?.setRunning(false);
     setTimeout(() => this.exit(1), 200);
   }
@@ -105,9 +137,26 @@ export class Controller {
     if (this.status === 'Standby') this.setStatus('Running');
   }
 
-  /** Stops taking input, reports `Suspended`, and exits once the status has been observed. */
+  /**
+   * Takes a checkpoint (when storage allows), then reports `Suspended` and exits once the
+   * runner has had time to observe it. A failed checkpoint is a fatal error, as the
+   * reference specifies for suspend.
+   */
   async suspend(): Promise<void> {
-    if (this.status === 'Suspended') return;
+    if (this.status === 'Suspended' || this.suspending) return;
+    this.suspending = true;
+    const checkpointing = this.config.runtimeConfig.checkpoint_during_suspend !== false;
+    if (this.checkpoints && checkpointing) {
+      this.details = { suspending: 'taking a checkpoint' };
+      try {
+        await this.checkpoints.request('suspend').done;
+      } catch (err) {
+        this.fail(`suspend failed: the checkpoint could not be written: ${(err as Error).message}`);
+        return;
+      }
+    }
+    this.details = null;
+    this.plane?.setRunning(false);
     this.setStatus('Suspended');
     this.plane?.closeSubscribers();
     this.log.info('suspended; exiting');

@@ -14,7 +14,19 @@ import { decodeToken, encodeToken } from './completion.js';
 import { type EgressOptions, EgressSubscriber } from './egress.js';
 import type { EngineCircuit, EngineProgram, QueryOutput, RelationShape } from './engine-api.js';
 import { decodeIngress, type IngressOptions } from './formats/ingress.js';
+import type { InputJournal, JournalEntry } from './journal.js';
 import type { PipelineLogger } from './log.js';
+
+/** The data plane's own state that a checkpoint carries besides the circuit's. */
+export interface DataPlaneMeta {
+  lineage: string;
+  inputSeq: number;
+  completedSteps: number;
+  totalInputRecords: number;
+  totalInputBytes: number;
+  totalProcessedRecords: number;
+  outputSequences: Record<string, number>;
+}
 
 /** Per-table counters of the HTTP ingress endpoint, reported in `/stats` inputs. */
 interface InputCounters {
@@ -41,14 +53,74 @@ export class DataPlane {
   totalProcessedRecords = 0;
   completedSteps = 0;
   private readonly waiters: Array<{ seq: number; resolve: () => void }> = [];
+  /** Next chunk sequence number of each relation's output stream; survives checkpoints. */
+  private readonly outputSequences = new Map<string, number>();
+  /** Names the input history completion tokens refer to; carried across resumes. */
+  private lineage: string;
+  /** Set for exactly-once pipelines: every accepted input is journaled before it is acknowledged. */
+  journal: InputJournal | null = null;
 
   constructor(
     readonly program: EngineProgram,
-    readonly incarnation: string,
+    incarnation: string,
     private readonly log: PipelineLogger,
     private readonly onFatal: (message: string) => void,
   ) {
     this.circuit = program.instantiate();
+    this.lineage = incarnation;
+  }
+
+  /** The data plane's counters and positions, consistent with `circuit.exportState()` at a step boundary. */
+  exportMeta(): DataPlaneMeta {
+    return {
+      lineage: this.lineage,
+      inputSeq: this.processedSeq,
+      completedSteps: this.completedSteps,
+      totalInputRecords: this.totalInputRecords - this.bufferedRecords,
+      totalInputBytes: this.totalInputBytes - this.bufferedBytes,
+      totalProcessedRecords: this.totalProcessedRecords,
+      outputSequences: Object.fromEntries(this.outputSequences),
+    };
+  }
+
+  /** Restores what `exportMeta` saved, on a fresh data plane before any input. */
+  importMeta(meta: DataPlaneMeta): void {
+    this.lineage = meta.lineage;
+    this.pushedSeq = meta.inputSeq;
+    this.processedSeq = meta.inputSeq;
+    this.completedSteps = meta.completedSteps;
+    this.totalInputRecords = meta.totalInputRecords;
+    this.totalInputBytes = meta.totalInputBytes;
+    this.totalProcessedRecords = meta.totalProcessedRecords;
+    for (const [name, seq] of Object.entries(meta.outputSequences)) this.outputSequences.set(name, seq);
+  }
+
+  /** Re-applies journaled inputs that the restored checkpoint does not cover. */
+  replay(entries: JournalEntry[]): number {
+    let replayed = 0;
+    for (const entry of entries) {
+      if (entry.seq <= this.pushedSeq) continue;
+      if (entry.kind === 'ingress') {
+        const table = this.relation(entry.table, 'table');
+        const rows = decodeIngress(table, entry.payload, {
+          format: entry.format as 'json' | 'csv',
+          updateFormat: entry.updateFormat as 'insert_delete' | 'raw' | 'weighted',
+          array: entry.array,
+        });
+        this.accept(table.name, rows, Buffer.byteLength(entry.payload));
+      } else {
+        const result = this.circuit.query(entry.payload);
+        this.acceptInserted(Number(result.rows[0]?.[0] ?? 0));
+      }
+      replayed++;
+    }
+    return replayed;
+  }
+
+  /** Resolves when no step is running and, if the pipeline runs, every accepted input is processed. */
+  async idle(): Promise<void> {
+    if (this.running) await this.waitProcessed();
+    await this.stepping;
   }
 
   /** Finds a relation by a client-supplied name (identifier rule), or throws 404. */
@@ -81,10 +153,19 @@ export class DataPlane {
       throw err;
     }
     const bytes = Buffer.byteLength(body);
+    this.journal?.append({
+      seq: this.pushedSeq + 1,
+      kind: 'ingress',
+      table: table.name,
+      format: options.format,
+      updateFormat: options.updateFormat,
+      array: options.array,
+      payload: body,
+    });
     counters.totalRecords += rows.length;
     counters.totalBytes += bytes;
     this.accept(table.name, rows, bytes);
-    return { token: encodeToken(this.incarnation, this.pushedSeq), records: rows.length };
+    return { token: encodeToken(this.lineage, this.pushedSeq), records: rows.length };
   }
 
   private inputCounters(table: string): InputCounters {
@@ -108,19 +189,16 @@ export class DataPlane {
 
   /** A token for everything accepted so far. */
   currentToken(): string {
-    return encodeToken(this.incarnation, this.pushedSeq);
+    return encodeToken(this.lineage, this.pushedSeq);
   }
 
   completionStatus(token: string): { status: 'complete' | 'inprogress'; step: number | null } {
     const body = decodeToken(token);
-    if (body.incarnation !== this.incarnation) {
+    if (body.incarnation !== this.lineage) {
       throw new ApiError(
         'StaleCompletionToken',
-        'Completion token was created by a previous incarnation of the pipeline',
-        {
-          token_incarnation: body.incarnation,
-          incarnation_uuid: this.incarnation,
-        },
+        'Completion token was issued for input this pipeline no longer has (its storage was cleared or not restored)',
+        { token_lineage: body.incarnation },
       );
     }
     if (body.seq > this.pushedSeq)
@@ -162,13 +240,14 @@ export class DataPlane {
     this.bufferedBytes = 0;
     this.totalProcessedRecords += records;
     this.processedSeq = upTo;
-    for (const sub of this.subscribers) {
-      if (sub.isClosed) {
-        this.subscribers.delete(sub);
-        continue;
+    for (const [name, delta] of outputs) {
+      if (delta.length === 0) continue;
+      const sequence = this.outputSequences.get(name) ?? 0;
+      this.outputSequences.set(name, sequence + 1);
+      for (const sub of this.subscribers) {
+        if (sub.isClosed) this.subscribers.delete(sub);
+        else if (sub.relation.name === name) sub.send(delta, sequence);
       }
-      const delta = outputs.get(sub.relation.name);
-      if (delta && delta.length > 0) sub.send(delta);
     }
     for (let i = this.waiters.length - 1; i >= 0; i--) {
       const w = this.waiters[i]!;
@@ -192,7 +271,7 @@ export class DataPlane {
       );
     }
     const sub = new EgressSubscriber(rel, options);
-    if (snapshot) sub.send(this.circuit.snapshot(rel.name), true);
+    if (snapshot) sub.send(this.circuit.snapshot(rel.name), this.outputSequences.get(rel.name) ?? 0, true);
     this.subscribers.add(sub);
     sub.stream.on('close', () => this.subscribers.delete(sub));
     this.log.info(`egress subscriber connected to '${rel.name}' (format ${options.format})`);
@@ -204,14 +283,19 @@ export class DataPlane {
     const isInsert = /^\s*insert\b/i.test(sql);
     const result = this.circuit.query(sql);
     if (isInsert) {
-      const count = Number(result.rows[0]?.[0] ?? 0);
-      this.pushedSeq++;
-      this.bufferedRecords += count;
-      this.totalInputRecords += count;
-      this.scheduleStep();
+      this.journal?.append({ seq: this.pushedSeq + 1, kind: 'sql', payload: sql });
+      this.acceptInserted(Number(result.rows[0]?.[0] ?? 0));
       if (this.running) await this.waitProcessed();
     }
     return result;
+  }
+
+  /** Accounts for rows an INSERT pushed into the circuit. */
+  private acceptInserted(count: number): void {
+    this.pushedSeq++;
+    this.bufferedRecords += count;
+    this.totalInputRecords += count;
+    this.scheduleStep();
   }
 
   stats() {

@@ -2,7 +2,9 @@
  * An egress subscriber: one HTTP response streaming the changes of one table or view.
  *
  * Each step's delta becomes one `Chunk` (`{"sequence_number", "snapshot", "json_data"}` or
- * `"text_data"` for CSV), written as a line. Without backpressure a subscriber never holds
+ * `"text_data"` for CSV), written as a line. Sequence numbers count the output batches of the
+ * relation since the pipeline first started (they continue across suspend and resume), so a
+ * client can tell which batches it saw. Without backpressure a subscriber never holds
  * more than `MAX_QUEUED_BYTES` in its socket buffer: a chunk that does not fit is dropped (its
  * sequence number is skipped, so the client can see the gap) and counted. With backpressure,
  * the data plane waits for the client before the next step.
@@ -22,7 +24,6 @@ export interface EgressOptions {
 /** One client's stream of changes to one relation. */
 export class EgressSubscriber {
   readonly stream = new PassThrough({ highWaterMark: 64 * 1024 });
-  private nextSequence = 0;
   private closed = false;
   transmittedRecords = 0;
   transmittedBytes = 0;
@@ -43,8 +44,7 @@ export class EgressSubscriber {
     return this.closed || this.stream.destroyed;
   }
 
-  private encode(rows: WeightedRow[], snapshot: boolean): string {
-    const sequence = this.nextSequence++;
+  private encode(rows: WeightedRow[], sequence: number, snapshot: boolean): string {
     if (this.options.format === 'csv') {
       const lines = rows.map(
         ({ row, weight }) =>
@@ -61,10 +61,13 @@ export class EgressSubscriber {
     return `{"sequence_number":${sequence},"snapshot":${snapshot},"json_data":[${updates.join(',')}]}\r\n`;
   }
 
-  /** Writes one chunk; returns false when it was dropped for a slow client. */
-  send(rows: WeightedRow[], snapshot = false): boolean {
+  /**
+   * Writes one chunk with the relation's output sequence number; returns false when it was
+   * dropped for a slow client.
+   */
+  send(rows: WeightedRow[], sequence: number, snapshot = false): boolean {
     if (this.isClosed || rows.length === 0) return true;
-    const text = this.encode(rows, snapshot);
+    const text = this.encode(rows, sequence, snapshot);
     if (!this.options.backpressure && this.stream.writableLength + text.length > MAX_QUEUED_BYTES) {
       this.droppedChunks++;
       return false;

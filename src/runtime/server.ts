@@ -11,6 +11,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { clientErrorHandler, installErrorHandling } from '../http/errors.js';
 import { ApiError } from '../types/errors.js';
 import { PROCESS_CONTROL } from '../types/runtime.js';
+import { checkpointRoutes } from './checkpoint-routes.js';
 import type { Controller } from './controller.js';
 import { dataRoutes } from './data-routes.js';
 import { ControllerStats } from './stats.js';
@@ -59,5 +60,6 @@ export async function buildRuntimeApp(controller: Controller, token: string): Pr
     return stats.prometheus();
   });
   await app.register(async (scope) => dataRoutes(scope, controller));
+  await app.register(async (scope) => checkpointRoutes(scope, controller));
   return app;
 }

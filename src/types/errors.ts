@@ -99,6 +99,11 @@ export const ERROR_CODES = {
     description:
       'The pipeline process exited or was killed without being asked to; the details hold its log tail.',
   },
+  PipelineFatalError: {
+    status: 500,
+    description:
+      'The pipeline process hit a fatal error (e.g. a failed resume or step) and exited; the message says which.',
+  },
   PipelineUnresponsive: {
     status: 500,
     description:

@@ -18,7 +18,7 @@
  * `Unavailable` after a few seconds and killed after `unreachableTimeoutMs`.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ErrorBody } from '../../types/errors.js';
@@ -29,7 +29,7 @@ import type { ManagerConfig } from '../config.js';
 import { nowIso, refreshDerivedStatus } from '../pipelines/record.js';
 import type { MetadataStore, PipelineRecord } from '../store/types.js';
 import type { PipelineExecutor } from './executor.js';
-import { RUNTIME_FILE } from './local-process.js';
+import { FATAL_FILE, RUNTIME_FILE } from './local-process.js';
 import { appendLifecycle, rotateLog, tailLines } from './pipeline-log.js';
 
 const STOP_GRACE_MS = 5000;
@@ -161,6 +161,7 @@ export class PipelineRunner {
     mkdirSync(join(dir, 'storage'), { recursive: true });
     rotateLog(this.logPath(rec.id));
     rmSync(join(dir, RUNTIME_FILE), { force: true });
+    rmSync(join(dir, FATAL_FILE), { force: true });
     const deploymentId = randomUUID();
     const initial =
       rec.deployment_initial === 'Paused' || rec.deployment_initial === 'Standby'
