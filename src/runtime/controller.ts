@@ -16,8 +16,8 @@ import { join } from 'node:path';
 import { ApiError, type ErrorBody } from '../types/errors.js';
 import type { RuntimeStatus } from '../types/pipeline.js';
 import type { ProcessStatus } from '../types/runtime.js';
-import type { Checkpointer, FaultTolerance } from './checkpointer.js';
-import type { DataPlane } from './data-plane.js';
+import { Checkpointer, type FaultTolerance } from './checkpointer.js';
+import { DataPlane } from './data-plane.js';
 import type { EngineProgram } from './engine-api.js';
 import type { PipelineLogger } from './log.js';
 
@@ -107,12 +107,35 @@ export class Controller {
     this.log.info(
       `pipeline '${this.config.pipelineName}' initializing (incarnation ${this.incarnationUuid})`,
     );
+    const program = this.loadProgram(this.config.programCode);
+    const plane = new DataPlane(program, this.incarnationUuid, this.log, (message) => this.fail(message));
+    const storage = this.config.runtimeConfig.storage;
+    if (storage !== null && storage !== undefined) {
+      const ft = (this.config.runtimeConfig.fault_tolerance ?? {}) as {
+        model?: FaultTolerance;
+        checkpoint_interval_secs?: number | null;
+      };
+      const tweaks = (this.config.runtimeConfig.dev_tweaks ?? {}) as { checkpoints_to_keep?: number };
+      this.checkpoints = await Checkpointer.open(
+        {
+          storageDir: join(this.config.pipelineDir, 'storage'),
+          model: ft.model ?? 'none',
+          intervalSecs: ft.checkpoint_interval_secs === undefined ? 60 : ft.checkpoint_interval_secs,
+          keep: tweaks.checkpoints_to_keep ?? 5,
+        },
+        plane,
+        this.log,
+      );
+      await this.checkpoints.resume(program.fingerprint);
+    }
+    this.plane = plane;
     this.setStatus(this.config.initial);
   }
 
   private setStatus(status: RuntimeStatus): void {
     if (status !== this.status) this.log.info(`runtime status: ${this.status} -> ${status}`);
     this.status = status;
+    this.plane?.setRunning(status === 'Running');
   }
 
   statusReport(): ProcessStatus {

@@ -425,8 +425,9 @@ export class PipelineRunner {
   private async processGone(rec: PipelineRecord): Promise<void> {
     const location = rec.deployment_location;
     const exit = location ? this.executor.exitInfo(location) : null;
+    const fatal = this.readFatal(rec);
     const suspending = rec.deployment_runtime_desired_status === 'Suspended';
-    if (suspending && (exit === null || exit.code === 0)) {
+    if (!fatal && suspending && (exit === null || exit.code === 0)) {
       this.lifecycle(rec, 'pipeline suspended');
       return this.markStopped(rec);
     }
@@ -435,11 +436,31 @@ export class PipelineRunner {
         ? `was killed by ${exit.signal}`
         : `exited with code ${exit.code}`
       : 'is gone';
-    await this.fail(rec, {
-      message: `Pipeline process ${how} unexpectedly`,
-      error_code: 'PipelineProcessExited',
-      details: { exit_code: exit?.code ?? null, signal: exit?.signal ?? null, log_tail: this.logTail(rec) },
-    });
+    const details = {
+      exit_code: exit?.code ?? null,
+      signal: exit?.signal ?? null,
+      log_tail: this.logTail(rec),
+    };
+    await this.fail(
+      rec,
+      fatal
+        ? { ...fatal, details: { ...(fatal.details as object), ...details } }
+        : { message: `Pipeline process ${how} unexpectedly`, error_code: 'PipelineProcessExited', details },
+    );
+  }
+
+  /** The fatal error the process reported before exiting, if it did (see runtime/controller.ts). */
+  private readFatal(rec: PipelineRecord): ErrorBody | null {
+    const path = join(this.pipelineDir(rec.id), FATAL_FILE);
+    if (!existsSync(path)) return null;
+    try {
+      const body = JSON.parse(readFileSync(path, 'utf8')) as ErrorBody & {
+        details?: { deployment_id?: string };
+      };
+      return body.details?.deployment_id === rec.deployment_id ? body : null;
+    } catch {
+      return null;
+    }
   }
 
   private logTail(rec: PipelineRecord): string[] {
