@@ -10,7 +10,9 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { clientErrorHandler, installErrorHandling } from '../http/errors.js';
+import { frameworkErrors, installValidation } from '../http/validation.js';
 import { createAuthHook } from './auth/authenticate.js';
+import { BEARER_SECURITY } from './auth/schemas.js';
 import type { CompilerService } from './compiler/service.js';
 import type { ManagerConfig } from './config.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
@@ -42,13 +44,22 @@ export async function buildManagerApp(
   const app = Fastify({
     logger,
     bodyLimit: ctx.config.bodyLimitBytes,
-    maxParamLength: 1024,
+    routerOptions: { maxParamLength: 1024 },
     clientErrorHandler,
-    ajv: {
-      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true },
-    },
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
   installErrorHandling(app);
+  installValidation(app);
+  // Every route but the public ones is documented as needing a bearer credential.
+  app.addHook('onRoute', (route) => {
+    if (
+      route.url === '/healthz' ||
+      route.url === '/config/authentication' ||
+      route.url === '/v0/openapi.json'
+    )
+      return;
+    route.schema = { ...route.schema, security: BEARER_SECURITY };
+  });
   // Every body is read as text first so that interaction endpoints (ingress) can receive
   // CSV and newline-delimited JSON; JSON endpoints parse it here with a clear error.
   app.removeAllContentTypeParsers();

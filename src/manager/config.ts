@@ -24,6 +24,8 @@ export interface ManagerConfig {
   bodyLimitBytes: number;
   auth: AuthSettings;
   allowUnauthenticatedNonLoopback: boolean;
+  /** With `--create-api-key NAME`: create that key, print it, and exit instead of serving. */
+  createApiKey: string | null;
   /** How often the runner looks at every pipeline process. */
   pollIntervalMs: number;
   /** A process that has not answered for this long is shown as Unavailable. */
@@ -50,6 +52,8 @@ export const MANAGER_HELP = `Usage: sluice [options]    (npm start -- [options])
                              let a non-loopback --host run without --auth (SLUICE_ALLOW_UNAUTHENTICATED_NON_LOOPBACK=1)
   --unreachable-timeout <ms> kill a pipeline process that has not answered for this long (default 20000)
   --log-level <level>        trace|debug|info|warn|error (SLUICE_LOG_LEVEL, default info)
+  --create-api-key <name>    create an API key in the data dir's database, print it once, and exit
+                             (the first key of a manager started with --auth and no JWKS)
   --help                     print this text
 `;
 
@@ -99,6 +103,7 @@ export function parseManagerConfig(
       'allow-unauthenticated-non-loopback': { type: 'boolean' },
       'unreachable-timeout': { type: 'string' },
       'log-level': { type: 'string' },
+      'create-api-key': { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -125,6 +130,7 @@ export function parseManagerConfig(
     allowUnauthenticatedNonLoopback: toBool(
       flagOrEnv(values['allow-unauthenticated-non-loopback'], env.SLUICE_ALLOW_UNAUTHENTICATED_NON_LOOPBACK),
     ),
+    createApiKey: values['create-api-key'] ?? null,
     pollIntervalMs: 500,
     unavailableAfterMs: 3000,
     unreachableTimeoutMs: toInt(

@@ -1,7 +1,11 @@
 /** Command-line entry point of the manager: `npm start -- [options]` (see --help). */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import pino from 'pino';
+import { issueApiKey } from './auth/api-keys.js';
 import { MANAGER_HELP, parseManagerConfig } from './config.js';
 import { startManager } from './server.js';
+import { SqliteStore } from './store/sqlite.js';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof parseManagerConfig>;
@@ -13,6 +17,18 @@ async function main(): Promise<void> {
   }
   if (config === 'help') {
     process.stdout.write(MANAGER_HELP);
+    return;
+  }
+  if (config.createApiKey !== null) {
+    mkdirSync(config.dataDir, { recursive: true });
+    const store = new SqliteStore(join(config.dataDir, 'metadata.sqlite'));
+    try {
+      const key = await issueApiKey(store, config.createApiKey);
+      process.stdout.write(`${key.api_key}\n`);
+      process.stderr.write(`API key '${key.name}' created; it is shown only this once.\n`);
+    } finally {
+      await store.close();
+    }
     return;
   }
   const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization'] });

@@ -13,6 +13,7 @@ import { ApiError } from '../types/errors.js';
 import { decodeToken, encodeToken } from './completion.js';
 import { type EgressOptions, EgressSubscriber } from './egress.js';
 import type { EngineCircuit, EngineProgram, QueryOutput, RelationShape } from './engine-api.js';
+import { withApiErrors } from './engine-errors.js';
 import { decodeIngress, type IngressOptions } from './formats/ingress.js';
 import type { InputJournal, JournalEntry } from './journal.js';
 import type { PipelineLogger } from './log.js';
@@ -271,7 +272,12 @@ export class DataPlane {
       );
     }
     const sub = new EgressSubscriber(rel, options);
-    if (snapshot) sub.send(this.circuit.snapshot(rel.name), this.outputSequences.get(rel.name) ?? 0, true);
+    if (snapshot)
+      sub.send(
+        withApiErrors(() => this.circuit.snapshot(rel.name)),
+        this.outputSequences.get(rel.name) ?? 0,
+        true,
+      );
     this.subscribers.add(sub);
     sub.stream.on('close', () => this.subscribers.delete(sub));
     this.log.info(`egress subscriber connected to '${rel.name}' (format ${options.format})`);
@@ -281,7 +287,7 @@ export class DataPlane {
   /** Runs an ad-hoc query; an INSERT is processed before the answer. */
   async query(sql: string): Promise<QueryOutput> {
     const isInsert = /^\s*insert\b/i.test(sql);
-    const result = this.circuit.query(sql);
+    const result = withApiErrors(() => this.circuit.query(sql));
     if (isInsert) {
       this.journal?.append({ seq: this.pushedSeq + 1, kind: 'sql', payload: sql });
       this.acceptInserted(Number(result.rows[0]?.[0] ?? 0));

@@ -92,9 +92,13 @@ export async function dataRoutes(app: FastifyInstance, controller: Controller): 
         { format, backpressure: q.backpressure ?? false },
         q.send_snapshot ?? false,
       );
-      request.raw.on('close', () => sub.stream.destroy());
-      reply.header('content-type', format === 'csv' ? 'text/csv' : 'application/json');
-      return reply.send(sub.stream);
+      reply.raw.on('close', () => sub.stream.destroy());
+      // Send the headers now: the first chunk may be a long time coming.
+      reply.hijack();
+      reply.raw.writeHead(200, { 'content-type': format === 'csv' ? 'text/csv' : 'application/json' });
+      reply.raw.flushHeaders();
+      sub.stream.pipe(reply.raw);
+      return reply;
     },
   );
 

@@ -9,6 +9,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { clientErrorHandler, installErrorHandling } from '../http/errors.js';
+import { frameworkErrors, installValidation } from '../http/validation.js';
 import { ApiError } from '../types/errors.js';
 import { PROCESS_CONTROL } from '../types/runtime.js';
 import { checkpointRoutes } from './checkpoint-routes.js';
@@ -28,7 +29,8 @@ function tokenMatches(given: string | string[] | undefined, expected: string): b
 }
 
 export async function buildRuntimeApp(controller: Controller, token: string): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: INGRESS_BODY_LIMIT, clientErrorHandler });
+  const app = Fastify({ logger: false, bodyLimit: INGRESS_BODY_LIMIT, clientErrorHandler, frameworkErrors });
+  installValidation(app);
   installErrorHandling(app);
   app.addHook('onRequest', async (request) => {
     if (!tokenMatches(request.headers[TOKEN_HEADER], token)) {

@@ -23,7 +23,7 @@ export class ControllerStats {
         transaction_id: 0,
         transaction_initiators: { transaction_id: null, initiated_by_api: null, initiated_by_connectors: {} },
         rss_bytes: process.memoryUsage.rss(),
-        memory_pressure: 'Low',
+        memory_pressure: 'low',
         memory_pressure_epoch: 0,
         cpu_msecs: Math.round((cpu.user + cpu.system) / 1000),
         uptime_msecs: now - c.startTime,

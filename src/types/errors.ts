@@ -26,6 +26,7 @@ export const ERROR_CODES = {
     status: 431,
     description: 'The request line (URL) or headers are larger than the server accepts.',
   },
+  UriTooLong: { status: 414, description: 'A path segment of the URL is longer than 1024 characters.' },
   PayloadTooLarge: { status: 413, description: 'The request body is larger than the configured limit.' },
   UnsupportedMediaType: {
     status: 415,

@@ -15,9 +15,25 @@ if (!existsSync(path)) throw new Error(`Feldera reference OpenAPI document not f
 // biome-ignore lint/suspicious/noExplicitAny: an OpenAPI document
 export const reference: any = JSON.parse(readFileSync(path, 'utf8'));
 
+/**
+ * OpenAPI 3.0's `nullable` is only understood by Ajv next to a `type`; the reference also
+ * puts it beside `allOf`/`$ref`/untyped schemas. Rewrite those as `anyOf [schema, null]`.
+ */
+function toJsonSchema(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(toJsonSchema);
+  if (typeof node !== 'object' || node === null) return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = toJsonSchema(v);
+  if (out.nullable === true && out.type === undefined) {
+    const { nullable: _n, description: _d, default: _def, example: _e, ...rest } = out;
+    return Object.keys(rest).length === 0 ? {} : { anyOf: [rest, { type: 'null' }] };
+  }
+  return out;
+}
+
 const ajv = new Ajv({ strict: false, allErrors: true, discriminator: false });
 (addFormats as unknown as (a: Ajv) => void)(ajv);
-ajv.addSchema({ $id: 'feldera', components: reference.components }, 'feldera');
+ajv.addSchema({ $id: 'feldera', components: toJsonSchema(reference.components) }, 'feldera');
 const cache = new Map<string, ValidateFunction>();
 
 /** Asserts that `value` conforms to the reference component schema `name`. */

@@ -122,7 +122,7 @@ export async function pipelineInteractionRoutes(app: FastifyInstance, ctx: Manag
       if (typeof v === 'string' && !HOP_BY_HOP.has(k)) headers[k] = v;
     }
     const abort = new AbortController();
-    request.raw.on('close', () => {
+    reply.raw.on('close', () => {
       if (!reply.raw.writableFinished) abort.abort();
     });
     let response: Awaited<ReturnType<typeof ctx.runner.executor.request>>;
@@ -141,11 +141,18 @@ export async function pipelineInteractionRoutes(app: FastifyInstance, ctx: Manag
         { pipeline_name: rec.name, request: processPath, error: (err as Error).message },
       );
     }
-    reply.status(response.status);
+    // Headers go out at once (a stream such as egress may not produce its first byte for a
+    // long time), then the body is piped through as it arrives.
+    const responseHeaders: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(response.headers)) {
-      if (v !== undefined && !HOP_BY_HOP.has(k)) reply.header(k, v);
+      if (v !== undefined && !HOP_BY_HOP.has(k)) responseHeaders[k] = v;
     }
-    return reply.send(response.body);
+    reply.hijack();
+    reply.raw.writeHead(response.status, responseHeaders);
+    reply.raw.flushHeaders();
+    response.body.on('error', () => reply.raw.destroy());
+    response.body.pipe(reply.raw);
+    return reply;
   }
 
   for (const route of PROXIED_ROUTES) {

@@ -54,7 +54,7 @@ export async function logsRoutes(app: FastifyInstance, ctx: ManagerContext): Pro
         clearInterval(timer);
         out.end();
       };
-      request.raw.on('close', stop);
+      reply.raw.on('close', stop);
       reply.header('content-type', 'text/plain; charset=utf-8');
       return reply.send(out);
     },

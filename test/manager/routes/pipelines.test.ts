@@ -224,7 +224,7 @@ describe('pipeline CRUD', () => {
           name: 'file',
           config: {
             sync: {
-              bucket: 'b/prefix',
+              bucket: 'bucket-1/prefix',
               endpoint: 'http://127.0.0.1:1',
               access_key: 'AK',
               secret_key: 'TOPSECRET',
@@ -238,7 +238,7 @@ describe('pipeline CRUD', () => {
       program_code: SIMPLE_PROGRAM,
       runtime_config,
     });
-    assert.equal(res.status, 201);
+    assert.equal(res.status, 201, res.text);
     assert.ok(!res.text.includes('TOPSECRET'));
     const got = await m.request('GET', '/v0/pipelines/sec');
     assert.ok(!got.text.includes('TOPSECRET'));
