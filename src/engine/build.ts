@@ -1,0 +1,107 @@
+/**
+ * Builds dataflow nodes from logical plans: one operator per plan node, expressions compiled
+ * to closures. Scans resolve to the nodes of tables and views (so views reading views share
+ * them); the caller decides what a scan reads, which is how ad-hoc queries reuse this over
+ * snapshots.
+ */
+import type { Expr, Rel } from '../sql/plan.js';
+import type { Dataflow } from './dataflow.js';
+import { compileExpr, compilePredicate } from './expr/compile.js';
+import { Aggregate } from './operators/aggregate.js';
+import { Constant } from './operators/constant.js';
+import { Distinct } from './operators/distinct.js';
+import { Filter } from './operators/filter.js';
+import { Join, type KeyFunction } from './operators/join.js';
+import { MapRows } from './operators/map.js';
+import { SetMembership } from './operators/set-membership.js';
+import { TopK } from './operators/top-k.js';
+import { Union } from './operators/union.js';
+import { type Row, type Value, valueKey } from './values/value.js';
+
+/** Compiles join-key expressions to a function returning the key string (null if a value is NULL). */
+export function keyFunction(keys: readonly Expr[]): KeyFunction {
+  if (keys.length === 0) return () => '';
+  if (keys.every((k) => k.kind === 'col')) {
+    const indexes = keys.map((k) => (k as Extract<Expr, { kind: 'col' }>).index);
+    return (row) => {
+      let key = '';
+      for (const i of indexes) {
+        const v = row[i] as Value;
+        if (v === null) return null;
+        key += `${valueKey(v)}|`;
+      }
+      return key;
+    };
+  }
+  const fns = keys.map(compileExpr);
+  return (row) => {
+    let key = '';
+    for (const f of fns) {
+      const v = f(row);
+      if (v === null) return null;
+      key += `${valueKey(v)}|`;
+    }
+    return key;
+  };
+}
+
+function isIdentity(rel: Extract<Rel, { kind: 'project' }>): boolean {
+  return (
+    rel.exprs.length === rel.input.columns.length &&
+    rel.exprs.every((e, i) => e.kind === 'col' && e.index === i)
+  );
+}
+
+const NO_ROW: Row = [];
+
+/** Adds the nodes computing `rel` to `dataflow`; returns the node of its output. */
+export function buildRel(
+  rel: Rel,
+  owner: string,
+  dataflow: Dataflow,
+  scan: (relation: string) => number,
+): number {
+  const build = (r: Rel) => buildRel(r, owner, dataflow, scan);
+  switch (rel.kind) {
+    case 'scan':
+      return scan(rel.relation);
+    case 'values': {
+      const rows = rel.rows.map((r) => r.map(compileExpr));
+      return dataflow.add(new Constant(() => rows.map((r) => r.map((f) => f(NO_ROW)))), [], owner);
+    }
+    case 'filter':
+      return dataflow.add(new Filter(compilePredicate(rel.predicate)), [build(rel.input)], owner);
+    case 'project': {
+      const input = build(rel.input);
+      return isIdentity(rel) ? input : dataflow.add(new MapRows(rel.exprs.map(compileExpr)), [input], owner);
+    }
+    case 'join': {
+      const left = build(rel.left);
+      const right = build(rel.right);
+      const op = new Join(
+        rel.joinType,
+        keyFunction(rel.leftKeys),
+        keyFunction(rel.rightKeys),
+        rel.residual ? compilePredicate(rel.residual) : null,
+        rel.left.columns.length,
+        rel.right.columns.length,
+      );
+      return dataflow.add(op, [left, right], owner);
+    }
+    case 'aggregate': {
+      const specs = rel.aggregates.map((call) => ({
+        call,
+        argType: call.arg === null ? null : rel.input.columns[call.arg]!.type,
+      }));
+      return dataflow.add(new Aggregate(rel.groupKeys, specs), [build(rel.input)], owner);
+    }
+    case 'distinct':
+      return dataflow.add(new Distinct(), [build(rel.input)], owner);
+    case 'union':
+      return dataflow.add(new Union(), rel.inputs.map(build), owner);
+    case 'setop':
+      return dataflow.add(new SetMembership(rel.op, rel.all), [build(rel.left), build(rel.right)], owner);
+    case 'topk':
+      return dataflow.add(new TopK(rel.order, rel.limit, rel.offset), [build(rel.input)], owner);
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * The dataflow graph a program compiles to: operators wired in topological order (a node only
+ * reads nodes added before it), so one step is a single pass over the node list. Sources
+ * (tables, ad-hoc snapshots) receive their batch from outside.
+ *
+ * An operator sees the deltas of its inputs for this step and returns its output delta.
+ * Stateful operators (joins, aggregates, DISTINCT, top-k, materializations) keep their
+ * integrated state privately, record undo actions for every mutation, and can write and read
+ * that state for checkpoints.
+ */
+import type { StateReader, StateWriter } from './state-codec.js';
+import type { UndoLog } from './undo-log.js';
+import type { Batch } from './zset.js';
+
+export interface StepContext {
+  readonly undo: UndoLog;
+  /** 1 for the first step of a circuit's life (preserved across checkpoints). */
+  readonly step: number;
+}
+
+export interface Operator {
+  step(inputs: readonly Batch[], ctx: StepContext): Batch;
+}
+
+/** An operator with state that checkpoints must save. */
+export interface StatefulOperator extends Operator {
+  exportState(w: StateWriter): void;
+  /** Loads state written by `exportState` into a fresh operator. */
+  importState(r: StateReader): void;
+}
+
+export function isStateful(op: Operator): op is StatefulOperator {
+  return typeof (op as StatefulOperator).exportState === 'function';
+}
+
+export interface DataflowNode {
+  readonly id: number;
+  readonly op: Operator;
+  readonly inputs: readonly number[];
+  /** Receives its batch from outside instead of from inputs. */
+  readonly external: boolean;
+  /** The relation (view or table) this node computes part of, for error messages. */
+  readonly owner: string;
+}
+
+/** A failure inside one node, with the node for attribution. */
+export class NodeFailure extends Error {
+  constructor(
+    readonly node: DataflowNode,
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+export class Dataflow {
+  readonly nodes: DataflowNode[] = [];
+
+  add(op: Operator, inputs: readonly number[], owner: string): number {
+    const id = this.nodes.length;
+    this.nodes.push({ id, op, inputs, external: false, owner });
+    return id;
+  }
+
+  addSource(op: Operator, owner: string): number {
+    const id = this.nodes.length;
+    this.nodes.push({ id, op, inputs: [], external: true, owner });
+    return id;
+  }
+
+  /**
+   * Runs every node once; returns each node's output batch and the nodes whose state changed
+   * (they recorded undo actions). Throws `NodeFailure`.
+   */
+  run(external: ReadonlyMap<number, Batch>, ctx: StepContext): { outputs: Batch[]; changed: number[] } {
+    const outputs: Batch[] = new Array(this.nodes.length);
+    const changed: number[] = [];
+    for (const node of this.nodes) {
+      const inputs = node.external ? [external.get(node.id) ?? []] : node.inputs.map((i) => outputs[i]!);
+      const recorded = ctx.undo.length;
+      try {
+        outputs[node.id] = node.op.step(inputs, ctx);
+      } catch (e) {
+        throw new NodeFailure(node, e);
+      }
+      if (ctx.undo.length !== recorded) changed.push(node.id);
+    }
+    return { outputs, changed };
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * String functions. Positions and lengths count UTF-16 code units (the same unit everywhere,
+ * so SUBSTRING, POSITION and CHAR_LENGTH agree with each other).
+ */
+import { SqlRuntimeError } from '../errors.js';
+
+/** SQL SUBSTRING(s FROM start [FOR length]) with 1-based, clamped positions. */
+export function substring(s: string, start: number, length: number | null): string {
+  if (length !== null && length < 0) throw new SqlRuntimeError(`negative substring length ${length}`);
+  const from = start - 1;
+  const to = length === null ? s.length : from + length;
+  return s.slice(Math.max(0, from), Math.max(0, Math.min(s.length, to)));
+}
+
+export function trimChars(s: string, chars: string, leading: boolean, trailing: boolean): string {
+  let a = 0;
+  let b = s.length;
+  if (leading) while (a < b && chars.includes(s[a]!)) a++;
+  if (trailing) while (b > a && chars.includes(s[b - 1]!)) b--;
+  return s.slice(a, b);
+}
+
+export function replaceAll(s: string, from: string, to: string): string {
+  return from === '' ? s : s.split(from).join(to);
+}
+
+/** Compiles a LIKE pattern (`%`, `_`, optional escapeChar character) to an anchored RegExp. */
+function likePattern(pattern: string, escapeChar: string | null): RegExp {
+  if (escapeChar !== null && escapeChar.length !== 1)
+    throw new SqlRuntimeError(`LIKE escapeChar must be one character, got '${escapeChar}'`);
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (escapeChar !== null && c === escapeChar) {
+      const next = pattern[++i];
+      if (next === undefined)
+        throw new SqlRuntimeError(`LIKE pattern '${pattern}' ends with the escapeChar character`);
+      re += next.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    } else if (c === '%') re += '.*';
+    else if (c === '_') re += '.';
+    else re += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`, 's');
+}
+
+/** A LIKE matcher that recompiles only when the pattern changes (patterns are usually constant). */
+export function makeLike(): (s: string, pattern: string, escapeChar: string | null) => boolean {
+  let lastPattern: string | null = null;
+  let lastEscape: string | null = null;
+  let re = /^$/;
+  return (s, pattern, escapeChar) => {
+    if (pattern !== lastPattern || escapeChar !== lastEscape) {
+      re = likePattern(pattern, escapeChar);
+      lastPattern = pattern;
+      lastEscape = escapeChar;
+    }
+    return re.test(s);
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * GROUP BY with aggregates. State is one entry per group: the group's key, its row count and
+ * an accumulator per aggregate call (see accumulators.ts). A step folds each changed row into
+ * its group's accumulators and, for every group it touched, retracts the group's old output
+ * row and inserts the new one, so work is proportional to the changed rows and their groups.
+ * A group whose count drops to zero disappears. A global aggregate (no GROUP BY) always has
+ * exactly one output row, produced in the first step even for empty input.
+ */
+import type { AggregateCall } from '../../sql/plan.js';
+import { type Accumulator, makeAccumulator } from '../accumulators.js';
+import type { StatefulOperator, StepContext } from '../dataflow.js';
+import { type StateReader, type StateWriter, sortedEntries } from '../state-codec.js';
+import { setRecorded } from '../undo-log.js';
+import type { ColumnType } from '../values/types.js';
+import { keyOf, type Row, rowKey, type Value } from '../values/value.js';
+import { type Batch, consolidate, markConsolidated } from '../zset.js';
+
+interface Group {
+  key: Row;
+  count: number;
+  accumulators: Accumulator[];
+}
+
+export interface AggregateSpec {
+  call: AggregateCall;
+  /** Type of the argument column (null for COUNT(*)). */
+  argType: ColumnType | null;
+}
+
+export class Aggregate implements StatefulOperator {
+  private readonly groups = new Map<string, Group>();
+  /** Whether a global aggregate has emitted its row yet. */
+  private started = false;
+  private readonly global: boolean;
+
+  constructor(
+    private readonly groupKeys: readonly number[],
+    private readonly specs: readonly AggregateSpec[],
+  ) {
+    this.global = groupKeys.length === 0;
+  }
+
+  private newGroup(row: Row): Group {
+    return {
+      key: this.groupKeys.map((i) => row[i] as Value),
+      count: 0,
+      accumulators: this.specs.map((s) => makeAccumulator(s.call, s.argType)),
+    };
+  }
+
+  private output(g: Group): Row {
+    return [...g.key, ...g.accumulators.map((a) => a.result())];
+  }
+
+  private exists(g: Group): boolean {
+    return this.global || g.count > 0;
+  }
+
+  step([input]: readonly Batch[], ctx: StepContext): Batch {
+    const { undo } = ctx;
+    const touched = new Map<string, { group: Group; old: Row | null }>();
+    const touch = (key: string, row: Row) => {
+      let t = touched.get(key);
+      if (t) return t;
+      let group = this.groups.get(key);
+      let old: Row | null = null;
+      if (group) old = this.exists(group) ? this.output(group) : null;
+      else {
+        group = this.newGroup(row);
+        setRecorded(this.groups, key, group, undo);
+      }
+      const g = group;
+      const count = g.count;
+      undo.record(() => {
+        g.count = count;
+      });
+      for (const a of g.accumulators) a.checkpoint(undo);
+      t = { group: g, old };
+      touched.set(key, t);
+      return t;
+    };
+    if (this.global && !this.started) {
+      touch('', []);
+      this.started = true;
+      undo.record(() => {
+        this.started = false;
+      });
+    }
+    for (const { row, weight } of consolidate(input!)) {
+      const { group } = touch(keyOf(row, this.groupKeys), row);
+      group.count += weight;
+      for (let i = 0; i < this.specs.length; i++) {
+        const arg = this.specs[i]!.call.arg;
+        group.accumulators[i]!.add(arg === null ? null : (row[arg] as Value), weight, undo);
+      }
+    }
+    const out: Batch = [];
+    for (const [key, { group, old }] of touched) {
+      const now = this.exists(group) ? this.output(group) : null;
+      if (old && now && rowKey(old) === rowKey(now)) continue;
+      if (old) out.push({ row: old, weight: -1 });
+      if (now) out.push({ row: now, weight: 1 });
+      if (!this.global && group.count === 0) setRecorded(this.groups, key, undefined, undo);
+    }
+    // Distinct groups have distinct keys, and a group's old and new rows differ.
+    return markConsolidated(out);
+  }
+
+  exportState(w: StateWriter): void {
+    w.u32(this.started ? 1 : 0);
+    const groups = sortedEntries(this.groups);
+    w.u32(groups.length);
+    for (const [, g] of groups) {
+      w.row(g.key);
+      w.f64(g.count);
+      for (const a of g.accumulators) a.write(w);
+    }
+  }
+
+  importState(r: StateReader): void {
+    this.started = r.u32() === 1;
+    const n = r.u32();
+    for (let i = 0; i < n; i++) {
+      const key = r.row();
+      const g: Group = {
+        key,
+        count: r.f64(),
+        accumulators: this.specs.map((s) => makeAccumulator(s.call, s.argType)),
+      };
+      for (const a of g.accumulators) a.read(r);
+      this.groups.set(rowKey(key), g);
+    }
+  }
+}

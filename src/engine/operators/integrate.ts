@@ -1,0 +1,30 @@
+import type { StatefulOperator, StepContext } from '../dataflow.js';
+import type { StateReader, StateWriter } from '../state-codec.js';
+import type { WeightedRow } from '../values/value.js';
+import { type Batch, consolidate, ZSetMap } from '../zset.js';
+
+/**
+ * Keeps the integrated contents of a materialized view (what ad-hoc queries and snapshots
+ * read) and passes the consolidated delta through.
+ */
+export class Integrate implements StatefulOperator {
+  private readonly contents = new ZSetMap();
+
+  step([input]: readonly Batch[], ctx: StepContext): Batch {
+    const delta = consolidate(input!);
+    this.contents.apply(delta, ctx.undo);
+    return delta;
+  }
+
+  snapshot(): WeightedRow[] {
+    return this.contents.toArray();
+  }
+
+  exportState(w: StateWriter): void {
+    this.contents.write(w);
+  }
+
+  importState(r: StateReader): void {
+    this.contents.read(r);
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * Binary encoding of operator state for checkpoints. The format is a flat sequence of tagged
+ * values and unsigned varint-free fixed fields; writers always emit entries sorted by key so
+ * equal state gives byte-identical files, which lets checkpoints share unchanged files.
+ */
+import { Decimal } from './values/decimal.js';
+import type { Row, Value } from './values/value.js';
+
+/** One-byte type tags of encoded values. */
+const Tag = { Null: 0, False: 1, True: 2, Number: 3, BigInt: 4, String: 5, Decimal: 6 } as const;
+type Tag = (typeof Tag)[keyof typeof Tag];
+
+/** Appends encoded fields to a growing buffer. */
+export class StateWriter {
+  private buf = Buffer.allocUnsafe(1024);
+  private pos = 0;
+
+  private ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+
+  u32(n: number): void {
+    this.ensure(4);
+    this.buf.writeUInt32LE(n, this.pos);
+    this.pos += 4;
+  }
+
+  f64(n: number): void {
+    this.ensure(8);
+    this.buf.writeDoubleLE(n, this.pos);
+    this.pos += 8;
+  }
+
+  string(s: string): void {
+    const len = Buffer.byteLength(s);
+    this.u32(len);
+    this.ensure(len);
+    this.buf.write(s, this.pos, 'utf8');
+    this.pos += len;
+  }
+
+  private tag(t: Tag): void {
+    this.ensure(1);
+    this.buf[this.pos++] = t;
+  }
+
+  value(v: Value): void {
+    switch (typeof v) {
+      case 'number':
+        this.tag(Tag.Number);
+        this.f64(v);
+        return;
+      case 'string':
+        this.tag(Tag.String);
+        this.string(v);
+        return;
+      case 'boolean':
+        this.tag(v ? Tag.True : Tag.False);
+        return;
+      case 'bigint':
+        this.tag(Tag.BigInt);
+        this.string(v.toString());
+        return;
+      default:
+        if (v === null) this.tag(Tag.Null);
+        else {
+          this.tag(Tag.Decimal);
+          this.string(v.unscaled.toString());
+          this.u32(v.scale);
+        }
+    }
+  }
+
+  row(r: readonly Value[]): void {
+    this.u32(r.length);
+    for (const v of r) this.value(v);
+  }
+
+  finish(): Buffer {
+    return Buffer.from(this.buf.subarray(0, this.pos));
+  }
+}
+
+/** Reads fields in the order a `StateWriter` wrote them. */
+export class StateReader {
+  private pos = 0;
+
+  constructor(private readonly buf: Buffer) {}
+
+  u32(): number {
+    const n = this.buf.readUInt32LE(this.pos);
+    this.pos += 4;
+    return n;
+  }
+
+  f64(): number {
+    const n = this.buf.readDoubleLE(this.pos);
+    this.pos += 8;
+    return n;
+  }
+
+  string(): string {
+    const len = this.u32();
+    const s = this.buf.toString('utf8', this.pos, this.pos + len);
+    this.pos += len;
+    return s;
+  }
+
+  value(): Value {
+    const tag = this.buf[this.pos++] as Tag;
+    switch (tag) {
+      case Tag.Null:
+        return null;
+      case Tag.False:
+        return false;
+      case Tag.True:
+        return true;
+      case Tag.Number:
+        return this.f64();
+      case Tag.BigInt:
+        return BigInt(this.string());
+      case Tag.String:
+        return this.string();
+      case Tag.Decimal: {
+        const unscaled = BigInt(this.string());
+        return new Decimal(unscaled, this.u32());
+      }
+      default:
+        throw new Error(`corrupt state: unknown value tag ${tag}`);
+    }
+  }
+
+  row(): Row {
+    const n = this.u32();
+    const r: Row = new Array(n);
+    for (let i = 0; i < n; i++) r[i] = this.value();
+    return r;
+  }
+
+  /** True when every byte has been read. */
+  done(): boolean {
+    return this.pos === this.buf.length;
+  }
+}
+
+/** Entries of a map sorted by key, for deterministic output. */
+export function sortedEntries<V>(map: Map<string, V>): [string, V][] {
+  return [...map.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}

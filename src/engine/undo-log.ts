@@ -1,0 +1,39 @@
+/**
+ * Makes a step atomic. Operators mutate their state in place and record, for each mutation,
+ * how to revert it; if any operator fails, the circuit replays the log backwards and every
+ * trace is exactly as before the step. On success the log is simply dropped.
+ */
+export class UndoLog {
+  private actions: (() => void)[] = [];
+
+  record(revert: () => void): void {
+    this.actions.push(revert);
+  }
+
+  /** Reverts everything recorded, newest first, and empties the log. */
+  rollback(): void {
+    for (let i = this.actions.length - 1; i >= 0; i--) this.actions[i]!();
+    this.actions = [];
+  }
+
+  clear(): void {
+    this.actions = [];
+  }
+
+  /** Number of recorded actions; a node whose step grew it has changed its state. */
+  get length(): number {
+    return this.actions.length;
+  }
+}
+
+/** Sets `map[key] = value` (or deletes it for undefined), recording the previous state. */
+export function setRecorded<K, V>(map: Map<K, V>, key: K, value: V | undefined, undo: UndoLog): void {
+  const had = map.has(key);
+  const prev = map.get(key);
+  if (value === undefined) map.delete(key);
+  else map.set(key, value);
+  undo.record(() => {
+    if (had) map.set(key, prev as V);
+    else map.delete(key);
+  });
+}

@@ -1,0 +1,41 @@
+/** Box-drawn text tables (the `format=text` output of ad-hoc queries), in Arrow's pretty style. */
+import { formatDate, formatTime, formatTimestamp } from './datetime.js';
+import { type ColumnDesc, valueToJsonText } from './json.js';
+import type { Value } from './value.js';
+
+function cellText(col: ColumnDesc, v: Value): string {
+  if (v === null) return 'NULL';
+  switch (col.type.type) {
+    case 'DATE':
+      return formatDate(v as number);
+    case 'TIME':
+      return formatTime(v as number);
+    case 'TIMESTAMP':
+      return formatTimestamp(v as number);
+    case 'CHAR':
+    case 'VARCHAR':
+      return v as string;
+    default:
+      return valueToJsonText(col.type, v);
+  }
+}
+
+/**
+ * ```
+ * +----+-------+
+ * | id | name  |
+ * +----+-------+
+ * | 1  | alice |
+ * +----+-------+
+ * ```
+ */
+export function formatTextTable(columns: readonly ColumnDesc[], rows: readonly (readonly Value[])[]): string {
+  const cells = rows.map((r) => columns.map((c, i) => cellText(c, r[i] as Value)));
+  const widths = columns.map((c, i) => Math.max(c.name.length, ...cells.map((r) => r[i]!.length)));
+  const rule = `+${widths.map((w) => '-'.repeat(w + 2)).join('+')}+`;
+  const line = (vals: readonly string[]) => `| ${vals.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`;
+  const out = [rule, line(columns.map((c) => c.name)), rule];
+  for (const r of cells) out.push(line(r));
+  if (cells.length > 0) out.push(rule);
+  return `${out.join('\n')}\n`;
+}

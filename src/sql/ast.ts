@@ -1,0 +1,170 @@
+/**
+ * Syntax tree produced by the parser. Every node carries its source span so later phases can
+ * point at it. Identifiers are already canonical (unquoted ones lower-cased).
+ */
+import type { Span } from './messages.js';
+
+export interface Ident {
+  /** Canonical name: lower-cased when unquoted, exact when quoted. */
+  name: string;
+  quoted: boolean;
+  span: Span;
+}
+
+export interface TypeName {
+  /** Upper-cased base name after aliases are resolved, e.g. INTEGER, DOUBLE, VARCHAR. */
+  name: string;
+  precision?: number;
+  scale?: number;
+  span: Span;
+}
+
+export interface Property {
+  key: string;
+  value: string;
+  keySpan: Span;
+  valueSpan: Span;
+}
+
+export interface ColumnDef {
+  name: Ident;
+  type: TypeName;
+  notNull: boolean;
+  primaryKey: boolean;
+  span: Span;
+}
+
+export interface CreateTable {
+  kind: 'createTable';
+  name: Ident;
+  columns: ColumnDef[];
+  /** Table-level `PRIMARY KEY (...)` clause, if any. */
+  primaryKey: { columns: Ident[]; span: Span } | null;
+  properties: Property[];
+  span: Span;
+}
+
+export interface CreateView {
+  kind: 'createView';
+  name: Ident;
+  columnNames: Ident[] | null;
+  materialized: boolean;
+  local: boolean;
+  properties: Property[];
+  query: Query;
+  span: Span;
+}
+
+export interface QueryStatement {
+  kind: 'query';
+  query: Query;
+  span: Span;
+}
+
+export interface InsertStatement {
+  kind: 'insert';
+  table: Ident;
+  columns: Ident[] | null;
+  source: Query;
+  span: Span;
+}
+
+export type Statement = CreateTable | CreateView | QueryStatement | InsertStatement;
+
+export interface OrderItem {
+  expr: Expr;
+  desc: boolean;
+  /** Explicit NULLS FIRST/LAST, or null for the default (NULLs sort high, as in Calcite). */
+  nullsFirst: boolean | null;
+  span: Span;
+}
+
+/** A query expression with its optional ORDER BY / LIMIT / OFFSET. */
+export interface Query {
+  kind: 'query';
+  body: QueryBody;
+  orderBy: OrderItem[];
+  limit: Expr | null;
+  offset: Expr | null;
+  span: Span;
+}
+
+export type QueryBody = SelectCore | SetOperation | ValuesBody | Query;
+
+export interface SelectCore {
+  kind: 'select';
+  distinct: boolean;
+  items: SelectItem[];
+  from: FromItem[];
+  where: Expr | null;
+  groupBy: Expr[];
+  having: Expr | null;
+  span: Span;
+}
+
+export interface SetOperation {
+  kind: 'setop';
+  op: 'union' | 'except' | 'intersect';
+  all: boolean;
+  left: QueryBody;
+  right: QueryBody;
+  span: Span;
+}
+
+export interface ValuesBody {
+  kind: 'values';
+  rows: Expr[][];
+  span: Span;
+}
+
+export type SelectItem =
+  | { kind: 'star'; qualifier: Ident | null; span: Span }
+  | { kind: 'expr'; expr: Expr; alias: Ident | null; span: Span };
+
+export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'cross';
+
+export type FromItem =
+  | { kind: 'table'; name: Ident; alias: Ident | null; span: Span }
+  | { kind: 'subquery'; query: Query; alias: Ident | null; columnAliases: Ident[] | null; span: Span }
+  | {
+      kind: 'join';
+      joinType: JoinType;
+      left: FromItem;
+      right: FromItem;
+      on: Expr | null;
+      using: Ident[] | null;
+      span: Span;
+    };
+
+export type LiteralKind = 'number' | 'string' | 'boolean' | 'null' | 'date' | 'time' | 'timestamp';
+
+export type IntervalUnit = 'YEAR' | 'MONTH' | 'DAY' | 'HOUR' | 'MINUTE' | 'SECOND';
+
+export type Expr =
+  | { kind: 'column'; parts: Ident[]; span: Span }
+  | { kind: 'literal'; literal: LiteralKind; text: string; span: Span }
+  | { kind: 'interval'; text: string; from: IntervalUnit; to: IntervalUnit | null; span: Span }
+  | { kind: 'binary'; op: string; left: Expr; right: Expr; span: Span }
+  | { kind: 'unary'; op: '-' | '+' | 'NOT'; operand: Expr; span: Span }
+  | { kind: 'isNull'; operand: Expr; negated: boolean; span: Span }
+  | { kind: 'isBool'; operand: Expr; value: boolean; negated: boolean; span: Span }
+  | { kind: 'isDistinct'; left: Expr; right: Expr; negated: boolean; span: Span }
+  | { kind: 'between'; operand: Expr; low: Expr; high: Expr; negated: boolean; span: Span }
+  | { kind: 'like'; operand: Expr; pattern: Expr; escape: Expr | null; negated: boolean; span: Span }
+  | { kind: 'inList'; operand: Expr; list: Expr[]; negated: boolean; span: Span }
+  | { kind: 'inQuery'; operand: Expr; query: Query; negated: boolean; span: Span }
+  | { kind: 'exists'; query: Query; span: Span }
+  | { kind: 'subquery'; query: Query; span: Span }
+  | {
+      kind: 'case';
+      operand: Expr | null;
+      whens: { when: Expr; result: Expr }[];
+      else: Expr | null;
+      span: Span;
+    }
+  | { kind: 'cast'; operand: Expr; type: TypeName; span: Span }
+  | { kind: 'call'; name: string; args: Expr[]; distinct: boolean; star: boolean; span: Span }
+  | { kind: 'extract'; unit: string; operand: Expr; span: Span }
+  | { kind: 'position'; needle: Expr; haystack: Expr; span: Span }
+  | { kind: 'substring'; operand: Expr; start: Expr; length: Expr | null; span: Span }
+  | { kind: 'trim'; mode: 'BOTH' | 'LEADING' | 'TRAILING'; chars: Expr | null; operand: Expr; span: Span };

@@ -1,0 +1,445 @@
+/**
+ * Expression binding and type checking: turns a syntax-tree expression into a typed plan
+ * expression over the columns of a scope, inserting the implicit casts the type rules call for.
+ *
+ * Two hooks make the same binder serve every clause:
+ * - `aggregates` (set in SELECT/HAVING/ORDER BY of a grouped query) maps aggregate calls and
+ *   grouped sub-expressions to columns of the aggregate's output, and rejects ungrouped columns;
+ * - `subqueries` (set where IN/EXISTS/scalar subqueries are allowed) plans a subquery beside
+ *   the current input and returns the expression that reads its result.
+ */
+import { makeCast } from '../engine/values/cast.js';
+import {
+  MS_PER_DAY,
+  MS_PER_HOUR,
+  MS_PER_MINUTE,
+  MS_PER_SECOND,
+  parseDate,
+  parseTime,
+  parseTimestamp,
+  TIME_UNITS,
+} from '../engine/values/datetime.js';
+import { Decimal } from '../engine/values/decimal.js';
+import {
+  BIGINT_MAX,
+  isIntervalType,
+  isNumericType,
+  isStringType,
+  typeToSql,
+} from '../engine/values/types.js';
+import type * as ast from './ast.js';
+import { bindExtract, bindFunction } from './bind-functions.js';
+import { resolveType } from './catalog.js';
+import {
+  BIGINT,
+  BOOLEAN,
+  bindArithmetic,
+  call,
+  coerce,
+  fail,
+  intArg,
+  lit,
+  stringArg,
+  toBoolean,
+  unify,
+  VARCHAR,
+} from './coercion.js';
+import type { Span } from './messages.js';
+import { colRef, type Expr, type FunctionName } from './plan.js';
+import type { Scope } from './scope.js';
+import { leastRestrictive } from './typing.js';
+
+const UNSUPPORTED = 'Not yet implemented';
+
+const AGGREGATE_NAMES = new Set(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX']);
+
+/** Plans subqueries that appear inside expressions. */
+export interface SubqueryHost {
+  /** `operand IN (query)`; with `truthOnly` a NULL result may be reported as FALSE. */
+  bindIn(operand: Expr, query: ast.Query, truthOnly: boolean, span: Span): Expr;
+  bindExists(query: ast.Query, truthOnly: boolean, span: Span): Expr;
+  bindScalar(query: ast.Query, span: Span): Expr;
+}
+
+/** Maps expressions of a grouped query onto the aggregate's output row. */
+export interface AggregateHost {
+  /** Binds an aggregate call; returns a reference to its output column. */
+  bindAggregate(call: Extract<ast.Expr, { kind: 'call' }>): Expr;
+  /** Output reference of a group key equal to `e` (bound over the FROM row), if any. */
+  groupKey(e: Expr): Expr | null;
+  /** Context that binds over the FROM row (for matching sub-expressions to group keys). */
+  readonly fromContext: BindContext;
+}
+
+export interface BindContext {
+  scope: Scope;
+  subqueries: SubqueryHost | null;
+  aggregates: AggregateHost | null;
+}
+
+/** True if the syntax tree has an aggregate call outside any subquery. */
+export function containsAggregate(e: ast.Expr): boolean {
+  let found = false;
+  visitAst(e, (n) => {
+    if (n.kind === 'call' && AGGREGATE_NAMES.has(n.name)) found = true;
+  });
+  return found;
+}
+
+function containsSubquery(e: ast.Expr): boolean {
+  let found = false;
+  visitAst(e, (n) => {
+    if (n.kind === 'inQuery' || n.kind === 'exists' || n.kind === 'subquery') found = true;
+  });
+  return found;
+}
+
+/** Visits every node of an expression tree, not descending into subqueries. */
+function visitAst(e: ast.Expr, f: (e: ast.Expr) => void): void {
+  f(e);
+  const kids: (ast.Expr | null)[] = [];
+  switch (e.kind) {
+    case 'binary':
+    case 'isDistinct':
+      kids.push(e.left, e.right);
+      break;
+    case 'unary':
+    case 'isNull':
+    case 'isBool':
+    case 'cast':
+    case 'extract':
+      kids.push(e.operand);
+      break;
+    case 'between':
+      kids.push(e.operand, e.low, e.high);
+      break;
+    case 'like':
+      kids.push(e.operand, e.pattern, e.escape);
+      break;
+    case 'inList':
+      kids.push(e.operand, ...e.list);
+      break;
+    case 'inQuery':
+      kids.push(e.operand);
+      break;
+    case 'case':
+      kids.push(e.operand, e.else, ...e.whens.flatMap((w) => [w.when, w.result]));
+      break;
+    case 'call':
+      kids.push(...e.args);
+      break;
+    case 'position':
+      kids.push(e.needle, e.haystack);
+      break;
+    case 'substring':
+      kids.push(e.operand, e.start, e.length);
+      break;
+    case 'trim':
+      kids.push(e.chars, e.operand);
+      break;
+    default:
+      break;
+  }
+  for (const k of kids) if (k) visitAst(k, f);
+}
+
+/** Binds `e` in `ctx`; throws `SqlError` on the first problem. */
+export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr {
+  if (ctx.aggregates) {
+    const hooked = bindGrouped(e, ctx.aggregates);
+    if (hooked) return hooked;
+  }
+  switch (e.kind) {
+    case 'column': {
+      const c = ctx.scope.resolve(e.parts);
+      return colRef(c.index, c.type);
+    }
+    case 'literal':
+      return bindLiteral(e);
+    case 'interval':
+      return bindInterval(e);
+    case 'binary':
+      return bindBinary(e, ctx, truthOnly);
+    case 'unary':
+      return bindUnary(e, ctx);
+    case 'isNull': {
+      const operand = bindExpr(e.operand, ctx);
+      return call(e.negated ? 'is_not_null' : 'is_null', [operand], BOOLEAN);
+    }
+    case 'isBool': {
+      const operand = toBoolean(bindExpr(e.operand, ctx), e.operand.span);
+      const test = call(e.value ? 'is_true' : 'is_false', [operand], BOOLEAN);
+      return e.negated ? call('not', [test], BOOLEAN) : test;
+    }
+    case 'isDistinct': {
+      const [l, r] = unify([bindExpr(e.left, ctx), bindExpr(e.right, ctx)], e.span, 'IS DISTINCT FROM');
+      const test = call('is_distinct', [l!, r!], BOOLEAN);
+      return e.negated ? call('not', [test], BOOLEAN) : test;
+    }
+    case 'between': {
+      const [x, lo, hi] = unify(
+        [bindExpr(e.operand, ctx), bindExpr(e.low, ctx), bindExpr(e.high, ctx)],
+        e.span,
+        'BETWEEN',
+      );
+      const nullable = x!.type.nullable || lo!.type.nullable || hi!.type.nullable;
+      const t = { ...BOOLEAN, nullable };
+      const inside = call('and', [call('ge', [x!, lo!], t), call('le', [x!, hi!], t)], t);
+      return e.negated ? call('not', [inside], t) : inside;
+    }
+    case 'like': {
+      const args = [bindExpr(e.operand, ctx), bindExpr(e.pattern, ctx)];
+      if (e.escape) args.push(bindExpr(e.escape, ctx));
+      for (const [i, a] of args.entries())
+        if (!isStringType(a.type) && a.type.type !== 'NULL')
+          fail(e.span, `LIKE needs string arguments, got ${typeToSql(a.type)} (argument ${i + 1})`);
+      const t = { ...BOOLEAN, nullable: args.some((a) => a.type.nullable) };
+      const test = call('like', args, t);
+      return e.negated ? call('not', [test], t) : test;
+    }
+    case 'inList': {
+      const args = unify([bindExpr(e.operand, ctx), ...e.list.map((x) => bindExpr(x, ctx))], e.span, 'IN');
+      const t = { ...BOOLEAN, nullable: args.some((a) => a.type.nullable) };
+      const test = call('in_list', args, t);
+      return e.negated ? call('not', [test], t) : test;
+    }
+    case 'inQuery': {
+      if (!ctx.subqueries) fail(e.span, 'Subqueries are not supported here', UNSUPPORTED);
+      const operand = bindExpr(e.operand, ctx);
+      const test = ctx.subqueries.bindIn(operand, e.query, truthOnly && !e.negated, e.span);
+      return e.negated ? call('not', [test], test.type) : test;
+    }
+    case 'exists':
+      if (!ctx.subqueries) fail(e.span, 'Subqueries are not supported here', UNSUPPORTED);
+      return ctx.subqueries.bindExists(e.query, truthOnly, e.span);
+    case 'subquery':
+      if (!ctx.subqueries) fail(e.span, 'Subqueries are not supported here', UNSUPPORTED);
+      return ctx.subqueries.bindScalar(e.query, e.span);
+    case 'case':
+      return bindCase(e, ctx);
+    case 'cast': {
+      const operand = bindExpr(e.operand, ctx);
+      const target = resolveType(e.type, operand.type.nullable);
+      try {
+        makeCast(operand.type, target);
+      } catch {
+        fail(e.span, `Cannot cast ${typeToSql(operand.type)} to ${typeToSql(target)}`);
+      }
+      return coerce(operand, target, e.span);
+    }
+    case 'call':
+      if (AGGREGATE_NAMES.has(e.name)) fail(e.span, `Aggregate function ${e.name} is not allowed here`);
+      return bindFunction(
+        e,
+        e.args.map((a) => bindExpr(a, ctx)),
+      );
+    case 'extract': {
+      if (!TIME_UNITS.has(e.unit)) fail(e.span, `Unknown time unit ${e.unit}`);
+      return bindExtract(e.unit, bindExpr(e.operand, ctx), e.span);
+    }
+    case 'position': {
+      const needle = stringArg(bindExpr(e.needle, ctx), e.needle.span);
+      const haystack = stringArg(bindExpr(e.haystack, ctx), e.haystack.span);
+      return call('position', [needle, haystack], {
+        type: 'INTEGER',
+        nullable: needle.type.nullable || haystack.type.nullable,
+      });
+    }
+    case 'substring': {
+      const s = stringArg(bindExpr(e.operand, ctx), e.operand.span);
+      const args = [s, intArg(bindExpr(e.start, ctx), e.start.span)];
+      if (e.length) args.push(intArg(bindExpr(e.length, ctx), e.length.span));
+      return call('substring', args, { ...VARCHAR, nullable: args.some((a) => a.type.nullable) });
+    }
+    case 'trim': {
+      const s = stringArg(bindExpr(e.operand, ctx), e.operand.span);
+      const chars = e.chars ? stringArg(bindExpr(e.chars, ctx), e.chars.span) : lit(' ', VARCHAR);
+      const fn = e.mode === 'BOTH' ? 'trim_both' : e.mode === 'LEADING' ? 'trim_leading' : 'trim_trailing';
+      return call(fn, [chars, s], { ...VARCHAR, nullable: s.type.nullable || chars.type.nullable });
+    }
+  }
+}
+
+/** The aggregate hook: aggregate calls and grouped sub-expressions become output columns. */
+function bindGrouped(e: ast.Expr, host: AggregateHost): Expr | null {
+  if (e.kind === 'call' && AGGREGATE_NAMES.has(e.name)) return host.bindAggregate(e);
+  if (containsAggregate(e) || containsSubquery(e)) return null;
+  const plain = bindExpr(e, host.fromContext);
+  const key = host.groupKey(plain);
+  if (key) return key;
+  if (e.kind === 'column') {
+    const shown = e.parts.map((p) => p.name).join('.');
+    fail(e.span, `Expression '${shown}' is not being grouped`);
+  }
+  return null;
+}
+
+function bindLiteral(e: Extract<ast.Expr, { kind: 'literal' }>): Expr {
+  switch (e.literal) {
+    case 'null':
+      return lit(null, { type: 'NULL', nullable: true });
+    case 'boolean':
+      return lit(e.text === 'TRUE', BOOLEAN);
+    case 'string':
+      return lit(e.text, VARCHAR);
+    case 'number':
+      return numberLiteral(e.text, e.span);
+    case 'date': {
+      const v = parseDate(e.text);
+      if (v === undefined) fail(e.span, `Invalid DATE literal '${e.text}'`);
+      return lit(v, { type: 'DATE', nullable: false });
+    }
+    case 'time': {
+      const v = parseTime(e.text);
+      if (v === undefined) fail(e.span, `Invalid TIME literal '${e.text}'`);
+      return lit(v, { type: 'TIME', nullable: false, precision: 0 });
+    }
+    case 'timestamp': {
+      const v = parseTimestamp(e.text);
+      if (v === undefined) fail(e.span, `Invalid TIMESTAMP literal '${e.text}'`);
+      return lit(v, { type: 'TIMESTAMP', nullable: false, precision: 0 });
+    }
+  }
+}
+
+/** Exact literals are INTEGER, BIGINT or DECIMAL(p, s); ones with an exponent are DOUBLE. */
+function numberLiteral(text: string, span: Span): Expr {
+  if (/[eE]/.test(text)) return lit(Number(text), { type: 'DOUBLE', nullable: false });
+  if (!text.includes('.')) {
+    const v = BigInt(text);
+    if (v <= 2147483647n) return lit(Number(v), { type: 'INTEGER', nullable: false });
+    if (v <= BIGINT_MAX) return lit(v, BIGINT);
+  }
+  const d = Decimal.parse(text);
+  if (!d) return fail(span, `Invalid number ${text}`);
+  const precision = Math.max(d.digits(), d.scale, 1);
+  if (precision > 38) fail(span, `Numeric literal ${text} has more than 38 digits`);
+  return lit(d, { type: 'DECIMAL', nullable: false, precision, scale: d.scale });
+}
+
+const UNIT_MS: Record<string, number> = {
+  DAY: MS_PER_DAY,
+  HOUR: MS_PER_HOUR,
+  MINUTE: MS_PER_MINUTE,
+  SECOND: MS_PER_SECOND,
+};
+
+/** Interval literal: months for YEAR/MONTH units, milliseconds for DAY..SECOND. */
+function bindInterval(e: Extract<ast.Expr, { kind: 'interval' }>): Expr {
+  let text = e.text.trim();
+  let sign = 1;
+  if (text.startsWith('-')) {
+    sign = -1;
+    text = text.slice(1).trim();
+  } else if (text.startsWith('+')) text = text.slice(1).trim();
+  const bad = () =>
+    fail(e.span, `Invalid interval literal '${e.text}' for ${e.from}${e.to ? ` TO ${e.to}` : ''}`);
+  if (e.from === 'YEAR' || e.from === 'MONTH') {
+    let months: number;
+    if (e.from === 'YEAR' && e.to === 'MONTH') {
+      const m = /^(\d+)-(\d+)$/.exec(text) ?? bad();
+      months = Number(m[1]) * 12 + Number(m[2]);
+    } else if (e.to === null || e.to === e.from) {
+      if (!/^\d+$/.test(text)) bad();
+      months = Number(text) * (e.from === 'YEAR' ? 12 : 1);
+    } else return bad();
+    return lit(sign * months, { type: 'INTERVAL_YEAR_MONTH', nullable: false });
+  }
+  const units = ['DAY', 'HOUR', 'MINUTE', 'SECOND'];
+  const first = units.indexOf(e.from);
+  const last = e.to === null ? first : units.indexOf(e.to);
+  if (last < first) bad();
+  const fields = text.split(/[ :]/);
+  if (fields.length !== last - first + 1) bad();
+  let ms = 0;
+  for (const [i, f] of fields.entries()) {
+    const unit = units[first + i]!;
+    if (!(unit === 'SECOND' ? /^\d+(\.\d+)?$/ : /^\d+$/).test(f)) bad();
+    ms += Math.round(Number(f) * UNIT_MS[unit]!);
+  }
+  return lit(sign * ms, { type: 'INTERVAL_DAY_SECOND', nullable: false });
+}
+
+const COMPARISON_FN: Record<string, FunctionName> = {
+  '=': 'eq',
+  '<>': 'ne',
+  '<': 'lt',
+  '<=': 'le',
+  '>': 'gt',
+  '>=': 'ge',
+};
+
+function bindBinary(e: Extract<ast.Expr, { kind: 'binary' }>, ctx: BindContext, truthOnly: boolean): Expr {
+  if (e.op === 'AND' || e.op === 'OR') {
+    // Under AND, a conjunct only needs to be TRUE for a row to pass, so truthOnly carries down.
+    const childTruth = truthOnly && e.op === 'AND';
+    const l = toBoolean(bindExpr(e.left, ctx, childTruth), e.left.span);
+    const r = toBoolean(bindExpr(e.right, ctx, childTruth), e.right.span);
+    return call(e.op === 'AND' ? 'and' : 'or', [l, r], {
+      ...BOOLEAN,
+      nullable: l.type.nullable || r.type.nullable,
+    });
+  }
+  const l = bindExpr(e.left, ctx);
+  const r = bindExpr(e.right, ctx);
+  const nullable = l.type.nullable || r.type.nullable;
+  const cmp = COMPARISON_FN[e.op];
+  if (cmp) {
+    const [a, b] = unify([l, r], e.span, `'${e.op}'`);
+    if (isIntervalType(a!.type) && a!.type.type !== b!.type.type)
+      fail(e.span, `Cannot compare ${typeToSql(l.type)} and ${typeToSql(r.type)}`);
+    return call(cmp, [a!, b!], { ...BOOLEAN, nullable });
+  }
+  if (e.op === '||') {
+    const a = stringArg(l, e.left.span);
+    const b = stringArg(r, e.right.span);
+    return call('concat', [a, b], { ...VARCHAR, nullable });
+  }
+  return bindArithmetic(e.op, l, r, e.span);
+}
+
+function bindUnary(e: Extract<ast.Expr, { kind: 'unary' }>, ctx: BindContext): Expr {
+  const operand = bindExpr(e.operand, ctx);
+  if (e.op === 'NOT') {
+    const b = toBoolean(operand, e.operand.span);
+    return call('not', [b], b.type);
+  }
+  if (!isNumericType(operand.type) && !isIntervalType(operand.type) && operand.type.type !== 'NULL')
+    fail(e.span, `Cannot apply unary '${e.op}' to ${typeToSql(operand.type)}`);
+  if (e.op === '+') return operand;
+  if (operand.kind === 'lit' && operand.value !== null) {
+    const v = operand.value;
+    if (typeof v === 'number') return lit(-v, operand.type);
+    if (typeof v === 'bigint') return lit(-v, operand.type);
+    if (v instanceof Decimal) return lit(v.neg(), operand.type);
+  }
+  return call('neg', [operand], operand.type);
+}
+
+function bindCase(e: Extract<ast.Expr, { kind: 'case' }>, ctx: BindContext): Expr {
+  const subject = e.operand ? bindExpr(e.operand, ctx) : null;
+  const conditions = e.whens.map((w) => {
+    if (!subject) return toBoolean(bindExpr(w.when, ctx), w.when.span);
+    const [a, b] = unify([subject, bindExpr(w.when, ctx)], w.when.span, "'='");
+    return call('eq', [a!, b!], { ...BOOLEAN, nullable: a!.type.nullable || b!.type.nullable });
+  });
+  const results = [
+    ...e.whens.map((w) => bindExpr(w.result, ctx)),
+    e.else ? bindExpr(e.else, ctx) : lit(null, { type: 'NULL', nullable: true }),
+  ];
+  let t = leastRestrictive(results.map((r) => r.type));
+  if (t === null)
+    fail(
+      e.span,
+      `CASE branches have incompatible types: ${results.map((r) => typeToSql(r.type)).join(', ')}`,
+    );
+  if (t.type === 'NULL') t = { type: 'BOOLEAN', nullable: true };
+  const target = t;
+  const casted = results.map((r) => coerce(r, { ...target, nullable: r.type.nullable }));
+  return {
+    kind: 'case',
+    whens: conditions.map((when, i) => ({ when, result: casted[i]! })),
+    else: casted[casted.length - 1]!,
+    type: { ...target, nullable: results.some((r) => r.type.nullable) },
+  };
+}

@@ -1,0 +1,596 @@
+/**
+ * Query binding: turns a parsed query into a logical plan (`Rel`), resolving names through a
+ * `RelationSource` and type-checking every expression.
+ *
+ * A SELECT becomes, bottom up: FROM (scans, joins with their ON condition as a residual, cross
+ * joins for commas) → subquery joins for IN/EXISTS → WHERE filter → [pre-projection of group
+ * keys and aggregate arguments → aggregate → HAVING filter] → projection → DISTINCT → top-k.
+ * The optimizer (optimize.ts) later turns WHERE/ON equalities into join keys.
+ */
+import { type ColumnType, isIntervalType, isNumericType, typeToSql } from '../engine/values/types.js';
+import type * as ast from './ast.js';
+import { type AggregateHost, type BindContext, bindExpr, containsAggregate } from './bind-expr.js';
+import { coerce } from './coercion.js';
+import { type Span, SqlError } from './messages.js';
+import {
+  type AggregateCall,
+  type AggregateFunction,
+  type Column,
+  colRef,
+  type Expr,
+  exprEquals,
+  type Rel,
+  type SortKey,
+} from './plan.js';
+import { Scope, type ScopeColumn, VALIDATION_ERROR } from './scope.js';
+import {
+  bindCorrelatedWhere,
+  type CorrelatedSubquery,
+  type SubqueryBinder,
+  SubqueryPlanner,
+} from './subquery.js';
+import { leastRestrictive } from './typing.js';
+
+const BIGINT: ColumnType = { type: 'BIGINT', nullable: false };
+
+/** Where FROM names come from: the program's catalog, or the materialized relations for ad-hoc queries. */
+export interface RelationSource {
+  /** The canonical name and columns of a relation; throws `SqlError` if it cannot be read. */
+  resolve(name: ast.Ident): { name: string; columns: Column[] };
+}
+
+/** A bound query before its ORDER BY / LIMIT is applied. */
+export interface BoundQuery {
+  /** The result; columns beyond `visible` are hidden sort keys. */
+  rel: Rel;
+  visible: number;
+  order: SortKey[];
+  limit: number | null;
+  offset: number;
+}
+
+function fail(span: Span, message: string, type = VALIDATION_ERROR): never {
+  throw new SqlError(span, type, message);
+}
+
+/** Calcite's uniquification of output names: a repeated `x` becomes `x0`, `x1`, ... */
+export function uniqueNames(names: string[]): string[] {
+  const seen = new Set<string>();
+  return names.map((n) => {
+    let name = n;
+    for (let i = 0; seen.has(name); i++) name = `${n}${i}`;
+    seen.add(name);
+    return name;
+  });
+}
+
+function project(input: Rel, exprs: Expr[], names: string[]): Rel {
+  return { kind: 'project', input, exprs, columns: exprs.map((e, i) => ({ name: names[i]!, type: e.type })) };
+}
+
+/** Applies the query's top-k (if it has LIMIT or OFFSET) and drops hidden sort columns. */
+export function finalizeQuery(q: BoundQuery): Rel {
+  let rel = q.rel;
+  if (q.limit !== null || q.offset > 0)
+    rel = {
+      kind: 'topk',
+      input: rel,
+      order: q.order,
+      limit: q.limit,
+      offset: q.offset,
+      columns: rel.columns,
+    };
+  if (q.visible === rel.columns.length) return rel;
+  const exprs = rel.columns.slice(0, q.visible).map((c, i) => colRef(i, c.type));
+  return project(
+    rel,
+    exprs,
+    rel.columns.slice(0, q.visible).map((c) => c.name),
+  );
+}
+
+/** Collects the group keys and aggregate calls of one grouped SELECT. */
+class GroupingHost implements AggregateHost {
+  readonly args: Expr[] = [];
+  readonly calls: { fn: AggregateFunction; arg: number | null; distinct: boolean; type: ColumnType }[] = [];
+
+  constructor(
+    readonly keys: Expr[],
+    readonly fromContext: BindContext,
+    private readonly global: boolean,
+  ) {}
+
+  groupKey(e: Expr): Expr | null {
+    const i = this.keys.findIndex((k) => exprEquals(k, e));
+    return i < 0 ? null : colRef(i, this.keys[i]!.type);
+  }
+
+  bindAggregate(c: Extract<ast.Expr, { kind: 'call' }>): Expr {
+    let fn: AggregateFunction;
+    let arg: Expr | null = null;
+    if (c.star) {
+      if (c.name !== 'COUNT') fail(c.span, `${c.name}(*) is not allowed`);
+      fn = 'count_star';
+    } else {
+      if (c.args.length !== 1) fail(c.span, `${c.name} takes exactly one argument`);
+      arg = bindExpr(c.args[0]!, this.fromContext);
+      fn = c.name.toLowerCase() as AggregateFunction;
+    }
+    let type: ColumnType;
+    if (fn === 'count' || fn === 'count_star') type = BIGINT;
+    else {
+      const t = arg!.type;
+      if ((fn === 'sum' || fn === 'avg') && !isNumericType(t))
+        fail(c.span, `Cannot apply ${c.name} to ${typeToSql(t)}`);
+      if (t.type === 'NULL' || isIntervalType(t)) fail(c.span, `Cannot apply ${c.name} to ${typeToSql(t)}`);
+      // Per Feldera, the result has the argument's type; it is NULL for an empty or all-NULL input.
+      type = { ...t, nullable: this.global || t.nullable };
+    }
+    let argIndex: number | null = null;
+    if (arg) {
+      argIndex = this.args.findIndex((a) => exprEquals(a, arg));
+      if (argIndex < 0) argIndex = this.args.push(arg) - 1;
+    }
+    const distinct = c.distinct && fn !== 'min' && fn !== 'max';
+    let index = this.calls.findIndex((x) => x.fn === fn && x.arg === argIndex && x.distinct === distinct);
+    if (index < 0) index = this.calls.push({ fn, arg: argIndex, distinct, type }) - 1;
+    return colRef(this.keys.length + index, type);
+  }
+
+  /** The pre-projection, aggregate and output relation. */
+  build(input: Rel): Rel {
+    const k = this.keys.length;
+    const pre = project(
+      input,
+      [...this.keys, ...this.args],
+      [...this.keys.map((_, i) => `$k${i}`), ...this.args.map((_, i) => `$a${i}`)],
+    );
+    const aggregates: AggregateCall[] = this.calls.map((c) => ({
+      fn: c.fn,
+      arg: c.arg === null ? null : k + c.arg,
+      distinct: c.distinct,
+      type: c.type,
+    }));
+    return {
+      kind: 'aggregate',
+      input: pre,
+      groupKeys: this.keys.map((_, i) => i),
+      aggregates,
+      columns: [
+        ...pre.columns.slice(0, k),
+        ...aggregates.map((a, i) => ({ name: `$agg${i}`, type: a.type })),
+      ],
+    };
+  }
+}
+
+export class QueryBinder implements SubqueryBinder {
+  constructor(private readonly relations: RelationSource) {}
+
+  bindRelation(query: ast.Query, outer: Scope | null): Rel {
+    return finalizeQuery(this.bindQuery(query, outer));
+  }
+
+  bindQuery(query: ast.Query | ast.QueryBody, outer: Scope | null): BoundQuery {
+    if (query.kind !== 'query') return this.bindBody(query, outer, []);
+    const bound = this.bindBody(query.body, outer, query.orderBy);
+    return {
+      ...bound,
+      limit: query.limit ? this.constantInt(query.limit, 'LIMIT') : null,
+      offset: query.offset ? this.constantInt(query.offset, 'OFFSET') : 0,
+    };
+  }
+
+  private constantInt(e: ast.Expr, what: string): number {
+    if (e.kind !== 'literal' || e.literal !== 'number' || !/^\d+$/.test(e.text))
+      fail(e.span, `${what} must be a non-negative integer constant`);
+    return Number(e.text);
+  }
+
+  private bindBody(body: ast.QueryBody, outer: Scope | null, order: ast.OrderItem[]): BoundQuery {
+    if (body.kind === 'select') return this.bindSelect(body, outer, order);
+    let rel: Rel;
+    if (body.kind === 'values') rel = this.bindValues(body);
+    else if (body.kind === 'setop') rel = this.bindSetOp(body, outer);
+    else rel = this.bindRelation(body, outer);
+    const names = rel.columns.map((c) => c.name);
+    const keys = order.map((item) => {
+      const index = this.outputIndex(item.expr, names, names);
+      if (index < 0)
+        fail(item.span, 'ORDER BY of a set operation or VALUES must name an output column or position');
+      return sortKey(item, index);
+    });
+    return { rel, visible: rel.columns.length, order: keys, limit: null, offset: 0 };
+  }
+
+  /** Index of an ORDER BY item given as a position or an output name, or -1. */
+  private outputIndex(e: ast.Expr, names: string[], aliases: string[]): number {
+    if (e.kind === 'literal' && e.literal === 'number' && /^\d+$/.test(e.text)) {
+      const n = Number(e.text);
+      if (n < 1 || n > names.length) fail(e.span, `Ordinal ${n} is out of range (1..${names.length})`);
+      return n - 1;
+    }
+    if (e.kind === 'column' && e.parts.length === 1) {
+      const matches = aliases.flatMap((n, i) => (n === e.parts[0]!.name ? [i] : []));
+      if (matches.length === 1) return matches[0]!;
+    }
+    return -1;
+  }
+
+  private bindValues(body: ast.ValuesBody): Rel {
+    const ctx: BindContext = { scope: new Scope([]), subqueries: null, aggregates: null };
+    const rows = body.rows.map((r) => r.map((e) => bindExpr(e, ctx)));
+    const width = rows[0]!.length;
+    if (rows.some((r) => r.length !== width))
+      fail(body.span, 'All rows of VALUES must have the same number of columns');
+    const types = Array.from({ length: width }, (_, i) => {
+      const t = leastRestrictive(rows.map((r) => r[i]!.type));
+      if (t === null) fail(body.span, `Column ${i + 1} of VALUES has incompatible types`);
+      return t.type === 'NULL' ? { ...t, type: 'INTEGER' as const } : t;
+    });
+    return {
+      kind: 'values',
+      rows: rows.map((r) =>
+        r.map((e, i) => coerce(e, { ...types[i]!, nullable: e.type.nullable }, body.span)),
+      ),
+      columns: types.map((type, i) => ({ name: `EXPR$${i}`, type })),
+    };
+  }
+
+  private bindSetOp(body: ast.SetOperation, outer: Scope | null): Rel {
+    let left = this.bindRelation(asQuery(body.left), outer);
+    let right = this.bindRelation(asQuery(body.right), outer);
+    const opName = body.op.toUpperCase();
+    if (left.columns.length !== right.columns.length)
+      fail(
+        body.span,
+        `Column count mismatch in ${opName}: ${left.columns.length} vs ${right.columns.length}`,
+      );
+    const types = left.columns.map((c, i) => {
+      const t = leastRestrictive([c.type, right.columns[i]!.type]);
+      if (t === null)
+        fail(
+          body.span,
+          `Type mismatch in column ${i + 1} of ${opName}: ${typeToSql(c.type)} vs ${typeToSql(right.columns[i]!.type)}`,
+        );
+      return t;
+    });
+    const names = left.columns.map((c) => c.name);
+    const conform = (rel: Rel): Rel => {
+      const exprs = rel.columns.map((c, i) =>
+        coerce(colRef(i, c.type), { ...types[i]!, nullable: c.type.nullable }),
+      );
+      if (exprs.every((e) => e.kind === 'col')) return rel;
+      return project(rel, exprs, names);
+    };
+    left = conform(left);
+    right = conform(right);
+    const columns = names.map((name, i) => ({ name, type: types[i]! }));
+    if (body.op === 'union') {
+      const union: Rel = { kind: 'union', inputs: [left, right], columns };
+      return body.all ? union : { kind: 'distinct', input: union, columns };
+    }
+    return { kind: 'setop', op: body.op, all: body.all, left, right, columns };
+  }
+
+  private bindSelect(core: ast.SelectCore, outer: Scope | null, order: ast.OrderItem[]): BoundQuery {
+    const from = this.bindFromList(core.from, outer);
+    const scope = new Scope(from.scope.columns, outer);
+    const input = { rel: from.rel };
+    const ctx: BindContext = { scope, subqueries: new SubqueryPlanner(this, input, scope), aggregates: null };
+    if (core.where) {
+      const predicate = bindExpr(core.where, ctx, true);
+      if (predicate.type.type !== 'BOOLEAN')
+        fail(core.where.span, `WHERE needs a BOOLEAN condition, got ${typeToSql(predicate.type)}`);
+      input.rel = { kind: 'filter', input: input.rel, predicate, columns: input.rel.columns };
+    }
+    const grouped =
+      core.groupBy.length > 0 ||
+      core.having !== null ||
+      core.items.some((i) => i.kind === 'expr' && containsAggregate(i.expr)) ||
+      order.some((o) => containsAggregate(o.expr));
+    let host: GroupingHost | null = null;
+    let itemCtx = ctx;
+    if (grouped) {
+      const fromCtx: BindContext = { scope, subqueries: null, aggregates: null };
+      const keys = core.groupBy.map((g) => bindExpr(this.groupByTarget(g, core.items, scope), fromCtx));
+      host = new GroupingHost(keys, fromCtx, keys.length === 0);
+      itemCtx = { scope, subqueries: null, aggregates: host };
+    }
+    const exprs: Expr[] = [];
+    const names: string[] = [];
+    const aliases: string[] = [];
+    for (const item of core.items) {
+      if (item.kind === 'star') {
+        for (const c of scope.star(item.qualifier)) {
+          exprs.push(host ? this.groupedColumn(host, c, item.span) : colRef(c.index, c.type));
+          names.push(c.name);
+          aliases.push(c.name);
+        }
+        continue;
+      }
+      exprs.push(bindExpr(item.expr, itemCtx));
+      const name =
+        item.alias?.name ??
+        (item.expr.kind === 'column'
+          ? item.expr.parts[item.expr.parts.length - 1]!.name
+          : `EXPR$${names.length}`);
+      names.push(name);
+      aliases.push(item.alias?.name ?? (item.expr.kind === 'column' ? name : ''));
+    }
+    let having: Expr | null = null;
+    if (core.having) {
+      having = bindExpr(core.having, itemCtx);
+      if (having.type.type !== 'BOOLEAN')
+        fail(core.having.span, `HAVING needs a BOOLEAN condition, got ${typeToSql(having.type)}`);
+    }
+    const hidden: Expr[] = [];
+    const keys = order.map((item) => {
+      let index = this.outputIndex(item.expr, names, aliases);
+      if (index < 0) {
+        const e = bindExpr(item.expr, itemCtx.aggregates ? itemCtx : { ...ctx, subqueries: null });
+        index = exprs.findIndex((x) => exprEquals(x, e));
+        if (index < 0) {
+          if (core.distinct)
+            fail(item.span, 'ORDER BY expression must appear in the select list of a SELECT DISTINCT');
+          index = exprs.length + hidden.push(e) - 1;
+        }
+      }
+      return sortKey(item, index);
+    });
+    let rel = host ? host.build(input.rel) : input.rel;
+    if (having) rel = { kind: 'filter', input: rel, predicate: having, columns: rel.columns };
+    const visibleNames = uniqueNames(names);
+    rel = project(rel, [...exprs, ...hidden], [...visibleNames, ...hidden.map((_, i) => `$order${i}`)]);
+    if (core.distinct) rel = { kind: 'distinct', input: rel, columns: rel.columns };
+    return { rel, visible: exprs.length, order: keys, limit: null, offset: 0 };
+  }
+
+  /** A `*` column in a grouped query: allowed only if it is a group key. */
+  private groupedColumn(host: GroupingHost, c: ScopeColumn, span: Span): Expr {
+    const key = host.groupKey(colRef(c.index, c.type));
+    if (!key) fail(span, `Expression '${c.name}' is not being grouped`);
+    return key;
+  }
+
+  /** GROUP BY accepts positions and select-list aliases (when no column has that name), as Feldera does. */
+  private groupByTarget(g: ast.Expr, items: ast.SelectItem[], scope: Scope): ast.Expr {
+    if (g.kind === 'literal' && g.literal === 'number' && /^\d+$/.test(g.text)) {
+      const item = items[Number(g.text) - 1];
+      if (item?.kind !== 'expr')
+        fail(g.span, `GROUP BY position ${g.text} does not name a select expression`);
+      return item.expr;
+    }
+    if (
+      g.kind === 'column' &&
+      g.parts.length === 1 &&
+      !scope.columns.some((c) => c.name === g.parts[0]!.name)
+    ) {
+      const item = items.find((i) => i.kind === 'expr' && i.alias?.name === g.parts[0]!.name);
+      if (item && item.kind === 'expr') return item.expr;
+    }
+    return g;
+  }
+
+  bindCorrelated(query: ast.Query, outer: Scope): CorrelatedSubquery | null {
+    const body = query.body;
+    if (query.orderBy.length > 0 || query.limit || query.offset || body.kind !== 'select') return null;
+    if (
+      body.distinct ||
+      body.groupBy.length > 0 ||
+      body.having ||
+      body.items.some((i) => i.kind === 'expr' && containsAggregate(i.expr))
+    )
+      return null;
+    const from = this.bindFromList(body.from, null);
+    const width = from.rel.columns.length;
+    const whereScope = Scope.correlated(from.scope, outer, width);
+    const predicates = bindCorrelatedWhere(body.where, {
+      scope: whereScope,
+      subqueries: null,
+      aggregates: null,
+    });
+    let select: Expr[] | null = [];
+    try {
+      const ctx: BindContext = { scope: new Scope(from.scope.columns), subqueries: null, aggregates: null };
+      for (const item of body.items) {
+        if (item.kind === 'star')
+          select.push(...from.scope.star(item.qualifier).map((c) => colRef(c.index, c.type)));
+        else select.push(bindExpr(item.expr, ctx));
+      }
+    } catch (e) {
+      if (!(e instanceof SqlError)) throw e;
+      select = null;
+    }
+    return { rel: from.rel, predicates, select };
+  }
+
+  private bindFromList(items: ast.FromItem[], outer: Scope | null): { rel: Rel; scope: Scope } {
+    if (items.length === 0) return { rel: { kind: 'values', rows: [[]], columns: [] }, scope: new Scope([]) };
+    let acc = this.bindFromItem(items[0]!, outer);
+    for (const item of items.slice(1)) acc = this.join(acc, this.bindFromItem(item, outer), 'inner', null);
+    return acc;
+  }
+
+  private bindFromItem(item: ast.FromItem, outer: Scope | null): { rel: Rel; scope: Scope } {
+    switch (item.kind) {
+      case 'table': {
+        const { name, columns } = this.relations.resolve(item.name);
+        const qualifier = item.alias?.name ?? item.name.name;
+        const rel: Rel = { kind: 'scan', relation: name, columns };
+        return {
+          rel,
+          scope: new Scope(
+            columns.map((c, index) => ({
+              name: c.name,
+              qualifier,
+              index,
+              type: c.type,
+              qualifiedOnly: false,
+            })),
+          ),
+        };
+      }
+      case 'subquery': {
+        let rel = this.bindRelation(item.query, outer);
+        if (item.columnAliases) {
+          if (item.columnAliases.length !== rel.columns.length)
+            fail(
+              item.span,
+              `The alias list has ${item.columnAliases.length} names for ${rel.columns.length} columns`,
+            );
+          const names = item.columnAliases.map((a) => a.name);
+          rel = project(
+            rel,
+            rel.columns.map((c, i) => colRef(i, c.type)),
+            names,
+          );
+        }
+        const qualifier = item.alias?.name ?? null;
+        return {
+          rel,
+          scope: new Scope(
+            rel.columns.map((c, index) => ({
+              name: c.name,
+              qualifier,
+              index,
+              type: c.type,
+              qualifiedOnly: false,
+            })),
+          ),
+        };
+      }
+      case 'join': {
+        const left = this.bindFromItem(item.left, outer);
+        const right = this.bindFromItem(item.right, outer);
+        if (item.joinType === 'cross') return this.join(left, right, 'inner', null);
+        if (item.using) return this.joinUsing(left, right, item.joinType, item.using);
+        const on = item.on!;
+        const combined = this.join(left, right, item.joinType, null);
+        const condition = bindExpr(on, { scope: combined.scope, subqueries: null, aggregates: null });
+        if (condition.type.type !== 'BOOLEAN')
+          fail(on.span, `ON needs a BOOLEAN condition, got ${typeToSql(condition.type)}`);
+        const rel = combined.rel as Extract<Rel, { kind: 'join' }>;
+        return { rel: { ...rel, residual: condition }, scope: combined.scope };
+      }
+    }
+  }
+
+  /** Joins two FROM items; outer joins make the non-preserved side's columns nullable. */
+  private join(
+    left: { rel: Rel; scope: Scope },
+    right: { rel: Rel; scope: Scope },
+    joinType: 'inner' | 'left' | 'right' | 'full',
+    residual: Expr | null,
+  ): { rel: Rel; scope: Scope } {
+    const width = left.rel.columns.length;
+    const nullLeft = joinType === 'right' || joinType === 'full';
+    const nullRight = joinType === 'left' || joinType === 'full';
+    const adjust = (t: ColumnType, nullable: boolean) => (nullable ? { ...t, nullable: true } : t);
+    const columns = [
+      ...left.rel.columns.map((c) => ({ ...c, type: adjust(c.type, nullLeft) })),
+      ...right.rel.columns.map((c) => ({ ...c, type: adjust(c.type, nullRight) })),
+    ];
+    const scope = new Scope([
+      ...left.scope.columns.map((c) => ({ ...c, type: adjust(c.type, nullLeft) })),
+      ...right.scope.columns.map((c) => ({ ...c, index: c.index + width, type: adjust(c.type, nullRight) })),
+    ]);
+    return {
+      rel: {
+        kind: 'join',
+        joinType,
+        left: left.rel,
+        right: right.rel,
+        leftKeys: [],
+        rightKeys: [],
+        residual,
+        columns,
+      },
+      scope,
+    };
+  }
+
+  /** `JOIN ... USING (c)`: one merged `c` first, then the other columns; `l.c` and `r.c` stay reachable. */
+  private joinUsing(
+    left: { rel: Rel; scope: Scope },
+    right: { rel: Rel; scope: Scope },
+    joinType: 'inner' | 'left' | 'right' | 'full',
+    using: ast.Ident[],
+  ): { rel: Rel; scope: Scope } {
+    const combined = this.join(left, right, joinType, null);
+    const width = left.rel.columns.length;
+    const conditions: Expr[] = [];
+    const merged: Expr[] = [];
+    const usedLeft = new Set<number>();
+    const usedRight = new Set<number>();
+    for (const id of using) {
+      const l = new Scope(left.scope.columns).resolve([id]);
+      const r = new Scope(right.scope.columns).resolve([id]);
+      const t = leastRestrictive([l.type, r.type]);
+      if (t === null)
+        fail(
+          id.span,
+          `Column '${id.name}' has incompatible types ${typeToSql(l.type)} and ${typeToSql(r.type)}`,
+        );
+      const lc = combined.scope.columns[l.index]!;
+      const rc = combined.scope.columns.find((c) => c.index === r.index + width)!;
+      const le = coerce(colRef(lc.index, lc.type), { ...t, nullable: lc.type.nullable });
+      const re = coerce(colRef(rc.index, rc.type), { ...t, nullable: rc.type.nullable });
+      conditions.push({ kind: 'call', fn: 'eq', args: [le, re], type: { type: 'BOOLEAN', nullable: true } });
+      merged.push(
+        joinType === 'full'
+          ? {
+              kind: 'call',
+              fn: 'coalesce',
+              args: [le, re],
+              type: { ...t, nullable: le.type.nullable && re.type.nullable },
+            }
+          : joinType === 'right'
+            ? re
+            : le,
+      );
+      usedLeft.add(lc.index);
+      usedRight.add(rc.index);
+    }
+    const residual = conditions.reduce((a, b) => ({
+      kind: 'call',
+      fn: 'and',
+      args: [a, b],
+      type: { type: 'BOOLEAN', nullable: true },
+    }));
+    const joinRel = { ...(combined.rel as Extract<Rel, { kind: 'join' }>), residual };
+    const all = combined.rel.columns.map((c, i) => colRef(i, c.type));
+    const exprs = [...merged, ...all];
+    const rel = project(joinRel, exprs, [
+      ...using.map((u) => u.name),
+      ...combined.rel.columns.map((c) => c.name),
+    ]);
+    const n = merged.length;
+    const scope = new Scope([
+      ...merged.map((e, i) => ({
+        name: using[i]!.name,
+        qualifier: null,
+        index: i,
+        type: e.type,
+        qualifiedOnly: false,
+      })),
+      ...combined.scope.columns.map((c) => ({
+        ...c,
+        index: c.index + n,
+        qualifiedOnly: usedLeft.has(c.index) || usedRight.has(c.index),
+      })),
+    ]);
+    return { rel, scope };
+  }
+}
+
+function asQuery(body: ast.QueryBody): ast.Query {
+  return body.kind === 'query'
+    ? body
+    : { kind: 'query', body, orderBy: [], limit: null, offset: null, span: body.span };
+}
+
+/** Calcite's default collation: NULLs sort high (last ascending, first descending). */
+function sortKey(item: ast.OrderItem, index: number): SortKey {
+  return { index, desc: item.desc, nullsFirst: item.nullsFirst ?? item.desc };
+}

@@ -1,0 +1,148 @@
+/**
+ * Implicit conversions and operator typing shared by the expression binders: coercing an
+ * expression to a type (folding literal casts), unifying operands at their common type, and
+ * the result types of arithmetic, including the date/time/interval combinations.
+ */
+import { makeCast } from '../engine/values/cast.js';
+import { ValueError } from '../engine/values/errors.js';
+import {
+  type ColumnType,
+  isDateTimeType,
+  isIntegerType,
+  isIntervalType,
+  isNumericType,
+  isStringType,
+  sameBaseType,
+  typeToSql,
+} from '../engine/values/types.js';
+import type { Value } from '../engine/values/value.js';
+import { type Span, SqlError } from './messages.js';
+import type { Expr, FunctionName } from './plan.js';
+import { VALIDATION_ERROR } from './scope.js';
+import { additiveType, divisionType, leastRestrictive, modType, multiplicativeType } from './typing.js';
+
+export const BOOLEAN: ColumnType = { type: 'BOOLEAN', nullable: false };
+export const BIGINT: ColumnType = { type: 'BIGINT', nullable: false };
+export const VARCHAR: ColumnType = { type: 'VARCHAR', nullable: false, precision: -1 };
+
+export function fail(span: Span, message: string, type = VALIDATION_ERROR): never {
+  throw new SqlError(span, type, message);
+}
+
+export function lit(value: Value, type: ColumnType): Expr {
+  return { kind: 'lit', value, type };
+}
+
+export function call(fn: FunctionName, args: Expr[], type: ColumnType, unit?: string): Expr {
+  const e: Expr = { kind: 'call', fn, args, type };
+  if (unit !== undefined) e.unit = unit;
+  return e;
+}
+
+/** Converts `e` to type `to` (a no-op when only nullability differs); folds literal casts. */
+export function coerce(e: Expr, to: ColumnType, span?: Span): Expr {
+  if (sameBaseType(e.type, to))
+    return e.type.nullable === to.nullable || e.kind !== 'lit' ? e : { ...e, type: to };
+  if (e.kind === 'lit') {
+    try {
+      return lit(makeCast(e.type, to)(e.value), { ...to, nullable: e.value === null });
+    } catch (err) {
+      if (err instanceof ValueError && span) fail(span, `Cannot convert literal: ${err.message}`);
+      if (!(err instanceof ValueError)) throw err;
+    }
+  }
+  return { kind: 'cast', arg: e, type: { ...to, nullable: e.type.nullable } };
+}
+
+export function toBoolean(e: Expr, span: Span): Expr {
+  if (e.type.type === 'BOOLEAN') return e;
+  if (e.type.type === 'NULL') return lit(null, { type: 'BOOLEAN', nullable: true });
+  return fail(span, `Expected a BOOLEAN expression, got ${typeToSql(e.type)}`);
+}
+
+export function stringArg(e: Expr, span: Span): Expr {
+  if (isStringType(e.type)) return e;
+  if (e.type.type === 'NULL') return lit(null, { ...VARCHAR, nullable: true });
+  return fail(span, `Expected a string, got ${typeToSql(e.type)}`);
+}
+
+export function intArg(e: Expr, span: Span): Expr {
+  if (e.type.type === 'INTEGER') return e;
+  if (isIntegerType(e.type) || e.type.type === 'NULL')
+    return coerce(e, { type: 'INTEGER', nullable: e.type.nullable }, span);
+  return fail(span, `Expected an integer, got ${typeToSql(e.type)}`);
+}
+
+export function numericArg(e: Expr, span: Span, what: string): Expr {
+  if (isNumericType(e.type)) return e;
+  if (e.type.type === 'NULL') return lit(null, { type: 'INTEGER', nullable: true });
+  return fail(span, `${what} needs a numeric argument, got ${typeToSql(e.type)}`);
+}
+
+/**
+ * Converts operands to their common type. A string literal meeting a non-string operand is
+ * converted to that operand's type (`d > '2024-01-01'`), as Calcite does.
+ */
+export function unify(args: Expr[], span: Span, what: string): Expr[] {
+  let target = leastRestrictive(args.map((a) => a.type));
+  if (target === null) {
+    const nonLiteral = args.filter((a) => !(a.kind === 'lit' && isStringType(a.type)));
+    target = leastRestrictive(nonLiteral.map((a) => a.type));
+    if (target === null || nonLiteral.length === 0)
+      fail(
+        span,
+        `Cannot apply ${what} to arguments of type ${args.map((a) => typeToSql(a.type)).join(', ')}`,
+      );
+  }
+  if (target.type === 'NULL') target = { type: 'BOOLEAN', nullable: true };
+  return args.map((a) => coerce(a, { ...target, nullable: a.type.nullable }, span));
+}
+
+/** Arithmetic on numbers, and the date/time/interval combinations Feldera supports. */
+export function bindArithmetic(op: string, l: Expr, r: Expr, span: Span): Expr {
+  const nullable = l.type.nullable || r.type.nullable;
+  const lt = l.type.type === 'NULL' ? r.type : l.type;
+  const rt = r.type.type === 'NULL' ? l.type : r.type;
+  const cannot = (): never =>
+    fail(span, `Cannot apply '${op}' to arguments of type ${typeToSql(l.type)} and ${typeToSql(r.type)}`);
+  const fn: FunctionName =
+    op === '+' ? 'add' : op === '-' ? 'sub' : op === '*' ? 'mul' : op === '/' ? 'div' : 'mod';
+  if (isNumericType(lt) && isNumericType(rt)) {
+    const t =
+      op === '+' || op === '-'
+        ? additiveType(lt, rt)
+        : op === '*'
+          ? multiplicativeType(lt, rt)
+          : op === '/'
+            ? divisionType(lt, rt)
+            : modType(lt, rt);
+    // DECIMAL operands keep their own scales (the engine aligns them exactly); others meet at t.
+    const operand = (x: Expr, xt: ColumnType) =>
+      t.type === 'DECIMAL'
+        ? coerce(
+            x,
+            isIntegerType(xt) || x.type.type === 'NULL'
+              ? { type: 'DECIMAL', nullable: x.type.nullable, precision: 19, scale: 0 }
+              : xt,
+          )
+        : coerce(x, { ...t, nullable: x.type.nullable });
+    return call(fn, [operand(l, lt), operand(r, rt)], { ...t, nullable });
+  }
+  const dateLike = isDateTimeType(lt) ? lt : null;
+  if ((fn === 'add' || fn === 'sub') && dateLike && isIntervalType(rt)) {
+    if (dateLike.type === 'TIME' && rt.type !== 'INTERVAL_DAY_SECOND') cannot();
+    return call(fn, [l, coerce(r, rt)], { ...dateLike, nullable });
+  }
+  if (fn === 'add' && isIntervalType(lt) && isDateTimeType(rt)) return bindArithmetic(op, r, l, span);
+  if ((fn === 'add' || fn === 'sub') && lt.type === 'DATE' && isIntegerType(rt))
+    return call(fn, [l, coerce(r, { type: 'INTEGER', nullable: r.type.nullable })], { ...lt, nullable });
+  if (fn === 'add' && isIntegerType(lt) && rt.type === 'DATE') return bindArithmetic(op, r, l, span);
+  if (fn === 'sub' && dateLike && lt.type === rt.type)
+    return call('sub', [l, r], { type: 'INTERVAL_DAY_SECOND', nullable });
+  if ((fn === 'add' || fn === 'sub') && isIntervalType(lt) && lt.type === rt.type)
+    return call(fn, [l, r], { ...lt, nullable });
+  if ((fn === 'mul' || fn === 'div') && isIntervalType(lt) && isNumericType(rt))
+    return call(fn, [l, coerce(r, { type: 'DOUBLE', nullable: r.type.nullable })], { ...lt, nullable });
+  if (fn === 'mul' && isNumericType(lt) && isIntervalType(rt)) return bindArithmetic(op, r, l, span);
+  return cannot();
+}

@@ -1,0 +1,235 @@
+/**
+ * The SQL front end: parses a program, builds its catalog, binds and optimizes each view, and
+ * reports every error it finds. Each statement is checked independently; a view that fails is
+ * remembered as broken so views reading it do not repeat the error.
+ */
+import { typeToSql } from '../engine/values/types.js';
+import type * as ast from './ast.js';
+import { finalizeQuery, QueryBinder, type RelationSource, uniqueNames } from './bind-query.js';
+import {
+  Catalog,
+  type ColumnInfo,
+  findColumn,
+  resolveType,
+  type TableInfo,
+  type ViewInfo,
+} from './catalog.js';
+import { MessageSink, type Span, type SqlCompilerMessage, SqlError } from './messages.js';
+import { optimize } from './optimize.js';
+import { canonicalTokens, parseScript } from './parser.js';
+import type { Column, Rel } from './plan.js';
+import { VALIDATION_ERROR } from './scope.js';
+
+/** An error about a relation that already failed to compile; reported once, at its definition. */
+class BrokenReference extends SqlError {}
+
+export interface CompiledView {
+  info: ViewInfo;
+  plan: Rel;
+}
+
+export interface FrontEndResult {
+  tables: TableInfo[];
+  /** Every view, LOCAL ones included, in declaration order. */
+  views: CompiledView[];
+  errors: SqlCompilerMessage[];
+  warnings: SqlCompilerMessage[];
+  /** The program's tokens with layout, comments and unquoted case removed (for fingerprints). */
+  canonicalText: string;
+}
+
+function fail(span: Span, message: string, type = VALIDATION_ERROR): never {
+  throw new SqlError(span, type, message);
+}
+
+function toColumns(cols: ColumnInfo[]): Column[] {
+  return cols.map((c) => ({ name: c.name, type: c.type }));
+}
+
+/** Resolves FROM names against the catalog of the program being compiled. */
+class CatalogSource implements RelationSource {
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly broken: Set<string>,
+  ) {}
+
+  resolve(name: ast.Ident): { name: string; columns: Column[] } {
+    if (this.broken.has(name.name))
+      throw new BrokenReference(name.span, VALIDATION_ERROR, `'${name.name}' has errors`);
+    const rel = this.catalog.get(name.name);
+    if (!rel) fail(name.span, `Object '${name.name}' not found`);
+    return { name: rel.name, columns: toColumns(rel.columns) };
+  }
+}
+
+function parseProperties(props: ast.Property[], sink: MessageSink): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const p of props) {
+    if (out.has(p.key))
+      sink.error(p.keySpan, VALIDATION_ERROR, `Duplicate key '${p.key}' in WITH properties`);
+    out.set(p.key, p.value);
+  }
+  return out;
+}
+
+function materializedProperty(props: ast.Property[]): boolean {
+  const p = props.find((x) => x.key === 'materialized');
+  if (!p) return false;
+  if (p.value !== 'true' && p.value !== 'false')
+    fail(
+      p.valueSpan,
+      `Property 'materialized' must be 'true' or 'false', not '${p.value}'`,
+      'Invalid property',
+    );
+  return p.value === 'true';
+}
+
+function buildTable(st: ast.CreateTable, sink: MessageSink): TableInfo {
+  parseProperties(st.properties, sink);
+  const columns: ColumnInfo[] = [];
+  for (const def of st.columns) {
+    if (columns.some((c) => c.name === def.name.name))
+      fail(def.name.span, `Duplicate column '${def.name.name}' in table '${st.name.name}'`);
+    columns.push({
+      name: def.name.name,
+      caseSensitive: def.name.quoted,
+      type: resolveType(def.type, !def.notNull),
+    });
+  }
+  const columnKeys = st.columns.filter((c) => c.primaryKey);
+  if (columnKeys.length > 0 && st.primaryKey)
+    fail(st.primaryKey.span, `Table '${st.name.name}' declares its PRIMARY KEY twice`);
+  const keyIdents = st.primaryKey?.columns ?? columnKeys.map((c) => c.name);
+  let primaryKey: number[] | null = null;
+  if (keyIdents.length > 0) {
+    primaryKey = keyIdents.map((id) => {
+      const i = findColumn(columns, id);
+      if (i < 0) fail(id.span, `PRIMARY KEY column '${id.name}' is not a column of table '${st.name.name}'`);
+      return i;
+    });
+    if (new Set(primaryKey).size !== primaryKey.length)
+      fail(st.primaryKey?.span ?? st.span, 'A column appears twice in the PRIMARY KEY');
+    for (const i of primaryKey) {
+      const col = columns[i]!;
+      if (col.type.nullable) {
+        const def = st.columns[i]!;
+        fail(
+          { ...def.span, endCol: def.type.span.endCol, endLine: def.type.span.endLine },
+          `PRIMARY KEY column '${col.name}' has type ${typeToSql(col.type)}, which is nullable`,
+          'PRIMARY KEY cannot be nullable',
+        );
+      }
+    }
+  }
+  return {
+    kind: 'table',
+    name: st.name.name,
+    caseSensitive: st.name.quoted,
+    columns,
+    primaryKey,
+    materialized: materializedProperty(st.properties),
+    properties: st.properties,
+  };
+}
+
+function buildView(st: ast.CreateView, binder: QueryBinder, sink: MessageSink): CompiledView {
+  parseProperties(st.properties, sink);
+  const materializedProp = st.properties.find((p) => p.key === 'materialized');
+  if (materializedProp)
+    fail(
+      materializedProp.keySpan,
+      "The 'materialized' property is not used for views; please use 'CREATE MATERIALIZED VIEW' instead",
+      'Invalid property',
+    );
+  const bound = binder.bindQuery(st.query, null);
+  if (bound.order.length > 0 && bound.limit === null && bound.offset === 0)
+    sink.warning(
+      st.query.span,
+      'ORDER BY without LIMIT',
+      'ORDER BY in a view has no effect without LIMIT; the view is an unordered set of rows',
+    );
+  let plan = finalizeQuery(bound);
+  let names = plan.columns.map((c) => c.name);
+  if (st.columnNames) {
+    if (st.columnNames.length !== names.length)
+      fail(
+        st.name.span,
+        `View '${st.name.name}' lists ${st.columnNames.length} column names but its query returns ${names.length} columns`,
+      );
+    names = st.columnNames.map((c) => c.name);
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup) fail(st.name.span, `Duplicate column name '${dup}' in view '${st.name.name}'`);
+  } else {
+    names = uniqueNames(names);
+  }
+  plan = { ...optimize(plan), columns: plan.columns.map((c, i) => ({ name: names[i]!, type: c.type })) };
+  for (const c of plan.columns)
+    if (c.type.type === 'INTERVAL_DAY_SECOND' || c.type.type === 'INTERVAL_YEAR_MONTH')
+      fail(
+        st.query.span,
+        `Column '${c.name}' of view '${st.name.name}' has type ${typeToSql(c.type)}; interval columns are not supported in views`,
+        'Not yet implemented',
+      );
+  const quoted = new Set(st.columnNames?.filter((c) => c.quoted).map((c) => c.name));
+  return {
+    info: {
+      kind: 'view',
+      name: st.name.name,
+      caseSensitive: st.name.quoted,
+      columns: plan.columns.map((c) => ({
+        name: c.name,
+        caseSensitive: quoted.has(c.name) || c.name !== c.name.toLowerCase(),
+        type: c.type,
+      })),
+      primaryKey: null,
+      materialized: st.materialized,
+      local: st.local,
+      properties: st.properties,
+    },
+    plan,
+  };
+}
+
+/** Compiles a whole program; `errors` is empty exactly when it can run. */
+export function compileProgramSql(source: string): FrontEndResult {
+  const sink = new MessageSink(source);
+  const statements = parseScript(source, sink);
+  const catalog = new Catalog();
+  const broken = new Set<string>();
+  const binder = new QueryBinder(new CatalogSource(catalog, broken));
+  const tables: TableInfo[] = [];
+  const views: CompiledView[] = [];
+  for (const st of statements) {
+    const nameOf = st.kind === 'createTable' || st.kind === 'createView' ? st.name : null;
+    try {
+      if (!nameOf)
+        fail(
+          st.span,
+          'Only CREATE TABLE and CREATE VIEW statements are allowed in a program',
+          'Not yet implemented',
+        );
+      if (catalog.has(nameOf.name) || broken.has(nameOf.name))
+        fail(nameOf.span, `Duplicate definition of '${nameOf.name}'`, 'Duplicate definition');
+      if (st.kind === 'createTable') {
+        const table = buildTable(st, sink);
+        catalog.add(table);
+        tables.push(table);
+      } else if (st.kind === 'createView') {
+        const view = buildView(st, binder, sink);
+        catalog.add(view.info);
+        views.push(view);
+      }
+    } catch (e) {
+      if (!(e instanceof SqlError)) throw e;
+      if (nameOf && !catalog.has(nameOf.name)) broken.add(nameOf.name);
+      if (!(e instanceof BrokenReference)) sink.error(e.span, e.errorType, e.message);
+    }
+  }
+  return {
+    tables,
+    views,
+    errors: sink.errors,
+    warnings: sink.warnings,
+    canonicalText: canonicalTokens(source, new MessageSink(source)),
+  };
+}

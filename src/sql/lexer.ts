@@ -1,0 +1,202 @@
+/**
+ * SQL tokenizer. Unquoted identifiers keep their text and also carry the lower-cased canonical
+ * name (Feldera folds unquoted identifiers to lower case); `"quoted"` identifiers are exact,
+ * with `""` as an escaped quote. `--` and `/* *\/` comments and whitespace are skipped.
+ * Lexical errors are reported to the sink and lexing continues, so one run finds them all.
+ */
+import type { MessageSink, Span } from './messages.js';
+
+export type TokenKind = 'ident' | 'qident' | 'string' | 'number' | 'op' | 'eof';
+
+export interface Token {
+  kind: TokenKind;
+  /** Identifier: canonical name; string: its content; number: its text; op: the operator. */
+  value: string;
+  /** For unquoted identifiers, the upper-cased text, for keyword matching; otherwise ''. */
+  upper: string;
+  span: Span;
+  /** Offset of the first character in the source. */
+  offset: number;
+}
+
+const OPERATORS = [
+  '<>',
+  '!=',
+  '<=',
+  '>=',
+  '||',
+  '::',
+  '(',
+  ')',
+  ',',
+  ';',
+  '.',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '=',
+  '<',
+  '>',
+];
+
+function isIdentStart(c: string): boolean {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_' || c > '\u007f';
+}
+
+function isIdentPart(c: string): boolean {
+  return isIdentStart(c) || (c >= '0' && c <= '9') || c === '$';
+}
+
+function isDigit(c: string | undefined): boolean {
+  return c !== undefined && c >= '0' && c <= '9';
+}
+
+/** Splits `source` into tokens; the last token is always `eof`. */
+export function tokenize(source: string, sink: MessageSink): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  let line = 1;
+  let lineStart = 0;
+
+  const col = (offset: number) => offset - lineStart + 1;
+  /** Advances over source[i], tracking line breaks. */
+  const step = () => {
+    if (source[i] === '\n') {
+      line++;
+      lineStart = i + 1;
+    }
+    i++;
+  };
+  const spanFrom = (startLine: number, startCol: number): Span => ({
+    startLine,
+    startCol,
+    endLine: line,
+    endCol: Math.max(1, col(i - 1)),
+  });
+
+  while (i < source.length) {
+    const c = source[i]!;
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f') {
+      step();
+      continue;
+    }
+    const startOffset = i;
+    const startLine = line;
+    const startCol = col(i);
+    if (c === '-' && source[i + 1] === '-') {
+      while (i < source.length && source[i] !== '\n') i++;
+      continue;
+    }
+    if (c === '/' && source[i + 1] === '*') {
+      step();
+      step();
+      while (i < source.length && !(source[i] === '*' && source[i + 1] === '/')) step();
+      if (i >= source.length) {
+        sink.error(spanFrom(startLine, startCol), 'Error parsing SQL', 'Unterminated comment');
+        break;
+      }
+      step();
+      step();
+      continue;
+    }
+    if (isIdentStart(c)) {
+      while (i < source.length && isIdentPart(source[i]!)) i++;
+      const text = source.slice(startOffset, i);
+      tokens.push({
+        kind: 'ident',
+        value: text.toLowerCase(),
+        upper: text.toUpperCase(),
+        span: spanFrom(startLine, startCol),
+        offset: startOffset,
+      });
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      step();
+      let text = '';
+      let closed = false;
+      while (i < source.length) {
+        if (source[i] === c) {
+          if (source[i + 1] === c) {
+            text += c;
+            step();
+            step();
+            continue;
+          }
+          step();
+          closed = true;
+          break;
+        }
+        text += source[i];
+        step();
+      }
+      const span = spanFrom(startLine, startCol);
+      if (!closed) {
+        sink.error(
+          span,
+          'Error parsing SQL',
+          c === '"' ? 'Unterminated quoted identifier' : 'Unterminated string literal',
+        );
+      } else if (c === '"' && text === '') {
+        sink.error(span, 'Error parsing SQL', 'Empty quoted identifier');
+      }
+      tokens.push({
+        kind: c === '"' ? 'qident' : 'string',
+        value: text,
+        upper: '',
+        span,
+        offset: startOffset,
+      });
+      continue;
+    }
+    if (isDigit(c) || (c === '.' && isDigit(source[i + 1]))) {
+      while (isDigit(source[i])) i++;
+      if (source[i] === '.' && source[i + 1] !== '.') {
+        i++;
+        while (isDigit(source[i])) i++;
+      }
+      if (
+        (source[i] === 'e' || source[i] === 'E') &&
+        (isDigit(source[i + 1]) ||
+          ((source[i + 1] === '+' || source[i + 1] === '-') && isDigit(source[i + 2])))
+      ) {
+        i += 2;
+        while (isDigit(source[i])) i++;
+      }
+      const text = source.slice(startOffset, i);
+      tokens.push({
+        kind: 'number',
+        value: text,
+        upper: '',
+        span: spanFrom(startLine, startCol),
+        offset: startOffset,
+      });
+      continue;
+    }
+    const op = OPERATORS.find((o) => source.startsWith(o, i));
+    if (op) {
+      i += op.length;
+      tokens.push({
+        kind: 'op',
+        value: op,
+        upper: '',
+        span: spanFrom(startLine, startCol),
+        offset: startOffset,
+      });
+      continue;
+    }
+    step();
+    sink.error(spanFrom(startLine, startCol), 'Error parsing SQL', `Unexpected character '${c}'`);
+  }
+  const endCol = col(i);
+  tokens.push({
+    kind: 'eof',
+    value: '',
+    upper: '',
+    span: { startLine: line, startCol: endCol, endLine: line, endCol },
+    offset: source.length,
+  });
+  return tokens;
+}

@@ -1,0 +1,504 @@
+/**
+ * Expression and type grammar: precedence climbing from OR down to primaries, plus SQL's
+ * special forms (CASE, CAST, EXTRACT, SUBSTRING ... FROM ... FOR, TRIM, POSITION, INTERVAL
+ * literals, IN/EXISTS/scalar subqueries). Subqueries call back into the query grammar.
+ */
+import type { Expr, IntervalUnit, Query, TypeName } from './ast.js';
+import type { Token } from './lexer.js';
+import { joinSpans } from './messages.js';
+import { RESERVED, TokenStream, UNSUPPORTED } from './token-stream.js';
+
+const INTERVAL_UNITS: Record<string, IntervalUnit> = {
+  YEAR: 'YEAR',
+  YEARS: 'YEAR',
+  MONTH: 'MONTH',
+  MONTHS: 'MONTH',
+  DAY: 'DAY',
+  DAYS: 'DAY',
+  HOUR: 'HOUR',
+  HOURS: 'HOUR',
+  MINUTE: 'MINUTE',
+  MINUTES: 'MINUTE',
+  SECOND: 'SECOND',
+  SECONDS: 'SECOND',
+};
+
+/** SQL type names (upper case) to the canonical base name. */
+const TYPE_ALIASES: Record<string, string> = {
+  BOOLEAN: 'BOOLEAN',
+  BOOL: 'BOOLEAN',
+  TINYINT: 'TINYINT',
+  SMALLINT: 'SMALLINT',
+  INT2: 'SMALLINT',
+  INTEGER: 'INTEGER',
+  INT: 'INTEGER',
+  INT4: 'INTEGER',
+  SIGNED: 'INTEGER',
+  BIGINT: 'BIGINT',
+  INT8: 'BIGINT',
+  INT64: 'BIGINT',
+  REAL: 'REAL',
+  FLOAT4: 'REAL',
+  FLOAT32: 'REAL',
+  DOUBLE: 'DOUBLE',
+  FLOAT8: 'DOUBLE',
+  FLOAT64: 'DOUBLE',
+  FLOAT: 'DOUBLE',
+  DECIMAL: 'DECIMAL',
+  DEC: 'DECIMAL',
+  NUMERIC: 'DECIMAL',
+  NUMBER: 'DECIMAL',
+  CHAR: 'CHAR',
+  CHARACTER: 'CHAR',
+  VARCHAR: 'VARCHAR',
+  STRING: 'VARCHAR',
+  TEXT: 'VARCHAR',
+  DATE: 'DATE',
+  TIME: 'TIME',
+  TIMESTAMP: 'TIMESTAMP',
+};
+
+const COMPARISONS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
+
+export abstract class ExpressionParser extends TokenStream {
+  /** Parses a query (for subqueries inside expressions). */
+  abstract parseQuery(): Query;
+
+  /** A SQL type name such as `DECIMAL(10, 2)`, `VARCHAR`, `DOUBLE PRECISION`. */
+  parseType(): TypeName {
+    const t = this.peek();
+    if (t.kind !== 'ident') return this.fail(`Encountered ${this.describe(t)}; was expecting a type`);
+    this.pos++;
+    let base = TYPE_ALIASES[t.upper];
+    if (base === undefined) {
+      const unsupported = [
+        'BINARY',
+        'VARBINARY',
+        'BYTEA',
+        'ARRAY',
+        'MAP',
+        'ROW',
+        'VARIANT',
+        'UUID',
+        'INTERVAL',
+        'GEOMETRY',
+      ];
+      if (unsupported.includes(t.upper)) this.fail(`Type ${t.upper} is not supported`, t.span, UNSUPPORTED);
+      return this.fail(`Unknown type ${t.upper}`, t.span, 'Type not found');
+    }
+    if ((base === 'CHAR' && this.acceptKeyword('VARYING')) || base === 'VARCHAR') base = 'VARCHAR';
+    if (t.upper === 'DOUBLE') this.acceptKeyword('PRECISION');
+    const type: TypeName = { name: base, span: t.span };
+    if (this.isOp('(') && ['DECIMAL', 'CHAR', 'VARCHAR', 'TIME', 'TIMESTAMP'].includes(base)) {
+      this.next();
+      type.precision = this.parseInteger();
+      if (base === 'DECIMAL' && this.acceptOp(',')) type.scale = this.parseInteger();
+      this.expectOp(')');
+    }
+    if ((base === 'TIME' || base === 'TIMESTAMP') && this.isKeyword('WITHOUT')) {
+      this.next();
+      this.expectKeyword('TIME');
+      this.expectKeyword('ZONE');
+    }
+    if (this.isKeyword('ARRAY')) this.fail('ARRAY types are not supported', this.peek().span, UNSUPPORTED);
+    type.span = joinSpans(t.span, this.prevSpan());
+    return type;
+  }
+
+  parseExpr(): Expr {
+    let left = this.parseAnd();
+    while (this.acceptKeyword('OR')) {
+      const right = this.parseAnd();
+      left = { kind: 'binary', op: 'OR', left, right, span: joinSpans(left.span, right.span) };
+    }
+    return left;
+  }
+
+  protected parseAnd(): Expr {
+    let left = this.parseNot();
+    while (this.acceptKeyword('AND')) {
+      const right = this.parseNot();
+      left = { kind: 'binary', op: 'AND', left, right, span: joinSpans(left.span, right.span) };
+    }
+    return left;
+  }
+
+  protected parseNot(): Expr {
+    if (this.isKeyword('NOT')) {
+      const start = this.next().span;
+      const operand = this.parseNot();
+      return { kind: 'unary', op: 'NOT', operand, span: joinSpans(start, operand.span) };
+    }
+    return this.parsePredicate();
+  }
+
+  protected parsePredicate(): Expr {
+    let left = this.parseAdditive();
+    for (;;) {
+      const t = this.peek();
+      if (t.kind === 'op' && COMPARISONS.has(t.value)) {
+        this.next();
+        const right = this.parseAdditive();
+        left = {
+          kind: 'binary',
+          op: t.value === '!=' ? '<>' : t.value,
+          left,
+          right,
+          span: joinSpans(left.span, right.span),
+        };
+        continue;
+      }
+      if (this.isKeyword('IS')) {
+        this.next();
+        const negated = this.acceptKeyword('NOT');
+        if (this.acceptKeyword('NULL') || this.acceptKeyword('UNKNOWN')) {
+          left = { kind: 'isNull', operand: left, negated, span: joinSpans(left.span, this.prevSpan()) };
+        } else if (this.isKeyword('TRUE') || this.isKeyword('FALSE')) {
+          const value = this.next().upper === 'TRUE';
+          left = {
+            kind: 'isBool',
+            operand: left,
+            value,
+            negated,
+            span: joinSpans(left.span, this.prevSpan()),
+          };
+        } else if (this.acceptKeyword('DISTINCT')) {
+          this.expectKeyword('FROM');
+          const right = this.parseAdditive();
+          left = { kind: 'isDistinct', left, right, negated, span: joinSpans(left.span, right.span) };
+        } else {
+          this.fail(
+            `Encountered ${this.describe(this.peek())}; was expecting NULL, TRUE, FALSE or DISTINCT FROM`,
+          );
+        }
+        continue;
+      }
+      const negated =
+        this.isKeyword('NOT') &&
+        (this.isKeyword('BETWEEN', 1) || this.isKeyword('LIKE', 1) || this.isKeyword('IN', 1));
+      if (negated) this.next();
+      if (this.acceptKeyword('BETWEEN')) {
+        this.acceptKeyword('SYMMETRIC') || this.acceptKeyword('ASYMMETRIC');
+        const low = this.parseAdditive();
+        this.expectKeyword('AND');
+        const high = this.parseAdditive();
+        left = { kind: 'between', operand: left, low, high, negated, span: joinSpans(left.span, high.span) };
+      } else if (this.acceptKeyword('LIKE')) {
+        const pattern = this.parseAdditive();
+        const escapeChar = this.acceptKeyword('ESCAPE') ? this.parseAdditive() : null;
+        left = {
+          kind: 'like',
+          operand: left,
+          pattern,
+          escape: escapeChar,
+          negated,
+          span: joinSpans(left.span, this.prevSpan()),
+        };
+      } else if (this.acceptKeyword('IN')) {
+        this.expectOp('(');
+        if (this.isKeyword('SELECT') || this.isKeyword('VALUES')) {
+          const query = this.parseQuery();
+          this.expectOp(')');
+          left = {
+            kind: 'inQuery',
+            operand: left,
+            query,
+            negated,
+            span: joinSpans(left.span, this.prevSpan()),
+          };
+        } else {
+          const list = [this.parseExpr()];
+          while (this.acceptOp(',')) list.push(this.parseExpr());
+          this.expectOp(')');
+          left = {
+            kind: 'inList',
+            operand: left,
+            list,
+            negated,
+            span: joinSpans(left.span, this.prevSpan()),
+          };
+        }
+      } else {
+        return left;
+      }
+    }
+  }
+
+  protected parseAdditive(): Expr {
+    let left = this.parseMultiplicative();
+    for (;;) {
+      const t = this.peek();
+      if (t.kind !== 'op' || (t.value !== '+' && t.value !== '-' && t.value !== '||')) return left;
+      this.next();
+      const right = this.parseMultiplicative();
+      left = { kind: 'binary', op: t.value, left, right, span: joinSpans(left.span, right.span) };
+    }
+  }
+
+  protected parseMultiplicative(): Expr {
+    let left = this.parseUnary();
+    for (;;) {
+      const t = this.peek();
+      if (t.kind !== 'op' || (t.value !== '*' && t.value !== '/' && t.value !== '%')) return left;
+      this.next();
+      const right = this.parseUnary();
+      left = { kind: 'binary', op: t.value, left, right, span: joinSpans(left.span, right.span) };
+    }
+  }
+
+  protected parseUnary(): Expr {
+    const t = this.peek();
+    if (t.kind === 'op' && (t.value === '-' || t.value === '+')) {
+      this.next();
+      const operand = this.parseUnary();
+      return { kind: 'unary', op: t.value, operand, span: joinSpans(t.span, operand.span) };
+    }
+    let e = this.parsePrimary();
+    while (this.acceptOp('::')) {
+      const type = this.parseType();
+      e = { kind: 'cast', operand: e, type, span: joinSpans(e.span, type.span) };
+    }
+    return e;
+  }
+
+  protected parseParenList(): Expr[] {
+    this.expectOp('(');
+    const args: Expr[] = [];
+    if (!this.isOp(')')) {
+      do args.push(this.parseExpr());
+      while (this.acceptOp(','));
+    }
+    this.expectOp(')');
+    return args;
+  }
+
+  protected parsePrimary(): Expr {
+    const t = this.peek();
+    switch (t.kind) {
+      case 'number':
+        this.next();
+        return { kind: 'literal', literal: 'number', text: t.value, span: t.span };
+      case 'string':
+        this.next();
+        return { kind: 'literal', literal: 'string', text: t.value, span: t.span };
+      case 'qident':
+        return this.parseColumnRef();
+      case 'op':
+        if (t.value === '(') {
+          this.next();
+          if (this.isKeyword('SELECT') || this.isKeyword('VALUES')) {
+            const query = this.parseQuery();
+            this.expectOp(')');
+            return { kind: 'subquery', query, span: joinSpans(t.span, this.prevSpan()) };
+          }
+          const e = this.parseExpr();
+          this.expectOp(')');
+          return { ...e, span: joinSpans(t.span, this.prevSpan()) };
+        }
+        return this.fail(`Encountered ${this.describe(t)}; was expecting an expression`);
+      case 'ident':
+        return this.parseWordExpr(t);
+      default:
+        return this.fail(`Encountered ${this.describe(t)}; was expecting an expression`);
+    }
+  }
+
+  /** An expression starting with a word: literal keyword, special form, function call or column. */
+  protected parseWordExpr(t: Token): Expr {
+    const next = this.peek(1);
+    switch (t.upper) {
+      case 'TRUE':
+      case 'FALSE':
+        this.next();
+        return { kind: 'literal', literal: 'boolean', text: t.upper, span: t.span };
+      case 'NULL':
+        this.next();
+        return { kind: 'literal', literal: 'null', text: 'NULL', span: t.span };
+      case 'DATE':
+      case 'TIME':
+      case 'TIMESTAMP':
+        if (next.kind === 'string') {
+          this.pos += 2;
+          return {
+            kind: 'literal',
+            literal: t.upper.toLowerCase() as 'date' | 'time' | 'timestamp',
+            text: next.value,
+            span: joinSpans(t.span, next.span),
+          };
+        }
+        break;
+      case 'INTERVAL':
+        return this.parseInterval();
+      case 'CASE':
+        return this.parseCase();
+      case 'CAST': {
+        this.next();
+        this.expectOp('(');
+        const operand = this.parseExpr();
+        this.expectKeyword('AS');
+        const type = this.parseType();
+        this.expectOp(')');
+        return { kind: 'cast', operand, type, span: joinSpans(t.span, this.prevSpan()) };
+      }
+      case 'EXISTS': {
+        this.next();
+        this.expectOp('(');
+        const query = this.parseQuery();
+        this.expectOp(')');
+        return { kind: 'exists', query, span: joinSpans(t.span, this.prevSpan()) };
+      }
+      default:
+        break;
+    }
+    if (next.kind === 'op' && next.value === '(') {
+      switch (t.upper) {
+        case 'EXTRACT':
+        case 'DATE_PART': {
+          this.pos += 2;
+          const unit = this.peek();
+          if (unit.kind !== 'ident' && unit.kind !== 'string') this.fail('Expected a time unit');
+          this.next();
+          if (!this.acceptOp(',')) this.expectKeyword('FROM');
+          const operand = this.parseExpr();
+          this.expectOp(')');
+          const name = unit.kind === 'ident' ? unit.upper : unit.value.toUpperCase();
+          return { kind: 'extract', unit: name, operand, span: joinSpans(t.span, this.prevSpan()) };
+        }
+        case 'POSITION': {
+          this.pos += 2;
+          const needle = this.parseAdditive();
+          this.expectKeyword('IN');
+          const haystack = this.parseExpr();
+          this.expectOp(')');
+          return { kind: 'position', needle, haystack, span: joinSpans(t.span, this.prevSpan()) };
+        }
+        case 'SUBSTRING': {
+          this.pos += 2;
+          const operand = this.parseExpr();
+          let start: Expr;
+          let length: Expr | null = null;
+          if (this.acceptKeyword('FROM')) {
+            start = this.parseExpr();
+            if (this.acceptKeyword('FOR')) length = this.parseExpr();
+          } else {
+            this.expectOp(',');
+            start = this.parseExpr();
+            if (this.acceptOp(',')) length = this.parseExpr();
+          }
+          this.expectOp(')');
+          return { kind: 'substring', operand, start, length, span: joinSpans(t.span, this.prevSpan()) };
+        }
+        case 'TRIM':
+          return this.parseTrim();
+        default:
+          return this.parseCall();
+      }
+    }
+    if (RESERVED.has(t.upper)) this.fail(`Encountered ${this.describe(t)}; was expecting an expression`);
+    return this.parseColumnRef();
+  }
+
+  protected parseColumnRef(): Expr {
+    const parts = [this.parseIdent('a column name')];
+    while (this.isOp('.') && (this.peek(1).kind === 'ident' || this.peek(1).kind === 'qident')) {
+      this.next();
+      parts.push(this.parseIdent('a column name'));
+    }
+    return { kind: 'column', parts, span: joinSpans(parts[0]!.span, parts[parts.length - 1]!.span) };
+  }
+
+  protected parseCall(): Expr {
+    const name = this.next();
+    this.expectOp('(');
+    let distinct = false;
+    let star = false;
+    const args: Expr[] = [];
+    if (this.acceptOp('*')) star = true;
+    else if (!this.isOp(')')) {
+      if (this.acceptKeyword('DISTINCT')) distinct = true;
+      else this.acceptKeyword('ALL');
+      do args.push(this.parseExpr());
+      while (this.acceptOp(','));
+    }
+    this.expectOp(')');
+    if (this.isKeyword('OVER'))
+      this.fail('Window functions (OVER) are not supported', this.peek().span, UNSUPPORTED);
+    if (this.isKeyword('FILTER'))
+      this.fail('Aggregate FILTER clauses are not supported', this.peek().span, UNSUPPORTED);
+    return {
+      kind: 'call',
+      name: name.upper,
+      args,
+      distinct,
+      star,
+      span: joinSpans(name.span, this.prevSpan()),
+    };
+  }
+
+  protected parseTrim(): Expr {
+    const start = this.next().span;
+    this.expectOp('(');
+    let mode: 'BOTH' | 'LEADING' | 'TRAILING' = 'BOTH';
+    let chars: Expr | null = null;
+    let operand: Expr;
+    const m = this.peek().upper;
+    if (m === 'BOTH' || m === 'LEADING' || m === 'TRAILING') {
+      this.next();
+      mode = m;
+      if (!this.acceptKeyword('FROM')) {
+        chars = this.parseExpr();
+        this.expectKeyword('FROM');
+      }
+      operand = this.parseExpr();
+    } else {
+      const first = this.parseExpr();
+      if (this.acceptKeyword('FROM')) {
+        chars = first;
+        operand = this.parseExpr();
+      } else {
+        operand = first;
+      }
+    }
+    this.expectOp(')');
+    return { kind: 'trim', mode, chars, operand, span: joinSpans(start, this.prevSpan()) };
+  }
+
+  protected parseCase(): Expr {
+    const start = this.next().span;
+    const operand = this.isKeyword('WHEN') ? null : this.parseExpr();
+    const whens: { when: Expr; result: Expr }[] = [];
+    while (this.acceptKeyword('WHEN')) {
+      const when = this.parseExpr();
+      this.expectKeyword('THEN');
+      whens.push({ when, result: this.parseExpr() });
+    }
+    if (whens.length === 0) this.fail(`Encountered ${this.describe(this.peek())}; was expecting WHEN`);
+    const elseExpr = this.acceptKeyword('ELSE') ? this.parseExpr() : null;
+    this.expectKeyword('END');
+    return { kind: 'case', operand, whens, else: elseExpr, span: joinSpans(start, this.prevSpan()) };
+  }
+
+  protected parseIntervalUnit(): IntervalUnit {
+    const t = this.peek();
+    const unit = t.kind === 'ident' ? INTERVAL_UNITS[t.upper] : undefined;
+    if (!unit)
+      return this.fail(`Encountered ${this.describe(t)}; was expecting an interval unit (YEAR ... SECOND)`);
+    this.next();
+    if (this.isOp('(')) this.parseParenList();
+    return unit;
+  }
+
+  protected parseInterval(): Expr {
+    const start = this.next().span;
+    let sign = '';
+    if (this.acceptOp('-')) sign = '-';
+    else this.acceptOp('+');
+    const v = this.peek();
+    if (v.kind !== 'string' && v.kind !== 'number')
+      this.fail(`Encountered ${this.describe(v)}; was expecting an interval value`);
+    this.next();
+    const from = this.parseIntervalUnit();
+    const to = this.acceptKeyword('TO') ? this.parseIntervalUnit() : null;
+    return { kind: 'interval', text: sign + v.value, from, to, span: joinSpans(start, this.prevSpan()) };
+  }
+}

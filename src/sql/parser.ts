@@ -1,0 +1,430 @@
+/**
+ * Recursive-descent parser for Sluice's SQL dialect (a subset of Feldera's Calcite grammar):
+ * statements and queries here, expressions in parse-expr.ts, the token cursor in
+ * token-stream.ts.
+ *
+ * Errors are `SqlError` exceptions; `parseScript` catches each one, records it, skips to the
+ * next `;` and goes on, so every statement gets parsed and all syntax errors are reported.
+ */
+import type {
+  ColumnDef,
+  CreateTable,
+  CreateView,
+  Expr,
+  FromItem,
+  Ident,
+  InsertStatement,
+  JoinType,
+  OrderItem,
+  Property,
+  Query,
+  QueryBody,
+  SelectCore,
+  SelectItem,
+  Statement,
+} from './ast.js';
+import { tokenize } from './lexer.js';
+import { joinSpans, type MessageSink, type Span, SqlError } from './messages.js';
+import { ExpressionParser } from './parse-expr.js';
+import { UNSUPPORTED } from './token-stream.js';
+
+class Parser extends ExpressionParser {
+  // ---- statements ----------------------------------------------------------------------
+
+  /** Parses one statement starting at the current token. */
+  parseStatement(): Statement {
+    const start = this.peek();
+    if (this.isKeyword('CREATE')) return this.parseCreate();
+    if (this.isKeyword('INSERT')) return this.parseInsert();
+    if (this.isKeyword('SELECT') || this.isKeyword('VALUES') || this.isOp('(')) {
+      const query = this.parseQuery();
+      return { kind: 'query', query, span: query.span };
+    }
+    if (this.isKeyword('WITH'))
+      this.fail('WITH (common table expressions) is not supported', start.span, UNSUPPORTED);
+    return this.fail(
+      `Encountered ${this.describe(start)}; was expecting a statement (CREATE TABLE, CREATE VIEW)`,
+    );
+  }
+
+  protected parseCreate(): CreateTable | CreateView {
+    const start = this.expectKeyword('CREATE').span;
+    let materialized = false;
+    let local = false;
+    if (this.acceptKeyword('MATERIALIZED')) materialized = true;
+    else if (this.acceptKeyword('LOCAL')) local = true;
+    if (this.isKeyword('TABLE') && !materialized && !local) return this.parseCreateTable(start);
+    if (this.acceptKeyword('VIEW')) return this.parseCreateView(start, materialized, local);
+    const t = this.peek();
+    if (t.kind === 'ident' && ['FUNCTION', 'TYPE', 'INDEX', 'AGGREGATE', 'LINEAR'].includes(t.upper))
+      this.fail(`CREATE ${t.upper} is not supported`, t.span, UNSUPPORTED);
+    return this.fail(`Encountered ${this.describe(t)}; was expecting TABLE or VIEW`);
+  }
+
+  protected parseCreateTable(start: Span): CreateTable {
+    this.expectKeyword('TABLE');
+    const name = this.parseIdent('a table name');
+    this.expectOp('(');
+    const columns: ColumnDef[] = [];
+    let primaryKey: CreateTable['primaryKey'] = null;
+    do {
+      if (this.isKeyword('PRIMARY')) {
+        const pkStart = this.next().span;
+        this.expectKeyword('KEY');
+        const cols = this.parseIdentList();
+        if (primaryKey) this.fail('Duplicate PRIMARY KEY clause', joinSpans(pkStart, this.prevSpan()));
+        primaryKey = { columns: cols, span: joinSpans(pkStart, this.prevSpan()) };
+      } else if (this.isKeyword('FOREIGN') || this.isKeyword('CONSTRAINT') || this.isKeyword('UNIQUE')) {
+        this.fail(`${this.peek().upper} constraints are not supported`, this.peek().span, UNSUPPORTED);
+      } else {
+        columns.push(this.parseColumnDef());
+      }
+    } while (this.acceptOp(','));
+    this.expectOp(')');
+    const properties = this.parseWithProperties();
+    return {
+      kind: 'createTable',
+      name,
+      columns,
+      primaryKey,
+      properties,
+      span: joinSpans(start, this.prevSpan()),
+    };
+  }
+
+  protected parseColumnDef(): ColumnDef {
+    const name = this.parseIdent('a column name');
+    const type = this.parseType();
+    let notNull = false;
+    let primaryKey = false;
+    for (;;) {
+      if (this.isKeyword('NOT') && this.isKeyword('NULL', 1)) {
+        this.pos += 2;
+        notNull = true;
+      } else if (this.acceptKeyword('NULL')) {
+        notNull = false;
+      } else if (this.isKeyword('PRIMARY')) {
+        this.next();
+        this.expectKeyword('KEY');
+        primaryKey = true;
+      } else if (this.isKeyword('DEFAULT') || this.isKeyword('LATENESS') || this.isKeyword('WATERMARK')) {
+        this.fail(`${this.peek().upper} is not supported`, this.peek().span, UNSUPPORTED);
+      } else {
+        break;
+      }
+    }
+    return { name, type, notNull, primaryKey, span: joinSpans(name.span, this.prevSpan()) };
+  }
+
+  protected parseWithProperties(): Property[] {
+    if (!this.acceptKeyword('WITH')) return [];
+    this.expectOp('(');
+    const props: Property[] = [];
+    do {
+      const k = this.peek();
+      if (k.kind !== 'string')
+        this.fail(`Encountered ${this.describe(k)}; was expecting a property name string`);
+      this.next();
+      this.expectOp('=');
+      const v = this.peek();
+      if (v.kind !== 'string')
+        this.fail(`Encountered ${this.describe(v)}; was expecting a property value string`);
+      this.next();
+      props.push({ key: k.value, value: v.value, keySpan: k.span, valueSpan: v.span });
+    } while (this.acceptOp(','));
+    this.expectOp(')');
+    return props;
+  }
+
+  protected parseCreateView(start: Span, materialized: boolean, local: boolean): CreateView {
+    const name = this.parseIdent('a view name');
+    const columnNames = this.isOp('(') ? this.parseIdentList() : null;
+    const properties = this.parseWithProperties();
+    this.expectKeyword('AS');
+    const query = this.parseQuery();
+    return {
+      kind: 'createView',
+      name,
+      columnNames,
+      materialized,
+      local,
+      properties,
+      query,
+      span: joinSpans(start, this.prevSpan()),
+    };
+  }
+
+  protected parseInsert(): InsertStatement {
+    const start = this.expectKeyword('INSERT').span;
+    this.expectKeyword('INTO');
+    const table = this.parseIdent('a table name');
+    const columns =
+      this.isOp('(') && !this.isKeyword('SELECT', 1) && !this.isKeyword('VALUES', 1)
+        ? this.parseIdentList()
+        : null;
+    const source = this.parseQuery();
+    return { kind: 'insert', table, columns, source, span: joinSpans(start, this.prevSpan()) };
+  }
+
+  // ---- queries -------------------------------------------------------------------------
+
+  parseQuery(): Query {
+    const start = this.peek().span;
+    const body = this.parseUnionTerm();
+    const orderBy: OrderItem[] = [];
+    if (this.isKeyword('ORDER')) {
+      this.next();
+      this.expectKeyword('BY');
+      do orderBy.push(this.parseOrderItem());
+      while (this.acceptOp(','));
+    }
+    let limit: Expr | null = null;
+    let offset: Expr | null = null;
+    if (this.acceptKeyword('LIMIT')) {
+      limit = this.parseExpr();
+      if (this.acceptOp(',')) {
+        offset = limit;
+        limit = this.parseExpr();
+      }
+    }
+    if (this.acceptKeyword('OFFSET')) {
+      offset = this.parseExpr();
+      if (!this.acceptKeyword('ROWS')) this.acceptKeyword('ROW');
+    }
+    if (this.acceptKeyword('FETCH')) {
+      if (!this.acceptKeyword('FIRST')) this.expectKeyword('NEXT');
+      limit = this.parseExpr();
+      if (!this.acceptKeyword('ROWS')) this.expectKeyword('ROW');
+      this.expectKeyword('ONLY');
+    }
+    if (orderBy.length === 0 && limit === null && offset === null && body.kind === 'query') return body;
+    return { kind: 'query', body, orderBy, limit, offset, span: joinSpans(start, this.prevSpan()) };
+  }
+
+  protected parseOrderItem(): OrderItem {
+    const expr = this.parseExpr();
+    let desc = false;
+    if (this.acceptKeyword('DESC')) desc = true;
+    else this.acceptKeyword('ASC');
+    let nullsFirst: boolean | null = null;
+    if (this.acceptKeyword('NULLS')) {
+      if (this.acceptKeyword('FIRST')) nullsFirst = true;
+      else {
+        this.expectKeyword('LAST');
+        nullsFirst = false;
+      }
+    }
+    return { expr, desc, nullsFirst, span: joinSpans(expr.span, this.prevSpan()) };
+  }
+
+  protected parseSetQuantifier(): boolean {
+    if (this.acceptKeyword('ALL')) return true;
+    this.acceptKeyword('DISTINCT');
+    return false;
+  }
+
+  protected parseUnionTerm(): QueryBody {
+    let left = this.parseIntersectTerm();
+    for (;;) {
+      let op: 'union' | 'except';
+      if (this.isKeyword('UNION')) op = 'union';
+      else if (this.isKeyword('EXCEPT') || this.isKeyword('MINUS')) op = 'except';
+      else return left;
+      this.next();
+      const all = this.parseSetQuantifier();
+      const right = this.parseIntersectTerm();
+      left = { kind: 'setop', op, all, left, right, span: joinSpans(left.span, right.span) };
+    }
+  }
+
+  protected parseIntersectTerm(): QueryBody {
+    let left = this.parseQueryPrimary();
+    while (this.acceptKeyword('INTERSECT')) {
+      const all = this.parseSetQuantifier();
+      const right = this.parseQueryPrimary();
+      left = { kind: 'setop', op: 'intersect', all, left, right, span: joinSpans(left.span, right.span) };
+    }
+    return left;
+  }
+
+  protected parseQueryPrimary(): QueryBody {
+    if (this.isKeyword('SELECT')) return this.parseSelect();
+    if (this.isKeyword('VALUES')) {
+      const start = this.next().span;
+      const rows: Expr[][] = [];
+      do {
+        this.expectOp('(');
+        const row = [this.parseExpr()];
+        while (this.acceptOp(',')) row.push(this.parseExpr());
+        this.expectOp(')');
+        rows.push(row);
+      } while (this.acceptOp(','));
+      return { kind: 'values', rows, span: joinSpans(start, this.prevSpan()) };
+    }
+    if (this.isOp('(')) {
+      const start = this.next().span;
+      const q = this.parseQuery();
+      this.expectOp(')');
+      return { ...q, span: joinSpans(start, this.prevSpan()) };
+    }
+    return this.fail(`Encountered ${this.describe(this.peek())}; was expecting SELECT, VALUES or "("`);
+  }
+
+  protected parseSelect(): SelectCore {
+    const start = this.expectKeyword('SELECT').span;
+    let distinct = false;
+    if (this.acceptKeyword('DISTINCT')) distinct = true;
+    else this.acceptKeyword('ALL');
+    const items: SelectItem[] = [];
+    do items.push(this.parseSelectItem());
+    while (this.acceptOp(','));
+    const from: FromItem[] = [];
+    if (this.acceptKeyword('FROM')) {
+      do from.push(this.parseFromItem());
+      while (this.acceptOp(','));
+    }
+    const where = this.acceptKeyword('WHERE') ? this.parseExpr() : null;
+    const groupBy: Expr[] = [];
+    if (this.isKeyword('GROUP')) {
+      this.next();
+      this.expectKeyword('BY');
+      do groupBy.push(this.parseExpr());
+      while (this.acceptOp(','));
+    }
+    const having = this.acceptKeyword('HAVING') ? this.parseExpr() : null;
+    if (this.isKeyword('WINDOW'))
+      this.fail('WINDOW clauses are not supported', this.peek().span, UNSUPPORTED);
+    return {
+      kind: 'select',
+      distinct,
+      items,
+      from,
+      where,
+      groupBy,
+      having,
+      span: joinSpans(start, this.prevSpan()),
+    };
+  }
+
+  protected parseSelectItem(): SelectItem {
+    const start = this.peek().span;
+    if (this.acceptOp('*')) return { kind: 'star', qualifier: null, span: start };
+    if (this.isIdentStart() && this.isOp('.', 1) && this.isOp('*', 2)) {
+      const qualifier = this.parseIdent();
+      this.pos += 2;
+      return { kind: 'star', qualifier, span: joinSpans(start, this.prevSpan()) };
+    }
+    const expr = this.parseExpr();
+    const alias = this.parseAlias();
+    return { kind: 'expr', expr, alias, span: joinSpans(start, this.prevSpan()) };
+  }
+
+  protected parseAlias(): Ident | null {
+    if (this.acceptKeyword('AS')) return this.parseIdent('an alias');
+    return this.isIdentStart() ? this.parseIdent() : null;
+  }
+
+  protected parseFromItem(): FromItem {
+    let left = this.parseFromPrimary();
+    for (;;) {
+      let joinType: JoinType;
+      const start = this.peek().span;
+      if (this.acceptKeyword('CROSS')) joinType = 'cross';
+      else if (this.acceptKeyword('INNER')) joinType = 'inner';
+      else if (this.acceptKeyword('LEFT')) joinType = 'left';
+      else if (this.acceptKeyword('RIGHT')) joinType = 'right';
+      else if (this.acceptKeyword('FULL')) joinType = 'full';
+      else if (this.isKeyword('JOIN')) joinType = 'inner';
+      else if (this.isKeyword('NATURAL')) this.fail('NATURAL JOIN is not supported', start, UNSUPPORTED);
+      else return left;
+      if (joinType === 'left' || joinType === 'right' || joinType === 'full') this.acceptKeyword('OUTER');
+      this.expectKeyword('JOIN');
+      const right = this.parseFromPrimary();
+      let on: Expr | null = null;
+      let using: Ident[] | null = null;
+      if (joinType !== 'cross') {
+        if (this.acceptKeyword('ON')) on = this.parseExpr();
+        else if (this.acceptKeyword('USING')) using = this.parseIdentList();
+        else this.fail(`Encountered ${this.describe(this.peek())}; was expecting ON or USING`);
+      }
+      left = { kind: 'join', joinType, left, right, on, using, span: joinSpans(left.span, this.prevSpan()) };
+    }
+  }
+
+  protected parseFromPrimary(): FromItem {
+    const start = this.peek().span;
+    if (this.isOp('(')) {
+      const saved = this.pos;
+      this.next();
+      if (this.isKeyword('SELECT') || this.isKeyword('VALUES')) return this.finishSubquery(start);
+      if (this.isOp('(')) {
+        // `((SELECT ...))` or `((t JOIN u ON ...))`: try the query reading first.
+        try {
+          return this.finishSubquery(start);
+        } catch (e) {
+          if (!(e instanceof SqlError)) throw e;
+          this.pos = saved + 1;
+        }
+      }
+      const inner = this.parseFromItem();
+      this.expectOp(')');
+      return inner;
+    }
+    const name = this.parseIdent('a table name');
+    if (this.isOp('(')) this.fail('Table functions are not supported', name.span, UNSUPPORTED);
+    const alias = this.parseAlias();
+    return { kind: 'table', name, alias, span: joinSpans(start, this.prevSpan()) };
+  }
+
+  /** The rest of `( query ) [alias [(columns)]]` after the opening parenthesis. */
+  protected finishSubquery(start: Span): FromItem {
+    const query = this.parseQuery();
+    this.expectOp(')');
+    const alias = this.parseAlias();
+    const columnAliases = alias && this.isOp('(') ? this.parseIdentList() : null;
+    return { kind: 'subquery', query, alias, columnAliases, span: joinSpans(start, this.prevSpan()) };
+  }
+
+  /** Skips to just after the next `;` (or to the end), for error recovery. */
+  skipStatement(): void {
+    while (this.peek().kind !== 'eof' && !this.isOp(';')) this.next();
+    this.acceptOp(';');
+  }
+
+  /** Consumes the separator after a statement; false if something else follows. */
+  endStatement(): boolean {
+    if (this.acceptOp(';') || this.peek().kind === 'eof') return true;
+    this.fail(`Encountered ${this.describe(this.peek())}; was expecting ";" or end of input`);
+  }
+
+  atEnd(): boolean {
+    while (this.acceptOp(';')) {}
+    return this.peek().kind === 'eof';
+  }
+}
+
+/** Parses a script of `;`-separated statements; errors are reported and their statements skipped. */
+export function parseScript(source: string, sink: MessageSink): Statement[] {
+  const parser = new Parser(tokenize(source, sink));
+  const statements: Statement[] = [];
+  while (!parser.atEnd()) {
+    try {
+      const st = parser.parseStatement();
+      parser.endStatement();
+      statements.push(st);
+    } catch (e) {
+      if (!(e instanceof SqlError)) throw e;
+      sink.error(e.span, e.errorType, e.message);
+      parser.skipStatement();
+    }
+  }
+  return statements;
+}
+
+/** Canonical token text of a script: comments, layout, unquoted case and `;` separators removed. */
+export function canonicalTokens(source: string, sink: MessageSink): string {
+  return tokenize(source, sink)
+    .filter((t) => !(t.kind === 'op' && t.value === ';'))
+    .map((t) => `${t.kind}:${t.value}`)
+    .join('\n');
+}

@@ -1,0 +1,132 @@
+/**
+ * Type rules of expressions (Calcite's, as Feldera uses them, with the deviations noted):
+ * which type two operands meet at, and the result type of arithmetic.
+ *
+ * - Integers widen to the larger integer type; arithmetic on them stays in that type and
+ *   overflow is a runtime error (no silent promotion to BIGINT).
+ * - Any floating-point operand makes the result DOUBLE (REAL op REAL stays REAL).
+ * - An integer meeting a DECIMAL is treated as DECIMAL(digits, 0); DECIMAL results follow the
+ *   SQL-Server/Calcite precision and scale rules, capped at precision 38.
+ */
+import {
+  type ColumnType,
+  integerDecimalPrecision,
+  isFloatType,
+  isNumericType,
+  isStringType,
+  MAX_DECIMAL_PRECISION,
+} from '../engine/values/types.js';
+
+const INT_ORDER = ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT'];
+
+function decimalParts(t: ColumnType): [number, number] {
+  if (t.type === 'DECIMAL') return [t.precision ?? MAX_DECIMAL_PRECISION, t.scale ?? 0];
+  return [integerDecimalPrecision(t), 0];
+}
+
+function decimal(precision: number, scale: number, nullable: boolean): ColumnType {
+  const p = Math.min(MAX_DECIMAL_PRECISION, Math.max(precision, 1));
+  return { type: 'DECIMAL', nullable, precision: p, scale: Math.min(scale, p) };
+}
+
+/** The type both numeric operands are converted to before a comparison or union. */
+function commonNumeric(a: ColumnType, b: ColumnType, nullable: boolean): ColumnType {
+  if (isFloatType(a) || isFloatType(b)) {
+    return { type: a.type === 'REAL' && b.type === 'REAL' ? 'REAL' : 'DOUBLE', nullable };
+  }
+  if (a.type === 'DECIMAL' || b.type === 'DECIMAL') {
+    const [pa, sa] = decimalParts(a);
+    const [pb, sb] = decimalParts(b);
+    const scale = Math.max(sa, sb);
+    return decimal(Math.max(pa - sa, pb - sb) + scale, scale, nullable);
+  }
+  const wider = INT_ORDER.indexOf(a.type) >= INT_ORDER.indexOf(b.type) ? a.type : b.type;
+  return { type: wider, nullable };
+}
+
+/**
+ * The least restrictive type of a list (for CASE branches, UNION columns, IN lists, comparisons),
+ * or null if some pair is incompatible.
+ */
+export function leastRestrictive(types: readonly ColumnType[]): ColumnType | null {
+  let acc: ColumnType | null = null;
+  for (const t of types) {
+    if (acc === null) {
+      acc = t;
+      continue;
+    }
+    const next = commonType(acc, t);
+    if (next === null) return null;
+    acc = next;
+  }
+  return acc;
+}
+
+function commonType(a: ColumnType, b: ColumnType): ColumnType | null {
+  const nullable = a.nullable || b.nullable;
+  if (a.type === 'NULL') return { ...b, nullable: true };
+  if (b.type === 'NULL') return { ...a, nullable: true };
+  if (isNumericType(a) && isNumericType(b)) return commonNumeric(a, b, nullable);
+  if (isStringType(a) && isStringType(b)) {
+    const pa = a.precision ?? -1;
+    const pb = b.precision ?? -1;
+    if (a.type === 'CHAR' && b.type === 'CHAR')
+      return { type: 'CHAR', nullable, precision: Math.max(pa, pb) };
+    return { type: 'VARCHAR', nullable, precision: pa < 0 || pb < 0 ? -1 : Math.max(pa, pb) };
+  }
+  if (a.type === b.type) {
+    return a.precision === b.precision
+      ? { ...a, nullable }
+      : { ...a, nullable, precision: Math.max(a.precision ?? 0, b.precision ?? 0) };
+  }
+  if ((a.type === 'DATE' && b.type === 'TIMESTAMP') || (a.type === 'TIMESTAMP' && b.type === 'DATE')) {
+    return { type: 'TIMESTAMP', nullable, precision: 0 };
+  }
+  return null;
+}
+
+/** Result type of `a + b` / `a - b` on numbers. */
+export function additiveType(a: ColumnType, b: ColumnType): ColumnType {
+  const nullable = a.nullable || b.nullable;
+  if (a.type === 'DECIMAL' || b.type === 'DECIMAL') {
+    if (isFloatType(a) || isFloatType(b)) return { type: 'DOUBLE', nullable };
+    const [pa, sa] = decimalParts(a);
+    const [pb, sb] = decimalParts(b);
+    const scale = Math.max(sa, sb);
+    return decimal(Math.max(pa - sa, pb - sb) + scale + 1, scale, nullable);
+  }
+  return commonNumeric(a, b, nullable);
+}
+
+/** Result type of `a * b` on numbers. */
+export function multiplicativeType(a: ColumnType, b: ColumnType): ColumnType {
+  const nullable = a.nullable || b.nullable;
+  if ((a.type === 'DECIMAL' || b.type === 'DECIMAL') && !isFloatType(a) && !isFloatType(b)) {
+    const [pa, sa] = decimalParts(a);
+    const [pb, sb] = decimalParts(b);
+    return decimal(pa + pb, sa + sb, nullable);
+  }
+  return commonNumeric(a, b, nullable);
+}
+
+/** Result type of `a / b` on numbers: integer division for integers. */
+export function divisionType(a: ColumnType, b: ColumnType): ColumnType {
+  const nullable = a.nullable || b.nullable;
+  if ((a.type === 'DECIMAL' || b.type === 'DECIMAL') && !isFloatType(a) && !isFloatType(b)) {
+    const [pa, sa] = decimalParts(a);
+    const [pb, sb] = decimalParts(b);
+    let scale = Math.max(6, sa + pb + 1);
+    let precision = pa - sa + sb + scale;
+    if (precision > MAX_DECIMAL_PRECISION) {
+      scale = Math.max(6, scale - (precision - MAX_DECIMAL_PRECISION));
+      precision = MAX_DECIMAL_PRECISION;
+    }
+    return decimal(precision, scale, nullable);
+  }
+  return commonNumeric(a, b, nullable);
+}
+
+/** Result type of `MOD(a, b)` / `a % b`: both operands' common type. */
+export function modType(a: ColumnType, b: ColumnType): ColumnType {
+  return commonNumeric(a, b, a.nullable || b.nullable);
+}

@@ -1,0 +1,127 @@
+/**
+ * Pull: install a remote checkpoint into the local store.
+ *
+ * The manifest is read first; every blob the local store lacks is downloaded into a staging
+ * file and verified (download.ts); then the local store installs the checkpoint with the same
+ * order as a local write: state files, then the manifest last (CheckpointStore.install). A
+ * checkpoint with any damaged part is never installed, and its staging files are deleted.
+ *
+ * With 'latest', a damaged newest checkpoint (bad manifest, missing or corrupt blob) is skipped
+ * and the next older one tried, so a location with one whole checkpoint stays restorable; the
+ * summary lists what was skipped and why. Failures to talk to the store are not skipped over:
+ * they are thrown as they are.
+ */
+import { unlink } from 'node:fs/promises';
+import { ApiError } from '../types/errors.js';
+import type { CheckpointStore, SkippedCheckpoint } from './checkpoint-store.js';
+import { forEachLimit } from './concurrency.js';
+import { downloadBlob } from './download.js';
+import { distinctBlobs } from './manifest.js';
+import { type ProgressListener, ProgressTracker } from './progress.js';
+import type { RemoteStore } from './remote-store.js';
+
+export interface PullOptions {
+  onProgress?: ProgressListener;
+}
+
+export interface PullSummary {
+  uuid: string;
+  location: string;
+  /** The local store already had this checkpoint; nothing was downloaded. */
+  alreadyLocal: boolean;
+  downloadedFiles: number;
+  downloadedBytes: number;
+  /** Distinct blobs the local store already had. */
+  reusedFiles: number;
+  /** Newer checkpoints passed over by a 'latest' pull, with the reason. */
+  skipped: SkippedCheckpoint[];
+}
+
+/** Installs checkpoint `target` ('latest' or a uuid) of `remote` into `local`. */
+export async function pullCheckpoint(
+  remote: RemoteStore,
+  target: 'latest' | string,
+  local: CheckpointStore,
+  options: PullOptions = {},
+): Promise<PullSummary> {
+  const candidates =
+    target === 'latest'
+      ? (await remote.listManifestEntries()).map((e) => e.uuid).reverse()
+      : [target.toLowerCase()];
+  const skipped: SkippedCheckpoint[] = [];
+  for (const uuid of candidates) {
+    try {
+      const summary = await pullOne(remote, uuid, local, options);
+      if (summary) return { ...summary, skipped };
+      if (target !== 'latest') break;
+      skipped.push({ uuid, reason: 'its manifest disappeared while pulling' });
+    } catch (err) {
+      if (target !== 'latest' || !(err instanceof ApiError && err.errorCode === 'SyncChecksumMismatch'))
+        throw err;
+      skipped.push({ uuid, reason: err.message });
+    }
+  }
+  const what = target === 'latest' ? 'no restorable checkpoint' : `no checkpoint ${target}`;
+  throw new ApiError('NoCheckpoint', `There is ${what} in ${remote.describe()}`, {
+    location: remote.objects.describe(),
+    skipped,
+  });
+}
+
+async function pullOne(
+  remote: RemoteStore,
+  uuid: string,
+  local: CheckpointStore,
+  options: PullOptions,
+): Promise<Omit<PullSummary, 'skipped'> | null> {
+  const base = {
+    uuid,
+    location: remote.objects.describe(),
+    downloadedFiles: 0,
+    downloadedBytes: 0,
+    reusedFiles: 0,
+  };
+  if (await local.manifest(uuid)) return { ...base, alreadyLocal: true };
+  const manifest = await remote.readManifest(uuid);
+  if (!manifest) return null;
+
+  const blobs = distinctBlobs(manifest);
+  const release = local.retainBlobs(blobs.map((b) => b.sha256));
+  const staged = new Map<string, string>();
+  try {
+    const missing: typeof blobs = [];
+    for (const blob of blobs) if (!(await local.hasBlob(blob.sha256, blob.size))) missing.push(blob);
+    const progress = new ProgressTracker(options.onProgress);
+    progress.start(
+      missing.length,
+      missing.reduce((sum, b) => sum + b.size, 0),
+    );
+    const context = {
+      remote,
+      checkpointUuid: uuid,
+      verifySha256: !remote.settings.ignoreChecksum,
+      onBytes: (count: number) => progress.bytes(count),
+    };
+    await forEachLimit(missing, remote.settings.transfers, async (blob) => {
+      const dest = local.stagingPath();
+      staged.set(blob.sha256, dest);
+      await downloadBlob(context, blob, dest);
+      progress.fileDone();
+    });
+    progress.phase('committing');
+    await local.install(manifest, staged);
+    progress.phase('done');
+    return {
+      ...base,
+      alreadyLocal: false,
+      downloadedFiles: missing.length,
+      downloadedBytes: missing.reduce((sum, b) => sum + b.size, 0),
+      reusedFiles: blobs.length - missing.length,
+    };
+  } catch (err) {
+    for (const path of staged.values()) await unlink(path).catch(() => undefined);
+    throw err;
+  } finally {
+    release();
+  }
+}
