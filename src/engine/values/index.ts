@@ -1,3 +1,4 @@
+/** Value representation and codecs of the engine (see value.ts for the representation). */
 export { makeCast } from './cast.js';
 export { formatCsvField, parseCsvField } from './csv.js';
 export { Decimal } from './decimal.js';

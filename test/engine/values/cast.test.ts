@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { makeCast } from '../../../src/engine/values/cast.js';
+import { Decimal } from '../../../src/engine/values/decimal.js';
+import type { ColumnType } from '../../../src/engine/values/types.js';
+
+const t = (type: ColumnType['type'], extra: Partial<ColumnType> = {}): ColumnType => ({
+  type,
+  nullable: true,
+  ...extra,
+});
+
+describe('casts', () => {
+  test('numeric conversions truncate toward zero and check ranges', () => {
+    assert.equal(makeCast(t('DOUBLE'), t('INTEGER'))(-2.7), -2);
+    assert.equal(
+      makeCast(t('DECIMAL', { precision: 5, scale: 2 }), t('SMALLINT'))(Decimal.parse('-9.99')!),
+      -9,
+    );
+    assert.throws(() => makeCast(t('INTEGER'), t('TINYINT'))(200), /out of range/);
+    assert.throws(() => makeCast(t('BIGINT'), t('INTEGER'))(2n ** 40n), /out of range/);
+    assert.equal(String(makeCast(t('DOUBLE'), t('DECIMAL', { precision: 10, scale: 1 }))(0.25)), '0.3');
+  });
+
+  test('strings convert to and from other types', () => {
+    assert.equal(makeCast(t('VARCHAR'), t('INTEGER'))(' 12 '), 12);
+    assert.throws(() => makeCast(t('VARCHAR'), t('INTEGER'))('twelve'), /not a number/);
+    assert.equal(makeCast(t('INTEGER'), t('VARCHAR'))(12), '12');
+    assert.equal(makeCast(t('BOOLEAN'), t('VARCHAR'))(true), 'TRUE');
+    assert.equal(makeCast(t('VARCHAR'), t('BOOLEAN'))('false'), false);
+    assert.equal(makeCast(t('CHAR', { precision: 4 }), t('VARCHAR'))('ab  '), 'ab');
+    assert.equal(makeCast(t('DATE'), t('VARCHAR'))(0), '1970-01-01');
+  });
+
+  test('dates and timestamps', () => {
+    assert.equal(makeCast(t('TIMESTAMP'), t('DATE'))(86_400_000 * 1.5), 1);
+    assert.equal(makeCast(t('DATE'), t('TIMESTAMP'))(1), 86_400_000);
+    assert.equal(makeCast(t('TIMESTAMP'), t('TIME'))(-1), 86_399_999);
+    assert.throws(() => makeCast(t('DATE'), t('INTEGER')), /cannot cast/);
+    assert.throws(() => makeCast(t('BOOLEAN'), t('DATE')), /cannot cast/);
+  });
+
+  test('NULL casts to NULL', () => {
+    assert.equal(makeCast(t('VARCHAR'), t('INTEGER'))(null), null);
+  });
+});

@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { formatCsvField, parseCsvField } from '../../../src/engine/index.js';
+import type { ColumnType } from '../../../src/engine/values/types.js';
+
+const t = (type: ColumnType['type'], nullable = true): ColumnType => ({ type, nullable });
+
+describe('CSV fields', () => {
+  test('parse typed values; empty is NULL except for strings', () => {
+    assert.equal(parseCsvField(t('INTEGER'), ' 42 '), 42);
+    assert.equal(parseCsvField(t('BIGINT'), '9007199254740993'), 9007199254740993n);
+    assert.equal(parseCsvField(t('BOOLEAN'), 'TRUE'), true);
+    assert.equal(parseCsvField(t('INTEGER'), ''), null);
+    assert.equal(parseCsvField(t('VARCHAR'), ''), '');
+    assert.throws(() => parseCsvField(t('INTEGER', false), ''), /NOT NULL/);
+    assert.throws(() => parseCsvField(t('INTEGER'), 'x'), /not a number/);
+  });
+
+  test('format quotes fields that need it', () => {
+    assert.equal(formatCsvField(t('VARCHAR'), 'a,b'), '"a,b"');
+    assert.equal(formatCsvField(t('VARCHAR'), 'say "hi"'), '"say ""hi"""');
+    assert.equal(formatCsvField(t('DATE'), 0), '1970-01-01');
+    assert.equal(formatCsvField(t('INTEGER'), null), '');
+  });
+});

@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { formatTextTable } from '../../../src/engine/index.js';
+
+describe('formatTextTable', () => {
+  test('draws a box around aligned columns', () => {
+    const text = formatTextTable(
+      [
+        { name: 'id', type: { type: 'INTEGER', nullable: false } },
+        { name: 'name', type: { type: 'VARCHAR', nullable: true } },
+      ],
+      [
+        [1, 'alice'],
+        [22, null],
+      ],
+    );
+    assert.equal(
+      text,
+      [
+        '+----+-------+',
+        '| id | name  |',
+        '+----+-------+',
+        '| 1  | alice |',
+        '| 22 | NULL  |',
+        '+----+-------+',
+        '',
+      ].join('\n'),
+    );
+  });
+});
