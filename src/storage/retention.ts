@@ -54,10 +54,10 @@ export async function applyRetention(
     const created = uuidv7Time(uuid);
     return uuid !== protectUuid && created !== null && created <= latestCreation;
   });
-  const expiredUuids = new Set(expired.map((e) => e.uuid));
-  await remote.objects.deleteKeys(expired.map((e) => manifestKey(e.uuid)));
-  const remaining = entries.filter((e) => !expiredUuids.has(e.uuid));
-  const base = { deletedCheckpoints: [...expiredUuids], keptCheckpoints: remaining.length };
+  const expiredUuids = expired.map((e) => e.uuid).reverse();
+  await remote.objects.deleteKeys(expiredUuids.map(manifestKey));
+  const remaining = entries.filter((e) => !expiredUuids.includes(e.uuid));
+  const base = { deletedCheckpoints: expiredUuids, keptCheckpoints: remaining.length };
   if (expired.length === 0) return { ...base, deletedBlobs: 0, blobSweepSkipped: 'no checkpoint expired' };
   const sweep = await sweepBlobs(remote, remaining, protectUuid);
   return { ...base, deletedBlobs: sweep.deleted, blobSweepSkipped: sweep.skipped };

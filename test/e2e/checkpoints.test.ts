@@ -26,7 +26,12 @@ async function createPipeline(m: TestManager, name: string, ft: Ft, storage = tr
 async function start(m: TestManager, name: string) {
   const res = await m.request('POST', `/v0/pipelines/${name}/start`);
   assert.equal(res.status, 202, res.text);
-  return m.waitFor(name, (p) => p.deployment_status === 'Running' || p.deployment_error !== null, 20_000, 'Running');
+  return m.waitFor(
+    name,
+    (p) => p.deployment_status === 'Running' || p.deployment_error !== null,
+    20_000,
+    'Running',
+  );
 }
 
 async function push(m: TestManager, name: string, rows: Array<Record<string, unknown>>, table = 'items') {
@@ -34,7 +39,10 @@ async function push(m: TestManager, name: string, rows: Array<Record<string, unk
   const res = await m.request('POST', `/v0/pipelines/${name}/ingress/${table}?format=json`, body);
   assert.equal(res.status, 200, res.text);
   for (let i = 0; i < 200; i++) {
-    const s = await m.request('GET', `/v0/pipelines/${name}/completion_status?token=${encodeURIComponent(res.body.token)}`);
+    const s = await m.request(
+      'GET',
+      `/v0/pipelines/${name}/completion_status?token=${encodeURIComponent(res.body.token)}`,
+    );
     if (s.status === 200) return res.body.token as string;
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -42,7 +50,10 @@ async function push(m: TestManager, name: string, rows: Array<Record<string, unk
 }
 
 async function query(m: TestManager, name: string, sql: string): Promise<unknown[]> {
-  const res = await m.request('GET', `/v0/pipelines/${name}/query?format=json&sql=${encodeURIComponent(sql)}`);
+  const res = await m.request(
+    'GET',
+    `/v0/pipelines/${name}/query?format=json&sql=${encodeURIComponent(sql)}`,
+  );
   assert.equal(res.status, 200, res.text);
   return res.text
     .trim()
@@ -60,7 +71,8 @@ async function checkpoint(m: TestManager, name: string): Promise<number> {
     const s = await m.request('GET', `/v0/pipelines/${name}/checkpoint_status`);
     assert.equal(s.status, 200);
     if (s.body.success !== null && s.body.success >= seq) return seq;
-    if (s.body.failure && s.body.failure.sequence_number >= seq) throw new Error(`checkpoint failed: ${s.body.failure.error}`);
+    if (s.body.failure && s.body.failure.sequence_number >= seq)
+      throw new Error(`checkpoint failed: ${s.body.failure.error}`);
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error('checkpoint never completed');
@@ -103,11 +115,17 @@ describe('checkpoints, suspend and resume', () => {
     for (const c of list.body) assertMatchesReference('CheckpointMetadata', c);
     assert.ok(list.body[0].size > 0);
     const stats = await m.request('GET', '/v0/pipelines/cp/stats');
-    const mismatch = await m.request('GET', '/v0/pipelines/cp/checkpoint_status?incarnation_uuid=00000000-0000-0000-0000-000000000000');
+    const mismatch = await m.request(
+      'GET',
+      '/v0/pipelines/cp/checkpoint_status?incarnation_uuid=00000000-0000-0000-0000-000000000000',
+    );
     assertError(mismatch, 400, 'IncarnationUuidMismatch');
     assert.equal(mismatch.body.details.expected, stats.body.global_metrics.incarnation_uuid);
     assert.equal(mismatch.body.details.requested, '00000000-0000-0000-0000-000000000000');
-    const ok = await m.request('GET', `/v0/pipelines/cp/checkpoint_status?incarnation_uuid=${stats.body.global_metrics.incarnation_uuid}`);
+    const ok = await m.request(
+      'GET',
+      `/v0/pipelines/cp/checkpoint_status?incarnation_uuid=${stats.body.global_metrics.incarnation_uuid}`,
+    );
     assert.equal(ok.status, 200);
     assert.ok(p.deployment_id);
   });
@@ -137,7 +155,11 @@ describe('checkpoints, suspend and resume', () => {
     await createPipeline(m, 'nostore', 'none', false);
     await start(m, 'nostore');
     assertError(await m.request('POST', '/v0/pipelines/nostore/checkpoint'), 400, 'CheckpointNotConfigured');
-    assertError(await m.request('POST', '/v0/pipelines/nostore/stop?force=false'), 405, 'UnsupportedPipelineAction');
+    assertError(
+      await m.request('POST', '/v0/pipelines/nostore/stop?force=false'),
+      405,
+      'UnsupportedPipelineAction',
+    );
     await stop(m, 'nostore', true);
   });
 
@@ -185,7 +207,10 @@ describe('checkpoints, suspend and resume', () => {
     const again = await start(m, 'kill');
     assert.equal(again.deployment_error, null);
     const count = (await query(m, 'kill', 'SELECT COUNT(*) AS c FROM items'))[0] as { c: number };
-    assert.ok(count.c === 1 || count.c === 3001, `restored ${count.c} rows: the old checkpoint or the new one`);
+    assert.ok(
+      count.c === 1 || count.c === 3001,
+      `restored ${count.c} rows: the old checkpoint or the new one`,
+    );
     await stop(m, 'kill', true);
   });
 
@@ -239,7 +264,12 @@ describe('checkpoints, suspend and resume', () => {
   test('a second checkpoint after a small change writes only the changed state', async () => {
     await createPipeline(m, 'share', 'none');
     const p = await start(m, 'share');
-    await push(m, 'share', Array.from({ length: 2000 }, (_, i) => ({ k: i, note: `note ${i}` })), 'other');
+    await push(
+      m,
+      'share',
+      Array.from({ length: 2000 }, (_, i) => ({ k: i, note: `note ${i}` })),
+      'other',
+    );
     await push(m, 'share', [{ id: 1, grp: 'a', qty: 1 }]);
     await checkpoint(m, 'share');
     await push(m, 'share', [{ id: 2, grp: 'a', qty: 1 }]);
@@ -247,7 +277,10 @@ describe('checkpoints, suspend and resume', () => {
     const log = readFileSync(join(m.dataDir, 'pipelines', p.id, 'pipeline.log'), 'utf8');
     const written = [...log.matchAll(/(\d+) bytes written, (\d+) reused/g)].map((x) => Number(x[1]));
     assert.equal(written.length, 2);
-    assert.ok(written[1]! < written[0]! / 4, `second checkpoint wrote ${written[1]} bytes, first ${written[0]}`);
+    assert.ok(
+      written[1]! < written[0]! / 4,
+      `second checkpoint wrote ${written[1]} bytes, first ${written[0]}`,
+    );
     await stop(m, 'share', true);
   });
 });

@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, type TestContext, test } from 'node:test';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { CheckpointStore } from '../../src/storage/checkpoint-store.js';
+import { pushCheckpoint } from '../../src/storage/push.js';
+import { RemoteStore } from '../../src/storage/remote-store.js';
+import { resolveStartCheckpoint } from '../../src/storage/resolve.js';
+import type { SyncConfig } from '../../src/storage/sync-config.js';
+import type { ApiError } from '../../src/types/errors.js';
+import { type S3TestServer, startS3Server } from '../helpers/s3server.js';
+import { checkpointOf, FAST_RETRY, randomFiles, tempDir, uniqueBucket } from '../helpers/storage.js';
+
+const SEEDER = { pipelineId: '0190a1b2-0000-7000-8000-0000000000aa', pipelineName: 'seed' };
+const UNREACHABLE = 'http://127.0.0.1:1';
+let s3: S3TestServer;
+
+before(async () => {
+  s3 = await startS3Server();
+});
+after(async () => {
+  await s3.stop();
+});
+
+/** A new bucket holding `count` checkpoints pushed by another pipeline; returns their uuids. */
+async function seededBucket(t: TestContext, count: number): Promise<{ bucket: string; uuids: string[] }> {
+  const bucket = uniqueBucket();
+  await s3.createBucket(bucket);
+  const local = await CheckpointStore.open(tempDir(t));
+  const remote = RemoteStore.open(s3.syncConfig(bucket));
+  t.after(() => remote.close());
+  const uuids: string[] = [];
+  for (let step = 1; step <= count; step++) {
+    const { manifest } = await local.write(checkpointOf(randomFiles(2, 1000), step));
+    await pushCheckpoint(remote, local, manifest.uuid, SEEDER);
+    uuids.push(manifest.uuid);
+  }
+  return { bucket, uuids };
+}
+
+async function keysOf(bucket: string): Promise<string[]> {
+  const out = await s3.client().send(new ListObjectsV2Command({ Bucket: bucket }));
+  return (out.Contents ?? []).map((o) => `${o.Key} ${o.ETag} ${o.LastModified?.toISOString()}`).sort();
+}
+
+const options = { retry: FAST_RETRY };
+
+test('local storage wins: object storage is not even contacted', async (t) => {
+  const local = await CheckpointStore.open(tempDir(t));
+  const { manifest } = await local.write(checkpointOf(randomFiles(1, 100)));
+  const config: SyncConfig = { bucket: 'anything', endpoint: UNREACHABLE, start_from_checkpoint: 'latest' };
+  const resolution = await resolveStartCheckpoint(config, local, options);
+  assert.deepEqual(resolution, { source: 'local', uuid: manifest.uuid, skipped: [], pulled: null });
+});
+
+test('empty local storage starts from the bucket, else from read_bucket, which stays untouched', async (t) => {
+  const own = await seededBucket(t, 2);
+  const fromBucket = await CheckpointStore.open(tempDir(t));
+  const r1 = await resolveStartCheckpoint(
+    s3.syncConfig(own.bucket, { start_from_checkpoint: 'latest' }),
+    fromBucket,
+  );
+  assert.equal(r1.source, 'bucket');
+  assert.equal(r1.uuid, own.uuids[1]);
+  assert.equal(r1.pulled?.downloadedFiles, 2);
+  await fromBucket.load(r1.uuid!);
+
+  const empty = uniqueBucket();
+  await s3.createBucket(empty);
+  const seed = await seededBucket(t, 2);
+  const seedBefore = await keysOf(seed.bucket);
+  const fromSeed = await CheckpointStore.open(tempDir(t));
+  const config = s3.syncConfig(empty, { start_from_checkpoint: seed.uuids[0], read_bucket: seed.bucket });
+  const r2 = await resolveStartCheckpoint(config, fromSeed);
+  assert.equal(r2.source, 'read_bucket');
+  assert.equal(r2.uuid, seed.uuids[0]);
+  assert.match(r2.skipped[0]!.reason, new RegExp(`no checkpoint ${seed.uuids[0]} in bucket`));
+  await fromSeed.load(seed.uuids[0]!);
+  assert.deepEqual(await keysOf(seed.bucket), seedBefore, 'read_bucket is never written');
+  assert.deepEqual(await keysOf(empty), [], 'resolving writes nothing to bucket either');
+});
+
+test('nothing anywhere: start empty, or fail with fail_if_no_checkpoint', async (t) => {
+  const empty = uniqueBucket();
+  await s3.createBucket(empty);
+  const local = await CheckpointStore.open(tempDir(t));
+  const config = s3.syncConfig(empty, { start_from_checkpoint: 'latest' });
+  const resolution = await resolveStartCheckpoint(config, local);
+  assert.equal(resolution.source, 'none');
+  assert.equal(resolution.uuid, null);
+  assert.match(resolution.skipped[0]!.reason, /no restorable checkpoint in bucket/);
+
+  await assert.rejects(
+    resolveStartCheckpoint({ ...config, fail_if_no_checkpoint: true }, local),
+    (err: ApiError) => {
+      assert.equal(err.errorCode, 'NoCheckpoint');
+      assert.match(err.message, /fail_if_no_checkpoint is set and no checkpoint was found: bucket: /);
+      return true;
+    },
+  );
+});
+
+test('a store error is skipped over, or is the failure with fail_if_no_checkpoint', async (t) => {
+  const local = await CheckpointStore.open(tempDir(t));
+  const config = s3.syncConfig('bkt', { endpoint: UNREACHABLE, start_from_checkpoint: 'latest' });
+  const resolution = await resolveStartCheckpoint(config, local, options);
+  assert.equal(resolution.source, 'none');
+  assert.match(resolution.skipped[0]!.reason, /unreachable/);
+  const withoutKeys: SyncConfig = { bucket: 'bkt', endpoint: UNREACHABLE, start_from_checkpoint: 'latest' };
+  const noCredentials = await resolveStartCheckpoint(withoutKeys, local, options);
+  assert.match(
+    noCredentials.skipped[0]!.reason,
+    /access_key and secret_key are not set and the AWS credential chain/,
+  );
+  await assert.rejects(resolveStartCheckpoint({ ...config, fail_if_no_checkpoint: true }, local, options), {
+    errorCode: 'SyncEndpointUnreachable',
+  });
+});
+
+test('without start_from_checkpoint object storage is not consulted', async (t) => {
+  const local = await CheckpointStore.open(tempDir(t));
+  const resolution = await resolveStartCheckpoint(
+    { bucket: 'bkt', endpoint: UNREACHABLE, fail_if_no_checkpoint: true },
+    local,
+  );
+  assert.deepEqual(resolution, { source: 'none', uuid: null, skipped: [], pulled: null });
+  assert.equal((await resolveStartCheckpoint(null, local)).source, 'none');
+});
+
+test('a corrupt local checkpoint is reported and the bucket used instead', async (t) => {
+  const own = await seededBucket(t, 1);
+  const dir = tempDir(t);
+  const local = await CheckpointStore.open(dir);
+  const { manifest } = await local.write(checkpointOf(randomFiles(1, 500)));
+  const path = join(dir, 'state', manifest.files[0]!.sha256);
+  writeFileSync(path, readFileSync(path).subarray(1));
+  const resolution = await resolveStartCheckpoint(
+    s3.syncConfig(own.bucket, { start_from_checkpoint: 'latest' }),
+    local,
+  );
+  assert.equal(resolution.source, 'bucket');
+  assert.equal(resolution.uuid, own.uuids[0]);
+  assert.equal(resolution.skipped[0]!.source, 'local');
+  assert.match(resolution.skipped[0]!.reason, new RegExp(`Checkpoint ${manifest.uuid} is corrupt`));
+});
