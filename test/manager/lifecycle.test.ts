@@ -153,6 +153,7 @@ describe('pipeline lifecycle with real processes', () => {
   });
 
   test('metrics include the manager and each deployed pipeline', async () => {
+    await m.waitFor('life', paused, 10_000, 'Paused');
     const res = await m.request('GET', '/v0/metrics');
     assert.equal(res.status, 200);
     assert.match(res.text, /sluice_pipelines\{deployment_status="Paused"\} 1/);
