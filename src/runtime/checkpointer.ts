@@ -60,21 +60,20 @@ export class Checkpointer {
   private constructor(
     readonly store: CheckpointStore,
     private readonly settings: CheckpointSettings,
-    private readonly plane: DataPlane,
     private readonly log: PipelineLogger,
   ) {}
 
-  static async open(
-    settings: CheckpointSettings,
-    plane: DataPlane,
-    log: PipelineLogger,
-  ): Promise<Checkpointer> {
+  /** The data plane whose state checkpoints capture; set by `resume`. */
+  private attached: DataPlane | null = null;
+
+  private get plane(): DataPlane {
+    if (!this.attached) throw new ApiError('CheckpointFailed', 'The pipeline is not running yet', {});
+    return this.attached;
+  }
+
+  static async open(settings: CheckpointSettings, log: PipelineLogger): Promise<Checkpointer> {
     const store = await CheckpointStore.open(settings.storageDir, { keep: settings.keep });
-    const cp = new Checkpointer(store, settings, plane, log);
-    const latest = await store.latest();
-    cp.nextSequence = (latest?.sequence ?? 0) + 1;
-    cp.status.success = latest?.sequence ?? null;
-    return cp;
+    return new Checkpointer(store, settings, log);
   }
 
   private get journalPath(): string {
@@ -85,7 +84,8 @@ export class Checkpointer {
    * Restores the newest valid checkpoint (if any) into the fresh data plane, then replays the
    * journal for exactly-once pipelines and starts journaling. Returns the checkpoint used.
    */
-  async resume(fingerprint: string): Promise<CheckpointManifest | null> {
+  async resume(plane: DataPlane, fingerprint: string): Promise<CheckpointManifest | null> {
+    this.attached = plane;
     const { checkpoint, skipped } = await this.store.loadLatestValid();
     for (const s of skipped) this.log.warn(`checkpoint ${s.uuid} is unusable and was skipped: ${s.reason}`);
     if (skipped.length > 0 && !checkpoint) {
@@ -118,12 +118,16 @@ export class Checkpointer {
       this.timer = setInterval(() => this.automatic(), every);
       this.timer.unref();
     }
+    const latest = await this.store.latest();
+    this.nextSequence = (latest?.sequence ?? 0) + 1;
+    this.status.success = latest?.sequence ?? null;
     return checkpoint?.manifest ?? null;
   }
 
   /** A periodic checkpoint, skipped when nothing happened since the last one. */
   private automatic(): void {
-    if (this.progress !== null || this.plane.completedSteps === this.lastSteps) return;
+    if (this.progress !== null || this.attached === null || this.attached.completedSteps === this.lastSteps)
+      return;
     this.request('automatic').done.catch(() => undefined);
   }
 

@@ -11,7 +11,7 @@
  * operation runs.
  */
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiError, type ErrorBody } from '../types/errors.js';
 import type { RuntimeStatus } from '../types/pipeline.js';
@@ -20,6 +20,10 @@ import { Checkpointer, type FaultTolerance } from './checkpointer.js';
 import { DataPlane } from './data-plane.js';
 import type { EngineProgram } from './engine-api.js';
 import type { PipelineLogger } from './log.js';
+import { SyncService, syncConfigOf } from './sync.js';
+
+/** Marks a storage directory whose pipeline has run (not only pulled checkpoints in standby). */
+const ACTIVATED_FILE = 'activated';
 
 /** Written by a process that hits a fatal error, read by the runner for `deployment_error`. */
 const FATAL_FILE = 'fatal.json';
@@ -43,6 +47,8 @@ export class Controller {
   private details: unknown = null;
   private plane: DataPlane | null = null;
   private suspending = false;
+  private activating = false;
+  private syncService: SyncService | null = null;
   private checkpoints: Checkpointer | null = null;
 
   constructor(
@@ -64,6 +70,18 @@ export class Controller {
       });
     }
     return this.plane;
+  }
+
+  /** The sync service, or `SyncNotConfigured` when the configuration names no object store. */
+  get sync(): SyncService {
+    if (!this.syncService) {
+      throw new ApiError(
+        'SyncNotConfigured',
+        'This pipeline has no object store configured: set runtime_config.storage.backend to {"name": "file", "config": {"sync": {...}}}',
+        {},
+      );
+    }
+    return this.syncService;
   }
 
   /** The checkpointer, or `CheckpointNotConfigured` for a pipeline without storage. */
@@ -107,8 +125,6 @@ export class Controller {
     this.log.info(
       `pipeline '${this.config.pipelineName}' initializing (incarnation ${this.incarnationUuid})`,
     );
-    const program = this.loadProgram(this.config.programCode);
-    const plane = new DataPlane(program, this.incarnationUuid, this.log, (message) => this.fail(message));
     const storage = this.config.runtimeConfig.storage;
     if (storage !== null && storage !== undefined) {
       const ft = (this.config.runtimeConfig.fault_tolerance ?? {}) as {
@@ -118,18 +134,58 @@ export class Controller {
       const tweaks = (this.config.runtimeConfig.dev_tweaks ?? {}) as { checkpoints_to_keep?: number };
       this.checkpoints = await Checkpointer.open(
         {
-          storageDir: join(this.config.pipelineDir, 'storage'),
+          storageDir: this.storageDir,
           model: ft.model ?? 'none',
           intervalSecs: ft.checkpoint_interval_secs === undefined ? 60 : ft.checkpoint_interval_secs,
           keep: tweaks.checkpoints_to_keep ?? 5,
         },
-        plane,
         this.log,
       );
-      await this.checkpoints.resume(program.fingerprint);
+      const syncConfig = syncConfigOf(this.config.runtimeConfig);
+      if (syncConfig) {
+        this.syncService = new SyncService(
+          syncConfig,
+          this.checkpoints.store,
+          { pipelineId: this.config.pipelineId, pipelineName: this.config.pipelineName },
+          this.log,
+        );
+      }
     }
+    const standbyAsked = this.config.initial === 'Standby' || this.syncService?.settings.standby === true;
+    if (standbyAsked && this.syncService) {
+      if (existsSync(join(this.storageDir, ACTIVATED_FILE))) {
+        this.log.info('this pipeline was active before and still has its storage: resuming without standby');
+      } else {
+        this.setStatus('Standby');
+        this.syncService.startStandby();
+        return;
+      }
+    } else if (this.config.initial === 'Standby') {
+      throw new Error('standby needs an object store: set runtime_config.storage.backend.config.sync');
+    }
+    await this.bringUp(this.config.initial === 'Standby' ? 'Running' : this.config.initial);
+  }
+
+  private get storageDir(): string {
+    return join(this.config.pipelineDir, 'storage');
+  }
+
+  /** Restores state (pulling it first if configured), starts the data plane, and takes `status`. */
+  private async bringUp(status: 'Running' | 'Paused'): Promise<void> {
+    const program = this.loadProgram(this.config.programCode);
+    const plane = new DataPlane(program, this.incarnationUuid, this.log, (message) => this.fail(message));
+    if (this.syncService) {
+      this.details = { pull: 'resolving the start checkpoint' };
+      await this.syncService.prepareStart();
+      this.details = null;
+    }
+    if (this.checkpoints) {
+      await this.checkpoints.resume(plane, program.fingerprint);
+      writeFileSync(join(this.storageDir, ACTIVATED_FILE), new Date().toISOString());
+    }
+    this.syncService?.startPeriodicPush();
     this.plane = plane;
-    this.setStatus(this.config.initial);
+    this.setStatus(status);
   }
 
   private setStatus(status: RuntimeStatus): void {
@@ -144,7 +200,8 @@ export class Controller {
       incarnation_uuid: this.incarnationUuid,
       runtime_status: this.status,
       error: this.fatal,
-      details: this.details,
+      details:
+        this.details ?? (this.syncService?.pullProgress ? { pull: this.syncService.pullProgress } : null),
     };
   }
 
@@ -156,8 +213,17 @@ export class Controller {
     if (this.status === 'Paused') this.setStatus('Running');
   }
 
-  activate(): void {
-    if (this.status === 'Standby') this.setStatus('Running');
+  /** Leaves standby: stops pulling and runs from the newest checkpoint pulled. */
+  async activate(): Promise<void> {
+    if (this.status !== 'Standby' || this.activating) return;
+    this.activating = true;
+    this.log.info('activating: running from the newest checkpoint pulled');
+    try {
+      await this.syncService?.stopStandby();
+      await this.bringUp('Running');
+    } catch (err) {
+      this.fail(`activation failed: ${(err as Error).message}`);
+    }
   }
 
   /**

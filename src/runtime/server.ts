@@ -16,6 +16,7 @@ import { checkpointRoutes } from './checkpoint-routes.js';
 import type { Controller } from './controller.js';
 import { dataRoutes } from './data-routes.js';
 import { ControllerStats } from './stats.js';
+import { syncRoutes } from './sync-routes.js';
 
 const TOKEN_HEADER = 'x-sluice-token';
 /** Largest ingress request body; larger pushes should be split. */
@@ -49,7 +50,8 @@ export async function buildRuntimeApp(controller: Controller, token: string): Pr
     return {};
   });
   app.post(PROCESS_CONTROL.activate, async () => {
-    controller.activate();
+    // Activation restores a checkpoint and may take a while; the runner watches /status.
+    void controller.activate();
     return {};
   });
   app.post(PROCESS_CONTROL.suspend, async () => {
@@ -63,5 +65,6 @@ export async function buildRuntimeApp(controller: Controller, token: string): Pr
   });
   await app.register(async (scope) => dataRoutes(scope, controller));
   await app.register(async (scope) => checkpointRoutes(scope, controller));
+  await app.register(async (scope) => syncRoutes(scope, controller));
   return app;
 }

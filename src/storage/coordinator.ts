@@ -34,6 +34,8 @@ export interface SyncCoordinatorOptions {
   remote?: RemoteOptions;
   /** Called with each progress update of each push (for the log). */
   onProgress?: (uuid: string, progress: TransferProgress) => void;
+  /** Called when an automatic push fails (`status()` reports only requested ones). */
+  onPeriodicFailure?: (uuid: string, error: Error) => void;
 }
 
 /** Serializes and deduplicates the pushes of one pipeline, and remembers how they went. */
@@ -42,10 +44,15 @@ export class SyncCoordinator {
   readonly #store: CheckpointStore;
   readonly #owner: PipelineOwner;
   readonly #onProgress: SyncCoordinatorOptions['onProgress'];
+  readonly #onPeriodicFailure: SyncCoordinatorOptions['onPeriodicFailure'];
   readonly #pending = new Map<string, Promise<PushSummary>>();
   readonly #periodic = new Set<string>();
+  /** Checkpoints a client asked to sync; only those set `success` and `failure`. */
+  readonly #requested = new Set<string>();
   #queue: Promise<unknown> = Promise.resolve();
   #timer: NodeJS.Timeout | null = null;
+  /** The newest checkpoint known to be in the store (pushed by this coordinator). */
+  #lastPushed: string | null = null;
   #status: SyncStatus = { success: null, periodic: null, failure: null, inProgress: null };
 
   /** Validates the configuration (throws `InvalidRuntimeConfig`) and opens the bucket. */
@@ -54,6 +61,7 @@ export class SyncCoordinator {
     this.#store = options.store;
     this.#owner = options.owner;
     this.#onProgress = options.onProgress;
+    this.#onPeriodicFailure = options.onPeriodicFailure;
   }
 
   /**
@@ -64,6 +72,7 @@ export class SyncCoordinator {
     const target = uuid ?? (await this.#store.latest())?.uuid;
     if (!target) throw new ApiError('NoCheckpoint', 'There is no local checkpoint to sync');
     if (options.periodic) this.#periodic.add(target);
+    else this.#requested.add(target);
     const pending = this.#pending.get(target);
     if (pending) return pending;
     const run = this.#queue.then(() => this.#run(target));
@@ -72,20 +81,36 @@ export class SyncCoordinator {
     const forget = () => {
       this.#pending.delete(target);
       this.#periodic.delete(target);
+      this.#requested.delete(target);
     };
     run.then(forget, forget);
     return run;
   }
 
-  /** Starts pushing every `push_interval` seconds, if the configuration sets one. */
+  /**
+   * Pushes the newest checkpoint every `push_interval` seconds (if the configuration sets
+   * one), measured from the end of the previous push; a round is skipped when a push is
+   * running or the newest checkpoint is already in the store.
+   */
   startPeriodicPush(): void {
     const seconds = this.#remote.settings.pushIntervalSeconds;
     if (!seconds || this.#timer) return;
-    this.#timer = setInterval(() => {
-      // A failure is reported by status(); there is nothing else to do with it here.
-      if (this.#pending.size === 0) this.push(undefined, { periodic: true }).catch(() => undefined);
-    }, seconds * 1000);
-    this.#timer.unref();
+    const round = async () => {
+      const latest = (await this.#store.latest())?.uuid;
+      if (latest && this.#pending.size === 0 && latest !== this.#lastPushed) {
+        // A failure is reported through onPeriodicFailure; the next round tries again.
+        await this.push(latest, { periodic: true }).catch(() => undefined);
+      }
+    };
+    const schedule = () => {
+      this.#timer = setTimeout(() => {
+        round().finally(() => {
+          if (this.#timer) schedule();
+        });
+      }, seconds * 1000);
+      this.#timer.unref();
+    };
+    schedule();
   }
 
   status(): SyncStatus {
@@ -98,7 +123,8 @@ export class SyncCoordinator {
 
   /** Stops periodic pushes, waits for the queued pushes to finish, then releases the client. */
   async close(): Promise<void> {
-    if (this.#timer) clearInterval(this.#timer);
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
     await this.#queue;
     this.#remote.close();
   }
@@ -115,12 +141,16 @@ export class SyncCoordinator {
           this.#onProgress?.(uuid, progress);
         },
       });
-      this.#status.success = uuid;
+      if (this.#requested.has(uuid)) {
+        this.#status.success = uuid;
+        this.#status.failure = null;
+      }
       if (this.#periodic.has(uuid)) this.#status.periodic = uuid;
-      this.#status.failure = null;
+      this.#lastPushed = uuid;
       return summary;
     } catch (err) {
-      this.#status.failure = { uuid, error: (err as Error).message };
+      if (this.#requested.has(uuid)) this.#status.failure = { uuid, error: (err as Error).message };
+      else this.#onPeriodicFailure?.(uuid, err as Error);
       throw err;
     } finally {
       this.#status.inProgress = null;

@@ -53,6 +53,15 @@ export async function lifecycleRoutes(app: FastifyInstance, ctx: ManagerContext)
   const { store, runner } = ctx;
   const tags = ['Pipeline Lifecycle'];
 
+  /** Whether the pipeline's sync configuration sets the deprecated `standby: true`. */
+  async function standbyConfigured(name: string): Promise<boolean> {
+    const rec = await store.transaction((tx) => tx.getPipelineByName(name));
+    const storage = rec?.runtime_config.storage as {
+      backend?: { config?: { sync?: { standby?: boolean } } };
+    } | null;
+    return storage?.backend?.config?.sync?.standby === true;
+  }
+
   /** Runs `change` on the named pipeline in a transaction, then wakes the runner. */
   async function act(
     reply: FastifyReply,
@@ -87,9 +96,12 @@ export async function lifecycleRoutes(app: FastifyInstance, ctx: ManagerContext)
       const { pipeline_name } = request.params as Static<typeof PipelineNameParams>;
       const query = request.query as Static<typeof StartQuery>;
       const initial = (query.initial ?? 'running').toLowerCase();
-      const runtimeDesired = ({ running: 'Running', paused: 'Paused', standby: 'Standby' } as const)[
-        initial as 'running' | 'paused' | 'standby'
-      ];
+      const deprecatedStandby = query.initial === undefined && (await standbyConfigured(pipeline_name));
+      const runtimeDesired = deprecatedStandby
+        ? 'Standby'
+        : ({ running: 'Running', paused: 'Paused', standby: 'Standby' } as const)[
+            initial as 'running' | 'paused' | 'standby'
+          ];
       if (!runtimeDesired) {
         throw new ApiError(
           'InvalidRequest',

@@ -1,0 +1,204 @@
+/**
+ * Object-storage sync of a pipeline process: `POST /checkpoint/sync`, its status, periodic
+ * pushes, the remote listing, where a start takes its checkpoint from, and the standby loop.
+ *
+ * The hard parts live in src/storage (content-addressed push with the manifest last,
+ * verified pulls, retention, ownership); this module wires them to the pipeline: it names the
+ * owner, logs progress as it happens, exposes it in the status endpoints, and never blocks
+ * ingestion or steps (pushes read immutable state files, not the circuit).
+ */
+import type { CheckpointStore } from '../storage/checkpoint-store.js';
+import { SyncCoordinator } from '../storage/coordinator.js';
+import type { TransferProgress } from '../storage/progress.js';
+import { pullCheckpoint } from '../storage/pull.js';
+import { listRemoteCheckpoints, RemoteStore } from '../storage/remote-store.js';
+import { resolveStartCheckpoint } from '../storage/resolve.js';
+import { resolveSyncSettings, type SyncConfig, type SyncSettings } from '../storage/sync-config.js';
+import { ApiError } from '../types/errors.js';
+import type { PipelineLogger } from './log.js';
+
+/** The `sync` section of a runtime configuration, or null when none is configured. */
+export function syncConfigOf(runtimeConfig: Record<string, unknown>): SyncConfig | null {
+  const storage = runtimeConfig.storage as {
+    backend?: { name?: string; config?: { sync?: unknown } };
+  } | null;
+  if (storage?.backend?.name !== 'file') return null;
+  const sync = storage.backend.config?.sync;
+  return sync ? (sync as SyncConfig) : null;
+}
+
+function describe(p: TransferProgress): string {
+  const mib = (n: number) => (n / (1024 * 1024)).toFixed(1);
+  return `${p.phase}: ${p.filesDone}/${p.filesTotal} files, ${mib(p.bytesDone)}/${mib(p.bytesTotal)} MiB`;
+}
+
+/** Logs transfer progress at most once a second, plus every phase change. */
+function progressLogger(log: PipelineLogger, what: string): (p: TransferProgress) => void {
+  let last = 0;
+  let phase = '';
+  return (p) => {
+    const now = Date.now();
+    if (p.phase !== phase || now - last > 1000) {
+      log.info(`${what} ${describe(p)}`);
+      last = now;
+      phase = p.phase;
+    }
+  };
+}
+
+/** Sync to and from the object store configured for one pipeline. */
+export class SyncService {
+  readonly settings: SyncSettings;
+  private readonly coordinator: SyncCoordinator;
+  /** Progress of a pull running at start or in standby, for `/status`. */
+  pullProgress: TransferProgress | null = null;
+  private standbyTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly config: SyncConfig,
+    private readonly store: CheckpointStore,
+    owner: { pipelineId: string; pipelineName: string },
+    private readonly log: PipelineLogger,
+  ) {
+    this.settings = resolveSyncSettings(config);
+    this.coordinator = new SyncCoordinator({
+      config,
+      store,
+      owner,
+      onProgress: (
+        (logProgress) => (_uuid: string, p: TransferProgress) =>
+          logProgress(p)
+      )(progressLogger(log, 'sync')),
+      onPeriodicFailure: (uuid, err) =>
+        log.warn(`periodic sync of checkpoint ${uuid} failed: ${err.message}`),
+    });
+  }
+
+  /** Pushes the newest local checkpoint (sharing an upload already under way). */
+  async sync(): Promise<{ uuid: string; sequence: number }> {
+    const latest = await this.store.latest();
+    if (!latest) {
+      throw new ApiError(
+        'NoCheckpoint',
+        'The pipeline has no checkpoint to sync yet: take one with POST /v0/pipelines/{name}/checkpoint first',
+        {},
+      );
+    }
+    this.log.info(`sync of checkpoint ${latest.uuid} requested`);
+    const summary = await this.coordinator.push(latest.uuid);
+    this.log.info(
+      `checkpoint ${latest.uuid} synced: ${summary.uploadedFiles} file(s), ${summary.uploadedBytes} bytes uploaded`,
+    );
+    return { uuid: latest.uuid, sequence: latest.sequence };
+  }
+
+  /** Feldera's `CheckpointSyncStatus`, plus `progress` while a push runs. */
+  status(): Record<string, unknown> {
+    const s = this.coordinator.status();
+    return {
+      success: s.success,
+      failure: s.failure,
+      periodic: s.periodic,
+      progress: s.inProgress
+        ? {
+            uuid: s.inProgress.uuid,
+            phase: s.inProgress.progress.phase,
+            files_done: s.inProgress.progress.filesDone,
+            files_total: s.inProgress.progress.filesTotal,
+            bytes_done: s.inProgress.progress.bytesDone,
+            bytes_total: s.inProgress.progress.bytesTotal,
+          }
+        : null,
+    };
+  }
+
+  listRemote() {
+    return listRemoteCheckpoints(this.config);
+  }
+
+  startPeriodicPush(): void {
+    this.coordinator.startPeriodicPush();
+  }
+
+  /**
+   * Brings the checkpoint a start should use into local storage: local first, then `bucket`,
+   * then `read_bucket` (see src/storage/resolve.ts), logging which source was used.
+   */
+  async prepareStart(): Promise<void> {
+    this.log.info(
+      this.settings.startFromCheckpoint
+        ? `looking for checkpoint '${this.settings.startFromCheckpoint}': local storage, then the object store`
+        : 'start_from_checkpoint is not set: the object store is not consulted at start',
+    );
+    const onProgress = progressLogger(this.log, 'pull');
+    const resolution = await resolveStartCheckpoint(this.config, this.store, {
+      onProgress: (p) => {
+        this.pullProgress = { ...p };
+        onProgress(p);
+      },
+    });
+    this.pullProgress = null;
+    for (const s of resolution.skipped) this.log.warn(`checkpoint source ${s.source} skipped: ${s.reason}`);
+    if (resolution.source === 'none') {
+      this.log.info('no checkpoint found: starting from empty state');
+      return;
+    }
+    this.log.info(`checkpoint source: ${resolution.source} (checkpoint ${resolution.uuid})`);
+    if (resolution.pulled) {
+      const p = resolution.pulled;
+      this.log.info(
+        `pulled ${p.downloadedFiles} file(s), ${p.downloadedBytes} bytes from ${resolution.source} (${p.reusedFiles} already local)`,
+      );
+      this.log.info('checkpoint pulled successfully');
+    }
+  }
+
+  /** Standby: pulls the newest remote checkpoint now and every `pull_interval` seconds. */
+  startStandby(): void {
+    const remote = RemoteStore.open(this.config, 'bucket');
+    const pull = async () => {
+      try {
+        const onProgress = progressLogger(this.log, 'standby pull');
+        const summary = await pullCheckpoint(remote, 'latest', this.store, {
+          onProgress: (p) => {
+            this.pullProgress = { ...p };
+            onProgress(p);
+          },
+        });
+        if (!summary.alreadyLocal) {
+          this.log.info(`standby: pulled checkpoint ${summary.uuid} (${summary.downloadedBytes} bytes)`);
+          this.log.info('checkpoint pulled successfully');
+        }
+      } catch (err) {
+        const code = err instanceof ApiError ? err.errorCode : '';
+        if (code === 'NoCheckpoint') this.log.info('standby: no checkpoint in the object store yet');
+        else this.log.warn(`standby: pull failed: ${(err as Error).message}`);
+      } finally {
+        this.pullProgress = null;
+      }
+    };
+    let stopped = false;
+    let inFlight = pull();
+    const schedule = () => {
+      this.standbyTimer = setTimeout(() => {
+        inFlight = pull().finally(() => {
+          if (!stopped) schedule();
+        });
+      }, Math.max(1, this.settings.pullIntervalSeconds) * 1000);
+    };
+    this.log.info(`standby: pulling the newest checkpoint every ${this.settings.pullIntervalSeconds} s`);
+    void inFlight.finally(() => {
+      if (!stopped) schedule();
+    });
+    this.stopStandby = async () => {
+      stopped = true;
+      if (this.standbyTimer) clearTimeout(this.standbyTimer);
+      this.standbyTimer = null;
+      await inFlight;
+      remote.close();
+    };
+  }
+
+  /** Ends the standby loop (on activation), after the pull under way, if any. */
+  stopStandby: () => Promise<void> = async () => undefined;
+}

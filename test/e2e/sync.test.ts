@@ -1,0 +1,330 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startTestManager, type TestManager } from '../helpers/manager.js';
+import { assertError } from '../helpers/reference.js';
+import { type S3TestServer, startS3Server } from '../helpers/s3server.js';
+
+const PROGRAM = `
+CREATE TABLE items (id INT NOT NULL PRIMARY KEY, grp VARCHAR NOT NULL, qty INT) WITH ('materialized' = 'true');
+CREATE MATERIALIZED VIEW per_group AS SELECT grp, COUNT(*) AS n, SUM(qty) AS total FROM items GROUP BY grp;
+`;
+const GROUPS = 'SELECT grp, n, total FROM per_group ORDER BY grp';
+const BUCKET = 'sluice-e2e';
+
+describe('checkpoint sync to S3 through the manager', () => {
+  let m: TestManager;
+  let s3: S3TestServer;
+
+  before(async () => {
+    s3 = await startS3Server();
+    await s3.createBucket(BUCKET);
+    m = await startTestManager();
+  });
+  after(async () => {
+    await m.close();
+    await s3.stop();
+  });
+
+  function runtimeConfig(sync: Record<string, unknown> | null) {
+    return {
+      storage: sync ? { backend: { name: 'file', config: { sync } } } : { backend: { name: 'default' } },
+      fault_tolerance: { model: 'none', checkpoint_interval_secs: null },
+    };
+  }
+
+  async function create(name: string, sync: Record<string, unknown> | null) {
+    const res = await m.request('POST', '/v0/pipelines', {
+      name,
+      program_code: PROGRAM,
+      runtime_config: runtimeConfig(sync),
+    });
+    assert.equal(res.status, 201, res.text);
+    await m.waitFor(name, (p) => p.program_status === 'Success', 15_000, 'compiled');
+  }
+
+  async function reconfigure(name: string, sync: Record<string, unknown> | null) {
+    const res = await m.request('PATCH', `/v0/pipelines/${name}`, { runtime_config: runtimeConfig(sync) });
+    assert.equal(res.status, 200, res.text);
+  }
+
+  async function start(name: string, initial = 'running') {
+    assert.equal((await m.request('POST', `/v0/pipelines/${name}/start?initial=${initial}`)).status, 202);
+    const want = { running: 'Running', paused: 'Paused', standby: 'Standby' }[initial];
+    const p = await m.waitFor(
+      name,
+      (x) => x.deployment_status === want || x.deployment_error !== null,
+      30_000,
+      want,
+    );
+    assert.equal(p.deployment_error, null, JSON.stringify(p.deployment_error));
+    return p;
+  }
+
+  async function stopAndClear(name: string) {
+    await m.request('POST', `/v0/pipelines/${name}/stop?force=true`);
+    await m.waitFor(name, (p) => p.deployment_status === 'Stopped', 15_000, 'Stopped');
+    assert.equal((await m.request('POST', `/v0/pipelines/${name}/clear`)).status, 202);
+    await m.waitFor(name, (p) => p.storage_status === 'Cleared', 10_000, 'Cleared');
+  }
+
+  async function push(name: string, rows: Array<Record<string, unknown>>) {
+    const body = rows.map((r) => JSON.stringify({ insert: r })).join('\n');
+    const res = await m.request('POST', `/v0/pipelines/${name}/ingress/items?format=json`, body);
+    assert.equal(res.status, 200, res.text);
+    for (let i = 0; i < 200; i++) {
+      const s = await m.request(
+        'GET',
+        `/v0/pipelines/${name}/completion_status?token=${encodeURIComponent(res.body.token)}`,
+      );
+      if (s.status === 200) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error('ingress never completed');
+  }
+
+  async function checkpoint(name: string): Promise<string> {
+    const res = await m.request('POST', `/v0/pipelines/${name}/checkpoint`);
+    assert.equal(res.status, 200, res.text);
+    const seq = res.body.checkpoint_sequence_number;
+    for (let i = 0; i < 400; i++) {
+      const s = await m.request('GET', `/v0/pipelines/${name}/checkpoint_status`);
+      if (s.body.success !== null && s.body.success >= seq) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const list = await m.request('GET', `/v0/pipelines/${name}/checkpoints`);
+    return list.body.at(-1).uuid;
+  }
+
+  async function groups(name: string) {
+    const res = await m.request(
+      'GET',
+      `/v0/pipelines/${name}/query?format=json&sql=${encodeURIComponent(GROUPS)}`,
+    );
+    assert.equal(res.status, 200, res.text);
+    return res.text
+      .trim()
+      .split('\n')
+      .filter((l) => l)
+      .map((l) => JSON.parse(l));
+  }
+
+  function log(p: { id: string }): string {
+    return readFileSync(join(m.dataDir, 'pipelines', p.id, 'pipeline.log'), 'utf8');
+  }
+
+  test('the whole story: checkpoint, sync, clear, start from latest and from a uuid', async () => {
+    const sync = s3.syncConfig(`${BUCKET}/story`);
+    await create('story', sync);
+    const p = await start('story');
+    await push('story', [
+      { id: 1, grp: 'a', qty: 10 },
+      { id: 2, grp: 'b', qty: 20 },
+    ]);
+    const none = await m.request('POST', '/v0/pipelines/story/checkpoint/sync');
+    assertError(none, 404, 'NoCheckpoint');
+    assert.match(none.body.message, /POST .*\/checkpoint/);
+
+    const first = await checkpoint('story');
+    const synced = await m.request('POST', '/v0/pipelines/story/checkpoint/sync');
+    assert.equal(synced.status, 200, synced.text);
+    assert.equal(synced.body.checkpoint_uuid, first);
+    assert.equal(typeof synced.body.checkpoint_sequence_number, 'number');
+    const stats = await m.request('GET', '/v0/pipelines/story/stats');
+    assert.equal(synced.body.incarnation_uuid, stats.body.global_metrics.incarnation_uuid);
+    const status = await m.request('GET', '/v0/pipelines/story/checkpoint/sync_status');
+    assert.equal(status.status, 200);
+    assert.deepEqual(
+      { success: status.body.success, failure: status.body.failure, periodic: status.body.periodic },
+      { success: first, failure: null, periodic: null },
+    );
+    assertError(
+      await m.request('GET', '/v0/pipelines/story/checkpoint/sync_status?incarnation_uuid=nope'),
+      400,
+      'IncarnationUuidMismatch',
+    );
+
+    // Syncing what is already there uploads nothing; two syncs at once both succeed.
+    const [again, twice] = await Promise.all([
+      m.request('POST', '/v0/pipelines/story/checkpoint/sync'),
+      m.request('POST', '/v0/pipelines/story/checkpoint/sync'),
+    ]);
+    assert.equal(again.status, 200);
+    assert.equal(twice.status, 200);
+    assert.match(log(p), new RegExp(`checkpoint ${first} synced: 0 file\\(s\\), 0 bytes uploaded`));
+
+    await push('story', [{ id: 3, grp: 'a', qty: 5 }]);
+    const second = await checkpoint('story');
+    assert.equal((await m.request('POST', '/v0/pipelines/story/checkpoint/sync')).status, 200);
+    const remote = await m.request('GET', '/v0/pipelines/story/checkpoints/remote');
+    assert.equal(remote.status, 200);
+    assert.deepEqual(
+      remote.body.map((c: { uuid: string }) => c.uuid),
+      [first, second],
+    );
+
+    // Lose the disk, then start from the object store.
+    await stopAndClear('story');
+    await reconfigure('story', { ...sync, start_from_checkpoint: 'latest' });
+    const restored = await start('story');
+    assert.deepEqual(await groups('story'), [
+      { grp: 'a', n: 2, total: 15 },
+      { grp: 'b', n: 1, total: 20 },
+    ]);
+    assert.match(log(restored), /checkpoint source: bucket/);
+    assert.match(log(restored), /checkpoint pulled successfully/);
+
+    await stopAndClear('story');
+    await reconfigure('story', { ...sync, start_from_checkpoint: first });
+    await start('story');
+    assert.deepEqual(await groups('story'), [
+      { grp: 'a', n: 1, total: 10 },
+      { grp: 'b', n: 1, total: 20 },
+    ]);
+    await m.request('POST', '/v0/pipelines/story/stop?force=true');
+  });
+
+  test('every error status of the sync endpoint, provoked for real', async () => {
+    assertError(await m.request('POST', '/v0/pipelines/missing/checkpoint/sync'), 404, 'UnknownPipelineName');
+
+    await create('nosync', null);
+    await start('nosync');
+    assertError(await m.request('POST', '/v0/pipelines/nosync/checkpoint/sync'), 400, 'SyncNotConfigured');
+    await m.request('POST', '/v0/pipelines/nosync/stop?force=true');
+    await m.waitFor('nosync', (p) => p.deployment_status === 'Stopped', 15_000, 'Stopped');
+    assertError(
+      await m.request('POST', '/v0/pipelines/nosync/checkpoint/sync'),
+      503,
+      'PipelineInteractionNotDeployed',
+    );
+
+    await create('badcreds', { ...s3.syncConfig(`${BUCKET}/badcreds`), secret_key: 'wrong-secret-value' });
+    await start('badcreds');
+    await checkpoint('badcreds');
+    const creds = await m.request('POST', '/v0/pipelines/badcreds/checkpoint/sync');
+    assertError(creds, 500, 'SyncInvalidCredentials');
+    assert.match(creds.body.message, /SignatureDoesNotMatch|InvalidAccessKeyId/);
+    assert.ok(!creds.text.includes('wrong-secret-value'));
+    assert.ok(!creds.text.includes(s3.secretKey));
+    const failed = await m.request('GET', '/v0/pipelines/badcreds/checkpoint/sync_status');
+    assert.ok(failed.body.failure);
+    assert.ok(!failed.text.includes('wrong-secret-value'));
+    const logText = log((await m.request('GET', '/v0/pipelines/badcreds')).body);
+    assert.ok(!logText.includes('wrong-secret-value'), 'the secret never reaches the log');
+    await m.request('POST', '/v0/pipelines/badcreds/stop?force=true');
+
+    await create('nobucket', s3.syncConfig('no-such-bucket-here/x'));
+    await start('nobucket');
+    await checkpoint('nobucket');
+    assertError(await m.request('POST', '/v0/pipelines/nobucket/checkpoint/sync'), 500, 'SyncBucketNotFound');
+    await m.request('POST', '/v0/pipelines/nobucket/stop?force=true');
+
+    await create('unreachable', { ...s3.syncConfig(`${BUCKET}/x`), endpoint: 'http://127.0.0.1:9' });
+    await start('unreachable');
+    await checkpoint('unreachable');
+    assertError(
+      await m.request('POST', '/v0/pipelines/unreachable/checkpoint/sync'),
+      500,
+      'SyncEndpointUnreachable',
+    );
+    await m.request('POST', '/v0/pipelines/unreachable/stop?force=true');
+
+    // Ownership: another pipeline cannot write into story's location.
+    await create('intruder', s3.syncConfig(`${BUCKET}/story`));
+    await start('intruder');
+    await checkpoint('intruder');
+    assertError(
+      await m.request('POST', '/v0/pipelines/intruder/checkpoint/sync'),
+      500,
+      'SyncOwnershipConflict',
+    );
+    await m.request('POST', '/v0/pipelines/intruder/stop?force=true');
+  });
+
+  test('push_interval syncs automatically and reports it as periodic', async () => {
+    await create('periodic', { ...s3.syncConfig(`${BUCKET}/periodic`), push_interval: 1 });
+    await start('periodic');
+    await push('periodic', [{ id: 1, grp: 'p', qty: 1 }]);
+    const uuid = await checkpoint('periodic');
+    const deadline = Date.now() + 15_000;
+    let status: { periodic: string | null; success: string | null } = { periodic: null, success: null };
+    while (Date.now() < deadline) {
+      status = (await m.request('GET', '/v0/pipelines/periodic/checkpoint/sync_status')).body;
+      if (status.periodic === uuid) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(status.periodic, uuid);
+    assert.equal(status.success, null, 'success is for requested syncs only');
+    await m.request('POST', '/v0/pipelines/periodic/stop?force=true');
+  });
+
+  test('standby pulls the newest checkpoint; activate runs from it', async () => {
+    const source = s3.syncConfig(`${BUCKET}/primary`);
+    await create('primary', source);
+    await start('primary');
+    await push('primary', [{ id: 1, grp: 's', qty: 1 }]);
+    await checkpoint('primary');
+    assert.equal((await m.request('POST', '/v0/pipelines/primary/checkpoint/sync')).status, 200);
+
+    await create('standby', { ...source, pull_interval: 1 });
+    const p = await start('standby', 'standby');
+    assert.equal(p.deployment_status, 'Standby');
+    // The primary moves on; the standby follows.
+    await push('primary', [{ id: 2, grp: 's', qty: 2 }]);
+    const newest = await checkpoint('primary');
+    assert.equal((await m.request('POST', '/v0/pipelines/primary/checkpoint/sync')).status, 200);
+    const deadline = Date.now() + 15_000;
+    while (!log(p).includes(`standby: pulled checkpoint ${newest}`) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.match(log(p), new RegExp(`standby: pulled checkpoint ${newest}`));
+    assertError(
+      await m.request('POST', '/v0/pipelines/standby/ingress/items?format=json', '{}'),
+      503,
+      'PipelineInteractionNotDeployed',
+    );
+    assert.equal((await m.request('POST', '/v0/pipelines/standby/activate')).status, 202);
+    await m.waitFor('standby', (x) => x.deployment_status === 'Running', 30_000, 'Running after activate');
+    assert.deepEqual(await groups('standby'), [{ grp: 's', n: 2, total: 3 }]);
+    await m.request('POST', '/v0/pipelines/primary/stop?force=true');
+    // Active once, with its storage: a standby start now resumes without standby.
+    await m.request('POST', '/v0/pipelines/standby/stop?force=true');
+    await m.waitFor('standby', (x) => x.deployment_status === 'Stopped', 15_000, 'Stopped');
+    await m.request('POST', '/v0/pipelines/standby/start?initial=standby');
+    await m.waitFor('standby', (x) => x.deployment_status === 'Running', 30_000, 'Running without standby');
+    await m.request('POST', '/v0/pipelines/standby/stop?force=true');
+  });
+
+  test('read_bucket seeds a new pipeline and is never written', async () => {
+    const seedSource = s3.syncConfig(`${BUCKET}/story`);
+    await create('seeded', {
+      ...s3.syncConfig(`${BUCKET}/seeded`),
+      read_bucket: seedSource.bucket,
+      start_from_checkpoint: 'latest',
+    });
+    const p = await start('seeded');
+    assert.match(log(p), /checkpoint source: read_bucket/);
+    assert.equal((await groups('seeded')).length, 2);
+    await push('seeded', [{ id: 9, grp: 'z', qty: 9 }]);
+    await checkpoint('seeded');
+    assert.equal((await m.request('POST', '/v0/pipelines/seeded/checkpoint/sync')).status, 200);
+    const storyRemote = (await m.request('GET', '/v0/pipelines/story/checkpoints/remote')).status;
+    assert.ok(storyRemote === 503 || storyRemote === 200);
+    const seededRemote = await m.request('GET', '/v0/pipelines/seeded/checkpoints/remote');
+    assert.equal(seededRemote.body.length, 1, 'the push went to bucket, not read_bucket');
+    await m.request('POST', '/v0/pipelines/seeded/stop?force=true');
+  });
+
+  test('with auth on, sync needs a credential', async () => {
+    const authed = await startTestManager({
+      auth: { enabled: true, jwksSource: null, jwtIssuer: null, jwtAudience: null, oidcClientId: null },
+    });
+    try {
+      const res = await authed.request('POST', '/v0/pipelines/story/checkpoint/sync');
+      assertError(res, 401, 'Unauthorized');
+    } finally {
+      await authed.close();
+    }
+  });
+});
