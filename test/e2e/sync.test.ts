@@ -27,14 +27,14 @@ describe('checkpoint sync to S3 through the manager', () => {
     await s3.stop();
   });
 
-  function runtimeConfig(sync: Record<string, unknown> | null) {
+  function runtimeConfig(sync: object | null) {
     return {
       storage: sync ? { backend: { name: 'file', config: { sync } } } : { backend: { name: 'default' } },
       fault_tolerance: { model: 'none', checkpoint_interval_secs: null },
     };
   }
 
-  async function create(name: string, sync: Record<string, unknown> | null) {
+  async function create(name: string, sync: object | null) {
     const res = await m.request('POST', '/v0/pipelines', {
       name,
       program_code: PROGRAM,
@@ -44,7 +44,7 @@ describe('checkpoint sync to S3 through the manager', () => {
     await m.waitFor(name, (p) => p.program_status === 'Success', 15_000, 'compiled');
   }
 
-  async function reconfigure(name: string, sync: Record<string, unknown> | null) {
+  async function reconfigure(name: string, sync: object | null) {
     const res = await m.request('PATCH', `/v0/pipelines/${name}`, { runtime_config: runtimeConfig(sync) });
     assert.equal(res.status, 200, res.text);
   }
