@@ -47,6 +47,8 @@ export async function buildManagerApp(
     routerOptions: { maxParamLength: 1024 },
     clientErrorHandler,
     frameworkErrors,
+    // Streams (egress, logs) never end by themselves: closing must not wait for them.
+    forceCloseConnections: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
   installErrorHandling(app);
   installValidation(app);
