@@ -93,6 +93,25 @@ describe('data plane end to end through the manager', () => {
     assert.match(text, /"amount":250.50/);
   });
 
+  test('egress with send_snapshot starts with the current contents; CSV egress carries weights', async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${m.url}${base}/egress/big_orders?format=csv&send_snapshot=true`, {
+      method: 'POST',
+      signal: controller.signal,
+    });
+    assert.equal(res.status, 200);
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!text.includes('\r\n')) {
+      const { value } = await reader.read();
+      text += Buffer.from(value ?? new Uint8Array()).toString('utf8');
+    }
+    controller.abort();
+    const first = JSON.parse(text.split('\r\n')[0]!);
+    assert.equal(first.snapshot, true);
+    assert.deepEqual(first.text_data.trim().split('\n').sort(), ['1,alice,250.50,1', '3,alice,99999.99,1']);
+  });
+
   test('ad-hoc queries read materialized state in text and json', async () => {
     const json = await m.request(
       'GET',

@@ -37,15 +37,26 @@ describe('resume equality', () => {
   });
 
   async function create(name: string) {
-    const runtime_config = { storage: { backend: { name: 'default' } }, fault_tolerance: { model: 'none', checkpoint_interval_secs: null } };
-    assert.equal((await m.request('POST', '/v0/pipelines', { name, program_code: PROGRAM, runtime_config })).status, 201);
+    const runtime_config = {
+      storage: { backend: { name: 'default' } },
+      fault_tolerance: { model: 'none', checkpoint_interval_secs: null },
+    };
+    assert.equal(
+      (await m.request('POST', '/v0/pipelines', { name, program_code: PROGRAM, runtime_config })).status,
+      201,
+    );
     await m.waitFor(name, (p) => p.program_status === 'Success', 15_000, 'compiled');
     await start(name);
   }
 
   async function start(name: string) {
     await m.request('POST', `/v0/pipelines/${name}/start`);
-    const p = await m.waitFor(name, (x) => x.deployment_status === 'Running' || x.deployment_error, 30_000, 'Running');
+    const p = await m.waitFor(
+      name,
+      (x) => x.deployment_status === 'Running' || x.deployment_error,
+      30_000,
+      'Running',
+    );
     assert.equal(p.deployment_error, null);
   }
 
@@ -87,7 +98,10 @@ describe('resume equality', () => {
     const res = await m.request('POST', `/v0/pipelines/${name}/ingress/${table}?format=json`, body);
     assert.equal(res.status, 200, res.text);
     for (let i = 0; i < 400; i++) {
-      const s = await m.request('GET', `/v0/pipelines/${name}/completion_status?token=${encodeURIComponent(res.body.token)}`);
+      const s = await m.request(
+        'GET',
+        `/v0/pipelines/${name}/completion_status?token=${encodeURIComponent(res.body.token)}`,
+      );
       if (s.status === 200) return;
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -95,9 +109,16 @@ describe('resume equality', () => {
   }
 
   async function contents(name: string, sql: string) {
-    const res = await m.request('GET', `/v0/pipelines/${name}/query?format=json&sql=${encodeURIComponent(sql)}`);
+    const res = await m.request(
+      'GET',
+      `/v0/pipelines/${name}/query?format=json&sql=${encodeURIComponent(sql)}`,
+    );
     assert.equal(res.status, 200, res.text);
-    return res.text.trim().split('\n').filter((l) => l).sort();
+    return res.text
+      .trim()
+      .split('\n')
+      .filter((l) => l)
+      .sort();
   }
 
   test(`stopped and started 3 times mid-stream, a pipeline matches its twin exactly (seed ${seed})`, async () => {
@@ -108,7 +129,9 @@ describe('resume equality', () => {
     const twinSub = await subscribe('twin', 'per_group', twinChunks);
     let hopSub = await subscribe('hop', 'per_group', hopChunks);
     const random = rng(seed);
-    const labels = ['a', 'b', 'c', 'd'].map((g) => JSON.stringify({ insert: { grp: g, label: `group ${g}` } })).join('\n');
+    const labels = ['a', 'b', 'c', 'd']
+      .map((g) => JSON.stringify({ insert: { grp: g, label: `group ${g}` } }))
+      .join('\n');
     await pushAndWait('twin', 'groups', labels);
     await pushAndWait('hop', 'groups', labels);
     for (let batch = 1; batch <= 12; batch++) {
@@ -137,10 +160,19 @@ describe('resume equality', () => {
     hopSub.stop();
 
     for (const sql of ['SELECT * FROM per_group', 'SELECT * FROM labelled', 'SELECT * FROM items']) {
-      assert.deepEqual(await contents('hop', sql), await contents('twin', sql), `${sql} differs (seed ${seed})`);
+      assert.deepEqual(
+        await contents('hop', sql),
+        await contents('twin', sql),
+        `${sql} differs (seed ${seed})`,
+      );
     }
-    assert.deepEqual([...hopChunks.keys()].sort((a, b) => a - b), [...twinChunks.keys()].sort((a, b) => a - b), 'egress sequence numbers');
-    for (const [seq, updates] of twinChunks) assert.deepEqual(hopChunks.get(seq), updates, `egress chunk ${seq} (seed ${seed})`);
+    assert.deepEqual(
+      [...hopChunks.keys()].sort((a, b) => a - b),
+      [...twinChunks.keys()].sort((a, b) => a - b),
+      'egress sequence numbers',
+    );
+    for (const [seq, updates] of twinChunks)
+      assert.deepEqual(hopChunks.get(seq), updates, `egress chunk ${seq} (seed ${seed})`);
     const twin = (await m.request('GET', '/v0/pipelines/twin/stats')).body.global_metrics;
     const hop = (await m.request('GET', '/v0/pipelines/hop/stats')).body.global_metrics;
     for (const field of ['total_input_records', 'total_processed_records', 'total_completed_steps']) {
