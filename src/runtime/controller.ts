@@ -15,7 +15,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiError, type ErrorBody } from '../types/errors.js';
 import type { RuntimeStatus } from '../types/pipeline.js';
-import type { ProcessStatus } from '../types/runtime.js';
+import type { DeploymentSpec, ProcessStatus } from '../types/runtime.js';
 import { Checkpointer, type FaultTolerance } from './checkpointer.js';
 import { DataPlane } from './data-plane.js';
 import type { EngineProgram } from './engine-api.js';
@@ -28,15 +28,7 @@ const ACTIVATED_FILE = 'activated';
 /** Written by a process that hits a fatal error, read by the runner for `deployment_error`. */
 const FATAL_FILE = 'fatal.json';
 
-export interface DeploymentConfig {
-  pipelineId: string;
-  pipelineName: string;
-  deploymentId: string;
-  programCode: string;
-  runtimeConfig: Record<string, unknown>;
-  initial: 'Running' | 'Paused' | 'Standby';
-  pipelineDir: string;
-}
+export type DeploymentConfig = DeploymentSpec;
 
 /** Owns the runtime status of the pipeline process. */
 export class Controller {

@@ -3,17 +3,9 @@
  * the offending line(s) prefixed by a 5-wide line number and `|`, a caret line under the
  * span, and the next source line for context.
  */
+import type { SqlCompilerMessage } from '../types/pipeline.js';
 
-export interface SqlCompilerMessage {
-  start_line_number: number;
-  start_column: number;
-  end_line_number: number;
-  end_column: number;
-  warning: boolean;
-  error_type: string;
-  message: string;
-  snippet: string | null;
-}
+export type { SqlCompilerMessage };
 
 /** A source range; lines and columns are 1-based and the end column is inclusive. */
 export interface Span {

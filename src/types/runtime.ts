@@ -8,6 +8,19 @@
 import type { ErrorBody } from './errors.js';
 import type { RuntimeStatus } from './pipeline.js';
 
+/** Everything a pipeline process needs to start: written by the runner, read by the process. */
+export interface DeploymentSpec {
+  pipelineId: string;
+  pipelineName: string;
+  deploymentId: string;
+  programCode: string;
+  runtimeConfig: Record<string, unknown>;
+  /** The runtime status the process should reach once initialized. */
+  initial: 'Running' | 'Paused' | 'Standby';
+  /** The pipeline's directory inside the data dir: storage, logs, runtime files. */
+  pipelineDir: string;
+}
+
 /** `GET /status` of a pipeline process. */
 export interface ProcessStatus {
   deployment_id: string;

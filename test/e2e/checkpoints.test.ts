@@ -3,6 +3,15 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startTestManager, type TestManager } from '../helpers/manager.js';
+import {
+  checkpointAndWait,
+  ingestAndWait,
+  inserts,
+  pipelinePid,
+  queryRows,
+  startAndWait,
+  stopAndWait,
+} from '../helpers/pipeline.js';
 import { assertError, assertMatchesReference } from '../helpers/reference.js';
 
 const PROGRAM = `
@@ -23,68 +32,9 @@ async function createPipeline(m: TestManager, name: string, ft: Ft, storage = tr
   await m.waitFor(name, (p) => p.program_status === 'Success', 15_000, 'compiled');
 }
 
-async function start(m: TestManager, name: string) {
-  const res = await m.request('POST', `/v0/pipelines/${name}/start`);
-  assert.equal(res.status, 202, res.text);
-  return m.waitFor(
-    name,
-    (p) => p.deployment_status === 'Running' || p.deployment_error !== null,
-    20_000,
-    'Running',
-  );
-}
-
-async function push(m: TestManager, name: string, rows: Array<Record<string, unknown>>, table = 'items') {
-  const body = rows.map((r) => JSON.stringify({ insert: r })).join('\n');
-  const res = await m.request('POST', `/v0/pipelines/${name}/ingress/${table}?format=json`, body);
-  assert.equal(res.status, 200, res.text);
-  for (let i = 0; i < 200; i++) {
-    const s = await m.request(
-      'GET',
-      `/v0/pipelines/${name}/completion_status?token=${encodeURIComponent(res.body.token)}`,
-    );
-    if (s.status === 200) return res.body.token as string;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('ingress never completed');
-}
-
-async function query(m: TestManager, name: string, sql: string): Promise<unknown[]> {
-  const res = await m.request(
-    'GET',
-    `/v0/pipelines/${name}/query?format=json&sql=${encodeURIComponent(sql)}`,
-  );
-  assert.equal(res.status, 200, res.text);
-  return res.text
-    .trim()
-    .split('\n')
-    .filter((l) => l.length > 0)
-    .map((l) => JSON.parse(l));
-}
-
-async function checkpoint(m: TestManager, name: string): Promise<number> {
-  const res = await m.request('POST', `/v0/pipelines/${name}/checkpoint`);
-  assert.equal(res.status, 200, res.text);
-  assertMatchesReference('CheckpointResponse', res.body);
-  const seq = res.body.checkpoint_sequence_number as number;
-  for (let i = 0; i < 400; i++) {
-    const s = await m.request('GET', `/v0/pipelines/${name}/checkpoint_status`);
-    assert.equal(s.status, 200);
-    if (s.body.success !== null && s.body.success >= seq) return seq;
-    if (s.body.failure && s.body.failure.sequence_number >= seq)
-      throw new Error(`checkpoint failed: ${s.body.failure.error}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('checkpoint never completed');
-}
-
-async function stop(m: TestManager, name: string, force: boolean) {
-  assert.equal((await m.request('POST', `/v0/pipelines/${name}/stop?force=${force}`)).status, 202);
-  return m.waitFor(name, (p) => p.deployment_status === 'Stopped', 20_000, 'Stopped');
-}
-
-function pid(m: TestManager, id: string): number {
-  return JSON.parse(readFileSync(join(m.dataDir, 'pipelines', id, 'runtime.json'), 'utf8')).pid;
+/** Inserts rows (into `items` unless told otherwise) and waits until they are processed. */
+function push(m: TestManager, name: string, rows: Array<Record<string, unknown>>, table = 'items') {
+  return ingestAndWait(m, name, table, inserts(rows));
 }
 
 const GROUPS = 'SELECT grp, n, total FROM per_group ORDER BY grp';
@@ -100,18 +50,21 @@ describe('checkpoints, suspend and resume', () => {
 
   test('POST /checkpoint, /checkpoint_status and /checkpoints follow the reference', async () => {
     await createPipeline(m, 'cp', 'none');
-    const p = await start(m, 'cp');
+    const p = await startAndWait(m, 'cp');
     await push(m, 'cp', [
       { id: 1, grp: 'a', qty: 5 },
       { id: 2, grp: 'b', qty: 7 },
     ]);
-    const seq = await checkpoint(m, 'cp');
+    const res = await m.request('POST', '/v0/pipelines/cp/checkpoint');
+    assertMatchesReference('CheckpointResponse', res.body);
+    const seq = (await checkpointAndWait(m, 'cp')).sequence;
+    assert.ok(seq > res.body.checkpoint_sequence_number);
     const status = await m.request('GET', '/v0/pipelines/cp/checkpoint_status');
     assertMatchesReference('CheckpointStatus', status.body);
     assert.equal(status.body.success, seq);
     const list = await m.request('GET', '/v0/pipelines/cp/checkpoints');
     assert.equal(list.status, 200);
-    assert.equal(list.body.length, 1);
+    assert.equal(list.body.length, 2);
     for (const c of list.body) assertMatchesReference('CheckpointMetadata', c);
     assert.ok(list.body[0].size > 0);
     const stats = await m.request('GET', '/v0/pipelines/cp/stats');
@@ -131,17 +84,17 @@ describe('checkpoints, suspend and resume', () => {
   });
 
   test('suspend (stop?force=false) checkpoints; start resumes views, stats, sequence numbers and tokens', async () => {
-    const before = await query(m, 'cp', GROUPS);
+    const before = await queryRows(m, 'cp', GROUPS);
     const statsBefore = (await m.request('GET', '/v0/pipelines/cp/stats')).body.global_metrics;
     const token = await push(m, 'cp', [{ id: 3, grp: 'a', qty: 1 }]);
-    await stop(m, 'cp', false);
-    const p = await start(m, 'cp');
+    await stopAndWait(m, 'cp', false);
+    const p = await startAndWait(m, 'cp');
     assert.equal(p.deployment_error, null);
-    assert.deepEqual(await query(m, 'cp', GROUPS), [
+    assert.deepEqual(await queryRows(m, 'cp', GROUPS), [
       { grp: 'a', n: 2, total: 6 },
       { grp: 'b', n: 1, total: 7 },
     ]);
-    assert.notDeepEqual(before, await query(m, 'cp', GROUPS));
+    assert.notDeepEqual(before, await queryRows(m, 'cp', GROUPS));
     const stats = (await m.request('GET', '/v0/pipelines/cp/stats')).body.global_metrics;
     assert.equal(stats.total_processed_records, statsBefore.total_processed_records + 1);
     assert.ok(stats.total_completed_steps > statsBefore.total_completed_steps);
@@ -153,72 +106,72 @@ describe('checkpoints, suspend and resume', () => {
 
   test('a pipeline without storage refuses checkpoints (400) and suspend (405)', async () => {
     await createPipeline(m, 'nostore', 'none', false);
-    await start(m, 'nostore');
+    await startAndWait(m, 'nostore');
     assertError(await m.request('POST', '/v0/pipelines/nostore/checkpoint'), 400, 'CheckpointNotConfigured');
     assertError(
       await m.request('POST', '/v0/pipelines/nostore/stop?force=false'),
       405,
       'UnsupportedPipelineAction',
     );
-    await stop(m, 'nostore', true);
+    await stopAndWait(m, 'nostore', true);
   });
 
   test('exactly_once: every acknowledged record survives a SIGKILL', async () => {
     await createPipeline(m, 'eo', 'exactly_once');
-    const p = await start(m, 'eo');
+    const p = await startAndWait(m, 'eo');
     await push(m, 'eo', [{ id: 1, grp: 'x', qty: 1 }]);
-    await checkpoint(m, 'eo');
+    await checkpointAndWait(m, 'eo');
     await push(m, 'eo', [{ id: 2, grp: 'x', qty: 2 }]);
     await push(m, 'eo', [{ id: 3, grp: 'y', qty: 3 }]);
-    process.kill(pid(m, p.id), 'SIGKILL');
+    process.kill(pipelinePid(m, p), 'SIGKILL');
     await m.waitFor('eo', (x) => x.deployment_status === 'Stopped', 10_000, 'crash noticed');
-    await start(m, 'eo');
-    assert.deepEqual(await query(m, 'eo', GROUPS), [
+    await startAndWait(m, 'eo');
+    assert.deepEqual(await queryRows(m, 'eo', GROUPS), [
       { grp: 'x', n: 2, total: 3 },
       { grp: 'y', n: 1, total: 3 },
     ]);
-    await stop(m, 'eo', true);
+    await stopAndWait(m, 'eo', true);
   });
 
   test('at_least_once: a SIGKILL resumes from the latest checkpoint alone', async () => {
     await createPipeline(m, 'alo', 'at_least_once');
-    const p = await start(m, 'alo');
+    const p = await startAndWait(m, 'alo');
     await push(m, 'alo', [{ id: 1, grp: 'x', qty: 1 }]);
-    await checkpoint(m, 'alo');
+    await checkpointAndWait(m, 'alo');
     await push(m, 'alo', [{ id: 2, grp: 'x', qty: 2 }]);
-    process.kill(pid(m, p.id), 'SIGKILL');
+    process.kill(pipelinePid(m, p), 'SIGKILL');
     await m.waitFor('alo', (x) => x.deployment_status === 'Stopped', 10_000, 'crash noticed');
-    await start(m, 'alo');
-    assert.deepEqual(await query(m, 'alo', GROUPS), [{ grp: 'x', n: 1, total: 1 }]);
-    await stop(m, 'alo', true);
+    await startAndWait(m, 'alo');
+    assert.deepEqual(await queryRows(m, 'alo', GROUPS), [{ grp: 'x', n: 1, total: 1 }]);
+    await stopAndWait(m, 'alo', true);
   });
 
   test('SIGKILL right after a checkpoint request leaves a whole checkpoint or none', async () => {
     await createPipeline(m, 'kill', 'at_least_once');
-    const p = await start(m, 'kill');
+    const p = await startAndWait(m, 'kill');
     await push(m, 'kill', [{ id: 1, grp: 'k', qty: 1 }]);
-    await checkpoint(m, 'kill');
+    await checkpointAndWait(m, 'kill');
     const rows = Array.from({ length: 3000 }, (_, i) => ({ id: i + 10, grp: `g${i % 50}`, qty: i }));
     await push(m, 'kill', rows);
     const res = await m.request('POST', '/v0/pipelines/kill/checkpoint');
     assert.equal(res.status, 200);
-    process.kill(pid(m, p.id), 'SIGKILL');
+    process.kill(pipelinePid(m, p), 'SIGKILL');
     await m.waitFor('kill', (x) => x.deployment_status === 'Stopped', 10_000, 'crash noticed');
-    const again = await start(m, 'kill');
+    const again = await startAndWait(m, 'kill');
     assert.equal(again.deployment_error, null);
-    const count = (await query(m, 'kill', 'SELECT COUNT(*) AS c FROM items'))[0] as { c: number };
+    const count = (await queryRows(m, 'kill', 'SELECT COUNT(*) AS c FROM items'))[0] as { c: number };
     assert.ok(
       count.c === 1 || count.c === 3001,
       `restored ${count.c} rows: the old checkpoint or the new one`,
     );
-    await stop(m, 'kill', true);
+    await stopAndWait(m, 'kill', true);
   });
 
   test('a checkpoint of a different program is not resumed silently', async () => {
     await createPipeline(m, 'fp', 'none');
-    await start(m, 'fp');
+    await startAndWait(m, 'fp');
     await push(m, 'fp', [{ id: 1, grp: 'x', qty: 1 }]);
-    await stop(m, 'fp', false);
+    await stopAndWait(m, 'fp', false);
     const patched = await m.request('PATCH', '/v0/pipelines/fp', {
       program_code: `${PROGRAM}\nCREATE MATERIALIZED VIEW extra AS SELECT id FROM items;`,
     });
@@ -231,20 +184,20 @@ describe('checkpoints, suspend and resume', () => {
     // Clearing storage lets the new program start from scratch.
     assert.equal((await m.request('POST', '/v0/pipelines/fp/clear')).status, 202);
     await m.waitFor('fp', (p) => p.storage_status === 'Cleared', 10_000, 'Cleared');
-    const ok = await start(m, 'fp');
+    const ok = await startAndWait(m, 'fp');
     assert.equal(ok.deployment_error, null);
-    assert.deepEqual(await query(m, 'fp', GROUPS), []);
-    await stop(m, 'fp', true);
+    assert.deepEqual(await queryRows(m, 'fp', GROUPS), []);
+    await stopAndWait(m, 'fp', true);
   });
 
   test('a corrupted state file is detected and the previous checkpoint is used, saying so', async () => {
     await createPipeline(m, 'corrupt', 'none');
-    const p = await start(m, 'corrupt');
+    const p = await startAndWait(m, 'corrupt');
     await push(m, 'corrupt', [{ id: 1, grp: 'a', qty: 1 }]);
-    await checkpoint(m, 'corrupt');
+    await checkpointAndWait(m, 'corrupt');
     await push(m, 'corrupt', [{ id: 2, grp: 'b', qty: 2 }]);
-    await checkpoint(m, 'corrupt');
-    await stop(m, 'corrupt', true);
+    await checkpointAndWait(m, 'corrupt');
+    await stopAndWait(m, 'corrupt', true);
     // Corrupt every state file that only the newest checkpoint references.
     const storage = join(m.dataDir, 'pipelines', p.id, 'storage');
     const manifests = readdirSync(join(storage, 'checkpoints')).sort();
@@ -254,16 +207,16 @@ describe('checkpoints, suspend and resume', () => {
     const own = newer.files.filter((f: { sha256: string }) => !shared.has(f.sha256));
     assert.ok(own.length > 0);
     for (const f of own) writeFileSync(join(storage, 'state', f.sha256), 'garbage');
-    await start(m, 'corrupt');
-    assert.deepEqual(await query(m, 'corrupt', GROUPS), [{ grp: 'a', n: 1, total: 1 }]);
+    await startAndWait(m, 'corrupt');
+    assert.deepEqual(await queryRows(m, 'corrupt', GROUPS), [{ grp: 'a', n: 1, total: 1 }]);
     const log = readFileSync(join(m.dataDir, 'pipelines', p.id, 'pipeline.log'), 'utf8');
     assert.match(log, new RegExp(`checkpoint ${newer.uuid} is unusable`));
-    await stop(m, 'corrupt', true);
+    await stopAndWait(m, 'corrupt', true);
   });
 
   test('a second checkpoint after a small change writes only the changed state', async () => {
     await createPipeline(m, 'share', 'none');
-    const p = await start(m, 'share');
+    const p = await startAndWait(m, 'share');
     await push(
       m,
       'share',
@@ -271,9 +224,9 @@ describe('checkpoints, suspend and resume', () => {
       'other',
     );
     await push(m, 'share', [{ id: 1, grp: 'a', qty: 1 }]);
-    await checkpoint(m, 'share');
+    await checkpointAndWait(m, 'share');
     await push(m, 'share', [{ id: 2, grp: 'a', qty: 1 }]);
-    await checkpoint(m, 'share');
+    await checkpointAndWait(m, 'share');
     const log = readFileSync(join(m.dataDir, 'pipelines', p.id, 'pipeline.log'), 'utf8');
     const written = [...log.matchAll(/(\d+) bytes written, (\d+) reused/g)].map((x) => Number(x[1]));
     assert.equal(written.length, 2);
@@ -281,6 +234,6 @@ describe('checkpoints, suspend and resume', () => {
       written[1]! < written[0]! / 4,
       `second checkpoint wrote ${written[1]} bytes, first ${written[0]}`,
     );
-    await stop(m, 'share', true);
+    await stopAndWait(m, 'share', true);
   });
 });

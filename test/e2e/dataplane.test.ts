@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestManager, type TestManager } from '../helpers/manager.js';
+import { waitForToken } from '../helpers/pipeline.js';
 import { assertError, assertMatchesReference } from '../helpers/reference.js';
 
 const PROGRAM = `
@@ -31,17 +32,10 @@ describe('data plane end to end through the manager', () => {
   });
 
   async function waitComplete(token: string) {
-    for (let i = 0; i < 100; i++) {
-      const res = await m.request('GET', `${base}/completion_status?token=${encodeURIComponent(token)}`);
-      if (res.status === 200) {
-        assertMatchesReference('CompletionStatusResponse', res.body);
-        assert.equal(res.body.status, 'complete');
-        return;
-      }
-      assert.equal(res.status, 202);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error('token never completed');
+    await waitForToken(m, 'shop', token);
+    const res = await m.request('GET', `${base}/completion_status?token=${encodeURIComponent(token)}`);
+    assertMatchesReference('CompletionStatusResponse', res.body);
+    assert.equal(res.body.status, 'complete');
   }
 
   test('egress streams view changes as chunks while JSON and CSV are ingested', async () => {

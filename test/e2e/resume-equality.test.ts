@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestManager, type TestManager } from '../helpers/manager.js';
+import { ingestAndWait, queryRows, startAndWait } from '../helpers/pipeline.js';
 
 const PROGRAM = `
 CREATE TABLE items (id INT NOT NULL PRIMARY KEY, grp VARCHAR NOT NULL, qty INT) WITH ('materialized' = 'true');
@@ -46,18 +47,7 @@ describe('resume equality', () => {
       201,
     );
     await m.waitFor(name, (p) => p.program_status === 'Success', 15_000, 'compiled');
-    await start(name);
-  }
-
-  async function start(name: string) {
-    await m.request('POST', `/v0/pipelines/${name}/start`);
-    const p = await m.waitFor(
-      name,
-      (x) => x.deployment_status === 'Running' || x.deployment_error,
-      30_000,
-      'Running',
-    );
-    assert.equal(p.deployment_error, null);
+    await startAndWait(m, name);
   }
 
   /** Collects the chunks of an egress stream by sequence number. */
@@ -94,31 +84,8 @@ describe('resume equality', () => {
     return { chunks: into, stop: () => controller.abort() };
   }
 
-  async function pushAndWait(name: string, table: string, body: string) {
-    const res = await m.request('POST', `/v0/pipelines/${name}/ingress/${table}?format=json`, body);
-    assert.equal(res.status, 200, res.text);
-    for (let i = 0; i < 400; i++) {
-      const s = await m.request(
-        'GET',
-        `/v0/pipelines/${name}/completion_status?token=${encodeURIComponent(res.body.token)}`,
-      );
-      if (s.status === 200) return;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error('never completed');
-  }
-
   async function contents(name: string, sql: string) {
-    const res = await m.request(
-      'GET',
-      `/v0/pipelines/${name}/query?format=json&sql=${encodeURIComponent(sql)}`,
-    );
-    assert.equal(res.status, 200, res.text);
-    return res.text
-      .trim()
-      .split('\n')
-      .filter((l) => l)
-      .sort();
+    return (await queryRows(m, name, sql)).map((r) => JSON.stringify(r)).sort();
   }
 
   test(`stopped and started 3 times mid-stream, a pipeline matches its twin exactly (seed ${seed})`, async () => {
@@ -132,8 +99,8 @@ describe('resume equality', () => {
     const labels = ['a', 'b', 'c', 'd']
       .map((g) => JSON.stringify({ insert: { grp: g, label: `group ${g}` } }))
       .join('\n');
-    await pushAndWait('twin', 'groups', labels);
-    await pushAndWait('hop', 'groups', labels);
+    await ingestAndWait(m, 'twin', 'groups', labels);
+    await ingestAndWait(m, 'hop', 'groups', labels);
     for (let batch = 1; batch <= 12; batch++) {
       const records: string[] = [];
       for (let i = 0; i < 20; i++) {
@@ -145,13 +112,13 @@ describe('resume equality', () => {
         }
       }
       const body = records.join('\n');
-      await pushAndWait('twin', 'items', body);
-      await pushAndWait('hop', 'items', body);
+      await ingestAndWait(m, 'twin', 'items', body);
+      await ingestAndWait(m, 'hop', 'items', body);
       if (batch % 4 === 0 && batch < 12) {
         hopSub.stop();
         await m.request('POST', '/v0/pipelines/hop/stop?force=false');
         await m.waitFor('hop', (p) => p.deployment_status === 'Stopped', 20_000, 'suspended');
-        await start('hop');
+        await startAndWait(m, 'hop');
         hopSub = await subscribe('hop', 'per_group', hopChunks);
       }
     }

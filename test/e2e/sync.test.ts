@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startTestManager, type TestManager } from '../helpers/manager.js';
+import {
+  checkpointAndWait,
+  ingestAndWait,
+  inserts,
+  pipelineLog,
+  queryRows,
+  startAndWait,
+} from '../helpers/pipeline.js';
 import { assertError } from '../helpers/reference.js';
 import { type S3TestServer, startS3Server } from '../helpers/s3server.js';
 
@@ -49,19 +55,6 @@ describe('checkpoint sync to S3 through the manager', () => {
     assert.equal(res.status, 200, res.text);
   }
 
-  async function start(name: string, initial = 'running') {
-    assert.equal((await m.request('POST', `/v0/pipelines/${name}/start?initial=${initial}`)).status, 202);
-    const want = { running: 'Running', paused: 'Paused', standby: 'Standby' }[initial];
-    const p = await m.waitFor(
-      name,
-      (x) => x.deployment_status === want || x.deployment_error !== null,
-      30_000,
-      want,
-    );
-    assert.equal(p.deployment_error, null, JSON.stringify(p.deployment_error));
-    return p;
-  }
-
   async function stopAndClear(name: string) {
     await m.request('POST', `/v0/pipelines/${name}/stop?force=true`);
     await m.waitFor(name, (p) => p.deployment_status === 'Stopped', 15_000, 'Stopped');
@@ -70,54 +63,17 @@ describe('checkpoint sync to S3 through the manager', () => {
   }
 
   async function push(name: string, rows: Array<Record<string, unknown>>) {
-    const body = rows.map((r) => JSON.stringify({ insert: r })).join('\n');
-    const res = await m.request('POST', `/v0/pipelines/${name}/ingress/items?format=json`, body);
-    assert.equal(res.status, 200, res.text);
-    for (let i = 0; i < 200; i++) {
-      const s = await m.request(
-        'GET',
-        `/v0/pipelines/${name}/completion_status?token=${encodeURIComponent(res.body.token)}`,
-      );
-      if (s.status === 200) return;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error('ingress never completed');
+    await ingestAndWait(m, name, 'items', inserts(rows));
   }
 
   async function checkpoint(name: string): Promise<string> {
-    const res = await m.request('POST', `/v0/pipelines/${name}/checkpoint`);
-    assert.equal(res.status, 200, res.text);
-    const seq = res.body.checkpoint_sequence_number;
-    for (let i = 0; i < 400; i++) {
-      const s = await m.request('GET', `/v0/pipelines/${name}/checkpoint_status`);
-      if (s.body.success !== null && s.body.success >= seq) break;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    const list = await m.request('GET', `/v0/pipelines/${name}/checkpoints`);
-    return list.body.at(-1).uuid;
-  }
-
-  async function groups(name: string) {
-    const res = await m.request(
-      'GET',
-      `/v0/pipelines/${name}/query?format=json&sql=${encodeURIComponent(GROUPS)}`,
-    );
-    assert.equal(res.status, 200, res.text);
-    return res.text
-      .trim()
-      .split('\n')
-      .filter((l) => l)
-      .map((l) => JSON.parse(l));
-  }
-
-  function log(p: { id: string }): string {
-    return readFileSync(join(m.dataDir, 'pipelines', p.id, 'pipeline.log'), 'utf8');
+    return (await checkpointAndWait(m, name)).uuid;
   }
 
   test('the whole story: checkpoint, sync, clear, start from latest and from a uuid', async () => {
     const sync = s3.syncConfig(`${BUCKET}/story`);
     await create('story', sync);
-    const p = await start('story');
+    const p = await startAndWait(m, 'story');
     await push('story', [
       { id: 1, grp: 'a', qty: 10 },
       { id: 2, grp: 'b', qty: 20 },
@@ -152,7 +108,10 @@ describe('checkpoint sync to S3 through the manager', () => {
     ]);
     assert.equal(again.status, 200);
     assert.equal(twice.status, 200);
-    assert.match(log(p), new RegExp(`checkpoint ${first} synced: 0 file\\(s\\), 0 bytes uploaded`));
+    assert.match(
+      pipelineLog(m, p),
+      new RegExp(`checkpoint ${first} synced: 0 file\\(s\\), 0 bytes uploaded`),
+    );
 
     await push('story', [{ id: 3, grp: 'a', qty: 5 }]);
     const second = await checkpoint('story');
@@ -167,18 +126,18 @@ describe('checkpoint sync to S3 through the manager', () => {
     // Lose the disk, then start from the object store.
     await stopAndClear('story');
     await reconfigure('story', { ...sync, start_from_checkpoint: 'latest' });
-    const restored = await start('story');
-    assert.deepEqual(await groups('story'), [
+    const restored = await startAndWait(m, 'story');
+    assert.deepEqual(await queryRows(m, 'story', GROUPS), [
       { grp: 'a', n: 2, total: 15 },
       { grp: 'b', n: 1, total: 20 },
     ]);
-    assert.match(log(restored), /checkpoint source: bucket/);
-    assert.match(log(restored), /checkpoint pulled successfully/);
+    assert.match(pipelineLog(m, restored), /checkpoint source: bucket/);
+    assert.match(pipelineLog(m, restored), /checkpoint pulled successfully/);
 
     await stopAndClear('story');
     await reconfigure('story', { ...sync, start_from_checkpoint: first });
-    await start('story');
-    assert.deepEqual(await groups('story'), [
+    await startAndWait(m, 'story');
+    assert.deepEqual(await queryRows(m, 'story', GROUPS), [
       { grp: 'a', n: 1, total: 10 },
       { grp: 'b', n: 1, total: 20 },
     ]);
@@ -189,7 +148,7 @@ describe('checkpoint sync to S3 through the manager', () => {
     assertError(await m.request('POST', '/v0/pipelines/missing/checkpoint/sync'), 404, 'UnknownPipelineName');
 
     await create('nosync', null);
-    await start('nosync');
+    await startAndWait(m, 'nosync');
     assertError(await m.request('POST', '/v0/pipelines/nosync/checkpoint/sync'), 400, 'SyncNotConfigured');
     await m.request('POST', '/v0/pipelines/nosync/stop?force=true');
     await m.waitFor('nosync', (p) => p.deployment_status === 'Stopped', 15_000, 'Stopped');
@@ -200,7 +159,7 @@ describe('checkpoint sync to S3 through the manager', () => {
     );
 
     await create('badcreds', { ...s3.syncConfig(`${BUCKET}/badcreds`), secret_key: 'wrong-secret-value' });
-    await start('badcreds');
+    await startAndWait(m, 'badcreds');
     await checkpoint('badcreds');
     const creds = await m.request('POST', '/v0/pipelines/badcreds/checkpoint/sync');
     assertError(creds, 500, 'SyncInvalidCredentials');
@@ -210,18 +169,18 @@ describe('checkpoint sync to S3 through the manager', () => {
     const failed = await m.request('GET', '/v0/pipelines/badcreds/checkpoint/sync_status');
     assert.ok(failed.body.failure);
     assert.ok(!failed.text.includes('wrong-secret-value'));
-    const logText = log((await m.request('GET', '/v0/pipelines/badcreds')).body);
+    const logText = pipelineLog(m, (await m.request('GET', '/v0/pipelines/badcreds')).body);
     assert.ok(!logText.includes('wrong-secret-value'), 'the secret never reaches the log');
     await m.request('POST', '/v0/pipelines/badcreds/stop?force=true');
 
     await create('nobucket', s3.syncConfig('no-such-bucket-here/x'));
-    await start('nobucket');
+    await startAndWait(m, 'nobucket');
     await checkpoint('nobucket');
     assertError(await m.request('POST', '/v0/pipelines/nobucket/checkpoint/sync'), 500, 'SyncBucketNotFound');
     await m.request('POST', '/v0/pipelines/nobucket/stop?force=true');
 
     await create('unreachable', { ...s3.syncConfig(`${BUCKET}/x`), endpoint: 'http://127.0.0.1:9' });
-    await start('unreachable');
+    await startAndWait(m, 'unreachable');
     await checkpoint('unreachable');
     assertError(
       await m.request('POST', '/v0/pipelines/unreachable/checkpoint/sync'),
@@ -232,7 +191,7 @@ describe('checkpoint sync to S3 through the manager', () => {
 
     // Ownership: another pipeline cannot write into story's location.
     await create('intruder', s3.syncConfig(`${BUCKET}/story`));
-    await start('intruder');
+    await startAndWait(m, 'intruder');
     await checkpoint('intruder');
     assertError(
       await m.request('POST', '/v0/pipelines/intruder/checkpoint/sync'),
@@ -244,7 +203,7 @@ describe('checkpoint sync to S3 through the manager', () => {
 
   test('push_interval syncs automatically and reports it as periodic', async () => {
     await create('periodic', { ...s3.syncConfig(`${BUCKET}/periodic`), push_interval: 1 });
-    await start('periodic');
+    await startAndWait(m, 'periodic');
     await push('periodic', [{ id: 1, grp: 'p', qty: 1 }]);
     const uuid = await checkpoint('periodic');
     const deadline = Date.now() + 15_000;
@@ -262,23 +221,23 @@ describe('checkpoint sync to S3 through the manager', () => {
   test('standby pulls the newest checkpoint; activate runs from it', async () => {
     const source = s3.syncConfig(`${BUCKET}/primary`);
     await create('primary', source);
-    await start('primary');
+    await startAndWait(m, 'primary');
     await push('primary', [{ id: 1, grp: 's', qty: 1 }]);
     await checkpoint('primary');
     assert.equal((await m.request('POST', '/v0/pipelines/primary/checkpoint/sync')).status, 200);
 
     await create('standby', { ...source, pull_interval: 1 });
-    const p = await start('standby', 'standby');
+    const p = await startAndWait(m, 'standby', 'standby');
     assert.equal(p.deployment_status, 'Standby');
     // The primary moves on; the standby follows.
     await push('primary', [{ id: 2, grp: 's', qty: 2 }]);
     const newest = await checkpoint('primary');
     assert.equal((await m.request('POST', '/v0/pipelines/primary/checkpoint/sync')).status, 200);
     const deadline = Date.now() + 15_000;
-    while (!log(p).includes(`standby: pulled checkpoint ${newest}`) && Date.now() < deadline) {
+    while (!pipelineLog(m, p).includes(`standby: pulled checkpoint ${newest}`) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 200));
     }
-    assert.match(log(p), new RegExp(`standby: pulled checkpoint ${newest}`));
+    assert.match(pipelineLog(m, p), new RegExp(`standby: pulled checkpoint ${newest}`));
     assertError(
       await m.request('POST', '/v0/pipelines/standby/ingress/items?format=json', '{}'),
       503,
@@ -286,7 +245,7 @@ describe('checkpoint sync to S3 through the manager', () => {
     );
     assert.equal((await m.request('POST', '/v0/pipelines/standby/activate')).status, 202);
     await m.waitFor('standby', (x) => x.deployment_status === 'Running', 30_000, 'Running after activate');
-    assert.deepEqual(await groups('standby'), [{ grp: 's', n: 2, total: 3 }]);
+    assert.deepEqual(await queryRows(m, 'standby', GROUPS), [{ grp: 's', n: 2, total: 3 }]);
     await m.request('POST', '/v0/pipelines/primary/stop?force=true');
     // Active once, with its storage: a standby start now resumes without standby.
     await m.request('POST', '/v0/pipelines/standby/stop?force=true');
@@ -303,9 +262,9 @@ describe('checkpoint sync to S3 through the manager', () => {
       read_bucket: seedSource.bucket,
       start_from_checkpoint: 'latest',
     });
-    const p = await start('seeded');
-    assert.match(log(p), /checkpoint source: read_bucket/);
-    assert.equal((await groups('seeded')).length, 2);
+    const p = await startAndWait(m, 'seeded');
+    assert.match(pipelineLog(m, p), /checkpoint source: read_bucket/);
+    assert.equal((await queryRows(m, 'seeded', GROUPS)).length, 2);
     await push('seeded', [{ id: 9, grp: 'z', qty: 9 }]);
     await checkpoint('seeded');
     assert.equal((await m.request('POST', '/v0/pipelines/seeded/checkpoint/sync')).status, 200);

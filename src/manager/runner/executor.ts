@@ -6,20 +6,10 @@
  * machine; a Kubernetes executor could implement the same interface.
  */
 import type { Readable } from 'node:stream';
+import type { DeploymentSpec } from '../../types/runtime.js';
 import type { DeploymentLocation } from '../store/types.js';
 
-/** Everything a pipeline process needs to start. */
-export interface DeploymentSpec {
-  pipelineId: string;
-  pipelineName: string;
-  deploymentId: string;
-  programCode: string;
-  runtimeConfig: Record<string, unknown>;
-  /** The runtime status the process should reach once initialized. */
-  initial: 'Running' | 'Paused' | 'Standby';
-  /** The pipeline's directory inside the data dir: storage, logs, runtime files. */
-  pipelineDir: string;
-}
+export type { DeploymentSpec };
 
 /** How a process ended, when the executor knows. */
 export interface ExitInfo {
