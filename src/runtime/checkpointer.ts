@@ -28,6 +28,11 @@ export interface CheckpointSettings {
   /** Seconds between automatic checkpoints; null: none. */
   intervalSecs: number | null;
   keep: number;
+  /**
+   * Called around the synchronous state capture, which holds the event loop (and so leaves
+   * HTTP unanswered) for as long as the state takes to encode.
+   */
+  onBlockingWork?: (busy: boolean) => void;
 }
 
 /** What `GET /checkpoint_status` reports. */
@@ -145,8 +150,15 @@ export class Checkpointer {
       this.progress = { sequence_number: sequence, phase: 'waiting for step boundary' };
       await this.plane.idle();
       this.progress = { sequence_number: sequence, phase: 'capturing state' };
-      const files = this.plane.circuit.exportState();
-      const meta = this.plane.exportMeta();
+      this.settings.onBlockingWork?.(true);
+      let files: ReturnType<typeof this.plane.circuit.exportState>;
+      let meta: DataPlaneMeta;
+      try {
+        files = this.plane.circuit.exportState();
+        meta = this.plane.exportMeta();
+      } finally {
+        this.settings.onBlockingWork?.(false);
+      }
       this.progress = { sequence_number: sequence, phase: 'writing' };
       const result = await this.store.write({
         fingerprint: fingerprintNumber(this.plane.program.fingerprint),

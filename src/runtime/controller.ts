@@ -11,7 +11,7 @@
  * operation runs.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiError, type ErrorBody } from '../types/errors.js';
 import type { RuntimeStatus } from '../types/pipeline.js';
@@ -24,6 +24,9 @@ import { SyncService, syncConfigOf } from './sync.js';
 
 /** Marks a storage directory whose pipeline has run (not only pulled checkpoints in standby). */
 const ACTIVATED_FILE = 'activated';
+
+/** Present while the process blocks its event loop on purpose (see `markBusy`). */
+const BUSY_FILE = 'busy.json';
 
 /** Written by a process that hits a fatal error, read by the runner for `deployment_error`. */
 const FATAL_FILE = 'fatal.json';
@@ -130,6 +133,7 @@ export class Controller {
           model: ft.model ?? 'none',
           intervalSecs: ft.checkpoint_interval_secs === undefined ? 60 : ft.checkpoint_interval_secs,
           keep: tweaks.checkpoints_to_keep ?? 5,
+          onBlockingWork: (busy) => this.markBusy(busy ? 'capturing checkpoint state' : null),
         },
         this.log,
       );
@@ -156,6 +160,20 @@ export class Controller {
       throw new Error('standby needs an object store: set runtime_config.storage.backend.config.sync');
     }
     await this.bringUp(this.config.initial === 'Standby' ? 'Running' : this.config.initial);
+  }
+
+  /**
+   * Tells the runner, through `busy.json`, that the process is about to hold its event loop
+   * (and stop answering) on purpose, so that silence is not taken for a hang.
+   */
+  private markBusy(reason: string | null): void {
+    const path = join(this.config.pipelineDir, BUSY_FILE);
+    if (reason === null) rmSync(path, { force: true });
+    else
+      writeFileSync(
+        path,
+        JSON.stringify({ deployment_id: this.config.deploymentId, reason, since: Date.now() }),
+      );
   }
 
   private get storageDir(): string {

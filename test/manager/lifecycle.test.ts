@@ -203,3 +203,40 @@ describe('manager restart', () => {
     }
   });
 });
+
+describe('unresponsive pipeline processes', () => {
+  test('a silent process is killed after the unreachable timeout, unless it declared itself busy', async () => {
+    const m = await startTestManager({ unreachableTimeoutMs: 2500 });
+    try {
+      await m.request('POST', '/v0/pipelines', { name: 'slow', program_code: SIMPLE_PROGRAM });
+      await m.waitFor('slow', (p) => p.program_status === 'Success', 10_000, 'compiled');
+      await m.request('POST', '/v0/pipelines/slow/start');
+      const p = await m.waitFor('slow', running, 20_000, 'Running');
+      const { readFileSync, writeFileSync, rmSync } = await import('node:fs');
+      const dir = `${m.dataDir}/pipelines/${p.id}`;
+      const { pid } = JSON.parse(readFileSync(`${dir}/runtime.json`, 'utf8'));
+
+      // Busy on purpose (as during a large checkpoint capture): silence is tolerated.
+      writeFileSync(
+        `${dir}/busy.json`,
+        JSON.stringify({ deployment_id: p.deployment_id, reason: 'test', since: Date.now() }),
+      );
+      process.kill(pid, 'SIGSTOP');
+      await new Promise((r) => setTimeout(r, 5000));
+      const still = (await m.request('GET', '/v0/pipelines/slow')).body;
+      assert.equal(still.deployment_error, null);
+      assert.equal(still.deployment_resources_status, 'Provisioned');
+      rmSync(`${dir}/busy.json`);
+      process.kill(pid, 'SIGCONT');
+      await m.waitFor('slow', running, 10_000, 'Running again');
+
+      // Silent without saying why: killed and reported.
+      process.kill(pid, 'SIGSTOP');
+      const failed = await m.waitFor('slow', (x) => x.deployment_error !== null, 15_000, 'killed');
+      assert.equal(failed.deployment_error.error_code, 'PipelineUnresponsive');
+      await m.waitFor('slow', stopped, 10_000, 'Stopped');
+    } finally {
+      await m.close();
+    }
+  });
+});

@@ -29,6 +29,8 @@ import type {
 export const RUNTIME_FILE = 'runtime.json';
 /** The file a pipeline process writes when it hits a fatal error before exiting. */
 export const FATAL_FILE = 'fatal.json';
+/** The file a pipeline process writes while it holds its event loop on purpose. */
+export const BUSY_FILE = 'busy.json';
 /** The file the executor writes for the process to read its deployment from. */
 export const DEPLOYMENT_FILE = 'deployment.json';
 export const LOG_FILE = 'pipeline.log';

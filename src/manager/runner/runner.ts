@@ -29,7 +29,7 @@ import type { ManagerConfig } from '../config.js';
 import { nowIso, refreshDerivedStatus } from '../pipelines/record.js';
 import type { MetadataStore, PipelineRecord } from '../store/types.js';
 import type { PipelineExecutor } from './executor.js';
-import { FATAL_FILE, RUNTIME_FILE } from './local-process.js';
+import { BUSY_FILE, FATAL_FILE, RUNTIME_FILE } from './local-process.js';
 import { appendLifecycle, rotateLog, tailLines } from './pipeline-log.js';
 
 const STOP_GRACE_MS = 5000;
@@ -162,6 +162,7 @@ export class PipelineRunner {
     rotateLog(this.logPath(rec.id));
     rmSync(join(dir, RUNTIME_FILE), { force: true });
     rmSync(join(dir, FATAL_FILE), { force: true });
+    rmSync(join(dir, BUSY_FILE), { force: true });
     const deploymentId = randomUUID();
     const initial =
       rec.deployment_initial === 'Paused' || rec.deployment_initial === 'Standby'
@@ -326,6 +327,12 @@ export class PipelineRunner {
     const obs = this.observation(rec);
     const status = await this.probe(rec);
     if (!status || status.deployment_id !== rec.deployment_id) {
+      const busy = this.readBusy(rec);
+      if (busy) {
+        // Silent on purpose (e.g. capturing a large checkpoint): not a hang.
+        obs.lastContact = Date.now();
+        return;
+      }
       const silentFor = Date.now() - obs.lastContact;
       if (silentFor > this.config.unreachableTimeoutMs) {
         this.executor.kill(location, 'SIGKILL');
@@ -447,6 +454,19 @@ export class PipelineRunner {
         ? { ...fatal, details: { ...(fatal.details as object), ...details } }
         : { message: `Pipeline process ${how} unexpectedly`, error_code: 'PipelineProcessExited', details },
     );
+  }
+
+  /** What the process said it is busy with while it does not answer, if anything (runtime/controller.ts). */
+  private readBusy(rec: PipelineRecord): { reason: string } | null {
+    try {
+      const busy = JSON.parse(readFileSync(join(this.pipelineDir(rec.id), BUSY_FILE), 'utf8')) as {
+        deployment_id: string;
+        reason: string;
+      };
+      return busy.deployment_id === rec.deployment_id ? busy : null;
+    } catch {
+      return null;
+    }
   }
 
   /** The fatal error the process reported before exiting, if it did (see runtime/controller.ts). */
