@@ -6,7 +6,7 @@
  * then rename, so the manager never reads half a file). SIGTERM is a forced stop: the
  * process exits at once, without a checkpoint, as `/stop?force=true` asks.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { compileProgram } from '../engine/index.js';
 import { collectSecrets } from '../types/secrets.js';
@@ -47,6 +47,14 @@ async function main(): Promise<void> {
   writeFileSync(tmp, JSON.stringify({ pid: process.pid, port, deployment_id: config.deploymentId }));
   renameSync(tmp, join(dir, 'runtime.json'));
   log.info(`pipeline process listening on 127.0.0.1:${port} (pid ${process.pid})`);
+  // A pipeline whose directory is gone (deleted pipeline, cleared data dir) has nobody left
+  // to manage it: exit rather than linger as an orphan.
+  setInterval(() => {
+    if (!existsSync(deploymentPath)) {
+      log.warn('deployment file is gone: the pipeline was removed; exiting');
+      process.exit(0);
+    }
+  }, 2000).unref();
   process.on('SIGTERM', () => {
     log.info('received SIGTERM: stopping without checkpoint');
     process.exit(0);

@@ -103,18 +103,20 @@ export async function startTestManager(overrides: Partial<ManagerConfig> = {}): 
   return tm;
 }
 
-/** SIGKILLs every pipeline process whose runtime file is under `dataDir`. */
+/**
+ * SIGKILLs every pipeline process started for `dataDir`, including one still starting (no
+ * runtime file yet) or stopping: they are found by their command line, which names their
+ * deployment file under `dataDir`.
+ */
 export function killPipelineProcesses(dataDir: string): void {
-  const root = join(dataDir, 'pipelines');
-  if (!existsSync(root)) return;
-  for (const id of readdirSync(root)) {
-    const file = join(root, id, 'runtime.json');
-    if (!existsSync(file)) continue;
+  if (!existsSync('/proc')) return;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
     try {
-      const { pid } = JSON.parse(readFileSync(file, 'utf8')) as { pid: number };
-      process.kill(pid, 'SIGKILL');
+      const cmdline = readFileSync(join('/proc', entry, 'cmdline'), 'utf8');
+      if (cmdline.includes(join(dataDir, 'pipelines'))) process.kill(Number(entry), 'SIGKILL');
     } catch {
-      // Already gone.
+      // Gone meanwhile, or not ours to read.
     }
   }
 }

@@ -240,3 +240,33 @@ describe('unresponsive pipeline processes', () => {
     }
   });
 });
+
+describe('orphaned pipeline processes', () => {
+  test('a process whose deployment file is gone exits by itself', async () => {
+    const m = await startTestManager();
+    try {
+      await m.request('POST', '/v0/pipelines', { name: 'orphan', program_code: SIMPLE_PROGRAM });
+      await m.waitFor('orphan', (p) => p.program_status === 'Success', 10_000, 'compiled');
+      await m.request('POST', '/v0/pipelines/orphan/start');
+      const p = await m.waitFor('orphan', running, 20_000, 'Running');
+      const { readFileSync, rmSync } = await import('node:fs');
+      const dir = `${m.dataDir}/pipelines/${p.id}`;
+      const { pid } = JSON.parse(readFileSync(`${dir}/runtime.json`, 'utf8'));
+      await m.stopManagerOnly();
+      rmSync(`${dir}/deployment.json`);
+      const deadline = Date.now() + 10_000;
+      let alive = true;
+      while (alive && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        try {
+          process.kill(pid, 0);
+        } catch {
+          alive = false;
+        }
+      }
+      assert.equal(alive, false, 'the orphaned process exited');
+    } finally {
+      await m.close();
+    }
+  });
+});
