@@ -15,7 +15,7 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiError, type ErrorBody } from '../types/errors.js';
 import type { RuntimeStatus } from '../types/pipeline.js';
-import type { DeploymentSpec, ProcessStatus } from '../types/runtime.js';
+import { type DeploymentSpec, PIPELINE_FILES, type ProcessStatus } from '../types/runtime.js';
 import { Checkpointer, type FaultTolerance } from './checkpointer.js';
 import { DataPlane } from './data-plane.js';
 import type { EngineProgram } from './engine-api.js';
@@ -24,12 +24,6 @@ import { SyncService, syncConfigOf } from './sync.js';
 
 /** Marks a storage directory whose pipeline has run (not only pulled checkpoints in standby). */
 const ACTIVATED_FILE = 'activated';
-
-/** Present while the process blocks its event loop on purpose (see `markBusy`). */
-const BUSY_FILE = 'busy.json';
-
-/** Written by a process that hits a fatal error, read by the runner for `deployment_error`. */
-const FATAL_FILE = 'fatal.json';
 
 export type DeploymentConfig = DeploymentSpec;
 
@@ -103,7 +97,7 @@ export class Controller {
       details: { deployment_id: this.config.deploymentId },
     };
     try {
-      writeFileSync(join(this.config.pipelineDir, FATAL_FILE), JSON.stringify(this.fatal));
+      writeFileSync(join(this.config.pipelineDir, PIPELINE_FILES.fatal), JSON.stringify(this.fatal));
     } catch {
       // The log line above still tells the story.
     }
@@ -167,7 +161,7 @@ export class Controller {
    * (and stop answering) on purpose, so that silence is not taken for a hang.
    */
   private markBusy(reason: string | null): void {
-    const path = join(this.config.pipelineDir, BUSY_FILE);
+    const path = join(this.config.pipelineDir, PIPELINE_FILES.busy);
     if (reason === null) rmSync(path, { force: true });
     else
       writeFileSync(

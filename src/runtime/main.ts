@@ -9,6 +9,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { compileProgram } from '../engine/index.js';
+import { PIPELINE_FILES } from '../types/runtime.js';
 import { collectSecrets } from '../types/secrets.js';
 import { Controller, type DeploymentConfig } from './controller.js';
 import type { EngineProgram } from './engine-api.js';
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
   const dir = dirname(deploymentPath);
   const tmp = join(dir, `runtime.json.${process.pid}.tmp`);
   writeFileSync(tmp, JSON.stringify({ pid: process.pid, port, deployment_id: config.deploymentId }));
-  renameSync(tmp, join(dir, 'runtime.json'));
+  renameSync(tmp, join(dir, PIPELINE_FILES.runtime));
   log.info(`pipeline process listening on 127.0.0.1:${port} (pid ${process.pid})`);
   // A pipeline whose directory is gone (deleted pipeline, cleared data dir) has nobody left
   // to manage it: exit rather than linger as an orphan.

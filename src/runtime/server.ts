@@ -11,14 +11,13 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { clientErrorHandler, installErrorHandling } from '../http/errors.js';
 import { frameworkErrors, installValidation } from '../http/validation.js';
 import { ApiError } from '../types/errors.js';
-import { PROCESS_CONTROL } from '../types/runtime.js';
+import { PROCESS_CONTROL, TOKEN_HEADER } from '../types/runtime.js';
 import { checkpointRoutes } from './checkpoint-routes.js';
 import type { Controller } from './controller.js';
 import { dataRoutes } from './data-routes.js';
 import { ControllerStats } from './stats.js';
 import { syncRoutes } from './sync-routes.js';
 
-const TOKEN_HEADER = 'x-sluice-token';
 /** Largest ingress request body; larger pushes should be split. */
 const INGRESS_BODY_LIMIT = 256 * 1024 * 1024;
 

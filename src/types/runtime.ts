@@ -8,6 +8,24 @@
 import type { ErrorBody } from './errors.js';
 import type { RuntimeStatus } from './pipeline.js';
 
+/**
+ * Files in a pipeline's directory through which the runner and the process talk, and the
+ * header carrying the per-deployment token on every manager → process request.
+ */
+export const PIPELINE_FILES = {
+  /** Written by the runner: the deployment the process starts (mode 0600: it holds secrets). */
+  deployment: 'deployment.json',
+  /** Written (atomically) by the process once it listens: pid, port, deployment id. */
+  runtime: 'runtime.json',
+  /** Written by a process that hits a fatal error; the runner turns it into `deployment_error`. */
+  fatal: 'fatal.json',
+  /** Present while the process holds its event loop on purpose, so silence is not a hang. */
+  busy: 'busy.json',
+  /** The process's stdout/stderr and the runner's lifecycle lines. */
+  log: 'pipeline.log',
+} as const;
+export const TOKEN_HEADER = 'x-sluice-token';
+
 /** Everything a pipeline process needs to start: written by the runner, read by the process. */
 export interface DeploymentSpec {
   pipelineId: string;

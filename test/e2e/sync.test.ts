@@ -255,6 +255,14 @@ describe('checkpoint sync to S3 through the manager', () => {
     await m.request('POST', '/v0/pipelines/standby/stop?force=true');
   });
 
+  test('the deprecated `standby: true` makes a plain /start a standby start', async () => {
+    await create('legacy', { ...s3.syncConfig(`${BUCKET}/primary`), standby: true, pull_interval: 1 });
+    assert.equal((await m.request('POST', '/v0/pipelines/legacy/start')).status, 202);
+    const p = await m.waitFor('legacy', (x) => x.deployment_status === 'Standby', 30_000, 'Standby');
+    assert.equal(p.deployment_desired_status, 'Standby');
+    await m.request('POST', '/v0/pipelines/legacy/stop?force=true');
+  });
+
   test('read_bucket seeds a new pipeline and is never written', async () => {
     const seedSource = s3.syncConfig(`${BUCKET}/story`);
     await create('seeded', {

@@ -54,9 +54,8 @@ export async function lifecycleRoutes(app: FastifyInstance, ctx: ManagerContext)
   const tags = ['Pipeline Lifecycle'];
 
   /** Whether the pipeline's sync configuration sets the deprecated `standby: true`. */
-  async function standbyConfigured(name: string): Promise<boolean> {
-    const rec = await store.transaction((tx) => tx.getPipelineByName(name));
-    const storage = rec?.runtime_config.storage as {
+  function standbyConfigured(rec: PipelineRecord): boolean {
+    const storage = rec.runtime_config.storage as {
       backend?: { config?: { sync?: { standby?: boolean } } };
     } | null;
     return storage?.backend?.config?.sync?.standby === true;
@@ -96,13 +95,10 @@ export async function lifecycleRoutes(app: FastifyInstance, ctx: ManagerContext)
       const { pipeline_name } = request.params as Static<typeof PipelineNameParams>;
       const query = request.query as Static<typeof StartQuery>;
       const initial = (query.initial ?? 'running').toLowerCase();
-      const deprecatedStandby = query.initial === undefined && (await standbyConfigured(pipeline_name));
-      const runtimeDesired = deprecatedStandby
-        ? 'Standby'
-        : ({ running: 'Running', paused: 'Paused', standby: 'Standby' } as const)[
-            initial as 'running' | 'paused' | 'standby'
-          ];
-      if (!runtimeDesired) {
+      const requested = ({ running: 'Running', paused: 'Paused', standby: 'Standby' } as const)[
+        initial as 'running' | 'paused' | 'standby'
+      ];
+      if (!requested) {
         throw new ApiError(
           'InvalidRequest',
           `Invalid value for 'initial': '${query.initial}'. Valid values are running, paused and standby.`,
@@ -140,6 +136,9 @@ export async function lifecycleRoutes(app: FastifyInstance, ctx: ManagerContext)
           }
           rec.deployment_error = null;
         }
+        // The deprecated `standby: true` of the sync configuration asks for standby when
+        // `initial` is not given.
+        const runtimeDesired = query.initial === undefined && standbyConfigured(rec) ? 'Standby' : requested;
         rec.deployment_resources_desired_status = 'Provisioned';
         rec.deployment_resources_desired_status_since = now;
         rec.deployment_initial = runtimeDesired;

@@ -16,6 +16,7 @@ import { readFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PIPELINE_FILES, TOKEN_HEADER } from '../../types/runtime.js';
 import type { DeploymentLocation } from '../store/types.js';
 import type {
   DeploymentSpec,
@@ -24,18 +25,6 @@ import type {
   ProcessResponse,
   RequestOptions,
 } from './executor.js';
-
-/** The file a pipeline process writes once it listens. */
-export const RUNTIME_FILE = 'runtime.json';
-/** The file a pipeline process writes when it hits a fatal error before exiting. */
-export const FATAL_FILE = 'fatal.json';
-/** The file a pipeline process writes while it holds its event loop on purpose. */
-export const BUSY_FILE = 'busy.json';
-/** The file the executor writes for the process to read its deployment from. */
-export const DEPLOYMENT_FILE = 'deployment.json';
-export const LOG_FILE = 'pipeline.log';
-/** Header carrying the per-deployment token on every manager → pipeline request. */
-export const TOKEN_HEADER = 'x-sluice-token';
 
 const RUNNING_UNDER_TS = import.meta.url.endsWith('.ts');
 const RUNTIME_ENTRY = fileURLToPath(
@@ -55,9 +44,9 @@ export class LocalProcessExecutor implements PipelineExecutor {
 
   async spawn(spec: DeploymentSpec): Promise<DeploymentLocation> {
     const token = randomBytes(24).toString('hex');
-    const deploymentPath = join(spec.pipelineDir, DEPLOYMENT_FILE);
+    const deploymentPath = join(spec.pipelineDir, PIPELINE_FILES.deployment);
     writeFileSync(deploymentPath, JSON.stringify(spec), { mode: 0o600 });
-    const logPath = join(spec.pipelineDir, LOG_FILE);
+    const logPath = join(spec.pipelineDir, PIPELINE_FILES.log);
     const logFd = openSync(logPath, 'a');
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -91,7 +80,7 @@ export class LocalProcessExecutor implements PipelineExecutor {
     deploymentId: string,
   ): Promise<number | null> {
     try {
-      const text = await readFile(join(pipelineDir, RUNTIME_FILE), 'utf8');
+      const text = await readFile(join(pipelineDir, PIPELINE_FILES.runtime), 'utf8');
       const ann = JSON.parse(text) as RuntimeAnnouncement;
       if (ann.deployment_id !== deploymentId || ann.pid !== location.pid) return null;
       return ann.port;

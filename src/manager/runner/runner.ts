@@ -23,13 +23,12 @@ import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ErrorBody } from '../../types/errors.js';
 import type { RuntimeStatus } from '../../types/pipeline.js';
-import { PROCESS_CONTROL, type ProcessStatus } from '../../types/runtime.js';
+import { PIPELINE_FILES, PROCESS_CONTROL, type ProcessStatus } from '../../types/runtime.js';
 import { collectSecrets } from '../../types/secrets.js';
 import type { ManagerConfig } from '../config.js';
 import { nowIso, refreshDerivedStatus } from '../pipelines/record.js';
-import type { MetadataStore, PipelineRecord } from '../store/types.js';
+import type { DeploymentLocation, MetadataStore, PipelineRecord } from '../store/types.js';
 import type { PipelineExecutor } from './executor.js';
-import { BUSY_FILE, FATAL_FILE, RUNTIME_FILE } from './local-process.js';
 import { appendLifecycle, rotateLog, tailLines } from './pipeline-log.js';
 
 const STOP_GRACE_MS = 5000;
@@ -63,7 +62,7 @@ export class PipelineRunner {
   }
 
   logPath(id: string): string {
-    return join(this.pipelineDir(id), 'pipeline.log');
+    return join(this.pipelineDir(id), PIPELINE_FILES.log);
   }
 
   start(): void {
@@ -160,9 +159,9 @@ export class PipelineRunner {
     const dir = this.pipelineDir(rec.id);
     mkdirSync(join(dir, 'storage'), { recursive: true });
     rotateLog(this.logPath(rec.id));
-    rmSync(join(dir, RUNTIME_FILE), { force: true });
-    rmSync(join(dir, FATAL_FILE), { force: true });
-    rmSync(join(dir, BUSY_FILE), { force: true });
+    rmSync(join(dir, PIPELINE_FILES.runtime), { force: true });
+    rmSync(join(dir, PIPELINE_FILES.fatal), { force: true });
+    rmSync(join(dir, PIPELINE_FILES.busy), { force: true });
     const deploymentId = randomUUID();
     const initial =
       rec.deployment_initial === 'Paused' || rec.deployment_initial === 'Standby'
@@ -268,12 +267,24 @@ export class PipelineRunner {
     }
   }
 
-  private async whileProvisioning(rec: PipelineRecord): Promise<void> {
-    if (!(await this.adopt(rec))) return;
+  /**
+   * The location of a deployed pipeline whose process should keep going, or null after
+   * handling the cases where it should not: found by a restarted manager and gone, no
+   * location, asked to stop, or exited.
+   */
+  private async liveLocation(rec: PipelineRecord): Promise<DeploymentLocation | null> {
+    if (!(await this.adopt(rec))) return null;
     const location = rec.deployment_location;
-    if (!location) return this.markStopped(rec);
-    if (rec.deployment_resources_desired_status === 'Stopped') return this.beginStopping(rec);
-    if (!this.executor.isAlive(location)) return this.processGone(rec);
+    if (!location) await this.markStopped(rec);
+    else if (rec.deployment_resources_desired_status === 'Stopped') await this.beginStopping(rec);
+    else if (!this.executor.isAlive(location)) await this.processGone(rec);
+    else return location;
+    return null;
+  }
+
+  private async whileProvisioning(rec: PipelineRecord): Promise<void> {
+    const location = await this.liveLocation(rec);
+    if (!location) return;
     const obs = this.observation(rec);
     if (location.port === null) {
       const port = await this.executor.discoverPort(location, this.pipelineDir(rec.id), obs.deploymentId);
@@ -319,11 +330,8 @@ export class PipelineRunner {
   }
 
   private async whileProvisioned(rec: PipelineRecord): Promise<void> {
-    if (!(await this.adopt(rec))) return;
-    const location = rec.deployment_location;
-    if (!location) return this.markStopped(rec);
-    if (rec.deployment_resources_desired_status === 'Stopped') return this.beginStopping(rec);
-    if (!this.executor.isAlive(location)) return this.processGone(rec);
+    const location = await this.liveLocation(rec);
+    if (!location) return;
     const obs = this.observation(rec);
     const status = await this.probe(rec);
     if (!status || status.deployment_id !== rec.deployment_id) {
@@ -411,7 +419,7 @@ export class PipelineRunner {
 
   private async markStopped(rec: PipelineRecord): Promise<void> {
     this.observations.delete(rec.id);
-    rmSync(join(this.pipelineDir(rec.id), RUNTIME_FILE), { force: true });
+    rmSync(join(this.pipelineDir(rec.id), PIPELINE_FILES.runtime), { force: true });
     if (rec.deployment_resources_status !== 'Stopped') this.lifecycle(rec, 'pipeline stopped');
     await this.update(rec.id, (r, ts) => {
       if (r.deployment_resources_status !== 'Stopped') r.deployment_resources_status_since = ts;
@@ -459,7 +467,7 @@ export class PipelineRunner {
   /** What the process said it is busy with while it does not answer, if anything (runtime/controller.ts). */
   private readBusy(rec: PipelineRecord): { reason: string } | null {
     try {
-      const busy = JSON.parse(readFileSync(join(this.pipelineDir(rec.id), BUSY_FILE), 'utf8')) as {
+      const busy = JSON.parse(readFileSync(join(this.pipelineDir(rec.id), PIPELINE_FILES.busy), 'utf8')) as {
         deployment_id: string;
         reason: string;
       };
@@ -471,7 +479,7 @@ export class PipelineRunner {
 
   /** The fatal error the process reported before exiting, if it did (see runtime/controller.ts). */
   private readFatal(rec: PipelineRecord): ErrorBody | null {
-    const path = join(this.pipelineDir(rec.id), FATAL_FILE);
+    const path = join(this.pipelineDir(rec.id), PIPELINE_FILES.fatal);
     if (!existsSync(path)) return null;
     try {
       const body = JSON.parse(readFileSync(path, 'utf8')) as ErrorBody & {
