@@ -22,4 +22,19 @@ describe('CSV fields', () => {
     assert.equal(formatCsvField(t('DATE'), 0), '1970-01-01');
     assert.equal(formatCsvField(t('INTEGER'), null), '');
   });
+
+  test('non-finite floats round trip as Feldera writes them (NaN, inf, -inf)', () => {
+    for (const type of [t('DOUBLE'), t('REAL')]) {
+      assert.deepEqual(
+        [Number.NaN, Infinity, -Infinity, 1.5].map((v) => formatCsvField(type, v)),
+        ['NaN', 'inf', '-inf', '1.5'],
+      );
+      for (const v of [Number.NaN, Infinity, -Infinity, 0.1, -2e-300])
+        assert.ok(
+          Object.is(parseCsvField(type, formatCsvField(type, v)), type.type === 'REAL' ? Math.fround(v) : v),
+        );
+    }
+    assert.equal(parseCsvField(t('DOUBLE'), 'Infinity'), Infinity);
+    assert.throws(() => parseCsvField(t('DOUBLE'), '1e309'), /out of range/);
+  });
 });
