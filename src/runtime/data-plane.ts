@@ -36,7 +36,7 @@ export interface RejectedInput {
   tables: string[];
   records: number;
   /** The completion token of the request that carried it. */
-  token: string;
+  completion_token: string;
   /** Why the step failed on it (names the view). */
   error: string;
   /** JSON text of its first row (truncated), to find it in the client's data. */
@@ -414,7 +414,7 @@ export class DataPlane {
       kind: input.kind,
       tables: input.changes.map((c) => c.table),
       records: input.records,
-      token: encodeToken(this.lineage, input.seq),
+      completion_token: encodeToken(this.lineage, input.seq),
       error: errorText(error),
       first_row: firstRow,
     };
@@ -505,5 +505,5 @@ function errorText(err: unknown): string {
 export function describeRejected(r: RejectedInput): string {
   const what = r.kind === 'ingress' ? `the ingress request to table '${r.tables[0] ?? ''}'` : 'the INSERT';
   const row = r.first_row === null ? '' : `, first row ${r.first_row}`;
-  return `${what} (${r.records} record${r.records === 1 ? '' : 's'}, input sequence ${r.seq}, completion token ${r.token}${row}) failed: ${r.error}`;
+  return `${what} (${r.records} record${r.records === 1 ? '' : 's'}, input sequence ${r.seq}, completion token ${r.completion_token}${row}) failed: ${r.error}`;
 }

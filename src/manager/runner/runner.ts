@@ -375,7 +375,11 @@ export class PipelineRunner {
         this.setRuntimeStatus(r, status.runtime_status, status.details, ts),
       );
     }
-    if (await this.heldError(rec, status)) return;
+    if (await this.heldError(rec, status)) {
+      // The desired state changed under the control request last sent: send the next one afresh.
+      obs.requested = null;
+      return;
+    }
     await this.driveRuntime(rec, status.runtime_status, obs);
   }
 
