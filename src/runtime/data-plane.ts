@@ -229,7 +229,7 @@ export class DataPlane {
       await this.queue.admit(table.name, rows.length, signal);
     } catch (err) {
       this.log.warn(
-        `ingress request to '${table.name}' (${rows.length} records) not accepted: ${(err as Error).message}`,
+        `ingress request to '${table.name}' (${rows.length} record${rows.length === 1 ? '' : 's'}) not accepted: ${(err as Error).message}`,
       );
       throw err;
     }
