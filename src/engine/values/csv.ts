@@ -9,6 +9,9 @@
  * with Rust's `str::parse::<f64>`, which takes those and `infinity`, in any case, with an
  * optional sign. One difference: Rust reads a finite literal too large for the type (`1e309`)
  * as an infinity; here it is refused, so an infinity is only ever written on purpose.
+ *
+ * Integer fields take an integer literal only (Rust's `str::parse::<i32>`, which Feldera
+ * uses, refuses `1.5` and `1e2`): a CAST from text would truncate `1.5` to 1 without a word.
  */
 import { makeCast } from './cast.js';
 import { formatDate, formatTime, formatTimestamp } from './datetime.js';
@@ -32,9 +35,13 @@ export function parseCsvField(type: ColumnType, text: string): Value {
     throw new ValueError(`expected a boolean, got '${text}'`);
   }
   if (type.type === 'REAL' || type.type === 'DOUBLE') return parseFloatText(type, text);
+  if (INTEGER_TYPES.has(type.type) && !INTEGER_TEXT.test(text.trim()))
+    throw new ValueError(`expected an integer, got '${text.slice(0, 40)}'`);
   return makeCast(TEXT, type)(text);
 }
 
+const INTEGER_TYPES = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT']);
+const INTEGER_TEXT = /^[+-]?\d+$/;
 const FLOAT_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NON_FINITE_TEXT = /^([+-]?)(?:(inf|infinity)|nan)$/i;
 

@@ -13,7 +13,9 @@ describe('CSV fields', () => {
     assert.equal(parseCsvField(t('INTEGER'), ''), null);
     assert.equal(parseCsvField(t('VARCHAR'), ''), '');
     assert.throws(() => parseCsvField(t('INTEGER', false), ''), /NOT NULL/);
-    assert.throws(() => parseCsvField(t('INTEGER'), 'x'), /not a number/);
+    assert.throws(() => parseCsvField(t('INTEGER'), 'x'), /expected an integer, got 'x'/);
+    assert.throws(() => parseCsvField(t('INTEGER'), '1.5'), /expected an integer, got '1.5'/);
+    assert.equal(parseCsvField(t('BIGINT'), '+007'), 7n);
   });
 
   test('format quotes fields that need it', () => {
