@@ -9,11 +9,10 @@
  * Decoding is all-or-nothing: the first bad record (malformed, wrong type, unknown column,
  * missing NOT NULL column) rejects the whole request with its position and reason, and
  * nothing of it reaches the table. Input that could be read in more than one way is a bad
- * record too, where Feldera would pick one reading silently: invalid UTF-8 (Feldera's CSV
- * reader and `String::from_utf8_lossy` would substitute U+FFFD), a byte order mark, a key
- * given twice in one object or one column named twice under different case (Feldera keeps the
- * last), and a record holding both `insert` and `delete` (Feldera applies both). Values follow
- * src/engine/values/json.ts and csv.ts.
+ * record too: invalid UTF-8 (a string decoder would substitute U+FFFD), a byte order mark, a
+ * key given twice in one object or one column named twice under different case (Feldera keeps
+ * the last), and a record holding both `insert` and `delete` (Feldera applies both). Values
+ * follow src/engine/values/json.ts and csv.ts.
  */
 import { parseCsvField, parseJsonValue, ValueError } from '../../engine/values/index.js';
 import type { Row, WeightedRow } from '../../engine/values/value.js';
