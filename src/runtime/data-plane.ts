@@ -332,7 +332,7 @@ export class DataPlane {
       return { ok: false, error };
     }
     this.completedSteps++;
-    this.finish(inputs, true);
+    this.finish(inputs);
     for (const [name, delta] of outputs) {
       if (delta.length === 0) continue;
       const sequence = this.outputSequences.get(name) ?? 0;
@@ -345,10 +345,14 @@ export class DataPlane {
     return { ok: true };
   }
 
-  /** Marks inputs (in order) as done with, processed or rejected, and wakes who waits on them. */
-  private finish(inputs: readonly QueuedInput[], processed: boolean): void {
+  /**
+   * Marks inputs (in order) as done with, processed or rejected, and wakes who waits on them.
+   * A rejected input's records count as processed too: they are done with, and clients (e.g.
+   * Feldera's SDK `wait_for_idle`) wait for processed records to catch up with input records.
+   */
+  private finish(inputs: readonly QueuedInput[]): void {
     for (const input of inputs) {
-      if (processed) this.totalProcessedRecords += input.records;
+      this.totalProcessedRecords += input.records;
       this.processedSeq = Math.max(this.processedSeq, input.seq);
     }
     this.queue.release(inputs);
@@ -400,7 +404,7 @@ export class DataPlane {
     this.scheduleStep();
   }
 
-  /** Records a rejected input, marks it done with (unprocessed), and describes it. */
+  /** Records a rejected input, marks it done with, and describes it. */
   private reject(input: QueuedInput, error: unknown): RejectedInput {
     const first = input.changes.find((c) => c.rows.length > 0);
     let firstRow: string | null = null;
@@ -419,7 +423,7 @@ export class DataPlane {
       first_row: firstRow,
     };
     this.remember(rejected);
-    this.finish([input], false);
+    this.finish([input]);
     return rejected;
   }
 

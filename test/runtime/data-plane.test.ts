@@ -82,6 +82,7 @@ describe('a failed step rejects only the inputs it fails on', () => {
       Array.from({ length: 120 }, (_, i) => i),
     );
     assert.deepEqual(p.circuit.snapshot('s')[0]?.row, [120n, 120n]);
+    assert.equal(p.totalProcessedRecords, p.totalInputRecords, 'done with: idle detection works');
     assert.equal(rejections.length, 1);
     const [r] = rejections[0]!;
     assert.equal(r?.seq, 3);
