@@ -23,6 +23,8 @@ export interface QueryOutput {
 export interface EngineCircuit {
   push(table: string, rows: WeightedRow[]): void;
   step(): Map<string, WeightedRow[]>;
+  discardPending(): void;
+  takePending(): Map<string, WeightedRow[]>;
   readonly stepCount: number;
   snapshot(name: string): WeightedRow[];
   query(sql: string): QueryOutput;
