@@ -8,8 +8,9 @@
  *   authenticated with it. Keys are deleted only through this manager's API (the data
  *   directory has one manager; `--create-api-key` only adds keys), so that call sees every
  *   deletion;
- * - a JWT: the response is destroyed when the token would no longer be accepted for a new
- *   request, i.e. at its `exp` plus the verifier's clock leeway (jwt.ts).
+ * - a JWT: the response is destroyed when the token's `exp` passes (a token accepted within
+ *   the verifier's clock leeway after its `exp` keeps its response until the leeway ends:
+ *   jwt.ts).
  *
  * Destroying the connection, rather than ending the response, is deliberate: a stream that
  * ends cleanly looks complete to the client; a cut one is reported as an error.
@@ -19,7 +20,7 @@ import type { ServerResponse } from 'node:http';
 /** The credential a request was authenticated with. */
 export type Credential =
   | { kind: 'apiKey'; id: string }
-  /** `expiresAt`: epoch milliseconds after which the token is refused. */
+  /** `expiresAt`: epoch milliseconds at which its responses are cut. */
   | { kind: 'jwt'; expiresAt: number };
 
 /** Longest delay `setTimeout` accepts (about 24.8 days); longer waits are re-armed. */

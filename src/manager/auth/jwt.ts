@@ -15,8 +15,9 @@ import { loadJwks } from './jwks.js';
 const CLOCK_TOLERANCE_SECONDS = 60;
 
 /**
- * Checks one JWT: resolves with the instant (epoch ms) after which it is refused (`exp` plus
- * the clock leeway) if it is accepted, rejects with an `ApiError` saying why not.
+ * Checks one JWT: if it is accepted, resolves with the instant (epoch ms) at which a stream it
+ * opened ends: its `exp`, or, for a token accepted within the clock leeway after its `exp`,
+ * the end of that leeway. Rejects with an `ApiError` saying why not.
  */
 export type JwtVerifier = (token: string) => Promise<{ expiresAt: number }>;
 
@@ -91,6 +92,7 @@ export async function createJwtVerifier(settings: AuthSettings): Promise<JwtVeri
     } catch (err) {
       throw explainFailure(err, settings);
     }
-    return { expiresAt: (exp + CLOCK_TOLERANCE_SECONDS) * 1000 };
+    const expiresAt = exp * 1000;
+    return { expiresAt: expiresAt > Date.now() ? expiresAt : expiresAt + CLOCK_TOLERANCE_SECONDS * 1000 };
   };
 }
