@@ -12,7 +12,8 @@
  * whose `Content-Length` is over it is refused before anything is sent to the process, and a
  * chunked body is counted as it streams; once over the limit the request to the process is
  * aborted mid-body (the process parses a body only once it is complete, so it ingests
- * nothing) and the client gets 413 `PayloadTooLarge`.
+ * nothing) and the client gets 413 `PayloadTooLarge` (see `payloadTooLarge` for how the rest
+ * of its body is handled).
  */
 
 import { Transform } from 'node:stream';
@@ -80,9 +81,25 @@ const HOP_BY_HOP = new Set([
 /** Raised inside the body stream when it passes the limit. */
 class BodyOverLimit extends Error {}
 
-function payloadTooLarge(reply: FastifyReply, limit: number): ApiError {
-  // The rest of the body is not read: the connection cannot carry another request.
-  reply.header('connection', 'close');
+/**
+ * The 413 for a body over `limit`. A client is typically still sending when it comes, and one
+ * whose connection is closed under it may never read the answer (a write error first), so the
+ * rest of the body is read and dropped, up to another `limit` bytes; a client that sends more
+ * than that is disconnected.
+ */
+function payloadTooLarge(request: FastifyRequest, reply: FastifyReply, limit: number): ApiError {
+  const raw = request.raw;
+  const remaining = Number(request.headers['content-length']);
+  if (remaining > 2 * limit) {
+    reply.header('connection', 'close');
+  } else {
+    let dropped = 0;
+    raw.on('data', (chunk: Buffer) => {
+      dropped += chunk.length;
+      if (dropped > limit) raw.destroy();
+    });
+    raw.resume();
+  }
   return new ApiError('PayloadTooLarge', `Request body is larger than the limit of ${limit} bytes`, {
     limit_bytes: limit,
   });
@@ -157,7 +174,7 @@ export async function pipelineInteractionRoutes(app: FastifyInstance, ctx: Manag
     const limit = ctx.config.bodyLimitBytes;
     let body: NodeJS.ReadableStream | undefined;
     if (route.method === 'POST' && request.body) {
-      if (Number(request.headers['content-length']) > limit) throw payloadTooLarge(reply, limit);
+      if (Number(request.headers['content-length']) > limit) throw payloadTooLarge(request, reply, limit);
       body = limitBody(request.body as NodeJS.ReadableStream, limit);
     }
     const abort = new AbortController();
@@ -174,7 +191,7 @@ export async function pipelineInteractionRoutes(app: FastifyInstance, ctx: Manag
         signal: abort.signal,
       });
     } catch (err) {
-      if (err instanceof BodyOverLimit) throw payloadTooLarge(reply, limit);
+      if (err instanceof BodyOverLimit) throw payloadTooLarge(request, reply, limit);
       throw new ApiError(
         'PipelineInteractionUnreachable',
         `Error sending HTTP request to pipeline '${rec.name}': ${(err as Error).message}`,
