@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { issueApiKey } from '../../src/manager/auth/api-keys.js';
-import { defaultManagerConfig, parseManagerConfig } from '../../src/manager/config.js';
+import { defaultManagerConfig, MANAGER_HELP, parseManagerConfig } from '../../src/manager/config.js';
 import { SqliteStore } from '../../src/manager/store/sqlite.js';
 import { SIMPLE_PROGRAM, startTestManager, type TestManager } from '../helpers/manager.js';
 import { ingestAndWait, queryRows, startAndWait, stopAndWait } from '../helpers/pipeline.js';
