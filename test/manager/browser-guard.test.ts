@@ -248,5 +248,6 @@ describe('--allowed-host and SLUICE_ALLOWED_HOSTS', () => {
       () => parseManagerConfig(['--allowed-host', 'http://a.example'], {}),
       /without port or scheme/,
     );
+    assert.match(MANAGER_HELP, /--allowed-host <name>.*\n.*SLUICE_ALLOWED_HOSTS/);
   });
 });
