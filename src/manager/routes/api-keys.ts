@@ -3,9 +3,9 @@
  *
  * The secret is returned once, by the POST that creates it; the store keeps only its hash,
  * so no endpoint can show it again. Deleting a key also cuts the responses still streaming
- * under it (auth/authenticated-responses.ts). Names follow the pipeline name rules, checked on every
- * endpoint, so an over-long or malformed name in the path gets the same clear 400 as in a
- * body.
+ * under it (auth/authenticated-responses.ts). Names follow the pipeline name rules, checked
+ * on every endpoint, so an over-long or malformed name in the path gets the same clear 400 as
+ * in a body.
  */
 import { type Static, Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';

@@ -5,9 +5,8 @@
  * to the pipeline's log file, so it outlives a manager restart and the next manager can adopt
  * it. Its environment is built by pipelines/pipeline-env.ts, never inherited whole. It binds
  * a loopback port of its own choosing and announces it by writing `runtime.json`
- * (atomically) into the pipeline directory; every request from the manager
- * carries a per-deployment token that the process checks, so other local users cannot drive
- * it. Under tsx (tests, development) the TypeScript entry point is run through tsx; from
+ * (atomically) into the pipeline directory; every request from the manager carries a
+ * per-deployment token that the process checks, so other local users cannot drive it. Under tsx (tests, development) the TypeScript entry point is run through tsx; from
  * `dist/` the compiled one.
  */
 import { type ChildProcess, spawn } from 'node:child_process';

@@ -26,7 +26,7 @@ import type { RuntimeStatus } from '../../types/pipeline.js';
 import { PIPELINE_FILES, PROCESS_CONTROL, type ProcessStatus } from '../../types/runtime.js';
 import { collectSecrets } from '../../types/secrets.js';
 import type { ManagerConfig } from '../config.js';
-import { ensurePrivateDir } from '../data-dir.js';
+import { ensurePrivateDir, MANAGER_FILES } from '../data-dir.js';
 import { nowIso, refreshDerivedStatus } from '../pipelines/record.js';
 import type { DeploymentLocation, MetadataStore, PipelineRecord } from '../store/types.js';
 import type { PipelineExecutor } from './executor.js';
@@ -59,7 +59,7 @@ export class PipelineRunner {
   ) {}
 
   pipelineDir(id: string): string {
-    return join(this.config.dataDir, 'pipelines', id);
+    return join(this.config.dataDir, MANAGER_FILES.pipelines, id);
   }
 
   logPath(id: string): string {
