@@ -53,8 +53,10 @@ export function rawRequest(baseUrl: string, options: RawRequest): Promise<RawRes
         res.on('error', reject);
       },
     );
-    // A refused upload is cut by the server; the answer, if it came, has been resolved.
+    // A refused upload may be cut by the server; the answer, if it came, has been resolved,
+    // and a reset after it (on the socket, once the response is done) is no failure.
     req.on('error', reject);
+    req.on('socket', (socket) => socket.on('error', () => undefined));
     const body = options.body;
     if (body === undefined) req.end();
     else if (typeof body === 'string' || Buffer.isBuffer(body)) req.end(body);

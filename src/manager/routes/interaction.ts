@@ -84,19 +84,18 @@ class BodyOverLimit extends Error {}
 /**
  * The 413 for a body over `limit`. A client is typically still sending when it comes, and one
  * whose connection is closed under it may never read the answer (a write error first), so the
- * rest of the body is read and dropped, up to another `limit` bytes; a client that sends more
- * than that is disconnected.
+ * rest of the body is read and dropped, up to twice the limit; a client that sends more than
+ * that is disconnected, and one that declared more than that is told the connection closes.
  */
 function payloadTooLarge(request: FastifyRequest, reply: FastifyReply, limit: number): ApiError {
   const raw = request.raw;
-  const remaining = Number(request.headers['content-length']);
-  if (remaining > 2 * limit) {
+  if (Number(request.headers['content-length']) > 2 * limit) {
     reply.header('connection', 'close');
   } else {
     let dropped = 0;
     raw.on('data', (chunk: Buffer) => {
       dropped += chunk.length;
-      if (dropped > limit) raw.destroy();
+      if (dropped > 2 * limit) raw.destroy();
     });
     raw.resume();
   }
