@@ -150,7 +150,16 @@ export type Expr =
   | { kind: 'isBool'; operand: Expr; value: boolean; negated: boolean; span: Span }
   | { kind: 'isDistinct'; left: Expr; right: Expr; negated: boolean; span: Span }
   | { kind: 'between'; operand: Expr; low: Expr; high: Expr; negated: boolean; span: Span }
-  | { kind: 'like'; operand: Expr; pattern: Expr; escape: Expr | null; negated: boolean; span: Span }
+  | {
+      kind: 'like';
+      /** LIKE, case-insensitive ILIKE, or regular-expression RLIKE (which takes no ESCAPE). */
+      op: 'like' | 'ilike' | 'rlike';
+      operand: Expr;
+      pattern: Expr;
+      escape: Expr | null;
+      negated: boolean;
+      span: Span;
+    }
   | { kind: 'inList'; operand: Expr; list: Expr[]; negated: boolean; span: Span }
   | { kind: 'inQuery'; operand: Expr; query: Query; negated: boolean; span: Span }
   | { kind: 'exists'; query: Query; span: Span }

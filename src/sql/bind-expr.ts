@@ -190,11 +190,15 @@ export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr
     case 'like': {
       const args = [bindExpr(e.operand, ctx), bindExpr(e.pattern, ctx)];
       if (e.escape) args.push(bindExpr(e.escape, ctx));
+      const what = e.op.toUpperCase();
       for (const [i, a] of args.entries())
         if (!isStringType(a.type) && a.type.type !== 'NULL')
-          fail(e.span, `LIKE needs string arguments, got ${typeToSql(a.type)} (argument ${i + 1})`);
+          fail(e.span, `${what} needs string arguments, got ${typeToSql(a.type)} (argument ${i + 1})`);
+      const esc = args[2];
+      if (esc?.kind === 'lit' && typeof esc.value === 'string' && [...esc.value].length > 1)
+        fail(e.escape!.span, `The ESCAPE of ${what} must be a single character, got '${esc.value}'`);
       const t = { ...BOOLEAN, nullable: args.some((a) => a.type.nullable) };
-      const test = call('like', args, t);
+      const test = call(e.op, args, t);
       return e.negated ? call('not', [test], t) : test;
     }
     case 'inList': {

@@ -77,6 +77,13 @@ export function bindFunction(e: Extract<ast.Expr, { kind: 'call' }>, args: Expr[
         args.map((a, i) => stringArg(a, argSpan(i))),
         { ...VARCHAR, nullable: anyNull },
       );
+    case 'RLIKE':
+      arity(2);
+      return call(
+        'rlike',
+        args.map((a, i) => stringArg(a, argSpan(i))),
+        { ...BOOLEAN, nullable: anyNull },
+      );
     case 'CONCAT':
       if (args.length === 0) arity(1, Number.POSITIVE_INFINITY);
       return args

@@ -175,19 +175,27 @@ export abstract class ExpressionParser extends TokenStream {
       }
       const negated =
         this.isKeyword('NOT') &&
-        (this.isKeyword('BETWEEN', 1) || this.isKeyword('LIKE', 1) || this.isKeyword('IN', 1));
+        ['BETWEEN', 'LIKE', 'ILIKE', 'RLIKE', 'IN', 'SIMILAR'].some((w) => this.isKeyword(w, 1));
       if (negated) this.next();
+      if (this.isKeyword('SIMILAR'))
+        this.fail(
+          'SIMILAR TO is not supported (Feldera does not support it either)',
+          this.peek().span,
+          UNSUPPORTED,
+        );
       if (this.acceptKeyword('BETWEEN')) {
         this.acceptKeyword('SYMMETRIC') || this.acceptKeyword('ASYMMETRIC');
         const low = this.parseAdditive();
         this.expectKeyword('AND');
         const high = this.parseAdditive();
         left = { kind: 'between', operand: left, low, high, negated, span: joinSpans(left.span, high.span) };
-      } else if (this.acceptKeyword('LIKE')) {
+      } else if (this.isKeyword('LIKE') || this.isKeyword('ILIKE') || this.isKeyword('RLIKE')) {
+        const op = this.next().upper.toLowerCase() as 'like' | 'ilike' | 'rlike';
         const pattern = this.parseAdditive();
-        const escapeChar = this.acceptKeyword('ESCAPE') ? this.parseAdditive() : null;
+        const escapeChar = op !== 'rlike' && this.acceptKeyword('ESCAPE') ? this.parseAdditive() : null;
         left = {
           kind: 'like',
+          op,
           operand: left,
           pattern,
           escape: escapeChar,

@@ -38,6 +38,8 @@ export type FunctionName =
   | 'neg'
   | 'concat'
   | 'like'
+  | 'ilike'
+  | 'rlike'
   | 'upper'
   | 'lower'
   | 'substring'

@@ -20,7 +20,9 @@ import {
   makeNegate,
   makeRound,
 } from './arithmetic.js';
-import { makeLike, replaceAll, substring, trimChars } from './strings.js';
+import { makeLike } from './like.js';
+import { makeRlike } from './regex.js';
+import { replaceAll, substring, trimChars } from './strings.js';
 
 export type Evaluator = (row: Row) => Value;
 
@@ -217,11 +219,16 @@ function compileCall(e: Extract<Expr, { kind: 'call' }>): Evaluator {
       const trailing = e.fn !== 'trim_leading';
       return strict2(a, b, (chars, s) => trimChars(s as string, chars as string, leading, trailing));
     }
-    case 'like': {
-      const like = makeLike();
+    case 'like':
+    case 'ilike': {
+      const like = makeLike(e.fn === 'ilike');
       if (args.length === 3)
         return strictN(args, ([s, p, esc]) => like(s as string, p as string, esc as string));
       return strict2(a, b, (s, p) => like(s as string, p as string, null));
+    }
+    case 'rlike': {
+      const rlike = makeRlike();
+      return strict2(a, b, (s, p) => rlike(s as string, p as string));
     }
     case 'extract':
       return strict1(a, extractor(e.unit as TimeUnit, t0!));

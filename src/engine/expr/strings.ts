@@ -23,37 +23,3 @@ export function trimChars(s: string, chars: string, leading: boolean, trailing: 
 export function replaceAll(s: string, from: string, to: string): string {
   return from === '' ? s : s.split(from).join(to);
 }
-
-/** Compiles a LIKE pattern (`%`, `_`, optional escapeChar character) to an anchored RegExp. */
-function likePattern(pattern: string, escapeChar: string | null): RegExp {
-  if (escapeChar !== null && escapeChar.length !== 1)
-    throw new SqlRuntimeError(`LIKE escapeChar must be one character, got '${escapeChar}'`);
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (escapeChar !== null && c === escapeChar) {
-      const next = pattern[++i];
-      if (next === undefined)
-        throw new SqlRuntimeError(`LIKE pattern '${pattern}' ends with the escapeChar character`);
-      re += next.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    } else if (c === '%') re += '.*';
-    else if (c === '_') re += '.';
-    else re += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, 's');
-}
-
-/** A LIKE matcher that recompiles only when the pattern changes (patterns are usually constant). */
-export function makeLike(): (s: string, pattern: string, escapeChar: string | null) => boolean {
-  let lastPattern: string | null = null;
-  let lastEscape: string | null = null;
-  let re = /^$/;
-  return (s, pattern, escapeChar) => {
-    if (pattern !== lastPattern || escapeChar !== lastEscape) {
-      re = likePattern(pattern, escapeChar);
-      lastPattern = pattern;
-      lastEscape = escapeChar;
-    }
-    return re.test(s);
-  };
-}
