@@ -10,14 +10,14 @@
  */
 import { makeCast } from '../engine/values/cast.js';
 import {
-  MS_PER_DAY,
-  MS_PER_HOUR,
-  MS_PER_MINUTE,
-  MS_PER_SECOND,
   parseDate,
   parseTime,
   parseTimestamp,
   TIME_UNITS,
+  US_PER_DAY,
+  US_PER_HOUR,
+  US_PER_MINUTE,
+  US_PER_SECOND,
 } from '../engine/values/datetime.js';
 import { Decimal } from '../engine/values/decimal.js';
 import {
@@ -321,14 +321,14 @@ function numberLiteral(text: string, span: Span): Expr {
   return lit(d, { type: 'DECIMAL', nullable: false, precision, scale: d.scale });
 }
 
-const UNIT_MS: Record<string, number> = {
-  DAY: MS_PER_DAY,
-  HOUR: MS_PER_HOUR,
-  MINUTE: MS_PER_MINUTE,
-  SECOND: MS_PER_SECOND,
+const UNIT_US: Record<string, bigint> = {
+  DAY: US_PER_DAY,
+  HOUR: US_PER_HOUR,
+  MINUTE: US_PER_MINUTE,
+  SECOND: US_PER_SECOND,
 };
 
-/** Interval literal: months for YEAR/MONTH units, milliseconds for DAY..SECOND. */
+/** Interval literal: months for YEAR/MONTH units, microseconds (bigint) for DAY..SECOND. */
 function bindInterval(e: Extract<ast.Expr, { kind: 'interval' }>): Expr {
   let text = e.text.trim();
   let sign = 1;
@@ -355,13 +355,13 @@ function bindInterval(e: Extract<ast.Expr, { kind: 'interval' }>): Expr {
   if (last < first) bad();
   const fields = text.split(/[ :]/);
   if (fields.length !== last - first + 1) bad();
-  let ms = 0;
+  let us = 0n;
   for (const [i, f] of fields.entries()) {
     const unit = units[first + i]!;
-    if (!(unit === 'SECOND' ? /^\d+(\.\d+)?$/ : /^\d+$/).test(f)) bad();
-    ms += Math.round(Number(f) * UNIT_MS[unit]!);
+    const m = (unit === 'SECOND' ? /^(\d+)(?:\.(\d*))?$/ : /^(\d+)$/).exec(f) ?? bad();
+    us += BigInt(m[1]!) * UNIT_US[unit]! + BigInt((m[2] ?? '').slice(0, 6).padEnd(6, '0'));
   }
-  return lit(sign * ms, { type: 'INTERVAL_DAY_SECOND', nullable: false });
+  return lit(sign < 0 ? -us : us, { type: 'INTERVAL_DAY_SECOND', nullable: false });
 }
 
 const COMPARISON_FN: Record<string, FunctionName> = {

@@ -319,14 +319,14 @@ CREATE MATERIALIZED VIEW v AS SELECT ${exprs} FROM t;`).instantiate();
     const text = row!.map((v: Value, i: number) => {
       const t = r.columns[i]!.type.type;
       if (t === 'DATE') return new Date((v as number) * 86_400_000).toISOString().slice(0, 10);
-      if (t === 'TIMESTAMP') return new Date(v as number).toISOString();
+      if (t === 'TIMESTAMP') return new Date(Number((v as bigint) / 1000n)).toISOString();
       return show(v);
     });
     assert.deepEqual(text, [
       '2024-02-29',
       '2023-12-31',
       '2024-02-29T00:30:00.000Z',
-      '5400000',
+      '5400000000000',
       '31n',
       '2n',
       'true',

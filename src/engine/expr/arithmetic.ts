@@ -7,7 +7,13 @@
 
 import { SqlRuntimeError } from '../errors.js';
 import { fitDecimal } from '../values/cast.js';
-import { addMonthsToDate, addMonthsToTimestamp, MS_PER_DAY } from '../values/datetime.js';
+import {
+  addMonthsToDate,
+  addMonthsToTimestamp,
+  NS_PER_DAY,
+  NS_PER_MICRO,
+  US_PER_DAY,
+} from '../values/datetime.js';
 import { Decimal } from '../values/decimal.js';
 import { ValueError } from '../values/errors.js';
 import { BIGINT_MAX, BIGINT_MIN, type ColumnType, isIntegerType, SMALL_INT_RANGES } from '../values/types.js';
@@ -104,35 +110,43 @@ function decimal(op: BinaryOp, t: ColumnType): Fn2 {
   }
 }
 
-/** Date/time arithmetic: values are numbers (see values/datetime.ts). */
+/** Date/time arithmetic on the representations of values/datetime.ts. */
 function temporal(op: BinaryOp, left: ColumnType, right: ColumnType, result: ColumnType): Fn2 | null {
   const sign = op === 'sub' ? -1 : 1;
+  const bsign = op === 'sub' ? -1n : 1n;
   if (op === 'add' || op === 'sub') {
     if (right.type === 'INTERVAL_YEAR_MONTH') {
       if (left.type === 'DATE') return (a, b) => addMonthsToDate(a as number, sign * (b as number));
-      if (left.type === 'TIMESTAMP') return (a, b) => addMonthsToTimestamp(a as number, sign * (b as number));
+      if (left.type === 'TIMESTAMP') return (a, b) => addMonthsToTimestamp(a as bigint, sign * (b as number));
+      // Whole months are whole days: a TIME does not change (Feldera's reference).
+      if (left.type === 'TIME') return (a) => a;
     }
     if (right.type === 'INTERVAL_DAY_SECOND') {
-      if (left.type === 'DATE')
-        return (a, b) => (a as number) + sign * Math.trunc((b as number) / MS_PER_DAY);
-      if (left.type === 'TIMESTAMP') return (a, b) => (a as number) + sign * (b as number);
+      // A DATE moves by the interval's whole days, truncated, as in Feldera.
+      if (left.type === 'DATE') return (a, b) => (a as number) + sign * Number((b as bigint) / US_PER_DAY);
+      if (left.type === 'TIMESTAMP') return (a, b) => (a as bigint) + bsign * (b as bigint);
       if (left.type === 'TIME')
-        return (a, b) => ((((a as number) + sign * (b as number)) % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY;
+        return (a, b) => {
+          const shift = Number((b as bigint) % US_PER_DAY) * NS_PER_MICRO;
+          return ((((a as number) + sign * shift) % NS_PER_DAY) + NS_PER_DAY) % NS_PER_DAY;
+        };
     }
     if (left.type === 'DATE' && isIntegerType(right)) return (a, b) => (a as number) + sign * (b as number);
     if (result.type === 'INTERVAL_DAY_SECOND' && left.type === right.type) {
-      if (left.type === 'DATE') return (a, b) => ((a as number) - (b as number)) * MS_PER_DAY;
-      return (a, b) => (a as number) + sign * (b as number);
+      if (left.type === 'DATE') return (a, b) => BigInt((a as number) - (b as number)) * US_PER_DAY;
+      if (left.type === 'TIME')
+        return (a, b) => BigInt(Math.trunc(((a as number) - (b as number)) / NS_PER_MICRO));
+      return (a, b) => (a as bigint) + bsign * (b as bigint);
     }
     if (result.type === 'INTERVAL_YEAR_MONTH') return (a, b) => (a as number) + sign * (b as number);
   }
-  if (
-    (op === 'mul' || op === 'div') &&
-    (left.type === 'INTERVAL_DAY_SECOND' || left.type === 'INTERVAL_YEAR_MONTH')
-  ) {
-    const whole = left.type === 'INTERVAL_DAY_SECOND' ? Math.round : Math.trunc;
-    if (op === 'mul') return (a, b) => whole((a as number) * (b as number));
-    return (a, b) => (b === 0 ? divisionByZero(a) : whole((a as number) / (b as number)));
+  if ((op === 'mul' || op === 'div') && left.type === 'INTERVAL_DAY_SECOND') {
+    if (op === 'mul') return (a, b) => BigInt(Math.round(Number(a as bigint) * (b as number)));
+    return (a, b) => (b === 0 ? divisionByZero(a) : BigInt(Math.round(Number(a as bigint) / (b as number))));
+  }
+  if ((op === 'mul' || op === 'div') && left.type === 'INTERVAL_YEAR_MONTH') {
+    if (op === 'mul') return (a, b) => Math.trunc((a as number) * (b as number));
+    return (a, b) => (b === 0 ? divisionByZero(a) : Math.trunc((a as number) / (b as number)));
   }
   return null;
 }

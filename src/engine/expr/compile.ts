@@ -8,7 +8,7 @@
 import type { Expr } from '../../sql/plan.js';
 import { SqlRuntimeError } from '../errors.js';
 import { makeCast } from '../values/cast.js';
-import { extractField, MS_PER_DAY, type TimeUnit } from '../values/datetime.js';
+import { extractField, type TimeUnit, timestampDays, timestampTimeOfDay } from '../values/datetime.js';
 import { ValueError } from '../values/errors.js';
 import type { ColumnType } from '../values/types.js';
 import { compareValues, type Row, type Value, valueKey } from '../values/value.js';
@@ -242,10 +242,7 @@ function extractor(unit: TimeUnit, t: ColumnType): (v: Value) => Value {
     case 'TIME':
       return (v) => BigInt(extractField(unit, 0, v as number));
     default:
-      return (v) => {
-        const days = Math.floor((v as number) / MS_PER_DAY);
-        return BigInt(extractField(unit, days, (v as number) - days * MS_PER_DAY));
-      };
+      return (v) => BigInt(extractField(unit, timestampDays(v as bigint), timestampTimeOfDay(v as bigint)));
   }
 }
 

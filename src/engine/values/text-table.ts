@@ -11,7 +11,7 @@ function cellText(col: ColumnDesc, v: Value): string {
     case 'TIME':
       return formatTime(v as number);
     case 'TIMESTAMP':
-      return formatTimestamp(v as number);
+      return formatTimestamp(v as bigint);
     case 'CHAR':
     case 'VARCHAR':
       return v as string;
