@@ -19,7 +19,7 @@ import type { UndoLog } from './undo-log.js';
 import { fitDecimal } from './values/cast.js';
 import { Decimal } from './values/decimal.js';
 import { ValueError } from './values/errors.js';
-import { BIGINT_MAX, BIGINT_MIN, type ColumnType, SMALL_INT_RANGES } from './values/types.js';
+import { bigIntRange, type ColumnType, isSmallInteger, SMALL_INT_RANGES } from './values/types.js';
 import { compareValues, type Value, valueKey } from './values/value.js';
 
 export interface Accumulator {
@@ -81,7 +81,7 @@ class SumAccumulator implements Accumulator {
   }
 
   private usesBigInt(): boolean {
-    return this.type.type === 'BIGINT' || this.type.type === 'DECIMAL';
+    return this.type.type === 'BIGINT' || this.type.type === 'UBIGINT' || this.type.type === 'DECIMAL';
   }
 
   checkpoint(undo: UndoLog): void {
@@ -105,17 +105,17 @@ class SumAccumulator implements Accumulator {
     if (this.n <= 0) return null;
     const fn = this.average ? 'AVG' : 'SUM';
     const t = this.type;
+    if (isSmallInteger(t)) {
+      const r = this.average ? Math.trunc((this.total as number) / this.n) : (this.total as number);
+      const [min, max] = SMALL_INT_RANGES[t.type];
+      return r >= min && r <= max ? r : outOfRange(fn, t, r);
+    }
     switch (t.type) {
-      case 'TINYINT':
-      case 'SMALLINT':
-      case 'INTEGER': {
-        const r = this.average ? Math.trunc((this.total as number) / this.n) : (this.total as number);
-        const [min, max] = SMALL_INT_RANGES[t.type];
-        return r >= min && r <= max ? r : outOfRange(fn, t, r);
-      }
-      case 'BIGINT': {
+      case 'BIGINT':
+      case 'UBIGINT': {
         const r = this.average ? (this.total as bigint) / BigInt(this.n) : (this.total as bigint);
-        return r >= BIGINT_MIN && r <= BIGINT_MAX ? r : outOfRange(fn, t, r);
+        const [min, max] = bigIntRange(t);
+        return r >= min && r <= max ? r : outOfRange(fn, t, r);
       }
       case 'DECIMAL': {
         const scale = t.scale ?? 0;

@@ -8,7 +8,8 @@
  * - `subqueries` (set where IN/EXISTS/scalar subqueries are allowed) plans a subquery beside
  *   the current input and returns the expression that reads its result.
  */
-import { makeCast } from '../engine/values/cast.js';
+import { fromHex, parseUuid } from '../engine/values/binary.js';
+import { castCanBeNull, makeCast } from '../engine/values/cast.js';
 import {
   parseDate,
   parseTime,
@@ -28,8 +29,9 @@ import {
   typeToSql,
 } from '../engine/values/types.js';
 import type * as ast from './ast.js';
+import { bindArray, bindConstructor, bindField, bindMap, bindRow, bindSubscript } from './bind-compound.js';
 import { bindExtract, bindFunction } from './bind-functions.js';
-import { resolveType } from './catalog.js';
+import { resolveType, type UserTypes } from './catalog.js';
 import {
   BIGINT,
   BOOLEAN,
@@ -44,7 +46,7 @@ import {
   unify,
   VARCHAR,
 } from './coercion.js';
-import type { Span } from './messages.js';
+import { joinSpans, type Span } from './messages.js';
 import { colRef, type Expr, type FunctionName } from './plan.js';
 import type { Scope } from './scope.js';
 import { leastRestrictive } from './typing.js';
@@ -75,6 +77,8 @@ export interface BindContext {
   scope: Scope;
   subqueries: SubqueryHost | null;
   aggregates: AggregateHost | null;
+  /** User-defined types, for CAST targets and structure constructors. */
+  types: UserTypes;
 }
 
 /** True if the syntax tree has an aggregate call outside any subquery. */
@@ -128,6 +132,21 @@ function visitAst(e: ast.Expr, f: (e: ast.Expr) => void): void {
     case 'call':
       kids.push(...e.args);
       break;
+    case 'array':
+      kids.push(...e.elements);
+      break;
+    case 'map':
+      kids.push(...e.items);
+      break;
+    case 'row':
+      kids.push(...e.fields);
+      break;
+    case 'subscript':
+      kids.push(e.operand, e.index);
+      break;
+    case 'field':
+      kids.push(e.operand);
+      break;
     case 'position':
       kids.push(e.needle, e.haystack);
       break;
@@ -150,12 +169,26 @@ export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr
     if (hooked) return hooked;
   }
   switch (e.kind) {
-    case 'column': {
-      const c = ctx.scope.resolve(e.parts);
-      return colRef(c.index, c.type);
-    }
+    case 'column':
+      return bindColumnPath(e.parts, ctx);
     case 'literal':
       return bindLiteral(e);
+    case 'array':
+      return bindArray(
+        e.elements.map((x) => bindExpr(x, ctx)),
+        e.span,
+      );
+    case 'map':
+      return bindMap(
+        e.items.map((x) => bindExpr(x, ctx)),
+        e.span,
+      );
+    case 'row':
+      return bindRow(e.fields.map((x) => bindExpr(x, ctx)));
+    case 'subscript':
+      return bindSubscript(bindExpr(e.operand, ctx), bindExpr(e.index, ctx), e.span);
+    case 'field':
+      return bindField(bindExpr(e.operand, ctx), e.field, e.span);
     case 'interval':
       return bindInterval(e);
     case 'binary':
@@ -223,7 +256,8 @@ export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr
       return bindCase(e, ctx);
     case 'cast': {
       const operand = bindExpr(e.operand, ctx);
-      const target = resolveType(e.type, operand.type.nullable);
+      let target = resolveType(e.type, operand.type.nullable, ctx.types);
+      if (castCanBeNull(operand.type, target)) target = { ...target, nullable: true };
       try {
         makeCast(operand.type, target);
       } catch {
@@ -231,12 +265,21 @@ export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr
       }
       return coerce(operand, target, e.span);
     }
-    case 'call':
+    case 'call': {
       if (AGGREGATE_NAMES.has(e.name)) fail(e.span, `Aggregate function ${e.name} is not allowed here`);
+      const userType = ctx.types.get(e.name.toLowerCase());
+      if (userType?.type === 'STRUCT')
+        return bindConstructor(
+          userType,
+          e.args.map((a) => bindExpr(a, ctx)),
+          e.span,
+          e.name,
+        );
       return bindFunction(
         e,
         e.args.map((a) => bindExpr(a, ctx)),
       );
+    }
     case 'extract': {
       if (!TIME_UNITS.has(e.unit)) fail(e.span, `Unknown time unit ${e.unit}`);
       return bindExtract(e.unit, bindExpr(e.operand, ctx), e.span);
@@ -264,6 +307,30 @@ export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr
   }
 }
 
+/**
+ * A column reference, or a column followed by field names (`t.r.f`, `r.f`): the longest prefix
+ * that names a column wins, the rest are field accesses.
+ */
+function bindColumnPath(parts: ast.Ident[], ctx: BindContext): Expr {
+  try {
+    const c = ctx.scope.resolve(parts);
+    return colRef(c.index, c.type);
+  } catch (err) {
+    for (let n = parts.length - 1; n >= 1; n--) {
+      let c: ReturnType<Scope['resolve']>;
+      try {
+        c = ctx.scope.resolve(parts.slice(0, n));
+      } catch {
+        continue;
+      }
+      let e = colRef(c.index, c.type);
+      for (const f of parts.slice(n)) e = bindField(e, f, joinSpans(parts[0]!.span, f.span));
+      return e;
+    }
+    throw err;
+  }
+}
+
 /** The aggregate hook: aggregate calls and grouped sub-expressions become output columns. */
 function bindGrouped(e: ast.Expr, host: AggregateHost): Expr | null {
   if (e.kind === 'call' && AGGREGATE_NAMES.has(e.name)) return host.bindAggregate(e);
@@ -286,6 +353,17 @@ function bindLiteral(e: Extract<ast.Expr, { kind: 'literal' }>): Expr {
       return lit(e.text === 'TRUE', BOOLEAN);
     case 'string':
       return lit(e.text, VARCHAR);
+    case 'binary': {
+      const bytes = fromHex(e.text);
+      if (!bytes) return fail(e.span, `Invalid binary literal X'${e.text}'`);
+      return lit(bytes, { type: 'BINARY', nullable: false, precision: bytes.length });
+    }
+    case 'uuid':
+      try {
+        return lit(parseUuid(e.text), { type: 'UUID', nullable: false });
+      } catch {
+        return fail(e.span, `Invalid UUID literal '${e.text}'`);
+      }
     case 'number':
       return numberLiteral(e.text, e.span);
     case 'date': {

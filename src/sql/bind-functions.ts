@@ -26,7 +26,10 @@ export function bindExtract(unit: string, operand: Expr, span: Span): Expr {
   const t = operand.type;
   if (t.type !== 'DATE' && t.type !== 'TIMESTAMP' && t.type !== 'TIME' && t.type !== 'NULL')
     fail(span, `EXTRACT needs a DATE, TIME or TIMESTAMP, got ${typeToSql(t)}`);
-  if (t.type === 'TIME' && !['HOUR', 'MINUTE', 'SECOND', 'MILLISECOND', 'MICROSECOND'].includes(unit))
+  if (
+    t.type === 'TIME' &&
+    !['HOUR', 'MINUTE', 'SECOND', 'MILLISECOND', 'MICROSECOND', 'NANOSECOND'].includes(unit)
+  )
     fail(span, `Cannot extract ${unit} from a TIME`);
   return call('extract', [operand], { ...BIGINT, nullable: t.nullable }, unit);
 }

@@ -10,6 +10,7 @@
 import { type ColumnType, isIntervalType, isNumericType, typeToSql } from '../engine/values/types.js';
 import type * as ast from './ast.js';
 import { type AggregateHost, type BindContext, bindExpr, containsAggregate } from './bind-expr.js';
+import { NO_USER_TYPES, type UserTypes } from './catalog.js';
 import { coerce } from './coercion.js';
 import { type Span, SqlError } from './messages.js';
 import {
@@ -165,7 +166,11 @@ class GroupingHost implements AggregateHost {
 }
 
 export class QueryBinder implements SubqueryBinder {
-  constructor(private readonly relations: RelationSource) {}
+  constructor(
+    private readonly relations: RelationSource,
+    /** The program's user-defined types (`CREATE TYPE`), for CAST targets and constructors. */
+    readonly types: UserTypes = NO_USER_TYPES,
+  ) {}
 
   bindRelation(query: ast.Query, outer: Scope | null): Rel {
     return finalizeQuery(this.bindQuery(query, outer));
@@ -218,7 +223,7 @@ export class QueryBinder implements SubqueryBinder {
   }
 
   private bindValues(body: ast.ValuesBody): Rel {
-    const ctx: BindContext = { scope: new Scope([]), subqueries: null, aggregates: null };
+    const ctx: BindContext = { scope: new Scope([]), subqueries: null, aggregates: null, types: this.types };
     const rows = body.rows.map((r) => r.map((e) => bindExpr(e, ctx)));
     const width = rows[0]!.length;
     if (rows.some((r) => r.length !== width))
@@ -277,7 +282,12 @@ export class QueryBinder implements SubqueryBinder {
     const from = this.bindFromList(core.from, outer);
     const scope = new Scope(from.scope.columns, outer);
     const input = { rel: from.rel };
-    const ctx: BindContext = { scope, subqueries: new SubqueryPlanner(this, input, scope), aggregates: null };
+    const ctx: BindContext = {
+      scope,
+      subqueries: new SubqueryPlanner(this, input, scope),
+      aggregates: null,
+      types: this.types,
+    };
     if (core.where) {
       const predicate = bindExpr(core.where, ctx, true);
       if (predicate.type.type !== 'BOOLEAN')
@@ -292,10 +302,10 @@ export class QueryBinder implements SubqueryBinder {
     let host: GroupingHost | null = null;
     let itemCtx = ctx;
     if (grouped) {
-      const fromCtx: BindContext = { scope, subqueries: null, aggregates: null };
+      const fromCtx: BindContext = { scope, subqueries: null, aggregates: null, types: this.types };
       const keys = core.groupBy.map((g) => bindExpr(this.groupByTarget(g, core.items, scope), fromCtx));
       host = new GroupingHost(keys, fromCtx, keys.length === 0);
-      itemCtx = { scope, subqueries: null, aggregates: host };
+      itemCtx = { scope, subqueries: null, aggregates: host, types: this.types };
     }
     const exprs: Expr[] = [];
     const names: string[] = [];
@@ -389,10 +399,16 @@ export class QueryBinder implements SubqueryBinder {
       scope: whereScope,
       subqueries: null,
       aggregates: null,
+      types: this.types,
     });
     let select: Expr[] | null = [];
     try {
-      const ctx: BindContext = { scope: new Scope(from.scope.columns), subqueries: null, aggregates: null };
+      const ctx: BindContext = {
+        scope: new Scope(from.scope.columns),
+        subqueries: null,
+        aggregates: null,
+        types: this.types,
+      };
       for (const item of body.items) {
         if (item.kind === 'star')
           select.push(...from.scope.star(item.qualifier).map((c) => colRef(c.index, c.type)));
@@ -467,7 +483,12 @@ export class QueryBinder implements SubqueryBinder {
         if (item.using) return this.joinUsing(left, right, item.joinType, item.using);
         const on = item.on!;
         const combined = this.join(left, right, item.joinType, null);
-        const condition = bindExpr(on, { scope: combined.scope, subqueries: null, aggregates: null });
+        const condition = bindExpr(on, {
+          scope: combined.scope,
+          subqueries: null,
+          aggregates: null,
+          types: this.types,
+        });
         if (condition.type.type !== 'BOOLEAN')
           fail(on.span, `ON needs a BOOLEAN condition, got ${typeToSql(condition.type)}`);
         const rel = combined.rel as Extract<Rel, { kind: 'join' }>;

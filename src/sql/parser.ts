@@ -9,6 +9,7 @@
 import type {
   ColumnDef,
   CreateTable,
+  CreateType,
   CreateView,
   Expr,
   FromItem,
@@ -22,6 +23,7 @@ import type {
   SelectCore,
   SelectItem,
   Statement,
+  TypeName,
 } from './ast.js';
 import { tokenize } from './lexer.js';
 import { joinSpans, type MessageSink, type Span, SqlError } from './messages.js';
@@ -47,7 +49,7 @@ class Parser extends ExpressionParser {
     );
   }
 
-  protected parseCreate(): CreateTable | CreateView {
+  protected parseCreate(): CreateTable | CreateView | CreateType {
     const start = this.expectKeyword('CREATE').span;
     let materialized = false;
     let local = false;
@@ -55,10 +57,29 @@ class Parser extends ExpressionParser {
     else if (this.acceptKeyword('LOCAL')) local = true;
     if (this.isKeyword('TABLE') && !materialized && !local) return this.parseCreateTable(start);
     if (this.acceptKeyword('VIEW')) return this.parseCreateView(start, materialized, local);
+    if (this.isKeyword('TYPE') && !materialized && !local) return this.parseCreateType(start);
     const t = this.peek();
-    if (t.kind === 'ident' && ['FUNCTION', 'TYPE', 'INDEX', 'AGGREGATE', 'LINEAR'].includes(t.upper))
+    if (t.kind === 'ident' && ['FUNCTION', 'INDEX', 'AGGREGATE', 'LINEAR'].includes(t.upper))
       this.fail(`CREATE ${t.upper} is not supported`, t.span, UNSUPPORTED);
     return this.fail(`Encountered ${this.describe(t)}; was expecting TABLE or VIEW`);
+  }
+
+  /** `CREATE TYPE name AS (field type, ...)` or `CREATE TYPE name AS type`. */
+  protected parseCreateType(start: Span): CreateType {
+    this.expectKeyword('TYPE');
+    const name = this.parseIdent('a type name');
+    this.expectKeyword('AS');
+    let type: TypeName;
+    if (this.isOp('(')) {
+      const open = this.next().span;
+      const fields = [this.parseTypeField()];
+      while (this.acceptOp(',')) fields.push(this.parseTypeField());
+      this.expectOp(')');
+      // Fields of a declared structure are nullable unless declared NOT NULL.
+      for (const f of fields) if (f.nullable === null) f.nullable = true;
+      type = { name: 'ROW', fields, span: joinSpans(open, this.prevSpan()) };
+    } else type = this.parseType();
+    return { kind: 'createType', name, type, span: joinSpans(start, this.prevSpan()) };
   }
 
   protected parseCreateTable(start: Span): CreateTable {

@@ -56,6 +56,13 @@ export type FunctionName =
   | 'power'
   | 'sqrt'
   | 'coalesce'
+  | 'array'
+  | 'map'
+  | 'row'
+  | 'index'
+  | 'map_get'
+  | 'variant_get'
+  | 'field'
   | 'extract';
 
 export type Expr =

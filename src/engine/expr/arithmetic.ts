@@ -16,7 +16,15 @@ import {
 } from '../values/datetime.js';
 import { Decimal } from '../values/decimal.js';
 import { ValueError } from '../values/errors.js';
-import { BIGINT_MAX, BIGINT_MIN, type ColumnType, isIntegerType, SMALL_INT_RANGES } from '../values/types.js';
+import {
+  bigIntRange,
+  type ColumnType,
+  isBigIntType,
+  isIntegerType,
+  isSmallInteger,
+  SMALL_INT_RANGES,
+  type SmallIntName,
+} from '../values/types.js';
 import type { Value } from '../values/value.js';
 
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'mod';
@@ -33,7 +41,7 @@ function divisionByZero(a: Value): never {
 }
 
 function smallInt(op: BinaryOp, t: ColumnType): Fn2 {
-  const [min, max] = SMALL_INT_RANGES[t.type as keyof typeof SMALL_INT_RANGES];
+  const [min, max] = SMALL_INT_RANGES[t.type as SmallIntName];
   const check = (r: number, a: Value, b: Value) => (r >= min && r <= max ? r : overflow(t, a, SYMBOL[op], b));
   switch (op) {
     case 'add':
@@ -50,8 +58,8 @@ function smallInt(op: BinaryOp, t: ColumnType): Fn2 {
 }
 
 function bigInt(op: BinaryOp, t: ColumnType): Fn2 {
-  const check = (r: bigint, a: Value, b: Value) =>
-    r >= BIGINT_MIN && r <= BIGINT_MAX ? r : overflow(t, a, SYMBOL[op], b);
+  const [min, max] = bigIntRange(t);
+  const check = (r: bigint, a: Value, b: Value) => (r >= min && r <= max ? r : overflow(t, a, SYMBOL[op], b));
   switch (op) {
     case 'add':
       return (a, b) => check((a as bigint) + (b as bigint), a, b);
@@ -155,13 +163,9 @@ function temporal(op: BinaryOp, left: ColumnType, right: ColumnType, result: Col
 export function makeArithmetic(op: BinaryOp, left: ColumnType, right: ColumnType, result: ColumnType): Fn2 {
   const t = temporal(op, left, right, result);
   if (t) return t;
+  if (isSmallInteger(result)) return smallInt(op, result);
+  if (isBigIntType(result)) return bigInt(op, result);
   switch (result.type) {
-    case 'TINYINT':
-    case 'SMALLINT':
-    case 'INTEGER':
-      return smallInt(op, result);
-    case 'BIGINT':
-      return bigInt(op, result);
     case 'REAL':
     case 'DOUBLE':
       return float(op, result);
@@ -172,17 +176,23 @@ export function makeArithmetic(op: BinaryOp, left: ColumnType, right: ColumnType
   }
 }
 
-/** Unary minus, with overflow checks for integers (-MIN does not fit). */
+/** Unary minus, with overflow checks for integers (-MIN does not fit, nor any unsigned but 0). */
 export function makeNegate(t: ColumnType): (a: Value) => Value {
+  if (isSmallInteger(t)) {
+    const [min, max] = SMALL_INT_RANGES[t.type];
+    return (a) => {
+      const r = -(a as number) || 0;
+      return r >= min && r <= max ? r : overflow(t, 0, '-', a);
+    };
+  }
+  if (isBigIntType(t)) {
+    const [min, max] = bigIntRange(t);
+    return (a) => {
+      const r = -(a as bigint);
+      return r >= min && r <= max ? r : overflow(t, 0, '-', a);
+    };
+  }
   switch (t.type) {
-    case 'TINYINT':
-    case 'SMALLINT':
-    case 'INTEGER': {
-      const [min] = SMALL_INT_RANGES[t.type];
-      return (a) => (a === min ? overflow(t, 0, '-', a) : -(a as number) || 0);
-    }
-    case 'BIGINT':
-      return (a) => (a === BIGINT_MIN ? overflow(t, 0, '-', a) : -(a as bigint));
     case 'DECIMAL':
       return (a) => (a as Decimal).neg();
     default:
@@ -194,7 +204,7 @@ export function makeNegate(t: ColumnType): (a: Value) => Value {
 export function makeAbs(t: ColumnType): (a: Value) => Value {
   const neg = makeNegate(t);
   if (t.type === 'DECIMAL') return (a) => (a as Decimal).abs();
-  if (t.type === 'BIGINT') return (a) => ((a as bigint) < 0n ? neg(a) : a);
+  if (isBigIntType(t) || t.type === 'INTERVAL_DAY_SECOND') return (a) => ((a as bigint) < 0n ? neg(a) : a);
   return (a) => ((a as number) < 0 ? neg(a) : a);
 }
 
@@ -215,13 +225,16 @@ export function makeRound(t: ColumnType): (x: Value, digits: Value) => Value {
         return t.type === 'REAL' ? Math.fround(r) : r;
       };
     case 'BIGINT':
+    case 'UBIGINT': {
+      const [min, max] = bigIntRange(t);
       return (x, d) => {
         if ((d as number) >= 0) return x;
         const r = Decimal.fromBigInt(x as bigint).round(d as number).unscaled;
-        return r >= BIGINT_MIN && r <= BIGINT_MAX ? r : overflow(t, x, 'ROUND', d);
+        return r >= min && r <= max ? r : overflow(t, x, 'ROUND', d);
       };
+    }
     default: {
-      const [min, max] = SMALL_INT_RANGES[t.type as keyof typeof SMALL_INT_RANGES];
+      const [min, max] = SMALL_INT_RANGES[t.type as SmallIntName];
       return (x, d) => {
         if ((d as number) >= 0) return x;
         const f = 10 ** -(d as number);

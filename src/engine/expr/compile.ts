@@ -11,7 +11,7 @@ import { makeCast } from '../values/cast.js';
 import { extractField, type TimeUnit, timestampDays, timestampTimeOfDay } from '../values/datetime.js';
 import { ValueError } from '../values/errors.js';
 import type { ColumnType } from '../values/types.js';
-import { compareValues, type Row, type Value, valueKey } from '../values/value.js';
+import { compareValues, type Row, SqlMap, type Value, type Variant, valueKey } from '../values/value.js';
 import {
   type BinaryOp,
   makeAbs,
@@ -103,9 +103,29 @@ const COMPARE_TESTS = {
   ge: (c: number) => c >= 0,
 };
 
+/** Types whose values are integers, bigints or strings, where the JS operators agree with SQL. */
+const PRIMITIVE_ORDER = new Set([
+  'TINYINT',
+  'SMALLINT',
+  'INTEGER',
+  'BIGINT',
+  'UTINYINT',
+  'USMALLINT',
+  'UINTEGER',
+  'UBIGINT',
+  'CHAR',
+  'VARCHAR',
+  'UUID',
+  'DATE',
+  'TIME',
+  'TIMESTAMP',
+  'INTERVAL_DAY_SECOND',
+  'INTERVAL_YEAR_MONTH',
+]);
+
 /** Comparison kernel for same-typed numbers, bigints or strings, where the JS operators agree with SQL. */
 function fastCompare(fn: keyof typeof COMPARE_TESTS, t: ColumnType): ((x: Value, y: Value) => Value) | null {
-  if (t.type === 'DECIMAL' || t.type === 'BOOLEAN' || t.type === 'REAL' || t.type === 'DOUBLE') return null;
+  if (!PRIMITIVE_ORDER.has(t.type)) return null;
   switch (fn) {
     case 'eq':
       return (x, y) => x === y;
@@ -232,7 +252,56 @@ function compileCall(e: Extract<Expr, { kind: 'call' }>): Evaluator {
     }
     case 'extract':
       return strict1(a, extractor(e.unit as TimeUnit, t0!));
+    case 'array':
+      return (row) => args.map((f) => f(row));
+    case 'row':
+      return (row) => args.map((f) => f(row));
+    case 'map':
+      return (row) => {
+        const entries: [Value, Value][] = [];
+        for (let i = 0; i < args.length; i += 2) {
+          const k = args[i]!(row);
+          if (k === null) throw new SqlRuntimeError('a MAP key cannot be NULL');
+          entries.push([k, args[i + 1]!(row)]);
+        }
+        return new SqlMap(entries);
+      };
+    case 'index':
+      return strict2(a, b, (arr, i) => (arr as Value[])[(i as number) - 1] ?? null);
+    case 'map_get':
+      return strict2(a, b, (m, k) => (m as SqlMap).get(k) ?? null);
+    case 'variant_get':
+      return strict2(a, b, (v, k) => variantGet(v as Variant, k as Variant));
+    case 'field': {
+      const i = (e.args[1] as Extract<Expr, { kind: 'lit' }>).value as number;
+      return strict1(a, (r) => (r as Value[])[i] as Value);
+    }
   }
+}
+
+const INTEGER_KINDS = new Set([
+  'TINYINT',
+  'SMALLINT',
+  'INTEGER',
+  'BIGINT',
+  'UTINYINT',
+  'USMALLINT',
+  'UINTEGER',
+  'UBIGINT',
+]);
+
+/**
+ * `v[k]` on a VARIANT: an ARRAY variant takes an integer index from 1, a MAP variant a key;
+ * anything else, or a miss, is NULL (Feldera's `Variant::index`).
+ */
+function variantGet(v: Variant, k: Variant): Value {
+  if (v.kind === 'ARRAY') {
+    if (!INTEGER_KINDS.has(k.kind)) return null;
+    const i = Number(k.value) - 1;
+    return (v.value as Value[])[i] ?? null;
+  }
+  if (v.kind === 'MAP') return (v.value as SqlMap).get(k) ?? null;
+  return null;
 }
 
 function extractor(unit: TimeUnit, t: ColumnType): (v: Value) => Value {

@@ -12,7 +12,6 @@ import {
   formatDate,
   formatTime,
   formatTimestamp,
-  NS_PER_MICRO,
   parseDate,
   parseTime,
   parseTimestamp,
@@ -270,6 +269,16 @@ function compoundCast(from: ColumnType, to: ColumnType): Caster {
     return (v) => fields.map((cast, i) => cast((v as Value[])[i] as Value));
   }
   throw new ValueError(`cannot cast ${typeToSql(from)} to ${typeToSql(to)}`);
+}
+
+/**
+ * True when a cast may turn a non-NULL value into NULL, so its result type is nullable: casts
+ * out of VARIANT (a wrong runtime type gives NULL) and of text to DATE, TIME or TIMESTAMP (text
+ * of the wrong form gives NULL), per Feldera's reference.
+ */
+export function castCanBeNull(from: ColumnType, to: ColumnType): boolean {
+  if (from.type === 'VARIANT') return to.type !== 'VARIANT';
+  return isStringType(from) && (to.type === 'DATE' || to.type === 'TIME' || to.type === 'TIMESTAMP');
 }
 
 /**

@@ -8,15 +8,7 @@
  * returns a JS value in which BIGINT and DECIMAL are `JsonNumberText` markers. Compound types,
  * VARIANT, BINARY and UUID are handled by json-compound.ts.
  */
-import {
-  type Caster,
-  checkBigInt,
-  checkSmallInt,
-  fitDecimal,
-  fitString,
-  formatReal,
-  makeCast,
-} from './cast.js';
+import { type Caster, checkBigInt, checkSmallInt, fitDecimal, formatReal, makeCast } from './cast.js';
 import { formatDate, formatTime, formatTimestamp, parseDate, parseTime, parseTimestamp } from './datetime.js';
 import { Decimal } from './decimal.js';
 import { ValueError } from './errors.js';

@@ -1,6 +1,7 @@
 /** Box-drawn text tables (the `format=text` output of ad-hoc queries), in Arrow's pretty style. */
 import { formatDate, formatTime, formatTimestamp } from './datetime.js';
 import { type ColumnDesc, valueToJsonText } from './json.js';
+import { intervalText } from './json-compound.js';
 import type { Value } from './value.js';
 
 function cellText(col: ColumnDesc, v: Value): string {
@@ -14,7 +15,11 @@ function cellText(col: ColumnDesc, v: Value): string {
       return formatTimestamp(v as bigint);
     case 'CHAR':
     case 'VARCHAR':
+    case 'UUID':
       return v as string;
+    case 'INTERVAL_DAY_SECOND':
+    case 'INTERVAL_YEAR_MONTH':
+      return intervalText(col.type, v);
     default:
       return valueToJsonText(col.type, v);
   }

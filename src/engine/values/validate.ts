@@ -53,7 +53,9 @@ export function hasValueShape(type: ColumnType, v: Value): boolean {
     case 'MAP':
       return (
         v instanceof SqlMap &&
-        v.entries.every(([k, e]) => k !== null && hasValueShape(type.key!, k) && hasValueShape(type.value!, e))
+        v.entries.every(
+          ([k, e]) => k !== null && hasValueShape(type.key!, k) && hasValueShape(type.value!, e),
+        )
       );
     default:
       return false;
