@@ -28,9 +28,9 @@ import {
   isStringType,
   typeToSql,
 } from '../engine/values/types.js';
+import { isAggregateName } from './aggregates/index.js';
 import type * as ast from './ast.js';
 import { bindArray, bindConstructor, bindField, bindMap, bindRow, bindSubscript } from './bind-compound.js';
-import { bindExtract, bindFunction } from './bind-functions.js';
 import { resolveType, type UserTypes } from './catalog.js';
 import {
   BIGINT,
@@ -39,21 +39,21 @@ import {
   call,
   coerce,
   fail,
-  intArg,
   lit,
   stringArg,
   toBoolean,
   unify,
   VARCHAR,
 } from './coercion.js';
+import { bindExtract } from './functions/datetime.js';
+import { bindFunction, refuseUnimplemented } from './functions/index.js';
+import { bindStringForm, trimBinder } from './functions/string.js';
 import { joinSpans, type Span } from './messages.js';
 import { colRef, type Expr, type FunctionName } from './plan.js';
 import type { Scope } from './scope.js';
 import { leastRestrictive } from './typing.js';
 
 const UNSUPPORTED = 'Not yet implemented';
-
-const AGGREGATE_NAMES = new Set(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX']);
 
 /** Plans subqueries that appear inside expressions. */
 export interface SubqueryHost {
@@ -85,7 +85,7 @@ export interface BindContext {
 export function containsAggregate(e: ast.Expr): boolean {
   let found = false;
   visitAst(e, (n) => {
-    if (n.kind === 'call' && AGGREGATE_NAMES.has(n.name)) found = true;
+    if (n.kind === 'call' && isAggregateName(n.name)) found = true;
   });
   return found;
 }
@@ -266,7 +266,8 @@ export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr
       return coerce(operand, target, e.span);
     }
     case 'call': {
-      if (AGGREGATE_NAMES.has(e.name)) fail(e.span, `Aggregate function ${e.name} is not allowed here`);
+      if (isAggregateName(e.name)) fail(e.span, `Aggregate function ${e.name} is not allowed here`);
+      refuseUnimplemented(e);
       const userType = ctx.types.get(e.name.toLowerCase());
       if (userType?.type === 'STRUCT')
         return bindConstructor(
@@ -285,24 +286,29 @@ export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr
       return bindExtract(e.unit, bindExpr(e.operand, ctx), e.span);
     }
     case 'position': {
-      const needle = stringArg(bindExpr(e.needle, ctx), e.needle.span);
-      const haystack = stringArg(bindExpr(e.haystack, ctx), e.haystack.span);
-      return call('position', [needle, haystack], {
-        type: 'INTEGER',
-        nullable: needle.type.nullable || haystack.type.nullable,
-      });
+      const parts = [e.needle, e.haystack];
+      return bindStringForm(
+        'POSITION',
+        parts.map((p) => bindExpr(p, ctx)),
+        { span: e.span, argSpan: (i) => parts[i]!.span },
+      );
     }
     case 'substring': {
-      const s = stringArg(bindExpr(e.operand, ctx), e.operand.span);
-      const args = [s, intArg(bindExpr(e.start, ctx), e.start.span)];
-      if (e.length) args.push(intArg(bindExpr(e.length, ctx), e.length.span));
-      return call('substring', args, { ...VARCHAR, nullable: args.some((a) => a.type.nullable) });
+      const parts = e.length ? [e.operand, e.start, e.length] : [e.operand, e.start];
+      return bindStringForm(
+        'SUBSTRING',
+        parts.map((p) => bindExpr(p, ctx)),
+        { span: e.span, argSpan: (i) => parts[i]!.span },
+      );
     }
     case 'trim': {
-      const s = stringArg(bindExpr(e.operand, ctx), e.operand.span);
-      const chars = e.chars ? stringArg(bindExpr(e.chars, ctx), e.chars.span) : lit(' ', VARCHAR);
-      const fn = e.mode === 'BOTH' ? 'trim_both' : e.mode === 'LEADING' ? 'trim_leading' : 'trim_trailing';
-      return call(fn, [chars, s], { ...VARCHAR, nullable: s.type.nullable || chars.type.nullable });
+      const chars = e.chars ? bindExpr(e.chars, ctx) : lit(' ', VARCHAR);
+      return trimBinder(e.mode.toLowerCase() as 'both' | 'leading' | 'trailing')({
+        name: 'TRIM',
+        args: [chars, bindExpr(e.operand, ctx)],
+        span: e.span,
+        argSpan: (i) => (i === 0 ? (e.chars?.span ?? e.span) : e.operand.span),
+      });
     }
   }
 }
@@ -333,7 +339,7 @@ function bindColumnPath(parts: ast.Ident[], ctx: BindContext): Expr {
 
 /** The aggregate hook: aggregate calls and grouped sub-expressions become output columns. */
 function bindGrouped(e: ast.Expr, host: AggregateHost): Expr | null {
-  if (e.kind === 'call' && AGGREGATE_NAMES.has(e.name)) return host.bindAggregate(e);
+  if (e.kind === 'call' && isAggregateName(e.name)) return host.bindAggregate(e);
   if (containsAggregate(e) || containsSubquery(e)) return null;
   const plain = bindExpr(e, host.fromContext);
   const key = host.groupKey(plain);

@@ -7,7 +7,8 @@
  * keys and aggregate arguments → aggregate → HAVING filter] → projection → DISTINCT → top-k.
  * The optimizer (optimize.ts) later turns WHERE/ON equalities into join keys.
  */
-import { type ColumnType, isIntervalType, isNumericType, typeToSql } from '../engine/values/types.js';
+import { type ColumnType, typeToSql } from '../engine/values/types.js';
+import { aggregateBinder } from './aggregates/index.js';
 import type * as ast from './ast.js';
 import { type AggregateHost, type BindContext, bindExpr, containsAggregate } from './bind-expr.js';
 import { NO_USER_TYPES, type UserTypes } from './catalog.js';
@@ -15,7 +16,6 @@ import { coerce } from './coercion.js';
 import { type Span, SqlError } from './messages.js';
 import {
   type AggregateCall,
-  type AggregateFunction,
   type Column,
   colRef,
   type Expr,
@@ -32,7 +32,7 @@ import {
 } from './subquery.js';
 import { leastRestrictive } from './typing.js';
 
-const BIGINT: ColumnType = { type: 'BIGINT', nullable: false };
+const _BIGINT: ColumnType = { type: 'BIGINT', nullable: false };
 
 /** Where FROM names come from: the program's catalog, or the materialized relations for ad-hoc queries. */
 export interface RelationSource {
@@ -93,7 +93,7 @@ export function finalizeQuery(q: BoundQuery): Rel {
 /** Collects the group keys and aggregate calls of one grouped SELECT. */
 class GroupingHost implements AggregateHost {
   readonly args: Expr[] = [];
-  readonly calls: { fn: AggregateFunction; arg: number | null; distinct: boolean; type: ColumnType }[] = [];
+  readonly calls: { fn: string; arg: number | null; distinct: boolean; type: ColumnType }[] = [];
 
   constructor(
     readonly keys: Expr[],
@@ -107,32 +107,17 @@ class GroupingHost implements AggregateHost {
   }
 
   bindAggregate(c: Extract<ast.Expr, { kind: 'call' }>): Expr {
-    let fn: AggregateFunction;
-    let arg: Expr | null = null;
-    if (c.star) {
-      if (c.name !== 'COUNT') fail(c.span, `${c.name}(*) is not allowed`);
-      fn = 'count_star';
-    } else {
-      if (c.args.length !== 1) fail(c.span, `${c.name} takes exactly one argument`);
-      arg = bindExpr(c.args[0]!, this.fromContext);
-      fn = c.name.toLowerCase() as AggregateFunction;
-    }
-    let type: ColumnType;
-    if (fn === 'count' || fn === 'count_star') type = BIGINT;
-    else {
-      const t = arg!.type;
-      if ((fn === 'sum' || fn === 'avg') && !isNumericType(t))
-        fail(c.span, `Cannot apply ${c.name} to ${typeToSql(t)}`);
-      if (t.type === 'NULL' || isIntervalType(t)) fail(c.span, `Cannot apply ${c.name} to ${typeToSql(t)}`);
-      // Per Feldera, the result has the argument's type; it is NULL for an empty or all-NULL input.
-      type = { ...t, nullable: this.global || t.nullable };
-    }
+    const binder = aggregateBinder(c);
+    if (c.star && c.name !== 'COUNT') fail(c.span, `${c.name}(*) is not allowed`);
+    if (!c.star && c.args.length !== 1) fail(c.span, `${c.name} takes exactly one argument`);
+    const arg = c.star ? null : bindExpr(c.args[0]!, this.fromContext);
+    const bound = binder({ name: c.name, arg, distinct: c.distinct, span: c.span, global: this.global });
+    const { fn, type, distinct } = bound;
     let argIndex: number | null = null;
     if (arg) {
       argIndex = this.args.findIndex((a) => exprEquals(a, arg));
       if (argIndex < 0) argIndex = this.args.push(arg) - 1;
     }
-    const distinct = c.distinct && fn !== 'min' && fn !== 'max';
     let index = this.calls.findIndex((x) => x.fn === fn && x.arg === argIndex && x.distinct === distinct);
     if (index < 0) index = this.calls.push({ fn, arg: argIndex, distinct, type }) - 1;
     return colRef(this.keys.length + index, type);

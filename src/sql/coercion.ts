@@ -67,19 +67,6 @@ export function stringArg(e: Expr, span: Span): Expr {
   return fail(span, `Expected a string, got ${typeToSql(e.type)}`);
 }
 
-export function intArg(e: Expr, span: Span): Expr {
-  if (e.type.type === 'INTEGER') return e;
-  if (isIntegerType(e.type) || e.type.type === 'NULL')
-    return coerce(e, { type: 'INTEGER', nullable: e.type.nullable }, span);
-  return fail(span, `Expected an integer, got ${typeToSql(e.type)}`);
-}
-
-export function numericArg(e: Expr, span: Span, what: string): Expr {
-  if (isNumericType(e.type)) return e;
-  if (e.type.type === 'NULL') return lit(null, { type: 'INTEGER', nullable: true });
-  return fail(span, `${what} needs a numeric argument, got ${typeToSql(e.type)}`);
-}
-
 /**
  * Converts operands to their common type. A string literal meeting a non-string operand is
  * converted to that operand's type (`d > '2024-01-01'`), as Calcite does.

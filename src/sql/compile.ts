@@ -135,6 +135,9 @@ function buildTable(st: ast.CreateTable, sink: MessageSink, types: UserTypes): T
 
 function buildView(st: ast.CreateView, binder: QueryBinder, sink: MessageSink): CompiledView {
   parseProperties(st.properties, sink);
+  const emitFinal = st.properties.find((p) => p.key === 'emit_final');
+  if (emitFinal)
+    fail(emitFinal.keySpan, "The view property 'emit_final' is not supported", 'Not yet implemented');
   const materializedProp = st.properties.find((p) => p.key === 'materialized');
   if (materializedProp)
     fail(

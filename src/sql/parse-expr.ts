@@ -371,6 +371,13 @@ export abstract class ExpressionParser extends TokenStream {
             return { kind: 'row', fields, span: joinSpans(t.span, this.prevSpan()) };
           }
           this.expectOp(')');
+          const unit = this.peek();
+          if (unit.kind === 'ident' && INTERVAL_UNITS[unit.upper] && !this.isOp('(', 1))
+            this.fail(
+              `Interval differences such as (a - b) ${unit.upper} are not supported`,
+              joinSpans(t.span, unit.span),
+              UNSUPPORTED,
+            );
           return { ...e, span: joinSpans(t.span, this.prevSpan()) };
         }
         return this.fail(`Encountered ${this.describe(t)}; was expecting an expression`);

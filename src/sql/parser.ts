@@ -191,6 +191,8 @@ class Parser extends ExpressionParser {
 
   parseQuery(): Query {
     const start = this.peek().span;
+    if (this.isKeyword('WITH'))
+      this.fail('WITH (common table expressions) is not supported', start, UNSUPPORTED);
     const body = this.parseUnionTerm();
     const orderBy: OrderItem[] = [];
     if (this.isKeyword('ORDER')) {
@@ -309,6 +311,16 @@ class Parser extends ExpressionParser {
     if (this.isKeyword('GROUP')) {
       this.next();
       this.expectKeyword('BY');
+      const t = this.peek();
+      if (
+        (t.upper === 'GROUPING' && this.isKeyword('SETS', 1)) ||
+        ((t.upper === 'ROLLUP' || t.upper === 'CUBE') && this.isOp('(', 1))
+      )
+        this.fail(
+          `GROUP BY ${t.upper === 'GROUPING' ? 'GROUPING SETS' : t.upper} is not supported`,
+          t.span,
+          UNSUPPORTED,
+        );
       do groupBy.push(this.parseExpr());
       while (this.acceptOp(','));
     }
@@ -357,6 +369,7 @@ class Parser extends ExpressionParser {
       else if (this.acceptKeyword('FULL')) joinType = 'full';
       else if (this.isKeyword('JOIN')) joinType = 'inner';
       else if (this.isKeyword('NATURAL')) this.fail('NATURAL JOIN is not supported', start, UNSUPPORTED);
+      else if (this.isKeyword('ASOF')) this.fail('ASOF JOIN is not supported', start, UNSUPPORTED);
       else return left;
       if (joinType === 'left' || joinType === 'right' || joinType === 'full') this.acceptKeyword('OUTER');
       this.expectKeyword('JOIN');
@@ -391,8 +404,12 @@ class Parser extends ExpressionParser {
       this.expectOp(')');
       return inner;
     }
+    if (this.isKeyword('LATERAL')) this.fail('LATERAL is not supported', start, UNSUPPORTED);
+    if (this.isKeyword('TABLE') && this.isOp('(', 1))
+      this.fail('TABLE(...) table functions are not supported', start, UNSUPPORTED);
     const name = this.parseIdent('a table name');
-    if (this.isOp('(')) this.fail('Table functions are not supported', name.span, UNSUPPORTED);
+    if (this.isOp('('))
+      this.fail(`Table function ${name.name.toUpperCase()} is not supported`, name.span, UNSUPPORTED);
     const alias = this.parseAlias();
     return { kind: 'table', name, alias, span: joinSpans(start, this.prevSpan()) };
   }

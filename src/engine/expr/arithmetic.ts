@@ -14,7 +14,7 @@ import {
   NS_PER_MICRO,
   US_PER_DAY,
 } from '../values/datetime.js';
-import { Decimal } from '../values/decimal.js';
+import type { Decimal } from '../values/decimal.js';
 import { ValueError } from '../values/errors.js';
 import {
   bigIntRange,
@@ -32,7 +32,8 @@ type Fn2 = (a: Value, b: Value) => Value;
 
 const SYMBOL: Record<BinaryOp, string> = { add: '+', sub: '-', mul: '*', div: '/', mod: '%' };
 
-function overflow(type: ColumnType, a: Value, op: string, b: Value): never {
+/** Throws the step error of a result that leaves its type's range. */
+export function overflow(type: ColumnType, a: Value, op: string, b: Value): never {
   throw new SqlRuntimeError(`${type.type} overflow: ${String(a)} ${op} ${String(b)} is out of range`);
 }
 
@@ -198,57 +199,4 @@ export function makeNegate(t: ColumnType): (a: Value) => Value {
     default:
       return (a) => -(a as number);
   }
-}
-
-/** ABS, with the same overflow rule as negation. */
-export function makeAbs(t: ColumnType): (a: Value) => Value {
-  const neg = makeNegate(t);
-  if (t.type === 'DECIMAL') return (a) => (a as Decimal).abs();
-  if (isBigIntType(t) || t.type === 'INTERVAL_DAY_SECOND') return (a) => ((a as bigint) < 0n ? neg(a) : a);
-  return (a) => ((a as number) < 0 ? neg(a) : a);
-}
-
-function roundHalfAway(x: number): number {
-  return x < 0 ? -Math.round(-x) : Math.round(x);
-}
-
-/** ROUND(x, digits) keeping x's type; integers round to tens/hundreds for negative digits. */
-export function makeRound(t: ColumnType): (x: Value, digits: Value) => Value {
-  switch (t.type) {
-    case 'DECIMAL':
-      return (x, d) => (x as Decimal).round(d as number);
-    case 'REAL':
-    case 'DOUBLE':
-      return (x, d) => {
-        const f = 10 ** (d as number);
-        const r = roundHalfAway((x as number) * f) / f;
-        return t.type === 'REAL' ? Math.fround(r) : r;
-      };
-    case 'BIGINT':
-    case 'UBIGINT': {
-      const [min, max] = bigIntRange(t);
-      return (x, d) => {
-        if ((d as number) >= 0) return x;
-        const r = Decimal.fromBigInt(x as bigint).round(d as number).unscaled;
-        return r >= min && r <= max ? r : overflow(t, x, 'ROUND', d);
-      };
-    }
-    default: {
-      const [min, max] = SMALL_INT_RANGES[t.type as SmallIntName];
-      return (x, d) => {
-        if ((d as number) >= 0) return x;
-        const f = 10 ** -(d as number);
-        const r = roundHalfAway((x as number) / f) * f;
-        return r >= min && r <= max ? r : overflow(t, x, 'ROUND', d);
-      };
-    }
-  }
-}
-
-/** FLOOR / CEIL: integers unchanged, DECIMAL to scale 0, floats as in Math. */
-export function makeFloorCeil(t: ColumnType, ceil: boolean): (x: Value) => Value {
-  if (t.type === 'DECIMAL') return ceil ? (x) => (x as Decimal).ceil() : (x) => (x as Decimal).floor();
-  if (t.type === 'REAL' || t.type === 'DOUBLE')
-    return ceil ? (x) => Math.ceil(x as number) : (x) => Math.floor(x as number);
-  return (x) => x;
 }
