@@ -102,7 +102,7 @@ export type Statement = CreateTable | CreateView | CreateType | QueryStatement |
 export interface OrderItem {
   expr: Expr;
   desc: boolean;
-  /** Explicit NULLS FIRST/LAST, or null for the default (NULLs sort high, as in Calcite). */
+  /** Explicit NULLS FIRST/LAST, or null for the default (NULL is the smallest value, as in Feldera). */
   nullsFirst: boolean | null;
   span: Span;
 }

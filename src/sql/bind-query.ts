@@ -598,5 +598,6 @@ function asQuery(body: ast.QueryBody): ast.Query {
 
 /** Calcite's default collation: NULLs sort high (last ascending, first descending). */
 function sortKey(item: ast.OrderItem, index: number): SortKey {
-  return { index, desc: item.desc, nullsFirst: item.nullsFirst ?? item.desc };
+  // NULL is the smallest value, as in Feldera: first ascending, last descending.
+  return { index, desc: item.desc, nullsFirst: item.nullsFirst ?? !item.desc };
 }

@@ -284,16 +284,24 @@ CREATE MATERIALIZED VIEW top2 AS SELECT id, score FROM t ORDER BY score DESC LIM
     assert.deepEqual(view(c, 'top2'), ['1, 30', '3, 20']);
   });
 
-  test('NULLs sort last ascending and first descending unless told otherwise', () => {
+  test('NULL is the smallest value unless told otherwise (Feldera): {NULL, 1} ascending, {2, 1} descending', () => {
     const c = compile(`CREATE TABLE t (x INT);
 CREATE MATERIALIZED VIEW asc_default AS SELECT x FROM t ORDER BY x LIMIT 1;
 CREATE MATERIALIZED VIEW desc_default AS SELECT x FROM t ORDER BY x DESC LIMIT 1;
-CREATE MATERIALIZED VIEW asc_first AS SELECT x FROM t ORDER BY x NULLS FIRST LIMIT 1;`).instantiate();
+CREATE MATERIALIZED VIEW asc_last AS SELECT x FROM t ORDER BY x NULLS LAST LIMIT 1;
+CREATE MATERIALIZED VIEW asc_two AS SELECT x FROM t ORDER BY x LIMIT 2;
+CREATE MATERIALIZED VIEW desc_two AS SELECT x FROM t ORDER BY x DESC LIMIT 2;`).instantiate();
     c.query('INSERT INTO t VALUES (1), (NULL), (2)');
     c.step();
     assert.deepEqual(
-      [view(c, 'asc_default'), view(c, 'desc_default'), view(c, 'asc_first')],
-      [['1'], ['null'], ['null']],
+      [
+        view(c, 'asc_default'),
+        view(c, 'desc_default'),
+        view(c, 'asc_last'),
+        view(c, 'asc_two'),
+        view(c, 'desc_two'),
+      ],
+      [['null'], ['2'], ['1'], ['1', 'null'], ['1', '2']],
     );
   });
 });

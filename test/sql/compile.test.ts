@@ -65,7 +65,7 @@ describe('compileProgram', () => {
           true,
           [
             ['n', { type: 'BIGINT', nullable: false }],
-            ['total', { type: 'DECIMAL', nullable: true, precision: 10, scale: 2 }],
+            ['total', { type: 'DECIMAL', nullable: true, precision: 38, scale: 2 }],
           ],
         ],
       ],

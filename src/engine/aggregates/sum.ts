@@ -71,8 +71,9 @@ class SumAccumulator implements Accumulator {
       }
       case 'DECIMAL': {
         const scale = t.scale ?? 0;
-        let d = new Decimal(this.total as bigint, scale);
-        if (this.average) d = d.div(Decimal.fromBigInt(BigInt(this.n)), scale);
+        // AVG truncates toward zero, as Feldera's does (2231.90 and 3802.71 average to 3017.30).
+        const total = this.total as bigint;
+        const d = new Decimal(this.average ? total / BigInt(this.n) : total, scale);
         try {
           return fitDecimal(d, t);
         } catch (e) {
@@ -99,6 +100,7 @@ class SumAccumulator implements Accumulator {
 }
 
 export const SUM_AGGREGATES: AggregateFamily = {
-  sum: { make: (arg) => new SumAccumulator({ ...arg!, nullable: true }, false) },
-  avg: { make: (arg) => new SumAccumulator({ ...arg!, nullable: true }, true) },
+  /** The result type is the SQL side's (wider than the argument for DECIMAL); same scale. */
+  sum: { make: (_arg, result) => new SumAccumulator({ ...result, nullable: true }, false) },
+  avg: { make: (_arg, result) => new SumAccumulator({ ...result, nullable: true }, true) },
 };

@@ -2,7 +2,13 @@
  * COUNT, SUM, AVG, MIN, MAX (Feldera's reference, "Aggregate functions"); kernels in
  * engine/aggregates/count.ts, sum.ts and minmax.ts.
  */
-import { type ColumnType, isIntervalType, isNumericType, typeToSql } from '../../engine/values/types.js';
+import {
+  type ColumnType,
+  isIntervalType,
+  isNumericType,
+  MAX_DECIMAL_PRECISION,
+  typeToSql,
+} from '../../engine/values/types.js';
 import { fail } from '../coercion.js';
 import type { AggregateBinder, AggregateFamily, AggregateSite } from './signature.js';
 
@@ -20,12 +26,21 @@ const count: AggregateBinder = (site) => ({
   distinct: site.distinct,
 });
 
-/** SUM and AVG of numbers: the result has the argument's type, NULL for no non-NULL input. */
+/**
+ * SUM and AVG of numbers: NULL for no non-NULL input. The result has the argument's type, but
+ * a SUM of DECIMAL(p, s) is DECIMAL(38, s), as Feldera widens it (5681.08 + 7689.88 in a
+ * DECIMAL(6, 2) column is 13370.96, not an overflow).
+ */
 function sumLike(fn: 'sum' | 'avg'): AggregateBinder {
   return (site) => {
     const t = argumentOf(site);
     if (!isNumericType(t)) fail(site.span, `Cannot apply ${site.name} to ${typeToSql(t)}`);
-    return { fn, type: { ...t, nullable: site.global || t.nullable }, distinct: site.distinct };
+    const nullable = site.global || t.nullable;
+    const type: ColumnType =
+      fn === 'sum' && t.type === 'DECIMAL'
+        ? { type: 'DECIMAL', nullable, precision: MAX_DECIMAL_PRECISION, scale: t.scale ?? 0 }
+        : { ...t, nullable };
+    return { fn, type, distinct: site.distinct };
   };
 }
 

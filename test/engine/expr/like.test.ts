@@ -113,7 +113,8 @@ CREATE MATERIALIZED VIEW ops AS SELECT
     assert.deepEqual(contents(c, 'v'), ['(false, false, true)']);
     const q = c.query(`SELECT s LIKE '${'%a'.repeat(12)}%b', s ILIKE '${'%A'.repeat(12)}%B' FROM t`);
     assert.deepEqual(q.rows, [[false, false]]);
-    assert.ok(performance.now() - started < 200, `took ${performance.now() - started} ms`);
+    // Compiling the view and the query is included; a backtracking matcher would take hours.
+    assert.ok(performance.now() - started < 1000, `took ${performance.now() - started} ms`);
   });
 
   test('NOT, NULL and malformed regular expressions', () => {
