@@ -354,6 +354,8 @@ class Parser extends ExpressionParser {
 
   protected parseAlias(): Ident | null {
     if (this.acceptKeyword('AS')) return this.parseIdent('an alias');
+    // `t ASOF JOIN u`: ASOF starts a join here, it is not an alias of t.
+    if (this.isKeyword('ASOF') && this.isKeyword('JOIN', 1)) return null;
     return this.isIdentStart() ? this.parseIdent() : null;
   }
 
