@@ -68,11 +68,12 @@ export class SqlMap {
     return this.entries.length;
   }
 
-  /** The value of `key`, or undefined when the map has no such key. */
+  private index: Map<string, Value> | null = null;
+
+  /** The value of `key`, or undefined when the map has no such key (an index is built on first use). */
   get(key: Value): Value | undefined {
-    const k = valueKey(key);
-    for (const [ek, ev] of this.entries) if (valueKey(ek) === k) return ev;
-    return undefined;
+    if (!this.index) this.index = new Map(this.entries.map(([k, v]) => [valueKey(k), v]));
+    return this.index.get(valueKey(key));
   }
 }
 
