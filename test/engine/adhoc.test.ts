@@ -41,7 +41,7 @@ describe('ad-hoc queries', () => {
       ["'cy'", "'ann'"],
     );
     assert.deepEqual(rows(c.query('SELECT COUNT(*), AVG(salary) FROM emp WHERE dept IS NOT NULL')), [
-      '3n, 116.92',
+      '3n, 116.91', // AVG of DECIMAL truncates, as in Feldera.
     ]);
     assert.deepEqual(rows(c.query('SELECT name FROM emp ORDER BY id DESC LIMIT 1')), ["'di'"]);
   });

@@ -6,6 +6,7 @@
 import { formatFloatText } from './csv.js';
 import { formatDate, formatTime, formatTimestamp } from './datetime.js';
 import { type ColumnDesc, valueToJsonText } from './json.js';
+import { intervalText } from './json-compound.js';
 import type { Value } from './value.js';
 
 function cellText(col: ColumnDesc, v: Value): string {
@@ -16,13 +17,17 @@ function cellText(col: ColumnDesc, v: Value): string {
     case 'TIME':
       return formatTime(v as number);
     case 'TIMESTAMP':
-      return formatTimestamp(v as number);
+      return formatTimestamp(v as bigint);
     case 'CHAR':
     case 'VARCHAR':
+    case 'UUID':
       return v as string;
     case 'REAL':
     case 'DOUBLE':
       return formatFloatText(col.type, v as number);
+    case 'INTERVAL_DAY_SECOND':
+    case 'INTERVAL_YEAR_MONTH':
+      return intervalText(col.type, v);
     default:
       return valueToJsonText(col.type, v);
   }
