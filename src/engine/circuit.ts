@@ -15,7 +15,7 @@
  */
 import type { TableInfo, ViewInfo } from '../sql/catalog.js';
 import type { CompiledView } from '../sql/compile.js';
-import { type AdHocTarget, type QueryResult, runAdHoc } from './adhoc.js';
+import { type AdHocStatement, type AdHocTarget, prepareAdHoc, type QueryResult, runAdHoc } from './adhoc.js';
 import { buildRel } from './build.js';
 import { Dataflow, isStateful, NodeFailure } from './dataflow.js';
 import { EngineError, type RuntimeErrorDetails } from './errors.js';
@@ -50,6 +50,8 @@ export interface Circuit {
   snapshot(name: string): WeightedRow[];
   /** Runs an ad-hoc SELECT over materialized relations, or an INSERT ... VALUES. */
   query(sql: string): QueryResult;
+  /** Plans an ad-hoc statement without running or applying it (see adhoc.ts). */
+  prepareQuery(sql: string): AdHocStatement;
   exportState(): StateFile[];
   /** Loads state exported from a circuit of the same program; only on a fresh instance. */
   importState(files: StateFile[]): void;
@@ -209,16 +211,21 @@ export class CircuitInstance implements Circuit {
     return this.views.get(info.name)!.contents!.snapshot();
   }
 
+  private readonly adHocTarget: AdHocTarget = {
+    relation: (name) => {
+      const info = this.tables.get(name)?.info ?? this.views.get(name)?.info;
+      return info && !(info.kind === 'view' && info.local) ? info : undefined;
+    },
+    snapshot: (name) => this.snapshot(name),
+    push: (table, rows) => this.push(table, rows),
+  };
+
   query(sql: string): QueryResult {
-    const target: AdHocTarget = {
-      relation: (name) => {
-        const info = this.tables.get(name)?.info ?? this.views.get(name)?.info;
-        return info && !(info.kind === 'view' && info.local) ? info : undefined;
-      },
-      snapshot: (name) => this.snapshot(name),
-      push: (table, rows) => this.push(table, rows),
-    };
-    return runAdHoc(sql, target);
+    return runAdHoc(sql, this.adHocTarget);
+  }
+
+  prepareQuery(sql: string): AdHocStatement {
+    return prepareAdHoc(sql, this.adHocTarget);
   }
 
   exportState(): StateFile[] {
