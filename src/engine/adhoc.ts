@@ -151,7 +151,10 @@ export class AdHocSelect {
           const key = rowKey(row);
           const e = sum.get(key);
           if (!e) sum.set(key, { row, weight });
-          else if ((e.weight += weight) === 0) sum.delete(key);
+          else {
+            e.weight += weight;
+            if (e.weight === 0) sum.delete(key);
+          }
         }
       rows = [];
       for (const { row, weight } of sum.values()) for (let copy = 0; copy < weight; copy++) rows.push(row);
