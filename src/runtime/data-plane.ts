@@ -10,6 +10,7 @@
 import type { WeightedRow } from '../engine/values/value.js';
 import { canonicalName } from '../sql/catalog.js';
 import { ApiError } from '../types/errors.js';
+import type { RelationSnapshot } from './adhoc/snapshot-codec.js';
 import { decodeToken, encodeToken } from './completion.js';
 import { type EgressOptions, EgressSubscriber } from './egress.js';
 import type { EngineCircuit, EngineProgram, QueryOutput, RelationShape } from './engine-api.js';
@@ -64,7 +65,7 @@ export class DataPlane {
   constructor(
     readonly program: EngineProgram,
     incarnation: string,
-    private readonly log: PipelineLogger,
+    readonly log: PipelineLogger,
     private readonly onFatal: (message: string) => void,
   ) {
     this.circuit = program.instantiate();
@@ -284,16 +285,38 @@ export class DataPlane {
     return sub;
   }
 
-  /** Runs an ad-hoc query; an INSERT is processed before the answer. */
-  async query(sql: string): Promise<QueryOutput> {
-    const isInsert = /^\s*insert\b/i.test(sql);
-    const result = withApiErrors(() => this.circuit.query(sql));
-    if (isInsert) {
-      this.journal?.append({ seq: this.pushedSeq + 1, kind: 'sql', payload: sql });
-      this.acceptInserted(Number(result.rows[0]?.[0] ?? 0));
-      if (this.running) await this.waitProcessed();
+  /**
+   * Plans an ad-hoc statement; a bad one throws `InvalidQuery` or `NotMaterialized`. An INSERT
+   * is applied here, on the step loop (it is cheap and must be journaled and processed in
+   * order), and answered with its row count once processed. A SELECT is returned with
+   * `capture`, which takes the snapshots of the materialized relations it reads, all in one
+   * synchronous turn and so at one step boundary, for a query worker (adhoc/service.ts).
+   */
+  async query(
+    sql: string,
+  ): Promise<
+    { kind: 'insert'; result: QueryOutput } | { kind: 'select'; capture: () => RelationSnapshot[] }
+  > {
+    const statement = withApiErrors(() => this.circuit.prepareQuery(sql));
+    if (statement.kind === 'select') {
+      const { relations } = statement;
+      return {
+        kind: 'select',
+        capture: () =>
+          relations.map((name) => ({ name, rows: withApiErrors(() => this.circuit.snapshot(name)) })),
+      };
     }
-    return result;
+    withApiErrors(() => this.circuit.push(statement.table, statement.rows));
+    this.journal?.append({ seq: this.pushedSeq + 1, kind: 'sql', payload: sql });
+    this.acceptInserted(statement.rows.length);
+    if (this.running) await this.waitProcessed();
+    return {
+      kind: 'insert',
+      result: {
+        columns: [{ name: 'count', type: { type: 'BIGINT', nullable: false } }],
+        rows: [[BigInt(statement.rows.length)]],
+      },
+    };
   }
 
   /** Accounts for rows an INSERT pushed into the circuit. */
