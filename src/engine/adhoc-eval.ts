@@ -11,9 +11,11 @@
  *     product holds one chunk of pairs at a time, not the product), and
  *   - a caller that has seen enough (LIMIT without ORDER BY) stops pulling and the rest is
  *     never computed.
- * The chunk size adapts: it starts at one row and doubles while a step produces fewer than
- * `STEP_ROWS` rows over all its nodes, and shrinks in proportion when a step produces more,
- * so a source joined against a large other side is fed a few rows at a time.
+ * The chunk size adapts: it starts at one row for each source and doubles while a step
+ * produces fewer than `STEP_ROWS` rows over all its nodes, and shrinks in proportion when a
+ * step produces more, so a source joined against a large other side is fed a few rows at a
+ * time. A step can still be large when one row fans out widely (a row of a three-way cross
+ * product); the query worker's memory limit is the backstop.
  */
 import type { Rel } from '../sql/plan.js';
 import { buildRel } from './build.js';
@@ -93,8 +95,9 @@ export function* stepDeltas(
       throw new EngineError('RuntimeError', `Ad-hoc query failed: ${e.message}`, { cause: e.message });
     }
   };
-  let chunk = 1;
   for (const { node, rows } of sources) {
+    // Each source starts small again: its fan-out is not the previous source's.
+    let chunk = 1;
     for (let pos = 0; pos < rows.length; ) {
       const slice = markConsolidated(rows.slice(pos, pos + chunk));
       pos += slice.length;

@@ -60,6 +60,8 @@ export type AdHocStatement = AdHocInsert | AdHocSelect;
 
 /** Rows per batch yielded by `AdHocSelect.batches` unless told otherwise. */
 const BATCH_ROWS = 1024;
+/** A partial batch of final rows waits at most this long (ms) for more, so slow queries still stream. */
+const BATCH_WAIT_MS = 100;
 
 /** A planned SELECT, ready to run over snapshots of `relations`. */
 export class AdHocSelect {
@@ -83,7 +85,8 @@ export class AdHocSelect {
 
   /**
    * Evaluates the query over `snapshot(name)` of each relation in `relations` and yields its
-   * rows (visible columns only) in batches of about `batchRows`, each as soon as it is final.
+   * rows (visible columns only) in batches of at most `batchRows`, each as soon as it is full
+   * (or has waited `BATCH_WAIT_MS` for more).
    * Stop pulling to abandon the query. Throws `EngineError` `RuntimeError`.
    */
   *batches(
@@ -103,6 +106,7 @@ export class AdHocSelect {
       let skipped = 0;
       let sent = 0;
       let batch: Row[] = [];
+      let since = performance.now();
       for (const delta of deltas) {
         for (const { row, weight } of delta)
           for (let copy = 0; copy < weight; copy++) {
@@ -119,8 +123,14 @@ export class AdHocSelect {
             if (batch.length >= batchRows) {
               yield batch;
               batch = [];
+              since = performance.now();
             }
           }
+        if (batch.length > 0 && performance.now() - since > BATCH_WAIT_MS) {
+          yield batch;
+          batch = [];
+          since = performance.now();
+        }
       }
       if (batch.length > 0) yield batch;
       return;

@@ -39,10 +39,11 @@ export class QueryWorker {
 
   constructor(setup: WorkerSetup, heapMb: number) {
     this.worker = startWorker({ workerData: setup, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
-    this.worker.unref();
     this.worker.on('message', (m: FromWorker) => this.holder?.message(m));
     this.worker.on('error', (err) => this.die(err));
     this.worker.on('exit', (code) => this.die(new Error(`the query worker exited with code ${code}`)));
+    // After the listeners: attaching a 'message' listener refs the worker again.
+    this.worker.unref();
   }
 
   private die(err: Error): void {
