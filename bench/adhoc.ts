@@ -71,7 +71,7 @@ interface ServiceModule {
 
 /** Runs `SELECT COUNT(*) FROM small` QUERIES times; `cold` starts a worker for each. */
 async function smallQueries(module: ServiceModule, cold: boolean): Promise<number[]> {
-  const circuit = (load.small ??= smallCircuit());
+  const circuit = smallCircuit();
   const capture = (): RelationSnapshot[] => [{ name: 'small', rows: circuit.snapshot('small') }];
   const limits = { timeoutMs: 60_000, heapMb: 256, maxConcurrent: 1, maxQueued: 0 };
   let service = new module.AdHocQueries({ programCode: PROGRAM }, limits, new PipelineLogger());
@@ -88,7 +88,6 @@ async function smallQueries(module: ServiceModule, cold: boolean): Promise<numbe
   }
   return times;
 }
-load.small = null as ReturnType<typeof load> | null;
 function smallCircuit() {
   const compiled = compileProgram(PROGRAM);
   if (!compiled.ok) throw new Error('program does not compile');
