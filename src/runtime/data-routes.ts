@@ -125,6 +125,7 @@ export async function dataRoutes(app: FastifyInstance, controller: Controller): 
     const run = adhoc.start(q.sql, format, statement.capture);
     // Also fires when the response has been sent; then the query has ended and this does nothing.
     reply.raw.on('close', () => run.cancel('the client disconnected'));
+    if (request.raw.socket.destroyed) run.cancel('the client disconnected');
     await run.ready;
     reply.header('content-type', contentType(format));
     return reply.send(run.output);

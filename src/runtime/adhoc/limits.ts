@@ -4,7 +4,7 @@
  * | setting | default | meaning |
  * | --- | --- | --- |
  * | `datafusion_memory_mb` | 5% of `max_rss_mb` (else `resources.memory_mb_max`), at most 2048; 1024 when neither is set | memory shared by the running queries: each query's worker gets an equal share as its JS heap limit, never less than 64 MiB |
- * | `dev_tweaks.adhoc_timeout_secs` | 60 | wall-clock time a query may take from its arrival, not counting time spent waiting for the client to read |
+ * | `dev_tweaks.adhoc_timeout_secs` | 60 | wall-clock time a query may run, from when it has a slot and a ready worker to its last row, not counting time spent waiting for the client to read |
  * | `dev_tweaks.adhoc_max_concurrent` | 2 | queries running at once |
  * | `dev_tweaks.adhoc_max_queued` | 8 | queries waiting for a free slot; 0 refuses any query beyond the running ones; beyond the queue: `TooManyAdHocQueries` |
  *
@@ -15,7 +15,7 @@
  */
 
 export interface AdHocLimits {
-  /** Wall-clock budget of one query, in milliseconds. */
+  /** Wall-clock budget of one query's own work, in milliseconds (see service.ts). */
   timeoutMs: number;
   /** JS heap limit of one query's worker, in MiB. */
   heapMb: number;

@@ -4,8 +4,8 @@
  * The worker's JS heap is capped with `resourceLimits`, so a query that outgrows it kills its
  * worker (`ERR_WORKER_OUT_OF_MEMORY`), never the process. The listeners stay attached for the
  * worker's whole life and forward to the query that holds it, so an idle worker that fails
- * is noticed (`dead`) and never raises an unhandled 'error'. Workers are unref'ed: they never
- * keep the process alive.
+ * is noticed (`dead`) and never raises an unhandled 'error'. An idle worker is unref'ed: it
+ * never keeps the process alive.
  *
  * Under tsx (tests, development) the parent's `--import tsx` does not reach worker threads on
  * Node 20, so the worker is started from a small bootstrap that registers tsx's loader first
@@ -36,10 +36,15 @@ export class QueryWorker {
   private holder: WorkerEvents | null = null;
   /** Set once the worker has failed, exited or been terminated. */
   dead = false;
+  /** Set once the worker has loaded the engine and compiled the program. */
+  ready = false;
 
   constructor(setup: WorkerSetup, heapMb: number) {
     this.worker = startWorker({ workerData: setup, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
-    this.worker.on('message', (m: FromWorker) => this.holder?.message(m));
+    this.worker.on('message', (m: FromWorker) => {
+      if (m.type === 'ready') this.ready = true;
+      this.holder?.message(m);
+    });
     this.worker.on('error', (err) => this.die(err));
     this.worker.on('exit', (code) => this.die(new Error(`the query worker exited with code ${code}`)));
     // After the listeners: attaching a 'message' listener refs the worker again.
@@ -54,9 +59,11 @@ export class QueryWorker {
     holder?.died(err);
   }
 
-  /** Routes the worker's events to `holder` (null: idle). */
+  /** Routes the worker's events to `holder` (null: idle). Only a held worker keeps the process alive. */
   hold(holder: WorkerEvents | null): void {
     this.holder = holder;
+    if (holder) this.worker.ref();
+    else this.worker.unref();
   }
 
   post(message: ToWorker, transfer: ArrayBuffer[] = []): void {

@@ -17,17 +17,19 @@
  * - The worker evaluates the query in bounded steps (engine/adhoc-eval.ts), formats rows as
  *   they become final and sends them in chunks under credit-based flow control
  *   (protocol.ts): credits are granted as the HTTP response's stream asks for more, so a slow
- *   client slows the worker down instead of filling memory. The time a query spends waiting
- *   for its client does not count against its budget; a client that reads nothing for a
- *   whole budget is cut off.
+ *   client slows the worker down instead of filling memory.
+ * - The time budget measures the query's own work: it starts when the query holds a slot and
+ *   a ready worker, and stops while the client is not reading (a slow download is not a slow
+ *   query). A client that reads nothing for a whole budget is cut off.
  * - The response starts with the first chunk: an error before it is an ordinary error
  *   response with its HTTP status; an error after it is written in-band as the last line
  *   (output.ts), as Feldera does.
  * - The client going away (the manager aborts its proxied request when its own client
  *   disconnects) closes the response, which terminates the worker at once.
  * - At most `maxConcurrent` queries run at once (the machine may have 2 cores, one of which the
- *   step loop needs); up to `maxQueued` more wait in arrival order, their wait counting
- *   against their budget; beyond that a query is refused with `TooManyAdHocQueries` (429).
+ *   step loop needs); up to `maxQueued` more wait in arrival order (each running one is
+ *   bounded by its budget, so the wait is too); beyond that a query is refused with
+ *   `TooManyAdHocQueries` (429).
  * - One idle worker is kept warm after a query that ended normally with a small heap, so
  *   the next query does not pay for a thread start and the program's compilation (measured
  *   in bench/adhoc-worker.ts); a terminated or grown worker is replaced by a fresh one.
@@ -54,6 +56,8 @@ export class AdHocQueries {
   private readonly queued: AdHocRun[] = [];
   private idle: QueryWorker | null = null;
   private nextId = 1;
+  /** Worker threads started so far (a warm worker is reused instead). */
+  workersStarted = 0;
 
   constructor(
     private readonly setup: WorkerSetup,
@@ -102,6 +106,7 @@ export class AdHocQueries {
     const warm = this.idle;
     this.idle = null;
     if (warm && !warm.dead) return warm;
+    this.workersStarted++;
     return new QueryWorker(this.setup, this.limits.heapMb);
   }
 
@@ -132,11 +137,11 @@ export class AdHocRun {
   private finished = false;
   /** Set once the query holds a slot. */
   began = false;
-  // The budget clock: running except while the client is not reading.
+  // The budget clock: it starts when the query's worker is ready, and stops while the client is not reading.
   private remainingMs: number;
-  private since = Date.now();
+  private since = 0;
   private clientStalled = false;
-  private timer: NodeJS.Timeout;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly service: AdHocQueries,
@@ -156,7 +161,6 @@ export class AdHocRun {
       read: () => this.wantMore(),
     });
     this.remainingMs = service.limits.timeoutMs;
-    this.timer = setTimeout(() => this.outOfTime(), this.remainingMs);
   }
 
   /** Takes a slot's worth of resources: captures the snapshots and hands the query to a worker. */
@@ -172,6 +176,7 @@ export class AdHocRun {
     const worker = this.service.takeWorker();
     this.worker = worker;
     worker.hold({ message: (m) => this.onMessage(m), died: (err) => this.onDied(err) });
+    if (worker.ready) this.startClock();
     Atomics.store(this.credits, 0, 1);
     worker.post({
       type: 'query',
@@ -210,6 +215,7 @@ export class AdHocRun {
         this.fail(ApiError.fromBody(m.status, m.error));
         break;
       case 'ready':
+        this.startClock();
         break;
     }
   }
@@ -237,6 +243,11 @@ export class AdHocRun {
     this.resumeClock();
     Atomics.add(this.credits, 0, 1);
     Atomics.notify(this.credits, 0);
+  }
+
+  private startClock(): void {
+    this.since = Date.now();
+    this.timer = setTimeout(() => this.outOfTime(), this.remainingMs);
   }
 
   private pauseClock(): void {
