@@ -48,6 +48,12 @@ export interface Circuit {
   discardPending(): void;
   /** Integrated contents of a materialized table or view. */
   snapshot(name: string): WeightedRow[];
+  /**
+   * `snapshot(name)` in chunks of `size` rows, read from the live state as they are pulled,
+   * so a large relation can be copied over several event-loop turns: no step may run until
+   * the generator is done or dropped, or the chunks would mix two states.
+   */
+  snapshotChunks(name: string, size: number): Generator<WeightedRow[], void, undefined>;
   /** Runs an ad-hoc SELECT over materialized relations, or an INSERT ... VALUES. */
   query(sql: string): QueryResult;
   /** Plans an ad-hoc statement without running or applying it (see adhoc.ts). */
@@ -201,14 +207,22 @@ export class CircuitInstance implements Circuit {
   }
 
   snapshot(name: string): WeightedRow[] {
+    const contents = this.materialized(name);
+    return contents.snapshot();
+  }
+
+  snapshotChunks(name: string, size: number): Generator<WeightedRow[], void, undefined> {
+    return this.materialized(name).snapshotChunks(size);
+  }
+
+  /** The operator holding a materialized relation's contents. */
+  private materialized(name: string): TableInput | Integrate {
     const info = this.resolve(name);
     if (!info)
       throw new EngineError('UnknownRelation', `Relation '${name}' does not exist`, { relation: name });
     if (!info.materialized)
       throw new EngineError('NotMaterialized', `'${info.name}' is not materialized`, { relation: info.name });
-    const table = this.tables.get(info.name);
-    if (table) return table.input.snapshot();
-    return this.views.get(info.name)!.contents!.snapshot();
+    return this.tables.get(info.name)?.input ?? this.views.get(info.name)!.contents!;
   }
 
   private readonly adHocTarget: AdHocTarget = {

@@ -30,6 +30,9 @@ export interface DataPlaneMeta {
   outputSequences: Record<string, number>;
 }
 
+/** Rows of a relation copied per event-loop turn when a query's snapshot is captured. */
+export const CAPTURE_CHUNK_ROWS = 32_768;
+
 /** Per-table counters of the HTTP ingress endpoint, reported in `/stats` inputs. */
 interface InputCounters {
   totalRecords: number;
@@ -289,22 +292,19 @@ export class DataPlane {
    * Plans an ad-hoc statement; a bad one throws `InvalidQuery` or `NotMaterialized`. An INSERT
    * is applied here, on the step loop (it is cheap and must be journaled and processed in
    * order), and answered with its row count once processed. A SELECT is returned with
-   * `capture`, which takes the snapshots of the materialized relations it reads, all in one
-   * synchronous turn and so at one step boundary, for a query worker (adhoc/service.ts).
+   * `capture`, which copies the materialized relations it reads for a query worker
+   * (adhoc/service.ts): see `captureSnapshots`.
    */
   async query(
     sql: string,
   ): Promise<
-    { kind: 'insert'; result: QueryOutput } | { kind: 'select'; capture: () => RelationSnapshot[] }
+    | { kind: 'insert'; result: QueryOutput }
+    | { kind: 'select'; capture: (stopped: () => boolean) => Promise<RelationSnapshot[]> }
   > {
     const statement = withApiErrors(() => this.circuit.prepareQuery(sql));
     if (statement.kind === 'select') {
       const { relations } = statement;
-      return {
-        kind: 'select',
-        capture: () =>
-          relations.map((name) => ({ name, rows: withApiErrors(() => this.circuit.snapshot(name)) })),
-      };
+      return { kind: 'select', capture: (stopped) => this.captureSnapshots(relations, stopped) };
     }
     withApiErrors(() => this.circuit.push(statement.table, statement.rows));
     this.journal?.append({ seq: this.pushedSeq + 1, kind: 'sql', payload: sql });
@@ -317,6 +317,35 @@ export class DataPlane {
         rows: [[BigInt(statement.rows.length)]],
       },
     };
+  }
+
+  /**
+   * Copies the contents of `relations` as of one step boundary. The copy is queued on the step
+   * chain, so no step runs until it is done and all relations are read in the same state; it
+   * is spread over event-loop turns, `CAPTURE_CHUNK_ROWS` rows per turn, so a large relation
+   * does not stall ingress or `/stats`. Steps wait for this copy of row references only; the
+   * query encodes and sends the rows afterwards, while steps run. Ends early, with whatever it
+   * has, once `stopped()` (the query was cancelled).
+   */
+  private captureSnapshots(relations: string[], stopped: () => boolean): Promise<RelationSnapshot[]> {
+    const copy = this.stepping.then(async () => {
+      const snapshots: RelationSnapshot[] = [];
+      for (const name of relations) {
+        const rows: WeightedRow[] = [];
+        for (const chunk of withApiErrors(() => this.circuit.snapshotChunks(name, CAPTURE_CHUNK_ROWS))) {
+          for (const row of chunk) rows.push(row);
+          if (stopped()) return snapshots;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+        snapshots.push({ name, rows });
+      }
+      return snapshots;
+    });
+    this.stepping = copy.then(
+      () => {},
+      () => {},
+    );
+    return copy;
   }
 
   /** Accounts for rows an INSERT pushed into the circuit. */

@@ -30,6 +30,8 @@ export interface EngineCircuit {
   step(): Map<string, WeightedRow[]>;
   readonly stepCount: number;
   snapshot(name: string): WeightedRow[];
+  /** `snapshot` in chunks, read live: no step may run until the last chunk is read. */
+  snapshotChunks(name: string, size: number): Iterable<WeightedRow[]>;
   query(sql: string): QueryOutput;
   prepareQuery(sql: string): PreparedQuery;
   exportState(): Array<{ name: string; data: Buffer }>;

@@ -7,13 +7,14 @@
  *   by terminating its worker, and answers `AdHocQueryOutOfMemory` or `AdHocQueryTimeout`.
  *   The main thread keeps stepping, ingesting and answering `/stats` meanwhile.
  * - The main thread plans the statement (cheap, bounded by the URL length; bad SQL is a 400
- *   before any work), then, when the query may start, captures the snapshots of the
- *   materialized relations the query reads, and only those, in one synchronous turn, so they
- *   are consistent with each other at a step boundary. Capturing copies row references (one
- *   pass over each relation); encoding is chunked across event-loop turns and each chunk is
- *   transferred to the worker, not copied (snapshot-codec.ts). The main thread's cost is thus
- *   proportional to the referenced relations, in turns of a few milliseconds, and nothing of
- *   the query's own work (joins, aggregates, sorting, formatting) runs on it.
+ *   before any work). When the query may start, it captures the snapshots of the
+ *   materialized relations the query reads, and only those: a copy of row references taken
+ *   between two steps (steps wait for it), a chunk per event-loop turn
+ *   (DataPlane.captureSnapshots). Then it encodes them, a chunk per turn again, while steps
+ *   run, and transfers each chunk to the worker rather than copying it (snapshot-codec.ts).
+ *   The main thread's cost is thus proportional to the referenced relations, in turns of a
+ *   few milliseconds (bench/adhoc.ts), and nothing of the query's own work (joins,
+ *   aggregates, sorting, formatting) runs on it.
  * - The worker evaluates the query in bounded steps (engine/adhoc-eval.ts), formats rows as
  *   they become final and sends them in chunks under credit-based flow control
  *   (protocol.ts): credits are granted as the HTTP response's stream asks for more, so a slow
@@ -45,6 +46,12 @@ import type { AdHocFormat, FromWorker, WorkerSetup } from './protocol.js';
 import { QueryWorker } from './query-worker.js';
 import { type RelationSnapshot, sendSnapshots } from './snapshot-codec.js';
 
+/**
+ * Copies the snapshots a query reads, at one step boundary (DataPlane.captureSnapshots);
+ * `stopped` turns true if the query is cancelled meanwhile.
+ */
+export type SnapshotCapture = (stopped: () => boolean) => Promise<RelationSnapshot[]>;
+
 /** A worker whose heap is larger than this after its query is replaced rather than kept. */
 const REUSE_HEAP_BYTES = 32 * 1024 * 1024;
 /** Output the response stream buffers before it stops asking the worker for more. */
@@ -69,7 +76,7 @@ export class AdHocQueries {
    * Starts a SELECT. `capture` is called once the query may run (at a step boundary) and
    * returns the snapshots of the relations it reads. See `AdHocRun` for what follows.
    */
-  start(sql: string, format: AdHocFormat, capture: () => RelationSnapshot[]): AdHocRun {
+  start(sql: string, format: AdHocFormat, capture: SnapshotCapture): AdHocRun {
     const run = new AdHocRun(this, this.nextId++, sql, format, capture);
     if (this.running < this.limits.maxConcurrent) {
       this.running++;
@@ -148,7 +155,7 @@ export class AdHocRun {
     readonly id: number,
     private readonly sql: string,
     private readonly format: AdHocFormat,
-    private readonly capture: () => RelationSnapshot[],
+    private readonly capture: SnapshotCapture,
   ) {
     this.ready = new Promise<void>((resolve, reject) => {
       this.resolveReady = resolve;
@@ -163,37 +170,38 @@ export class AdHocRun {
     this.remainingMs = service.limits.timeoutMs;
   }
 
-  /** Takes a slot's worth of resources: captures the snapshots and hands the query to a worker. */
+  /** The query has a slot: it takes a worker (which may start up meanwhile), captures its snapshots and sends them. */
   begin(): void {
     this.began = true;
-    let snapshots: RelationSnapshot[];
-    try {
-      snapshots = this.capture();
-    } catch (err) {
-      this.fail(err instanceof ApiError ? err : new ApiError('InternalError', (err as Error).message, {}));
-      return;
-    }
     const worker = this.service.takeWorker();
     this.worker = worker;
     worker.hold({ message: (m) => this.onMessage(m), died: (err) => this.onDied(err) });
     if (worker.ready) this.startClock();
-    Atomics.store(this.credits, 0, 1);
-    worker.post({
-      type: 'query',
-      sql: this.sql,
-      format: this.format,
-      credits: this.credits.buffer as SharedArrayBuffer,
-      relations: snapshots.map((s) => s.name),
-    });
-    sendSnapshots(
-      snapshots,
-      (relation, chunk) => worker.post({ type: 'rows', relation, chunk }, [chunk]),
-      () => this.finished,
-    ).then(
-      () => worker.post({ type: 'run' }),
-      (err: Error) =>
-        this.fail(new ApiError('InternalError', `Ad-hoc query snapshot failed: ${err.message}`)),
-    );
+    this.capture(() => this.finished)
+      .then(async (snapshots) => {
+        if (this.finished) return;
+        Atomics.store(this.credits, 0, 1);
+        worker.post({
+          type: 'query',
+          sql: this.sql,
+          format: this.format,
+          credits: this.credits.buffer as SharedArrayBuffer,
+          relations: snapshots.map((s) => s.name),
+        });
+        await sendSnapshots(
+          snapshots,
+          (relation, chunk) => worker.post({ type: 'rows', relation, chunk }, [chunk]),
+          () => this.finished,
+        );
+        if (!this.finished) worker.post({ type: 'run' });
+      })
+      .catch((err: Error) =>
+        this.fail(
+          err instanceof ApiError
+            ? err
+            : new ApiError('InternalError', `Ad-hoc query failed: ${err.message}`, {}),
+        ),
+      );
   }
 
   private onMessage(m: FromWorker): void {

@@ -38,7 +38,7 @@ function setup(limits: Partial<AdHocLimits> = {}) {
   circuit.push('b', rows);
   circuit.step();
   let captures = 0;
-  const capture = (): RelationSnapshot[] => {
+  const capture = async (): Promise<RelationSnapshot[]> => {
     captures++;
     return ['a', 'b'].map((name) => ({ name, rows: circuit.snapshot(name) }));
   };
