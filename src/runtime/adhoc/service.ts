@@ -173,7 +173,16 @@ export class AdHocRun {
   /** The query has a slot: it takes a worker (which may start up meanwhile), captures its snapshots and sends them. */
   begin(): void {
     this.began = true;
-    const worker = this.service.takeWorker();
+    let worker: QueryWorker;
+    try {
+      worker = this.service.takeWorker();
+    } catch (err) {
+      // Called from another query's end too: never let this throw.
+      this.fail(
+        new ApiError('InternalError', `Ad-hoc query worker could not start: ${(err as Error).message}`, {}),
+      );
+      return;
+    }
     this.worker = worker;
     worker.hold({ message: (m) => this.onMessage(m), died: (err) => this.onDied(err) });
     if (worker.ready) this.startClock();
@@ -288,8 +297,10 @@ export class AdHocRun {
 
   /** The client read nothing for a whole budget: stop the query and drop the connection. */
   private clientGone(): void {
-    this.cancel(`its client read nothing for ${this.service.limits.timeoutMs / 1000} s`);
-    this.output.destroy(new Error('the client stopped reading'));
+    this.cancel(
+      `its client read nothing for ${this.service.limits.timeoutMs / 1000} s`,
+      new Error('the client stopped reading'),
+    );
   }
 
   /** Ends the query with an error: the HTTP status if nothing was sent yet, else an in-band line. */
@@ -310,11 +321,15 @@ export class AdHocRun {
     this.finish();
   }
 
-  /** Stops the query because its client went away; nothing more is sent. */
-  cancel(reason: string): void {
+  /**
+   * Stops the query because its client went away; nothing more is sent. The output stream is
+   * destroyed, with `error` if given (which makes the HTTP server drop the connection).
+   */
+  cancel(reason: string, error?: Error): void {
     if (this.finished) return;
     const hadWorker = this.worker !== null;
     this.rejectReady(new ApiError('InternalError', `Ad-hoc query cancelled: ${reason}`, {}));
+    this.output.destroy(error);
     this.finish();
     this.service.log.info(
       `ad-hoc query ${this.id} cancelled: ${reason}${hadWorker ? '; its worker was terminated' : ''}`,
