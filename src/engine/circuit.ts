@@ -46,6 +46,12 @@ export interface Circuit {
   readonly stepCount: number;
   /** Drops the buffered changes (e.g. after a step failed on them). */
   discardPending(): void;
+  /**
+   * Removes and returns the buffered changes, by table, as `push` stored them (full rows). The
+   * pipeline's data plane keeps each accepted input apart this way, so that when a step fails
+   * it can retry the inputs separately and reject only the ones that fail.
+   */
+  takePending(): Map<string, WeightedRow[]>;
   /** Integrated contents of a materialized table or view. */
   snapshot(name: string): WeightedRow[];
   /**
@@ -175,6 +181,12 @@ export class CircuitInstance implements Circuit {
 
   discardPending(): void {
     this.pending = new Map();
+  }
+
+  takePending(): Map<string, WeightedRow[]> {
+    const taken = this.pending;
+    this.pending = new Map();
+    return taken;
   }
 
   step(): StepOutput {

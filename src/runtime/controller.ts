@@ -9,6 +9,12 @@
  * The manager's runner drives these transitions through the control endpoints; the
  * controller reports where it is in `GET /status`, with a `details` object while a long
  * operation runs.
+ *
+ * When a step fails on some inputs, the data plane rejects them and processes the rest
+ * (data-plane.ts); the controller then keeps that state and reports the rejected inputs. With
+ * storage it takes a checkpoint (which a restart resumes from, without them) and exits with an
+ * `InputRejected` error; without storage there is nowhere to keep the state, so the process
+ * stays alive and Paused with the error in `/status` until `/resume` continues without them.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,8 +23,9 @@ import { ApiError, type ErrorBody } from '../types/errors.js';
 import type { RuntimeStatus } from '../types/pipeline.js';
 import { type DeploymentSpec, PIPELINE_FILES, type ProcessStatus } from '../types/runtime.js';
 import { Checkpointer, type FaultTolerance } from './checkpointer.js';
-import { DataPlane } from './data-plane.js';
+import { DataPlane, describeRejected, type RejectedInput } from './data-plane.js';
 import type { EngineProgram } from './engine-api.js';
+import { DEFAULT_MAX_QUEUED_RECORDS } from './input-queue.js';
 import type { PipelineLogger } from './log.js';
 import { SyncService, syncConfigOf } from './sync.js';
 
@@ -33,6 +40,8 @@ export class Controller {
   readonly startTime = Date.now();
   private status: RuntimeStatus = 'Initializing';
   private fatal: ErrorBody | null = null;
+  /** Without storage: the error of a rejected input, which the pipeline stays paused with. */
+  private held: ErrorBody | null = null;
   private details: unknown = null;
   private plane: DataPlane | null = null;
   private suspending = false;
@@ -90,11 +99,14 @@ export class Controller {
    * into the pipeline's `deployment_error`), and exits.
    */
   fail(message: string): void {
-    this.log.error(`fatal: ${message}`);
+    this.failWith({ message, error_code: 'PipelineFatalError', details: {} });
+  }
+
+  private failWith(error: ErrorBody): void {
+    this.log.error(`fatal: ${error.message}`);
     this.fatal = {
-      message,
-      error_code: 'PipelineFatalError',
-      details: { deployment_id: this.config.deploymentId },
+      ...error,
+      details: { ...(error.details as object), deployment_id: this.config.deploymentId },
     };
     try {
       writeFileSync(join(this.config.pipelineDir, PIPELINE_FILES.fatal), JSON.stringify(this.fatal));
@@ -103,6 +115,46 @@ export class Controller {
     }
     this.plane?.setRunning(false);
     setTimeout(() => this.exit(1), 200);
+  }
+
+  /**
+   * A step failed on `rejected`, which were left out; everything else accepted was processed
+   * and the data plane has stopped stepping. Keeps that state and reports the inputs.
+   */
+  private async inputRejected(plane: DataPlane, rejected: RejectedInput[]): Promise<void> {
+    const what = `Input rejected: ${rejected.map(describeRejected).join('; ')}. ${
+      rejected.length === 1 ? 'It is' : 'They are'
+    } not part of the pipeline's state`;
+    const details = { deployment_id: this.config.deploymentId, rejected };
+    if (!this.checkpoints) {
+      this.held = {
+        message: `${what}; everything else accepted was processed. The pipeline has no storage, so it stays paused with this error: /resume (or /start) continues without ${rejected.length === 1 ? 'it' : 'them'}.`,
+        error_code: 'InputRejected',
+        details,
+      };
+      this.log.error(this.held.message);
+      this.setStatus('Paused');
+      return;
+    }
+    plane.refuseInput(
+      new ApiError(
+        'PipelineInteractionNotDeployed',
+        'The pipeline is stopping because an input was rejected (see its deployment_error); it accepts input again after /start',
+        { runtime_status: this.status },
+      ),
+    );
+    let kept: string;
+    try {
+      const manifest = await this.checkpoints.request('input rejected').done;
+      kept = `everything else accepted is kept in checkpoint ${manifest.uuid}; /start resumes from it without ${rejected.length === 1 ? 'it' : 'them'}`;
+    } catch (err) {
+      kept = `the checkpoint of everything else accepted failed (${(err as Error).message}), so /start resumes from the previous checkpoint${
+        this.checkpoints.model === 'exactly_once'
+          ? ' and replays the journal, skipping the rejected input'
+          : ''
+      }`;
+    }
+    this.failWith({ message: `${what}; ${kept}.`, error_code: 'InputRejected', details });
   }
 
   get runtimeStatus(): RuntimeStatus {
@@ -177,7 +229,11 @@ export class Controller {
   /** Restores state (pulling it first if configured), starts the data plane, and takes `status`. */
   private async bringUp(status: 'Running' | 'Paused'): Promise<void> {
     const program = this.loadProgram(this.config.programCode);
-    const plane = new DataPlane(program, this.incarnationUuid, this.log, (message) => this.fail(message));
+    const plane: DataPlane = new DataPlane(program, this.incarnationUuid, this.log, {
+      maxQueuedRecords: this.maxQueuedRecords(),
+      onRejected: (rejected) => void this.inputRejected(plane, rejected),
+      onFatal: (message) => this.fail(message),
+    });
     if (this.syncService) {
       this.details = { pull: 'resolving the start checkpoint' };
       await this.syncService.prepareStart();
@@ -192,6 +248,18 @@ export class Controller {
     this.setStatus(status);
   }
 
+  /** `runtime_config.dev_tweaks.max_queued_records`: records per table accepted but not processed. */
+  private maxQueuedRecords(): number {
+    const tweaks = (this.config.runtimeConfig.dev_tweaks ?? {}) as { max_queued_records?: unknown };
+    const value = tweaks.max_queued_records ?? DEFAULT_MAX_QUEUED_RECORDS;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+      throw new Error(
+        `runtime_config.dev_tweaks.max_queued_records must be a positive integer, got ${JSON.stringify(value)}`,
+      );
+    }
+    return value;
+  }
+
   private setStatus(status: RuntimeStatus): void {
     if (status !== this.status) this.log.info(`runtime status: ${this.status} -> ${status}`);
     this.status = status;
@@ -203,7 +271,7 @@ export class Controller {
       deployment_id: this.config.deploymentId,
       incarnation_uuid: this.incarnationUuid,
       runtime_status: this.status,
-      error: this.fatal,
+      error: this.fatal ?? this.held,
       details:
         this.details ?? (this.syncService?.pullProgress ? { pull: this.syncService.pullProgress } : null),
     };
@@ -213,8 +281,12 @@ export class Controller {
     if (this.status === 'Running') this.setStatus('Paused');
   }
 
+  /** Runs again; a rejected input's error the pipeline was paused with is cleared. */
   resume(): void {
-    if (this.status === 'Paused') this.setStatus('Running');
+    if (this.status !== 'Paused') return;
+    if (this.held) this.log.info('resuming without the rejected input(s)');
+    this.held = null;
+    this.setStatus('Running');
   }
 
   /** Leaves standby: stops pulling and runs from the newest checkpoint pulled. */

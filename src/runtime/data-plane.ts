@@ -2,11 +2,20 @@
  * The data plane of a pipeline process: the circuit, its inputs and its outputs.
  *
  * Ingress requests are decoded whole (a bad record rejects the request and changes nothing),
- * then pushed into the circuit's input buffers and given a completion token. Steps run on
- * the event loop as soon as input is waiting and the pipeline is running: every input that
- * arrived since the previous step is processed together, and each output delta is sent to
- * the egress subscribers of its relation. Counters for `/stats` are kept here.
+ * admitted against the input bound (input-queue.ts: a request that does not fit waits), then
+ * queued with their input sequence number and given a completion token. Steps run on the
+ * event loop as soon as input is waiting and the pipeline is running: every input accepted
+ * since the previous step is processed together, and each output delta is sent to the egress
+ * subscribers of its relation. Counters for `/stats` are kept here.
+ *
+ * A step that fails is rolled back by the circuit; its inputs are then retried apart
+ * (isolation.ts), so the good ones are processed and only the ones the failure comes from are
+ * rejected. The data plane then stops stepping and hands the rejected inputs to the controller,
+ * which keeps the state it reached (checkpoint, or a pause) and reports them. A rejected
+ * input's completion token answers `InputRejected`; its sequence number counts as processed,
+ * so the tokens of later inputs complete normally.
  */
+import { makeRowJsonEncoder } from '../engine/values/index.js';
 import type { WeightedRow } from '../engine/values/value.js';
 import { canonicalName } from '../sql/catalog.js';
 import { ApiError } from '../types/errors.js';
@@ -16,8 +25,24 @@ import { type EgressOptions, EgressSubscriber } from './egress.js';
 import type { EngineCircuit, EngineProgram, QueryOutput, RelationShape } from './engine-api.js';
 import { withApiErrors } from './engine-errors.js';
 import { decodeIngress, type IngressOptions } from './formats/ingress.js';
+import { DEFAULT_MAX_QUEUED_RECORDS, InputQueue, type QueuedInput } from './input-queue.js';
+import { type Attempt, isolateFailures } from './isolation.js';
 import type { InputJournal, JournalEntry } from './journal.js';
 import type { PipelineLogger } from './log.js';
+
+/** An accepted input that made a step fail, left out so that everything else was processed. */
+export interface RejectedInput {
+  seq: number;
+  kind: 'ingress' | 'sql';
+  tables: string[];
+  records: number;
+  /** The completion token of the request that carried it. */
+  completion_token: string;
+  /** Why the step failed on it (names the view). */
+  error: string;
+  /** JSON text of its first row (truncated), to find it in the client's data. */
+  first_row: string | null;
+}
 
 /** The data plane's own state that a checkpoint carries besides the circuit's. */
 export interface DataPlaneMeta {
@@ -28,6 +53,8 @@ export interface DataPlaneMeta {
   totalInputBytes: number;
   totalProcessedRecords: number;
   outputSequences: Record<string, number>;
+  /** The most recent rejected inputs (absent in checkpoints of older versions). */
+  rejected?: RejectedInput[];
 }
 
 /** Rows of a relation copied per event-loop turn when a query's snapshot is captured. */
@@ -40,6 +67,19 @@ interface InputCounters {
   parseErrors: number;
 }
 
+/** How many rejected inputs are remembered (for completion tokens and checkpoints). */
+const REMEMBERED_REJECTIONS = 100;
+const FIRST_ROW_CHARS = 300;
+
+export interface DataPlaneSettings {
+  /** Records accepted but not processed per table before ingress waits (`max_queued_records`). */
+  maxQueuedRecords?: number;
+  /** Called when a step failed on some inputs, which were rejected; steps have stopped. */
+  onRejected: (rejected: RejectedInput[]) => void;
+  /** Called on an unexpected failure outside the circuit; the pipeline cannot go on. */
+  onFatal: (message: string) => void;
+}
+
 /** Owns the circuit and moves data through it. */
 export class DataPlane {
   readonly circuit: EngineCircuit;
@@ -48,11 +88,10 @@ export class DataPlane {
   private stepping: Promise<void> = Promise.resolve();
   private readonly subscribers = new Set<EgressSubscriber>();
   private readonly inputs = new Map<string, InputCounters>();
+  private readonly queue: InputQueue;
   /** Input sequence: one per accepted ingress request or INSERT. */
   private pushedSeq = 0;
   private processedSeq = 0;
-  private bufferedRecords = 0;
-  private bufferedBytes = 0;
   totalInputRecords = 0;
   totalInputBytes = 0;
   totalProcessedRecords = 0;
@@ -62,6 +101,8 @@ export class DataPlane {
   private readonly outputSequences = new Map<string, number>();
   /** Names the input history completion tokens refer to; carried across resumes. */
   private lineage: string;
+  /** Recently rejected inputs by sequence number, oldest first. */
+  private readonly rejected = new Map<number, RejectedInput>();
   /** Set for exactly-once pipelines: every accepted input is journaled before it is acknowledged. */
   journal: InputJournal | null = null;
 
@@ -69,10 +110,11 @@ export class DataPlane {
     readonly program: EngineProgram,
     incarnation: string,
     readonly log: PipelineLogger,
-    private readonly onFatal: (message: string) => void,
+    private readonly settings: DataPlaneSettings,
   ) {
     this.circuit = program.instantiate();
     this.lineage = incarnation;
+    this.queue = new InputQueue(settings.maxQueuedRecords ?? DEFAULT_MAX_QUEUED_RECORDS);
   }
 
   /** The data plane's counters and positions, consistent with `circuit.exportState()` at a step boundary. */
@@ -81,10 +123,11 @@ export class DataPlane {
       lineage: this.lineage,
       inputSeq: this.processedSeq,
       completedSteps: this.completedSteps,
-      totalInputRecords: this.totalInputRecords - this.bufferedRecords,
-      totalInputBytes: this.totalInputBytes - this.bufferedBytes,
+      totalInputRecords: this.totalInputRecords - this.queue.records,
+      totalInputBytes: this.totalInputBytes - this.queue.bytes,
       totalProcessedRecords: this.totalProcessedRecords,
       outputSequences: Object.fromEntries(this.outputSequences),
+      rejected: [...this.rejected.values()],
     };
   }
 
@@ -98,21 +141,36 @@ export class DataPlane {
     this.totalInputBytes = meta.totalInputBytes;
     this.totalProcessedRecords = meta.totalProcessedRecords;
     for (const [name, seq] of Object.entries(meta.outputSequences)) this.outputSequences.set(name, seq);
+    for (const r of meta.rejected ?? []) this.remember(r);
   }
 
-  /** Re-applies journaled inputs that the restored checkpoint does not cover. */
+  /**
+   * Re-applies journaled inputs that the restored checkpoint does not cover. An input the
+   * journal marks as rejected keeps its sequence number but contributes no rows.
+   */
   replay(entries: JournalEntry[]): number {
+    const rejected = new Map<number, RejectedInput>();
+    for (const e of entries)
+      if (e.kind === 'rejected')
+        for (const r of JSON.parse(e.payload) as RejectedInput[]) rejected.set(r.seq, r);
     let replayed = 0;
     for (const entry of entries) {
-      if (entry.seq <= this.pushedSeq) continue;
-      if (entry.kind === 'ingress') {
+      if (entry.kind === 'rejected' || entry.seq <= this.pushedSeq) continue;
+      const wasRejected = rejected.get(entry.seq);
+      if (wasRejected) {
+        this.remember(wasRejected);
+        this.enqueue(
+          { seq: ++this.pushedSeq, kind: wasRejected.kind, changes: [], records: 0, bytes: 0 },
+          false,
+        );
+      } else if (entry.kind === 'ingress') {
         const table = this.relation(entry.table, 'table');
-        const rows = decodeIngress(table, entry.payload, {
+        const { rows } = decodeIngress(table, entry.payload, {
           format: entry.format as 'json' | 'csv',
           updateFormat: entry.updateFormat as 'insert_delete' | 'raw' | 'weighted',
           array: entry.array,
         });
-        this.accept(table.name, rows, Buffer.byteLength(entry.payload));
+        this.acceptRows(table.name, rows, Buffer.byteLength(entry.payload), false);
       } else {
         const result = this.circuit.query(entry.payload);
         this.acceptInserted(Number(result.rows[0]?.[0] ?? 0));
@@ -146,18 +204,40 @@ export class DataPlane {
     if (running) this.scheduleStep();
   }
 
-  /** Decodes and accepts one ingress request; returns its completion token. */
-  ingest(tableName: string, body: string, options: IngressOptions): { token: string; records: number } {
+  /** From now on refuses ingress with `err` (the pipeline is going down), waiting requests too. */
+  refuseInput(err: Error): void {
+    this.queue.refuseAll(err);
+  }
+
+  /**
+   * Decodes one ingress request, waits until it fits in the input queue (or `signal` aborts:
+   * the client went away, and nothing is accepted), then accepts it; returns its token.
+   */
+  async ingest(
+    tableName: string,
+    body: Uint8Array | string,
+    options: IngressOptions,
+    signal?: AbortSignal,
+  ): Promise<{ token: string; records: number }> {
     const table = this.relation(tableName, 'table');
     const counters = this.inputCounters(table.name);
-    let rows: WeightedRow[];
+    let decoded: ReturnType<typeof decodeIngress>;
     try {
-      rows = decodeIngress(table, body, options);
+      decoded = decodeIngress(table, body, options);
     } catch (err) {
       counters.parseErrors++;
       throw err;
     }
-    const bytes = Buffer.byteLength(body);
+    const { rows, text } = decoded;
+    try {
+      await this.queue.admit(table.name, rows.length, signal);
+    } catch (err) {
+      this.log.warn(
+        `ingress request to '${table.name}' (${rows.length} record${rows.length === 1 ? '' : 's'}) not accepted: ${(err as Error).message}`,
+      );
+      throw err;
+    }
+    const bytes = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
     this.journal?.append({
       seq: this.pushedSeq + 1,
       kind: 'ingress',
@@ -165,11 +245,11 @@ export class DataPlane {
       format: options.format,
       updateFormat: options.updateFormat,
       array: options.array,
-      payload: body,
+      payload: text,
     });
     counters.totalRecords += rows.length;
     counters.totalBytes += bytes;
-    this.accept(table.name, rows, bytes);
+    this.acceptRows(table.name, rows, bytes, true);
     return { token: encodeToken(this.lineage, this.pushedSeq), records: rows.length };
   }
 
@@ -182,13 +262,17 @@ export class DataPlane {
     return c;
   }
 
-  private accept(table: string, rows: WeightedRow[], bytes: number): void {
-    if (rows.length > 0) this.circuit.push(table, rows);
-    this.pushedSeq++;
-    this.bufferedRecords += rows.length;
-    this.bufferedBytes += bytes;
-    this.totalInputRecords += rows.length;
-    this.totalInputBytes += bytes;
+  private acceptRows(table: string, rows: WeightedRow[], bytes: number, admitted: boolean): void {
+    this.enqueue(
+      { seq: ++this.pushedSeq, kind: 'ingress', changes: [{ table, rows }], records: rows.length, bytes },
+      admitted,
+    );
+  }
+
+  private enqueue(input: QueuedInput, admitted: boolean): void {
+    this.queue.push(input, admitted);
+    this.totalInputRecords += input.records;
+    this.totalInputBytes += input.bytes;
     this.scheduleStep();
   }
 
@@ -197,6 +281,11 @@ export class DataPlane {
     return encodeToken(this.lineage, this.pushedSeq);
   }
 
+  /**
+   * Whether the input of `token` (and every input before it) has been processed. The token of
+   * a rejected input answers `InputRejected` (422) with the reason, not `complete`: its data
+   * is not in the pipeline's state and never will be.
+   */
   completionStatus(token: string): { status: 'complete' | 'inprogress'; step: number | null } {
     const body = decodeToken(token);
     if (body.incarnation !== this.lineage) {
@@ -208,6 +297,14 @@ export class DataPlane {
     }
     if (body.seq > this.pushedSeq)
       throw new ApiError('InvalidCompletionToken', 'Completion token is from the future', {});
+    const rejected = this.rejected.get(body.seq);
+    if (rejected) {
+      throw new ApiError(
+        'InputRejected',
+        `The input of this completion token was rejected and is not part of the pipeline's state: ${describeRejected(rejected)}`,
+        { rejected },
+      );
+    }
     return body.seq <= this.processedSeq
       ? { status: 'complete', step: this.completedSteps }
       : { status: 'inprogress', step: null };
@@ -221,30 +318,25 @@ export class DataPlane {
   }
 
   private scheduleStep(): void {
-    if (!this.running || this.stepScheduled || this.pushedSeq === this.processedSeq) return;
+    if (!this.running || this.stepScheduled || this.queue.length === 0) return;
     this.stepScheduled = true;
     setImmediate(() => {
       this.stepping = this.stepping.then(() => this.runStep());
     });
   }
 
-  private async runStep(): Promise<void> {
-    this.stepScheduled = false;
-    if (!this.running || this.pushedSeq === this.processedSeq) return;
-    const upTo = this.pushedSeq;
-    const records = this.bufferedRecords;
+  /** Pushes `inputs` into the circuit and steps it; commits on success, rolls back on failure. */
+  private attempt(inputs: readonly QueuedInput[]): Attempt {
     let outputs: Map<string, WeightedRow[]>;
     try {
+      for (const input of inputs) for (const c of input.changes) this.circuit.push(c.table, c.rows);
       outputs = this.circuit.step();
-    } catch (err) {
-      this.onFatal(`step ${this.completedSteps + 1} failed: ${(err as Error).message}`);
-      return;
+    } catch (error) {
+      this.circuit.discardPending();
+      return { ok: false, error };
     }
     this.completedSteps++;
-    this.bufferedRecords = 0;
-    this.bufferedBytes = 0;
-    this.totalProcessedRecords += records;
-    this.processedSeq = upTo;
+    this.finish(inputs);
     for (const [name, delta] of outputs) {
       if (delta.length === 0) continue;
       const sequence = this.outputSequences.get(name) ?? 0;
@@ -254,6 +346,20 @@ export class DataPlane {
         else if (sub.relation.name === name) sub.send(delta, sequence);
       }
     }
+    return { ok: true };
+  }
+
+  /**
+   * Marks inputs (in order) as done with, processed or rejected, and wakes who waits on them.
+   * A rejected input's records count as processed too: they are done with, and clients (e.g.
+   * Feldera's SDK `wait_for_idle`) wait for processed records to catch up with input records.
+   */
+  private finish(inputs: readonly QueuedInput[]): void {
+    for (const input of inputs) {
+      this.totalProcessedRecords += input.records;
+      this.processedSeq = Math.max(this.processedSeq, input.seq);
+    }
+    this.queue.release(inputs);
     for (let i = this.waiters.length - 1; i >= 0; i--) {
       const w = this.waiters[i]!;
       if (w.seq <= this.processedSeq) {
@@ -261,8 +367,76 @@ export class DataPlane {
         w.resolve();
       }
     }
+  }
+
+  private async runStep(): Promise<void> {
+    this.stepScheduled = false;
+    if (!this.running || this.queue.length === 0) return;
+    const inputs = this.queue.takeAll();
+    const rejected: RejectedInput[] = [];
+    try {
+      const first = this.attempt(inputs);
+      if (!first.ok) {
+        this.log.warn(
+          `step ${this.completedSteps + 1} failed on ${inputs.length} input(s): ${errorText(first.error)}; retrying them apart to find the failing one(s)`,
+        );
+        isolateFailures(
+          inputs,
+          first.error,
+          (part) => this.attempt(part),
+          (input, error) => {
+            rejected.push(this.reject(input, error));
+          },
+        );
+      }
+    } catch (err) {
+      this.settings.onFatal(`step ${this.completedSteps + 1} failed: ${errorText(err)}`);
+      return;
+    }
+    if (rejected.length > 0) {
+      this.running = false;
+      this.journal?.append({
+        seq: Math.max(...rejected.map((r) => r.seq)),
+        kind: 'rejected',
+        payload: JSON.stringify(rejected),
+      });
+      for (const r of rejected) this.log.error(`rejected input: ${describeRejected(r)}`);
+      this.settings.onRejected(rejected);
+      return;
+    }
     await Promise.all([...this.subscribers].map((s) => s.drained()));
     this.scheduleStep();
+  }
+
+  /** Records a rejected input, marks it done with, and describes it. */
+  private reject(input: QueuedInput, error: unknown): RejectedInput {
+    const first = input.changes.find((c) => c.rows.length > 0);
+    let firstRow: string | null = null;
+    if (first) {
+      const rel = this.program.lookupRelation(first.table);
+      const text = rel ? makeRowJsonEncoder(rel.columns)(first.rows[0]!.row) : null;
+      firstRow = text && text.length > FIRST_ROW_CHARS ? `${text.slice(0, FIRST_ROW_CHARS)}…` : text;
+    }
+    const rejected: RejectedInput = {
+      seq: input.seq,
+      kind: input.kind,
+      tables: input.changes.map((c) => c.table),
+      records: input.records,
+      completion_token: encodeToken(this.lineage, input.seq),
+      error: errorText(error),
+      first_row: firstRow,
+    };
+    this.remember(rejected);
+    this.finish([input]);
+    return rejected;
+  }
+
+  private remember(r: RejectedInput): void {
+    this.rejected.set(r.seq, r);
+    for (const seq of this.rejected.keys()) {
+      if (this.rejected.size <= REMEMBERED_REJECTIONS) break;
+      this.rejected.delete(seq);
+    }
   }
 
   /** Opens an egress stream; with `snapshot`, the current contents go first. */
@@ -348,19 +522,22 @@ export class DataPlane {
     return copy;
   }
 
-  /** Accounts for rows an INSERT pushed into the circuit. */
+  /** Accepts the rows an INSERT pushed into the circuit's buffers as one queued input. */
   private acceptInserted(count: number): void {
-    this.pushedSeq++;
-    this.bufferedRecords += count;
-    this.totalInputRecords += count;
-    this.scheduleStep();
+    const changes = [...this.circuit.takePending()].map(([table, rows]) => ({ table, rows }));
+    this.enqueue({ seq: ++this.pushedSeq, kind: 'sql', changes, records: count, bytes: 0 }, false);
   }
 
   stats() {
     return {
-      bufferedRecords: this.bufferedRecords,
-      bufferedBytes: this.bufferedBytes,
-      inputs: [...this.inputs.entries()].map(([table, c]) => ({ table, ...c })),
+      bufferedRecords: this.queue.records,
+      bufferedBytes: this.queue.bytes,
+      waitingRequests: this.queue.waitingRequests,
+      inputs: [...this.inputs.entries()].map(([table, c]) => ({
+        table,
+        ...c,
+        queuedRecords: this.queue.queuedRecords(table),
+      })),
       outputs: [...this.subscribers].map((s) => ({
         relation: s.relation.name,
         transmittedRecords: s.transmittedRecords,
@@ -374,4 +551,15 @@ export class DataPlane {
   closeSubscribers(): void {
     for (const sub of this.subscribers) sub.close();
   }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** One line naming a rejected input: what, where, how many, its token and first row. */
+export function describeRejected(r: RejectedInput): string {
+  const what = r.kind === 'ingress' ? `the ingress request to table '${r.tables[0] ?? ''}'` : 'the INSERT';
+  const row = r.first_row === null ? '' : `, first row ${r.first_row}`;
+  return `${what} (${r.records} record${r.records === 1 ? '' : 's'}, input sequence ${r.seq}, completion token ${r.completion_token}${row}) failed: ${r.error}`;
 }

@@ -49,13 +49,15 @@ function formatParam(value: string | undefined, allowed: string[], fallback?: st
 }
 
 export async function dataRoutes(app: FastifyInstance, controller: Controller): Promise<void> {
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  // Bodies stay bytes: the ingress decoder checks that they are UTF-8 (a string parser would
+  // turn invalid bytes into U+FFFD without a word).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   app.post(
     '/ingress/:table_name',
     { schema: { params: NameParams, querystring: IngressQuery } },
-    async (request) => {
+    async (request, reply) => {
       const { table_name } = request.params as Static<typeof NameParams>;
       const q = request.query as Static<typeof IngressQuery>;
       const plane = controller.dataPlane;
@@ -73,13 +75,28 @@ export async function dataRoutes(app: FastifyInstance, controller: Controller): 
           { runtime_status: controller.runtimeStatus },
         );
       }
-      const body = typeof request.body === 'string' ? request.body : '';
-      const { token } = plane.ingest(table_name, body, {
-        format,
-        updateFormat: updateFormat as 'insert_delete' | 'raw' | 'weighted',
-        array: q.array ?? false,
-      });
-      return { token };
+      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      // A request that waits for room in the input queue is dropped if its client goes away.
+      const clientGone = new AbortController();
+      const onClose = () => {
+        if (!reply.raw.writableFinished) clientGone.abort();
+      };
+      reply.raw.on('close', onClose);
+      try {
+        const { token } = await plane.ingest(
+          table_name,
+          body,
+          {
+            format,
+            updateFormat: updateFormat as 'insert_delete' | 'raw' | 'weighted',
+            array: q.array ?? false,
+          },
+          clientGone.signal,
+        );
+        return { token };
+      } finally {
+        reply.raw.off('close', onClose);
+      }
     },
   );
 

@@ -28,6 +28,8 @@ export type PreparedQuery =
 export interface EngineCircuit {
   push(table: string, rows: WeightedRow[]): void;
   step(): Map<string, WeightedRow[]>;
+  discardPending(): void;
+  takePending(): Map<string, WeightedRow[]>;
   readonly stepCount: number;
   snapshot(name: string): WeightedRow[];
   /** `snapshot` in chunks, read live: no step may run until the last chunk is read. */

@@ -10,6 +10,11 @@
  * payload, then a newline. A crash during an append leaves a torn last entry, which was
  * never acknowledged and is ignored. After a checkpoint the journal is rewritten (to a
  * temporary file, fsynced, renamed) without the entries the checkpoint covers.
+ *
+ * A `rejected` entry lists inputs a step failed on and that were left out of the state
+ * (runtime/isolation.ts); replay skips them, so a crash before the checkpoint that follows a
+ * rejection cannot bring them back. Its `seq` is the highest one it lists, so the checkpoint
+ * that covers them drops it too.
  */
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -24,7 +29,9 @@ export type JournalEntry =
       array: boolean;
       payload: string;
     }
-  | { seq: number; kind: 'sql'; payload: string };
+  | { seq: number; kind: 'sql'; payload: string }
+  /** `payload`: JSON array of the rejected inputs (`RejectedInput` of data-plane.ts). */
+  | { seq: number; kind: 'rejected'; payload: string };
 
 function encode(entry: JournalEntry): Buffer {
   const payload = Buffer.from(entry.payload, 'utf8');

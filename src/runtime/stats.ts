@@ -51,7 +51,7 @@ export class ControllerStats {
         metrics: {
           total_bytes: i.totalBytes,
           total_records: i.totalRecords,
-          buffered_records: 0,
+          buffered_records: i.queuedRecords,
           buffered_bytes: 0,
           num_transport_errors: 0,
           num_parse_errors: i.parseErrors,

@@ -153,6 +153,11 @@ export const ERROR_CODES = {
     status: 410,
     description: 'The completion token was issued by a previous incarnation of the pipeline process.',
   },
+  InputRejected: {
+    status: 422,
+    description:
+      "An accepted input (ingress request or INSERT) made a step fail (e.g. an overflow in a view) and was rejected: it is not part of the pipeline's state, everything else is. Sent by `/completion_status` for its token, and as the pipeline's `deployment_error`, which says where the rest was kept and how to go on.",
+  },
   PipelinePaused: {
     status: 400,
     description: 'The pipeline is paused and the request did not use `force=true`.',

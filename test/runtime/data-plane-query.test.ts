@@ -20,7 +20,10 @@ class QuietLogger extends PipelineLogger {
 function plane(): DataPlane {
   const compiled = compileProgram(PROGRAM);
   assert.ok(compiled.ok);
-  const p = new DataPlane(compiled.program, 'test', new QuietLogger(), (m) => assert.fail(m));
+  const p = new DataPlane(compiled.program, 'test', new QuietLogger(), {
+    onRejected: (rejected) => assert.fail(`rejected: ${JSON.stringify(rejected)}`),
+    onFatal: (message) => assert.fail(message),
+  });
   p.setRunning(true);
   return p;
 }
@@ -32,7 +35,7 @@ describe('data plane: ad-hoc statements', () => {
   test('a SELECT copies its relations over several turns at one step boundary while ingress goes on', async () => {
     const p = plane();
     const size = 2 * CAPTURE_CHUNK_ROWS + 100;
-    p.ingest('t', rows(0, size), JSON_LINES);
+    await p.ingest('t', rows(0, size), JSON_LINES);
     await p.waitProcessed();
     const statement = await p.query('SELECT * FROM t, n');
     assert.equal(statement.kind, 'select');
@@ -40,7 +43,7 @@ describe('data plane: ad-hoc statements', () => {
     const capturing = statement.capture(() => false);
     // Ingress keeps being accepted during the copy; steps would change both relations.
     for (let i = 0; i < 5; i++) {
-      p.ingest('t', rows(size + i, size + i + 1), JSON_LINES);
+      await p.ingest('t', rows(size + i, size + i + 1), JSON_LINES);
       await new Promise((r) => setImmediate(r));
     }
     const [t, n] = await capturing;

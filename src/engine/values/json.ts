@@ -6,6 +6,21 @@
  * have the raw JSON text of a number pass it as `rawText` and it is parsed exactly. Output goes
  * the other way: `valueToJsonText`/`rowToJsonText` print exact text, while `toJsonValue`
  * returns a JS value in which BIGINT and DECIMAL are `JsonNumberText` markers.
+ *
+ * Input is as strict as Feldera's, which reads records with serde_json
+ * (crates/adapters/src/format/json/input.rs) into plain serde types for integer and float
+ * columns (`deserialize_without_context!` in
+ * crates/feldera-types/src/serde_with_context/deserialize.rs; `F64` is a
+ * `#[serde(transparent)]` `OrderedFloat<f64>`, crates/dbsp/src/algebra/floats.rs): an integer
+ * column takes only an integer literal (no string, no fraction or exponent), a float column
+ * only a number, and a number beyond the range of the column's type is refused (serde_json's
+ * "number out of range") rather than read as an infinity. DECIMAL takes a number or a string,
+ * as `rust_decimal` does.
+ *
+ * Non-finite floats: JSON has no literal for NaN or the infinities; Feldera writes them as
+ * `null` (serde_json's `serialize_f64`; Feldera's Python SDK 0.312 documents for ad-hoc JSON
+ * that "the server emits those as null"), and so does this module. They travel exactly in
+ * CSV (csv.ts) and show in text tables (text-table.ts).
  */
 import {
   type Caster,
@@ -51,6 +66,13 @@ function describe(json: unknown): string {
   return `${typeof json} ${String(json)}`;
 }
 
+/** The integer a JSON number stands for; a fraction or exponent is refused even when whole. */
+function integerOf(json: number, rawText: string | undefined): number {
+  if (rawText !== undefined ? !/^-?\d+$/.test(rawText) : !Number.isInteger(json))
+    throw new ValueError(`expected an integer, got ${rawText ?? json}`);
+  return json;
+}
+
 const textCasts = new Map<string, Caster>();
 /** CAST('text' AS type), cached per target type. */
 function castText(type: ColumnType, text: string): Value {
@@ -78,27 +100,23 @@ export function parseJsonValue(type: ColumnType, json: unknown, rawText?: string
     case 'TINYINT':
     case 'SMALLINT':
     case 'INTEGER':
-      if (typeof json === 'number') {
-        if (!Number.isInteger(json)) throw new ValueError(`expected an integer, got ${json}`);
-        return checkSmallInt(json, type);
-      }
-      if (typeof json === 'string') return castText(type, json);
-      return wrongType(type, json);
+      if (typeof json !== 'number') return wrongType(type, json);
+      return checkSmallInt(integerOf(json, rawText), type);
     case 'BIGINT':
       if (typeof json === 'bigint') return checkBigInt(json, type);
-      if (typeof json === 'number') {
-        if (rawText !== undefined && /^-?\d+$/.test(rawText.trim()))
-          return checkBigInt(BigInt(rawText.trim()), type);
-        if (!Number.isInteger(json)) throw new ValueError(`expected an integer, got ${json}`);
-        return checkBigInt(BigInt(json), type);
-      }
-      if (typeof json === 'string') return castText(type, json);
-      return wrongType(type, json);
+      if (typeof json !== 'number') return wrongType(type, json);
+      if (rawText !== undefined && /^-?\d+$/.test(rawText)) return checkBigInt(BigInt(rawText), type);
+      return checkBigInt(BigInt(integerOf(json, rawText)), type);
     case 'REAL':
-    case 'DOUBLE':
-      if (typeof json === 'number') return type.type === 'REAL' ? Math.fround(json) : json;
-      if (typeof json === 'string') return castText(type, json);
-      return wrongType(type, json);
+    case 'DOUBLE': {
+      if (typeof json !== 'number') return wrongType(type, json);
+      const v = type.type === 'REAL' ? Math.fround(json) : json;
+      if (!Number.isFinite(v))
+        throw new ValueError(
+          `number ${rawText ?? json} is out of range for ${typeToSql({ ...type, nullable: true })}`,
+        );
+      return v;
+    }
     case 'DECIMAL': {
       let d: Decimal | undefined;
       if (json instanceof Decimal) d = json;
@@ -136,7 +154,7 @@ export function toJsonValue(type: ColumnType, v: Value): JsonValue {
       return new JsonNumberText(String(v));
     case 'REAL':
     case 'DOUBLE':
-      // JSON has no NaN or infinities; like serde_json, they become null.
+      // JSON has no NaN or infinities; like serde_json (and so Feldera), they become null.
       return Number.isFinite(v as number) ? (v as number) : null;
     default:
       return v as boolean | number | string;

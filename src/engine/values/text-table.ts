@@ -1,4 +1,9 @@
-/** Box-drawn text tables (the `format=text` output of ad-hoc queries), in Arrow's pretty style. */
+/**
+ * Box-drawn text tables (the `format=text` output of ad-hoc queries), in Arrow's pretty style.
+ * Floats print as Arrow prints them through Rust's `Display`: NaN as `NaN`, the infinities as
+ * `inf` and `-inf` (the same words as Feldera's CSV, see csv.ts).
+ */
+import { formatFloatText } from './csv.js';
 import { formatDate, formatTime, formatTimestamp } from './datetime.js';
 import { type ColumnDesc, valueToJsonText } from './json.js';
 import type { Value } from './value.js';
@@ -15,6 +20,9 @@ function cellText(col: ColumnDesc, v: Value): string {
     case 'CHAR':
     case 'VARCHAR':
       return v as string;
+    case 'REAL':
+    case 'DOUBLE':
+      return formatFloatText(col.type, v as number);
     default:
       return valueToJsonText(col.type, v);
   }

@@ -116,7 +116,18 @@ export async function lifecycleRoutes(app: FastifyInstance, ctx: ManagerContext)
             'Cannot restart the pipeline while it is stopping. Wait for it to stop before starting a new instance of the pipeline.',
           );
         }
-        if (rec.deployment_resources_desired_status === 'Provisioned') return;
+        if (rec.deployment_resources_desired_status === 'Provisioned') {
+          // Started and paused by a rejected input (no storage, runtime/controller.ts): /start
+          // goes on without it, as it would after a restart from a checkpoint.
+          if (
+            rec.deployment_error?.error_code === 'InputRejected' &&
+            requested === 'Running' &&
+            query.dismiss_error !== false
+          ) {
+            setRuntimeDesired(rec, 'Running', now);
+          }
+          return;
+        }
         if (['SqlError', 'RustError', 'SystemError'].includes(rec.program_status)) {
           throw new ApiError(
             'ProgramNotCompiled',

@@ -15,7 +15,11 @@
  * `/status`), a restarted manager adopts the processes that still run and restarts those
  * that should run but are gone. A process that exits on its own is reported with its exit
  * status and the tail of its log in `deployment_error`; one that stops answering is shown
- * `Unavailable` after a few seconds and killed after `unreachableTimeoutMs`.
+ * `Unavailable` after a few seconds and killed after `unreachableTimeoutMs`. A process without
+ * storage that rejected an input stays alive and Paused with the error in its `/status`
+ * (runtime/controller.ts): the runner shows it as `deployment_error`, sets the desired runtime
+ * status to Paused so that it does not resume the pipeline by itself, and clears the error once
+ * the process reports it gone (after `/resume`).
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -371,7 +375,46 @@ export class PipelineRunner {
         this.setRuntimeStatus(r, status.runtime_status, status.details, ts),
       );
     }
+    if (await this.heldError(rec, status)) {
+      // The desired state changed under the control request last sent: send the next one afresh.
+      obs.requested = null;
+      return;
+    }
     await this.driveRuntime(rec, status.runtime_status, obs);
+  }
+
+  /**
+   * Mirrors the error a live process is paused with (a rejected input, without storage) into
+   * `deployment_error`, pausing the desired state so the pipeline is not resumed behind the
+   * user's back; clears it once the process no longer reports it. True when it changed the
+   * record (the caller then waits for the next tick to act on the new desired state).
+   */
+  private async heldError(rec: PipelineRecord, status: ProcessStatus): Promise<boolean> {
+    const held =
+      status.error?.error_code === 'InputRejected' && status.runtime_status === 'Paused'
+        ? status.error
+        : null;
+    const shown = rec.deployment_error;
+    if (held && shown?.message !== held.message) {
+      this.lifecycle(rec, `pipeline paused by a rejected input: ${held.message}`);
+      await this.update(rec.id, (r, ts) => {
+        r.deployment_error = held;
+        r.deployment_runtime_desired_status = 'Paused';
+        r.deployment_runtime_desired_status_since = ts;
+      });
+      return true;
+    }
+    const ownHeld =
+      shown?.error_code === 'InputRejected' &&
+      (shown.details as { deployment_id?: string } | null)?.deployment_id === rec.deployment_id;
+    if (!held && status.error === null && ownHeld) {
+      this.lifecycle(rec, 'pipeline resumed without the rejected input; its deployment error is cleared');
+      await this.update(rec.id, (r) => {
+        r.deployment_error = null;
+      });
+      return true;
+    }
+    return false;
   }
 
   /** Sends the control request that moves the runtime towards its desired status. */

@@ -8,14 +8,19 @@
  *
  * Decoding is all-or-nothing: the first bad record (malformed, wrong type, unknown column,
  * missing NOT NULL column) rejects the whole request with its position and reason, and
- * nothing of it reaches the table.
+ * nothing of it reaches the table. Input that could be read in more than one way is a bad
+ * record too: invalid UTF-8 (a string decoder would substitute U+FFFD), a byte order mark, a
+ * key given twice in one object or one column named twice under different case (Feldera keeps
+ * the last), and a record holding both `insert` and `delete` (Feldera applies both). Values
+ * follow src/engine/values/json.ts and csv.ts.
  */
 import { parseCsvField, parseJsonValue, ValueError } from '../../engine/values/index.js';
 import type { Row, WeightedRow } from '../../engine/values/value.js';
 import type { ColumnInfo } from '../../sql/catalog.js';
 import { ApiError } from '../../types/errors.js';
-import { parseCsv } from './csv-reader.js';
-import { type JsonNode, JsonSyntaxError, RawNumber, readJsonRecords } from './json-reader.js';
+import { CsvSyntaxError, csvRecords } from './csv-reader.js';
+import { type JsonNode, JsonSyntaxError, jsonRecords, RawNumber } from './json-reader.js';
+import { type DecodedBody, decodeUtf8 } from './utf8.js';
 
 export type UpdateFormat = 'insert_delete' | 'raw' | 'weighted';
 
@@ -31,6 +36,12 @@ export interface TableShape {
   columns: readonly ColumnInfo[];
   /** Primary-key column indexes: a delete may then carry only the key columns. */
   primaryKey: readonly number[] | null;
+}
+
+/** A decoded request: its rows, and its text (what the exactly-once journal keeps). */
+export interface DecodedIngress {
+  rows: WeightedRow[];
+  text: string;
 }
 
 function parseError(
@@ -69,7 +80,7 @@ function decodeRow(
     throw parseError(shape.name, record, 'expected a JSON object with the columns of the table');
   }
   const row: Row = new Array(shape.columns.length).fill(null);
-  const seen = new Array<boolean>(shape.columns.length).fill(false);
+  const given = new Array<string | undefined>(shape.columns.length);
   for (const key of Object.keys(node)) {
     const i = lookup(key);
     if (i < 0)
@@ -77,6 +88,15 @@ function decodeRow(
         column: key.slice(0, 100),
       });
     const col = shape.columns[i]!;
+    const earlier = given[i];
+    if (earlier !== undefined) {
+      throw parseError(
+        shape.name,
+        record,
+        `column '${col.name}' is given twice (as '${earlier.slice(0, 100)}' and '${key.slice(0, 100)}')`,
+        { column: col.name },
+      );
+    }
     const value = node[key] as JsonNode;
     try {
       row[i] =
@@ -89,11 +109,11 @@ function decodeRow(
       }
       throw err;
     }
-    seen[i] = true;
+    given[i] = key;
   }
   const keyCols = keyOnly && shape.primaryKey ? new Set(shape.primaryKey) : null;
   shape.columns.forEach((col, i) => {
-    if (seen[i] || col.type.nullable) return;
+    if (given[i] !== undefined || col.type.nullable) return;
     if (keyCols && !keyCols.has(i)) return;
     throw parseError(shape.name, record, `missing value for NOT NULL column '${col.name}'`, {
       column: col.name,
@@ -102,86 +122,119 @@ function decodeRow(
   return row;
 }
 
-function decodeJson(shape: TableShape, body: string, options: IngressOptions): WeightedRow[] {
-  let records: JsonNode[];
-  try {
-    records = readJsonRecords(body, options.array);
-  } catch (err) {
-    if (err instanceof JsonSyntaxError)
-      throw parseError(shape.name, 0, `invalid JSON: ${err.message}`, { line: err.line });
-    throw err;
+/** The rows of one JSON record. */
+function decodeJsonRecord(
+  shape: TableShape,
+  lookup: (key: string) => number,
+  rec: JsonNode,
+  n: number,
+  updateFormat: UpdateFormat,
+): WeightedRow[] {
+  if (updateFormat === 'raw') return [{ row: decodeRow(shape, lookup, rec, n, false), weight: 1 }];
+  if (rec === null || typeof rec !== 'object' || Array.isArray(rec) || rec instanceof RawNumber) {
+    throw parseError(shape.name, n, `expected a JSON object in '${updateFormat}' format`);
   }
+  if (updateFormat === 'weighted') {
+    const w = rec.weight;
+    if (!(w instanceof RawNumber) || !/^-?\d+$/.test(w.text) || !Number.isSafeInteger(Number(w.text))) {
+      throw parseError(shape.name, n, "'weight' must be an integer");
+    }
+    if (!('data' in rec)) throw parseError(shape.name, n, "missing 'data'");
+    const weight = Number(w.text);
+    return weight === 0
+      ? []
+      : [{ row: decodeRow(shape, lookup, rec.data as JsonNode, n, weight < 0), weight }];
+  }
+  const keys = Object.keys(rec);
+  if (keys.length !== 1 || (keys[0] !== 'insert' && keys[0] !== 'delete')) {
+    throw parseError(
+      shape.name,
+      n,
+      keys.length === 2 && 'insert' in rec && 'delete' in rec
+        ? 'a record holds either "insert" or "delete", not both: send the delete and the insert as two records'
+        : `expected {"insert": {...}} or {"delete": {...}}, got key(s) ${JSON.stringify(keys.slice(0, 5))}`,
+    );
+  }
+  return 'delete' in rec
+    ? [{ row: decodeRow(shape, lookup, rec.delete as JsonNode, n, true), weight: -1 }]
+    : [{ row: decodeRow(shape, lookup, rec.insert as JsonNode, n, false), weight: 1 }];
+}
+
+function invalidUtf8(shape: TableShape, record: number, byte: number): ApiError {
+  return parseError(shape.name, record, `invalid UTF-8 at byte ${byte} of the body`, { byte });
+}
+
+function decodeJson(shape: TableShape, body: DecodedBody, options: IngressOptions): WeightedRow[] {
   const lookup = columnIndex(shape.columns);
   const out: WeightedRow[] = [];
-  records.forEach((rec, i) => {
-    const n = i + 1;
-    if (options.updateFormat === 'raw') {
-      out.push({ row: decodeRow(shape, lookup, rec, n, false), weight: 1 });
-      return;
+  const bad = body.invalid;
+  let n = 0;
+  try {
+    for (const { node, end } of jsonRecords(body.text, options.array)) {
+      n++;
+      if (bad && bad.char < end) throw invalidUtf8(shape, n, bad.byte);
+      for (const row of decodeJsonRecord(shape, lookup, node, n, options.updateFormat)) out.push(row);
     }
-    if (rec === null || typeof rec !== 'object' || Array.isArray(rec) || rec instanceof RawNumber) {
-      throw parseError(shape.name, n, `expected a JSON object in '${options.updateFormat}' format`);
-    }
-    if (options.updateFormat === 'weighted') {
-      const w = rec.weight;
-      if (!(w instanceof RawNumber) || !/^-?\d+$/.test(w.text) || !Number.isSafeInteger(Number(w.text))) {
-        throw parseError(shape.name, n, "'weight' must be an integer");
-      }
-      if (!('data' in rec)) throw parseError(shape.name, n, "missing 'data'");
-      const weight = Number(w.text);
-      if (weight !== 0)
-        out.push({ row: decodeRow(shape, lookup, rec.data as JsonNode, n, weight < 0), weight });
-      return;
-    }
-    const keys = Object.keys(rec);
-    const unknown = keys.filter((k) => k !== 'insert' && k !== 'delete');
-    if (unknown.length > 0 || keys.length === 0) {
-      throw parseError(
-        shape.name,
-        n,
-        `expected {"insert": {...}} or {"delete": {...}}, got key(s) ${JSON.stringify(keys.slice(0, 5))}`,
-      );
-    }
-    if ('delete' in rec)
-      out.push({ row: decodeRow(shape, lookup, rec.delete as JsonNode, n, true), weight: -1 });
-    if ('insert' in rec)
-      out.push({ row: decodeRow(shape, lookup, rec.insert as JsonNode, n, false), weight: 1 });
-  });
+  } catch (err) {
+    if (!(err instanceof JsonSyntaxError)) throw err;
+    // An invalid byte reads as U+FFFD, which may be what broke the syntax.
+    if (bad && bad.char <= err.offset) throw invalidUtf8(shape, err.record, bad.byte);
+    throw parseError(shape.name, err.record, `invalid JSON: ${err.message}`, { line: err.line });
+  }
+  if (bad) throw invalidUtf8(shape, n + 1, bad.byte);
   return out;
 }
 
-function decodeCsv(shape: TableShape, body: string): WeightedRow[] {
-  let records: string[][];
+function decodeCsv(shape: TableShape, body: DecodedBody): WeightedRow[] {
+  const out: WeightedRow[] = [];
+  const bad = body.invalid;
+  let n = 0;
   try {
-    records = parseCsv(body);
-  } catch (err) {
-    throw parseError(
-      shape.name,
-      (err as { record?: number }).record ?? 0,
-      `invalid CSV: ${(err as Error).message}`,
-    );
-  }
-  return records.map((fields, i) => {
-    const n = i + 1;
-    if (fields.length !== shape.columns.length) {
-      throw parseError(shape.name, n, `expected ${shape.columns.length} fields, found ${fields.length}`);
-    }
-    const row = fields.map((text, c) => {
-      const col = shape.columns[c]!;
-      try {
-        return parseCsvField(col.type, text);
-      } catch (err) {
-        if (err instanceof ValueError) {
-          throw parseError(shape.name, n, `column '${col.name}': ${err.message}`, { column: col.name });
-        }
-        throw err;
+    for (const { fields, end } of csvRecords(body.text)) {
+      n++;
+      if (bad && bad.char < end) throw invalidUtf8(shape, n, bad.byte);
+      if (fields.length !== shape.columns.length) {
+        throw parseError(shape.name, n, `expected ${shape.columns.length} fields, found ${fields.length}`);
       }
-    });
-    return { row, weight: 1 };
-  });
+      const row = fields.map((text, c) => {
+        const col = shape.columns[c]!;
+        try {
+          return parseCsvField(col.type, text);
+        } catch (err) {
+          if (err instanceof ValueError) {
+            throw parseError(shape.name, n, `column '${col.name}': ${err.message}`, { column: col.name });
+          }
+          throw err;
+        }
+      });
+      out.push({ row, weight: 1 });
+    }
+  } catch (err) {
+    if (!(err instanceof CsvSyntaxError)) throw err;
+    if (bad && bad.char <= err.offset) throw invalidUtf8(shape, err.record, bad.byte);
+    throw parseError(shape.name, err.record, `invalid CSV: ${err.message}`);
+  }
+  if (bad) throw invalidUtf8(shape, n + 1, bad.byte);
+  return out;
 }
 
-/** Decodes a whole request body, or throws `ParseError` and decodes nothing. */
-export function decodeIngress(shape: TableShape, body: string, options: IngressOptions): WeightedRow[] {
-  return options.format === 'csv' ? decodeCsv(shape, body) : decodeJson(shape, body, options);
+/**
+ * Decodes a whole request body (bytes, decoded as strict UTF-8, or text already decoded), or
+ * throws `ParseError` and decodes nothing.
+ */
+export function decodeIngress(
+  shape: TableShape,
+  body: Uint8Array | string,
+  options: IngressOptions,
+): DecodedIngress {
+  const decoded: DecodedBody = typeof body === 'string' ? { text: body, invalid: null } : decodeUtf8(body);
+  if (decoded.text.charCodeAt(0) === 0xfeff) {
+    throw parseError(
+      shape.name,
+      1,
+      'the body starts with a byte order mark (U+FEFF): send UTF-8 without one',
+    );
+  }
+  const rows = options.format === 'csv' ? decodeCsv(shape, decoded) : decodeJson(shape, decoded, options);
+  return { rows, text: decoded.text };
 }

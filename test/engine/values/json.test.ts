@@ -64,4 +64,13 @@ describe('JSON codec', () => {
     assert.ok(v instanceof JsonNumberText);
     assert.equal(JSON.stringify({ v }), '{"v":5}');
   });
+
+  test('non-finite floats are written as null (as Feldera and serde_json do); out-of-range input is refused', () => {
+    assert.equal(rowToJsonText([{ name: 'x', type: t('DOUBLE') }], [Number.NaN]), '{"x":null}');
+    assert.equal(valueToJsonText(t('REAL'), -Infinity), 'null');
+    assert.throws(() => parseJsonValue(t('DOUBLE'), Infinity, '1e309'), /out of range for DOUBLE/);
+    assert.throws(() => parseJsonValue(t('INTEGER'), '1'), /expected INTEGER, got string/);
+    assert.throws(() => parseJsonValue(t('BIGINT'), 1, '1.0'), /expected an integer/);
+    assert.equal(String(parseJsonValue(t('DECIMAL', { precision: 5, scale: 1 }), '12.5')), '12.5');
+  });
 });

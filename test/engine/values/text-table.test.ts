@@ -27,4 +27,12 @@ describe('formatTextTable', () => {
       ].join('\n'),
     );
   });
+
+  test('floats that are not finite print as Arrow prints them', () => {
+    const text = formatTextTable(
+      [{ name: 'x', type: { type: 'DOUBLE', nullable: true } }],
+      [[Number.NaN], [Infinity], [-Infinity]],
+    );
+    assert.deepEqual(text.split('\n').slice(3, 6), ['| NaN  |', '| inf  |', '| -inf |']);
+  });
 });
