@@ -2,6 +2,8 @@
  * The pipeline-interaction endpoints of the data plane: `/ingress/{table}`,
  * `/egress/{view}`, `/query`, `/completion_status` and `/tables/{t}/connectors/{c}/completion_token`.
  * Query parameters and answers follow the reference; the manager proxies these paths as is.
+ * `/query` applies an INSERT here and streams a SELECT's output from a query worker
+ * (adhoc/service.ts); the response closing early cancels the query.
  */
 import { type Static, Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
