@@ -44,6 +44,16 @@ export const ERROR_CODES = {
     status: 401,
     description: 'The request carries no credential, or a malformed, expired or unknown one.',
   },
+  HostNotAllowed: {
+    status: 403,
+    description:
+      'Authentication is off and the Host header names neither a loopback address, the --host address nor an --allowed-host (DNS rebinding guard).',
+  },
+  CrossOriginRequest: {
+    status: 403,
+    description:
+      'A web page of another origin sent a request that could change state (Origin differs from Host, or Sec-Fetch-Site is cross-site or same-site).',
+  },
   AuthProviderUnreachable: {
     status: 503,
     description:
