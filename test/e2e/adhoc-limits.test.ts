@@ -50,19 +50,19 @@ describe('ad-hoc queries under limits, through the manager', () => {
 
   before(async () => {
     m = await startTestManager();
-    [pipeline, memPipeline] = await Promise.all([
-      // 64 MiB of heap for each of the 2 queries that may run at once; one more may wait.
-      deploy('adhoc', {
-        datafusion_memory_mb: 128,
-        dev_tweaks: { adhoc_timeout_secs: TIMEOUT_SECS, adhoc_max_concurrent: 2, adhoc_max_queued: 1 },
-      }),
-      // Reaching a memory limit takes a while on a loaded machine (the heap fills, then the
-      // collector gives up): this pipeline's time limit leaves it all the time it needs.
-      deploy('mem', {
-        datafusion_memory_mb: 64,
-        dev_tweaks: { adhoc_timeout_secs: 600, adhoc_max_concurrent: 1 },
-      }),
-    ]);
+    // One after the other: two pipelines loading at once on a loaded 2-core machine can keep
+    // a process from answering the runner for a few seconds.
+    // 64 MiB of heap for each of the 2 queries that may run at once; one more may wait.
+    pipeline = await deploy('adhoc', {
+      datafusion_memory_mb: 128,
+      dev_tweaks: { adhoc_timeout_secs: TIMEOUT_SECS, adhoc_max_concurrent: 2, adhoc_max_queued: 1 },
+    });
+    // Reaching a memory limit takes a while on a loaded machine (the heap fills, then the
+    // collector gives up): this pipeline's time limit leaves it all the time it needs.
+    memPipeline = await deploy('mem', {
+      datafusion_memory_mb: 64,
+      dev_tweaks: { adhoc_timeout_secs: 600, adhoc_max_concurrent: 1 },
+    });
     pid = pipelinePid(m, pipeline);
   });
   after(async () => {
