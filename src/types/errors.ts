@@ -180,6 +180,21 @@ export const ERROR_CODES = {
     status: 400,
     description: 'An ad-hoc query reads a table or view that is not materialized.',
   },
+  AdHocQueryTimeout: {
+    status: 400,
+    description:
+      'An ad-hoc query ran longer than its time limit (`runtime_config.dev_tweaks.adhoc_timeout_secs`, default 60) and was stopped; the pipeline is unaffected. Sent as the last line of the output when rows were already sent.',
+  },
+  AdHocQueryOutOfMemory: {
+    status: 400,
+    description:
+      'An ad-hoc query needed more than its memory limit (a share of `runtime_config.datafusion_memory_mb`) and was stopped; the pipeline is unaffected. Sent as the last line of the output when rows were already sent.',
+  },
+  TooManyAdHocQueries: {
+    status: 429,
+    description:
+      'The most ad-hoc queries a pipeline runs and queues at once (`runtime_config.dev_tweaks.adhoc_max_concurrent` and `adhoc_max_queued`) are already in progress; retry later.',
+  },
 
   // Checkpoints.
   CheckpointNotConfigured: {
