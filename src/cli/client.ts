@@ -39,27 +39,30 @@ function countingStream(data: Buffer, onUpload: (bytesSent: number) => void): Re
 export class SluiceClient {
   constructor(private readonly options: ClientOptions) {}
 
-  get url(): string {
-    return this.options.url;
+  /**
+   * Sends a request and returns the raw response, throwing the server's error on 4xx/5xx.
+   * An object body is sent as JSON; a request without a body has no content type.
+   */
+  raw(method: string, path: string, body?: object): Promise<Response> {
+    return this.send(
+      method,
+      path,
+      body === undefined ? undefined : { data: JSON.stringify(body), contentType: 'application/json' },
+    );
   }
 
-  /** Sends a request and returns the raw response, throwing the server's error on 4xx/5xx. */
-  async raw(method: string, path: string, body?: RequestBody | object): Promise<Response> {
+  /** Like `raw`, with the body's bytes and content type given, and upload progress if asked. */
+  async send(method: string, path: string, body?: RequestBody): Promise<Response> {
     const headers: Record<string, string> = {};
     if (this.options.apiKey) headers.authorization = `Bearer ${this.options.apiKey}`;
     const init: RequestInit & { duplex?: 'half' } = { method, headers };
-    if (body !== undefined) {
-      const request: RequestBody =
-        'contentType' in body && 'data' in body
-          ? (body as RequestBody)
-          : { data: JSON.stringify(body), contentType: 'application/json' };
-      headers['content-type'] = request.contentType;
-      if (request.onUpload) {
-        const data = Buffer.isBuffer(request.data) ? request.data : Buffer.from(request.data);
-        init.body = countingStream(data, request.onUpload);
+    if (body) {
+      headers['content-type'] = body.contentType;
+      if (body.onUpload) {
+        init.body = countingStream(Buffer.from(body.data), body.onUpload);
         init.duplex = 'half';
       } else {
-        init.body = request.data;
+        init.body = body.data;
       }
     }
     let res: Response;

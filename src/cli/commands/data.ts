@@ -65,7 +65,7 @@ const push: Command = {
     const started = Date.now();
     try {
       display.update({ phase: 'sending', bytesDone: 0, bytesTotal: data.length });
-      const res = await ctx.client.raw('POST', pipelinePath(name, `/ingress/${enc(tableName)}?${query}`), {
+      const res = await ctx.client.send('POST', pipelinePath(name, `/ingress/${enc(tableName)}?${query}`), {
         data,
         contentType: input.format === 'csv' ? 'text/csv' : 'application/json',
         onUpload: (sent) => display.update({ phase: 'sending', bytesDone: sent, bytesTotal: data.length }),
