@@ -86,7 +86,9 @@ test('off a terminal the line is printed at the first report, periodically, and 
 
   const shown = new ProgressDisplay('sync', stream, 100);
   shown.update({ phase: 'transferring', bytesDone: 0, bytesTotal: 100 });
-  await new Promise((r) => setTimeout(r, 350));
+  assert.equal(written.length, 1, 'the first report is printed at once');
+  // Waits for two periodic lines, however slow the machine is, rather than for a set time.
+  while (written.length < 3) await new Promise((r) => setTimeout(r, 20));
   shown.update({ phase: 'transferring', bytesDone: 100, bytesTotal: 100 });
   shown.stop();
   const lines = written.join('').trimEnd().split('\n');
