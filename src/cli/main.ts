@@ -39,6 +39,10 @@ function timeoutOf(value: unknown): number | null {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // `npm run sluice` runs us from the package root; file arguments mean what they mean where
+  // the user typed the command, which npm passes as INIT_CWD.
+  if (process.env.npm_lifecycle_event === 'sluice' && process.env.INIT_CWD)
+    process.chdir(process.env.INIT_CWD);
   if (argv[0] === 'help') argv = argv.length > 1 ? [argv[1]!, '--help'] : ['--help'];
   const parsed = parseCommandLine(argv, COMMANDS);
   if (!parsed.command) {

@@ -1,6 +1,6 @@
 /**
  * An HTTP proxy in front of the test S3 server that can hold uploads: while closed, every PUT
- * waits at the gate until `open()`, so a test can look at a sync while it is under way for as
+ * of a checkpoint file (a key under `blobs/`) waits at the gate until `open()`, so a test can look at a sync while it is under way for as
  * long as it needs, whatever the machine's load. Requests are forwarded unchanged (Host
  * included), so signatures still verify.
  */
@@ -8,7 +8,10 @@ import { createServer, type IncomingMessage, request, type ServerResponse } from
 
 export interface UploadGate {
   endpoint: string;
-  /** Uploads from now on wait at the gate. */
+  /**
+   * Blob uploads from now on wait at the gate; the ownership claim and the manifest do not, so
+   * a held push is always in its transferring phase, with its totals known.
+   */
   close(): void;
   /** Lets waiting and later uploads through. */
   open(): void;
@@ -39,7 +42,7 @@ export async function startUploadGate(target: string): Promise<UploadGate> {
     req.pipe(out);
   };
   const server = createServer((req, res) => {
-    if (closed && req.method === 'PUT') {
+    if (closed && req.method === 'PUT' && req.url?.includes('/blobs/')) {
       req.pause();
       held.push(() => forward(req, res));
     } else {

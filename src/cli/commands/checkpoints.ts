@@ -133,7 +133,9 @@ async function followSync(
       checkDeadline(ctx, started, 'the sync');
       await sleep(250);
     }
-    if (last?.bytesTotal !== undefined) {
+    // Complete the bar only where its totals were seen: a push that ran whole between two
+    // polls showed none, and a bar of 0/0 files would misreport it.
+    if (last?.bytesTotal !== undefined && last.phase !== 'checking') {
       display.update({ ...last, phase: 'done', bytesDone: last.bytesTotal, filesDone: last.filesTotal });
     }
   } finally {
