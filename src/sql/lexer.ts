@@ -59,17 +59,17 @@ function isDigit(c: string | undefined): boolean {
  * The content of a `U&'...'` literal with its escapes replaced: escape + 4 hexadecimal digits,
  * escape + `+` + 6 hexadecimal digits, or the escape twice for itself (Calcite's rules).
  */
-export function decodeUnicodeEscapes(text: string, escape: string): string | { error: string } {
-  if (escape.length !== 1 || /[0-9a-fA-F+'"\s]/.test(escape))
-    return { error: `Invalid Unicode escape character '${escape}'` };
+export function decodeUnicodeEscapes(text: string, esc: string): string | { error: string } {
+  if (esc.length !== 1 || /[0-9a-fA-F+'"\s]/.test(esc))
+    return { error: `Invalid Unicode escape character '${esc}'` };
   let out = '';
   for (let i = 0; i < text.length; i++) {
-    if (text[i] !== escape) {
+    if (text[i] !== esc) {
       out += text[i];
       continue;
     }
-    if (text[i + 1] === escape) {
-      out += escape;
+    if (text[i + 1] === esc) {
+      out += esc;
       i++;
       continue;
     }
@@ -170,17 +170,17 @@ export function tokenize(source: string, sink: MessageSink): Token[] {
       // U&'...' [UESCAPE 'c']: a string with Unicode escapes (the reference's "Unicode characters").
       i += 2;
       const quoted = readQuoted();
-      let escape = '\\';
+      let esc = '\\';
       const uescape = /^\s+UESCAPE\s*'([^']*)'/i.exec(source.slice(i));
       if (quoted !== null && uescape) {
         for (let k = 0; k < uescape[0].length; k++) step();
-        escape = uescape[1]!;
+        esc = uescape[1]!;
       }
       const span = spanFrom(startLine, startCol);
       let value = '';
       if (quoted === null) sink.error(span, 'Error parsing SQL', 'Unterminated string literal');
       else {
-        const decoded = decodeUnicodeEscapes(quoted, escape);
+        const decoded = decodeUnicodeEscapes(quoted, esc);
         if (typeof decoded === 'string') value = decoded;
         else sink.error(span, 'Error parsing SQL', decoded.error);
       }
