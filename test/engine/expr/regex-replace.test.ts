@@ -14,8 +14,11 @@ describe('REGEXP_REPLACE templates', () => {
   test('parse into literals and references', () => {
     assert.deepEqual(parseReplacement('a$1-b'), ['a', { group: 1 }, '-b']);
     assert.deepEqual(parseReplacement('$1a'), [{ name: '1a' }]);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Rust's ${name} replacement syntax
     assert.deepEqual(parseReplacement('${1}a'), [{ group: 1 }, 'a']);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Rust's ${name} replacement syntax
     assert.deepEqual(parseReplacement('${+2}'), [{ group: 2 }]);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Rust's ${name} replacement syntax
     assert.deepEqual(parseReplacement('${a b}'), [{ name: 'a b' }]);
     assert.deepEqual(parseReplacement('$$x$'), ['$x$']);
     assert.deepEqual(parseReplacement('${x'), ['${x']);

@@ -14,6 +14,7 @@ describe('regular-expression functions', () => {
         "'string' RLIKE 's..i.*'",
         "RLIKE('string', 's..i.*')",
         "regexp_replace('1078910', '[^01]')",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: Rust's ${name} replacement syntax
         "regexp_replace('deep fried', '(?<first>\\w+)\\s+(?<second>\\w+)', '${first}_$second')",
         "regexp_replace('Springsteen, Bruce', '([^,\\s]+),\\s+(\\S+)', '$2 $1')",
         "regexp_replace('Springsteen, Bruce', '(?<last>[^,\\s]+),\\s+(?<first>\\S+)', '$first $last')",
@@ -26,6 +27,7 @@ describe('regular-expression functions', () => {
     assert.deepEqual(
       evalValues([
         "regexp_replace('ab', '(a)', '$1x')",
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: Rust's ${name} replacement syntax
         "regexp_replace('ab', '(a)', '${1}x')",
         "regexp_replace('ab', '(a)', '$$1')",
         "regexp_replace('ab', '(a)', 'x$')",
