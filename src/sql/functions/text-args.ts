@@ -106,11 +106,14 @@ export function convertText(site: CallSite, p: TextParam, i: number): Expr | nul
 
 /**
  * Checks the arity and converts every argument of a call to `params` (the last `optional`
- * may be omitted); an argument that does not fit is the "Cannot apply" error listing `forms`.
+ * may be omitted); an argument that does not fit is the "Cannot apply" error listing `forms`
+ * (by default each accepted length of `params`).
  */
 export function convertAll(site: CallSite, params: TextParam[], optional = 0, forms?: TextParam[][]): Expr[] {
   arity(site, params.length - optional, params.length);
-  const shown = (forms ?? [params]).map((f) => f.map((p) => SHOWN[p]));
+  const lists =
+    forms ?? Array.from({ length: optional + 1 }, (_, i) => params.slice(0, params.length - optional + i));
+  const shown = lists.map((f) => f.map((p) => SHOWN[p]));
   return site.args.map((_, i) => convertText(site, params[i]!, i) ?? illegalArguments(site, shown));
 }
 
