@@ -40,14 +40,14 @@ import {
   coerce,
   fail,
   lit,
-  stringArg,
   toBoolean,
   unify,
   VARCHAR,
 } from './coercion.js';
 import { bindExtract } from './functions/datetime.js';
 import { bindFunction, refuseUnimplemented } from './functions/index.js';
-import { bindStringForm, trimBinder } from './functions/string.js';
+import { REGEX_FUNCTIONS } from './functions/regex.js';
+import { bindConcatOperator, bindStringForm, trimBinder } from './functions/string.js';
 import { joinSpans, type Span } from './messages.js';
 import { colRef, type Expr, type FunctionName } from './plan.js';
 import type { Scope } from './scope.js';
@@ -222,6 +222,16 @@ export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr
     }
     case 'like': {
       const args = [bindExpr(e.operand, ctx), bindExpr(e.pattern, ctx)];
+      if (e.op === 'rlike') {
+        const parts = [e.operand, e.pattern];
+        const test = REGEX_FUNCTIONS.RLIKE!({
+          name: 'RLIKE',
+          args,
+          span: e.span,
+          argSpan: (i) => parts[i]!.span,
+        });
+        return e.negated ? call('not', [test], test.type) : test;
+      }
       if (e.escape) args.push(bindExpr(e.escape, ctx));
       const what = e.op.toUpperCase();
       for (const [i, a] of args.entries())
@@ -478,11 +488,7 @@ function bindBinary(e: Extract<ast.Expr, { kind: 'binary' }>, ctx: BindContext, 
       fail(e.span, `Cannot compare ${typeToSql(l.type)} and ${typeToSql(r.type)}`);
     return call(cmp, [a!, b!], { ...BOOLEAN, nullable });
   }
-  if (e.op === '||') {
-    const a = stringArg(l, e.left.span);
-    const b = stringArg(r, e.right.span);
-    return call('concat', [a, b], { ...VARCHAR, nullable });
-  }
+  if (e.op === '||') return bindConcatOperator(l, r, e.span, [e.left.span, e.right.span]);
   return bindArithmetic(e.op, l, r, e.span);
 }
 

@@ -61,12 +61,6 @@ export function toBoolean(e: Expr, span: Span): Expr {
   return fail(span, `Expected a BOOLEAN expression, got ${typeToSql(e.type)}`);
 }
 
-export function stringArg(e: Expr, span: Span): Expr {
-  if (isStringType(e.type)) return e;
-  if (e.type.type === 'NULL') return lit(null, { ...VARCHAR, nullable: true });
-  return fail(span, `Expected a string, got ${typeToSql(e.type)}`);
-}
-
 /**
  * Converts operands to their common type. A string literal meeting a non-string operand is
  * converted to that operand's type (`d > '2024-01-01'`), as Calcite does.

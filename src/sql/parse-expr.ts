@@ -330,6 +330,24 @@ export abstract class ExpressionParser extends TokenStream {
     }
   }
 
+  /**
+   * A string or binary literal with its continuations: `'foo'` followed by `'bar'` on a later
+   * line is `'foobar'`; `X'AB' 'CD'` is `X'ABCD'` (the reference's forms).
+   */
+  protected parseStringLiteral(): Expr {
+    const first = this.next();
+    let text = first.value;
+    let last = first;
+    for (;;) {
+      const t = this.peek();
+      if (t.kind !== 'string' || (first.kind === 'string' && t.span.startLine <= last.span.endLine)) break;
+      text += t.value;
+      last = this.next();
+    }
+    const span = joinSpans(first.span, last.span);
+    return { kind: 'literal', literal: first.kind === 'binary' ? 'binary' : 'string', text, span };
+  }
+
   protected parseParenList(): Expr[] {
     this.expectOp('(');
     const args: Expr[] = [];
@@ -348,11 +366,8 @@ export abstract class ExpressionParser extends TokenStream {
         this.next();
         return { kind: 'literal', literal: 'number', text: t.value, span: t.span };
       case 'string':
-        this.next();
-        return { kind: 'literal', literal: 'string', text: t.value, span: t.span };
       case 'binary':
-        this.next();
-        return { kind: 'literal', literal: 'binary', text: t.value, span: t.span };
+        return this.parseStringLiteral();
       case 'qident':
         return this.parseColumnRef();
       case 'op':
@@ -471,9 +486,13 @@ export abstract class ExpressionParser extends TokenStream {
           const needle = this.parseAdditive();
           this.expectKeyword('IN');
           const haystack = this.parseExpr();
+          if (this.isKeyword('FROM'))
+            this.fail('POSITION(... IN ... FROM start) is not supported', this.peek().span, UNSUPPORTED);
           this.expectOp(')');
           return { kind: 'position', needle, haystack, span: joinSpans(t.span, this.prevSpan()) };
         }
+        case 'OVERLAY':
+          return this.parseOverlay();
         case 'SUBSTRING': {
           this.pos += 2;
           const operand = this.parseExpr();
@@ -552,6 +571,27 @@ export abstract class ExpressionParser extends TokenStream {
       args,
       distinct,
       star,
+      span: joinSpans(name.span, this.prevSpan()),
+    };
+  }
+
+  /** `OVERLAY(s PLACING r FROM start [FOR length])`, a call of the function OVERLAY. */
+  protected parseOverlay(): Expr {
+    const name = this.next();
+    this.expectOp('(');
+    const args = [this.parseExpr()];
+    this.expectKeyword('PLACING');
+    args.push(this.parseExpr());
+    this.expectKeyword('FROM');
+    args.push(this.parseExpr());
+    if (this.acceptKeyword('FOR')) args.push(this.parseExpr());
+    this.expectOp(')');
+    return {
+      kind: 'call',
+      name: name.upper,
+      args,
+      distinct: false,
+      star: false,
       span: joinSpans(name.span, this.prevSpan()),
     };
   }

@@ -3,13 +3,17 @@
  * datetime.ts, ...); adding a function adds one entry there. Two families defining one id is a
  * programming error, reported when this module loads.
  */
+import { BINARY_KERNELS } from './binary.js';
 import { DATETIME_KERNELS } from './datetime.js';
 import type { Kernel, KernelFamily } from './kernel.js';
 import { NUMERIC_KERNELS } from './numeric.js';
+import { REGEX_KERNELS } from './regex.js';
 import { STRING_KERNELS } from './string.js';
 
 const FAMILIES: Record<string, KernelFamily> = {
   string: STRING_KERNELS,
+  binary: BINARY_KERNELS,
+  regex: REGEX_KERNELS,
   numeric: NUMERIC_KERNELS,
   datetime: DATETIME_KERNELS,
 };

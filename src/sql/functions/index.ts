@@ -12,14 +12,18 @@ import { typeToSql } from '../../engine/values/types.js';
 import type * as ast from '../ast.js';
 import { fail } from '../coercion.js';
 import type { Expr } from '../plan.js';
+import { BINARY_FUNCTIONS } from './binary.js';
 import { CONDITIONAL_FUNCTIONS } from './conditional.js';
 import { DATETIME_FUNCTIONS } from './datetime.js';
 import { NUMERIC_FUNCTIONS } from './numeric.js';
+import { REGEX_FUNCTIONS } from './regex.js';
 import type { FunctionBinder, FunctionFamily } from './signature.js';
 import { STRING_FUNCTIONS } from './string.js';
 
 const FAMILIES: Record<string, FunctionFamily> = {
   string: STRING_FUNCTIONS,
+  binary: BINARY_FUNCTIONS,
+  regex: REGEX_FUNCTIONS,
   numeric: NUMERIC_FUNCTIONS,
   datetime: DATETIME_FUNCTIONS,
   conditional: CONDITIONAL_FUNCTIONS,

@@ -83,8 +83,8 @@ describe('function registry', () => {
 describe('compile-time errors', () => {
   test('illegal argument types, in Feldera words, at the call', () => {
     assert.equal(
-      compileError('UPPER(x)'),
-      "Error in SQL statement @2:25: Cannot apply 'UPPER' to arguments of type 'UPPER(<INTEGER>)'. Supported form(s): 'UPPER(<STRING>)'",
+      compileError('UPPER(ARRAY[x])'),
+      "Error in SQL statement @2:25: Cannot apply 'UPPER' to arguments of type 'UPPER(<INTEGER ARRAY>)'. Supported form(s): 'UPPER(<STRING>)'",
     );
     assert.equal(
       compileError('SUBSTRING(s, s)'),
