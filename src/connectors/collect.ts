@@ -137,9 +137,13 @@ function readConnector(
     const known = FELDERA_TRANSPORTS[rel.direction].includes(tname);
     problem(
       `connector '${endpoint}' uses transport '${tname.slice(0, 100)}', which ${
-        known ? 'Sluice does not run (it needs a service outside the pipeline)' : 'is not a transport Feldera or Sluice knows'
+        known
+          ? 'Sluice does not run (it needs a service outside the pipeline)'
+          : 'is not a transport Feldera or Sluice knows'
       }. Sluice runs the ${describeTransports(rel.direction)} ${rel.direction} connectors${
-        rel.direction === 'input' ? '; push data into this table over HTTP (/ingress) instead' : '; read this view over HTTP (/egress) instead'
+        rel.direction === 'input'
+          ? '; push data into this table over HTTP (/ingress) instead'
+          : '; read this view over HTTP (/egress) instead'
       }.`,
     );
   }
@@ -249,7 +253,11 @@ export function collectConnectors(
     } catch (err) {
       const at = /position (\d+)/.exec((err as Error).message);
       const span = at ? positions.span(Number(at[1]), Number(at[1]) + 1) : whole;
-      sink.error(span, CONNECTOR_ERROR, `${what}: property 'connectors' is not valid JSON: ${(err as Error).message}`);
+      sink.error(
+        span,
+        CONNECTOR_ERROR,
+        `${what}: property 'connectors' is not valid JSON: ${(err as Error).message}`,
+      );
       continue;
     }
     if (!Array.isArray(list)) {
@@ -263,7 +271,10 @@ export function collectConnectors(
       const span = range ? positions.span(range[0], range[1]) : whole;
       const given = isObject(value) ? value.name : undefined;
       try {
-        if (given !== undefined && (typeof given !== 'string' || !NAME_PATTERN.test(given) || given.length > MAX_NAME_LENGTH))
+        if (
+          given !== undefined &&
+          (typeof given !== 'string' || !NAME_PATTERN.test(given) || given.length > MAX_NAME_LENGTH)
+        )
           problem(
             `connector name ${JSON.stringify(given)?.slice(0, 120)} is not valid: it must be 1 to ${MAX_NAME_LENGTH} characters of a-z, A-Z, 0-9, '_' and '-'`,
           );

@@ -26,7 +26,11 @@ export class LiteralPositions {
     this.at = LiteralPositions.walk(source, literal, decoded);
   }
 
-  private static walk(source: string, literal: Span, decoded: string): Array<{ line: number; col: number }> | null {
+  private static walk(
+    source: string,
+    literal: Span,
+    decoded: string,
+  ): Array<{ line: number; col: number }> | null {
     let offset = 0;
     for (let line = 1; line < literal.startLine; line++) {
       const nl = source.indexOf('\n', offset);

@@ -146,9 +146,12 @@ export async function dataRoutes(app: FastifyInstance, controller: Controller): 
       const { table_name, connector_name } = request.params as Static<typeof ConnectorParams>;
       const plane = controller.dataPlane;
       const table = plane.relation(table_name, 'table');
-      if (connector_name !== ingressEndpointName(table.name)) {
+      const known =
+        connector_name === ingressEndpointName(table.name) ||
+        controller.connectors.inputEndpoint(table.name, connector_name) !== undefined;
+      if (!known) {
         throw new ApiError(
-          'UnknownInputConnector',
+          'UnknownInputEndpoint',
           `Table '${table.name}' has no input connector '${connector_name.slice(0, 100)}' (its HTTP input is '${ingressEndpointName(table.name)}')`,
           { table: table.name, connector: connector_name.slice(0, 100) },
         );

@@ -161,7 +161,8 @@ function integers(ctx: FieldContext, type: string): FieldGenerator {
 
 function reals(ctx: FieldContext): FieldGenerator {
   const r = ctx.settings.range;
-  if (r && !r.every((v) => typeof v === 'number')) ctx.fail(`range values must be numbers, got ${JSON.stringify(r)}`);
+  if (r && !r.every((v) => typeof v === 'number'))
+    ctx.fail(`range values must be numbers, got ${JSON.stringify(r)}`);
   const range = r as [number, number] | null;
   if (range && range[0] > range[1]) ctx.fail('invalid range, min > max');
   const scale = ctx.settings.scale;
@@ -341,7 +342,11 @@ function byType(ctx: FieldContext, fake: FakeStrings | null): FieldGenerator {
  * The generator of `column` with `settings`; throws `DatagenConfigError` when the settings do
  * not fit the column. `fake` makes fake strings (null when only checking the settings).
  */
-export function fieldGenerator(column: ColumnInfo, settings: FieldSettings, fake: FakeStrings | null): FieldGenerator {
+export function fieldGenerator(
+  column: ColumnInfo,
+  settings: FieldSettings,
+  fake: FakeStrings | null,
+): FieldGenerator {
   const ctx = new FieldContext(column, settings);
   const isString = column.type.type === 'CHAR' || column.type.type === 'VARCHAR';
   if (!NUMERIC_STRATEGIES.has(settings.strategy) && !isString) ctx.invalidStrategy();

@@ -13,7 +13,7 @@ import type { Row } from '../../engine/values/value.js';
 import type { ColumnInfo } from '../../sql/catalog.js';
 import { type FakeStrings, type FieldGenerator, fieldGenerator, type JsonScalar } from './fields.js';
 import { RecordRandom } from './random.js';
-import { DEFAULT_FIELD, type DatagenSettings } from './settings.js';
+import { type DatagenSettings, DEFAULT_FIELD } from './settings.js';
 
 /** A record that could not be made: its index in its plan and why. */
 export interface RecordError {

@@ -181,7 +181,11 @@ function findColumn(columns: readonly ColumnInfo[], key: string): number {
 
 function readField(value: unknown, where: string): FieldSettings {
   if (!isObject(value)) fail(`${where} must be an object`);
-  checkKeys(value, ['strategy', 'range', 'values', 'scale', 'null_percentage', 'e', 'value', 'key', 'fields'], where);
+  checkKeys(
+    value,
+    ['strategy', 'range', 'values', 'scale', 'null_percentage', 'e', 'value', 'key', 'fields'],
+    where,
+  );
   const strategy = value.strategy ?? 'increment';
   if (typeof strategy !== 'string' || !(STRATEGIES as readonly string[]).includes(strategy))
     fail(`${where}.strategy: unknown strategy ${JSON.stringify(strategy)}`);
@@ -243,7 +247,8 @@ export function readDatagenConfig(config: unknown, columns: readonly ColumnInfo[
   }
   const workers = count(cfg.workers, 'workers', true) ?? 1;
   // Feldera starts no generator task at all with 0 workers: no data, and no end of input.
-  if (workers === 0) fail('workers must be at least 1 (with 0 the connector would generate nothing and never end)');
+  if (workers === 0)
+    fail('workers must be at least 1 (with 0 the connector would generate nothing and never end)');
   const transactionSize = count(cfg.transaction_size, 'transaction_size', true);
   return {
     plans: planValues.map((p, i) => readPlan(p, i, columns)),
