@@ -59,7 +59,8 @@ export async function dataRoutes(app: FastifyInstance, controller: Controller): 
       const q = request.query as Static<typeof IngressQuery>;
       const plane = controller.dataPlane;
       plane.relation(table_name, 'table');
-      const format = formatParam(q.format, ['json', 'csv']) as 'json' | 'csv';
+      // Feldera's default format is CSV.
+      const format = formatParam(q.format, ['json', 'csv'], 'csv') as 'json' | 'csv';
       const updateFormat = formatParam(
         q.update_format,
         ['insert_delete', 'raw', 'weighted'],
