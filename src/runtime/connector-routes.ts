@@ -16,6 +16,9 @@ const ActionParams = T.Object({ table_name: T.String(), connector_name: T.String
 const OutputParams = T.Object({ view_name: T.String(), connector_name: T.String() });
 
 export async function connectorRoutes(app: FastifyInstance, controller: Controller): Promise<void> {
+  // The actions take no body; Feldera's SDK sends `Content-Type: application/json` with none.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => done(null, undefined));
   const input = (tableName: string, connector: string) => {
     const table = controller.dataPlane.relation(tableName, 'table');
     const endpoint = controller.connectors.inputEndpoint(table.name, connector);
