@@ -411,10 +411,19 @@ CREATE MATERIALIZED VIEW q AS SELECT id, 12 / x AS r FROM t;`;
   for (const ft of ['none', 'exactly_once'] as const) {
     test(`checkpoints carry the generator's position (fault tolerance ${ft}): a resumed pipeline continues where it stopped`, async () => {
       const name = `resume-${ft.replace('_', '-')}`;
-      const sql = `CREATE TABLE t (id BIGINT NOT NULL, v VARCHAR) ${connectors([
+      // Records whose d is 100 or 101 do not fit DECIMAL(3, 1): half of them are parse
+      // errors, which the checkpoint counts with the processed input, so none is counted twice.
+      const sql = `CREATE TABLE t (id BIGINT NOT NULL, v VARCHAR, d DECIMAL(3, 1) NOT NULL) ${connectors([
         datagen(
           {
-            plan: [{ limit: 4000, rate: 1000, worker_chunk_size: 100, fields: { v: { strategy: 'word' } } }],
+            plan: [
+              {
+                limit: 4000,
+                rate: 1000,
+                worker_chunk_size: 100,
+                fields: { v: { strategy: 'word' }, d: { range: [98, 102] } },
+              },
+            ],
           },
           { name: 'gen' },
         ),
@@ -433,12 +442,14 @@ CREATE MATERIALIZED VIEW c AS SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d, MIN
         await sleep(300);
       }
       const midway = input(await stats(m, name), 't.gen').metrics.total_records;
-      assert.ok(midway > 0 && midway < 4000, `stopped midway, at ${midway}`);
+      assert.ok(midway > 0 && midway < 2000, `stopped midway, at ${midway}`);
       // Without fault tolerance: suspend (a checkpoint, then exit). Exactly once: a stop
       // without checkpoint, as a crash; the generator makes the journaled batches again.
       await stopAndWait(m, name, ft === 'exactly_once');
       await startAndWait(m, name);
-      await untilComplete(m, name);
+      const gen = input(await untilComplete(m, name), 't.gen');
+      assert.equal(gen.metrics.total_records, 2000);
+      assert.equal(gen.metrics.num_parse_errors, 2000);
       assert.match(
         pipelineLog(m, p),
         ft === 'exactly_once'
@@ -446,7 +457,7 @@ CREATE MATERIALIZED VIEW c AS SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d, MIN
           : /resumed from checkpoint/,
       );
       assert.deepEqual(await queryRows(m, name, 'SELECT n, d, lo, hi FROM c'), [
-        { n: 4000, d: 4000, lo: 0, hi: 3999 },
+        { n: 2000, d: 2000, lo: 0, hi: 3997 },
       ]);
       await stopAndWait(m, name, true);
     });

@@ -20,7 +20,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { FakeStrings } from '../../connectors/datagen/fields.js';
-import { RecordGenerator } from '../../connectors/datagen/generator.js';
+import { type GeneratedBatch, RecordGenerator } from '../../connectors/datagen/generator.js';
 import type { DatagenSettings } from '../../connectors/datagen/settings.js';
 import type { ConnectorSpec } from '../../connectors/spec.js';
 import type { ColumnInfo } from '../../sql/catalog.js';
@@ -36,6 +36,7 @@ interface Position {
 interface BatchPosition extends Position {
   records: number;
   bytes: number;
+  parseErrors: number;
 }
 
 /** The journal entry of a batch: enough to make it again. */
@@ -140,21 +141,14 @@ export class DatagenEndpoint extends InputEndpoint {
       if (!wasActive) this.rateClock = null;
       const range = this.nextRange();
       if (!(await this.rateAllows(range.plan, range.to - range.from))) continue;
-      const batch = this.generator.generate(this.seed, range.plan, range.from, range.to);
-      for (const e of batch.errors)
-        this.recordParseError(`record ${e.index} of plan ${range.plan}: ${e.message}`);
+      const batch = this.make(this.seed, range.plan, range.from, range.to);
       try {
         await this.host.admitConnector(this.endpoint, batch.rows.length, this.spec.maxQueuedRecords);
       } catch {
         return; // the pipeline is going down; the batch was not queued
       }
       if (this.stopped) return;
-      const position: BatchPosition = {
-        plan: range.plan,
-        next: range.to,
-        records: batch.rows.length,
-        bytes: batch.bytes,
-      };
+      const position = this.positionAfter(range.plan, range.to, batch);
       const entry: JournalEntry = { endpoint: this.endpoint, seed: this.seed, ...range };
       this.inFlight++;
       this.host.acceptConnector(
@@ -174,6 +168,22 @@ export class DatagenEndpoint extends InputEndpoint {
     }
   }
 
+  /** Generates records `[from, to)` of `plan`, reporting the ones that fail as parse errors. */
+  private make(seed: number, plan: number, from: number, to: number): GeneratedBatch {
+    const batch = this.generator.generate(seed, plan, from, to);
+    for (const e of batch.errors) this.recordParseError(`record ${e.index} of plan ${plan}: ${e.message}`);
+    return batch;
+  }
+
+  /**
+   * The position after `batch`, with its counts: the checkpointed counters advance by them
+   * when the batch is processed, so a checkpoint counts the parse errors of the processed
+   * input only (a batch queued at the checkpoint is made, and its errors counted, again).
+   */
+  private positionAfter(plan: number, next: number, batch: GeneratedBatch): BatchPosition {
+    return { plan, next, records: batch.rows.length, bytes: batch.bytes, parseErrors: batch.errors.length };
+  }
+
   protected onBatchDone(position: unknown): void {
     const p = position as BatchPosition;
     this.processed = {
@@ -182,19 +192,14 @@ export class DatagenEndpoint extends InputEndpoint {
       next: p.next,
       totalRecords: this.processed.totalRecords + p.records,
       totalBytes: this.processed.totalBytes + p.bytes,
-      parseErrors: this.parseErrors,
+      parseErrors: this.processed.parseErrors + p.parseErrors,
     };
   }
 
   /** Makes again the batch of a journal entry (exactly-once replay), as if just generated. */
   regenerate(entry: JournalEntry) {
-    const batch = this.generator.generate(entry.seed, entry.plan, entry.from, entry.to);
-    const position: BatchPosition = {
-      plan: entry.plan,
-      next: entry.to,
-      records: batch.rows.length,
-      bytes: batch.bytes,
-    };
+    const batch = this.make(entry.seed, entry.plan, entry.from, entry.to);
+    const position = this.positionAfter(entry.plan, entry.to, batch);
     this.inFlight++;
     this.totalRecords += batch.rows.length;
     this.totalBytes += batch.bytes;
