@@ -15,7 +15,7 @@
  */
 import type { TableInfo, ViewInfo } from '../sql/catalog.js';
 import type { CompiledView } from '../sql/compile.js';
-import { type AdHocTarget, type QueryResult, runAdHoc } from './adhoc.js';
+import { type AdHocStatement, type AdHocTarget, prepareAdHoc, type QueryResult, runAdHoc } from './adhoc.js';
 import { buildRel } from './build.js';
 import { Dataflow, isStateful, NodeFailure } from './dataflow.js';
 import { EngineError, type RuntimeErrorDetails } from './errors.js';
@@ -54,8 +54,16 @@ export interface Circuit {
   takePending(): Map<string, WeightedRow[]>;
   /** Integrated contents of a materialized table or view. */
   snapshot(name: string): WeightedRow[];
+  /**
+   * `snapshot(name)` in chunks of `size` rows, read from the live state as they are pulled,
+   * so a large relation can be copied over several event-loop turns: no step may run until
+   * the generator is done or dropped, or the chunks would mix two states.
+   */
+  snapshotChunks(name: string, size: number): Generator<WeightedRow[], void, undefined>;
   /** Runs an ad-hoc SELECT over materialized relations, or an INSERT ... VALUES. */
   query(sql: string): QueryResult;
+  /** Plans an ad-hoc statement without running or applying it (see adhoc.ts). */
+  prepareQuery(sql: string): AdHocStatement;
   exportState(): StateFile[];
   /** Loads state exported from a circuit of the same program; only on a fresh instance. */
   importState(files: StateFile[]): void;
@@ -218,26 +226,39 @@ export class CircuitInstance implements Circuit {
   }
 
   snapshot(name: string): WeightedRow[] {
+    const contents = this.materialized(name);
+    return contents.snapshot();
+  }
+
+  snapshotChunks(name: string, size: number): Generator<WeightedRow[], void, undefined> {
+    return this.materialized(name).snapshotChunks(size);
+  }
+
+  /** The operator holding a materialized relation's contents. */
+  private materialized(name: string): TableInput | Integrate {
     const info = this.resolve(name);
     if (!info)
       throw new EngineError('UnknownRelation', `Relation '${name}' does not exist`, { relation: name });
     if (!info.materialized)
       throw new EngineError('NotMaterialized', `'${info.name}' is not materialized`, { relation: info.name });
-    const table = this.tables.get(info.name);
-    if (table) return table.input.snapshot();
-    return this.views.get(info.name)!.contents!.snapshot();
+    return this.tables.get(info.name)?.input ?? this.views.get(info.name)!.contents!;
   }
 
+  private readonly adHocTarget: AdHocTarget = {
+    relation: (name) => {
+      const info = this.tables.get(name)?.info ?? this.views.get(name)?.info;
+      return info && !(info.kind === 'view' && info.local) ? info : undefined;
+    },
+    snapshot: (name) => this.snapshot(name),
+    push: (table, rows) => this.push(table, rows),
+  };
+
   query(sql: string): QueryResult {
-    const target: AdHocTarget = {
-      relation: (name) => {
-        const info = this.tables.get(name)?.info ?? this.views.get(name)?.info;
-        return info && !(info.kind === 'view' && info.local) ? info : undefined;
-      },
-      snapshot: (name) => this.snapshot(name),
-      push: (table, rows) => this.push(table, rows),
-    };
-    return runAdHoc(sql, target);
+    return runAdHoc(sql, this.adHocTarget);
+  }
+
+  prepareQuery(sql: string): AdHocStatement {
+    return prepareAdHoc(sql, this.adHocTarget);
   }
 
   exportState(): StateFile[] {

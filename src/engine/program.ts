@@ -13,7 +13,7 @@ import { type ProgramSchema, relationSchema } from './schema.js';
 export type { TableInfo, ViewInfo };
 
 /** Changes whenever the engine's state format or semantics change, so old checkpoints are rejected. */
-export const ENGINE_VERSION = 'sluice-engine-1';
+export const ENGINE_VERSION = 'sluice-engine-2';
 
 export type CompileResult =
   | { ok: true; program: Program; warnings: SqlCompilerMessage[] }

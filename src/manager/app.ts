@@ -10,8 +10,11 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { clientErrorHandler, installErrorHandling } from '../http/errors.js';
+import { parseJsonBody } from '../http/json-body.js';
 import { frameworkErrors, installValidation } from '../http/validation.js';
 import { createAuthHook } from './auth/authenticate.js';
+import type { AuthenticatedResponses } from './auth/authenticated-responses.js';
+import { createBrowserGuard } from './auth/browser-guard.js';
 import { BEARER_SECURITY } from './auth/schemas.js';
 import type { CompilerService } from './compiler/service.js';
 import type { ManagerConfig } from './config.js';
@@ -33,6 +36,8 @@ export interface ManagerContext {
   store: MetadataStore;
   runner: PipelineRunner;
   compiler: CompilerService;
+  /** Open responses by credential, cut when it is revoked or expires. */
+  responses: AuthenticatedResponses;
 }
 
 export type ManagerApp = FastifyInstance;
@@ -63,22 +68,17 @@ export async function buildManagerApp(
     route.schema = { ...route.schema, security: BEARER_SECURITY };
   });
   // Every body is read as text first so that interaction endpoints (ingress) can receive
-  // CSV and newline-delimited JSON; JSON endpoints parse it here with a clear error.
+  // CSV and newline-delimited JSON; JSON endpoints parse it here, strictly (src/http/json-body.ts).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   app.addContentTypeParser(
     ['application/json', 'application/*+json'],
-    { parseAs: 'string' },
+    { parseAs: 'buffer' },
     (_req, body, done) => {
-      const text = typeof body === 'string' ? body : body.toString('utf8');
-      if (text.trim() === '') return done(null, undefined);
       try {
-        done(null, JSON.parse(text));
+        done(null, parseJsonBody(body as Buffer));
       } catch (err) {
-        const e = err as Error & { statusCode?: number; code?: string };
-        e.statusCode = 400;
-        e.code = 'FST_ERR_CTP_INVALID_JSON_BODY';
-        done(e, undefined);
+        done(err as Error, undefined);
       }
     },
   );
@@ -99,7 +99,16 @@ export async function buildManagerApp(
   });
   app.get('/v0/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  app.addHook('onRequest', await createAuthHook(ctx.config.auth, ctx.store));
+  // Browser rules first: a refused cross-origin request gets 403 whatever credential it carries.
+  app.addHook(
+    'onRequest',
+    createBrowserGuard({
+      authEnabled: ctx.config.auth.enabled,
+      host: ctx.config.host,
+      allowedHosts: ctx.config.allowedHosts,
+    }),
+  );
+  app.addHook('onRequest', await createAuthHook(ctx.config.auth, ctx.store, ctx.responses));
   await app.register(healthRoutes, ctx);
   await app.register(configRoutes, ctx);
   await app.register(apiKeyRoutes, ctx);

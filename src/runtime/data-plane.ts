@@ -24,6 +24,7 @@ import { makeRowJsonEncoder } from '../engine/values/index.js';
 import type { WeightedRow } from '../engine/values/value.js';
 import { canonicalName } from '../sql/catalog.js';
 import { ApiError } from '../types/errors.js';
+import type { RelationSnapshot } from './adhoc/snapshot-codec.js';
 import { decodeToken, encodeToken } from './completion.js';
 import type { ConnectorHooks } from './connectors/hooks.js';
 import { type EgressOptions, EgressSubscriber } from './egress.js';
@@ -65,6 +66,9 @@ export interface DataPlaneMeta {
   /** How far each input connector's processed input got (absent without connectors). */
   connectors?: Record<string, unknown>;
 }
+
+/** Rows of a relation copied per event-loop turn when a query's snapshot is captured. */
+export const CAPTURE_CHUNK_ROWS = 32_768;
 
 /** Per-table counters of the HTTP ingress endpoint, reported in `/stats` inputs. */
 interface InputCounters {
@@ -118,7 +122,7 @@ export class DataPlane {
   constructor(
     readonly program: EngineProgram,
     incarnation: string,
-    private readonly log: PipelineLogger,
+    readonly log: PipelineLogger,
     private readonly settings: DataPlaneSettings,
   ) {
     this.circuit = program.instantiate();
@@ -557,16 +561,64 @@ export class DataPlane {
     return sub;
   }
 
-  /** Runs an ad-hoc query; an INSERT is processed before the answer. */
-  async query(sql: string): Promise<QueryOutput> {
-    const isInsert = /^\s*insert\b/i.test(sql);
-    const result = withApiErrors(() => this.circuit.query(sql));
-    if (isInsert) {
-      this.journal?.append({ seq: this.pushedSeq + 1, kind: 'sql', payload: sql });
-      this.acceptInserted(Number(result.rows[0]?.[0] ?? 0));
-      if (this.running) await this.waitProcessed();
+  /**
+   * Plans an ad-hoc statement; a bad one throws `InvalidQuery` or `NotMaterialized`. An INSERT
+   * is applied here, on the step loop (it is cheap and must be journaled and processed in
+   * order), and answered with its row count once processed. A SELECT is returned with
+   * `capture`, which copies the materialized relations it reads for a query worker
+   * (adhoc/service.ts): see `captureSnapshots`.
+   */
+  async query(
+    sql: string,
+  ): Promise<
+    | { kind: 'insert'; result: QueryOutput }
+    | { kind: 'select'; capture: (stopped: () => boolean) => Promise<RelationSnapshot[]> }
+  > {
+    const statement = withApiErrors(() => this.circuit.prepareQuery(sql));
+    if (statement.kind === 'select') {
+      const { relations } = statement;
+      return { kind: 'select', capture: (stopped) => this.captureSnapshots(relations, stopped) };
     }
-    return result;
+    withApiErrors(() => this.circuit.push(statement.table, statement.rows));
+    this.journal?.append({ seq: this.pushedSeq + 1, kind: 'sql', payload: sql });
+    this.acceptInserted(statement.rows.length);
+    if (this.running) await this.waitProcessed();
+    return {
+      kind: 'insert',
+      result: {
+        columns: [{ name: 'count', type: { type: 'BIGINT', nullable: false } }],
+        rows: [[BigInt(statement.rows.length)]],
+      },
+    };
+  }
+
+  /**
+   * Copies the contents of `relations` as of one step boundary. The copy is queued on the step
+   * chain, so no step runs until it is done and all relations are read in the same state; it
+   * is spread over event-loop turns, `CAPTURE_CHUNK_ROWS` rows per turn, so a large relation
+   * does not stall ingress or `/stats`. Steps wait for this copy of row references only; the
+   * query encodes and sends the rows afterwards, while steps run. Ends early, with whatever it
+   * has, once `stopped()` (the query was cancelled).
+   */
+  private captureSnapshots(relations: string[], stopped: () => boolean): Promise<RelationSnapshot[]> {
+    const copy = this.stepping.then(async () => {
+      const snapshots: RelationSnapshot[] = [];
+      for (const name of relations) {
+        const rows: WeightedRow[] = [];
+        for (const chunk of withApiErrors(() => this.circuit.snapshotChunks(name, CAPTURE_CHUNK_ROWS))) {
+          for (const row of chunk) rows.push(row);
+          if (stopped()) return snapshots;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+        snapshots.push({ name, rows });
+      }
+      return snapshots;
+    });
+    this.stepping = copy.then(
+      () => {},
+      () => {},
+    );
+    return copy;
   }
 
   /** Accepts the rows an INSERT pushed into the circuit's buffers as one queued input. */

@@ -21,6 +21,11 @@ export interface QueryOutput {
   rows: Row[];
 }
 
+/** An ad-hoc statement planned but not run: an INSERT's evaluated rows, or the relations a SELECT reads. */
+export type PreparedQuery =
+  | { kind: 'insert'; table: string; rows: WeightedRow[] }
+  | { kind: 'select'; relations: string[] };
+
 export interface EngineCircuit {
   push(table: string, rows: WeightedRow[]): void;
   step(): Map<string, WeightedRow[]>;
@@ -28,7 +33,10 @@ export interface EngineCircuit {
   takePending(): Map<string, WeightedRow[]>;
   readonly stepCount: number;
   snapshot(name: string): WeightedRow[];
+  /** `snapshot` in chunks, read live: no step may run until the last chunk is read. */
+  snapshotChunks(name: string, size: number): Iterable<WeightedRow[]>;
   query(sql: string): QueryOutput;
+  prepareQuery(sql: string): PreparedQuery;
   exportState(): Array<{ name: string; data: Buffer }>;
   importState(files: Array<{ name: string; data: Buffer }>): void;
 }

@@ -11,11 +11,31 @@ export interface Ident {
   span: Span;
 }
 
+/** A field of a `ROW(...)` type or of a `CREATE TYPE ... AS (...)`. */
+export interface TypeField {
+  name: Ident;
+  type: TypeName;
+  /** Explicit `NULL` (true) or `NOT NULL` (false); null when not said. */
+  nullable: boolean | null;
+}
+
 export interface TypeName {
-  /** Upper-cased base name after aliases are resolved, e.g. INTEGER, DOUBLE, VARCHAR. */
+  /**
+   * Upper-cased base name after aliases are resolved, e.g. INTEGER, UINTEGER, DOUBLE, VARCHAR;
+   * or ARRAY, MAP, ROW for the compound forms, or USER for a user-defined type's name.
+   */
   name: string;
   precision?: number;
   scale?: number;
+  /** ARRAY: the element type. */
+  component?: TypeName;
+  /** MAP: key and value types. */
+  key?: TypeName;
+  value?: TypeName;
+  /** ROW: its fields. */
+  fields?: TypeField[];
+  /** USER: the type's name. */
+  user?: Ident;
   span: Span;
 }
 
@@ -69,12 +89,20 @@ export interface InsertStatement {
   span: Span;
 }
 
-export type Statement = CreateTable | CreateView | QueryStatement | InsertStatement;
+/** `CREATE TYPE name AS (field type, ...)` (a structure) or `CREATE TYPE name AS type` (an alias). */
+export interface CreateType {
+  kind: 'createType';
+  name: Ident;
+  type: TypeName;
+  span: Span;
+}
+
+export type Statement = CreateTable | CreateView | CreateType | QueryStatement | InsertStatement;
 
 export interface OrderItem {
   expr: Expr;
   desc: boolean;
-  /** Explicit NULLS FIRST/LAST, or null for the default (NULLs sort high, as in Calcite). */
+  /** Explicit NULLS FIRST/LAST, or null for the default (NULL is the smallest value, as in Feldera). */
   nullsFirst: boolean | null;
   span: Span;
 }
@@ -136,7 +164,17 @@ export type FromItem =
       span: Span;
     };
 
-export type LiteralKind = 'number' | 'string' | 'boolean' | 'null' | 'date' | 'time' | 'timestamp';
+export type LiteralKind =
+  | 'number'
+  | 'string'
+  | 'boolean'
+  | 'null'
+  | 'date'
+  | 'time'
+  | 'timestamp'
+  /** `X'0AFF'`: the text is the hexadecimal digits. */
+  | 'binary'
+  | 'uuid';
 
 export type IntervalUnit = 'YEAR' | 'MONTH' | 'DAY' | 'HOUR' | 'MINUTE' | 'SECOND';
 
@@ -150,7 +188,16 @@ export type Expr =
   | { kind: 'isBool'; operand: Expr; value: boolean; negated: boolean; span: Span }
   | { kind: 'isDistinct'; left: Expr; right: Expr; negated: boolean; span: Span }
   | { kind: 'between'; operand: Expr; low: Expr; high: Expr; negated: boolean; span: Span }
-  | { kind: 'like'; operand: Expr; pattern: Expr; escape: Expr | null; negated: boolean; span: Span }
+  | {
+      kind: 'like';
+      /** LIKE, case-insensitive ILIKE, or regular-expression RLIKE (which takes no ESCAPE). */
+      op: 'like' | 'ilike' | 'rlike';
+      operand: Expr;
+      pattern: Expr;
+      escape: Expr | null;
+      negated: boolean;
+      span: Span;
+    }
   | { kind: 'inList'; operand: Expr; list: Expr[]; negated: boolean; span: Span }
   | { kind: 'inQuery'; operand: Expr; query: Query; negated: boolean; span: Span }
   | { kind: 'exists'; query: Query; span: Span }
@@ -165,6 +212,16 @@ export type Expr =
   | { kind: 'cast'; operand: Expr; type: TypeName; span: Span }
   | { kind: 'call'; name: string; args: Expr[]; distinct: boolean; star: boolean; span: Span }
   | { kind: 'extract'; unit: string; operand: Expr; span: Span }
+  /** `ARRAY[a, b]` or `ARRAY(a, b)`. */
+  | { kind: 'array'; elements: Expr[]; span: Span }
+  /** `MAP[k1, v1, k2, v2]`: keys and values alternate. */
+  | { kind: 'map'; items: Expr[]; span: Span }
+  /** `ROW(a, b)` or the tuple `(a, b)`. */
+  | { kind: 'row'; fields: Expr[]; span: Span }
+  /** `operand[index]`: array element (from 1), map value, or VARIANT member. */
+  | { kind: 'subscript'; operand: Expr; index: Expr; span: Span }
+  /** `(operand).field`: a ROW field or a VARIANT member by name. */
+  | { kind: 'field'; operand: Expr; field: Ident; span: Span }
   | { kind: 'position'; needle: Expr; haystack: Expr; span: Span }
   | { kind: 'substring'; operand: Expr; start: Expr; length: Expr | null; span: Span }
   | { kind: 'trim'; mode: 'BOTH' | 'LEADING' | 'TRAILING'; chars: Expr | null; operand: Expr; span: Span };

@@ -8,16 +8,17 @@
  * - `subqueries` (set where IN/EXISTS/scalar subqueries are allowed) plans a subquery beside
  *   the current input and returns the expression that reads its result.
  */
-import { makeCast } from '../engine/values/cast.js';
+import { fromHex, parseUuid } from '../engine/values/binary.js';
+import { castCanBeNull, makeCast } from '../engine/values/cast.js';
 import {
-  MS_PER_DAY,
-  MS_PER_HOUR,
-  MS_PER_MINUTE,
-  MS_PER_SECOND,
   parseDate,
   parseTime,
   parseTimestamp,
   TIME_UNITS,
+  US_PER_DAY,
+  US_PER_HOUR,
+  US_PER_MINUTE,
+  US_PER_SECOND,
 } from '../engine/values/datetime.js';
 import { Decimal } from '../engine/values/decimal.js';
 import {
@@ -27,9 +28,10 @@ import {
   isStringType,
   typeToSql,
 } from '../engine/values/types.js';
+import { isAggregateName } from './aggregates/index.js';
 import type * as ast from './ast.js';
-import { bindExtract, bindFunction } from './bind-functions.js';
-import { resolveType } from './catalog.js';
+import { bindArray, bindConstructor, bindField, bindMap, bindRow, bindSubscript } from './bind-compound.js';
+import { resolveType, type UserTypes } from './catalog.js';
 import {
   BIGINT,
   BOOLEAN,
@@ -37,21 +39,21 @@ import {
   call,
   coerce,
   fail,
-  intArg,
   lit,
   stringArg,
   toBoolean,
   unify,
   VARCHAR,
 } from './coercion.js';
-import type { Span } from './messages.js';
+import { bindExtract } from './functions/datetime.js';
+import { bindFunction, refuseUnimplemented } from './functions/index.js';
+import { bindStringForm, trimBinder } from './functions/string.js';
+import { joinSpans, type Span } from './messages.js';
 import { colRef, type Expr, type FunctionName } from './plan.js';
 import type { Scope } from './scope.js';
 import { leastRestrictive } from './typing.js';
 
 const UNSUPPORTED = 'Not yet implemented';
-
-const AGGREGATE_NAMES = new Set(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX']);
 
 /** Plans subqueries that appear inside expressions. */
 export interface SubqueryHost {
@@ -75,13 +77,15 @@ export interface BindContext {
   scope: Scope;
   subqueries: SubqueryHost | null;
   aggregates: AggregateHost | null;
+  /** User-defined types, for CAST targets and structure constructors. */
+  types: UserTypes;
 }
 
 /** True if the syntax tree has an aggregate call outside any subquery. */
 export function containsAggregate(e: ast.Expr): boolean {
   let found = false;
   visitAst(e, (n) => {
-    if (n.kind === 'call' && AGGREGATE_NAMES.has(n.name)) found = true;
+    if (n.kind === 'call' && isAggregateName(n.name)) found = true;
   });
   return found;
 }
@@ -128,6 +132,21 @@ function visitAst(e: ast.Expr, f: (e: ast.Expr) => void): void {
     case 'call':
       kids.push(...e.args);
       break;
+    case 'array':
+      kids.push(...e.elements);
+      break;
+    case 'map':
+      kids.push(...e.items);
+      break;
+    case 'row':
+      kids.push(...e.fields);
+      break;
+    case 'subscript':
+      kids.push(e.operand, e.index);
+      break;
+    case 'field':
+      kids.push(e.operand);
+      break;
     case 'position':
       kids.push(e.needle, e.haystack);
       break;
@@ -150,12 +169,26 @@ export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr
     if (hooked) return hooked;
   }
   switch (e.kind) {
-    case 'column': {
-      const c = ctx.scope.resolve(e.parts);
-      return colRef(c.index, c.type);
-    }
+    case 'column':
+      return bindColumnPath(e.parts, ctx);
     case 'literal':
       return bindLiteral(e);
+    case 'array':
+      return bindArray(
+        e.elements.map((x) => bindExpr(x, ctx)),
+        e.span,
+      );
+    case 'map':
+      return bindMap(
+        e.items.map((x) => bindExpr(x, ctx)),
+        e.span,
+      );
+    case 'row':
+      return bindRow(e.fields.map((x) => bindExpr(x, ctx)));
+    case 'subscript':
+      return bindSubscript(bindExpr(e.operand, ctx), bindExpr(e.index, ctx), e.span);
+    case 'field':
+      return bindField(bindExpr(e.operand, ctx), e.field, e.span);
     case 'interval':
       return bindInterval(e);
     case 'binary':
@@ -190,11 +223,15 @@ export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr
     case 'like': {
       const args = [bindExpr(e.operand, ctx), bindExpr(e.pattern, ctx)];
       if (e.escape) args.push(bindExpr(e.escape, ctx));
+      const what = e.op.toUpperCase();
       for (const [i, a] of args.entries())
         if (!isStringType(a.type) && a.type.type !== 'NULL')
-          fail(e.span, `LIKE needs string arguments, got ${typeToSql(a.type)} (argument ${i + 1})`);
+          fail(e.span, `${what} needs string arguments, got ${typeToSql(a.type)} (argument ${i + 1})`);
+      const esc = args[2];
+      if (esc?.kind === 'lit' && typeof esc.value === 'string' && [...esc.value].length > 1)
+        fail(e.escape!.span, `The ESCAPE of ${what} must be a single character, got '${esc.value}'`);
       const t = { ...BOOLEAN, nullable: args.some((a) => a.type.nullable) };
-      const test = call('like', args, t);
+      const test = call(e.op, args, t);
       return e.negated ? call('not', [test], t) : test;
     }
     case 'inList': {
@@ -219,7 +256,8 @@ export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr
       return bindCase(e, ctx);
     case 'cast': {
       const operand = bindExpr(e.operand, ctx);
-      const target = resolveType(e.type, operand.type.nullable);
+      let target = resolveType(e.type, operand.type.nullable, ctx.types);
+      if (castCanBeNull(operand.type, target)) target = { ...target, nullable: true };
       try {
         makeCast(operand.type, target);
       } catch {
@@ -227,42 +265,81 @@ export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr
       }
       return coerce(operand, target, e.span);
     }
-    case 'call':
-      if (AGGREGATE_NAMES.has(e.name)) fail(e.span, `Aggregate function ${e.name} is not allowed here`);
+    case 'call': {
+      if (isAggregateName(e.name)) fail(e.span, `Aggregate function ${e.name} is not allowed here`);
+      refuseUnimplemented(e);
+      const userType = ctx.types.get(e.name.toLowerCase());
+      if (userType?.type === 'STRUCT')
+        return bindConstructor(
+          userType,
+          e.args.map((a) => bindExpr(a, ctx)),
+          e.span,
+          e.name,
+        );
       return bindFunction(
         e,
         e.args.map((a) => bindExpr(a, ctx)),
       );
+    }
     case 'extract': {
       if (!TIME_UNITS.has(e.unit)) fail(e.span, `Unknown time unit ${e.unit}`);
       return bindExtract(e.unit, bindExpr(e.operand, ctx), e.span);
     }
     case 'position': {
-      const needle = stringArg(bindExpr(e.needle, ctx), e.needle.span);
-      const haystack = stringArg(bindExpr(e.haystack, ctx), e.haystack.span);
-      return call('position', [needle, haystack], {
-        type: 'INTEGER',
-        nullable: needle.type.nullable || haystack.type.nullable,
-      });
+      const parts = [e.needle, e.haystack];
+      return bindStringForm(
+        'POSITION',
+        parts.map((p) => bindExpr(p, ctx)),
+        { span: e.span, argSpan: (i) => parts[i]!.span },
+      );
     }
     case 'substring': {
-      const s = stringArg(bindExpr(e.operand, ctx), e.operand.span);
-      const args = [s, intArg(bindExpr(e.start, ctx), e.start.span)];
-      if (e.length) args.push(intArg(bindExpr(e.length, ctx), e.length.span));
-      return call('substring', args, { ...VARCHAR, nullable: args.some((a) => a.type.nullable) });
+      const parts = e.length ? [e.operand, e.start, e.length] : [e.operand, e.start];
+      return bindStringForm(
+        'SUBSTRING',
+        parts.map((p) => bindExpr(p, ctx)),
+        { span: e.span, argSpan: (i) => parts[i]!.span },
+      );
     }
     case 'trim': {
-      const s = stringArg(bindExpr(e.operand, ctx), e.operand.span);
-      const chars = e.chars ? stringArg(bindExpr(e.chars, ctx), e.chars.span) : lit(' ', VARCHAR);
-      const fn = e.mode === 'BOTH' ? 'trim_both' : e.mode === 'LEADING' ? 'trim_leading' : 'trim_trailing';
-      return call(fn, [chars, s], { ...VARCHAR, nullable: s.type.nullable || chars.type.nullable });
+      const chars = e.chars ? bindExpr(e.chars, ctx) : lit(' ', VARCHAR);
+      return trimBinder(e.mode.toLowerCase() as 'both' | 'leading' | 'trailing')({
+        name: 'TRIM',
+        args: [chars, bindExpr(e.operand, ctx)],
+        span: e.span,
+        argSpan: (i) => (i === 0 ? (e.chars?.span ?? e.span) : e.operand.span),
+      });
     }
+  }
+}
+
+/**
+ * A column reference, or a column followed by field names (`t.r.f`, `r.f`): the longest prefix
+ * that names a column wins, the rest are field accesses.
+ */
+function bindColumnPath(parts: ast.Ident[], ctx: BindContext): Expr {
+  try {
+    const c = ctx.scope.resolve(parts);
+    return colRef(c.index, c.type);
+  } catch (err) {
+    for (let n = parts.length - 1; n >= 1; n--) {
+      let c: ReturnType<Scope['resolve']>;
+      try {
+        c = ctx.scope.resolve(parts.slice(0, n));
+      } catch {
+        continue;
+      }
+      let e = colRef(c.index, c.type);
+      for (const f of parts.slice(n)) e = bindField(e, f, joinSpans(parts[0]!.span, f.span));
+      return e;
+    }
+    throw err;
   }
 }
 
 /** The aggregate hook: aggregate calls and grouped sub-expressions become output columns. */
 function bindGrouped(e: ast.Expr, host: AggregateHost): Expr | null {
-  if (e.kind === 'call' && AGGREGATE_NAMES.has(e.name)) return host.bindAggregate(e);
+  if (e.kind === 'call' && isAggregateName(e.name)) return host.bindAggregate(e);
   if (containsAggregate(e) || containsSubquery(e)) return null;
   const plain = bindExpr(e, host.fromContext);
   const key = host.groupKey(plain);
@@ -282,6 +359,17 @@ function bindLiteral(e: Extract<ast.Expr, { kind: 'literal' }>): Expr {
       return lit(e.text === 'TRUE', BOOLEAN);
     case 'string':
       return lit(e.text, VARCHAR);
+    case 'binary': {
+      const bytes = fromHex(e.text);
+      if (!bytes) return fail(e.span, `Invalid binary literal X'${e.text}'`);
+      return lit(bytes, { type: 'BINARY', nullable: false, precision: bytes.length });
+    }
+    case 'uuid':
+      try {
+        return lit(parseUuid(e.text), { type: 'UUID', nullable: false });
+      } catch {
+        return fail(e.span, `Invalid UUID literal '${e.text}'`);
+      }
     case 'number':
       return numberLiteral(e.text, e.span);
     case 'date': {
@@ -317,14 +405,14 @@ function numberLiteral(text: string, span: Span): Expr {
   return lit(d, { type: 'DECIMAL', nullable: false, precision, scale: d.scale });
 }
 
-const UNIT_MS: Record<string, number> = {
-  DAY: MS_PER_DAY,
-  HOUR: MS_PER_HOUR,
-  MINUTE: MS_PER_MINUTE,
-  SECOND: MS_PER_SECOND,
+const UNIT_US: Record<string, bigint> = {
+  DAY: US_PER_DAY,
+  HOUR: US_PER_HOUR,
+  MINUTE: US_PER_MINUTE,
+  SECOND: US_PER_SECOND,
 };
 
-/** Interval literal: months for YEAR/MONTH units, milliseconds for DAY..SECOND. */
+/** Interval literal: months for YEAR/MONTH units, microseconds (bigint) for DAY..SECOND. */
 function bindInterval(e: Extract<ast.Expr, { kind: 'interval' }>): Expr {
   let text = e.text.trim();
   let sign = 1;
@@ -351,13 +439,13 @@ function bindInterval(e: Extract<ast.Expr, { kind: 'interval' }>): Expr {
   if (last < first) bad();
   const fields = text.split(/[ :]/);
   if (fields.length !== last - first + 1) bad();
-  let ms = 0;
+  let us = 0n;
   for (const [i, f] of fields.entries()) {
     const unit = units[first + i]!;
-    if (!(unit === 'SECOND' ? /^\d+(\.\d+)?$/ : /^\d+$/).test(f)) bad();
-    ms += Math.round(Number(f) * UNIT_MS[unit]!);
+    const m = (unit === 'SECOND' ? /^(\d+)(?:\.(\d*))?$/ : /^(\d+)$/).exec(f) ?? bad();
+    us += BigInt(m[1]!) * UNIT_US[unit]! + BigInt((m[2] ?? '').slice(0, 6).padEnd(6, '0'));
   }
-  return lit(sign * ms, { type: 'INTERVAL_DAY_SECOND', nullable: false });
+  return lit(sign < 0 ? -us : us, { type: 'INTERVAL_DAY_SECOND', nullable: false });
 }
 
 const COMPARISON_FN: Record<string, FunctionName> = {

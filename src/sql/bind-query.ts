@@ -7,14 +7,15 @@
  * keys and aggregate arguments → aggregate → HAVING filter] → projection → DISTINCT → top-k.
  * The optimizer (optimize.ts) later turns WHERE/ON equalities into join keys.
  */
-import { type ColumnType, isIntervalType, isNumericType, typeToSql } from '../engine/values/types.js';
+import { type ColumnType, typeToSql } from '../engine/values/types.js';
+import { aggregateBinder } from './aggregates/index.js';
 import type * as ast from './ast.js';
 import { type AggregateHost, type BindContext, bindExpr, containsAggregate } from './bind-expr.js';
+import { NO_USER_TYPES, type UserTypes } from './catalog.js';
 import { coerce } from './coercion.js';
 import { type Span, SqlError } from './messages.js';
 import {
   type AggregateCall,
-  type AggregateFunction,
   type Column,
   colRef,
   type Expr,
@@ -31,7 +32,7 @@ import {
 } from './subquery.js';
 import { leastRestrictive } from './typing.js';
 
-const BIGINT: ColumnType = { type: 'BIGINT', nullable: false };
+const _BIGINT: ColumnType = { type: 'BIGINT', nullable: false };
 
 /** Where FROM names come from: the program's catalog, or the materialized relations for ad-hoc queries. */
 export interface RelationSource {
@@ -92,7 +93,7 @@ export function finalizeQuery(q: BoundQuery): Rel {
 /** Collects the group keys and aggregate calls of one grouped SELECT. */
 class GroupingHost implements AggregateHost {
   readonly args: Expr[] = [];
-  readonly calls: { fn: AggregateFunction; arg: number | null; distinct: boolean; type: ColumnType }[] = [];
+  readonly calls: { fn: string; arg: number | null; distinct: boolean; type: ColumnType }[] = [];
 
   constructor(
     readonly keys: Expr[],
@@ -106,32 +107,17 @@ class GroupingHost implements AggregateHost {
   }
 
   bindAggregate(c: Extract<ast.Expr, { kind: 'call' }>): Expr {
-    let fn: AggregateFunction;
-    let arg: Expr | null = null;
-    if (c.star) {
-      if (c.name !== 'COUNT') fail(c.span, `${c.name}(*) is not allowed`);
-      fn = 'count_star';
-    } else {
-      if (c.args.length !== 1) fail(c.span, `${c.name} takes exactly one argument`);
-      arg = bindExpr(c.args[0]!, this.fromContext);
-      fn = c.name.toLowerCase() as AggregateFunction;
-    }
-    let type: ColumnType;
-    if (fn === 'count' || fn === 'count_star') type = BIGINT;
-    else {
-      const t = arg!.type;
-      if ((fn === 'sum' || fn === 'avg') && !isNumericType(t))
-        fail(c.span, `Cannot apply ${c.name} to ${typeToSql(t)}`);
-      if (t.type === 'NULL' || isIntervalType(t)) fail(c.span, `Cannot apply ${c.name} to ${typeToSql(t)}`);
-      // Per Feldera, the result has the argument's type; it is NULL for an empty or all-NULL input.
-      type = { ...t, nullable: this.global || t.nullable };
-    }
+    const binder = aggregateBinder(c);
+    if (c.star && c.name !== 'COUNT') fail(c.span, `${c.name}(*) is not allowed`);
+    if (!c.star && c.args.length !== 1) fail(c.span, `${c.name} takes exactly one argument`);
+    const arg = c.star ? null : bindExpr(c.args[0]!, this.fromContext);
+    const bound = binder({ name: c.name, arg, distinct: c.distinct, span: c.span, global: this.global });
+    const { fn, type, distinct } = bound;
     let argIndex: number | null = null;
     if (arg) {
       argIndex = this.args.findIndex((a) => exprEquals(a, arg));
       if (argIndex < 0) argIndex = this.args.push(arg) - 1;
     }
-    const distinct = c.distinct && fn !== 'min' && fn !== 'max';
     let index = this.calls.findIndex((x) => x.fn === fn && x.arg === argIndex && x.distinct === distinct);
     if (index < 0) index = this.calls.push({ fn, arg: argIndex, distinct, type }) - 1;
     return colRef(this.keys.length + index, type);
@@ -165,7 +151,11 @@ class GroupingHost implements AggregateHost {
 }
 
 export class QueryBinder implements SubqueryBinder {
-  constructor(private readonly relations: RelationSource) {}
+  constructor(
+    private readonly relations: RelationSource,
+    /** The program's user-defined types (`CREATE TYPE`), for CAST targets and constructors. */
+    readonly types: UserTypes = NO_USER_TYPES,
+  ) {}
 
   bindRelation(query: ast.Query, outer: Scope | null): Rel {
     return finalizeQuery(this.bindQuery(query, outer));
@@ -218,7 +208,7 @@ export class QueryBinder implements SubqueryBinder {
   }
 
   private bindValues(body: ast.ValuesBody): Rel {
-    const ctx: BindContext = { scope: new Scope([]), subqueries: null, aggregates: null };
+    const ctx: BindContext = { scope: new Scope([]), subqueries: null, aggregates: null, types: this.types };
     const rows = body.rows.map((r) => r.map((e) => bindExpr(e, ctx)));
     const width = rows[0]!.length;
     if (rows.some((r) => r.length !== width))
@@ -277,7 +267,12 @@ export class QueryBinder implements SubqueryBinder {
     const from = this.bindFromList(core.from, outer);
     const scope = new Scope(from.scope.columns, outer);
     const input = { rel: from.rel };
-    const ctx: BindContext = { scope, subqueries: new SubqueryPlanner(this, input, scope), aggregates: null };
+    const ctx: BindContext = {
+      scope,
+      subqueries: new SubqueryPlanner(this, input, scope),
+      aggregates: null,
+      types: this.types,
+    };
     if (core.where) {
       const predicate = bindExpr(core.where, ctx, true);
       if (predicate.type.type !== 'BOOLEAN')
@@ -292,10 +287,10 @@ export class QueryBinder implements SubqueryBinder {
     let host: GroupingHost | null = null;
     let itemCtx = ctx;
     if (grouped) {
-      const fromCtx: BindContext = { scope, subqueries: null, aggregates: null };
+      const fromCtx: BindContext = { scope, subqueries: null, aggregates: null, types: this.types };
       const keys = core.groupBy.map((g) => bindExpr(this.groupByTarget(g, core.items, scope), fromCtx));
       host = new GroupingHost(keys, fromCtx, keys.length === 0);
-      itemCtx = { scope, subqueries: null, aggregates: host };
+      itemCtx = { scope, subqueries: null, aggregates: host, types: this.types };
     }
     const exprs: Expr[] = [];
     const names: string[] = [];
@@ -389,10 +384,16 @@ export class QueryBinder implements SubqueryBinder {
       scope: whereScope,
       subqueries: null,
       aggregates: null,
+      types: this.types,
     });
     let select: Expr[] | null = [];
     try {
-      const ctx: BindContext = { scope: new Scope(from.scope.columns), subqueries: null, aggregates: null };
+      const ctx: BindContext = {
+        scope: new Scope(from.scope.columns),
+        subqueries: null,
+        aggregates: null,
+        types: this.types,
+      };
       for (const item of body.items) {
         if (item.kind === 'star')
           select.push(...from.scope.star(item.qualifier).map((c) => colRef(c.index, c.type)));
@@ -467,7 +468,12 @@ export class QueryBinder implements SubqueryBinder {
         if (item.using) return this.joinUsing(left, right, item.joinType, item.using);
         const on = item.on!;
         const combined = this.join(left, right, item.joinType, null);
-        const condition = bindExpr(on, { scope: combined.scope, subqueries: null, aggregates: null });
+        const condition = bindExpr(on, {
+          scope: combined.scope,
+          subqueries: null,
+          aggregates: null,
+          types: this.types,
+        });
         if (condition.type.type !== 'BOOLEAN')
           fail(on.span, `ON needs a BOOLEAN condition, got ${typeToSql(condition.type)}`);
         const rel = combined.rel as Extract<Rel, { kind: 'join' }>;
@@ -592,5 +598,6 @@ function asQuery(body: ast.QueryBody): ast.Query {
 
 /** Calcite's default collation: NULLs sort high (last ascending, first descending). */
 function sortKey(item: ast.OrderItem, index: number): SortKey {
-  return { index, desc: item.desc, nullsFirst: item.nullsFirst ?? item.desc };
+  // NULL is the smallest value, as in Feldera: first ascending, last descending.
+  return { index, desc: item.desc, nullsFirst: item.nullsFirst ?? !item.desc };
 }

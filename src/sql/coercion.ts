@@ -3,7 +3,7 @@
  * expression to a type (folding literal casts), unifying operands at their common type, and
  * the result types of arithmetic, including the date/time/interval combinations.
  */
-import { makeCast } from '../engine/values/cast.js';
+import { castCanBeNull, makeCast } from '../engine/values/cast.js';
 import { ValueError } from '../engine/values/errors.js';
 import {
   type ColumnType,
@@ -45,13 +45,14 @@ export function coerce(e: Expr, to: ColumnType, span?: Span): Expr {
     return e.type.nullable === to.nullable || e.kind !== 'lit' ? e : { ...e, type: to };
   if (e.kind === 'lit') {
     try {
-      return lit(makeCast(e.type, to)(e.value), { ...to, nullable: e.value === null });
+      const v = makeCast(e.type, to)(e.value);
+      return lit(v, { ...to, nullable: v === null });
     } catch (err) {
       if (err instanceof ValueError && span) fail(span, `Cannot convert literal: ${err.message}`);
       if (!(err instanceof ValueError)) throw err;
     }
   }
-  return { kind: 'cast', arg: e, type: { ...to, nullable: e.type.nullable } };
+  return { kind: 'cast', arg: e, type: { ...to, nullable: e.type.nullable || castCanBeNull(e.type, to) } };
 }
 
 export function toBoolean(e: Expr, span: Span): Expr {
@@ -64,19 +65,6 @@ export function stringArg(e: Expr, span: Span): Expr {
   if (isStringType(e.type)) return e;
   if (e.type.type === 'NULL') return lit(null, { ...VARCHAR, nullable: true });
   return fail(span, `Expected a string, got ${typeToSql(e.type)}`);
-}
-
-export function intArg(e: Expr, span: Span): Expr {
-  if (e.type.type === 'INTEGER') return e;
-  if (isIntegerType(e.type) || e.type.type === 'NULL')
-    return coerce(e, { type: 'INTEGER', nullable: e.type.nullable }, span);
-  return fail(span, `Expected an integer, got ${typeToSql(e.type)}`);
-}
-
-export function numericArg(e: Expr, span: Span, what: string): Expr {
-  if (isNumericType(e.type)) return e;
-  if (e.type.type === 'NULL') return lit(null, { type: 'INTEGER', nullable: true });
-  return fail(span, `${what} needs a numeric argument, got ${typeToSql(e.type)}`);
 }
 
 /**

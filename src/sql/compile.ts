@@ -5,7 +5,7 @@
  */
 import { collectConnectors } from '../connectors/collect.js';
 import type { ConnectorSpec } from '../connectors/spec.js';
-import { typeToSql } from '../engine/values/types.js';
+import { type ColumnType, typeToSql } from '../engine/values/types.js';
 import type * as ast from './ast.js';
 import { finalizeQuery, QueryBinder, type RelationSource, uniqueNames } from './bind-query.js';
 import {
@@ -14,6 +14,7 @@ import {
   findColumn,
   resolveType,
   type TableInfo,
+  type UserTypes,
   type ViewInfo,
 } from './catalog.js';
 import { MessageSink, type Span, type SqlCompilerMessage, SqlError } from './messages.js';
@@ -88,7 +89,7 @@ function materializedProperty(props: ast.Property[]): boolean {
   return p.value === 'true';
 }
 
-function buildTable(st: ast.CreateTable, sink: MessageSink): TableInfo {
+function buildTable(st: ast.CreateTable, sink: MessageSink, types: UserTypes): TableInfo {
   parseProperties(st.properties, sink);
   const columns: ColumnInfo[] = [];
   for (const def of st.columns) {
@@ -97,7 +98,7 @@ function buildTable(st: ast.CreateTable, sink: MessageSink): TableInfo {
     columns.push({
       name: def.name.name,
       caseSensitive: def.name.quoted,
-      type: resolveType(def.type, !def.notNull),
+      type: resolveType(def.type, !def.notNull, types),
     });
   }
   const columnKeys = st.columns.filter((c) => c.primaryKey);
@@ -139,6 +140,9 @@ function buildTable(st: ast.CreateTable, sink: MessageSink): TableInfo {
 
 function buildView(st: ast.CreateView, binder: QueryBinder, sink: MessageSink): CompiledView {
   parseProperties(st.properties, sink);
+  const emitFinal = st.properties.find((p) => p.key === 'emit_final');
+  if (emitFinal)
+    fail(emitFinal.keySpan, "The view property 'emit_final' is not supported", 'Not yet implemented');
   const materializedProp = st.properties.find((p) => p.key === 'materialized');
   if (materializedProp)
     fail(
@@ -168,7 +172,8 @@ function buildView(st: ast.CreateView, binder: QueryBinder, sink: MessageSink): 
     names = uniqueNames(names);
   }
   plan = { ...optimize(plan), columns: plan.columns.map((c, i) => ({ name: names[i]!, type: c.type })) };
-  for (const c of plan.columns)
+  // Feldera allows interval columns in LOCAL views only (its reference, "Data Types").
+  for (const c of st.local ? [] : plan.columns)
     if (c.type.type === 'INTERVAL_DAY_SECOND' || c.type.type === 'INTERVAL_YEAR_MONTH')
       fail(
         st.query.span,
@@ -201,22 +206,29 @@ export function compileProgramSql(source: string): FrontEndResult {
   const statements = parseScript(source, sink);
   const catalog = new Catalog();
   const broken = new Set<string>();
-  const binder = new QueryBinder(new CatalogSource(catalog, broken));
+  const types = new Map<string, ColumnType>();
+  const binder = new QueryBinder(new CatalogSource(catalog, broken), types);
   const tables: TableInfo[] = [];
   const views: CompiledView[] = [];
   for (const st of statements) {
     const nameOf = st.kind === 'createTable' || st.kind === 'createView' ? st.name : null;
     try {
+      if (st.kind === 'createType') {
+        if (types.has(st.name.name))
+          fail(st.name.span, `Duplicate definition of type '${st.name.name}'`, 'Duplicate definition');
+        types.set(st.name.name, resolveType(st.type, true, types));
+        continue;
+      }
       if (!nameOf)
         fail(
           st.span,
-          'Only CREATE TABLE and CREATE VIEW statements are allowed in a program',
+          'Only CREATE TABLE, CREATE VIEW and CREATE TYPE statements are allowed in a program',
           'Not yet implemented',
         );
       if (catalog.has(nameOf.name) || broken.has(nameOf.name))
         fail(nameOf.span, `Duplicate definition of '${nameOf.name}'`, 'Duplicate definition');
       if (st.kind === 'createTable') {
-        const table = buildTable(st, sink);
+        const table = buildTable(st, sink, types);
         catalog.add(table);
         tables.push(table);
       } else if (st.kind === 'createView') {

@@ -6,11 +6,11 @@
  */
 import type { MessageSink, Span } from './messages.js';
 
-export type TokenKind = 'ident' | 'qident' | 'string' | 'number' | 'op' | 'eof';
+export type TokenKind = 'ident' | 'qident' | 'string' | 'binary' | 'number' | 'op' | 'eof';
 
 export interface Token {
   kind: TokenKind;
-  /** Identifier: canonical name; string: its content; number: its text; op: the operator. */
+  /** Identifier: canonical name; string: its content; binary: its hex digits; number: its text; op: the operator. */
   value: string;
   /** For unquoted identifiers, the upper-cased text, for keyword matching; otherwise ''. */
   upper: string;
@@ -28,6 +28,8 @@ const OPERATORS = [
   '::',
   '(',
   ')',
+  '[',
+  ']',
   ',',
   ';',
   '.',
@@ -99,6 +101,25 @@ export function tokenize(source: string, sink: MessageSink): Token[] {
       }
       step();
       step();
+      continue;
+    }
+    if ((c === 'x' || c === 'X') && source[i + 1] === "'") {
+      // X'0AFF': a binary literal; its content must be hexadecimal digits.
+      i += 2;
+      const from = i;
+      while (i < source.length && source[i] !== "'" && source[i] !== '\n') i++;
+      const digits = source.slice(from, i);
+      const closed = source[i] === "'";
+      if (closed) i++;
+      const span = spanFrom(startLine, startCol);
+      if (!closed) sink.error(span, 'Error parsing SQL', 'Unterminated binary literal');
+      else if (!/^[0-9a-fA-F]*$/.test(digits) || digits.length % 2 !== 0)
+        sink.error(
+          span,
+          'Error parsing SQL',
+          `Binary literal X'${digits}' needs an even number of hexadecimal digits`,
+        );
+      tokens.push({ kind: 'binary', value: digits, upper: '', span, offset: startOffset });
       continue;
     }
     if (isIdentStart(c)) {

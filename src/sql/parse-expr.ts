@@ -3,7 +3,7 @@
  * special forms (CASE, CAST, EXTRACT, SUBSTRING ... FROM ... FOR, TRIM, POSITION, INTERVAL
  * literals, IN/EXISTS/scalar subqueries). Subqueries call back into the query grammar.
  */
-import type { Expr, IntervalUnit, Query, TypeName } from './ast.js';
+import type { Expr, IntervalUnit, Query, TypeField, TypeName } from './ast.js';
 import type { Token } from './lexer.js';
 import { joinSpans } from './messages.js';
 import { RESERVED, TokenStream, UNSUPPORTED } from './token-stream.js';
@@ -56,7 +56,17 @@ const TYPE_ALIASES: Record<string, string> = {
   DATE: 'DATE',
   TIME: 'TIME',
   TIMESTAMP: 'TIMESTAMP',
+  DATETIME: 'TIMESTAMP',
+  UNSIGNED: 'UINTEGER',
+  BINARY: 'BINARY',
+  VARBINARY: 'VARBINARY',
+  BYTEA: 'VARBINARY',
+  UUID: 'UUID',
+  VARIANT: 'VARIANT',
 };
+
+/** Type names of Feldera's dialect that Sluice refuses (with a clear error) for now. */
+const UNSUPPORTED_TYPES = new Set(['INTERVAL', 'GEOMETRY', 'MULTISET']);
 
 const COMPARISONS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
 
@@ -64,45 +74,87 @@ export abstract class ExpressionParser extends TokenStream {
   /** Parses a query (for subqueries inside expressions). */
   abstract parseQuery(): Query;
 
-  /** A SQL type name such as `DECIMAL(10, 2)`, `VARCHAR`, `DOUBLE PRECISION`. */
+  /**
+   * A SQL type: a base type such as `DECIMAL(10, 2)`, `VARCHAR`, `DOUBLE PRECISION`,
+   * `INT UNSIGNED`, `BINARY(4)`; `MAP<K, V>`; `ROW(a INT, b VARCHAR NULL)`; a user-defined
+   * type's name; each optionally followed by any number of `ARRAY` suffixes.
+   */
   parseType(): TypeName {
-    const t = this.peek();
-    if (t.kind !== 'ident') return this.fail(`Encountered ${this.describe(t)}; was expecting a type`);
-    this.pos++;
-    let base = TYPE_ALIASES[t.upper];
-    if (base === undefined) {
-      const unsupported = [
-        'BINARY',
-        'VARBINARY',
-        'BYTEA',
-        'ARRAY',
-        'MAP',
-        'ROW',
-        'VARIANT',
-        'UUID',
-        'INTERVAL',
-        'GEOMETRY',
-      ];
-      if (unsupported.includes(t.upper)) this.fail(`Type ${t.upper} is not supported`, t.span, UNSUPPORTED);
-      return this.fail(`Unknown type ${t.upper}`, t.span, 'Type not found');
+    let type = this.parseBaseType();
+    while (this.isKeyword('ARRAY')) {
+      this.next();
+      type = { name: 'ARRAY', component: type, span: joinSpans(type.span, this.prevSpan()) };
     }
+    return type;
+  }
+
+  protected parseBaseType(): TypeName {
+    const t = this.peek();
+    if (t.kind !== 'ident' && t.kind !== 'qident')
+      return this.fail(`Encountered ${this.describe(t)}; was expecting a type`);
+    if (t.kind === 'ident' && t.upper === 'MAP' && this.isOp('<', 1)) {
+      this.pos += 2;
+      const key = this.parseType();
+      this.expectOp(',');
+      const value = this.parseType();
+      this.expectOp('>');
+      return { name: 'MAP', key, value, span: joinSpans(t.span, this.prevSpan()) };
+    }
+    if (t.kind === 'ident' && t.upper === 'ROW' && this.isOp('(', 1)) {
+      this.pos += 2;
+      const fields = [this.parseTypeField()];
+      while (this.acceptOp(',')) fields.push(this.parseTypeField());
+      this.expectOp(')');
+      return { name: 'ROW', fields, span: joinSpans(t.span, this.prevSpan()) };
+    }
+    let base = t.kind === 'ident' ? TYPE_ALIASES[t.upper] : undefined;
+    if (base === undefined) {
+      if (t.kind === 'ident' && UNSUPPORTED_TYPES.has(t.upper))
+        this.fail(`Type ${t.upper} is not supported`, t.span, UNSUPPORTED);
+      const user = this.parseIdent('a type');
+      return { name: 'USER', user, span: user.span };
+    }
+    this.pos++;
     if ((base === 'CHAR' && this.acceptKeyword('VARYING')) || base === 'VARCHAR') base = 'VARCHAR';
+    if (base === 'BINARY' && this.acceptKeyword('VARYING')) base = 'VARBINARY';
     if (t.upper === 'DOUBLE') this.acceptKeyword('PRECISION');
     const type: TypeName = { name: base, span: t.span };
-    if (this.isOp('(') && ['DECIMAL', 'CHAR', 'VARCHAR', 'TIME', 'TIMESTAMP'].includes(base)) {
+    if (
+      this.isOp('(') &&
+      ['DECIMAL', 'CHAR', 'VARCHAR', 'BINARY', 'VARBINARY', 'TIME', 'TIMESTAMP'].includes(base)
+    ) {
       this.next();
       type.precision = this.parseInteger();
       if (base === 'DECIMAL' && this.acceptOp(',')) type.scale = this.parseInteger();
       this.expectOp(')');
+    }
+    if (['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT'].includes(base) && this.acceptKeyword('UNSIGNED'))
+      type.name = `U${base}`;
+    if ((base === 'TIME' || base === 'TIMESTAMP') && this.isKeyword('WITH')) {
+      const start = this.next().span;
+      this.acceptKeyword('LOCAL');
+      this.expectKeyword('TIME');
+      this.expectKeyword('ZONE');
+      this.fail(`${base} WITH TIME ZONE is not supported`, joinSpans(start, this.prevSpan()), UNSUPPORTED);
     }
     if ((base === 'TIME' || base === 'TIMESTAMP') && this.isKeyword('WITHOUT')) {
       this.next();
       this.expectKeyword('TIME');
       this.expectKeyword('ZONE');
     }
-    if (this.isKeyword('ARRAY')) this.fail('ARRAY types are not supported', this.peek().span, UNSUPPORTED);
     type.span = joinSpans(t.span, this.prevSpan());
     return type;
+  }
+
+  protected parseTypeField(): TypeField {
+    const name = this.parseIdent('a field name');
+    const type = this.parseType();
+    let nullable: boolean | null = null;
+    if (this.isKeyword('NOT') && this.isKeyword('NULL', 1)) {
+      this.pos += 2;
+      nullable = false;
+    } else if (this.acceptKeyword('NULL')) nullable = true;
+    return { name, type, nullable };
   }
 
   parseExpr(): Expr {
@@ -175,19 +227,27 @@ export abstract class ExpressionParser extends TokenStream {
       }
       const negated =
         this.isKeyword('NOT') &&
-        (this.isKeyword('BETWEEN', 1) || this.isKeyword('LIKE', 1) || this.isKeyword('IN', 1));
+        ['BETWEEN', 'LIKE', 'ILIKE', 'RLIKE', 'IN', 'SIMILAR'].some((w) => this.isKeyword(w, 1));
       if (negated) this.next();
+      if (this.isKeyword('SIMILAR'))
+        this.fail(
+          'SIMILAR TO is not supported (Feldera does not support it either)',
+          this.peek().span,
+          UNSUPPORTED,
+        );
       if (this.acceptKeyword('BETWEEN')) {
         this.acceptKeyword('SYMMETRIC') || this.acceptKeyword('ASYMMETRIC');
         const low = this.parseAdditive();
         this.expectKeyword('AND');
         const high = this.parseAdditive();
         left = { kind: 'between', operand: left, low, high, negated, span: joinSpans(left.span, high.span) };
-      } else if (this.acceptKeyword('LIKE')) {
+      } else if (this.isKeyword('LIKE') || this.isKeyword('ILIKE') || this.isKeyword('RLIKE')) {
+        const op = this.next().upper.toLowerCase() as 'like' | 'ilike' | 'rlike';
         const pattern = this.parseAdditive();
-        const escapeChar = this.acceptKeyword('ESCAPE') ? this.parseAdditive() : null;
+        const escapeChar = op !== 'rlike' && this.acceptKeyword('ESCAPE') ? this.parseAdditive() : null;
         left = {
           kind: 'like',
+          op,
           operand: left,
           pattern,
           escape: escapeChar,
@@ -254,11 +314,20 @@ export abstract class ExpressionParser extends TokenStream {
       return { kind: 'unary', op: t.value, operand, span: joinSpans(t.span, operand.span) };
     }
     let e = this.parsePrimary();
-    while (this.acceptOp('::')) {
-      const type = this.parseType();
-      e = { kind: 'cast', operand: e, type, span: joinSpans(e.span, type.span) };
+    for (;;) {
+      if (this.acceptOp('::')) {
+        const type = this.parseType();
+        e = { kind: 'cast', operand: e, type, span: joinSpans(e.span, type.span) };
+      } else if (this.acceptOp('[')) {
+        const index = this.parseExpr();
+        this.expectOp(']');
+        e = { kind: 'subscript', operand: e, index, span: joinSpans(e.span, this.prevSpan()) };
+      } else if (this.isOp('.') && (this.peek(1).kind === 'ident' || this.peek(1).kind === 'qident')) {
+        this.next();
+        const field = this.parseIdent('a field name');
+        e = { kind: 'field', operand: e, field, span: joinSpans(e.span, field.span) };
+      } else return e;
     }
-    return e;
   }
 
   protected parseParenList(): Expr[] {
@@ -281,6 +350,9 @@ export abstract class ExpressionParser extends TokenStream {
       case 'string':
         this.next();
         return { kind: 'literal', literal: 'string', text: t.value, span: t.span };
+      case 'binary':
+        this.next();
+        return { kind: 'literal', literal: 'binary', text: t.value, span: t.span };
       case 'qident':
         return this.parseColumnRef();
       case 'op':
@@ -292,7 +364,20 @@ export abstract class ExpressionParser extends TokenStream {
             return { kind: 'subquery', query, span: joinSpans(t.span, this.prevSpan()) };
           }
           const e = this.parseExpr();
+          if (this.acceptOp(',')) {
+            const fields = [e, this.parseExpr()];
+            while (this.acceptOp(',')) fields.push(this.parseExpr());
+            this.expectOp(')');
+            return { kind: 'row', fields, span: joinSpans(t.span, this.prevSpan()) };
+          }
           this.expectOp(')');
+          const unit = this.peek();
+          if (unit.kind === 'ident' && INTERVAL_UNITS[unit.upper] && !this.isOp('(', 1))
+            this.fail(
+              `Interval differences such as (a - b) ${unit.upper} are not supported`,
+              joinSpans(t.span, unit.span),
+              UNSUPPORTED,
+            );
           return { ...e, span: joinSpans(t.span, this.prevSpan()) };
         }
         return this.fail(`Encountered ${this.describe(t)}; was expecting an expression`);
@@ -325,6 +410,23 @@ export abstract class ExpressionParser extends TokenStream {
             text: next.value,
             span: joinSpans(t.span, next.span),
           };
+        }
+        break;
+      case 'UUID':
+        if (next.kind === 'string') {
+          this.pos += 2;
+          return { kind: 'literal', literal: 'uuid', text: next.value, span: joinSpans(t.span, next.span) };
+        }
+        break;
+      case 'ARRAY':
+      case 'MAP':
+        if (next.kind === 'op' && (next.value === '[' || next.value === '(')) return this.parseCollection(t);
+        break;
+      case 'ROW':
+        if (next.kind === 'op' && next.value === '(') {
+          this.pos++;
+          const fields = this.parseParenList();
+          return { kind: 'row', fields, span: joinSpans(t.span, this.prevSpan()) };
         }
         break;
       case 'INTERVAL':
@@ -396,6 +498,25 @@ export abstract class ExpressionParser extends TokenStream {
     }
     if (RESERVED.has(t.upper)) this.fail(`Encountered ${this.describe(t)}; was expecting an expression`);
     return this.parseColumnRef();
+  }
+
+  /** `ARRAY[...]`, `ARRAY(...)`, `MAP[...]` (the query forms `ARRAY(SELECT ...)` are refused). */
+  protected parseCollection(t: Token): Expr {
+    this.next();
+    const open = this.next();
+    const close = open.value === '[' ? ']' : ')';
+    if (this.isKeyword('SELECT'))
+      this.fail(`${t.upper}(SELECT ...) query constructors are not supported`, t.span, UNSUPPORTED);
+    const items: Expr[] = [];
+    if (!this.isOp(close)) {
+      do items.push(this.parseExpr());
+      while (this.acceptOp(','));
+    }
+    this.expectOp(close);
+    const span = joinSpans(t.span, this.prevSpan());
+    if (t.upper === 'ARRAY') return { kind: 'array', elements: items, span };
+    if (items.length % 2 !== 0) this.fail('MAP needs an even number of arguments (key, value, ...)', span);
+    return { kind: 'map', items, span };
   }
 
   protected parseColumnRef(): Expr {

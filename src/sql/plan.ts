@@ -13,8 +13,12 @@ export interface Column {
   type: ColumnType;
 }
 
-/** Scalar functions and operators a `call` expression can name; their semantics live in engine/expr. */
-export type FunctionName =
+/**
+ * The operators a `call` expression can name that the engine compiles itself (engine/expr):
+ * logic, comparison, arithmetic, COALESCE, constructors and subscripts. Any other `fn` is the
+ * id of a library function, whose kernel engine/functions provides.
+ */
+export type CoreFunction =
   | 'and'
   | 'or'
   | 'not'
@@ -36,25 +40,17 @@ export type FunctionName =
   | 'div'
   | 'mod'
   | 'neg'
-  | 'concat'
-  | 'like'
-  | 'upper'
-  | 'lower'
-  | 'substring'
-  | 'trim_both'
-  | 'trim_leading'
-  | 'trim_trailing'
-  | 'char_length'
-  | 'position'
-  | 'replace'
-  | 'abs'
-  | 'round'
-  | 'floor'
-  | 'ceil'
-  | 'power'
-  | 'sqrt'
   | 'coalesce'
-  | 'extract';
+  | 'array'
+  | 'map'
+  | 'row'
+  | 'index'
+  | 'map_get'
+  | 'variant_get'
+  | 'field';
+
+/** A core operator or a library function's kernel id. */
+export type FunctionName = CoreFunction | (string & {});
 
 export type Expr =
   | { kind: 'col'; index: number; type: ColumnType }
@@ -63,10 +59,9 @@ export type Expr =
   | { kind: 'cast'; arg: Expr; type: ColumnType }
   | { kind: 'case'; whens: { when: Expr; result: Expr }[]; else: Expr; type: ColumnType };
 
-export type AggregateFunction = 'count_star' | 'count' | 'sum' | 'avg' | 'min' | 'max';
-
 export interface AggregateCall {
-  fn: AggregateFunction;
+  /** The aggregate kernel's id (engine/aggregates), chosen by the SQL side (sql/aggregates). */
+  fn: string;
   /** Input column of the argument (null for COUNT(*)). */
   arg: number | null;
   distinct: boolean;

@@ -9,15 +9,38 @@
  *   SQL-Server/Calcite precision and scale rules, capped at precision 38.
  */
 import {
+  arrayOf,
   type ColumnType,
   integerDecimalPrecision,
+  isBinaryType,
   isFloatType,
   isNumericType,
   isStringType,
+  isUnsignedType,
   MAX_DECIMAL_PRECISION,
+  mapOf,
+  type SqlTypeName,
 } from '../engine/values/types.js';
 
-const INT_ORDER = ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT'];
+/** Width rank of the integer types; signed and unsigned of one width share a rank. */
+const INT_WIDTH: Partial<Record<SqlTypeName, number>> = {
+  TINYINT: 1,
+  UTINYINT: 1,
+  SMALLINT: 2,
+  USMALLINT: 2,
+  INTEGER: 3,
+  UINTEGER: 3,
+  BIGINT: 4,
+  UBIGINT: 4,
+};
+
+/** The wider integer type; of two of one width, the unsigned one (Feldera's rule). */
+function widerInteger(a: ColumnType, b: ColumnType): SqlTypeName {
+  const wa = INT_WIDTH[a.type]!;
+  const wb = INT_WIDTH[b.type]!;
+  if (wa !== wb) return wa > wb ? a.type : b.type;
+  return isUnsignedType(a) ? a.type : b.type;
+}
 
 function decimalParts(t: ColumnType): [number, number] {
   if (t.type === 'DECIMAL') return [t.precision ?? MAX_DECIMAL_PRECISION, t.scale ?? 0];
@@ -40,8 +63,7 @@ function commonNumeric(a: ColumnType, b: ColumnType, nullable: boolean): ColumnT
     const scale = Math.max(sa, sb);
     return decimal(Math.max(pa - sa, pb - sb) + scale, scale, nullable);
   }
-  const wider = INT_ORDER.indexOf(a.type) >= INT_ORDER.indexOf(b.type) ? a.type : b.type;
-  return { type: wider, nullable };
+  return { type: widerInteger(a, b), nullable };
 }
 
 /**
@@ -73,6 +95,31 @@ function commonType(a: ColumnType, b: ColumnType): ColumnType | null {
     if (a.type === 'CHAR' && b.type === 'CHAR')
       return { type: 'CHAR', nullable, precision: Math.max(pa, pb) };
     return { type: 'VARCHAR', nullable, precision: pa < 0 || pb < 0 ? -1 : Math.max(pa, pb) };
+  }
+  if (isBinaryType(a) && isBinaryType(b)) {
+    const pa = a.precision ?? -1;
+    const pb = b.precision ?? -1;
+    if (a.type === 'BINARY' && b.type === 'BINARY' && pa === pb) return { ...a, nullable };
+    return { type: 'VARBINARY', nullable, precision: pa < 0 || pb < 0 ? -1 : Math.max(pa, pb) };
+  }
+  if (a.type === 'ARRAY' && b.type === 'ARRAY') {
+    const c = commonType(a.component!, b.component!);
+    return c && arrayOf(c, nullable);
+  }
+  if (a.type === 'MAP' && b.type === 'MAP') {
+    const k = commonType(a.key!, b.key!);
+    const v = commonType(a.value!, b.value!);
+    return k && v && mapOf(k, v, nullable);
+  }
+  if (a.type === 'STRUCT' && b.type === 'STRUCT') {
+    if (a.fields!.length !== b.fields!.length) return null;
+    const fields = [];
+    for (const [i, f] of a.fields!.entries()) {
+      const t = commonType(f.columntype, b.fields![i]!.columntype);
+      if (!t) return null;
+      fields.push({ ...f, columntype: t });
+    }
+    return { type: 'STRUCT', nullable, fields };
   }
   if (a.type === b.type) {
     return a.precision === b.precision

@@ -44,6 +44,16 @@ export const ERROR_CODES = {
     status: 401,
     description: 'The request carries no credential, or a malformed, expired or unknown one.',
   },
+  HostNotAllowed: {
+    status: 403,
+    description:
+      'Authentication is off and the Host header names neither a loopback address, the --host address nor an --allowed-host (DNS rebinding guard).',
+  },
+  CrossOriginRequest: {
+    status: 403,
+    description:
+      'A web page of another origin sent a request that could change state (Origin differs from Host, or Sec-Fetch-Site is cross-site or same-site).',
+  },
   AuthProviderUnreachable: {
     status: 503,
     description:
@@ -182,6 +192,21 @@ export const ERROR_CODES = {
   NotMaterialized: {
     status: 400,
     description: 'An ad-hoc query reads a table or view that is not materialized.',
+  },
+  AdHocQueryTimeout: {
+    status: 400,
+    description:
+      'An ad-hoc query ran longer than its time limit (`runtime_config.dev_tweaks.adhoc_timeout_secs`, default 60) and was stopped; the pipeline is unaffected. Sent as the last line of the output when rows were already sent.',
+  },
+  AdHocQueryOutOfMemory: {
+    status: 400,
+    description:
+      'An ad-hoc query needed more than its memory limit (a share of `runtime_config.datafusion_memory_mb`) and was stopped; the pipeline is unaffected. Sent as the last line of the output when rows were already sent.',
+  },
+  TooManyAdHocQueries: {
+    status: 429,
+    description:
+      'The most ad-hoc queries a pipeline runs and queues at once (`runtime_config.dev_tweaks.adhoc_max_concurrent` and `adhoc_max_queued`) are already in progress; retry later.',
   },
 
   // Checkpoints.

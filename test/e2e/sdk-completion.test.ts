@@ -28,7 +28,7 @@ function sdkPython(): { python: string } | { skip: string } {
   return { python: res.stdout.trim() };
 }
 
-const SCRIPT = String.raw`
+const SCRIPT = `
 import sys, time
 from feldera import FelderaClient, PipelineBuilder
 from feldera.runtime_config import RuntimeConfig

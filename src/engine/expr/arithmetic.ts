@@ -7,10 +7,24 @@
 
 import { SqlRuntimeError } from '../errors.js';
 import { fitDecimal } from '../values/cast.js';
-import { addMonthsToDate, addMonthsToTimestamp, MS_PER_DAY } from '../values/datetime.js';
-import { Decimal } from '../values/decimal.js';
+import {
+  addMonthsToDate,
+  addMonthsToTimestamp,
+  NS_PER_DAY,
+  NS_PER_MICRO,
+  US_PER_DAY,
+} from '../values/datetime.js';
+import type { Decimal } from '../values/decimal.js';
 import { ValueError } from '../values/errors.js';
-import { BIGINT_MAX, BIGINT_MIN, type ColumnType, isIntegerType, SMALL_INT_RANGES } from '../values/types.js';
+import {
+  bigIntRange,
+  type ColumnType,
+  isBigIntType,
+  isIntegerType,
+  isSmallInteger,
+  SMALL_INT_RANGES,
+  type SmallIntName,
+} from '../values/types.js';
 import type { Value } from '../values/value.js';
 
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'mod';
@@ -18,7 +32,8 @@ type Fn2 = (a: Value, b: Value) => Value;
 
 const SYMBOL: Record<BinaryOp, string> = { add: '+', sub: '-', mul: '*', div: '/', mod: '%' };
 
-function overflow(type: ColumnType, a: Value, op: string, b: Value): never {
+/** Throws the step error of a result that leaves its type's range. */
+export function overflow(type: ColumnType, a: Value, op: string, b: Value): never {
   throw new SqlRuntimeError(`${type.type} overflow: ${String(a)} ${op} ${String(b)} is out of range`);
 }
 
@@ -27,7 +42,7 @@ function divisionByZero(a: Value): never {
 }
 
 function smallInt(op: BinaryOp, t: ColumnType): Fn2 {
-  const [min, max] = SMALL_INT_RANGES[t.type as keyof typeof SMALL_INT_RANGES];
+  const [min, max] = SMALL_INT_RANGES[t.type as SmallIntName];
   const check = (r: number, a: Value, b: Value) => (r >= min && r <= max ? r : overflow(t, a, SYMBOL[op], b));
   switch (op) {
     case 'add':
@@ -44,8 +59,8 @@ function smallInt(op: BinaryOp, t: ColumnType): Fn2 {
 }
 
 function bigInt(op: BinaryOp, t: ColumnType): Fn2 {
-  const check = (r: bigint, a: Value, b: Value) =>
-    r >= BIGINT_MIN && r <= BIGINT_MAX ? r : overflow(t, a, SYMBOL[op], b);
+  const [min, max] = bigIntRange(t);
+  const check = (r: bigint, a: Value, b: Value) => (r >= min && r <= max ? r : overflow(t, a, SYMBOL[op], b));
   switch (op) {
     case 'add':
       return (a, b) => check((a as bigint) + (b as bigint), a, b);
@@ -104,35 +119,43 @@ function decimal(op: BinaryOp, t: ColumnType): Fn2 {
   }
 }
 
-/** Date/time arithmetic: values are numbers (see values/datetime.ts). */
+/** Date/time arithmetic on the representations of values/datetime.ts. */
 function temporal(op: BinaryOp, left: ColumnType, right: ColumnType, result: ColumnType): Fn2 | null {
   const sign = op === 'sub' ? -1 : 1;
+  const bsign = op === 'sub' ? -1n : 1n;
   if (op === 'add' || op === 'sub') {
     if (right.type === 'INTERVAL_YEAR_MONTH') {
       if (left.type === 'DATE') return (a, b) => addMonthsToDate(a as number, sign * (b as number));
-      if (left.type === 'TIMESTAMP') return (a, b) => addMonthsToTimestamp(a as number, sign * (b as number));
+      if (left.type === 'TIMESTAMP') return (a, b) => addMonthsToTimestamp(a as bigint, sign * (b as number));
+      // Whole months are whole days: a TIME does not change (Feldera's reference).
+      if (left.type === 'TIME') return (a) => a;
     }
     if (right.type === 'INTERVAL_DAY_SECOND') {
-      if (left.type === 'DATE')
-        return (a, b) => (a as number) + sign * Math.trunc((b as number) / MS_PER_DAY);
-      if (left.type === 'TIMESTAMP') return (a, b) => (a as number) + sign * (b as number);
+      // A DATE moves by the interval's whole days, truncated, as in Feldera.
+      if (left.type === 'DATE') return (a, b) => (a as number) + sign * Number((b as bigint) / US_PER_DAY);
+      if (left.type === 'TIMESTAMP') return (a, b) => (a as bigint) + bsign * (b as bigint);
       if (left.type === 'TIME')
-        return (a, b) => ((((a as number) + sign * (b as number)) % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY;
+        return (a, b) => {
+          const shift = Number((b as bigint) % US_PER_DAY) * NS_PER_MICRO;
+          return ((((a as number) + sign * shift) % NS_PER_DAY) + NS_PER_DAY) % NS_PER_DAY;
+        };
     }
     if (left.type === 'DATE' && isIntegerType(right)) return (a, b) => (a as number) + sign * (b as number);
     if (result.type === 'INTERVAL_DAY_SECOND' && left.type === right.type) {
-      if (left.type === 'DATE') return (a, b) => ((a as number) - (b as number)) * MS_PER_DAY;
-      return (a, b) => (a as number) + sign * (b as number);
+      if (left.type === 'DATE') return (a, b) => BigInt((a as number) - (b as number)) * US_PER_DAY;
+      if (left.type === 'TIME')
+        return (a, b) => BigInt(Math.trunc(((a as number) - (b as number)) / NS_PER_MICRO));
+      return (a, b) => (a as bigint) + bsign * (b as bigint);
     }
     if (result.type === 'INTERVAL_YEAR_MONTH') return (a, b) => (a as number) + sign * (b as number);
   }
-  if (
-    (op === 'mul' || op === 'div') &&
-    (left.type === 'INTERVAL_DAY_SECOND' || left.type === 'INTERVAL_YEAR_MONTH')
-  ) {
-    const whole = left.type === 'INTERVAL_DAY_SECOND' ? Math.round : Math.trunc;
-    if (op === 'mul') return (a, b) => whole((a as number) * (b as number));
-    return (a, b) => (b === 0 ? divisionByZero(a) : whole((a as number) / (b as number)));
+  if ((op === 'mul' || op === 'div') && left.type === 'INTERVAL_DAY_SECOND') {
+    if (op === 'mul') return (a, b) => BigInt(Math.round(Number(a as bigint) * (b as number)));
+    return (a, b) => (b === 0 ? divisionByZero(a) : BigInt(Math.round(Number(a as bigint) / (b as number))));
+  }
+  if ((op === 'mul' || op === 'div') && left.type === 'INTERVAL_YEAR_MONTH') {
+    if (op === 'mul') return (a, b) => Math.trunc((a as number) * (b as number));
+    return (a, b) => (b === 0 ? divisionByZero(a) : Math.trunc((a as number) / (b as number)));
   }
   return null;
 }
@@ -141,13 +164,9 @@ function temporal(op: BinaryOp, left: ColumnType, right: ColumnType, result: Col
 export function makeArithmetic(op: BinaryOp, left: ColumnType, right: ColumnType, result: ColumnType): Fn2 {
   const t = temporal(op, left, right, result);
   if (t) return t;
+  if (isSmallInteger(result)) return smallInt(op, result);
+  if (isBigIntType(result)) return bigInt(op, result);
   switch (result.type) {
-    case 'TINYINT':
-    case 'SMALLINT':
-    case 'INTEGER':
-      return smallInt(op, result);
-    case 'BIGINT':
-      return bigInt(op, result);
     case 'REAL':
     case 'DOUBLE':
       return float(op, result);
@@ -158,70 +177,26 @@ export function makeArithmetic(op: BinaryOp, left: ColumnType, right: ColumnType
   }
 }
 
-/** Unary minus, with overflow checks for integers (-MIN does not fit). */
+/** Unary minus, with overflow checks for integers (-MIN does not fit, nor any unsigned but 0). */
 export function makeNegate(t: ColumnType): (a: Value) => Value {
+  if (isSmallInteger(t)) {
+    const [min, max] = SMALL_INT_RANGES[t.type];
+    return (a) => {
+      const r = -(a as number) || 0;
+      return r >= min && r <= max ? r : overflow(t, 0, '-', a);
+    };
+  }
+  if (isBigIntType(t)) {
+    const [min, max] = bigIntRange(t);
+    return (a) => {
+      const r = -(a as bigint);
+      return r >= min && r <= max ? r : overflow(t, 0, '-', a);
+    };
+  }
   switch (t.type) {
-    case 'TINYINT':
-    case 'SMALLINT':
-    case 'INTEGER': {
-      const [min] = SMALL_INT_RANGES[t.type];
-      return (a) => (a === min ? overflow(t, 0, '-', a) : -(a as number) || 0);
-    }
-    case 'BIGINT':
-      return (a) => (a === BIGINT_MIN ? overflow(t, 0, '-', a) : -(a as bigint));
     case 'DECIMAL':
       return (a) => (a as Decimal).neg();
     default:
       return (a) => -(a as number);
   }
-}
-
-/** ABS, with the same overflow rule as negation. */
-export function makeAbs(t: ColumnType): (a: Value) => Value {
-  const neg = makeNegate(t);
-  if (t.type === 'DECIMAL') return (a) => (a as Decimal).abs();
-  if (t.type === 'BIGINT') return (a) => ((a as bigint) < 0n ? neg(a) : a);
-  return (a) => ((a as number) < 0 ? neg(a) : a);
-}
-
-function roundHalfAway(x: number): number {
-  return x < 0 ? -Math.round(-x) : Math.round(x);
-}
-
-/** ROUND(x, digits) keeping x's type; integers round to tens/hundreds for negative digits. */
-export function makeRound(t: ColumnType): (x: Value, digits: Value) => Value {
-  switch (t.type) {
-    case 'DECIMAL':
-      return (x, d) => (x as Decimal).round(d as number);
-    case 'REAL':
-    case 'DOUBLE':
-      return (x, d) => {
-        const f = 10 ** (d as number);
-        const r = roundHalfAway((x as number) * f) / f;
-        return t.type === 'REAL' ? Math.fround(r) : r;
-      };
-    case 'BIGINT':
-      return (x, d) => {
-        if ((d as number) >= 0) return x;
-        const r = Decimal.fromBigInt(x as bigint).round(d as number).unscaled;
-        return r >= BIGINT_MIN && r <= BIGINT_MAX ? r : overflow(t, x, 'ROUND', d);
-      };
-    default: {
-      const [min, max] = SMALL_INT_RANGES[t.type as keyof typeof SMALL_INT_RANGES];
-      return (x, d) => {
-        if ((d as number) >= 0) return x;
-        const f = 10 ** -(d as number);
-        const r = roundHalfAway((x as number) / f) * f;
-        return r >= min && r <= max ? r : overflow(t, x, 'ROUND', d);
-      };
-    }
-  }
-}
-
-/** FLOOR / CEIL: integers unchanged, DECIMAL to scale 0, floats as in Math. */
-export function makeFloorCeil(t: ColumnType, ceil: boolean): (x: Value) => Value {
-  if (t.type === 'DECIMAL') return ceil ? (x) => (x as Decimal).ceil() : (x) => (x as Decimal).floor();
-  if (t.type === 'REAL' || t.type === 'DOUBLE')
-    return ceil ? (x) => Math.ceil(x as number) : (x) => Math.floor(x as number);
-  return (x) => x;
 }

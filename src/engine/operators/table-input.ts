@@ -57,6 +57,23 @@ export class TableInput implements StatefulOperator {
     return [...this.byKey.values()].map((row) => ({ row, weight: 1 }));
   }
 
+  /** `snapshot()` in chunks of `size` rows; no step may run until the last one. */
+  *snapshotChunks(size: number): Generator<WeightedRow[], void, undefined> {
+    if (!this.primaryKey) {
+      yield* this.contents.chunks(size);
+      return;
+    }
+    let chunk: WeightedRow[] = [];
+    for (const row of this.byKey.values()) {
+      chunk.push({ row, weight: 1 });
+      if (chunk.length === size) {
+        yield chunk;
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) yield chunk;
+  }
+
   exportState(w: StateWriter): void {
     if (!this.primaryKey) {
       this.contents.write(w);

@@ -6,26 +6,35 @@
  * throw `ValueError`; the engine turns that into a step failure.
  */
 
+import { fitBinary, fromHex, integerBytes, parseUuid, toHex, uuidFromBytes, uuidToBytes } from './binary.js';
 import {
+  floorDiv,
   formatDate,
   formatTime,
   formatTimestamp,
-  MS_PER_DAY,
   parseDate,
   parseTime,
   parseTimestamp,
+  timestampTimeOfDay,
+  US_PER_DAY,
+  US_PER_MILLI,
 } from './datetime.js';
 import { Decimal, pow10 } from './decimal.js';
 import { ValueError } from './errors.js';
 import {
-  BIGINT_MAX,
-  BIGINT_MIN,
+  bigIntRange,
   type ColumnType,
+  isBinaryType,
+  isIntegerType,
+  isNumericType,
+  isStringType,
   MAX_DECIMAL_PRECISION,
   SMALL_INT_RANGES,
+  type SmallIntName,
   typeToSql,
 } from './types.js';
-import type { Value } from './value.js';
+import { SqlMap, type Value } from './value.js';
+import { fromVariantCaster, toVariantCaster } from './variant.js';
 
 export type Caster = (v: Value) => Value;
 
@@ -38,15 +47,17 @@ function fail(v: Value, to: ColumnType, why = ''): never {
   );
 }
 
-/** Checks a JS-number integer against the range of TINYINT/SMALLINT/INTEGER. */
+/** Checks a JS-number integer against the range of an integer type held as a number. */
 export function checkSmallInt(v: number, to: ColumnType): number {
-  const range = SMALL_INT_RANGES[to.type as keyof typeof SMALL_INT_RANGES];
+  const range = SMALL_INT_RANGES[to.type as SmallIntName];
   if (!(v >= range[0] && v <= range[1])) fail(v, to, 'out of range');
   return v;
 }
 
+/** Checks a bigint against the range of BIGINT or BIGINT UNSIGNED. */
 export function checkBigInt(v: bigint, to: ColumnType): bigint {
-  if (v < BIGINT_MIN || v > BIGINT_MAX) fail(v, to, 'out of range');
+  const [min, max] = bigIntRange(to);
+  if (v < min || v > max) fail(v, to, 'out of range');
   return v;
 }
 
@@ -135,20 +146,19 @@ export function formatReal(v: number): string {
   return String(v);
 }
 
-/** Text of a value of type `from`, as CAST(... AS VARCHAR) produces it. */
-function valueToText(v: Value, from: ColumnType): string {
+/** Text of a scalar value of type `from`, as CAST(... AS VARCHAR) produces it. */
+export function valueToText(v: Value, from: ColumnType): string {
   if (typeof v === 'string') return from.type === 'CHAR' ? v.replace(/ +$/, '') : v;
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
-  if (typeof v === 'bigint') return String(v);
+  if (typeof v === 'bigint') return from.type === 'TIMESTAMP' ? formatTimestamp(v) : String(v);
   if (v instanceof Decimal) return v.toString();
+  if (v instanceof Uint8Array) return toHex(v);
   if (typeof v === 'number') {
     switch (from.type) {
       case 'DATE':
         return formatDate(v);
       case 'TIME':
         return formatTime(v);
-      case 'TIMESTAMP':
-        return formatTimestamp(v);
       case 'REAL':
         return formatReal(v);
       default:
@@ -158,33 +168,117 @@ function valueToText(v: Value, from: ColumnType): string {
   return 'NULL';
 }
 
-/** Applies the length rule of CHAR(n) (pad or cut) or VARCHAR(n) (cut) to a string. */
+/** Number of code points of a string. */
+function codePointLength(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
+/** The first `n` code points of a string. */
+function codePointPrefix(s: string, n: number): string {
+  let out = '';
+  let i = 0;
+  for (const c of s) {
+    if (i++ >= n) break;
+    out += c;
+  }
+  return out;
+}
+
+/**
+ * Applies the length rule of a cast to CHAR(n) (pad with spaces or cut) or VARCHAR(n) (cut),
+ * counting code points as Feldera does. Input codecs do not apply it: Feldera keeps what the
+ * source sent.
+ */
 export function fitString(s: string, to: ColumnType): string {
   const n = to.precision ?? -1;
   if (to.type === 'CHAR') {
     const len = n < 0 ? 1 : n;
-    return s.length >= len ? s.slice(0, len) : s.padEnd(len, ' ');
+    const have = codePointLength(s);
+    return have >= len ? (have === len ? s : codePointPrefix(s, len)) : s + ' '.repeat(len - have);
   }
-  return n >= 0 && s.length > n ? s.slice(0, n) : s;
+  return n >= 0 && s.length > n && codePointLength(s) > n ? codePointPrefix(s, n) : s;
 }
 
+/**
+ * Casts to DATE, TIME and TIMESTAMP. Text that is not a date or time gives NULL (Feldera's
+ * reference: such casts "produce the result NULL"); numbers are milliseconds since the epoch.
+ */
 function dateTimeCast(from: ColumnType, to: ColumnType): Caster {
-  const text = from.type === 'CHAR' || from.type === 'VARCHAR';
+  const text = isStringType(from);
   switch (to.type) {
     case 'DATE':
-      if (text) return (v) => parseDate((v as string).trim()) ?? fail(v, to);
-      if (from.type === 'TIMESTAMP') return (v) => Math.floor((v as number) / MS_PER_DAY);
+      if (text) return (v) => parseDate((v as string).trim()) ?? null;
+      if (from.type === 'TIMESTAMP') return (v) => Number(floorDiv(v as bigint, US_PER_DAY));
       break;
     case 'TIME':
-      if (text) return (v) => parseTime((v as string).trim()) ?? fail(v, to);
-      if (from.type === 'TIMESTAMP') return (v) => (((v as number) % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY;
+      if (text) return (v) => parseTime((v as string).trim()) ?? null;
+      if (from.type === 'TIMESTAMP') return (v) => timestampTimeOfDay(v as bigint);
       break;
     default:
-      if (text) return (v) => parseTimestamp((v as string).trim()) ?? fail(v, to);
-      if (from.type === 'DATE') return (v) => (v as number) * MS_PER_DAY;
+      if (text) return (v) => parseTimestamp((v as string).trim()) ?? null;
+      if (from.type === 'DATE') return (v) => BigInt(v as number) * US_PER_DAY;
+      if (isIntegerType(from)) return (v) => BigInt(v as number | bigint) * US_PER_MILLI;
   }
   if (from.type === to.type) return (v) => v;
   throw new ValueError(`cannot cast ${typeToSql(from)} to ${typeToSql(to)}`);
+}
+
+/** Casts to BINARY / VARBINARY, per Feldera's reference ("Casts and Data Type Conversions"). */
+function binaryCast(from: ColumnType, to: ColumnType): Caster {
+  if (isBinaryType(from)) return (v) => fitBinary(v as Uint8Array, to);
+  if (from.type === 'UUID') return (v) => fitBinary(uuidToBytes(v as string), to);
+  if (isStringType(from))
+    return (v) => {
+      const t = (v as string).trim();
+      const bytes = fromHex(t.length % 2 === 0 ? t : `0${t}`);
+      return bytes ? fitBinary(bytes, to) : fail(v, to, 'not hexadecimal digits');
+    };
+  if (isIntegerType(from)) {
+    const width =
+      { TINYINT: 1, UTINYINT: 1, SMALLINT: 2, USMALLINT: 2, INTEGER: 4, UINTEGER: 4 }[from.type as string] ??
+      8;
+    // Integers are big-endian, cut or padded on the left to the target's length.
+    return (v) => {
+      const bytes = integerBytes(BigInt(v as number | bigint), width);
+      const n = to.type === 'BINARY' ? (to.precision ?? 1) : (to.precision ?? -1);
+      if (n < 0 || n === bytes.length) return bytes;
+      if (n < bytes.length) return bytes.slice(bytes.length - n);
+      const out = new Uint8Array(n);
+      out.set(bytes, n - bytes.length);
+      return out;
+    };
+  }
+  throw new ValueError(`cannot cast ${typeToSql(from)} to ${typeToSql(to)}`);
+}
+
+/** Element-, entry- or field-wise casts between compound types of the same kind. */
+function compoundCast(from: ColumnType, to: ColumnType): Caster {
+  if (from.type === 'ARRAY' && to.type === 'ARRAY') {
+    const element = makeCast(from.component!, to.component!);
+    return (v) => (v as Value[]).map(element);
+  }
+  if (from.type === 'MAP' && to.type === 'MAP') {
+    const key = makeCast(from.key!, to.key!);
+    const value = makeCast(from.value!, to.value!);
+    return (v) => new SqlMap((v as SqlMap).entries.map(([k, e]) => [key(k), value(e)] as const));
+  }
+  if (from.type === 'STRUCT' && to.type === 'STRUCT' && from.fields!.length === to.fields!.length) {
+    const fields = from.fields!.map((f, i) => makeCast(f.columntype, to.fields![i]!.columntype));
+    return (v) => fields.map((cast, i) => cast((v as Value[])[i] as Value));
+  }
+  throw new ValueError(`cannot cast ${typeToSql(from)} to ${typeToSql(to)}`);
+}
+
+/**
+ * True when a cast may turn a non-NULL value into NULL, so its result type is nullable: casts
+ * out of VARIANT (a wrong runtime type gives NULL) and of text to DATE, TIME or TIMESTAMP (text
+ * of the wrong form gives NULL), per Feldera's reference.
+ */
+export function castCanBeNull(from: ColumnType, to: ColumnType): boolean {
+  if (from.type === 'VARIANT') return to.type !== 'VARIANT';
+  return isStringType(from) && (to.type === 'DATE' || to.type === 'TIME' || to.type === 'TIMESTAMP');
 }
 
 /**
@@ -198,14 +292,47 @@ export function makeCast(from: ColumnType, to: ColumnType): (v: Value) => Value 
 
 function makeNonNullCast(from: ColumnType, to: ColumnType): Caster {
   if (from.type === 'NULL') return () => null;
+  if (to.type === 'VARIANT') return toVariantCaster(from);
+  if (from.type === 'VARIANT') return fromVariantCaster(to, makeCast);
   const dateLike = (t: ColumnType) => t.type === 'DATE' || t.type === 'TIME' || t.type === 'TIMESTAMP';
   const interval = (t: ColumnType) => t.type === 'INTERVAL_DAY_SECOND' || t.type === 'INTERVAL_YEAR_MONTH';
   if (interval(from) || interval(to)) {
     if (from.type === to.type) return (v) => v;
+    // A short interval reads as milliseconds, a long one as months (Feldera's reference).
+    if (interval(from) && isNumericType(to)) {
+      const num = makeNonNullCast({ type: 'BIGINT', nullable: false }, to);
+      return from.type === 'INTERVAL_DAY_SECOND'
+        ? (v) => num((v as bigint) / US_PER_MILLI)
+        : (v) => num(BigInt(v as number));
+    }
     throw new ValueError(`cannot cast ${typeToSql(from)} to ${typeToSql(to)}`);
   }
   if (dateLike(to)) return dateTimeCast(from, to);
-  if (dateLike(from) && to.type !== 'CHAR' && to.type !== 'VARCHAR')
+  if (from.type === 'TIMESTAMP' && isIntegerType(to)) {
+    const num = makeNonNullCast({ type: 'BIGINT', nullable: false }, to);
+    return (v) => num(floorDiv(v as bigint, US_PER_MILLI));
+  }
+  if (dateLike(from) && !isStringType(to))
+    throw new ValueError(`cannot cast ${typeToSql(from)} to ${typeToSql(to)}`);
+  if (
+    from.type === 'ARRAY' ||
+    from.type === 'MAP' ||
+    from.type === 'STRUCT' ||
+    to.type === 'ARRAY' ||
+    to.type === 'MAP' ||
+    to.type === 'STRUCT'
+  )
+    return compoundCast(from, to);
+  if (isBinaryType(to)) return binaryCast(from, to);
+  if (to.type === 'UUID') {
+    if (from.type === 'UUID') return (v) => v;
+    if (isStringType(from)) return (v) => parseUuid(v as string);
+    if (isBinaryType(from)) return (v) => uuidFromBytes(v as Uint8Array);
+    throw new ValueError(`cannot cast ${typeToSql(from)} to ${typeToSql(to)}`);
+  }
+  if (from.type === 'UUID' && !isStringType(to))
+    throw new ValueError(`cannot cast ${typeToSql(from)} to ${typeToSql(to)}`);
+  if (isBinaryType(from) && !isStringType(to))
     throw new ValueError(`cannot cast ${typeToSql(from)} to ${typeToSql(to)}`);
   switch (to.type) {
     case 'BOOLEAN':
@@ -221,8 +348,10 @@ function makeNonNullCast(from: ColumnType, to: ColumnType): Caster {
     case 'TINYINT':
     case 'SMALLINT':
     case 'INTEGER':
-      if (from.type === 'TINYINT' || from.type === 'SMALLINT' || from.type === 'INTEGER')
-        return (v) => checkSmallInt(v as number, to);
+    case 'UTINYINT':
+    case 'USMALLINT':
+    case 'UINTEGER':
+      if (from.type in SMALL_INT_RANGES) return (v) => checkSmallInt(v as number, to);
       if (from.type === 'REAL' || from.type === 'DOUBLE')
         return (v) => (Number.isFinite(v) ? checkSmallInt(Math.trunc(v as number), to) : fail(v, to));
       return (v) => {
@@ -230,6 +359,7 @@ function makeNonNullCast(from: ColumnType, to: ColumnType): Caster {
         return checkSmallInt(Number(checkBigInt(b, to)), to);
       };
     case 'BIGINT':
+    case 'UBIGINT':
       return (v) => checkBigInt(toBigIntTrunc(v, to), to);
     case 'REAL':
       return (v) => Math.fround(toDouble(v, to));

@@ -1,6 +1,9 @@
 /**
  * CSV fields. The caller splits records and removes CSV quoting; these functions convert one
- * field's text. An empty field is NULL, except for string columns where it is the empty string.
+ * field's text. An empty field, `null` or `NULL` is NULL, except for string columns where the
+ * text is the value, kept as sent whatever the declared length (Feldera's CSV format). ARRAY,
+ * MAP, ROW and VARIANT fields hold JSON text (strings may use single quotes, as in Feldera's
+ * reference: `['abc', '123']`).
  *
  * REAL and DOUBLE fields carry every float exactly, NaN and the infinities included, as
  * Feldera's CSV format does: its encoder (crates/adapters/src/format/csv.rs, the `csv` crate's
@@ -16,18 +19,24 @@
 import { makeCast } from './cast.js';
 import { formatDate, formatTime, formatTimestamp } from './datetime.js';
 import { ValueError } from './errors.js';
-import { valueToJsonText } from './json.js';
-import { type ColumnType, isStringType } from './types.js';
+import { parseJsonValue, valueToJsonText } from './json.js';
+import { compoundFromJson } from './json-compound.js';
+import { parseJsonText } from './json-text.js';
+import { type ColumnType, isCompoundType, isDateTimeType, isStringType } from './types.js';
 import type { Value } from './value.js';
 
 const TEXT: ColumnType = { type: 'VARCHAR', nullable: true, precision: -1 };
 
 /** Parses the (unquoted) text of a CSV field as a value of `type`. */
 export function parseCsvField(type: ColumnType, text: string): Value {
-  if (text === '' && !isStringType(type)) {
+  if (isStringType(type)) return type.nullable && (text === 'null' || text === 'NULL') ? null : text;
+  if (text === '' || text === 'null' || text === 'NULL') {
     if (!type.nullable) throw new ValueError('NULL value for a NOT NULL column');
     return null;
   }
+  if (isCompoundType(type) || type.type === 'VARIANT')
+    return compoundFromJson(type, parseJsonText(text, true), parseJsonValue);
+  if (isDateTimeType(type)) return parseJsonValue(type, text);
   if (type.type === 'BOOLEAN') {
     const t = text.trim().toLowerCase();
     if (t === 'true' || t === 't' || t === '1') return true;
@@ -40,7 +49,16 @@ export function parseCsvField(type: ColumnType, text: string): Value {
   return makeCast(TEXT, type)(text);
 }
 
-const INTEGER_TYPES = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT']);
+const INTEGER_TYPES = new Set([
+  'TINYINT',
+  'SMALLINT',
+  'INTEGER',
+  'BIGINT',
+  'UTINYINT',
+  'USMALLINT',
+  'UINTEGER',
+  'UBIGINT',
+]);
 const INTEGER_TEXT = /^[+-]?\d+$/;
 const FLOAT_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NON_FINITE_TEXT = /^([+-]?)(?:(inf|infinity)|nan)$/i;
@@ -75,7 +93,7 @@ export function formatCsvField(type: ColumnType, v: Value): string {
       text = formatTime(v as number);
       break;
     case 'TIMESTAMP':
-      text = formatTimestamp(v as number);
+      text = formatTimestamp(v as bigint);
       break;
     case 'CHAR':
     case 'VARCHAR':

@@ -21,30 +21,19 @@
  * `null` (serde_json's `serialize_f64`; Feldera's Python SDK 0.312 documents for ad-hoc JSON
  * that "the server emits those as null"), and so does this module. They travel exactly in
  * CSV (csv.ts) and show in text tables (text-table.ts).
+ *
+ * Compound types, VARIANT, BINARY and UUID are handled by json-compound.ts.
  */
-import {
-  type Caster,
-  checkBigInt,
-  checkSmallInt,
-  fitDecimal,
-  fitString,
-  formatReal,
-  makeCast,
-} from './cast.js';
-import { formatDate, formatTime, formatTimestamp } from './datetime.js';
+import { checkBigInt, checkSmallInt, fitDecimal, formatReal } from './cast.js';
+import { formatDate, formatTime, formatTimestamp, parseDate, parseTime, parseTimestamp } from './datetime.js';
 import { Decimal } from './decimal.js';
 import { ValueError } from './errors.js';
+import { compoundFromJson, compoundToJsonText } from './json-compound.js';
+import { JsonNumberText } from './json-number.js';
 import { type ColumnType, typeToSql } from './types.js';
 import type { Value } from './value.js';
 
-/** A number whose exact text must be printed as is (BIGINT, DECIMAL). */
-export class JsonNumberText {
-  constructor(readonly text: string) {}
-  /** Lets plain `JSON.stringify` print it, approximately; use `valueToJsonText` for exact output. */
-  toJSON(): number {
-    return Number(this.text);
-  }
-}
+export { JsonNumberText };
 
 export type JsonValue = null | boolean | number | string | JsonNumberText;
 
@@ -73,18 +62,6 @@ function integerOf(json: number, rawText: string | undefined): number {
   return json;
 }
 
-const textCasts = new Map<string, Caster>();
-/** CAST('text' AS type), cached per target type. */
-function castText(type: ColumnType, text: string): Value {
-  const key = typeToSql(type);
-  let cast = textCasts.get(key);
-  if (!cast) {
-    cast = makeCast({ type: 'VARCHAR', nullable: true, precision: -1 }, type);
-    textCasts.set(key, cast);
-  }
-  return cast(text);
-}
-
 /**
  * Converts a parsed JSON value to an engine value of `type`. `rawText` is the JSON source text
  * of a number, used for exact BIGINT and DECIMAL input. Throws `ValueError` with the reason.
@@ -94,15 +71,21 @@ export function parseJsonValue(type: ColumnType, json: unknown, rawText?: string
     if (!type.nullable) throw new ValueError('NULL value for a NOT NULL column');
     return null;
   }
+  if (json instanceof JsonNumberText && type.type !== 'VARIANT')
+    return parseJsonValue(type, Number(json.text), json.text);
   switch (type.type) {
     case 'BOOLEAN':
       return typeof json === 'boolean' ? json : wrongType(type, json);
     case 'TINYINT':
     case 'SMALLINT':
     case 'INTEGER':
+    case 'UTINYINT':
+    case 'USMALLINT':
+    case 'UINTEGER':
       if (typeof json !== 'number') return wrongType(type, json);
       return checkSmallInt(integerOf(json, rawText), type);
     case 'BIGINT':
+    case 'UBIGINT':
       if (typeof json === 'bigint') return checkBigInt(json, type);
       if (typeof json !== 'number') return wrongType(type, json);
       if (rawText !== undefined && /^-?\d+$/.test(rawText)) return checkBigInt(BigInt(rawText), type);
@@ -129,13 +112,24 @@ export function parseJsonValue(type: ColumnType, json: unknown, rawText?: string
     }
     case 'CHAR':
     case 'VARCHAR':
-      return typeof json === 'string' ? fitString(json, type) : wrongType(type, json);
+      // Feldera keeps the string the source sent, whatever the declared length.
+      return typeof json === 'string' ? json : wrongType(type, json);
     case 'DATE':
     case 'TIME':
-    case 'TIMESTAMP':
-      return typeof json === 'string' ? castText(type, json) : wrongType(type, json);
+    case 'TIMESTAMP': {
+      if (typeof json !== 'string') return wrongType(type, json);
+      const text = json.trim();
+      const v =
+        type.type === 'DATE'
+          ? parseDate(text)
+          : type.type === 'TIME'
+            ? parseTime(text)
+            : parseTimestamp(text);
+      if (v === undefined) throw new ValueError(`invalid ${type.type}: ${describe(json)}`);
+      return v;
+    }
     default:
-      throw new ValueError(`values of type ${typeToSql(type)} cannot be read from JSON`);
+      return compoundFromJson(type, json, parseJsonValue);
   }
 }
 
@@ -148,16 +142,28 @@ export function toJsonValue(type: ColumnType, v: Value): JsonValue {
     case 'TIME':
       return formatTime(v as number);
     case 'TIMESTAMP':
-      return formatTimestamp(v as number);
+      return formatTimestamp(v as bigint);
     case 'BIGINT':
+    case 'UBIGINT':
     case 'DECIMAL':
       return new JsonNumberText(String(v));
+    case 'BOOLEAN':
+    case 'TINYINT':
+    case 'SMALLINT':
+    case 'INTEGER':
+    case 'UTINYINT':
+    case 'USMALLINT':
+    case 'UINTEGER':
+    case 'CHAR':
+    case 'VARCHAR':
+      return v as boolean | number | string;
     case 'REAL':
     case 'DOUBLE':
       // JSON has no NaN or infinities; like serde_json (and so Feldera), they become null.
       return Number.isFinite(v as number) ? (v as number) : null;
     default:
-      return v as boolean | number | string;
+      // Compound values as their exact JSON text, printed as is.
+      return new JsonNumberText(compoundToJsonText(type, v, valueToJsonText));
   }
 }
 
@@ -166,6 +172,7 @@ export function valueToJsonText(type: ColumnType, v: Value): string {
   if (v === null) return 'null';
   switch (type.type) {
     case 'BIGINT':
+    case 'UBIGINT':
     case 'DECIMAL':
       return String(v);
     case 'REAL':
@@ -176,9 +183,18 @@ export function valueToJsonText(type: ColumnType, v: Value): string {
     case 'TINYINT':
     case 'SMALLINT':
     case 'INTEGER':
+    case 'UTINYINT':
+    case 'USMALLINT':
+    case 'UINTEGER':
       return String(v);
-    default:
+    case 'CHAR':
+    case 'VARCHAR':
+    case 'DATE':
+    case 'TIME':
+    case 'TIMESTAMP':
       return JSON.stringify(toJsonValue(type, v));
+    default:
+      return compoundToJsonText(type, v, valueToJsonText);
   }
 }
 

@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ApiError } from '../../types/errors.js';
 import type { RuntimeDesiredStatus } from '../../types/pipeline.js';
 import type { ManagerContext } from '../app.js';
+import { checkPipelineEnv } from '../pipelines/pipeline-env.js';
 import { refreshDerivedStatus } from '../pipelines/record.js';
 import type { PipelineRecord } from '../store/types.js';
 import { getPipelineOr404, isFullyStopped, PipelineNameParams } from './pipelines.js';
@@ -128,6 +129,8 @@ export async function lifecycleRoutes(app: FastifyInstance, ctx: ManagerContext)
           }
           return;
         }
+        // Stored before today's rules, a configuration may hold a variable that must not run.
+        checkPipelineEnv(rec.runtime_config.env);
         if (['SqlError', 'RustError', 'SystemError'].includes(rec.program_status)) {
           throw new ApiError(
             'ProgramNotCompiled',

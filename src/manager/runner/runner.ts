@@ -22,14 +22,15 @@
  * the process reports it gone (after `/resume`).
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
-import type { ErrorBody } from '../../types/errors.js';
+import { ApiError, type ErrorBody } from '../../types/errors.js';
 import type { RuntimeStatus } from '../../types/pipeline.js';
 import { PIPELINE_FILES, PROCESS_CONTROL, type ProcessStatus } from '../../types/runtime.js';
 import { collectSecrets } from '../../types/secrets.js';
 import type { ManagerConfig } from '../config.js';
+import { ensurePrivateDir, MANAGER_FILES } from '../data-dir.js';
 import { nowIso, refreshDerivedStatus } from '../pipelines/record.js';
 import type { DeploymentLocation, MetadataStore, PipelineRecord } from '../store/types.js';
 import type { PipelineExecutor } from './executor.js';
@@ -62,7 +63,7 @@ export class PipelineRunner {
   ) {}
 
   pipelineDir(id: string): string {
-    return join(this.config.dataDir, 'pipelines', id);
+    return join(this.config.dataDir, MANAGER_FILES.pipelines, id);
   }
 
   logPath(id: string): string {
@@ -161,7 +162,8 @@ export class PipelineRunner {
       return;
     }
     const dir = this.pipelineDir(rec.id);
-    mkdirSync(join(dir, 'storage'), { recursive: true });
+    ensurePrivateDir(dir);
+    ensurePrivateDir(join(dir, 'storage'));
     rotateLog(this.logPath(rec.id));
     rmSync(join(dir, PIPELINE_FILES.runtime), { force: true });
     rmSync(join(dir, PIPELINE_FILES.fatal), { force: true });
@@ -172,15 +174,23 @@ export class PipelineRunner {
         ? rec.deployment_initial
         : 'Running';
     this.lifecycle(rec, `provisioning pipeline process (deployment ${deploymentId}, initial ${initial})`);
-    const location = await this.executor.spawn({
-      pipelineId: rec.id,
-      pipelineName: rec.name,
-      deploymentId,
-      programCode: rec.program_code,
-      runtimeConfig: rec.runtime_config,
-      initial,
-      pipelineDir: dir,
-    });
+    let location: DeploymentLocation;
+    try {
+      location = await this.executor.spawn({
+        pipelineId: rec.id,
+        pipelineName: rec.name,
+        deploymentId,
+        programCode: rec.program_code,
+        runtimeConfig: rec.runtime_config,
+        initial,
+        pipelineDir: dir,
+      });
+    } catch (err) {
+      // The executor refuses a configuration it must not run (a forbidden environment
+      // variable of a record stored before the rule): a deployment error, not a retry loop.
+      if (err instanceof ApiError) return this.fail(rec, err.toBody());
+      throw err;
+    }
     const now = Date.now();
     this.observations.set(rec.id, {
       deploymentId,

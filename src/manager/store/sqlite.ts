@@ -6,8 +6,14 @@
  * transactions are serialized through a promise queue so that two requests never interleave
  * inside BEGIN…COMMIT on the one connection. WAL mode and `synchronous=FULL` make a commit
  * durable before the API answers.
+ *
+ * The file holds object-store secrets and deployment tokens, so it is created 0600 before
+ * SQLite opens it: SQLite gives its `-wal` and `-shm` files the mode of the database file,
+ * whatever the umask. An existing file (and its `-wal`/`-shm`) is made 0600 too.
  */
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { PRIVATE_FILE_MODE } from '../../types/runtime.js';
 import type { ApiKeyRecord, MetadataStore, PipelineRecord, StoreTx } from './types.js';
 
 const SCHEMA = `
@@ -24,6 +30,15 @@ CREATE TABLE IF NOT EXISTS api_keys (
 );
 `;
 
+/** Creates `path` empty with the private mode unless it exists. */
+function createPrivateFile(path: string): void {
+  try {
+    closeSync(openSync(path, 'wx', PRIVATE_FILE_MODE));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+}
+
 /** MetadataStore backed by an embedded SQLite database file. */
 export class SqliteStore implements MetadataStore {
   private readonly db: Database.Database;
@@ -31,6 +46,12 @@ export class SqliteStore implements MetadataStore {
   private readonly tx: StoreTx;
 
   constructor(path: string) {
+    // Created with its mode here; never opened with a plain descriptor once it exists (closing
+    // one would drop the POSIX locks SQLite holds on it in this process).
+    createPrivateFile(path);
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+      if (existsSync(file)) chmodSync(file, PRIVATE_FILE_MODE);
+    }
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');

@@ -11,11 +11,13 @@
  * so the 400 answer can say which record is wrong; records are read lazily, so the first bad
  * record of a body is the one reported, whether its fault is syntax or content.
  */
+import { JsonNumberText } from '../../engine/values/json-number.js';
 
-/** A JSON number as written in the source. */
-export class RawNumber {
-  constructor(readonly text: string) {}
-}
+/**
+ * A JSON number as written in the source. It is the engine's `JsonNumberText`, so numbers
+ * nested in arrays, maps and rows reach the value codecs with their exact text too.
+ */
+export class RawNumber extends JsonNumberText {}
 
 export type JsonNode = null | boolean | string | RawNumber | JsonNode[] | { [key: string]: JsonNode };
 

@@ -4,19 +4,13 @@ import { Aggregate, type AggregateSpec } from '../../../src/engine/operators/agg
 import { UndoLog } from '../../../src/engine/undo-log.js';
 import { Decimal } from '../../../src/engine/values/decimal.js';
 import type { ColumnType } from '../../../src/engine/values/types.js';
-import type { AggregateFunction } from '../../../src/sql/plan.js';
 import { checkOperatorLaws } from '../../helpers/sql-operator-law.js';
 
 const INT: ColumnType = { type: 'INTEGER', nullable: true };
 const BIGINT: ColumnType = { type: 'BIGINT', nullable: false };
 const VARCHAR: ColumnType = { type: 'VARCHAR', nullable: true, precision: -1 };
 
-function spec(
-  fn: AggregateFunction,
-  arg: number | null,
-  argType: ColumnType | null,
-  distinct = false,
-): AggregateSpec {
+function spec(fn: string, arg: number | null, argType: ColumnType | null, distinct = false): AggregateSpec {
   const type = fn === 'count' || fn === 'count_star' ? BIGINT : { ...argType!, nullable: true };
   return { call: { fn, arg, distinct, type }, argType };
 }

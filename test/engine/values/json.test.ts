@@ -42,9 +42,10 @@ describe('JSON codec', () => {
     assert.throws(() => parseJsonValue(t('VARCHAR'), 5), /expected VARCHAR/);
   });
 
-  test('CHAR(n) pads and VARCHAR(n) truncates', () => {
-    assert.equal(parseJsonValue(t('CHAR', { precision: 3 }), 'a'), 'a  ');
-    assert.equal(parseJsonValue(t('VARCHAR', { precision: 2 }), 'abc'), 'ab');
+  test('CHAR(n) and VARCHAR(n) keep the string the source sent, as Feldera does', () => {
+    assert.equal(parseJsonValue(t('CHAR', { precision: 3 }), 'a'), 'a');
+    assert.equal(parseJsonValue(t('CHAR'), 'hello'), 'hello');
+    assert.equal(parseJsonValue(t('VARCHAR', { precision: 2 }), 'abc'), 'abc');
   });
 
   test('rows print as exact JSON objects', () => {
