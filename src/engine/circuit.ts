@@ -137,7 +137,7 @@ export class CircuitInstance implements Circuit {
     const width = info.columns.length;
     const key = info.primaryKey;
     const batch: Batch = [];
-    for (const [n, { row, weight }] of rows.entries()) {
+    for (const [n, { row, weight, patch }] of rows.entries()) {
       if (!Array.isArray(row) || !Number.isSafeInteger(weight))
         throw new EngineError(
           'InvalidRow',
@@ -156,10 +156,17 @@ export class CircuitInstance implements Circuit {
           `Row ${n} for table '${info.name}' has ${row.length} values; the table has ${width} columns`,
         );
       }
-      // A delete on a keyed table only needs (and only checks) the key columns.
+      if (patch && (!key || weight !== 1 || patch.length !== width))
+        throw new EngineError(
+          'InvalidRow',
+          `Row ${n} for table '${info.name}': a partial update needs a table with a primary key, weight 1 and a flag per column`,
+        );
+      // A delete on a keyed table only needs (and only checks) the key columns; an update,
+      // the key and the columns it sets.
       const checked = key && weight < 0 ? key : null;
       info.columns.forEach((c, i) => {
         if (checked !== null && !checked.includes(i)) return;
+        if (patch && !patch[i] && !key!.includes(i)) return;
         const v = full[i] as Value;
         if (v === null && !c.type.nullable)
           throw new EngineError(
@@ -172,7 +179,7 @@ export class CircuitInstance implements Circuit {
             `Row ${n} for table '${info.name}': column '${c.name}' (${typeToSql(c.type)}) cannot hold ${typeof v} ${String(v)}`,
           );
       });
-      batch.push({ row: full, weight });
+      batch.push(patch ? { row: full, weight, patch } : { row: full, weight });
     }
     const queue = this.pending.get(info.name);
     if (queue) queue.push(...batch);

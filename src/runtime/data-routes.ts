@@ -64,7 +64,8 @@ export async function dataRoutes(app: FastifyInstance, controller: Controller): 
       const q = request.query as Static<typeof IngressQuery>;
       const plane = controller.dataPlane;
       plane.relation(table_name, 'table');
-      const format = formatParam(q.format, ['json', 'csv']) as 'json' | 'csv';
+      // Feldera's default format is CSV.
+      const format = formatParam(q.format, ['json', 'csv'], 'csv') as 'json' | 'csv';
       const updateFormat = formatParam(
         q.update_format,
         ['insert_delete', 'raw', 'weighted'],
@@ -164,9 +165,12 @@ export async function dataRoutes(app: FastifyInstance, controller: Controller): 
       const { table_name, connector_name } = request.params as Static<typeof ConnectorParams>;
       const plane = controller.dataPlane;
       const table = plane.relation(table_name, 'table');
-      if (connector_name !== ingressEndpointName(table.name)) {
+      const known =
+        connector_name === ingressEndpointName(table.name) ||
+        controller.connectors.inputEndpoint(table.name, connector_name) !== undefined;
+      if (!known) {
         throw new ApiError(
-          'UnknownInputConnector',
+          'UnknownInputEndpoint',
           `Table '${table.name}' has no input connector '${connector_name.slice(0, 100)}' (its HTTP input is '${ingressEndpointName(table.name)}')`,
           { table: table.name, connector: connector_name.slice(0, 100) },
         );

@@ -3,6 +3,7 @@
  * and a circuit it feeds and steps. Declared here so the data plane depends on this narrow
  * contract, not on the engine's internals.
  */
+import type { ConnectorSpec } from '../connectors/spec.js';
 import type { Row, WeightedRow } from '../engine/values/value.js';
 import type { ColumnInfo } from '../sql/catalog.js';
 
@@ -42,6 +43,8 @@ export interface EngineCircuit {
 
 export interface EngineProgram {
   readonly fingerprint: string;
+  /** The connectors declared in the program. */
+  readonly connectors: readonly ConnectorSpec[];
   lookupRelation(name: string): RelationShape | undefined;
   instantiate(): EngineCircuit;
 }

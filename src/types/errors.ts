@@ -145,8 +145,21 @@ export const ERROR_CODES = {
 
   // Data plane.
   UnknownInputTable: { status: 404, description: 'The program has no table with that name.' },
-  UnknownInputConnector: { status: 404, description: 'The table has no input connector with that name.' },
+  UnknownInputEndpoint: {
+    status: 404,
+    description:
+      "The table has no input connector with that name (Feldera's endpoint name is `{table}.{connector}`).",
+  },
   UnknownOutputView: { status: 404, description: 'The program has no table or view with that name.' },
+  UnknownOutputEndpoint: {
+    status: 404,
+    description:
+      "The view has no output connector with that name (Feldera's endpoint name is `{view}.{connector}`).",
+  },
+  InvalidConnectorAction: {
+    status: 400,
+    description: 'A connector action other than `start` or `pause` was requested.',
+  },
   ParseError: {
     status: 400,
     description: 'An ingress record could not be parsed; nothing of the request was applied.',

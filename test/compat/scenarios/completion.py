@@ -1,7 +1,3 @@
-# Pending: proves issue 9, item 2 (Completion).
-# Fails today (main f266f0f, 2026-11-30): wait_for_completion(timeout_s=30) raises TimeoutError
-#   "timeout (30s) reached while waiting for pipeline '...-complete' to complete":
-#   stats.global_metrics.pipeline_complete stays false with only HTTP ingress.
 """wait_for_completion() through the SDK: a pipeline whose only inputs are HTTP ingress is
 complete once everything pushed is processed (HTTP ingress never blocks completion, as in
 Feldera), so the call returns and is_complete() is true."""

@@ -1,7 +1,3 @@
-# Pending: proves issue 9, item 9 (Connectors).
-# Fails today (main f266f0f, 2026-11-30): wait_for_completion(timeout_s=60) raises TimeoutError
-#   "timeout (60s) reached while waiting for pipeline '...-datagen' to complete": the datagen
-#   connector declared in SQL does not run.
 """Connectors declared in SQL run: a `datagen` input connector (Feldera's generator) fills its
 table, wait_for_completion() returns when it is done, and input_connector_stats() answers for
 it by its endpoint name."""
