@@ -333,6 +333,9 @@ function bindColumnPath(parts: ast.Ident[], ctx: BindContext): Expr {
       for (const f of parts.slice(n)) e = bindField(e, f, joinSpans(parts[0]!.span, f.span));
       return e;
     }
+    // PI is a constant written without parentheses (Feldera's reference); a column named pi wins.
+    if (parts.length === 1 && !parts[0]!.quoted && parts[0]!.name === 'pi')
+      return lit(Math.PI, { type: 'DOUBLE', nullable: false });
     throw err;
   }
 }

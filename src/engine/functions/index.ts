@@ -3,7 +3,9 @@
  * datetime.ts, ...); adding a function adds one entry there. Two families defining one id is a
  * programming error, reported when this module loads.
  */
+import { CONDITIONAL_KERNELS } from './conditional.js';
 import { DATETIME_KERNELS } from './datetime.js';
+import { FLOAT_KERNELS } from './float.js';
 import type { Kernel, KernelFamily } from './kernel.js';
 import { NUMERIC_KERNELS } from './numeric.js';
 import { STRING_KERNELS } from './string.js';
@@ -11,7 +13,9 @@ import { STRING_KERNELS } from './string.js';
 const FAMILIES: Record<string, KernelFamily> = {
   string: STRING_KERNELS,
   numeric: NUMERIC_KERNELS,
+  float: FLOAT_KERNELS,
   datetime: DATETIME_KERNELS,
+  conditional: CONDITIONAL_KERNELS,
 };
 
 function merge(): ReadonlyMap<string, Kernel> {

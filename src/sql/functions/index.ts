@@ -14,6 +14,7 @@ import { fail } from '../coercion.js';
 import type { Expr } from '../plan.js';
 import { CONDITIONAL_FUNCTIONS } from './conditional.js';
 import { DATETIME_FUNCTIONS } from './datetime.js';
+import { FLOAT_FUNCTIONS } from './float.js';
 import { NUMERIC_FUNCTIONS } from './numeric.js';
 import type { FunctionBinder, FunctionFamily } from './signature.js';
 import { STRING_FUNCTIONS } from './string.js';
@@ -21,6 +22,7 @@ import { STRING_FUNCTIONS } from './string.js';
 const FAMILIES: Record<string, FunctionFamily> = {
   string: STRING_FUNCTIONS,
   numeric: NUMERIC_FUNCTIONS,
+  float: FLOAT_FUNCTIONS,
   datetime: DATETIME_FUNCTIONS,
   conditional: CONDITIONAL_FUNCTIONS,
 };

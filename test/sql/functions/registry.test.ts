@@ -15,7 +15,7 @@ import { compileError } from '../../helpers/sql-eval.js';
 
 const SPAN = { startLine: 1, startCol: 1, endLine: 1, endCol: 1 };
 
-const TYPES = ['VARCHAR', 'INTEGER', 'DOUBLE', 'TIMESTAMP'] as const;
+const TYPES = ['VARCHAR', 'INTEGER', 'DOUBLE', 'TIMESTAMP', 'BOOLEAN'] as const;
 
 /** Every list of up to three arguments of the sample types, to find a form each function accepts. */
 const SAMPLES: Expr[][] = [[]];
@@ -90,7 +90,7 @@ describe('compile-time errors', () => {
       compileError('SUBSTRING(s, s)'),
       "Error in SQL statement @2:25: Cannot apply 'SUBSTRING' to arguments of type 'SUBSTRING(<VARCHAR>, <VARCHAR>)'. Supported form(s): 'SUBSTRING(<STRING>, <INTEGER>)', 'SUBSTRING(<STRING>, <INTEGER>, <INTEGER>)'",
     );
-    assert.match(compileError('ROUND(s)'), /^Error in SQL statement @2:25: Cannot apply 'ROUND'/);
+    assert.match(compileError('ROUND(s = s)'), /^Error in SQL statement @2:25: Cannot apply 'ROUND'/);
     assert.match(
       compileError('FOO(x)'),
       /^Function not found @2:25: No match found for function signature FOO\(INTEGER\)/,
