@@ -6,7 +6,9 @@
 import { CONDITIONAL_KERNELS } from './conditional.js';
 import { DATETIME_KERNELS } from './datetime.js';
 import { FLOAT_KERNELS } from './float.js';
+import { JSON_KERNELS } from './json.js';
 import type { Kernel, KernelFamily } from './kernel.js';
+import { MAP_KERNELS } from './map.js';
 import { NUMERIC_KERNELS } from './numeric.js';
 import { STRING_KERNELS } from './string.js';
 
@@ -16,6 +18,8 @@ const FAMILIES: Record<string, KernelFamily> = {
   float: FLOAT_KERNELS,
   datetime: DATETIME_KERNELS,
   conditional: CONDITIONAL_KERNELS,
+  map: MAP_KERNELS,
+  json: JSON_KERNELS,
 };
 
 function merge(): ReadonlyMap<string, Kernel> {

@@ -15,6 +15,8 @@ import type { Expr } from '../plan.js';
 import { CONDITIONAL_FUNCTIONS } from './conditional.js';
 import { DATETIME_FUNCTIONS } from './datetime.js';
 import { FLOAT_FUNCTIONS } from './float.js';
+import { JSON_FUNCTIONS } from './json.js';
+import { MAP_FUNCTIONS } from './map.js';
 import { NUMERIC_FUNCTIONS } from './numeric.js';
 import type { FunctionBinder, FunctionFamily } from './signature.js';
 import { STRING_FUNCTIONS } from './string.js';
@@ -25,6 +27,8 @@ const FAMILIES: Record<string, FunctionFamily> = {
   float: FLOAT_FUNCTIONS,
   datetime: DATETIME_FUNCTIONS,
   conditional: CONDITIONAL_FUNCTIONS,
+  map: MAP_FUNCTIONS,
+  json: JSON_FUNCTIONS,
 };
 
 function merge(): ReadonlyMap<string, FunctionBinder> {
