@@ -66,6 +66,12 @@ export const FELDERA_FUNCTIONS: ReadonlySet<string> = new Set(
 );
 
 /**
+ * Feldera functions written in a syntax of their own that the parser turns into another
+ * construct (`SAFE_CAST(x AS t)` is a cast), so they are not in the registries.
+ */
+export const SYNTAX_FORMS: ReadonlySet<string> = new Set(['SAFE_CAST']);
+
+/**
  * Refuses a call of a Feldera function that Sluice does not implement, at the call's position;
  * called before the arguments are bound.
  */
