@@ -12,11 +12,11 @@ import {
   formatDate,
   formatTime,
   formatTimestamp,
+  NS_PER_MICRO,
   parseDate,
   parseTime,
   parseTimestamp,
   timestampTimeOfDay,
-  NS_PER_MICRO,
   US_PER_DAY,
   US_PER_MILLI,
 } from './datetime.js';
