@@ -9,8 +9,10 @@
  * which can differ from the C library Feldera links in the last binary digit for very large
  * arguments.
  *
- * Errors as Feldera: LN, LOG10 and LOG of a negative number (or LOG to a negative base) fail
- * the step; SQRT of a negative number is NaN; out-of-domain ASIN/ACOS/ACOSH/ATANH are NaN.
+ * Errors as Feldera's runtime (its sqllib `float.rs`): LN, LOG10 and LOG of a negative number
+ * or -0 (or LOG to such a base) fail the step, LOG to base 0 is 0; ACOSH below 1 and ATANH
+ * outside [-1, 1] fail the step; SQRT of a negative number and ASIN/ACOS outside [-1, 1] are
+ * NaN.
  */
 import { SqlRuntimeError } from '../errors.js';
 import type { Value } from '../values/value.js';
@@ -25,9 +27,18 @@ function negativeLogarithm(fn: string, x: number): never {
   throw new SqlRuntimeError(`Unable to calculate ${fn}(${x}): the argument is negative`);
 }
 
+/** Rust's `is_sign_negative` for a non-NaN number: true for -0 as well. */
+function signNegative(x: number): boolean {
+  return x < 0 || Object.is(x, -0);
+}
+
 /** A logarithm that fails on negative arguments, as Feldera's do (0 gives -Infinity). */
 function logarithm(fn: string, f: (x: number) => number): Kernel {
-  return unary((x) => (x < 0 ? negativeLogarithm(fn, x) : f(x)));
+  return unary((x) => (signNegative(x) ? negativeLogarithm(fn, x) : f(x)));
+}
+
+function outOfRange(x: number, range: string): never {
+  throw new SqlRuntimeError(`input (${x}) out of range ${range}`);
 }
 
 /** Rust's `f64::asinh`. */
@@ -38,13 +49,15 @@ function asinh(x: number): number {
   return x < 0 || Object.is(x, -0) ? -r : r;
 }
 
-/** Rust's `f64::acosh`. */
+/** Rust's `f64::acosh`; below 1 an error, as Feldera's `acosh_d`. */
 function acosh(x: number): number {
-  return x < 1 ? Number.NaN : Math.log(x + Math.sqrt(x - 1) * Math.sqrt(x + 1));
+  if (x < 1) outOfRange(x, '[1, Infinity]');
+  return Math.log(x + Math.sqrt(x - 1) * Math.sqrt(x + 1));
 }
 
-/** Rust's `f64::atanh`. */
+/** Rust's `f64::atanh`; outside [-1, 1] an error, as Feldera's `atanh_d`. */
 function atanh(x: number): number {
+  if (x < -1 || x > 1) outOfRange(x, '[-1, 1]');
   return 0.5 * Math.log1p((2 * x) / (1 - x));
 }
 
@@ -59,11 +72,11 @@ export const FLOAT_KERNELS: KernelFamily = {
   log10: logarithm('LOG10', Math.log10),
   log: strict(([x, base]: Value[]) => {
     const v = x as number;
-    if (v < 0) negativeLogarithm('LOG', v);
+    if (signNegative(v)) negativeLogarithm('LOG', v);
     if (base === undefined) return Math.log(v);
     const b = base as number;
-    if (b < 0) negativeLogarithm('LOG', b);
-    return Math.log(v) / Math.log(b);
+    if (signNegative(b)) negativeLogarithm('LOG', b);
+    return b === 0 ? 0 : Math.log(v) / Math.log(b);
   }),
   power: strict(([x, y]) => (x as number) ** (y as number)),
   sin: unary(Math.sin),

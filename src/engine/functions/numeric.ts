@@ -3,10 +3,11 @@
  * and "Floating point" operations): ABS, ROUND, BROUND, TRUNCATE, FLOOR, CEIL, SIGN, DIV_NULL.
  * Integer results that leave their type's range fail the step, as arithmetic does.
  *
- * Rounding: DECIMAL and integer ROUND is half away from zero (Feldera's decimal rule);
- * floating-point ROUND is half to even ("Bankers Rounding" in Feldera's reference); BROUND is
- * half to even on exact numbers; TRUNCATE cuts toward zero. A negative `digits` works left of
- * the point (ROUND(1250, -2) is 1300).
+ * Rounding: ROUND is half away from zero for every type. For REAL and DOUBLE that is Feldera's
+ * runtime (`round_d_i32`: Rust's `f64::round` of the value times 10^digits, divided back, -0
+ * made 0), although its reference speaks of "Bankers Rounding"; REAL works in float32 steps as
+ * `f32` does. BROUND is half to even on exact numbers; TRUNCATE cuts toward zero. A negative
+ * `digits` works left of the point (ROUND(1250, -2) is 1300).
  */
 import { makeArithmetic, makeNegate, overflow } from '../expr/arithmetic.js';
 import { Decimal } from '../values/decimal.js';
@@ -31,10 +32,9 @@ function makeAbs(t: ColumnType): (a: Value) => Value {
 
 type Mode = 'round' | 'bround' | 'truncate';
 
-/** Rounds half to even. */
-function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+/** Rounds half away from zero, as Rust's `f64::round` (Math.round rounds half up). */
+function roundHalfAway(x: number): number {
+  return x < 0 ? -Math.round(-x) : Math.round(x);
 }
 
 /** The Decimal operation of a mode, at `digits` places. */
@@ -54,11 +54,12 @@ function makeDigits(mode: Mode, t: ColumnType): (x: Value, digits: Value) => Val
   const step = decimalStep(mode);
   if (t.type === 'DECIMAL') return (x, d) => step(x as Decimal, d as number);
   if (isFloatType(t)) {
-    const whole = mode === 'truncate' ? Math.trunc : roundHalfEven;
+    const whole = mode === 'truncate' ? Math.trunc : roundHalfAway;
     const fit = t.type === 'REAL' ? Math.fround : (v: number) => v;
     return (x, d) => {
-      const f = 10 ** (d as number);
-      return fit(whole((x as number) * f) / f);
+      const tens = fit(10 ** (d as number));
+      const r = fit(whole(fit((x as number) * tens)) / tens);
+      return r === 0 ? 0 : r;
     };
   }
   const label = mode.toUpperCase();

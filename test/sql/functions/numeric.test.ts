@@ -52,6 +52,25 @@ describe('numeric functions', () => {
     );
   });
 
+  test('floating-point ROUND is half away from zero, as Feldera runtime; -0 becomes 0', () => {
+    const t: Table = { columns: 'f DOUBLE, r REAL', rows: [{ f: 2.5, r: -2.5 }] };
+    assert.deepEqual(
+      evalValues(
+        [
+          'ROUND(f)',
+          'ROUND(-f)',
+          'ROUND(r)',
+          'ROUND(0.125e0, 2)',
+          'ROUND(f, -1)',
+          'CAST(ROUND(-0.4e0) AS VARCHAR)',
+          'CAST(TRUNCATE(-0.5e0) AS VARCHAR)',
+        ],
+        t,
+      ),
+      ['3', '-3', '-3', '0.13', '0', '"0.0"', '"0.0"'],
+    );
+  });
+
   test("MOD takes the dividend's sign (the reference's table)", () => {
     assert.deepEqual(
       evalValues(['MOD(8, 3)', 'MOD(8, -3)', 'MOD(-8, 3)', 'MOD(-8, -3)', 'MOD(d, 3)', '-i % 5'], {
