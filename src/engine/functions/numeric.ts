@@ -7,7 +7,8 @@
  * runtime (`round_d_i32`: Rust's `f64::round` of the value times 10^digits, divided back, -0
  * made 0), although its reference speaks of "Bankers Rounding"; REAL works in float32 steps as
  * `f32` does. BROUND is half to even on exact numbers; TRUNCATE cuts toward zero. A negative
- * `digits` works left of the point (ROUND(1250, -2) is 1300).
+ * `digits` works left of the point (ROUND(1250, -2) is 1300). ROUND of a DECIMAL without
+ * digits (`round_whole`) is half to even, to scale 0, as Feldera's `round_SqlDecimal`.
  */
 import { makeArithmetic, makeNegate, overflow } from '../expr/arithmetic.js';
 import { Decimal } from '../values/decimal.js';
@@ -127,6 +128,10 @@ export const NUMERIC_KERNELS: KernelFamily = {
     },
   },
   round: digits('round'),
+  round_whole: {
+    nulls: 'strict',
+    make: () => (args) => (args[0] as Decimal).roundHalfEven(0).rescale(0),
+  },
   bround: digits('bround'),
   truncate: digits('truncate'),
   floor: {

@@ -25,7 +25,9 @@ describe('numeric functions', () => {
   });
 
   test('ROUND, TRUNCATE and BROUND at a number of digits, negative digits left of the point', () => {
-    // evalSql keeps the exact JSON text, so a DECIMAL shows its type's scale.
+    // evalSql keeps the exact JSON text, so a DECIMAL shows its type's scale. ROUND of a
+    // DECIMAL without digits is whole and half to even (Feldera's round_SqlDecimal); with
+    // digits it keeps the scale and rounds half away from zero.
     assert.deepEqual(
       evalSql(
         [
@@ -42,12 +44,15 @@ describe('numeric functions', () => {
           'BROUND(1250, -2) AS n',
           'ROUND(i) AS o',
           'ROUND(d, -2) AS p',
+          'ROUND(CAST(3.5 AS DECIMAL(3, 1))) AS q',
+          'ROUND(CAST(2.5 AS DECIMAL(3, 1))) AS r',
+          'ROUND(CAST(-2.5 AS DECIMAL(3, 1))) AS s',
         ].join(', '),
         ROW,
       ),
       [
-        '{"a":-1112.00,"b":-38.27,"c":-1111.00,"e":-38.27,"g":-1111.50,"h":2.0,"j":4.0,"k":3.0,' +
-          '"l":1300,"m":1200,"n":1200,"o":-12,"p":-1100.00}',
+        '{"a":-1112,"b":-38.27,"c":-1111.00,"e":-38.27,"g":-1111.50,"h":2.0,"j":4.0,"k":3.0,' +
+          '"l":1300,"m":1200,"n":1200,"o":-12,"p":-1100.00,"q":4,"r":2,"s":-2}',
       ],
     );
   });
