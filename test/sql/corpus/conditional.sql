@@ -114,3 +114,23 @@ INSERT INTO t VALUES
   (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
 CREATE VIEW v AS SELECT IF(i, 1, 2) AS x FROM t;
 -- expect error
+-- case: = on every kind of value, a row type written as a bare parenthesized list
+CREATE TYPE pair AS (i1 INT, v1 VARCHAR NULL);
+CREATE TABLE t (id INT, i INT, d DECIMAL(6, 2), r REAL, f DOUBLE, b BOOLEAN, s VARCHAR, ts TIMESTAMP, dt DATE, tm TIME, u UUID, arr VARCHAR ARRAY, m MAP<VARCHAR, INT>, rw ROW(i1 INT, v1 VARCHAR NULL) NULL, p pair);
+INSERT INTO t VALUES (0, -12, -1111.52, -57681.18, -38.2711234601246, TRUE, 'hello ', TIMESTAMP '2020-06-21 14:23:44.123', DATE '2020-06-21', TIME '14:23:44.456', UUID '42b8fec7-c7a3-4531-9611-4bde80f9cb4c', ARRAY['bye', '14', 'See you!', '-0.52', NULL, '14', 'hello ', 'TRUE'], MAP['a', 12, 'b', 17], ROW(4, 'cat'), ROW(4, 'cat')), (1, -1, -0.52, -0.1234567, -0.82711234601246, FALSE, '0.12', TIMESTAMP '2020-06-21 14:23:44', DATE '2020-06-21', TIME '14:23:44', UUID '42b8fec7-c7a3-4531-9611-4bde80f9cb4c', ARRAY['-0.14', 'friends'], MAP['a', 15, 'b', NULL], ROW(5, NULL), ROW(5, NULL)), (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+CREATE VIEW v AS SELECT i = -12 AS i, d = -1111.52 AS d, r = -57681.18 AS r, f = -38.2711234601246 AS f, b = True AS b, s = 'hello ' AS s, ts = TIMESTAMP '2020-06-21 14:23:44.123' AS ts, dt = DATE '2020-06-21' AS dt, tm = TIME '14:23:44.456' AS tm, u = UUID '42b8fec7-c7a3-4531-9611-4bde80f9cb4c' AS u, arr = ARRAY['bye', '14', 'See you!', '-0.52', NULL, '14', 'hello ', 'TRUE'] AS arr, m = MAP['a', 12, 'b', 17] AS m, rw = ROW(4, 'cat') AS rw, p = (4, 'cat') AS p FROM t WHERE id = 0;
+-- expect:
+{"i": true, "d": true, "r": true, "f": true, "b": true, "s": true, "ts": true, "dt": true, "tm": true, "u": true, "arr": true, "m": true, "rw": true, "p": true}
+
+-- case: >= compares strings, arrays, maps and rows in order; NULL fields sort first
+CREATE TYPE pair AS (i1 INT, v1 VARCHAR NULL);
+CREATE TABLE t (id INT, i INT, d DECIMAL(6, 2), r REAL, f DOUBLE, b BOOLEAN, s VARCHAR, ts TIMESTAMP, dt DATE, tm TIME, u UUID, arr VARCHAR ARRAY, m MAP<VARCHAR, INT>, rw ROW(i1 INT, v1 VARCHAR NULL) NULL, p pair);
+INSERT INTO t VALUES (1, -1, -0.52, -0.1234567, -0.82711234601246, FALSE, '0.12', TIMESTAMP '2020-06-21 14:23:44', DATE '2020-06-21', TIME '14:23:44', UUID '42b8fec7-c7a3-4531-9611-4bde80f9cb4c', ARRAY['-0.14', 'friends'], MAP['a', 15, 'b', NULL], ROW(5, NULL), ROW(5, NULL));
+CREATE VIEW v AS SELECT i >= -12 AS i, d >= -1111.52 AS d, r >= -57681.18 AS r, f >= -38.2711234601246 AS f, b >= True AS b, s >= 'hello ' AS s, ts >= TIMESTAMP '2020-06-21 14:23:44.123' AS ts, dt >= DATE '2020-06-21' AS dt, tm >= TIME '14:23:44.456' AS tm, u >= UUID '42b8fec7-c7a3-4531-9611-4bde80f9cb4c' AS u, arr >= ARRAY['bye', '14', 'See you!', '-0.52', NULL, '14', 'hello ', 'TRUE'] AS arr, m >= MAP['a', 12, 'b', 17] AS m, rw >= ROW(4, 'cat') AS rw, p >= (4, 'cat') AS p FROM t;
+-- expect:
+{"i": true, "d": true, "r": true, "f": true, "b": false, "s": false, "ts": false, "dt": true, "tm": false, "u": true, "arr": false, "m": true, "rw": true, "p": true}
+
+-- case: a MAP does not compare with an ARRAY
+CREATE TABLE t (m MAP<VARCHAR, INT>, arr VARCHAR ARRAY);
+CREATE VIEW v AS SELECT m = ARRAY['bye'] AS x, arr > MAP['a', 12] AS y FROM t;
+-- expect error
