@@ -9,7 +9,6 @@
  *   the current input and returns the expression that reads its result.
  */
 import { fromHex, parseUuid } from '../engine/values/binary.js';
-import { castCanBeNull, makeCast } from '../engine/values/cast.js';
 import {
   parseDate,
   parseTime,
@@ -30,6 +29,7 @@ import {
 } from '../engine/values/types.js';
 import { isAggregateName } from './aggregates/index.js';
 import type * as ast from './ast.js';
+import { bindCast } from './bind-cast.js';
 import { bindArray, bindConstructor, bindField, bindMap, bindRow, bindSubscript } from './bind-compound.js';
 import { resolveType, type UserTypes } from './catalog.js';
 import {
@@ -197,6 +197,11 @@ export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr
       return bindUnary(e, ctx);
     case 'isNull': {
       const operand = bindExpr(e.operand, ctx);
+      if (e.unknown && operand.type.type !== 'BOOLEAN' && operand.type.type !== 'NULL')
+        fail(
+          e.span,
+          `Cannot apply 'IS ${e.negated ? 'NOT ' : ''}UNKNOWN' to arguments of type '<${typeToSql({ ...operand.type, nullable: true })}> IS ${e.negated ? 'NOT ' : ''}UNKNOWN'`,
+        );
       return call(e.negated ? 'is_not_null' : 'is_null', [operand], BOOLEAN);
     }
     case 'isBool': {
@@ -217,7 +222,8 @@ export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr
       );
       const nullable = x!.type.nullable || lo!.type.nullable || hi!.type.nullable;
       const t = { ...BOOLEAN, nullable };
-      const inside = call('and', [call('ge', [x!, lo!], t), call('le', [x!, hi!], t)], t);
+      const within = (a: Expr, b: Expr) => call('and', [call('ge', [x!, a], t), call('le', [x!, b], t)], t);
+      const inside = e.symmetric ? call('or', [within(lo!, hi!), within(hi!, lo!)], t) : within(lo!, hi!);
       return e.negated ? call('not', [inside], t) : inside;
     }
     case 'like': {
@@ -266,14 +272,12 @@ export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr
       return bindCase(e, ctx);
     case 'cast': {
       const operand = bindExpr(e.operand, ctx);
-      let target = resolveType(e.type, operand.type.nullable, ctx.types);
-      if (castCanBeNull(operand.type, target)) target = { ...target, nullable: true };
-      try {
-        makeCast(operand.type, target);
-      } catch {
-        fail(e.span, `Cannot cast ${typeToSql(operand.type)} to ${typeToSql(target)}`);
-      }
-      return coerce(operand, target, e.span);
+      return bindCast(
+        operand,
+        resolveType(e.type, operand.type.nullable, ctx.types),
+        e.safe === true,
+        e.span,
+      );
     }
     case 'call': {
       if (isAggregateName(e.name)) fail(e.span, `Aggregate function ${e.name} is not allowed here`);
@@ -343,6 +347,9 @@ function bindColumnPath(parts: ast.Ident[], ctx: BindContext): Expr {
       for (const f of parts.slice(n)) e = bindField(e, f, joinSpans(parts[0]!.span, f.span));
       return e;
     }
+    // PI is a constant written without parentheses (Feldera's reference); a column named pi wins.
+    if (parts.length === 1 && !parts[0]!.quoted && parts[0]!.name === 'pi')
+      return lit(Math.PI, { type: 'DOUBLE', nullable: false });
     throw err;
   }
 }

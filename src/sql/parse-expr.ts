@@ -68,7 +68,7 @@ const TYPE_ALIASES: Record<string, string> = {
 /** Type names of Feldera's dialect that Sluice refuses (with a clear error) for now. */
 const UNSUPPORTED_TYPES = new Set(['INTERVAL', 'GEOMETRY', 'MULTISET']);
 
-const COMPARISONS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
+const COMPARISONS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=', '<=>']);
 
 export abstract class ExpressionParser extends TokenStream {
   /** Parses a query (for subqueries inside expressions). */
@@ -191,6 +191,11 @@ export abstract class ExpressionParser extends TokenStream {
       if (t.kind === 'op' && COMPARISONS.has(t.value)) {
         this.next();
         const right = this.parseAdditive();
+        // `a <=> b` is `a IS NOT DISTINCT FROM b` (Feldera's reference, comparisons).
+        if (t.value === '<=>') {
+          left = { kind: 'isDistinct', left, right, negated: true, span: joinSpans(left.span, right.span) };
+          continue;
+        }
         left = {
           kind: 'binary',
           op: t.value === '!=' ? '<>' : t.value,
@@ -203,8 +208,15 @@ export abstract class ExpressionParser extends TokenStream {
       if (this.isKeyword('IS')) {
         this.next();
         const negated = this.acceptKeyword('NOT');
-        if (this.acceptKeyword('NULL') || this.acceptKeyword('UNKNOWN')) {
-          left = { kind: 'isNull', operand: left, negated, span: joinSpans(left.span, this.prevSpan()) };
+        if (this.isKeyword('NULL') || this.isKeyword('UNKNOWN')) {
+          const unknown = this.next().upper === 'UNKNOWN';
+          left = {
+            kind: 'isNull',
+            operand: left,
+            negated,
+            span: joinSpans(left.span, this.prevSpan()),
+            ...(unknown ? { unknown } : {}),
+          };
         } else if (this.isKeyword('TRUE') || this.isKeyword('FALSE')) {
           const value = this.next().upper === 'TRUE';
           left = {
@@ -236,11 +248,20 @@ export abstract class ExpressionParser extends TokenStream {
           UNSUPPORTED,
         );
       if (this.acceptKeyword('BETWEEN')) {
-        this.acceptKeyword('SYMMETRIC') || this.acceptKeyword('ASYMMETRIC');
+        const symmetric = this.acceptKeyword('SYMMETRIC');
+        if (!symmetric) this.acceptKeyword('ASYMMETRIC');
         const low = this.parseAdditive();
         this.expectKeyword('AND');
         const high = this.parseAdditive();
-        left = { kind: 'between', operand: left, low, high, negated, span: joinSpans(left.span, high.span) };
+        left = {
+          kind: 'between',
+          operand: left,
+          low,
+          high,
+          negated,
+          span: joinSpans(left.span, high.span),
+          ...(symmetric ? { symmetric } : {}),
+        };
       } else if (this.isKeyword('LIKE') || this.isKeyword('ILIKE') || this.isKeyword('RLIKE')) {
         const op = this.next().upper.toLowerCase() as 'like' | 'ilike' | 'rlike';
         const pattern = this.parseAdditive();
@@ -448,14 +469,19 @@ export abstract class ExpressionParser extends TokenStream {
         return this.parseInterval();
       case 'CASE':
         return this.parseCase();
-      case 'CAST': {
+      case 'CAST':
+      case 'SAFE_CAST': {
+        if (t.upper === 'SAFE_CAST' && !(next.kind === 'op' && next.value === '(')) break;
         this.next();
         this.expectOp('(');
         const operand = this.parseExpr();
         this.expectKeyword('AS');
         const type = this.parseType();
         this.expectOp(')');
-        return { kind: 'cast', operand, type, span: joinSpans(t.span, this.prevSpan()) };
+        const span = joinSpans(t.span, this.prevSpan());
+        return t.upper === 'CAST'
+          ? { kind: 'cast', operand, type, span }
+          : { kind: 'cast', operand, type, safe: true, span };
       }
       case 'EXISTS': {
         this.next();
@@ -629,9 +655,12 @@ export abstract class ExpressionParser extends TokenStream {
     const operand = this.isKeyword('WHEN') ? null : this.parseExpr();
     const whens: { when: Expr; result: Expr }[] = [];
     while (this.acceptKeyword('WHEN')) {
-      const when = this.parseExpr();
+      // `CASE x WHEN a, b THEN r` matches either value: one WHEN per value, sharing the result.
+      const values = [this.parseExpr()];
+      while (operand && this.acceptOp(',')) values.push(this.parseExpr());
       this.expectKeyword('THEN');
-      whens.push({ when, result: this.parseExpr() });
+      const result = this.parseExpr();
+      for (const when of values) whens.push({ when, result });
     }
     if (whens.length === 0) this.fail(`Encountered ${this.describe(this.peek())}; was expecting WHEN`);
     const elseExpr = this.acceptKeyword('ELSE') ? this.parseExpr() : null;

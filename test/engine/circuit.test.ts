@@ -90,8 +90,12 @@ describe('Circuit', () => {
       (e: unknown) => {
         assert.ok(e instanceof EngineError);
         assert.equal(e.code, 'RuntimeError');
-        assert.match(e.message, /'ratio'.*division by zero/);
-        assert.deepEqual(e.details, { relation: 'ratio', step: 2, cause: 'division by zero: 100 / 0' });
+        assert.match(e.message, /'ratio'.*'100 \/ 0' causes overflow/);
+        assert.deepEqual(e.details, {
+          relation: 'ratio',
+          step: 2,
+          cause: "'100 / 0' causes overflow for type INTEGER",
+        });
         return true;
       },
     );
