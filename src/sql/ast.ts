@@ -210,7 +210,20 @@ export type Expr =
       span: Span;
     }
   | { kind: 'cast'; operand: Expr; type: TypeName; span: Span }
-  | { kind: 'call'; name: string; args: Expr[]; distinct: boolean; star: boolean; span: Span }
+  | {
+      kind: 'call';
+      name: string;
+      args: Expr[];
+      distinct: boolean;
+      star: boolean;
+      span: Span;
+      /** Aggregate calls: `FILTER (WHERE ...)`. */
+      filter?: Expr;
+      /** Aggregate calls: `IGNORE NULLS` (true) or `RESPECT NULLS` inside the parentheses. */
+      ignoreNulls?: boolean;
+      /** Aggregate calls: `ORDER BY ...` inside the parentheses. */
+      orderBy?: OrderItem[];
+    }
   | { kind: 'extract'; unit: string; operand: Expr; span: Span }
   /** `ARRAY[a, b]` or `ARRAY(a, b)`. */
   | { kind: 'array'; elements: Expr[]; span: Span }

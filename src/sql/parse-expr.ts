@@ -3,7 +3,7 @@
  * special forms (CASE, CAST, EXTRACT, SUBSTRING ... FROM ... FOR, TRIM, POSITION, INTERVAL
  * literals, IN/EXISTS/scalar subqueries). Subqueries call back into the query grammar.
  */
-import type { Expr, IntervalUnit, Query, TypeField, TypeName } from './ast.js';
+import type { Expr, IntervalUnit, OrderItem, Query, TypeField, TypeName } from './ast.js';
 import type { Token } from './lexer.js';
 import { joinSpans } from './messages.js';
 import { RESERVED, TokenStream, UNSUPPORTED } from './token-stream.js';
@@ -73,6 +73,9 @@ const COMPARISONS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
 export abstract class ExpressionParser extends TokenStream {
   /** Parses a query (for subqueries inside expressions). */
   abstract parseQuery(): Query;
+
+  /** Parses one `expr [ASC | DESC] [NULLS FIRST | LAST]` (also inside aggregate calls). */
+  protected abstract parseOrderItem(): OrderItem;
 
   /**
    * A SQL type: a base type such as `DECIMAL(10, 2)`, `VARCHAR`, `DOUBLE PRECISION`,
@@ -534,18 +537,37 @@ export abstract class ExpressionParser extends TokenStream {
     let distinct = false;
     let star = false;
     const args: Expr[] = [];
+    let ignoreNulls: boolean | undefined;
+    const orderBy: OrderItem[] = [];
     if (this.acceptOp('*')) star = true;
     else if (!this.isOp(')')) {
       if (this.acceptKeyword('DISTINCT')) distinct = true;
       else this.acceptKeyword('ALL');
       do args.push(this.parseExpr());
       while (this.acceptOp(','));
+      // ARRAY_AGG(x [IGNORE | RESPECT NULLS] [ORDER BY ...]) (Feldera's reference, "Aggregates").
+      if (this.isKeyword('IGNORE') || this.isKeyword('RESPECT')) {
+        ignoreNulls = this.next().upper === 'IGNORE';
+        this.expectKeyword('NULLS');
+      }
+      if (this.acceptKeyword('ORDER')) {
+        this.expectKeyword('BY');
+        do orderBy.push(this.parseOrderItem());
+        while (this.acceptOp(','));
+      }
     }
     this.expectOp(')');
+    if (this.isKeyword('WITHIN'))
+      this.fail('WITHIN DISTINCT and WITHIN GROUP are not supported', this.peek().span, UNSUPPORTED);
+    let filter: Expr | undefined;
+    if (this.isKeyword('FILTER') && this.isOp('(', 1)) {
+      this.pos += 2;
+      this.expectKeyword('WHERE');
+      filter = this.parseExpr();
+      this.expectOp(')');
+    }
     if (this.isKeyword('OVER'))
       this.fail('Window functions (OVER) are not supported', this.peek().span, UNSUPPORTED);
-    if (this.isKeyword('FILTER'))
-      this.fail('Aggregate FILTER clauses are not supported', this.peek().span, UNSUPPORTED);
     return {
       kind: 'call',
       name: name.upper,
@@ -553,6 +575,9 @@ export abstract class ExpressionParser extends TokenStream {
       distinct,
       star,
       span: joinSpans(name.span, this.prevSpan()),
+      ...(filter ? { filter } : {}),
+      ...(ignoreNulls !== undefined ? { ignoreNulls } : {}),
+      ...(orderBy.length > 0 ? { orderBy } : {}),
     };
   }
 

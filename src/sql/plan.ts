@@ -5,6 +5,7 @@
  * Expressions address the columns of their input row by index. Every relation lists its
  * output columns. The plan is a tree; the circuit builder shares the nodes of tables and views.
  */
+import type { AggregateOptions } from '../engine/aggregates/accumulator.js';
 import type { ColumnType } from '../engine/values/types.js';
 import type { Value } from '../engine/values/value.js';
 
@@ -66,6 +67,10 @@ export interface AggregateCall {
   arg: number | null;
   distinct: boolean;
   type: ColumnType;
+  /** Input column of `FILTER (WHERE ...)`: only rows where it is TRUE reach the aggregate. */
+  filter?: number;
+  /** Choices for the kernel (ARRAY_AGG's DISTINCT, IGNORE NULLS and ORDER BY). */
+  options?: AggregateOptions;
 }
 
 export interface SortKey {
