@@ -71,6 +71,8 @@ export function refuseUnimplemented(e: Extract<ast.Expr, { kind: 'call' }>): voi
 /** Binds a call of a scalar function whose arguments are already bound to `args`. */
 export function bindFunction(e: Extract<ast.Expr, { kind: 'call' }>, args: Expr[]): Expr {
   if (e.star || e.distinct) fail(e.span, `${e.name} does not take ${e.star ? '*' : 'DISTINCT'}`);
+  if (e.filter || e.orderBy || e.ignoreNulls !== undefined)
+    fail(e.span, `${e.name} is not an aggregate function; FILTER, ORDER BY and NULLS options need one`);
   const binder = FUNCTIONS.get(e.name);
   if (!binder)
     return fail(
