@@ -237,4 +237,6 @@ export type Expr =
   | { kind: 'field'; operand: Expr; field: Ident; span: Span }
   | { kind: 'position'; needle: Expr; haystack: Expr; span: Span }
   | { kind: 'substring'; operand: Expr; start: Expr; length: Expr | null; span: Span }
-  | { kind: 'trim'; mode: 'BOTH' | 'LEADING' | 'TRAILING'; chars: Expr | null; operand: Expr; span: Span };
+  | { kind: 'trim'; mode: 'BOTH' | 'LEADING' | 'TRAILING'; chars: Expr | null; operand: Expr; span: Span }
+  /** `x -> body` or `(x, y) -> body`: an argument of a higher-order function such as TRANSFORM. */
+  | { kind: 'lambda'; params: Ident[]; body: Expr; span: Span };

@@ -543,7 +543,7 @@ export abstract class ExpressionParser extends TokenStream {
     else if (!this.isOp(')')) {
       if (this.acceptKeyword('DISTINCT')) distinct = true;
       else this.acceptKeyword('ALL');
-      do args.push(this.parseExpr());
+      do args.push(this.parseArgument());
       while (this.acceptOp(','));
       // ARRAY_AGG(x [IGNORE | RESPECT NULLS] [ORDER BY ...]) (Feldera's reference, "Aggregates").
       if (this.isKeyword('IGNORE') || this.isKeyword('RESPECT')) {
@@ -579,6 +579,27 @@ export abstract class ExpressionParser extends TokenStream {
       ...(ignoreNulls !== undefined ? { ignoreNulls } : {}),
       ...(orderBy.length > 0 ? { orderBy } : {}),
     };
+  }
+
+  /** A call argument: an expression, or a lambda `x -> body` / `(x, y) -> body`. */
+  protected parseArgument(): Expr {
+    const t = this.peek();
+    const isName = (k: number) => this.peek(k).kind === 'ident' || this.peek(k).kind === 'qident';
+    let names = 0;
+    if (isName(0) && this.isOp('->', 1)) names = 1;
+    else if (this.isOp('(') && isName(1)) {
+      let k = 2;
+      while (this.isOp(',', k) && isName(k + 1)) k += 2;
+      if (this.isOp(')', k) && this.isOp('->', k + 1)) names = k / 2;
+    }
+    if (names === 0) return this.parseExpr();
+    const parenthesized = this.acceptOp('(');
+    const params = [this.parseIdent('a lambda parameter')];
+    while (parenthesized && this.acceptOp(',')) params.push(this.parseIdent('a lambda parameter'));
+    if (parenthesized) this.expectOp(')');
+    this.expectOp('->');
+    const body = this.parseExpr();
+    return { kind: 'lambda', params, body, span: joinSpans(t.span, body.span) };
   }
 
   protected parseTrim(): Expr {

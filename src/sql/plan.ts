@@ -48,7 +48,12 @@ export type CoreFunction =
   | 'index'
   | 'map_get'
   | 'variant_get'
-  | 'field';
+  | 'field'
+  /** `transform(array, body, depth)` and `array_exists(...)`: a lambda over the elements. */
+  | 'transform'
+  | 'array_exists'
+  /** `lambda_var(depth)`: the element of the enclosing lambda call at that depth. */
+  | 'lambda_var';
 
 /** A core operator or a library function's kernel id. */
 export type FunctionName = CoreFunction | (string & {});

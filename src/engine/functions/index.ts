@@ -3,6 +3,7 @@
  * datetime.ts, ...); adding a function adds one entry there. Two families defining one id is a
  * programming error, reported when this module loads.
  */
+import { ARRAY_KERNELS } from './array.js';
 import { DATETIME_KERNELS } from './datetime.js';
 import type { Kernel, KernelFamily } from './kernel.js';
 import { NUMERIC_KERNELS } from './numeric.js';
@@ -12,6 +13,7 @@ const FAMILIES: Record<string, KernelFamily> = {
   string: STRING_KERNELS,
   numeric: NUMERIC_KERNELS,
   datetime: DATETIME_KERNELS,
+  array: ARRAY_KERNELS,
 };
 
 function merge(): ReadonlyMap<string, Kernel> {

@@ -12,6 +12,7 @@ import { typeToSql } from '../../engine/values/types.js';
 import type * as ast from '../ast.js';
 import { fail } from '../coercion.js';
 import type { Expr } from '../plan.js';
+import { ARRAY_FUNCTIONS } from './array.js';
 import { CONDITIONAL_FUNCTIONS } from './conditional.js';
 import { DATETIME_FUNCTIONS } from './datetime.js';
 import { NUMERIC_FUNCTIONS } from './numeric.js';
@@ -23,6 +24,7 @@ const FAMILIES: Record<string, FunctionFamily> = {
   numeric: NUMERIC_FUNCTIONS,
   datetime: DATETIME_FUNCTIONS,
   conditional: CONDITIONAL_FUNCTIONS,
+  array: ARRAY_FUNCTIONS,
 };
 
 function merge(): ReadonlyMap<string, FunctionBinder> {
