@@ -517,6 +517,9 @@ export abstract class ExpressionParser extends TokenStream {
     }
     this.expectOp(close);
     const span = joinSpans(t.span, this.prevSpan());
+    // ARRAY(...) is a function with its own typing (sql/functions/array.ts); ARRAY[...] a literal.
+    if (t.upper === 'ARRAY' && open.value === '(')
+      return { kind: 'call', name: 'ARRAY', args: items, distinct: false, star: false, span };
     if (t.upper === 'ARRAY') return { kind: 'array', elements: items, span };
     if (items.length % 2 !== 0) this.fail('MAP needs an even number of arguments (key, value, ...)', span);
     return { kind: 'map', items, span };

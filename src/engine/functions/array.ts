@@ -2,7 +2,7 @@
  * Array functions (Feldera's reference, "Array Operations", and SEQUENCE from "Integer
  * operations"), following Feldera's runtime (its sqllib `array.rs`):
  * - elements compare as values (`compareValues` / `valueKey`), so NULL equals NULL inside
- *   ARRAY_DISTINCT, the set operations and ARRAYS_OVERLAP, and sorts first;
+ *   ARRAY_DISTINCT and the set operations, and sorts first; ARRAYS_OVERLAP is three-valued;
  * - ARRAY_EXCEPT, ARRAY_INTERSECT and ARRAY_UNION return distinct elements in sorted order;
  * - ARRAY_DISTINCT keeps the first occurrence of each element, in place;
  * - ELEMENT of more than one element, ARRAY_INSERT at position 0 and sizes beyond Feldera's
@@ -72,6 +72,18 @@ function makeArrayToString(element: ColumnType): (xs: Value[]) => Value {
   };
 }
 
+/**
+ * ARRAYS_OVERLAP as Calcite (and Feldera, which translated it) define it: TRUE for a common
+ * non-NULL element; otherwise NULL when both arrays are non-empty and either holds a NULL; else
+ * FALSE.
+ */
+function arraysOverlap(a: Value[], b: Value[]): Value {
+  if (a.length === 0 || b.length === 0) return false;
+  const inA = new Set(a.filter((v) => v !== null).map(valueKey));
+  if (b.some((v) => v !== null && inA.has(valueKey(v)))) return true;
+  return a.includes(null) || b.includes(null) ? null : false;
+}
+
 /** The largest (smallest) non-NULL element, NULL for none. */
 function extreme(max: boolean): (xs: Value[]) => Value {
   return ([arr]) => {
@@ -127,10 +139,7 @@ export const ARRAY_KERNELS: KernelFamily = {
     return sortedSet((a as Value[]).filter((v) => keep.has(valueKey(v))));
   }),
   array_union: strict(([a, b]) => sortedSet([...(a as Value[]), ...(b as Value[])])),
-  arrays_overlap: strict(([a, b]) => {
-    const inA = keys(a as Value[]);
-    return (b as Value[]).some((v) => inA.has(valueKey(v)));
-  }),
+  arrays_overlap: strict(([a, b]) => arraysOverlap(a as Value[], b as Value[])),
   array_max: strict(extreme(true)),
   array_min: strict(extreme(false)),
   array_to_string: { nulls: 'nullable', make: (types) => makeArrayToString(types[0]!.component!) },

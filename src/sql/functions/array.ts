@@ -7,7 +7,9 @@
 import {
   arrayOf,
   type ColumnType,
+  isCompoundType,
   isIntegerType,
+  isNumericType,
   isStringType,
   typeToSql,
 } from '../../engine/values/types.js';
@@ -45,6 +47,14 @@ function unifyElements(site: CallSite, arrays: number[], elements: number[], for
     ...arrays.map((i) => args[i]!.type.component!),
     ...elements.map((i) => args[i]!.type),
   ]);
+  if (element === null && elements.length > 0) {
+    // Calcite's words for an element that does not match the array's elements.
+    const [a, v] = [args[arrays[0]!]!.type.component!, args[elements[0]!]!.type];
+    fail(
+      site.span,
+      `${typeToSql({ ...a, nullable: true })} is not comparable to ${typeToSql({ ...v, nullable: true })}`,
+    );
+  }
   if (element === null) illegal(site, forms);
   for (const i of arrays)
     args[i] = coerce(args[i]!, arrayOf(element, args[i]!.type.nullable), site.argSpan(i));
@@ -84,7 +94,8 @@ function twoArrays(fn: string, result: (args: Expr[]) => ColumnType): FunctionBi
   return (site) => {
     arity(site, 2);
     const args = unifyElements(site, [0, 1], [], [['ARRAY', 'ARRAY']]);
-    return call(fn, args, { ...result(args), nullable: anyNullable(args) });
+    const type = result(args);
+    return call(fn, args, { ...type, nullable: type.nullable || anyNullable(args) });
   };
 }
 
@@ -115,7 +126,8 @@ const arrayToString: FunctionBinder = (site) => {
   arity(site, 2, 3);
   const [a, ...texts] = site.args;
   const text = (e: Expr) => isStringType(e.type) || e.type.type === 'NULL';
-  if (!isArray(a!) || !texts.every(text))
+  // Elements are written as CAST(e AS VARCHAR), which Feldera has for scalar elements only.
+  if (!isArray(a!) || isCompoundType(a!.type.component!) || !texts.every(text))
     illegal(site, [
       ['ARRAY', 'STRING'],
       ['ARRAY', 'STRING', 'STRING'],
@@ -165,8 +177,26 @@ const sequence: FunctionBinder = (site) => {
   return call('sequence', args, arrayOf(INTEGER, anyNullable(args)));
 };
 
-/** The `ARRAY(a, b, ...)` constructor function (the parser turns calls of it into ARRAY[...]). */
-const arrayConstructor: FunctionBinder = (site) => bindArray(site.args, site.span);
+/**
+ * The `ARRAY(a, b, ...)` constructor function (Calcite's Spark-library ARRAY): like ARRAY[...],
+ * except that numbers mixed with strings (and nothing else but NULL) make an array of strings,
+ * each number converted as CAST(x AS VARCHAR).
+ */
+const arrayConstructor: FunctionBinder = (site) => {
+  const types = site.args.map((a) => a.type).filter((t) => t.type !== 'NULL');
+  const mixed =
+    types.some(isNumericType) &&
+    types.some(isStringType) &&
+    types.every((t) => isNumericType(t) || isStringType(t));
+  const args = mixed
+    ? site.args.map((a, i) =>
+        isNumericType(a.type) ? coerce(a, { ...VARCHAR, nullable: a.type.nullable }, site.argSpan(i)) : a,
+      )
+    : site.args;
+  if (site.args.length > 0 && leastRestrictive(args.map((a) => a.type)) === null)
+    fail(site.span, 'Parameters must be of the same type');
+  return bindArray(args, site.span);
+};
 
 /** TRANSFORM and ARRAY_EXISTS take a lambda, so they are bound by bindHigherOrder, not here. */
 const needsLambda: FunctionBinder = (site) =>
@@ -196,7 +226,11 @@ export const ARRAY_FUNCTIONS: FunctionFamily = {
   ARRAY_EXCEPT: twoArrays('array_except', sameArray),
   ARRAY_INTERSECT: twoArrays('array_intersect', sameArray),
   ARRAY_UNION: twoArrays('array_union', sameArray),
-  ARRAYS_OVERLAP: twoArrays('arrays_overlap', () => BOOLEAN),
+  // NULL when no element is common and some element is NULL, so nullable with nullable elements.
+  ARRAYS_OVERLAP: twoArrays('arrays_overlap', (args) => ({
+    ...BOOLEAN,
+    nullable: args.some((a) => a.type.component!.nullable),
+  })),
   ARRAY_TO_STRING: arrayToString,
   ARRAY_JOIN: arrayToString,
   ARRAY_REPEAT: arrayRepeat,
@@ -250,11 +284,13 @@ export function bindHigherOrder(
     arity({ ...site, args: e.args.map(() => lit(null, { type: 'NULL', nullable: true })) }, 2);
   const array = bind(e.args[0]!);
   const fn = e.args[1]!;
-  if (!isArray(array) || fn.kind !== 'lambda' || fn.params.length !== 1)
+  if (!isArray(array) || fn.kind !== 'lambda' || fn.params.length !== 1) {
+    const given = fn.kind === 'lambda' ? `FUNCTION(${fn.params.length})` : 'NOT A FUNCTION';
     return fail(
       e.span,
-      `${e.name} needs an ARRAY and a lambda of one parameter, such as ${e.name}(a, x -> x > 0)`,
+      `Cannot apply '${e.name}' to arguments of type '${e.name}(<${typeToSql({ ...array.type, nullable: true })}>, <${given}>)'. Supported form(s): '${e.name}(<ARRAY>, <FUNCTION(1)>)'`,
     );
+  }
   const depth = scope?.depth ?? 0;
   const element = call('lambda_var', [lit(depth, INTEGER)], elementOf(array));
   const vars = new Map(scope?.vars ?? []);
