@@ -111,6 +111,12 @@ const cardinality: FunctionBinder = (site) => {
   return call('cardinality', [a!], { ...INTEGER, nullable: a!.type.nullable });
 };
 
+/** ELEMENT(array); ELEMENT(NULL) is NULL, as in Feldera (its ArrayTests). */
+const elementFn: FunctionBinder = (site) => {
+  if (site.args.length === 1 && site.args[0]!.type.type === 'NULL') return lit(null, site.args[0]!.type);
+  return unary('element', elementOf)(site);
+};
+
 /** ARRAY_CONCAT(a, b, ...): NULL if any argument is. */
 const arrayConcat: FunctionBinder = (site) => {
   if (site.args.length === 0) arity(site, 1, Number.POSITIVE_INFINITY);
@@ -211,7 +217,7 @@ export const ARRAY_FUNCTIONS: FunctionFamily = {
   CARDINALITY: cardinality,
   ARRAY_LENGTH: cardinality,
   ARRAY_SIZE: cardinality,
-  ELEMENT: unary('element', elementOf),
+  ELEMENT: elementFn,
   ARRAY_APPEND: arrayAndElement('array_append', sameArray, false),
   ARRAY_PREPEND: arrayAndElement('array_prepend', sameArray, false),
   ARRAY_CONCAT: arrayConcat,

@@ -41,6 +41,7 @@ describe('array functions', () => {
       ["ARRAY_TO_STRING(ARRAY[1, 2, 3, NULL, 5], ',', '*')", '"1,2,3,*,5"'],
       ['ARRAY_UNION(ARRAY [1, 2, 3], ARRAY [3,1,4])', '[1,2,3,4]'],
       ['CARDINALITY(ARRAY[2,3])', '2'],
+      ['ELEMENT(NULL)', 'null'],
       ['ELEMENT(ARRAY[2])', '2'],
       ['SORT_ARRAY(ARRAY [4, 7, 1, null])', '[null,1,4,7]'],
       ['TRANSFORM(ARRAY[1, 2, 3], x -> x % 2)', '[1,0,1]'],
