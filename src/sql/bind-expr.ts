@@ -294,8 +294,9 @@ export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr
       if (isAggregateName(e.name)) fail(e.span, `Aggregate function ${e.name} is not allowed here`);
       refuseUnimplemented(e);
       if (HIGHER_ORDER_FUNCTIONS.has(e.name))
+        // A subquery in a lambda's body would be planned apart from the element it reads.
         return bindHigherOrder(e, ctx.lambdas, (x, lambdas) =>
-          bindExpr(x, lambdas ? { ...ctx, lambdas } : ctx),
+          bindExpr(x, lambdas ? { ...ctx, lambdas, subqueries: null } : ctx),
         );
       const userType = ctx.types.get(e.name.toLowerCase());
       if (userType?.type === 'STRUCT')

@@ -306,6 +306,10 @@ describe('array functions', () => {
       ['a[SAFE_ORDINAL(1)]', /^Not yet implemented/],
       ['ABS(v -> v)', /A lambda expression is only allowed as an argument of TRANSFORM or ARRAY_EXISTS/],
       ['SAFE_OFFSET(1)', /SAFE_OFFSET is only allowed as an array subscript/],
+      [
+        'ARRAY_EXISTS(a, v -> v IN (SELECT s FROM t))',
+        /^Not yet implemented .*Subqueries are not supported here/,
+      ],
     ];
     for (const [sql, expected] of errors) assert.match(compileError(sql, columns), expected, sql);
   });
