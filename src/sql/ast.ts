@@ -221,7 +221,20 @@ export type Expr =
     }
   /** `CAST(x AS t)`, `x::t`, or with `safe` `SAFE_CAST(x AS t)` (NULL where the cast fails). */
   | { kind: 'cast'; operand: Expr; type: TypeName; safe?: boolean; span: Span }
-  | { kind: 'call'; name: string; args: Expr[]; distinct: boolean; star: boolean; span: Span }
+  | {
+      kind: 'call';
+      name: string;
+      args: Expr[];
+      distinct: boolean;
+      star: boolean;
+      span: Span;
+      /** Aggregate calls: `FILTER (WHERE ...)`. */
+      filter?: Expr;
+      /** Aggregate calls: `IGNORE NULLS` (true) or `RESPECT NULLS` inside the parentheses. */
+      ignoreNulls?: boolean;
+      /** Aggregate calls: `ORDER BY ...` inside the parentheses. */
+      orderBy?: OrderItem[];
+    }
   | { kind: 'extract'; unit: string; operand: Expr; span: Span }
   /** `ARRAY[a, b]` or `ARRAY(a, b)`. */
   | { kind: 'array'; elements: Expr[]; span: Span }
@@ -235,4 +248,6 @@ export type Expr =
   | { kind: 'field'; operand: Expr; field: Ident; span: Span }
   | { kind: 'position'; needle: Expr; haystack: Expr; span: Span }
   | { kind: 'substring'; operand: Expr; start: Expr; length: Expr | null; span: Span }
-  | { kind: 'trim'; mode: 'BOTH' | 'LEADING' | 'TRAILING'; chars: Expr | null; operand: Expr; span: Span };
+  | { kind: 'trim'; mode: 'BOTH' | 'LEADING' | 'TRAILING'; chars: Expr | null; operand: Expr; span: Span }
+  /** `x -> body` or `(x, y) -> body`: an argument of a higher-order function such as TRANSFORM. */
+  | { kind: 'lambda'; params: Ident[]; body: Expr; span: Span };

@@ -56,11 +56,16 @@ const CORE = new Set([
   'div',
   'mod',
   'coalesce',
+  'array',
 ]);
+
+/** Functions bound outside the registry: inside a subscript (SAFE_OFFSET) or with a lambda. */
+const CONTEXTUAL = new Set(['SAFE_OFFSET', 'TRANSFORM', 'ARRAY_EXISTS']);
 
 describe('function registry', () => {
   test('every function binds, for some arguments, to kernels that exist', () => {
     for (const [name, bind] of FUNCTIONS) {
+      if (CONTEXTUAL.has(name)) continue;
       let bound = false;
       for (const args of SAMPLES) {
         const site: CallSite = { name, args, span: SPAN, argSpan: () => SPAN };
@@ -107,7 +112,7 @@ describe('compile-time errors', () => {
   test("Feldera's functions and query forms that Sluice lacks are refused as Not yet implemented", () => {
     const refused: [string, string][] = [
       ['TIMESTAMPADD(MINUTE, 1, ts)', 'Function TIMESTAMPADD is not yet implemented'],
-      ['ARG_MAX(x, ts)', 'Aggregate function ARG_MAX is not yet implemented'],
+      ['ARRAY_AGG(DISTINCT x ORDER BY x)', 'ARRAY_AGG with both DISTINCT and ORDER BY is not supported'],
       ['* FROM t, UNNEST(a) AS u(y) --', 'Table function UNNEST is not supported'],
       ['(ts - ts) DAY', 'Interval differences such as (a - b) DAY are not supported'],
       ['ROW_NUMBER() OVER ()', 'Window functions (OVER) are not supported'],
