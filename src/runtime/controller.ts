@@ -102,6 +102,17 @@ export class Controller {
     this.failWith({ message, error_code: 'PipelineFatalError', details: {} });
   }
 
+  /**
+   * `fail` with `err` after `context`, keeping the error code of an `ApiError` (e.g.
+   * `CheckpointFetchError`), so the pipeline's `deployment_error` says what went wrong.
+   */
+  failOn(context: string, err: unknown): void {
+    if (err instanceof ApiError) {
+      const body = err.toBody();
+      this.failWith({ ...body, message: `${context}: ${body.message}` });
+    } else this.fail(`${context}: ${(err as Error).message}`);
+  }
+
   private failWith(error: ErrorBody): void {
     this.log.error(`fatal: ${error.message}`);
     this.fatal = {
@@ -295,10 +306,10 @@ export class Controller {
     this.activating = true;
     this.log.info('activating: running from the newest checkpoint pulled');
     try {
-      await this.syncService?.stopStandby();
+      await this.syncService?.prepareActivation();
       await this.bringUp('Running');
     } catch (err) {
-      this.fail(`activation failed: ${(err as Error).message}`);
+      this.failOn('activation failed', err);
     }
   }
 

@@ -2,6 +2,11 @@
  * Object-storage sync of a pipeline process: `POST /checkpoint/sync`, its status, periodic
  * pushes, the remote listing, where a start takes its checkpoint from, and the standby loop.
  *
+ * Standby and activation pull the newest checkpoint with the start's rule (resolve.ts):
+ * `bucket`, or `read_bucket` while `bucket` has none, so a standby seeded from another
+ * pipeline's store moves to its own once that has a checkpoint. Activation pulls once more
+ * before it runs, so it never runs a checkpoint older than the store's newest.
+ *
  * The hard parts live in src/storage (content-addressed push with the manifest last,
  * verified pulls, retention, ownership); this module wires them to the pipeline: it names the
  * owner, logs progress as it happens, exposes it in the status endpoints, and never blocks
@@ -10,9 +15,13 @@
 import type { CheckpointStore } from '../storage/checkpoint-store.js';
 import { SyncCoordinator } from '../storage/coordinator.js';
 import type { TransferProgress } from '../storage/progress.js';
-import { pullCheckpoint } from '../storage/pull.js';
-import { listRemoteCheckpoints, RemoteStore } from '../storage/remote-store.js';
-import { resolveStartCheckpoint } from '../storage/resolve.js';
+import { listRemoteCheckpoints } from '../storage/remote-store.js';
+import {
+  checkpointNotFound,
+  pullFromObjectStore,
+  type RemotePull,
+  resolveStartCheckpoint,
+} from '../storage/resolve.js';
 import { resolveSyncSettings, type SyncConfig, type SyncSettings } from '../storage/sync-config.js';
 import { ApiError } from '../types/errors.js';
 import type { PipelineLogger } from './log.js';
@@ -153,28 +162,43 @@ export class SyncService {
     }
   }
 
+  /**
+   * Pulls the newest checkpoint of `bucket` (or of `read_bucket` while `bucket` has none) into
+   * local storage, reporting progress in `/status`. Throws `CheckpointFetchError` when a store
+   * cannot be reached or read.
+   */
+  private async pullNewest(what: string): Promise<RemotePull> {
+    const onProgress = progressLogger(this.log, what);
+    try {
+      const pulled = await pullFromObjectStore(this.config, 'latest', this.store, {
+        onProgress: (p) => {
+          this.pullProgress = { ...p };
+          onProgress(p);
+        },
+      });
+      if (pulled.found && !pulled.summary.alreadyLocal) {
+        const p = pulled.summary;
+        this.log.info(
+          `${what}: pulled checkpoint ${p.uuid} from ${pulled.source}: ${p.downloadedFiles} file(s), ${p.downloadedBytes} bytes (${p.reusedFiles} already local)`,
+        );
+        this.log.info('checkpoint pulled successfully');
+      }
+      return pulled;
+    } finally {
+      this.pullProgress = null;
+    }
+  }
+
   /** Standby: pulls the newest remote checkpoint now and every `pull_interval` seconds. */
   startStandby(): void {
-    const remote = RemoteStore.open(this.config, 'bucket');
     const pull = async () => {
       try {
-        const onProgress = progressLogger(this.log, 'standby pull');
-        const summary = await pullCheckpoint(remote, 'latest', this.store, {
-          onProgress: (p) => {
-            this.pullProgress = { ...p };
-            onProgress(p);
-          },
-        });
-        if (!summary.alreadyLocal) {
-          this.log.info(`standby: pulled checkpoint ${summary.uuid} (${summary.downloadedBytes} bytes)`);
-          this.log.info('checkpoint pulled successfully');
-        }
+        const pulled = await this.pullNewest('standby pull');
+        if (!pulled.found) this.log.info('standby: no checkpoint in the object store yet');
       } catch (err) {
-        const code = err instanceof ApiError ? err.errorCode : '';
-        if (code === 'NoCheckpoint') this.log.info('standby: no checkpoint in the object store yet');
-        else this.log.warn(`standby: pull failed: ${(err as Error).message}`);
-      } finally {
-        this.pullProgress = null;
+        this.log.warn(
+          `standby: pull failed, retrying in ${this.settings.pullIntervalSeconds} s: ${(err as Error).message}`,
+        );
       }
     };
     let stopped = false;
@@ -195,8 +219,30 @@ export class SyncService {
       if (this.standbyTimer) clearTimeout(this.standbyTimer);
       this.standbyTimer = null;
       await inFlight;
-      remote.close();
     };
+  }
+
+  /**
+   * Activation: ends the standby loop, then pulls the store's newest checkpoint, which the
+   * start then runs from (a standby may be a pull interval behind). A store that cannot be
+   * read fails the activation (`CheckpointFetchError`), as does an empty store with
+   * `fail_if_no_checkpoint`; never a silent start from older state.
+   */
+  async prepareActivation(): Promise<void> {
+    await this.stopStandby();
+    const pulled = await this.pullNewest('activation pull');
+    if (pulled.found) return;
+    const local = await this.store.latest();
+    if (local) {
+      this.log.warn(
+        `activation: no checkpoint in the object store; running from local checkpoint ${local.uuid}`,
+      );
+    } else if (this.settings.failIfNoCheckpoint) {
+      throw checkpointNotFound('latest', [
+        { source: 'local', reason: `local storage ${this.store.dir} has no checkpoint` },
+        ...pulled.skipped,
+      ]);
+    }
   }
 
   /** Ends the standby loop (on activation), after the pull under way, if any. */
