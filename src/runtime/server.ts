@@ -17,6 +17,7 @@ import type { Controller } from './controller.js';
 import { dataRoutes } from './data-routes.js';
 import { ControllerStats } from './stats.js';
 import { syncRoutes } from './sync-routes.js';
+import { transactionRoutes } from './transaction-routes.js';
 
 /** Largest ingress request body; larger pushes should be split. */
 const INGRESS_BODY_LIMIT = 256 * 1024 * 1024;
@@ -65,5 +66,6 @@ export async function buildRuntimeApp(controller: Controller, token: string): Pr
   await app.register(async (scope) => dataRoutes(scope, controller));
   await app.register(async (scope) => checkpointRoutes(scope, controller));
   await app.register(async (scope) => syncRoutes(scope, controller));
+  await app.register(async (scope) => transactionRoutes(scope, controller));
   return app;
 }

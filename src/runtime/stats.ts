@@ -5,6 +5,12 @@
 import type { Controller } from './controller.js';
 import { ingressEndpointName } from './data-routes.js';
 
+const NO_TRANSACTION = {
+  transaction_status: 'NoTransaction',
+  transaction_id: 0,
+  transaction_initiators: { transaction_id: null, initiated_by_api: null, initiated_by_connectors: {} },
+};
+
 /** Builds the stats documents of one pipeline process. */
 export class ControllerStats {
   constructor(private readonly controller: Controller) {}
@@ -19,9 +25,7 @@ export class ControllerStats {
       global_metrics: {
         state: c.runtimeStatus === 'Paused' ? 'Paused' : 'Running',
         bootstrap_in_progress: false,
-        transaction_status: 'NoTransaction',
-        transaction_id: 0,
-        transaction_initiators: { transaction_id: null, initiated_by_api: null, initiated_by_connectors: {} },
+        ...(plane?.transactionStats() ?? NO_TRANSACTION),
         rss_bytes: process.memoryUsage.rss(),
         memory_pressure: 'low',
         memory_pressure_epoch: 0,
