@@ -28,6 +28,7 @@ import type { EngineProgram } from './engine-api.js';
 import { DEFAULT_MAX_QUEUED_RECORDS } from './input-queue.js';
 import type { PipelineLogger } from './log.js';
 import { SyncService, syncConfigOf } from './sync.js';
+import type { SyncMetrics } from './sync-metrics.js';
 
 /** Marks a storage directory whose pipeline has run (not only pulled checkpoints in standby). */
 const ACTIVATED_FILE = 'activated';
@@ -80,6 +81,11 @@ export class Controller {
       );
     }
     return this.syncService;
+  }
+
+  /** The sync metrics, when an object store is configured. */
+  get syncMetrics(): SyncMetrics | null {
+    return this.syncService?.metrics ?? null;
   }
 
   /** The checkpointer, or `CheckpointNotConfigured` for a pipeline without storage. */

@@ -134,8 +134,8 @@ export async function dataRoutes(app: FastifyInstance, controller: Controller): 
     const format = formatParam(q.format, ['text', 'json'], 'text') as AdHocFormat;
     const plane = controller.dataPlane;
     const statements = splitStatements(q.sql);
-    const last = statements.pop() ?? q.sql;
     for (const sql of statements) plane.checkQuery(sql);
+    const last = statements.pop() ?? q.sql;
     for (const sql of statements) await plane.query(sql);
     const statement = await plane.query(last);
     if (statement.kind === 'insert') {

@@ -25,6 +25,7 @@ import {
 import { resolveSyncSettings, type SyncConfig, type SyncSettings } from '../storage/sync-config.js';
 import { ApiError } from '../types/errors.js';
 import type { PipelineLogger } from './log.js';
+import { SyncMetrics } from './sync-metrics.js';
 
 /** The `sync` section of a runtime configuration, or null when none is configured. */
 export function syncConfigOf(runtimeConfig: Record<string, unknown>): SyncConfig | null {
@@ -58,6 +59,7 @@ function progressLogger(log: PipelineLogger, what: string): (p: TransferProgress
 /** Sync to and from the object store configured for one pipeline. */
 export class SyncService {
   readonly settings: SyncSettings;
+  readonly metrics = new SyncMetrics();
   private readonly coordinator: SyncCoordinator;
   /** Progress of a pull running at start or in standby, for `/status`. */
   pullProgress: TransferProgress | null = null;
@@ -80,6 +82,10 @@ export class SyncService {
       )(progressLogger(log, 'sync')),
       onPeriodicFailure: (uuid, err) =>
         log.warn(`periodic sync of checkpoint ${uuid} failed: ${err.message}`),
+      onPushed: ({ ok, durationMs, bytes }) => {
+        if (ok) this.metrics.push.transferred(durationMs, bytes);
+        else this.metrics.push.failures++;
+      },
     });
   }
 
@@ -101,13 +107,17 @@ export class SyncService {
     return { uuid: latest.uuid, sequence: latest.sequence };
   }
 
-  /** Feldera's `CheckpointSyncStatus`, plus `progress` while a push runs. */
+  /**
+   * Feldera's `CheckpointSyncStatus`, plus `running` (the uuids being pushed or queued, in
+   * order) and `progress` while a push runs.
+   */
   status(): Record<string, unknown> {
     const s = this.coordinator.status();
     return {
       success: s.success,
       failure: s.failure,
       periodic: s.periodic,
+      running: s.running,
       progress: s.inProgress
         ? {
             uuid: s.inProgress.uuid,
@@ -140,13 +150,22 @@ export class SyncService {
         : 'start_from_checkpoint is not set: the object store is not consulted at start',
     );
     const onProgress = progressLogger(this.log, 'pull');
+    const started = Date.now();
     const resolution = await resolveStartCheckpoint(this.config, this.store, {
       onProgress: (p) => {
         this.pullProgress = { ...p };
         onProgress(p);
       },
-    });
-    this.pullProgress = null;
+    })
+      .catch((err: unknown) => {
+        this.metrics.pull.failures++;
+        throw err;
+      })
+      .finally(() => {
+        this.pullProgress = null;
+      });
+    if (resolution.pulled && !resolution.pulled.alreadyLocal)
+      this.metrics.pull.transferred(Date.now() - started, resolution.pulled.downloadedBytes);
     for (const s of resolution.skipped) this.log.warn(`checkpoint source ${s.source} skipped: ${s.reason}`);
     if (resolution.source === 'none') {
       this.log.info('no checkpoint found: starting from empty state');
@@ -169,14 +188,19 @@ export class SyncService {
    */
   private async pullNewest(what: string): Promise<RemotePull> {
     const onProgress = progressLogger(this.log, what);
+    const started = Date.now();
     try {
       const pulled = await pullFromObjectStore(this.config, 'latest', this.store, {
         onProgress: (p) => {
           this.pullProgress = { ...p };
           onProgress(p);
         },
+      }).catch((err: unknown) => {
+        this.metrics.pull.failures++;
+        throw err;
       });
       if (pulled.found && !pulled.summary.alreadyLocal) {
+        this.metrics.pull.transferred(Date.now() - started, pulled.summary.downloadedBytes);
         const p = pulled.summary;
         this.log.info(
           `${what}: pulled checkpoint ${p.uuid} from ${pulled.source}: ${p.downloadedFiles} file(s), ${p.downloadedBytes} bytes (${p.reusedFiles} already local)`,

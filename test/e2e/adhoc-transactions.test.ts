@@ -1,6 +1,7 @@
 /**
- * Through the manager: several `;`-separated statements in one ad-hoc query, and
- * `/start_transaction` / `/commit_transaction` with the `/stats` fields Feldera's SDK reads.
+ * Through the manager: several `;`-separated statements in one ad-hoc query,
+ * `/start_transaction` / `/commit_transaction` with the `/stats` fields Feldera's SDK reads,
+ * and `/metrics` in both of Feldera's formats.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -70,5 +71,28 @@ describe('ad-hoc statements and transactions through the manager', () => {
     assert.equal((await stats()).transaction_status, 'NoTransaction');
     assert.deepEqual(await queryRows(m, 'txn', 'SELECT COUNT(*) AS n FROM t WHERE id = 10'), [{ n: 1 }]);
     await ingestAndWait(m, 'txn', 't', '{"insert": {"id": 11}}');
+  });
+
+  test('/metrics answers Prometheus text by default and JSON with ?format=json', async () => {
+    const text = await m.request('GET', '/v0/pipelines/txn/metrics');
+    assert.equal(text.status, 200);
+    assert.match(text.text, /# TYPE records_processed_total counter\nrecords_processed_total \d+/);
+    assert.match(text.text, /# TYPE checkpoint_sync_push_success_total counter/);
+    assert.match(text.text, /checkpoint_sync_pull_duration_seconds_bucket\{le="\+Inf"\} 0/);
+    assert.equal(
+      (await m.request('GET', '/v0/pipelines/txn/metrics?format=prometheus')).text.length > 0,
+      true,
+    );
+    const json = await m.request('GET', '/v0/pipelines/txn/metrics?format=json');
+    assert.equal(json.status, 200, json.text);
+    assert.ok(Array.isArray(json.body));
+    const processed = json.body.find((x: { key: string }) => x.key === 'records_processed_total');
+    assert.equal(processed.type, 'counter');
+    assert.ok(processed.values[0].value >= 3);
+    assertError(
+      await m.request('GET', '/v0/pipelines/txn/metrics?format=does-not-exist'),
+      400,
+      'InvalidFormat',
+    );
   });
 });

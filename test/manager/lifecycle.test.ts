@@ -157,7 +157,7 @@ describe('pipeline lifecycle with real processes', () => {
     const res = await m.request('GET', '/v0/metrics');
     assert.equal(res.status, 200);
     assert.match(res.text, /sluice_pipelines\{deployment_status="Paused"\} 1/);
-    assert.match(res.text, /sluice_pipeline_rss_bytes\{pipeline="life"\} \d+/);
+    assert.match(res.text, /records_processed_total\{pipeline="life"\} \d+/);
   });
 
   test('clear storage after stopping, then delete', async () => {
