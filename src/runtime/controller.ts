@@ -213,7 +213,7 @@ export class Controller {
     const standbyAsked = this.config.initial === 'Standby' || this.syncService?.settings.standby === true;
     if (standbyAsked && this.syncService) {
       if (existsSync(join(this.storageDir, ACTIVATED_FILE))) {
-        this.log.info('this pipeline was active before and still has its storage: resuming without standby');
+        this.log.info('this pipeline was previously activated, skipping standby mode');
       } else {
         this.setStatus('Standby');
         this.syncService.startStandby();
@@ -314,6 +314,8 @@ export class Controller {
     try {
       await this.syncService?.prepareActivation();
       await this.bringUp('Running');
+      // Feldera's wording (its standby loop logs this once the activated pipeline runs).
+      this.log.info('pipeline activated');
     } catch (err) {
       this.failOn('activation failed', err);
     }

@@ -215,6 +215,9 @@ describe('checkpoint sync to S3 through the manager', () => {
     }
     assert.equal(status.periodic, uuid);
     assert.equal(status.success, null, 'success is for requested syncs only');
+    const metrics = await m.request('GET', '/v0/pipelines/periodic/metrics');
+    assert.match(metrics.text, /checkpoint_sync_push_success_total 1\n/);
+    assert.match(metrics.text, /checkpoint_sync_push_transferred_bytes_count 1\n/);
     await m.request('POST', '/v0/pipelines/periodic/stop?force=true');
   });
 
@@ -279,6 +282,14 @@ describe('checkpoint sync to S3 through the manager', () => {
     assert.equal((await m.request('POST', '/v0/pipelines/follower/activate')).status, 202);
     await m.waitFor('follower', (x) => x.deployment_status === 'Running', 30_000, 'Running after activate');
     assert.match(pipelineLog(m, p), new RegExp(`activation pull: pulled checkpoint ${newest} from bucket`));
+    assert.match(pipelineLog(m, p), /INFO pipeline activated\n/);
+    const metrics = (await m.request('GET', '/v0/pipelines/follower/metrics?format=json')).body as Array<{
+      key: string;
+      values: Array<{ value: number }>;
+    }>;
+    const value = (key: string) => metrics.find((x) => x.key === key)?.values[0]?.value;
+    assert.equal(value('checkpoint_sync_pull_success_total'), 2, 'the standby pull and the activation pull');
+    assert.equal(value('checkpoint_sync_pull_failures_total'), 0);
     assert.deepEqual(await queryRows(m, 'follower', GROUPS), [{ grp: 'l', n: 2, total: 3 }]);
     await m.request('POST', '/v0/pipelines/follower/stop?force=true');
     await m.request('POST', '/v0/pipelines/lead/stop?force=true');
