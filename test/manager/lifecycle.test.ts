@@ -137,6 +137,11 @@ describe('pipeline lifecycle with real processes', () => {
       const { value } = await reader.read();
       text += Buffer.from(value ?? new Uint8Array()).toString('utf8');
     }
+    assert.match(
+      text.split('\n')[0]!,
+      /INFO \[manager\] Fresh start of pipeline logs$/,
+      "Feldera's first line",
+    );
     assert.match(text, /provisioning pipeline process/);
     assert.match(text, /pipeline process listening on 127\.0\.0\.1/);
     // New lines arrive while following.
