@@ -16,9 +16,9 @@
  * `InputRejected` error; without storage there is nowhere to keep the state, so the process
  * stays alive and Paused with the error in `/status` until `/resume` continues without them.
  */
-import { randomUUID } from 'node:crypto';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { uuidv7 } from '../storage/uuid.js';
 import { ApiError, type ErrorBody } from '../types/errors.js';
 import type { RuntimeStatus } from '../types/pipeline.js';
 import { type DeploymentSpec, PIPELINE_FILES, type ProcessStatus } from '../types/runtime.js';
@@ -37,7 +37,8 @@ export type DeploymentConfig = DeploymentSpec;
 
 /** Owns the runtime status of the pipeline process. */
 export class Controller {
-  readonly incarnationUuid = randomUUID();
+  /** A v7 UUID, time-ordered, as Feldera's incarnation uuids are. */
+  readonly incarnationUuid = uuidv7();
   readonly startTime = Date.now();
   private status: RuntimeStatus = 'Initializing';
   private fatal: ErrorBody | null = null;

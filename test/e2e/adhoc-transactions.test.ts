@@ -53,6 +53,11 @@ describe('ad-hoc statements and transactions through the manager', () => {
     const id = started.body.transaction_id;
     assert.equal(typeof id, 'number');
     assert.equal((await stats()).transaction_id, id);
+    assert.match(
+      (await stats()).incarnation_uuid,
+      /^[0-9a-f]{8}-[0-9a-f]{4}-7/,
+      'incarnation uuids are UUIDv7',
+    );
     assert.equal((await stats()).transaction_status, 'TransactionInProgress');
     assertError(await m.request('POST', '/v0/pipelines/txn/start_transaction'), 409, 'TransactionInProgress');
 
