@@ -215,6 +215,8 @@ describe('checkpoint sync to S3 through the manager', () => {
     }
     assert.equal(status.periodic, uuid);
     assert.equal(status.success, null, 'success is for requested syncs only');
+    const wire = (await m.request('GET', '/v0/pipelines/periodic/checkpoint/sync_status')).body;
+    assert.deepEqual(wire.running, [], 'running lists pushes under way: none now');
     const metrics = await m.request('GET', '/v0/pipelines/periodic/metrics');
     assert.match(metrics.text, /checkpoint_sync_push_success_total 1\n/);
     assert.match(metrics.text, /checkpoint_sync_push_transferred_bytes_count 1\n/);
