@@ -250,6 +250,22 @@ export const ERROR_CODES = {
     status: 500,
     description: 'Syncing to the object store failed for another reason (named in the message).',
   },
+  CheckpointFetchError: {
+    status: 500,
+    description:
+      "A start, standby pull or activation could not fetch the checkpoint it needs: the object store could not be reached or read (`details.cause` has the store's error code), or `fail_if_no_checkpoint` is set and no store has a checkpoint (the message names each store looked in). Feldera's code.",
+  },
+
+  // Transactions.
+  TransactionInProgress: {
+    status: 409,
+    description:
+      "A transaction is already in progress (Feldera allows one at a time); commit it first. Feldera's code.",
+  },
+  NoTransactionInProgress: {
+    status: 400,
+    description: "The operation needs an active transaction and none is in progress. Feldera's code.",
+  },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

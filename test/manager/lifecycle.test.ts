@@ -137,6 +137,11 @@ describe('pipeline lifecycle with real processes', () => {
       const { value } = await reader.read();
       text += Buffer.from(value ?? new Uint8Array()).toString('utf8');
     }
+    assert.match(
+      text.split('\n')[0]!,
+      /INFO \[manager\] Fresh start of pipeline logs$/,
+      "Feldera's first line",
+    );
     assert.match(text, /provisioning pipeline process/);
     assert.match(text, /pipeline process listening on 127\.0\.0\.1/);
     // New lines arrive while following.
@@ -157,7 +162,7 @@ describe('pipeline lifecycle with real processes', () => {
     const res = await m.request('GET', '/v0/metrics');
     assert.equal(res.status, 200);
     assert.match(res.text, /sluice_pipelines\{deployment_status="Paused"\} 1/);
-    assert.match(res.text, /sluice_pipeline_rss_bytes\{pipeline="life"\} \d+/);
+    assert.match(res.text, /records_processed_total\{pipeline="life"\} \d+/);
   });
 
   test('clear storage after stopping, then delete', async () => {

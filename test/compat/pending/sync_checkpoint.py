@@ -5,6 +5,9 @@
 #   FelderaAPIError 400 InvalidJson: "Request body is not valid JSON: Body cannot be empty when
 #   content-type is set to 'application/json'"; POST /checkpoint/sync answers the same 400 to the
 #   SDK.
+# h/rt (2026-11-30): the item-11 side is done; with item 1's empty-body fix in the pipeline
+#   process (tried locally, not committed: it is h/api's), this scenario passes. Move it to
+#   scenarios/ once item 1 is merged.
 """Sync through the SDK, the endpoint users asked for first: checkpoint(wait=True), then
 sync_checkpoint(wait=True) returns the checkpoint's uuid once it is in the object store, and
 last_successful_checkpoint_sync() names it. The SDK's wait loop compares uuids, so they are
