@@ -36,6 +36,9 @@ export interface TypeName {
   fields?: TypeField[];
   /** USER: the type's name. */
   user?: Ident;
+  /** INTERVAL: the qualifier's first and last field. */
+  from?: IntervalUnit;
+  to?: IntervalUnit | null;
   span: Span;
 }
 
@@ -182,6 +185,10 @@ export type Expr =
   | { kind: 'column'; parts: Ident[]; span: Span }
   | { kind: 'literal'; literal: LiteralKind; text: string; span: Span }
   | { kind: 'interval'; text: string; from: IntervalUnit; to: IntervalUnit | null; span: Span }
+  /** `INTERVAL expr unit`: a string read as an interval of the qualifier, or a number of units. */
+  | { kind: 'intervalOf'; operand: Expr; from: IntervalUnit; to: IntervalUnit | null; span: Span }
+  /** `(left - right) unit [TO unit]`: the difference of two dates, times or timestamps. */
+  | { kind: 'intervalDiff'; left: Expr; right: Expr; from: IntervalUnit; to: IntervalUnit | null; span: Span }
   | { kind: 'binary'; op: string; left: Expr; right: Expr; span: Span }
   | { kind: 'unary'; op: '-' | '+' | 'NOT'; operand: Expr; span: Span }
   | { kind: 'isNull'; operand: Expr; negated: boolean; span: Span }
@@ -210,7 +217,19 @@ export type Expr =
       span: Span;
     }
   | { kind: 'cast'; operand: Expr; type: TypeName; span: Span }
-  | { kind: 'call'; name: string; args: Expr[]; distinct: boolean; star: boolean; span: Span }
+  | {
+      kind: 'call';
+      name: string;
+      args: Expr[];
+      distinct: boolean;
+      star: boolean;
+      /**
+       * The time unit of `FLOOR(x TO unit)`, `TIMESTAMPADD(unit, n, x)`, `DATE_TRUNC(x, unit)` and
+       * the like, upper-cased; it is not among `args`.
+       */
+      unit?: { name: string; span: Span };
+      span: Span;
+    }
   | { kind: 'extract'; unit: string; operand: Expr; span: Span }
   /** `ARRAY[a, b]` or `ARRAY(a, b)`. */
   | { kind: 'array'; elements: Expr[]; span: Span }

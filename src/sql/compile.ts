@@ -3,7 +3,7 @@
  * reports every error it finds. Each statement is checked independently; a view that fails is
  * remembered as broken so views reading it do not repeat the error.
  */
-import { type ColumnType, typeToSql } from '../engine/values/types.js';
+import { type ColumnType, isIntervalType, typeToSql } from '../engine/values/types.js';
 import type * as ast from './ast.js';
 import { finalizeQuery, QueryBinder, type RelationSource, uniqueNames } from './bind-query.js';
 import {
@@ -169,7 +169,7 @@ function buildView(st: ast.CreateView, binder: QueryBinder, sink: MessageSink): 
   plan = { ...optimize(plan), columns: plan.columns.map((c, i) => ({ name: names[i]!, type: c.type })) };
   // Feldera allows interval columns in LOCAL views only (its reference, "Data Types").
   for (const c of st.local ? [] : plan.columns)
-    if (c.type.type === 'INTERVAL_DAY_SECOND' || c.type.type === 'INTERVAL_YEAR_MONTH')
+    if (isIntervalType(c.type))
       fail(
         st.query.span,
         `Column '${c.name}' of view '${st.name.name}' has type ${typeToSql(c.type)}; interval columns are not supported in views`,

@@ -5,7 +5,7 @@
  */
 import type { Expr, IntervalUnit, Query, TypeField, TypeName } from './ast.js';
 import type { Token } from './lexer.js';
-import { joinSpans } from './messages.js';
+import { joinSpans, type Span } from './messages.js';
 import { RESERVED, TokenStream, UNSUPPORTED } from './token-stream.js';
 
 const INTERVAL_UNITS: Record<string, IntervalUnit> = {
@@ -21,6 +21,24 @@ const INTERVAL_UNITS: Record<string, IntervalUnit> = {
   MINUTES: 'MINUTE',
   SECOND: 'SECOND',
   SECONDS: 'SECOND',
+};
+
+/** Words that name a time unit where a function takes one (Feldera's "Time units" table, plurals too). */
+const TIME_UNIT_WORDS: ReadonlySet<string> = new Set(
+  `MILLENNIUM CENTURY DECADE YEAR YEARS QUARTER MONTH MONTHS WEEK DOY DOW ISODOW ISOYEAR DAY DAYS HOUR HOURS
+  MINUTE MINUTES SECOND SECONDS MILLISECOND MILLISECONDS MICROSECOND MICROSECONDS NANOSECOND NANOSECONDS EPOCH
+  SQL_TSI_YEAR SQL_TSI_QUARTER SQL_TSI_MONTH SQL_TSI_WEEK SQL_TSI_DAY SQL_TSI_HOUR SQL_TSI_MINUTE
+  SQL_TSI_SECOND SQL_TSI_MICROSECOND`.split(/\s+/),
+);
+
+/** Functions with a time unit argument, and its position. */
+const UNIT_ARGUMENT: Record<string, number> = {
+  TIMESTAMPADD: 0,
+  TIMESTAMPDIFF: 0,
+  DATEDIFF: 0,
+  DATE_TRUNC: 1,
+  TIMESTAMP_TRUNC: 1,
+  TIME_TRUNC: 1,
 };
 
 /** SQL type names (upper case) to the canonical base name. */
@@ -66,7 +84,7 @@ const TYPE_ALIASES: Record<string, string> = {
 };
 
 /** Type names of Feldera's dialect that Sluice refuses (with a clear error) for now. */
-const UNSUPPORTED_TYPES = new Set(['INTERVAL', 'GEOMETRY', 'MULTISET']);
+const UNSUPPORTED_TYPES = new Set(['GEOMETRY', 'MULTISET']);
 
 const COMPARISONS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
 
@@ -106,6 +124,12 @@ export abstract class ExpressionParser extends TokenStream {
       while (this.acceptOp(',')) fields.push(this.parseTypeField());
       this.expectOp(')');
       return { name: 'ROW', fields, span: joinSpans(t.span, this.prevSpan()) };
+    }
+    if (t.kind === 'ident' && t.upper === 'INTERVAL') {
+      this.next();
+      const from = this.parseIntervalUnit();
+      const to = this.acceptKeyword('TO') ? this.parseIntervalUnit() : null;
+      return { name: 'INTERVAL', from, to, span: joinSpans(t.span, this.prevSpan()) };
     }
     let base = t.kind === 'ident' ? TYPE_ALIASES[t.upper] : undefined;
     if (base === undefined) {
@@ -372,12 +396,7 @@ export abstract class ExpressionParser extends TokenStream {
           }
           this.expectOp(')');
           const unit = this.peek();
-          if (unit.kind === 'ident' && INTERVAL_UNITS[unit.upper] && !this.isOp('(', 1))
-            this.fail(
-              `Interval differences such as (a - b) ${unit.upper} are not supported`,
-              joinSpans(t.span, unit.span),
-              UNSUPPORTED,
-            );
+          if (unit.kind === 'ident' && INTERVAL_UNITS[unit.upper]) return this.parseIntervalDiff(e, t);
           return { ...e, span: joinSpans(t.span, this.prevSpan()) };
         }
         return this.fail(`Encountered ${this.describe(t)}; was expecting an expression`);
@@ -492,7 +511,12 @@ export abstract class ExpressionParser extends TokenStream {
         }
         case 'TRIM':
           return this.parseTrim();
+        case 'FLOOR':
+        case 'CEIL':
+        case 'CEILING':
+          return this.parseRoundTo();
         default:
+          if (t.upper in UNIT_ARGUMENT) return this.parseUnitCall(UNIT_ARGUMENT[t.upper]!);
           return this.parseCall();
       }
     }
@@ -556,6 +580,68 @@ export abstract class ExpressionParser extends TokenStream {
     };
   }
 
+  /** A time unit keyword (`DAY`, `SQL_TSI_DAY`, `MILLISECOND`, ...), upper-cased; undefined when the next token is not one. */
+  protected acceptTimeUnit(): { name: string; span: Span } | undefined {
+    const t = this.peek();
+    if (t.kind !== 'ident' || !TIME_UNIT_WORDS.has(t.upper)) return undefined;
+    this.next();
+    return { name: t.upper, span: t.span };
+  }
+
+  /** `FLOOR(x)` / `FLOOR(x TO unit)` and the same for CEIL and CEILING. */
+  protected parseRoundTo(): Expr {
+    const name = this.next();
+    this.expectOp('(');
+    const operand = this.parseExpr();
+    let unit: { name: string; span: Span } | undefined;
+    if (this.acceptKeyword('TO')) {
+      unit = this.acceptTimeUnit();
+      if (!unit) this.fail(`Encountered ${this.describe(this.peek())}; was expecting a time unit`);
+    }
+    this.expectOp(')');
+    const e: Expr = {
+      kind: 'call',
+      name: name.upper === 'CEILING' ? 'CEIL' : name.upper,
+      args: [operand],
+      distinct: false,
+      star: false,
+      span: joinSpans(name.span, this.prevSpan()),
+    };
+    if (unit) e.unit = unit;
+    return e;
+  }
+
+  /**
+   * A call whose argument `index` is a time unit keyword (`TIMESTAMPADD(DAY, 1, t)`,
+   * `DATE_TRUNC(d, MONTH)`); other arguments are expressions.
+   */
+  protected parseUnitCall(index: number): Expr {
+    const name = this.next();
+    this.expectOp('(');
+    const args: Expr[] = [];
+    let unit: { name: string; span: Span } | undefined;
+    for (let i = 0; !this.isOp(')'); i++) {
+      if (i > 0) this.expectOp(',');
+      const u = i === index ? this.acceptTimeUnit() : undefined;
+      if (u && (this.isOp(',') || this.isOp(')'))) unit = u;
+      else {
+        if (u) this.pos--;
+        args.push(this.parseExpr());
+      }
+    }
+    this.expectOp(')');
+    const e: Expr = {
+      kind: 'call',
+      name: name.upper,
+      args,
+      distinct: false,
+      star: false,
+      span: joinSpans(name.span, this.prevSpan()),
+    };
+    if (unit) e.unit = unit;
+    return e;
+  }
+
   protected parseTrim(): Expr {
     const start = this.next().span;
     this.expectOp('(');
@@ -609,17 +695,46 @@ export abstract class ExpressionParser extends TokenStream {
     return unit;
   }
 
+  /**
+   * `INTERVAL [+|-] 'text' qualifier` (a literal), or `INTERVAL [+|-] value qualifier` with a
+   * number, a column or a parenthesized expression as the value.
+   */
   protected parseInterval(): Expr {
     const start = this.next().span;
-    let sign = '';
-    if (this.acceptOp('-')) sign = '-';
-    else this.acceptOp('+');
+    let negative = false;
+    while (this.isOp('-') || this.isOp('+')) if (this.next().value === '-') negative = !negative;
     const v = this.peek();
-    if (v.kind !== 'string' && v.kind !== 'number')
-      this.fail(`Encountered ${this.describe(v)}; was expecting an interval value`);
-    this.next();
+    if (v.kind === 'string' || v.kind === 'number') {
+      this.next();
+      const from = this.parseIntervalUnit();
+      const to = this.acceptKeyword('TO') ? this.parseIntervalUnit() : null;
+      const text = v.value.trim();
+      // A sign before the quotes negates whatever sign the text has.
+      const signed = !negative ? text : text.startsWith('-') ? text.slice(1) : `-${text.replace(/^\+/, '')}`;
+      return { kind: 'interval', text: signed, from, to, span: joinSpans(start, this.prevSpan()) };
+    }
+    let operand: Expr;
+    if (this.isOp('(')) {
+      this.next();
+      operand = this.parseExpr();
+      this.expectOp(')');
+    } else {
+      operand = this.parseUnary();
+    }
     const from = this.parseIntervalUnit();
     const to = this.acceptKeyword('TO') ? this.parseIntervalUnit() : null;
-    return { kind: 'interval', text: sign + v.value, from, to, span: joinSpans(start, this.prevSpan()) };
+    const span = joinSpans(start, this.prevSpan());
+    const e: Expr = { kind: 'intervalOf', operand, from, to, span };
+    return negative ? { kind: 'unary', op: '-', operand: e, span } : e;
+  }
+
+  /** `(left - right) qualifier`: `inner` is the parenthesized expression, `open` its `(`. */
+  protected parseIntervalDiff(inner: Expr, open: Token): Expr {
+    const from = this.parseIntervalUnit();
+    const to = this.acceptKeyword('TO') ? this.parseIntervalUnit() : null;
+    const span = joinSpans(open.span, this.prevSpan());
+    if (inner.kind !== 'binary' || inner.op !== '-')
+      this.fail(`A time unit after a parenthesized expression needs a difference: (a - b) ${from}`, span);
+    return { kind: 'intervalDiff', left: inner.left, right: inner.right, from, to, span };
   }
 }

@@ -8,12 +8,15 @@
  * - An integer meeting a DECIMAL is treated as DECIMAL(digits, 0); DECIMAL results follow the
  *   SQL-Server/Calcite precision and scale rules, capped at precision 38.
  */
+import { unionIntervalType } from '../engine/values/interval.js';
 import {
   arrayOf,
   type ColumnType,
   integerDecimalPrecision,
   isBinaryType,
   isFloatType,
+  isIntervalType,
+  isLongIntervalType,
   isNumericType,
   isStringType,
   isUnsignedType,
@@ -96,6 +99,8 @@ function commonType(a: ColumnType, b: ColumnType): ColumnType | null {
       return { type: 'CHAR', nullable, precision: Math.max(pa, pb) };
     return { type: 'VARCHAR', nullable, precision: pa < 0 || pb < 0 ? -1 : Math.max(pa, pb) };
   }
+  if (isIntervalType(a) && isIntervalType(b))
+    return isLongIntervalType(a) === isLongIntervalType(b) ? unionIntervalType(a, b, nullable) : null;
   if (isBinaryType(a) && isBinaryType(b)) {
     const pa = a.precision ?? -1;
     const pb = b.precision ?? -1;

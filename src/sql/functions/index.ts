@@ -15,7 +15,7 @@ import type { Expr } from '../plan.js';
 import { CONDITIONAL_FUNCTIONS } from './conditional.js';
 import { DATETIME_FUNCTIONS } from './datetime.js';
 import { NUMERIC_FUNCTIONS } from './numeric.js';
-import type { FunctionBinder, FunctionFamily } from './signature.js';
+import type { CallSite, FunctionBinder, FunctionFamily } from './signature.js';
 import { STRING_FUNCTIONS } from './string.js';
 
 const FAMILIES: Record<string, FunctionFamily> = {
@@ -78,7 +78,8 @@ export function bindFunction(e: Extract<ast.Expr, { kind: 'call' }>, args: Expr[
       `No match found for function signature ${e.name}(${args.map((a) => typeToSql(a.type)).join(', ')})`,
       'Function not found',
     );
-  return binder({ name: e.name, args, span: e.span, argSpan: (i) => e.args[i]?.span ?? e.span });
+  const site: CallSite = { name: e.name, args, span: e.span, argSpan: (i) => e.args[i]?.span ?? e.span };
+  return binder(e.unit ? { ...site, unit: e.unit } : site);
 }
 
 export type { CallSite, FunctionBinder, FunctionFamily, Param } from './signature.js';
