@@ -243,4 +243,16 @@ export type Expr =
   | { kind: 'field'; operand: Expr; field: Ident; span: Span }
   | { kind: 'position'; needle: Expr; haystack: Expr; span: Span }
   | { kind: 'substring'; operand: Expr; start: Expr; length: Expr | null; span: Span }
-  | { kind: 'trim'; mode: 'BOTH' | 'LEADING' | 'TRAILING'; chars: Expr | null; operand: Expr; span: Span };
+  | { kind: 'trim'; mode: 'BOTH' | 'LEADING' | 'TRAILING'; chars: Expr | null; operand: Expr; span: Span }
+  /** `(start, end) OVERLAPS (start, end)` and the other period predicates; `right` has one value for `CONTAINS x`. */
+  | { kind: 'period'; op: PeriodOp; left: [Expr, Expr]; right: Expr[]; span: Span };
+
+/** The period predicates of Feldera's reference ("Period predicate DATE/TIME/TIMESTAMP operators"). */
+export type PeriodOp =
+  | 'CONTAINS'
+  | 'OVERLAPS'
+  | 'EQUALS'
+  | 'PRECEDES'
+  | 'IMMEDIATELY PRECEDES'
+  | 'SUCCEEDS'
+  | 'IMMEDIATELY SUCCEEDS';

@@ -46,6 +46,7 @@ import {
   bindTemporalArithmetic,
 } from './intervals.js';
 import { joinSpans, type Span } from './messages.js';
+import { expandPeriod } from './periods.js';
 import { colRef, type Expr, type FunctionName } from './plan.js';
 import type { Scope } from './scope.js';
 import { leastRestrictive } from './typing.js';
@@ -157,6 +158,9 @@ function visitAst(e: ast.Expr, f: (e: ast.Expr) => void): void {
     case 'trim':
       kids.push(e.chars, e.operand);
       break;
+    case 'period':
+      kids.push(...e.left, ...e.right);
+      break;
     default:
       break;
   }
@@ -196,6 +200,12 @@ export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr
       return bindIntervalOf(bindExpr(e.operand, ctx), e);
     case 'intervalDiff':
       return bindIntervalDiff(bindExpr(e.left, ctx), bindExpr(e.right, ctx), e);
+    case 'period':
+      return bindExpr(
+        expandPeriod(e, (x) => bindExpr(x, ctx).type),
+        ctx,
+        truthOnly,
+      );
     case 'binary':
       return bindBinary(e, ctx, truthOnly);
     case 'unary':

@@ -91,11 +91,14 @@ function buildTable(st: ast.CreateTable, sink: MessageSink, types: UserTypes): T
   for (const def of st.columns) {
     if (columns.some((c) => c.name === def.name.name))
       fail(def.name.span, `Duplicate column '${def.name.name}' in table '${st.name.name}'`);
-    columns.push({
-      name: def.name.name,
-      caseSensitive: def.name.quoted,
-      type: resolveType(def.type, !def.notNull, types),
-    });
+    const type = resolveType(def.type, !def.notNull, types);
+    // Feldera's reference ("Time intervals"): a table column cannot have an interval type.
+    if (isIntervalType(type))
+      fail(
+        def.type.span,
+        `Column '${def.name.name}' has type ${typeToSql(type)}; tables cannot have interval columns`,
+      );
+    columns.push({ name: def.name.name, caseSensitive: def.name.quoted, type });
   }
   const columnKeys = st.columns.filter((c) => c.primaryKey);
   if (columnKeys.length > 0 && st.primaryKey)

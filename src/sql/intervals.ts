@@ -87,7 +87,8 @@ export function bindIntervalDiff(
     r = coerce(r, { ...rt, nullable: r.type.nullable });
   }
   if (lt.type === 'TIME' && isLongIntervalType(t)) refuse();
-  return call('interval_diff', [l, r], t);
+  // A DAY TO SECOND difference prints without a zero fraction (see values/interval.ts).
+  return call('interval_diff', [l, r], t.type === 'INTERVAL_DAY_SECOND' ? { ...t, precision: 0 } : t);
 }
 
 /**

@@ -3,7 +3,7 @@
  * special forms (CASE, CAST, EXTRACT, SUBSTRING ... FROM ... FOR, TRIM, POSITION, INTERVAL
  * literals, IN/EXISTS/scalar subqueries). Subqueries call back into the query grammar.
  */
-import type { Expr, IntervalUnit, Query, TypeField, TypeName } from './ast.js';
+import type { Expr, IntervalUnit, PeriodOp, Query, TypeField, TypeName } from './ast.js';
 import type { Token } from './lexer.js';
 import { joinSpans, type Span } from './messages.js';
 import { RESERVED, TokenStream, UNSUPPORTED } from './token-stream.js';
@@ -302,10 +302,30 @@ export abstract class ExpressionParser extends TokenStream {
             span: joinSpans(left.span, this.prevSpan()),
           };
         }
+      } else if (left.kind === 'row' && left.fields.length === 2 && this.isPeriodOp()) {
+        left = this.parsePeriod(left.fields as [Expr, Expr], left.span);
       } else {
         return left;
       }
     }
+  }
+
+  private isPeriodOp(): boolean {
+    if (this.isKeyword('IMMEDIATELY')) return this.isKeyword('PRECEDES', 1) || this.isKeyword('SUCCEEDS', 1);
+    return ['CONTAINS', 'OVERLAPS', 'EQUALS', 'PRECEDES', 'SUCCEEDS'].some((w) => this.isKeyword(w));
+  }
+
+  /** `(s, e) op (s, e)`, or `(s, e) CONTAINS x`, after the left period. */
+  private parsePeriod(left: [Expr, Expr], start: Span): Expr {
+    const op = (
+      this.acceptKeyword('IMMEDIATELY') ? `IMMEDIATELY ${this.next().upper}` : this.next().upper
+    ) as PeriodOp;
+    const right = this.parseAdditive();
+    const span = joinSpans(start, right.span);
+    if (right.kind === 'row' && right.fields.length === 2)
+      return { kind: 'period', op, left, right: right.fields, span };
+    if (op !== 'CONTAINS') this.fail(`${op} needs a period '(start, end)' on its right`, right.span);
+    return { kind: 'period', op, left, right: [right], span };
   }
 
   protected parseAdditive(): Expr {
@@ -430,6 +450,12 @@ export abstract class ExpressionParser extends TokenStream {
             span: joinSpans(t.span, next.span),
           };
         }
+        if (t.upper === 'TIMESTAMP' && next.kind === 'ident' && next.upper === 'WITH')
+          this.fail(
+            'TIMESTAMP WITH TIME ZONE literals are not supported',
+            joinSpans(t.span, next.span),
+            UNSUPPORTED,
+          );
         break;
       case 'UUID':
         if (next.kind === 'string') {
