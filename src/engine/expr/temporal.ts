@@ -8,12 +8,16 @@
  * - TIME ± short interval wraps around midnight; TIME ± long interval is the TIME itself;
  * - interval × number truncates toward zero to the microsecond (short) or month (long):
  *   exactly for integers and DECIMALs, through a double for REAL and DOUBLE; division by zero
- *   and results out of range are errors.
+ *   and results out of range are errors;
+ * - a DATE or TIMESTAMP result outside the years Feldera can hold (values/datetime.ts
+ *   `checkDays`) is an error.
  */
 import { SqlRuntimeError } from '../errors.js';
 import {
   addMonthsToDate,
   addMonthsToTimestamp,
+  checkDays,
+  checkTimestamp,
   NS_PER_DAY,
   NS_PER_MICRO,
   US_PER_DAY,
@@ -99,9 +103,10 @@ export function makeTemporalArithmetic(
   }
   switch (left.type) {
     case 'DATE':
-      return (a, b) => (a as number) + sign * Number((b as bigint) / US_PER_DAY);
+      return (a, b) => checkDays((a as number) + sign * Number((b as bigint) / US_PER_DAY));
     case 'TIMESTAMP':
-      return (a, b) => (op === 'sub' ? (a as bigint) - (b as bigint) : (a as bigint) + (b as bigint));
+      return (a, b) =>
+        checkTimestamp(op === 'sub' ? (a as bigint) - (b as bigint) : (a as bigint) + (b as bigint));
     case 'TIME':
       return (a, b) => {
         const shift = Number((b as bigint) % US_PER_DAY) * NS_PER_MICRO;

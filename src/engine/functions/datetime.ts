@@ -7,6 +7,7 @@
  */
 import { SqlRuntimeError } from '../errors.js';
 import {
+  checkDays,
   civilFromDays,
   daysFromCivil,
   daysInMonth,
@@ -60,11 +61,11 @@ function toMoment(t: ColumnType): (v: Value) => Moment {
 function fromMoment(t: ColumnType): (m: Moment) => Value {
   switch (t.type) {
     case 'DATE':
-      return ([d]) => d;
+      return ([d]) => checkDays(d);
     case 'TIME':
       return ([, ns]) => ns;
     default:
-      return ([d, ns]) => makeTimestamp(d, ns);
+      return ([d, ns]) => makeTimestamp(checkDays(d), ns);
   }
 }
 

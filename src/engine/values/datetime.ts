@@ -11,6 +11,7 @@
  * Civil-calendar conversion uses Howard Hinnant's `days_from_civil` algorithm (proleptic
  * Gregorian), valid for years 1..9999 which is the range Feldera accepts.
  */
+import { ValueError } from './errors.js';
 
 export const NS_PER_MICRO = 1000;
 export const NS_PER_MILLI = 1_000_000;
@@ -174,12 +175,33 @@ export function formatTimestamp(us: bigint, separator = ' '): string {
   return `${formatDate(timestampDays(us))}${separator}${formatTime(timestampTimeOfDay(us))}`;
 }
 
+/**
+ * Day numbers of the first and last days Feldera's runtime can hold (chrono's NaiveDate range,
+ * years -262143 to 262142); date arithmetic past them is an error, as it is in Feldera.
+ */
+const MIN_DAYS = daysFromCivil(-262143, 1, 1);
+const MAX_DAYS = daysFromCivil(262142, 12, 31);
+
+/** `days` when it is a date Feldera can hold; an error (ValueError) otherwise. */
+export function checkDays(days: number): number {
+  if (!Number.isFinite(days) || days < MIN_DAYS || days > MAX_DAYS)
+    throw new ValueError('date out of range in date/time arithmetic');
+  return days;
+}
+
+/** `us` when it is a TIMESTAMP within the range of `checkDays`; an error otherwise. */
+export function checkTimestamp(us: bigint): bigint {
+  checkDays(timestampDays(us));
+  return us;
+}
+
 /** Adds months to a day number, clamping the day to the end of the target month. */
 export function addMonthsToDate(days: number, months: number): number {
   const [y, m, d] = civilFromDays(days);
   const total = y * 12 + (m - 1) + months;
   const ny = Math.floor(total / 12);
   const nm = total - ny * 12 + 1;
+  if (ny < -262143 || ny > 262142) throw new ValueError('date out of range in date/time arithmetic');
   return daysFromCivil(ny, nm, Math.min(d, daysInMonth(ny, nm)));
 }
 
