@@ -4,7 +4,6 @@
  */
 import {
   type ColumnType,
-  isIntervalType,
   isNumericType,
   MAX_DECIMAL_PRECISION,
   typeToSql,
@@ -44,12 +43,11 @@ function sumLike(fn: 'sum' | 'avg'): AggregateBinder {
   };
 }
 
-/** MIN and MAX of any ordered type; DISTINCT makes no difference. */
+/** MIN and MAX of any ordered type, intervals included (in local views); DISTINCT makes no difference. */
 function extreme(fn: 'min' | 'max'): AggregateBinder {
   return (site) => {
     const t = argumentOf(site);
-    if (t.type === 'NULL' || isIntervalType(t))
-      fail(site.span, `Cannot apply ${site.name} to ${typeToSql(t)}`);
+    if (t.type === 'NULL') fail(site.span, `Cannot apply ${site.name} to ${typeToSql(t)}`);
     return { fn, type: { ...t, nullable: site.global || t.nullable }, distinct: false };
   };
 }
