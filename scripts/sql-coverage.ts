@@ -4,7 +4,7 @@
 // generated part of docs/sql.md; test/sql/docs.test.ts fails when it is out of date.
 import { compileProgram } from '../src/engine/index.js';
 import { AGGREGATES, FELDERA_AGGREGATES } from '../src/sql/aggregates/index.js';
-import { FELDERA_FUNCTIONS, FUNCTIONS } from '../src/sql/functions/index.js';
+import { FELDERA_FUNCTIONS, FUNCTIONS, SYNTAX_FORMS } from '../src/sql/functions/index.js';
 
 export const BEGIN = '<!-- BEGIN GENERATED: npm run docs:sql -->';
 export const END = '<!-- END GENERATED -->';
@@ -118,7 +118,7 @@ export function renderSqlCoverage(): string {
       .sort()
       .map((n) => [
         `\`${n}\``,
-        implemented.has(n)
+        implemented.has(n) || SYNTAX_FORMS.has(n)
           ? 'supported'
           : PERIOD_OPERATORS.has(n)
             ? 'supported (period predicate operator)'

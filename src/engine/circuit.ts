@@ -15,7 +15,7 @@
  */
 import type { TableInfo, ViewInfo } from '../sql/catalog.js';
 import type { CompiledView } from '../sql/compile.js';
-import { type AdHocTarget, type QueryResult, runAdHoc } from './adhoc.js';
+import { type AdHocStatement, type AdHocTarget, prepareAdHoc, type QueryResult, runAdHoc } from './adhoc.js';
 import { buildRel } from './build.js';
 import { Dataflow, isStateful, NodeFailure } from './dataflow.js';
 import { EngineError, type RuntimeErrorDetails } from './errors.js';
@@ -54,8 +54,16 @@ export interface Circuit {
   takePending(): Map<string, WeightedRow[]>;
   /** Integrated contents of a materialized table or view. */
   snapshot(name: string): WeightedRow[];
+  /**
+   * `snapshot(name)` in chunks of `size` rows, read from the live state as they are pulled,
+   * so a large relation can be copied over several event-loop turns: no step may run until
+   * the generator is done or dropped, or the chunks would mix two states.
+   */
+  snapshotChunks(name: string, size: number): Generator<WeightedRow[], void, undefined>;
   /** Runs an ad-hoc SELECT over materialized relations, or an INSERT ... VALUES. */
   query(sql: string): QueryResult;
+  /** Plans an ad-hoc statement without running or applying it (see adhoc.ts). */
+  prepareQuery(sql: string): AdHocStatement;
   exportState(): StateFile[];
   /** Loads state exported from a circuit of the same program; only on a fresh instance. */
   importState(files: StateFile[]): void;
@@ -129,7 +137,7 @@ export class CircuitInstance implements Circuit {
     const width = info.columns.length;
     const key = info.primaryKey;
     const batch: Batch = [];
-    for (const [n, { row, weight }] of rows.entries()) {
+    for (const [n, { row, weight, patch }] of rows.entries()) {
       if (!Array.isArray(row) || !Number.isSafeInteger(weight))
         throw new EngineError(
           'InvalidRow',
@@ -148,10 +156,17 @@ export class CircuitInstance implements Circuit {
           `Row ${n} for table '${info.name}' has ${row.length} values; the table has ${width} columns`,
         );
       }
-      // A delete on a keyed table only needs (and only checks) the key columns.
+      if (patch && (!key || weight !== 1 || patch.length !== width))
+        throw new EngineError(
+          'InvalidRow',
+          `Row ${n} for table '${info.name}': a partial update needs a table with a primary key, weight 1 and a flag per column`,
+        );
+      // A delete on a keyed table only needs (and only checks) the key columns; an update,
+      // the key and the columns it sets.
       const checked = key && weight < 0 ? key : null;
       info.columns.forEach((c, i) => {
         if (checked !== null && !checked.includes(i)) return;
+        if (patch && !patch[i] && !key!.includes(i)) return;
         const v = full[i] as Value;
         if (v === null && !c.type.nullable)
           throw new EngineError(
@@ -164,7 +179,7 @@ export class CircuitInstance implements Circuit {
             `Row ${n} for table '${info.name}': column '${c.name}' (${typeToSql(c.type)}) cannot hold ${typeof v} ${String(v)}`,
           );
       });
-      batch.push({ row: full, weight });
+      batch.push(patch ? { row: full, weight, patch } : { row: full, weight });
     }
     const queue = this.pending.get(info.name);
     if (queue) queue.push(...batch);
@@ -211,26 +226,39 @@ export class CircuitInstance implements Circuit {
   }
 
   snapshot(name: string): WeightedRow[] {
+    const contents = this.materialized(name);
+    return contents.snapshot();
+  }
+
+  snapshotChunks(name: string, size: number): Generator<WeightedRow[], void, undefined> {
+    return this.materialized(name).snapshotChunks(size);
+  }
+
+  /** The operator holding a materialized relation's contents. */
+  private materialized(name: string): TableInput | Integrate {
     const info = this.resolve(name);
     if (!info)
       throw new EngineError('UnknownRelation', `Relation '${name}' does not exist`, { relation: name });
     if (!info.materialized)
       throw new EngineError('NotMaterialized', `'${info.name}' is not materialized`, { relation: info.name });
-    const table = this.tables.get(info.name);
-    if (table) return table.input.snapshot();
-    return this.views.get(info.name)!.contents!.snapshot();
+    return this.tables.get(info.name)?.input ?? this.views.get(info.name)!.contents!;
   }
 
+  private readonly adHocTarget: AdHocTarget = {
+    relation: (name) => {
+      const info = this.tables.get(name)?.info ?? this.views.get(name)?.info;
+      return info && !(info.kind === 'view' && info.local) ? info : undefined;
+    },
+    snapshot: (name) => this.snapshot(name),
+    push: (table, rows) => this.push(table, rows),
+  };
+
   query(sql: string): QueryResult {
-    const target: AdHocTarget = {
-      relation: (name) => {
-        const info = this.tables.get(name)?.info ?? this.views.get(name)?.info;
-        return info && !(info.kind === 'view' && info.local) ? info : undefined;
-      },
-      snapshot: (name) => this.snapshot(name),
-      push: (table, rows) => this.push(table, rows),
-    };
-    return runAdHoc(sql, target);
+    return runAdHoc(sql, this.adHocTarget);
+  }
+
+  prepareQuery(sql: string): AdHocStatement {
+    return prepareAdHoc(sql, this.adHocTarget);
   }
 
   exportState(): StateFile[] {

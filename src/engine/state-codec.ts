@@ -115,6 +115,18 @@ export class StateWriter {
   finish(): Buffer {
     return Buffer.from(this.buf.subarray(0, this.pos));
   }
+
+  /** The bytes written, in an ArrayBuffer of their own (never Node's shared pool), to transfer to a worker. */
+  transferable(): ArrayBuffer {
+    const out = new ArrayBuffer(this.pos);
+    new Uint8Array(out).set(this.buf.subarray(0, this.pos));
+    return out;
+  }
+
+  /** Bytes written so far. */
+  get length(): number {
+    return this.pos;
+  }
 }
 
 /** Reads fields in the order a `StateWriter` wrote them. */

@@ -71,6 +71,19 @@ export class ZSetMap {
     return [...this.entries.values()].map((e) => ({ row: e.row, weight: e.weight }));
   }
 
+  /** Rows with their weights (copies), `size` at a time; the map must not change meanwhile. */
+  *chunks(size: number): Generator<WeightedRow[], void, undefined> {
+    let chunk: WeightedRow[] = [];
+    for (const e of this.entries.values()) {
+      chunk.push({ row: e.row, weight: e.weight });
+      if (chunk.length === size) {
+        yield chunk;
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) yield chunk;
+  }
+
   get size(): number {
     return this.entries.size;
   }

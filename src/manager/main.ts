@@ -28,9 +28,10 @@ async function main(): Promise<void> {
     return;
   }
   if (config.createApiKey !== null) {
-    // Only the database is written, which SQLite keeps consistent with a running manager.
+    // Only the database is written, which SQLite keeps consistent with a running manager; a
+    // busy manager holds its write lock briefly, so wait for it rather than fail.
     ensurePrivateDir(config.dataDir);
-    const store = new SqliteStore(join(config.dataDir, MANAGER_FILES.metadata));
+    const store = new SqliteStore(join(config.dataDir, MANAGER_FILES.metadata), { busyTimeoutMs: 60_000 });
     try {
       const key = await issueApiKey(store, config.createApiKey);
       process.stdout.write(`${key.api_key}\n`);

@@ -23,6 +23,7 @@ import { ApiError, type ErrorBody } from '../types/errors.js';
 import type { RuntimeStatus } from '../types/pipeline.js';
 import { type DeploymentSpec, PIPELINE_FILES, type ProcessStatus } from '../types/runtime.js';
 import { Checkpointer, type FaultTolerance } from './checkpointer.js';
+import { ConnectorSet } from './connectors/connector-set.js';
 import { DataPlane, describeRejected, type RejectedInput } from './data-plane.js';
 import type { EngineProgram } from './engine-api.js';
 import { DEFAULT_MAX_QUEUED_RECORDS } from './input-queue.js';
@@ -44,6 +45,7 @@ export class Controller {
   private held: ErrorBody | null = null;
   private details: unknown = null;
   private plane: DataPlane | null = null;
+  private connectorSet: ConnectorSet | null = null;
   private suspending = false;
   private activating = false;
   private syncService: SyncService | null = null;
@@ -68,6 +70,19 @@ export class Controller {
       });
     }
     return this.plane;
+  }
+
+  /** The connectors of the running program; interaction before the data plane exists is refused. */
+  get connectors(): ConnectorSet {
+    if (this.connectorSet) return this.connectorSet;
+    throw new ApiError('PipelineInteractionNotDeployed', 'The pipeline is still initializing', {
+      runtime_status: this.status,
+    });
+  }
+
+  /** The connectors, or null before the data plane is up (for status reports). */
+  get connectorsIfUp(): ConnectorSet | null {
+    return this.connectorSet;
   }
 
   /** The sync service, or `SyncNotConfigured` when the configuration names no object store. */
@@ -114,6 +129,7 @@ export class Controller {
       // The log line above still tells the story.
     }
     this.plane?.setRunning(false);
+    this.connectorSet?.stop();
     setTimeout(() => this.exit(1), 200);
   }
 
@@ -234,6 +250,10 @@ export class Controller {
       onRejected: (rejected) => void this.inputRejected(plane, rejected),
       onFatal: (message) => this.fail(message),
     });
+    // Before the restore: the checkpoint carries the connectors' positions, and an
+    // exactly-once journal's connector batches are made again by them.
+    const connectors = await ConnectorSet.create(plane, this.log);
+    plane.connectors = connectors;
     if (this.syncService) {
       this.details = { pull: 'resolving the start checkpoint' };
       await this.syncService.prepareStart();
@@ -245,6 +265,8 @@ export class Controller {
     }
     this.syncService?.startPeriodicPush();
     this.plane = plane;
+    this.connectorSet = connectors;
+    connectors.start();
     this.setStatus(status);
   }
 
@@ -264,6 +286,7 @@ export class Controller {
     if (status !== this.status) this.log.info(`runtime status: ${this.status} -> ${status}`);
     this.status = status;
     this.plane?.setRunning(status === 'Running');
+    this.connectorSet?.setPipelineRunning(status === 'Running');
   }
 
   statusReport(): ProcessStatus {
@@ -322,6 +345,7 @@ export class Controller {
     }
     this.details = null;
     this.plane?.setRunning(false);
+    this.connectorSet?.stop();
     this.setStatus('Suspended');
     this.plane?.closeSubscribers();
     this.log.info('suspended; exiting');

@@ -14,12 +14,19 @@
  * which keeps the state it reached (checkpoint, or a pause) and reports them. A rejected
  * input's completion token answers `InputRejected`; its sequence number counts as processed,
  * so the tokens of later inputs complete normally.
+ *
+ * Input connectors (runtime/connectors) feed the same queue: each batch they make is admitted
+ * against the connector's own bound, queued as one input with the connector's position, and
+ * tells the connector when it is done with, so a checkpoint records how far each connector's
+ * processed input got. Output connectors see every step's deltas.
  */
 import { makeRowJsonEncoder } from '../engine/values/index.js';
 import type { WeightedRow } from '../engine/values/value.js';
 import { canonicalName } from '../sql/catalog.js';
 import { ApiError } from '../types/errors.js';
+import type { RelationSnapshot } from './adhoc/snapshot-codec.js';
 import { decodeToken, encodeToken } from './completion.js';
+import type { ConnectorHooks } from './connectors/hooks.js';
 import { type EgressOptions, EgressSubscriber } from './egress.js';
 import type { EngineCircuit, EngineProgram, QueryOutput, RelationShape } from './engine-api.js';
 import { withApiErrors } from './engine-errors.js';
@@ -32,8 +39,10 @@ import type { PipelineLogger } from './log.js';
 /** An accepted input that made a step fail, left out so that everything else was processed. */
 export interface RejectedInput {
   seq: number;
-  kind: 'ingress' | 'sql';
+  kind: 'ingress' | 'sql' | 'connector';
   tables: string[];
+  /** The endpoint of the connector that produced it (kind `connector`). */
+  connector?: string;
   records: number;
   /** The completion token of the request that carried it. */
   completion_token: string;
@@ -54,7 +63,12 @@ export interface DataPlaneMeta {
   outputSequences: Record<string, number>;
   /** The most recent rejected inputs (absent in checkpoints of older versions). */
   rejected?: RejectedInput[];
+  /** How far each input connector's processed input got (absent without connectors). */
+  connectors?: Record<string, unknown>;
 }
+
+/** Rows of a relation copied per event-loop turn when a query's snapshot is captured. */
+export const CAPTURE_CHUNK_ROWS = 32_768;
 
 /** Per-table counters of the HTTP ingress endpoint, reported in `/stats` inputs. */
 interface InputCounters {
@@ -81,6 +95,7 @@ export class DataPlane {
   readonly circuit: EngineCircuit;
   private running = false;
   private stepScheduled = false;
+  private stepRunning = false;
   private stepping: Promise<void> = Promise.resolve();
   private readonly subscribers = new Set<EgressSubscriber>();
   private readonly inputs = new Map<string, InputCounters>();
@@ -101,11 +116,13 @@ export class DataPlane {
   private readonly rejected = new Map<number, RejectedInput>();
   /** Set for exactly-once pipelines: every accepted input is journaled before it is acknowledged. */
   journal: InputJournal | null = null;
+  /** The pipeline's connectors, once they are set up (before checkpoint restore). */
+  connectors: ConnectorHooks | null = null;
 
   constructor(
     readonly program: EngineProgram,
     incarnation: string,
-    private readonly log: PipelineLogger,
+    readonly log: PipelineLogger,
     private readonly settings: DataPlaneSettings,
   ) {
     this.circuit = program.instantiate();
@@ -124,6 +141,7 @@ export class DataPlane {
       totalProcessedRecords: this.totalProcessedRecords,
       outputSequences: Object.fromEntries(this.outputSequences),
       rejected: [...this.rejected.values()],
+      ...(this.connectors ? { connectors: this.connectors.exportState() } : {}),
     };
   }
 
@@ -138,6 +156,7 @@ export class DataPlane {
     this.totalProcessedRecords = meta.totalProcessedRecords;
     for (const [name, seq] of Object.entries(meta.outputSequences)) this.outputSequences.set(name, seq);
     for (const r of meta.rejected ?? []) this.remember(r);
+    if (meta.connectors) this.connectors?.importState(meta.connectors);
   }
 
   /**
@@ -153,7 +172,21 @@ export class DataPlane {
     for (const entry of entries) {
       if (entry.kind === 'rejected' || entry.seq <= this.pushedSeq) continue;
       const wasRejected = rejected.get(entry.seq);
-      if (wasRejected) {
+      if (entry.kind === 'connector') {
+        const batch = this.regenerate(entry.payload);
+        if (wasRejected) this.remember(wasRejected);
+        this.enqueue(
+          {
+            seq: ++this.pushedSeq,
+            kind: 'connector',
+            changes: wasRejected ? [] : [{ table: batch.table, rows: batch.rows }],
+            records: wasRejected ? 0 : batch.rows.length,
+            bytes: wasRejected ? 0 : batch.bytes,
+            connector: { endpoint: batch.endpoint, position: batch.position },
+          },
+          false,
+        );
+      } else if (wasRejected) {
         this.remember(wasRejected);
         this.enqueue(
           { seq: ++this.pushedSeq, kind: wasRejected.kind, changes: [], records: 0, bytes: 0 },
@@ -174,6 +207,63 @@ export class DataPlane {
       replayed++;
     }
     return replayed;
+  }
+
+  private regenerate(payload: string) {
+    if (!this.connectors)
+      throw new Error('the journal holds connector input but the program has no connectors');
+    return this.connectors.regenerate(payload);
+  }
+
+  /**
+   * Waits until a connector's batch of `records` may be queued under its endpoint's bound
+   * (`max_queued_records`); rejects once input is refused (the pipeline is going down).
+   */
+  admitConnector(endpoint: string, records: number, bound: number): Promise<void> {
+    return this.queue.admit(endpoint, records, undefined, bound);
+  }
+
+  /**
+   * Queues a batch an input connector made, after `admitConnector` admitted it; `journal` is
+   * what an exactly-once journal keeps to make it again. Returns its input sequence number.
+   */
+  acceptConnector(
+    endpoint: string,
+    table: string,
+    rows: WeightedRow[],
+    bytes: number,
+    position: unknown,
+    journal: string,
+  ): number {
+    this.journal?.append({ seq: this.pushedSeq + 1, kind: 'connector', payload: journal });
+    this.enqueue(
+      {
+        seq: ++this.pushedSeq,
+        kind: 'connector',
+        changes: [{ table, rows }],
+        records: rows.length,
+        bytes,
+        connector: { endpoint, position },
+      },
+      true,
+    );
+    return this.pushedSeq;
+  }
+
+  /** Records admitted under `key` (a table, or a connector's endpoint) and not yet processed. */
+  queuedRecordsOf(key: string): number {
+    return this.queue.queuedRecords(key);
+  }
+
+  /**
+   * Whether everything accepted has been processed and sent out: nothing queued, no step
+   * running or due, and every egress stream's buffer flushed.
+   */
+  isDrained(): boolean {
+    if (this.queue.length > 0 || this.processedSeq < this.pushedSeq) return false;
+    if (this.stepScheduled || this.stepRunning) return false;
+    for (const sub of this.subscribers) if (!sub.isClosed && sub.stream.writableLength > 0) return false;
+    return true;
   }
 
   /** Resolves when no step is running and, if the pipeline runs, every accepted input is processed. */
@@ -335,6 +425,7 @@ export class DataPlane {
     this.finish(inputs);
     for (const [name, delta] of outputs) {
       if (delta.length === 0) continue;
+      this.connectors?.output(name, delta);
       const sequence = this.outputSequences.get(name) ?? 0;
       this.outputSequences.set(name, sequence + 1);
       for (const sub of this.subscribers) {
@@ -354,6 +445,7 @@ export class DataPlane {
     for (const input of inputs) {
       this.totalProcessedRecords += input.records;
       this.processedSeq = Math.max(this.processedSeq, input.seq);
+      if (input.connector) this.connectors?.inputDone(input.connector.endpoint, input.connector.position);
     }
     this.queue.release(inputs);
     for (let i = this.waiters.length - 1; i >= 0; i--) {
@@ -368,6 +460,16 @@ export class DataPlane {
   private async runStep(): Promise<void> {
     this.stepScheduled = false;
     if (!this.running || this.queue.length === 0) return;
+    this.stepRunning = true;
+    try {
+      await this.stepOnce();
+    } finally {
+      this.stepRunning = false;
+    }
+  }
+
+  /** One step over everything queued, isolating failing inputs; then the next if input waits. */
+  private async stepOnce(): Promise<void> {
     const inputs = this.queue.takeAll();
     const rejected: RejectedInput[] = [];
     try {
@@ -421,6 +523,7 @@ export class DataPlane {
       completion_token: encodeToken(this.lineage, input.seq),
       error: errorText(error),
       first_row: firstRow,
+      ...(input.connector ? { connector: input.connector.endpoint } : {}),
     };
     this.remember(rejected);
     this.finish([input]);
@@ -458,16 +561,64 @@ export class DataPlane {
     return sub;
   }
 
-  /** Runs an ad-hoc query; an INSERT is processed before the answer. */
-  async query(sql: string): Promise<QueryOutput> {
-    const isInsert = /^\s*insert\b/i.test(sql);
-    const result = withApiErrors(() => this.circuit.query(sql));
-    if (isInsert) {
-      this.journal?.append({ seq: this.pushedSeq + 1, kind: 'sql', payload: sql });
-      this.acceptInserted(Number(result.rows[0]?.[0] ?? 0));
-      if (this.running) await this.waitProcessed();
+  /**
+   * Plans an ad-hoc statement; a bad one throws `InvalidQuery` or `NotMaterialized`. An INSERT
+   * is applied here, on the step loop (it is cheap and must be journaled and processed in
+   * order), and answered with its row count once processed. A SELECT is returned with
+   * `capture`, which copies the materialized relations it reads for a query worker
+   * (adhoc/service.ts): see `captureSnapshots`.
+   */
+  async query(
+    sql: string,
+  ): Promise<
+    | { kind: 'insert'; result: QueryOutput }
+    | { kind: 'select'; capture: (stopped: () => boolean) => Promise<RelationSnapshot[]> }
+  > {
+    const statement = withApiErrors(() => this.circuit.prepareQuery(sql));
+    if (statement.kind === 'select') {
+      const { relations } = statement;
+      return { kind: 'select', capture: (stopped) => this.captureSnapshots(relations, stopped) };
     }
-    return result;
+    withApiErrors(() => this.circuit.push(statement.table, statement.rows));
+    this.journal?.append({ seq: this.pushedSeq + 1, kind: 'sql', payload: sql });
+    this.acceptInserted(statement.rows.length);
+    if (this.running) await this.waitProcessed();
+    return {
+      kind: 'insert',
+      result: {
+        columns: [{ name: 'count', type: { type: 'BIGINT', nullable: false } }],
+        rows: [[BigInt(statement.rows.length)]],
+      },
+    };
+  }
+
+  /**
+   * Copies the contents of `relations` as of one step boundary. The copy is queued on the step
+   * chain, so no step runs until it is done and all relations are read in the same state; it
+   * is spread over event-loop turns, `CAPTURE_CHUNK_ROWS` rows per turn, so a large relation
+   * does not stall ingress or `/stats`. Steps wait for this copy of row references only; the
+   * query encodes and sends the rows afterwards, while steps run. Ends early, with whatever it
+   * has, once `stopped()` (the query was cancelled).
+   */
+  private captureSnapshots(relations: string[], stopped: () => boolean): Promise<RelationSnapshot[]> {
+    const copy = this.stepping.then(async () => {
+      const snapshots: RelationSnapshot[] = [];
+      for (const name of relations) {
+        const rows: WeightedRow[] = [];
+        for (const chunk of withApiErrors(() => this.circuit.snapshotChunks(name, CAPTURE_CHUNK_ROWS))) {
+          for (const row of chunk) rows.push(row);
+          if (stopped()) return snapshots;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+        snapshots.push({ name, rows });
+      }
+      return snapshots;
+    });
+    this.stepping = copy.then(
+      () => {},
+      () => {},
+    );
+    return copy;
   }
 
   /** Accepts the rows an INSERT pushed into the circuit's buffers as one queued input. */
@@ -507,7 +658,12 @@ function errorText(err: unknown): string {
 
 /** One line naming a rejected input: what, where, how many, its token and first row. */
 export function describeRejected(r: RejectedInput): string {
-  const what = r.kind === 'ingress' ? `the ingress request to table '${r.tables[0] ?? ''}'` : 'the INSERT';
+  const what =
+    r.kind === 'ingress'
+      ? `the ingress request to table '${r.tables[0] ?? ''}'`
+      : r.kind === 'connector'
+        ? `the batch of connector '${r.connector ?? ''}' into table '${r.tables[0] ?? ''}'`
+        : 'the INSERT';
   const row = r.first_row === null ? '' : `, first row ${r.first_row}`;
   return `${what} (${r.records} record${r.records === 1 ? '' : 's'}, input sequence ${r.seq}, completion token ${r.completion_token}${row}) failed: ${r.error}`;
 }

@@ -2,11 +2,16 @@
  * The pipeline-interaction endpoints of the data plane: `/ingress/{table}`,
  * `/egress/{view}`, `/query`, `/completion_status` and `/tables/{t}/connectors/{c}/completion_token`.
  * Query parameters and answers follow the reference; the manager proxies these paths as is.
+ * `/query` applies an INSERT here and streams a SELECT's output from a query worker
+ * (adhoc/service.ts); the response closing early cancels the query.
  */
 import { type Static, Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { formatTextTable, makeRowJsonEncoder } from '../engine/values/index.js';
 import { ApiError } from '../types/errors.js';
+import { adHocLimits } from './adhoc/limits.js';
+import { contentType, outputWriter } from './adhoc/output.js';
+import type { AdHocFormat } from './adhoc/protocol.js';
+import { AdHocQueries } from './adhoc/service.js';
 import type { Controller } from './controller.js';
 
 const IngressQuery = T.Object({
@@ -59,7 +64,8 @@ export async function dataRoutes(app: FastifyInstance, controller: Controller): 
       const q = request.query as Static<typeof IngressQuery>;
       const plane = controller.dataPlane;
       plane.relation(table_name, 'table');
-      const format = formatParam(q.format, ['json', 'csv']) as 'json' | 'csv';
+      // Feldera's default format is CSV.
+      const format = formatParam(q.format, ['json', 'csv'], 'csv') as 'json' | 'csv';
       const updateFormat = formatParam(
         q.update_format,
         ['insert_delete', 'raw', 'weighted'],
@@ -119,17 +125,30 @@ export async function dataRoutes(app: FastifyInstance, controller: Controller): 
     },
   );
 
+  // Created with the first SELECT: the data plane (and its log) exists by then.
+  let adhoc: AdHocQueries | null = null;
   app.get('/query', { schema: { querystring: QueryQuery } }, async (request, reply) => {
     const q = request.query as Static<typeof QueryQuery>;
-    const format = formatParam(q.format, ['text', 'json'], 'text');
-    const result = await controller.dataPlane.query(q.sql);
-    if (format === 'json') {
-      const encode = makeRowJsonEncoder(result.columns);
-      reply.header('content-type', 'application/x-ndjson');
-      return result.rows.map((row) => `${encode(row)}\n`).join('');
+    const format = formatParam(q.format, ['text', 'json'], 'text') as AdHocFormat;
+    const plane = controller.dataPlane;
+    const statement = await plane.query(q.sql);
+    if (statement.kind === 'insert') {
+      const out = outputWriter(format, statement.result.columns);
+      reply.header('content-type', contentType(format));
+      return out.rows(statement.result.rows) + out.end();
     }
-    reply.header('content-type', 'text/plain; charset=utf-8');
-    return formatTextTable(result.columns, result.rows);
+    adhoc ??= new AdHocQueries(
+      { programCode: controller.config.programCode },
+      adHocLimits(controller.config.runtimeConfig as Record<string, unknown>, (m) => plane.log.warn(m)),
+      plane.log,
+    );
+    const run = adhoc.start(q.sql, format, statement.capture);
+    // Also fires when the response has been sent; then the query has ended and this does nothing.
+    reply.raw.on('close', () => run.cancel('the client disconnected'));
+    if (request.raw.socket.destroyed) run.cancel('the client disconnected');
+    await run.ready;
+    reply.header('content-type', contentType(format));
+    return reply.send(run.output);
   });
 
   app.get('/completion_status', { schema: { querystring: TokenQuery } }, async (request, reply) => {
@@ -146,9 +165,12 @@ export async function dataRoutes(app: FastifyInstance, controller: Controller): 
       const { table_name, connector_name } = request.params as Static<typeof ConnectorParams>;
       const plane = controller.dataPlane;
       const table = plane.relation(table_name, 'table');
-      if (connector_name !== ingressEndpointName(table.name)) {
+      const known =
+        connector_name === ingressEndpointName(table.name) ||
+        controller.connectors.inputEndpoint(table.name, connector_name) !== undefined;
+      if (!known) {
         throw new ApiError(
-          'UnknownInputConnector',
+          'UnknownInputEndpoint',
           `Table '${table.name}' has no input connector '${connector_name.slice(0, 100)}' (its HTTP input is '${ingressEndpointName(table.name)}')`,
           { table: table.name, connector: connector_name.slice(0, 100) },
         );

@@ -3,6 +3,7 @@
  * and a circuit it feeds and steps. Declared here so the data plane depends on this narrow
  * contract, not on the engine's internals.
  */
+import type { ConnectorSpec } from '../connectors/spec.js';
 import type { Row, WeightedRow } from '../engine/values/value.js';
 import type { ColumnInfo } from '../sql/catalog.js';
 
@@ -20,6 +21,11 @@ export interface QueryOutput {
   rows: Row[];
 }
 
+/** An ad-hoc statement planned but not run: an INSERT's evaluated rows, or the relations a SELECT reads. */
+export type PreparedQuery =
+  | { kind: 'insert'; table: string; rows: WeightedRow[] }
+  | { kind: 'select'; relations: string[] };
+
 export interface EngineCircuit {
   push(table: string, rows: WeightedRow[]): void;
   step(): Map<string, WeightedRow[]>;
@@ -27,13 +33,18 @@ export interface EngineCircuit {
   takePending(): Map<string, WeightedRow[]>;
   readonly stepCount: number;
   snapshot(name: string): WeightedRow[];
+  /** `snapshot` in chunks, read live: no step may run until the last chunk is read. */
+  snapshotChunks(name: string, size: number): Iterable<WeightedRow[]>;
   query(sql: string): QueryOutput;
+  prepareQuery(sql: string): PreparedQuery;
   exportState(): Array<{ name: string; data: Buffer }>;
   importState(files: Array<{ name: string; data: Buffer }>): void;
 }
 
 export interface EngineProgram {
   readonly fingerprint: string;
+  /** The connectors declared in the program. */
+  readonly connectors: readonly ConnectorSpec[];
   lookupRelation(name: string): RelationShape | undefined;
   instantiate(): EngineCircuit;
 }

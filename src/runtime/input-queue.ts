@@ -18,6 +18,10 @@
  * limit, so what waits in memory stays within the bound plus one request. Like Feldera's, the
  * bound is therefore not a hard one. A waiting request whose client goes away is dropped
  * before anything of it is accepted.
+ *
+ * An input connector (runtime/connectors) is admitted the same way under its own endpoint name
+ * and with its own `max_queued_records`, as Feldera bounds each connector separately; a
+ * generator that outruns the circuit then waits here instead of filling memory.
  */
 import type { WeightedRow } from '../engine/values/value.js';
 import { ApiError } from '../types/errors.js';
@@ -25,19 +29,23 @@ import { ApiError } from '../types/errors.js';
 /** One accepted input (an ingress request or an INSERT) waiting for a step. */
 export interface QueuedInput {
   seq: number;
-  kind: 'ingress' | 'sql';
+  kind: 'ingress' | 'sql' | 'connector';
   /** Its changes, by table (an ingress request has one table). */
   changes: Array<{ table: string; rows: WeightedRow[] }>;
   records: number;
   bytes: number;
+  /** The input connector that produced it (its admission key), and how far it had read. */
+  connector?: { endpoint: string; position: unknown };
 }
 
 /** Feldera's default `max_queued_records`. */
 export const DEFAULT_MAX_QUEUED_RECORDS = 1_000_000;
 
 interface Waiter {
+  /** Admission key: a table (HTTP ingress) or a connector's endpoint name. */
   table: string;
   records: number;
+  bound: number;
   admit: () => void;
   refuse: (err: Error) => void;
 }
@@ -68,9 +76,9 @@ export class InputQueue {
     return this.waiting.length;
   }
 
-  private fits(table: string, records: number): boolean {
+  private fits(table: string, records: number, bound: number): boolean {
     const queued = this.queuedRecords(table);
-    return queued === 0 || queued + records <= this.maxQueuedRecords;
+    return queued === 0 || queued + records <= bound;
   }
 
   private reserve(table: string, records: number): void {
@@ -80,11 +88,17 @@ export class InputQueue {
   /**
    * Resolves once `records` more records of `table` may be queued, and reserves room for them;
    * the caller must then `push` them. Rejects if `signal` aborts first (the client went away)
-   * or the queue refuses input (`refuseAll`).
+   * or the queue refuses input (`refuseAll`). `table` is the admission key (a connector's
+   * endpoint name for connector input), `bound` its limit.
    */
-  async admit(table: string, records: number, signal?: AbortSignal): Promise<void> {
+  async admit(
+    table: string,
+    records: number,
+    signal?: AbortSignal,
+    bound = this.maxQueuedRecords,
+  ): Promise<void> {
     if (this.refusal) throw this.refusal;
-    if (!this.waiting.some((w) => w.table === table) && this.fits(table, records)) {
+    if (!this.waiting.some((w) => w.table === table) && this.fits(table, records, bound)) {
       this.reserve(table, records);
       return;
     }
@@ -105,6 +119,7 @@ export class InputQueue {
       const waiter: Waiter = {
         table,
         records,
+        bound,
         admit: () => {
           signal?.removeEventListener('abort', onAbort);
           resolve();
@@ -125,7 +140,7 @@ export class InputQueue {
     const blocked = new Set<string>();
     for (let i = 0; i < this.waiting.length; ) {
       const w = this.waiting[i]!;
-      if (!blocked.has(w.table) && this.fits(w.table, w.records)) {
+      if (!blocked.has(w.table) && this.fits(w.table, w.records, w.bound)) {
         this.reserve(w.table, w.records);
         this.waiting.splice(i, 1);
         w.admit();
@@ -138,7 +153,7 @@ export class InputQueue {
 
   /** Queues an accepted input; `admitted` says its records were reserved by `admit`. */
   push(input: QueuedInput, admitted: boolean): void {
-    if (!admitted) for (const c of input.changes) this.reserve(c.table, c.rows.length);
+    if (!admitted) for (const [key, n] of admissionOf(input)) this.reserve(key, n);
     this.inputs.push(input);
     this.records += input.records;
     this.bytes += input.bytes;
@@ -156,7 +171,7 @@ export class InputQueue {
     for (const input of inputs) {
       this.records -= input.records;
       this.bytes -= input.bytes;
-      for (const c of input.changes) this.reserved.set(c.table, this.queuedRecords(c.table) - c.rows.length);
+      for (const [key, n] of admissionOf(input)) this.reserved.set(key, this.queuedRecords(key) - n);
     }
     this.admitWaiting();
   }
@@ -166,4 +181,10 @@ export class InputQueue {
     this.refusal = err;
     for (const w of this.waiting.splice(0)) w.refuse(err);
   }
+}
+
+/** The admission keys an input's records are reserved under, with their counts. */
+function admissionOf(input: QueuedInput): Array<[string, number]> {
+  if (input.connector) return [[input.connector.endpoint, input.records]];
+  return input.changes.map((c) => [c.table, c.rows.length]);
 }

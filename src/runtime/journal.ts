@@ -15,6 +15,10 @@
  * (runtime/isolation.ts); replay skips them, so a crash before the checkpoint that follows a
  * rejection cannot bring them back. Its `seq` is the highest one it lists, so the checkpoint
  * that covers them drops it too.
+ *
+ * A `connector` entry is a batch an input connector produced; its payload says which (the
+ * connector and its position), not the rows, because the connector can make the same rows
+ * again (runtime/connectors).
  */
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -30,6 +34,8 @@ export type JournalEntry =
       payload: string;
     }
   | { seq: number; kind: 'sql'; payload: string }
+  /** `payload`: JSON naming a connector batch, as the connector that made it wrote it. */
+  | { seq: number; kind: 'connector'; payload: string }
   /** `payload`: JSON array of the rejected inputs (`RejectedInput` of data-plane.ts). */
   | { seq: number; kind: 'rejected'; payload: string };
 

@@ -13,6 +13,7 @@ import { frameworkErrors, installValidation } from '../http/validation.js';
 import { ApiError } from '../types/errors.js';
 import { PROCESS_CONTROL, TOKEN_HEADER } from '../types/runtime.js';
 import { checkpointRoutes } from './checkpoint-routes.js';
+import { connectorRoutes } from './connector-routes.js';
 import type { Controller } from './controller.js';
 import { dataRoutes } from './data-routes.js';
 import { ControllerStats } from './stats.js';
@@ -63,6 +64,7 @@ export async function buildRuntimeApp(controller: Controller, token: string): Pr
     return stats.prometheus();
   });
   await app.register(async (scope) => dataRoutes(scope, controller));
+  await app.register(async (scope) => connectorRoutes(scope, controller));
   await app.register(async (scope) => checkpointRoutes(scope, controller));
   await app.register(async (scope) => syncRoutes(scope, controller));
   return app;

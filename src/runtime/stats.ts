@@ -1,6 +1,11 @@
 /**
  * `GET /stats` (the reference's `ControllerStatus`) and `GET /metrics` (Prometheus text) of a
  * pipeline process, from the controller's real counters and the process's own resource use.
+ *
+ * `pipeline_complete` (what the Python SDK's `wait_for_completion` polls) is true once every
+ * input connector has finished (reached its end of input, everything it read processed) and
+ * the data plane has processed and sent out everything it accepted. HTTP ingress never holds
+ * it back, as in Feldera: a pipeline fed only over HTTP is complete whenever it is idle.
  */
 import type { Controller } from './controller.js';
 import { ingressEndpointName } from './data-routes.js';
@@ -12,6 +17,7 @@ export class ControllerStats {
   controllerStatus(): Record<string, unknown> {
     const c = this.controller;
     const plane = c.hasDataPlane ? c.dataPlane : null;
+    const connectors = c.connectorsIfUp;
     const flow = plane?.stats();
     const cpu = process.cpuUsage();
     const now = Date.now();
@@ -43,42 +49,48 @@ export class ControllerStats {
         output_stall_msecs: 0,
         total_initiated_steps: plane?.completedSteps ?? 0,
         total_completed_steps: plane?.completedSteps ?? 0,
-        pipeline_complete: false,
+        pipeline_complete: (connectors?.finished && plane?.isDrained()) === true,
       },
-      inputs: (flow?.inputs ?? []).map((i) => ({
-        endpoint_name: ingressEndpointName(i.table),
-        config: { stream: i.table },
-        metrics: {
-          total_bytes: i.totalBytes,
-          total_records: i.totalRecords,
-          buffered_records: i.queuedRecords,
-          buffered_bytes: 0,
-          num_transport_errors: 0,
-          num_parse_errors: i.parseErrors,
-          end_of_input: false,
-        },
-        paused: c.runtimeStatus !== 'Running',
-        barrier: false,
-        fatal_error: null,
-      })),
-      outputs: (flow?.outputs ?? []).map((o, n) => ({
-        endpoint_name: `api-egress-${o.relation}-${n}`,
-        config: { stream: o.relation },
-        metrics: {
-          transmitted_records: o.transmittedRecords,
-          transmitted_bytes: o.transmittedBytes,
-          queued_records: 0,
-          queued_batches: 0,
-          buffered_records: 0,
-          buffered_batches: 0,
-          num_encode_errors: 0,
-          num_transport_errors: o.dropped,
-          total_processed_input_records: plane?.totalProcessedRecords ?? 0,
-          total_processed_steps: plane?.completedSteps ?? 0,
-          memory: o.queuedBytes,
-        },
-        fatal_error: null,
-      })),
+      inputs: [
+        ...(connectors?.inputStatuses() ?? []),
+        ...(flow?.inputs ?? []).map((i) => ({
+          endpoint_name: ingressEndpointName(i.table),
+          config: { stream: i.table },
+          metrics: {
+            total_bytes: i.totalBytes,
+            total_records: i.totalRecords,
+            buffered_records: i.queuedRecords,
+            buffered_bytes: 0,
+            num_transport_errors: 0,
+            num_parse_errors: i.parseErrors,
+            end_of_input: false,
+          },
+          paused: c.runtimeStatus !== 'Running',
+          barrier: false,
+          fatal_error: null,
+        })),
+      ],
+      outputs: [
+        ...(connectors?.outputStatuses() ?? []),
+        ...(flow?.outputs ?? []).map((o, n) => ({
+          endpoint_name: `api-egress-${o.relation}-${n}`,
+          config: { stream: o.relation },
+          metrics: {
+            transmitted_records: o.transmittedRecords,
+            transmitted_bytes: o.transmittedBytes,
+            queued_records: 0,
+            queued_batches: 0,
+            buffered_records: 0,
+            buffered_batches: 0,
+            num_encode_errors: 0,
+            num_transport_errors: o.dropped,
+            total_processed_input_records: plane?.totalProcessedRecords ?? 0,
+            total_processed_steps: plane?.completedSteps ?? 0,
+            memory: o.queuedBytes,
+          },
+          fatal_error: null,
+        })),
+      ],
       checkpoint_activity: { status: 'idle' },
       suspend_error: null,
       permanent_checkpoint_errors: null,

@@ -191,10 +191,20 @@ export type Expr =
   | { kind: 'intervalDiff'; left: Expr; right: Expr; from: IntervalUnit; to: IntervalUnit | null; span: Span }
   | { kind: 'binary'; op: string; left: Expr; right: Expr; span: Span }
   | { kind: 'unary'; op: '-' | '+' | 'NOT'; operand: Expr; span: Span }
-  | { kind: 'isNull'; operand: Expr; negated: boolean; span: Span }
+  /** `IS [NOT] NULL`, or `IS [NOT] UNKNOWN` (`unknown`: the same test, for BOOLEAN operands only). */
+  | { kind: 'isNull'; operand: Expr; negated: boolean; unknown?: boolean; span: Span }
   | { kind: 'isBool'; operand: Expr; value: boolean; negated: boolean; span: Span }
   | { kind: 'isDistinct'; left: Expr; right: Expr; negated: boolean; span: Span }
-  | { kind: 'between'; operand: Expr; low: Expr; high: Expr; negated: boolean; span: Span }
+  | {
+      kind: 'between';
+      operand: Expr;
+      low: Expr;
+      high: Expr;
+      negated: boolean;
+      /** `BETWEEN SYMMETRIC`: the bounds in either order. */
+      symmetric?: boolean;
+      span: Span;
+    }
   | {
       kind: 'like';
       /** LIKE, case-insensitive ILIKE, or regular-expression RLIKE (which takes no ESCAPE). */
@@ -216,7 +226,8 @@ export type Expr =
       else: Expr | null;
       span: Span;
     }
-  | { kind: 'cast'; operand: Expr; type: TypeName; span: Span }
+  /** `CAST(x AS t)`, `x::t`, or with `safe` `SAFE_CAST(x AS t)` (NULL where the cast fails). */
+  | { kind: 'cast'; operand: Expr; type: TypeName; safe?: boolean; span: Span }
   | {
       kind: 'call';
       name: string;

@@ -9,7 +9,6 @@
  *   the current input and returns the expression that reads its result.
  */
 import { fromHex, parseUuid } from '../engine/values/binary.js';
-import { castCanBeNull, makeCast } from '../engine/values/cast.js';
 import { parseDate, parseTime, parseTimestamp } from '../engine/values/datetime.js';
 import { Decimal } from '../engine/values/decimal.js';
 import {
@@ -21,6 +20,7 @@ import {
 } from '../engine/values/types.js';
 import { isAggregateName } from './aggregates/index.js';
 import type * as ast from './ast.js';
+import { bindCast } from './bind-cast.js';
 import { bindArray, bindConstructor, bindField, bindMap, bindRow, bindSubscript } from './bind-compound.js';
 import { resolveType, type UserTypes } from './catalog.js';
 import {
@@ -31,14 +31,14 @@ import {
   coerce,
   fail,
   lit,
-  stringArg,
   toBoolean,
   unify,
   VARCHAR,
 } from './coercion.js';
 import { bindExtract, bindUnitCall, timeUnit } from './functions/datetime-units.js';
 import { bindFunction, refuseUnimplemented } from './functions/index.js';
-import { bindStringForm, trimBinder } from './functions/string.js';
+import { REGEX_FUNCTIONS } from './functions/regex.js';
+import { bindConcatOperator, bindStringForm, trimBinder } from './functions/string.js';
 import {
   bindIntervalDiff,
   bindIntervalLiteral,
@@ -212,6 +212,11 @@ export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr
       return bindUnary(e, ctx);
     case 'isNull': {
       const operand = bindExpr(e.operand, ctx);
+      if (e.unknown && operand.type.type !== 'BOOLEAN' && operand.type.type !== 'NULL')
+        fail(
+          e.span,
+          `Cannot apply 'IS ${e.negated ? 'NOT ' : ''}UNKNOWN' to arguments of type '<${typeToSql({ ...operand.type, nullable: true })}> IS ${e.negated ? 'NOT ' : ''}UNKNOWN'`,
+        );
       return call(e.negated ? 'is_not_null' : 'is_null', [operand], BOOLEAN);
     }
     case 'isBool': {
@@ -232,11 +237,22 @@ export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr
       );
       const nullable = x!.type.nullable || lo!.type.nullable || hi!.type.nullable;
       const t = { ...BOOLEAN, nullable };
-      const inside = call('and', [call('ge', [x!, lo!], t), call('le', [x!, hi!], t)], t);
+      const within = (a: Expr, b: Expr) => call('and', [call('ge', [x!, a], t), call('le', [x!, b], t)], t);
+      const inside = e.symmetric ? call('or', [within(lo!, hi!), within(hi!, lo!)], t) : within(lo!, hi!);
       return e.negated ? call('not', [inside], t) : inside;
     }
     case 'like': {
       const args = [bindExpr(e.operand, ctx), bindExpr(e.pattern, ctx)];
+      if (e.op === 'rlike') {
+        const parts = [e.operand, e.pattern];
+        const test = REGEX_FUNCTIONS.RLIKE!({
+          name: 'RLIKE',
+          args,
+          span: e.span,
+          argSpan: (i) => parts[i]!.span,
+        });
+        return e.negated ? call('not', [test], test.type) : test;
+      }
       if (e.escape) args.push(bindExpr(e.escape, ctx));
       const what = e.op.toUpperCase();
       for (const [i, a] of args.entries())
@@ -271,14 +287,12 @@ export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr
       return bindCase(e, ctx);
     case 'cast': {
       const operand = bindExpr(e.operand, ctx);
-      let target = resolveType(e.type, operand.type.nullable, ctx.types);
-      if (castCanBeNull(operand.type, target)) target = { ...target, nullable: true };
-      try {
-        makeCast(operand.type, target);
-      } catch {
-        fail(e.span, `Cannot cast ${typeToSql(operand.type)} to ${typeToSql(target)}`);
-      }
-      return coerce(operand, target, e.span);
+      return bindCast(
+        operand,
+        resolveType(e.type, operand.type.nullable, ctx.types),
+        e.safe === true,
+        e.span,
+      );
     }
     case 'call': {
       if (isAggregateName(e.name)) fail(e.span, `Aggregate function ${e.name} is not allowed here`);
@@ -351,6 +365,9 @@ function bindColumnPath(parts: ast.Ident[], ctx: BindContext): Expr {
       for (const f of parts.slice(n)) e = bindField(e, f, joinSpans(parts[0]!.span, f.span));
       return e;
     }
+    // PI is a constant written without parentheses (Feldera's reference); a column named pi wins.
+    if (parts.length === 1 && !parts[0]!.quoted && parts[0]!.name === 'pi')
+      return lit(Math.PI, { type: 'DOUBLE', nullable: false });
     throw err;
   }
 }
@@ -451,11 +468,7 @@ function bindBinary(e: Extract<ast.Expr, { kind: 'binary' }>, ctx: BindContext, 
     const [a, b] = unify([l, r], e.span, `'${e.op}'`);
     return call(cmp, [a!, b!], { ...BOOLEAN, nullable });
   }
-  if (e.op === '||') {
-    const a = stringArg(l, e.left.span);
-    const b = stringArg(r, e.right.span);
-    return call('concat', [a, b], { ...VARCHAR, nullable });
-  }
+  if (e.op === '||') return bindConcatOperator(l, r, e.span, [e.left.span, e.right.span]);
   const cannot = (): never =>
     fail(e.span, `Cannot apply '${e.op}' to arguments of type ${typeToSql(l.type)} and ${typeToSql(r.type)}`);
   return (

@@ -7,6 +7,7 @@ import { castCanBeNull, makeCast } from '../engine/values/cast.js';
 import { ValueError } from '../engine/values/errors.js';
 import {
   type ColumnType,
+  isDateTimeType,
   isIntegerType,
   isNumericType,
   isStringType,
@@ -59,21 +60,31 @@ export function toBoolean(e: Expr, span: Span): Expr {
   return fail(span, `Expected a BOOLEAN expression, got ${typeToSql(e.type)}`);
 }
 
-export function stringArg(e: Expr, span: Span): Expr {
-  if (isStringType(e.type)) return e;
-  if (e.type.type === 'NULL') return lit(null, { ...VARCHAR, nullable: true });
-  return fail(span, `Expected a string, got ${typeToSql(e.type)}`);
-}
-
 /**
- * Converts operands to their common type. A string literal meeting a non-string operand is
- * converted to that operand's type (`d > '2024-01-01'`), as Calcite does.
+ * Converts operands to their common type: the type they are compared at (`compare`, the
+ * default) or the type that holds each of them (`result`: COALESCE and the like). A string
+ * literal meeting a non-string operand is converted to that operand's type
+ * (`d > '2024-01-01'`), as Calcite does; for `result`, strings meeting numbers, dates or
+ * booleans make the result VARCHAR (Calcite's string promotion for CASE and COALESCE).
  */
-export function unify(args: Expr[], span: Span, what: string): Expr[] {
-  let target = leastRestrictive(args.map((a) => a.type));
+export function unify(
+  args: Expr[],
+  span: Span,
+  what: string,
+  mode: 'compare' | 'result' = 'compare',
+): Expr[] {
+  const compare = mode === 'compare';
+  let target = leastRestrictive(
+    args.map((a) => a.type),
+    compare,
+  );
+  if (target === null && !compare) target = promoteToVarchar(args.map((a) => a.type));
   if (target === null) {
     const nonLiteral = args.filter((a) => !(a.kind === 'lit' && isStringType(a.type)));
-    target = leastRestrictive(nonLiteral.map((a) => a.type));
+    target = leastRestrictive(
+      nonLiteral.map((a) => a.type),
+      compare,
+    );
     if (target === null || nonLiteral.length === 0)
       fail(
         span,
@@ -82,6 +93,17 @@ export function unify(args: Expr[], span: Span, what: string): Expr[] {
   }
   if (target.type === 'NULL') target = { type: 'BOOLEAN', nullable: true };
   return args.map((a) => coerce(a, { ...target, nullable: a.type.nullable }, span));
+}
+
+/**
+ * VARCHAR when the types are strings and scalars that print as text (numbers, booleans,
+ * dates and times), for Calcite's string promotion; otherwise null.
+ */
+export function promoteToVarchar(types: readonly ColumnType[]): ColumnType | null {
+  const scalar = (t: ColumnType) =>
+    t.type === 'NULL' || isStringType(t) || isNumericType(t) || isDateTimeType(t) || t.type === 'BOOLEAN';
+  if (!types.every(scalar) || !types.some(isStringType)) return null;
+  return { ...VARCHAR, nullable: types.some((t) => t.nullable) };
 }
 
 /** Arithmetic on numbers (dates, times and intervals are intervals.ts's). */

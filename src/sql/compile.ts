@@ -3,6 +3,8 @@
  * reports every error it finds. Each statement is checked independently; a view that fails is
  * remembered as broken so views reading it do not repeat the error.
  */
+import { collectConnectors } from '../connectors/collect.js';
+import type { ConnectorSpec } from '../connectors/spec.js';
 import { type ColumnType, isIntervalType, typeToSql } from '../engine/values/types.js';
 import type * as ast from './ast.js';
 import { finalizeQuery, QueryBinder, type RelationSource, uniqueNames } from './bind-query.js';
@@ -33,6 +35,8 @@ export interface FrontEndResult {
   tables: TableInfo[];
   /** Every view, LOCAL ones included, in declaration order. */
   views: CompiledView[];
+  /** The connectors of tables and views (`WITH ('connectors' = ...)`), in declaration order. */
+  connectors: ConnectorSpec[];
   errors: SqlCompilerMessage[];
   warnings: SqlCompilerMessage[];
   /** The program's tokens with layout, comments and unquoted case removed (for fingerprints). */
@@ -131,7 +135,8 @@ function buildTable(st: ast.CreateTable, sink: MessageSink, types: UserTypes): T
     caseSensitive: st.name.quoted,
     columns,
     primaryKey,
-    materialized: materializedProperty(st.properties),
+    // Feldera materializes a table with a primary key: it keeps the key's index anyway.
+    materialized: materializedProperty(st.properties) || primaryKey !== null,
     properties: st.properties,
   };
 }
@@ -240,9 +245,16 @@ export function compileProgramSql(source: string): FrontEndResult {
       if (!(e instanceof BrokenReference)) sink.error(e.span, e.errorType, e.message);
     }
   }
+  const connectors = collectConnectors(
+    tables,
+    views.map((v) => v.info),
+    source,
+    sink,
+  );
   return {
     tables,
     views,
+    connectors,
     errors: sink.errors,
     warnings: sink.warnings,
     canonicalText: canonicalTokens(source, new MessageSink(source)),

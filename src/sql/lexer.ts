@@ -20,6 +20,7 @@ export interface Token {
 }
 
 const OPERATORS = [
+  '<=>',
   '<>',
   '!=',
   '<=',
@@ -55,6 +56,35 @@ function isDigit(c: string | undefined): boolean {
   return c !== undefined && c >= '0' && c <= '9';
 }
 
+/**
+ * The content of a `U&'...'` literal with its escapes replaced: escape + 4 hexadecimal digits,
+ * escape + `+` + 6 hexadecimal digits, or the escape twice for itself (Calcite's rules).
+ */
+export function decodeUnicodeEscapes(text: string, esc: string): string | { error: string } {
+  if (esc.length !== 1 || /[0-9a-fA-F+'"\s]/.test(esc))
+    return { error: `Invalid Unicode escape character '${esc}'` };
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== esc) {
+      out += text[i];
+      continue;
+    }
+    if (text[i + 1] === esc) {
+      out += esc;
+      i++;
+      continue;
+    }
+    const long = text[i + 1] === '+';
+    const digits = text.slice(i + (long ? 2 : 1), i + (long ? 8 : 5));
+    const code = Number.parseInt(digits, 16);
+    if (!/^[0-9a-fA-F]+$/.test(digits) || digits.length !== (long ? 6 : 4) || code > 0x10ffff)
+      return { error: `Invalid Unicode escape in U&'${text}'` };
+    out += String.fromCodePoint(code);
+    i += long ? 7 : 4;
+  }
+  return out;
+}
+
 /** Splits `source` into tokens; the last token is always `eof`. */
 export function tokenize(source: string, sink: MessageSink): Token[] {
   const tokens: Token[] = [];
@@ -77,6 +107,21 @@ export function tokenize(source: string, sink: MessageSink): Token[] {
     endLine: line,
     endCol: Math.max(1, col(i - 1)),
   });
+
+  /** Reads a '...' string at source[i] ('' is a quote); its content, or null when unterminated. */
+  const readQuoted = (): string | null => {
+    step();
+    let text = '';
+    while (i < source.length) {
+      if (source[i] === "'") {
+        step();
+        if (source[i] !== "'") return text;
+      }
+      text += source[i];
+      step();
+    }
+    return null;
+  };
 
   while (i < source.length) {
     const c = source[i]!;
@@ -120,6 +165,27 @@ export function tokenize(source: string, sink: MessageSink): Token[] {
           `Binary literal X'${digits}' needs an even number of hexadecimal digits`,
         );
       tokens.push({ kind: 'binary', value: digits, upper: '', span, offset: startOffset });
+      continue;
+    }
+    if ((c === 'u' || c === 'U') && source[i + 1] === '&' && source[i + 2] === "'") {
+      // U&'...' [UESCAPE 'c']: a string with Unicode escapes (the reference's "Unicode characters").
+      i += 2;
+      const quoted = readQuoted();
+      let esc = '\\';
+      const uescape = /^\s+UESCAPE\s*'([^']*)'/i.exec(source.slice(i));
+      if (quoted !== null && uescape) {
+        for (let k = 0; k < uescape[0].length; k++) step();
+        esc = uescape[1]!;
+      }
+      const span = spanFrom(startLine, startCol);
+      let value = '';
+      if (quoted === null) sink.error(span, 'Error parsing SQL', 'Unterminated string literal');
+      else {
+        const decoded = decodeUnicodeEscapes(quoted, esc);
+        if (typeof decoded === 'string') value = decoded;
+        else sink.error(span, 'Error parsing SQL', decoded.error);
+      }
+      tokens.push({ kind: 'string', value, upper: '', span, offset: startOffset });
       continue;
     }
     if (isIdentStart(c)) {

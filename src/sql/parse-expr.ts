@@ -86,7 +86,7 @@ const TYPE_ALIASES: Record<string, string> = {
 /** Type names of Feldera's dialect that Sluice refuses (with a clear error) for now. */
 const UNSUPPORTED_TYPES = new Set(['GEOMETRY', 'MULTISET']);
 
-const COMPARISONS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
+const COMPARISONS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=', '<=>']);
 
 export abstract class ExpressionParser extends TokenStream {
   /** Parses a query (for subqueries inside expressions). */
@@ -215,6 +215,11 @@ export abstract class ExpressionParser extends TokenStream {
       if (t.kind === 'op' && COMPARISONS.has(t.value)) {
         this.next();
         const right = this.parseAdditive();
+        // `a <=> b` is `a IS NOT DISTINCT FROM b` (Feldera's reference, comparisons).
+        if (t.value === '<=>') {
+          left = { kind: 'isDistinct', left, right, negated: true, span: joinSpans(left.span, right.span) };
+          continue;
+        }
         left = {
           kind: 'binary',
           op: t.value === '!=' ? '<>' : t.value,
@@ -227,8 +232,15 @@ export abstract class ExpressionParser extends TokenStream {
       if (this.isKeyword('IS')) {
         this.next();
         const negated = this.acceptKeyword('NOT');
-        if (this.acceptKeyword('NULL') || this.acceptKeyword('UNKNOWN')) {
-          left = { kind: 'isNull', operand: left, negated, span: joinSpans(left.span, this.prevSpan()) };
+        if (this.isKeyword('NULL') || this.isKeyword('UNKNOWN')) {
+          const unknown = this.next().upper === 'UNKNOWN';
+          left = {
+            kind: 'isNull',
+            operand: left,
+            negated,
+            span: joinSpans(left.span, this.prevSpan()),
+            ...(unknown ? { unknown } : {}),
+          };
         } else if (this.isKeyword('TRUE') || this.isKeyword('FALSE')) {
           const value = this.next().upper === 'TRUE';
           left = {
@@ -260,11 +272,20 @@ export abstract class ExpressionParser extends TokenStream {
           UNSUPPORTED,
         );
       if (this.acceptKeyword('BETWEEN')) {
-        this.acceptKeyword('SYMMETRIC') || this.acceptKeyword('ASYMMETRIC');
+        const symmetric = this.acceptKeyword('SYMMETRIC');
+        if (!symmetric) this.acceptKeyword('ASYMMETRIC');
         const low = this.parseAdditive();
         this.expectKeyword('AND');
         const high = this.parseAdditive();
-        left = { kind: 'between', operand: left, low, high, negated, span: joinSpans(left.span, high.span) };
+        left = {
+          kind: 'between',
+          operand: left,
+          low,
+          high,
+          negated,
+          span: joinSpans(left.span, high.span),
+          ...(symmetric ? { symmetric } : {}),
+        };
       } else if (this.isKeyword('LIKE') || this.isKeyword('ILIKE') || this.isKeyword('RLIKE')) {
         const op = this.next().upper.toLowerCase() as 'like' | 'ilike' | 'rlike';
         const pattern = this.parseAdditive();
@@ -374,6 +395,24 @@ export abstract class ExpressionParser extends TokenStream {
     }
   }
 
+  /**
+   * A string or binary literal with its continuations: `'foo'` followed by `'bar'` on a later
+   * line is `'foobar'`; `X'AB' 'CD'` is `X'ABCD'` (the reference's forms).
+   */
+  protected parseStringLiteral(): Expr {
+    const first = this.next();
+    let text = first.value;
+    let last = first;
+    for (;;) {
+      const t = this.peek();
+      if (t.kind !== 'string' || (first.kind === 'string' && t.span.startLine <= last.span.endLine)) break;
+      text += t.value;
+      last = this.next();
+    }
+    const span = joinSpans(first.span, last.span);
+    return { kind: 'literal', literal: first.kind === 'binary' ? 'binary' : 'string', text, span };
+  }
+
   protected parseParenList(): Expr[] {
     this.expectOp('(');
     const args: Expr[] = [];
@@ -392,11 +431,8 @@ export abstract class ExpressionParser extends TokenStream {
         this.next();
         return { kind: 'literal', literal: 'number', text: t.value, span: t.span };
       case 'string':
-        this.next();
-        return { kind: 'literal', literal: 'string', text: t.value, span: t.span };
       case 'binary':
-        this.next();
-        return { kind: 'literal', literal: 'binary', text: t.value, span: t.span };
+        return this.parseStringLiteral();
       case 'qident':
         return this.parseColumnRef();
       case 'op':
@@ -478,14 +514,19 @@ export abstract class ExpressionParser extends TokenStream {
         return this.parseInterval();
       case 'CASE':
         return this.parseCase();
-      case 'CAST': {
+      case 'CAST':
+      case 'SAFE_CAST': {
+        if (t.upper === 'SAFE_CAST' && !(next.kind === 'op' && next.value === '(')) break;
         this.next();
         this.expectOp('(');
         const operand = this.parseExpr();
         this.expectKeyword('AS');
         const type = this.parseType();
         this.expectOp(')');
-        return { kind: 'cast', operand, type, span: joinSpans(t.span, this.prevSpan()) };
+        const span = joinSpans(t.span, this.prevSpan());
+        return t.upper === 'CAST'
+          ? { kind: 'cast', operand, type, span }
+          : { kind: 'cast', operand, type, safe: true, span };
       }
       case 'EXISTS': {
         this.next();
@@ -516,9 +557,13 @@ export abstract class ExpressionParser extends TokenStream {
           const needle = this.parseAdditive();
           this.expectKeyword('IN');
           const haystack = this.parseExpr();
+          if (this.isKeyword('FROM'))
+            this.fail('POSITION(... IN ... FROM start) is not supported', this.peek().span, UNSUPPORTED);
           this.expectOp(')');
           return { kind: 'position', needle, haystack, span: joinSpans(t.span, this.prevSpan()) };
         }
+        case 'OVERLAY':
+          return this.parseOverlay();
         case 'SUBSTRING': {
           this.pos += 2;
           const operand = this.parseExpr();
@@ -668,6 +713,27 @@ export abstract class ExpressionParser extends TokenStream {
     return e;
   }
 
+  /** `OVERLAY(s PLACING r FROM start [FOR length])`, a call of the function OVERLAY. */
+  protected parseOverlay(): Expr {
+    const name = this.next();
+    this.expectOp('(');
+    const args = [this.parseExpr()];
+    this.expectKeyword('PLACING');
+    args.push(this.parseExpr());
+    this.expectKeyword('FROM');
+    args.push(this.parseExpr());
+    if (this.acceptKeyword('FOR')) args.push(this.parseExpr());
+    this.expectOp(')');
+    return {
+      kind: 'call',
+      name: name.upper,
+      args,
+      distinct: false,
+      star: false,
+      span: joinSpans(name.span, this.prevSpan()),
+    };
+  }
+
   protected parseTrim(): Expr {
     const start = this.next().span;
     this.expectOp('(');
@@ -701,9 +767,12 @@ export abstract class ExpressionParser extends TokenStream {
     const operand = this.isKeyword('WHEN') ? null : this.parseExpr();
     const whens: { when: Expr; result: Expr }[] = [];
     while (this.acceptKeyword('WHEN')) {
-      const when = this.parseExpr();
+      // `CASE x WHEN a, b THEN r` matches either value: one WHEN per value, sharing the result.
+      const values = [this.parseExpr()];
+      while (operand && this.acceptOp(',')) values.push(this.parseExpr());
       this.expectKeyword('THEN');
-      whens.push({ when, result: this.parseExpr() });
+      const result = this.parseExpr();
+      for (const when of values) whens.push({ when, result });
     }
     if (whens.length === 0) this.fail(`Encountered ${this.describe(this.peek())}; was expecting WHEN`);
     const elseExpr = this.acceptKeyword('ELSE') ? this.parseExpr() : null;

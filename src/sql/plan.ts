@@ -56,7 +56,8 @@ export type Expr =
   | { kind: 'col'; index: number; type: ColumnType }
   | { kind: 'lit'; value: Value; type: ColumnType }
   | { kind: 'call'; fn: FunctionName; args: Expr[]; type: ColumnType; unit?: string }
-  | { kind: 'cast'; arg: Expr; type: ColumnType }
+  /** A conversion; with `safe` (SAFE_CAST) a value that does not convert becomes NULL. */
+  | { kind: 'cast'; arg: Expr; type: ColumnType; safe?: boolean }
   | { kind: 'case'; whens: { when: Expr; result: Expr }[]; else: Expr; type: ColumnType };
 
 export interface AggregateCall {
@@ -120,6 +121,7 @@ export function exprEquals(a: Expr, b: Expr): boolean {
       return (
         a.type.precision === b.type.precision &&
         a.type.scale === b.type.scale &&
+        a.safe === (b as typeof a).safe &&
         exprEquals(a.arg, (b as typeof a).arg)
       );
     case 'case': {

@@ -4,9 +4,12 @@
  *
  * - Integers widen to the larger integer type; arithmetic on them stays in that type and
  *   overflow is a runtime error (no silent promotion to BIGINT).
- * - Any floating-point operand makes the result DOUBLE (REAL op REAL stays REAL).
- * - An integer meeting a DECIMAL is treated as DECIMAL(digits, 0); DECIMAL results follow the
- *   SQL-Server/Calcite precision and scale rules, capped at precision 38.
+ * - Floating point, as Calcite's least restrictive type: DOUBLE wins over everything; REAL
+ *   wins over integers but meets a DECIMAL at DOUBLE. Comparisons are the exception (Feldera
+ *   compares a REAL with an exact number as REAL, so `r = -57681.18` holds for a REAL column
+ *   that was given -57681.18).
+ * - An integer meeting a DECIMAL is treated as DECIMAL(digits, 0); DECIMAL results follow
+ *   Calcite's default type system (RelDataTypeSystem), capped at precision 38.
  */
 import { unionIntervalType } from '../engine/values/interval.js';
 import {
@@ -55,10 +58,15 @@ function decimal(precision: number, scale: number, nullable: boolean): ColumnTyp
   return { type: 'DECIMAL', nullable, precision: p, scale: Math.min(scale, p) };
 }
 
-/** The type both numeric operands are converted to before a comparison or union. */
-function commonNumeric(a: ColumnType, b: ColumnType, nullable: boolean): ColumnType {
-  if (isFloatType(a) || isFloatType(b)) {
-    return { type: a.type === 'REAL' && b.type === 'REAL' ? 'REAL' : 'DOUBLE', nullable };
+/**
+ * The type both numeric operands are converted to before a comparison (`compare`) or to hold
+ * either value (a union, CASE branches, arithmetic).
+ */
+function commonNumeric(a: ColumnType, b: ColumnType, nullable: boolean, compare = false): ColumnType {
+  if (a.type === 'DOUBLE' || b.type === 'DOUBLE') return { type: 'DOUBLE', nullable };
+  if (a.type === 'REAL' || b.type === 'REAL') {
+    const other = a.type === 'REAL' ? b : a;
+    return { type: other.type === 'DECIMAL' && !compare ? 'DOUBLE' : 'REAL', nullable };
   }
   if (a.type === 'DECIMAL' || b.type === 'DECIMAL') {
     const [pa, sa] = decimalParts(a);
@@ -71,27 +79,28 @@ function commonNumeric(a: ColumnType, b: ColumnType, nullable: boolean): ColumnT
 
 /**
  * The least restrictive type of a list (for CASE branches, UNION columns, IN lists, comparisons),
- * or null if some pair is incompatible.
+ * or null if some pair is incompatible. With `compare` it is the type values are compared at
+ * (see commonNumeric).
  */
-export function leastRestrictive(types: readonly ColumnType[]): ColumnType | null {
+export function leastRestrictive(types: readonly ColumnType[], compare = false): ColumnType | null {
   let acc: ColumnType | null = null;
   for (const t of types) {
     if (acc === null) {
       acc = t;
       continue;
     }
-    const next = commonType(acc, t);
+    const next = commonType(acc, t, compare);
     if (next === null) return null;
     acc = next;
   }
   return acc;
 }
 
-function commonType(a: ColumnType, b: ColumnType): ColumnType | null {
+function commonType(a: ColumnType, b: ColumnType, compare = false): ColumnType | null {
   const nullable = a.nullable || b.nullable;
   if (a.type === 'NULL') return { ...b, nullable: true };
   if (b.type === 'NULL') return { ...a, nullable: true };
-  if (isNumericType(a) && isNumericType(b)) return commonNumeric(a, b, nullable);
+  if (isNumericType(a) && isNumericType(b)) return commonNumeric(a, b, nullable, compare);
   if (isStringType(a) && isStringType(b)) {
     const pa = a.precision ?? -1;
     const pb = b.precision ?? -1;
@@ -161,24 +170,34 @@ export function multiplicativeType(a: ColumnType, b: ColumnType): ColumnType {
   return commonNumeric(a, b, nullable);
 }
 
-/** Result type of `a / b` on numbers: integer division for integers. */
+/**
+ * Result type of `a / b` on numbers: integer division for integers; for DECIMALs Calcite's
+ * rule: whole digits p1 - s1 + s2, scale max(6, s1 + p2 + 1), the scale giving way first when
+ * the precision would pass 38.
+ */
 export function divisionType(a: ColumnType, b: ColumnType): ColumnType {
   const nullable = a.nullable || b.nullable;
   if ((a.type === 'DECIMAL' || b.type === 'DECIMAL') && !isFloatType(a) && !isFloatType(b)) {
     const [pa, sa] = decimalParts(a);
     const [pb, sb] = decimalParts(b);
-    let scale = Math.max(6, sa + pb + 1);
-    let precision = pa - sa + sb + scale;
-    if (precision > MAX_DECIMAL_PRECISION) {
-      scale = Math.max(6, scale - (precision - MAX_DECIMAL_PRECISION));
-      precision = MAX_DECIMAL_PRECISION;
-    }
-    return decimal(precision, scale, nullable);
+    const whole = Math.min(pa - sa + sb, MAX_DECIMAL_PRECISION);
+    const scale = Math.min(Math.max(6, sa + pb + 1), MAX_DECIMAL_PRECISION - whole);
+    return decimal(whole + scale, scale, nullable);
   }
   return commonNumeric(a, b, nullable);
 }
 
-/** Result type of `MOD(a, b)` / `a % b`: both operands' common type. */
+/**
+ * Result type of `MOD(a, b)` / `a % b`: for DECIMALs Calcite's rule (scale max(s1, s2), whole
+ * digits those of the narrower operand), otherwise both operands' common type.
+ */
 export function modType(a: ColumnType, b: ColumnType): ColumnType {
-  return commonNumeric(a, b, a.nullable || b.nullable);
+  const nullable = a.nullable || b.nullable;
+  if ((a.type === 'DECIMAL' || b.type === 'DECIMAL') && !isFloatType(a) && !isFloatType(b)) {
+    const [pa, sa] = decimalParts(a);
+    const [pb, sb] = decimalParts(b);
+    const scale = Math.max(sa, sb);
+    return decimal(Math.min(pa - sa, pb - sb) + scale, scale, nullable);
+  }
+  return commonNumeric(a, b, nullable);
 }

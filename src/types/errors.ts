@@ -145,8 +145,21 @@ export const ERROR_CODES = {
 
   // Data plane.
   UnknownInputTable: { status: 404, description: 'The program has no table with that name.' },
-  UnknownInputConnector: { status: 404, description: 'The table has no input connector with that name.' },
+  UnknownInputEndpoint: {
+    status: 404,
+    description:
+      "The table has no input connector with that name (Feldera's endpoint name is `{table}.{connector}`).",
+  },
   UnknownOutputView: { status: 404, description: 'The program has no table or view with that name.' },
+  UnknownOutputEndpoint: {
+    status: 404,
+    description:
+      "The view has no output connector with that name (Feldera's endpoint name is `{view}.{connector}`).",
+  },
+  InvalidConnectorAction: {
+    status: 400,
+    description: 'A connector action other than `start` or `pause` was requested.',
+  },
   ParseError: {
     status: 400,
     description: 'An ingress record could not be parsed; nothing of the request was applied.',
@@ -179,6 +192,21 @@ export const ERROR_CODES = {
   NotMaterialized: {
     status: 400,
     description: 'An ad-hoc query reads a table or view that is not materialized.',
+  },
+  AdHocQueryTimeout: {
+    status: 400,
+    description:
+      'An ad-hoc query ran longer than its time limit (`runtime_config.dev_tweaks.adhoc_timeout_secs`, default 60) and was stopped; the pipeline is unaffected. Sent as the last line of the output when rows were already sent.',
+  },
+  AdHocQueryOutOfMemory: {
+    status: 400,
+    description:
+      'An ad-hoc query needed more than its memory limit (a share of `runtime_config.datafusion_memory_mb`) and was stopped; the pipeline is unaffected. Sent as the last line of the output when rows were already sent.',
+  },
+  TooManyAdHocQueries: {
+    status: 429,
+    description:
+      'The most ad-hoc queries a pipeline runs and queues at once (`runtime_config.dev_tweaks.adhoc_max_concurrent` and `adhoc_max_queued`) are already in progress; retry later.',
   },
 
   // Checkpoints.

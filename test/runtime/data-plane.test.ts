@@ -206,3 +206,46 @@ describe('the input queue is bounded per table (max_queued_records)', () => {
     await assert.rejects(p.ingest('u', '{"insert": {"id": 1}}', JSON_INSERTS), /going down/);
   });
 });
+
+describe('connector input', () => {
+  const batch = (from: number, to: number) =>
+    Array.from({ length: to - from }, (_, i) => ({ row: [from + i, 1n], weight: 1 }));
+
+  test("a connector's batches wait on its own bound, apart from HTTP ingress; each tells the connector when it is done", async () => {
+    const { p } = plane({ max: 1000 });
+    const done: Array<[string, unknown]> = [];
+    p.connectors = {
+      inputDone: (endpoint, position) => done.push([endpoint, position]),
+      output: () => undefined,
+      exportState: () => ({ 't.gen': 'state' }),
+      importState: () => undefined,
+      regenerate: () => {
+        throw new Error('not journaled');
+      },
+    };
+    await p.admitConnector('t.gen', 3, 3);
+    p.acceptConnector('t.gen', 't', batch(0, 3), 30, 'first', '{}');
+    let admitted = false;
+    const second = p.admitConnector('t.gen', 2, 3).then(() => {
+      admitted = true;
+    });
+    // HTTP ingress into the same table is not held back by the connector's bound.
+    await p.ingest('t', rows(100, 105), JSON_INSERTS);
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(admitted, false, 'the connector waits while its bound is full');
+    assert.equal(p.queuedRecordsOf('t.gen'), 3);
+    assert.equal(p.isDrained(), false);
+    p.setRunning(true);
+    await second;
+    p.acceptConnector('t.gen', 't', batch(3, 5), 20, 'second', '{}');
+    await p.idle();
+    assert.deepEqual(done, [
+      ['t.gen', 'first'],
+      ['t.gen', 'second'],
+    ]);
+    assert.equal(p.isDrained(), true);
+    assert.deepEqual(ids(p), [0, 1, 2, 3, 4, 100, 101, 102, 103, 104]);
+    assert.deepEqual(p.exportMeta().connectors, { 't.gen': 'state' });
+    assert.equal(p.totalProcessedRecords, 10);
+  });
+});

@@ -17,6 +17,7 @@ import {
   isSmallInteger,
   SMALL_INT_RANGES,
   type SmallIntName,
+  typeToSql,
 } from '../values/types.js';
 import type { Value } from '../values/value.js';
 import { makeTemporalArithmetic, negateInterval } from './temporal.js';
@@ -26,13 +27,29 @@ type Fn2 = (a: Value, b: Value) => Value;
 
 const SYMBOL: Record<BinaryOp, string> = { add: '+', sub: '-', mul: '*', div: '/', mod: '%' };
 
-/** Throws the step error of a result that leaves its type's range. */
+/**
+ * Throws the step error of a result that leaves its type's range, worded as Feldera's:
+ * `'120 + 100' causes overflow for type TINYINT`.
+ */
 export function overflow(type: ColumnType, a: Value, op: string, b: Value): never {
-  throw new SqlRuntimeError(`${type.type} overflow: ${String(a)} ${op} ${String(b)} is out of range`);
+  throw new SqlRuntimeError(
+    `'${String(a)} ${op} ${String(b)}' causes overflow for type ${typeToSql({ ...type, nullable: true })}`,
+  );
 }
 
-function divisionByZero(a: Value): never {
-  throw new SqlRuntimeError(`division by zero: ${String(a)} / 0`);
+/** Integer division by zero, which Feldera reports as an overflow of the result type. */
+function divisionByZero(t: ColumnType, a: Value): never {
+  return overflow(t, a, '/', 0);
+}
+
+/** Remainder by zero, in the words of Rust's panic that Feldera reports. */
+function remainderByZero(): never {
+  throw new SqlRuntimeError('attempt to calculate the remainder with a divisor of zero');
+}
+
+/** DECIMAL division by zero. */
+function decimalDivisionByZero(a: Value): never {
+  throw new SqlRuntimeError(`Division by zero: ${String(a)} / 0`);
 }
 
 function smallInt(op: BinaryOp, t: ColumnType): Fn2 {
@@ -46,9 +63,10 @@ function smallInt(op: BinaryOp, t: ColumnType): Fn2 {
     case 'mul':
       return (a, b) => check((a as number) * (b as number), a, b);
     case 'div':
-      return (a, b) => (b === 0 ? divisionByZero(a) : check(Math.trunc((a as number) / (b as number)), a, b));
+      return (a, b) =>
+        b === 0 ? divisionByZero(t, a) : check(Math.trunc((a as number) / (b as number)), a, b);
     case 'mod':
-      return (a, b) => (b === 0 ? divisionByZero(a) : (a as number) % (b as number) || 0);
+      return (a, b) => (b === 0 ? remainderByZero() : (a as number) % (b as number) || 0);
   }
 }
 
@@ -63,9 +81,9 @@ function bigInt(op: BinaryOp, t: ColumnType): Fn2 {
     case 'mul':
       return (a, b) => check((a as bigint) * (b as bigint), a, b);
     case 'div':
-      return (a, b) => (b === 0n ? divisionByZero(a) : check((a as bigint) / (b as bigint), a, b));
+      return (a, b) => (b === 0n ? divisionByZero(t, a) : check((a as bigint) / (b as bigint), a, b));
     case 'mod':
-      return (a, b) => (b === 0n ? divisionByZero(a) : (a as bigint) % (b as bigint));
+      return (a, b) => (b === 0n ? remainderByZero() : (a as bigint) % (b as bigint));
   }
 }
 
@@ -105,11 +123,11 @@ function decimal(op: BinaryOp, t: ColumnType): Fn2 {
     case 'div':
       return (a, b) =>
         (b as Decimal).signum() === 0
-          ? divisionByZero(a)
+          ? decimalDivisionByZero(a)
           : fit((a as Decimal).div(b as Decimal, scale), a, b);
     case 'mod':
       return (a, b) =>
-        (b as Decimal).signum() === 0 ? divisionByZero(a) : fit((a as Decimal).mod(b as Decimal), a, b);
+        (b as Decimal).signum() === 0 ? remainderByZero() : fit((a as Decimal).mod(b as Decimal), a, b);
   }
 }
 
@@ -130,20 +148,26 @@ export function makeArithmetic(op: BinaryOp, left: ColumnType, right: ColumnType
   }
 }
 
+function negationOverflow(type: ColumnType, a: Value): never {
+  throw new SqlRuntimeError(
+    `'-${String(a)}' causes overflow for type ${typeToSql({ ...type, nullable: true })}`,
+  );
+}
+
 /** Unary minus, with overflow checks for integers (-MIN does not fit, nor any unsigned but 0). */
 export function makeNegate(t: ColumnType): (a: Value) => Value {
   if (isSmallInteger(t)) {
     const [min, max] = SMALL_INT_RANGES[t.type];
     return (a) => {
       const r = -(a as number) || 0;
-      return r >= min && r <= max ? r : overflow(t, 0, '-', a);
+      return r >= min && r <= max ? r : negationOverflow(t, a);
     };
   }
   if (isBigIntType(t)) {
     const [min, max] = bigIntRange(t);
     return (a) => {
       const r = -(a as bigint);
-      return r >= min && r <= max ? r : overflow(t, 0, '-', a);
+      return r >= min && r <= max ? r : negationOverflow(t, a);
     };
   }
   if (isIntervalType(t)) return negateInterval(t);

@@ -302,12 +302,14 @@ function compileNode(e: Expr): Evaluator {
     case 'cast': {
       const arg = compileNode(e.arg);
       const cast = makeCast(e.arg.type, e.type);
+      const safe = e.safe === true;
       return (row) => {
         try {
           return cast(arg(row));
         } catch (err) {
-          if (err instanceof ValueError) throw new SqlRuntimeError(err.message);
-          throw err;
+          if (!(err instanceof ValueError)) throw err;
+          if (safe) return null;
+          throw new SqlRuntimeError(err.message);
         }
       };
     }

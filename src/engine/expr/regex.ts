@@ -1,6 +1,6 @@
 /**
- * The regular-expression engine of every SQL regex function (`RLIKE`, and the later
- * `REGEXP_REPLACE`, `REGEXP_MATCH`, ...): RE2JS, a pure-JavaScript port of RE2. Like Feldera's
+ * The regular-expression engine of every SQL regex function (`RLIKE`, `REGEXP_REPLACE`):
+ * RE2JS, a pure-JavaScript port of RE2. Like Feldera's
  * Rust `regex` crate it guarantees time linear in the input (automata, no backtracking), so no
  * pattern or input can stall a step. Never use `RegExp` for a user-supplied pattern.
  *

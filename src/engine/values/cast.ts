@@ -12,6 +12,7 @@ import {
   formatDate,
   formatTime,
   formatTimestamp,
+  NS_PER_MICRO,
   parseDate,
   parseTime,
   parseTimestamp,
@@ -21,6 +22,7 @@ import {
 } from './datetime.js';
 import { Decimal, pow10 } from './decimal.js';
 import { ValueError } from './errors.js';
+import { formatDoubleText, formatRealText } from './float-text.js';
 import {
   formatInterval,
   intervalFromUnits,
@@ -103,6 +105,21 @@ function toBigIntTrunc(v: Value, to: ColumnType): bigint {
   }
 }
 
+/** Text Feldera reads as an infinity or NaN when casting to a floating-point type. */
+const FLOAT_WORDS: Record<string, number> = {
+  inf: Number.POSITIVE_INFINITY,
+  '+inf': Number.POSITIVE_INFINITY,
+  infinity: Number.POSITIVE_INFINITY,
+  '+infinity': Number.POSITIVE_INFINITY,
+  '-inf': Number.NEGATIVE_INFINITY,
+  '-infinity': Number.NEGATIVE_INFINITY,
+  nan: Number.NaN,
+};
+
+/**
+ * A number as a double. Text that is not a number gives 0 (Feldera's reference: "Casting a
+ * string to a floating-point value will produce the value 0 when parsing fails").
+ */
 function toDouble(v: Value, to: ColumnType): number {
   switch (typeof v) {
     case 'number':
@@ -112,10 +129,11 @@ function toDouble(v: Value, to: ColumnType): number {
     case 'boolean':
       return v ? 1 : 0;
     case 'string': {
-      const t = v.trim();
+      const t = v.replace(/\s+/g, '');
+      const word = FLOAT_WORDS[t.toLowerCase()];
+      if (word !== undefined) return word;
       const n = Number(t);
-      if (t === '' || (Number.isNaN(n) && t !== 'NaN')) fail(v, to, 'not a number');
-      return n;
+      return t === '' || Number.isNaN(n) || /^[+-]?0[xob]/i.test(t) ? 0 : n;
     }
     default:
       if (v instanceof Decimal) return v.toNumber();
@@ -123,11 +141,14 @@ function toDouble(v: Value, to: ColumnType): number {
   }
 }
 
-function toDecimal(v: Value, to: ColumnType): Decimal {
+/** A number as a DECIMAL of type `to`; a REAL converts through its shortest float32 text. */
+function toDecimal(v: Value, to: ColumnType, from: ColumnType): Decimal {
   let d: Decimal | undefined;
   switch (typeof v) {
     case 'number':
-      d = Number.isInteger(v) ? Decimal.fromBigInt(BigInt(v)) : Decimal.fromNumber(v);
+      if (Number.isInteger(v)) d = Decimal.fromBigInt(BigInt(v));
+      else if (from.type === 'REAL' && Number.isFinite(v)) d = Decimal.parse(formatReal(v));
+      else d = Decimal.fromNumber(v);
       break;
     case 'bigint':
       d = Decimal.fromBigInt(v);
@@ -169,7 +190,9 @@ export function valueToText(v: Value, from: ColumnType): string {
       case 'TIME':
         return formatTime(v);
       case 'REAL':
-        return formatReal(v);
+        return formatRealText(v);
+      case 'DOUBLE':
+        return formatDoubleText(v);
       default:
         return String(v);
     }
@@ -228,7 +251,13 @@ function dateTimeCast(from: ColumnType, to: ColumnType): Caster {
     default:
       if (text) return (v) => parseTimestamp((v as string).trim()) ?? null;
       if (from.type === 'DATE') return (v) => BigInt(v as number) * US_PER_DAY;
-      if (isIntegerType(from)) return (v) => BigInt(v as number | bigint) * US_PER_MILLI;
+      if (from.type === 'TIME') return (v) => BigInt(Math.trunc((v as number) / NS_PER_MICRO));
+      // A number is milliseconds since the epoch, cut toward zero to whole seconds, as
+      // Feldera's runtime gives it (CAST(-1111.52 AS TIMESTAMP) is 1969-12-31 23:59:59).
+      if (isNumericType(from)) {
+        const millis = makeNonNullCast(from, { type: 'BIGINT', nullable: false });
+        return (v) => ((millis(v) as bigint) / 1000n) * 1000n * US_PER_MILLI;
+      }
   }
   if (from.type === to.type) return (v) => v;
   throw new ValueError(`cannot cast ${typeToSql(from)} to ${typeToSql(to)}`);
@@ -334,7 +363,8 @@ function makeNonNullCast(from: ColumnType, to: ColumnType): Caster {
   const dateLike = (t: ColumnType) => t.type === 'DATE' || t.type === 'TIME' || t.type === 'TIMESTAMP';
   if (isIntervalType(from) || isIntervalType(to)) return intervalCast(from, to);
   if (dateLike(to)) return dateTimeCast(from, to);
-  if (from.type === 'TIMESTAMP' && isIntegerType(to)) {
+  // A TIMESTAMP as a number is milliseconds since the epoch.
+  if (from.type === 'TIMESTAMP' && isNumericType(to)) {
     const num = makeNonNullCast({ type: 'BIGINT', nullable: false }, to);
     return (v) => num(floorDiv(v as bigint, US_PER_MILLI));
   }
@@ -363,13 +393,10 @@ function makeNonNullCast(from: ColumnType, to: ColumnType): Caster {
   switch (to.type) {
     case 'BOOLEAN':
       if (from.type === 'BOOLEAN') return (v) => v;
+      // Text is TRUE when it reads 'true' (trimmed, any case) and FALSE otherwise, as in
+      // Feldera's runtime (its reference says other text is an error; its tests say FALSE).
       if (from.type === 'CHAR' || from.type === 'VARCHAR')
-        return (v) => {
-          const t = (v as string).trim().toLowerCase();
-          if (t === 'true') return true;
-          if (t === 'false') return false;
-          return fail(v, to);
-        };
+        return (v) => (v as string).trim().toLowerCase() === 'true';
       return (v) => toDouble(v, to) !== 0;
     case 'TINYINT':
     case 'SMALLINT':
@@ -392,7 +419,7 @@ function makeNonNullCast(from: ColumnType, to: ColumnType): Caster {
     case 'DOUBLE':
       return (v) => toDouble(v, to);
     case 'DECIMAL':
-      return (v) => toDecimal(v, to);
+      return (v) => toDecimal(v, to, from);
     case 'CHAR':
     case 'VARCHAR':
       return (v) => fitString(valueToText(v, from), to);

@@ -43,7 +43,9 @@ function cellText(col: ColumnDesc, v: Value): string {
  */
 export function formatTextTable(columns: readonly ColumnDesc[], rows: readonly (readonly Value[])[]): string {
   const cells = rows.map((r) => columns.map((c, i) => cellText(c, r[i] as Value)));
-  const widths = columns.map((c, i) => Math.max(c.name.length, ...cells.map((r) => r[i]!.length)));
+  // A loop, not `Math.max(...cells)`: spreading 100k+ cells overflows the call stack.
+  const widths = columns.map((c) => c.name.length);
+  for (const r of cells) for (let i = 0; i < r.length; i++) widths[i] = Math.max(widths[i]!, r[i]!.length);
   const rule = `+${widths.map((w) => '-'.repeat(w + 2)).join('+')}+`;
   const line = (vals: readonly string[]) => `| ${vals.map((v, i) => v.padEnd(widths[i]!)).join(' | ')} |`;
   const out = [rule, line(columns.map((c) => c.name)), rule];

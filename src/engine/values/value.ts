@@ -48,6 +48,11 @@ export type Row = Value[];
 export interface WeightedRow {
   row: Row;
   weight: number;
+  /**
+   * Set on a partial update of a keyed table (Feldera's `{"update": ...}`): the columns it
+   * sets; the others keep the current row's values, and `row` holds NULL in them.
+   */
+  patch?: readonly boolean[];
 }
 
 /**

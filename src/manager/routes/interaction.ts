@@ -52,6 +52,21 @@ export const PROXIED_ROUTES: ProxiedRoute[] = [
     path: '/tables/:table_name/connectors/:connector_name/completion_token',
     summary: 'Generate a completion token for an input connector',
   },
+  {
+    method: 'GET',
+    path: '/tables/:table_name/connectors/:connector_name/stats',
+    summary: 'Get Input Status',
+  },
+  {
+    method: 'POST',
+    path: '/tables/:table_name/connectors/:connector_name/:action',
+    summary: 'Control Input Connector',
+  },
+  {
+    method: 'GET',
+    path: '/views/:view_name/connectors/:connector_name/stats',
+    summary: 'Get Output Status',
+  },
   { method: 'POST', path: '/checkpoint', summary: 'Checkpoint Pipeline' },
   { method: 'GET', path: '/checkpoint_status', summary: 'Get Checkpoint Status' },
   { method: 'GET', path: '/checkpoints', summary: 'List local checkpoints' },

@@ -45,17 +45,21 @@ export class SqliteStore implements MetadataStore {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly tx: StoreTx;
 
-  constructor(path: string) {
+  /**
+   * Opens (creating if missing) the metadata database at `path`. `busyTimeoutMs` is how long a
+   * statement waits for another connection's write lock before failing with "database is
+   * locked" (default 5 s).
+   */
+  constructor(path: string, options: { busyTimeoutMs?: number } = {}) {
     // Created with its mode here; never opened with a plain descriptor once it exists (closing
     // one would drop the POSIX locks SQLite holds on it in this process).
     createPrivateFile(path);
     for (const file of [path, `${path}-wal`, `${path}-shm`]) {
       if (existsSync(file)) chmodSync(file, PRIVATE_FILE_MODE);
     }
-    this.db = new Database(path);
+    this.db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
     this.tx = this.makeTx();
   }

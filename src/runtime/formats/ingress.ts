@@ -2,9 +2,14 @@
  * Decoding an ingress request body into weighted rows of one table.
  *
  * Formats, as Feldera defines them: `format=json` with `update_format` `insert_delete`
- * (`{"insert": row}` / `{"delete": row}`), `raw` (each record is a row to insert) or
- * `weighted` (`{"weight": n, "data": row}`), newline-delimited or, with `array=true`, in
- * JSON arrays; and `format=csv` (RFC 4180, no header, columns in table order).
+ * (`{"insert": row}` / `{"delete": row}`, and `{"update": row}` on a table with a primary
+ * key: the columns given replace those of the current row with that key, the others keep
+ * their values, and a key the table does not hold is left alone), `raw` (each record is a
+ * row to insert) or `weighted` (`{"weight": n, "data": row}`), newline-delimited or, with
+ * `array=true`, in JSON arrays; and `format=csv` (RFC 4180, no header, columns in table
+ * order). A row is a JSON object keyed by column names, or an array of all the values in
+ * column order (serde's sequence form of a struct, which Feldera accepts wherever a row
+ * goes).
  *
  * Decoding is all-or-nothing: the first bad record (malformed, wrong type, unknown column,
  * missing NOT NULL column) rejects the whole request with its position and reason, and
@@ -68,19 +73,57 @@ function columnIndex(columns: readonly ColumnInfo[]): (key: string) => number {
   return (key) => exact.get(key) ?? folded.get(key.toLowerCase()) ?? -1;
 }
 
-/** Decodes one JSON object into a row. With `keyOnly`, absent non-key columns become NULL. */
+/** One column's value from its JSON node, or `ParseError`. */
+function decodeValue(shape: TableShape, record: number, i: number, value: JsonNode): Row[number] {
+  const col = shape.columns[i]!;
+  try {
+    return value instanceof RawNumber
+      ? parseJsonValue(col.type, Number(value.text), value.text)
+      : parseJsonValue(col.type, value);
+  } catch (err) {
+    if (err instanceof ValueError) {
+      throw parseError(shape.name, record, `column '${col.name}': ${err.message}`, { column: col.name });
+    }
+    throw err;
+  }
+}
+
+/**
+ * How absent columns of a JSON object are read: `full` (an insert: NULL, refused for a NOT
+ * NULL column), `key` (a delete on a keyed table: only the key is needed), `patch` (an
+ * update: absent columns are not set, the key is needed).
+ */
+type RowMode = 'full' | 'key' | 'patch';
+
+/** Decodes one row (a JSON object, or an array of all values in column order). */
 function decodeRow(
   shape: TableShape,
   lookup: (key: string) => number,
   node: JsonNode,
   record: number,
-  keyOnly: boolean,
-): Row {
-  if (node === null || typeof node !== 'object' || Array.isArray(node) || node instanceof RawNumber) {
-    throw parseError(shape.name, record, 'expected a JSON object with the columns of the table');
+  mode: RowMode,
+): { row: Row; patch?: boolean[] } {
+  const width = shape.columns.length;
+  if (Array.isArray(node)) {
+    if (node.length !== width) {
+      throw parseError(
+        shape.name,
+        record,
+        `a row given as an array must hold the ${width} column value${width === 1 ? '' : 's'} of the table in order, got ${node.length}`,
+      );
+    }
+    const row = node.map((v, i) => decodeValue(shape, record, i, v));
+    return mode === 'patch' ? { row, patch: new Array(width).fill(true) } : { row };
   }
-  const row: Row = new Array(shape.columns.length).fill(null);
-  const given = new Array<string | undefined>(shape.columns.length);
+  if (node === null || typeof node !== 'object' || node instanceof RawNumber) {
+    throw parseError(
+      shape.name,
+      record,
+      'expected a row: a JSON object with the columns of the table, or an array of their values in order',
+    );
+  }
+  const row: Row = new Array(width).fill(null);
+  const given = new Array<string | undefined>(width);
   for (const key of Object.keys(node)) {
     const i = lookup(key);
     if (i < 0)
@@ -97,29 +140,23 @@ function decodeRow(
         { column: col.name },
       );
     }
-    const value = node[key] as JsonNode;
-    try {
-      row[i] =
-        value instanceof RawNumber
-          ? parseJsonValue(col.type, Number(value.text), value.text)
-          : parseJsonValue(col.type, value);
-    } catch (err) {
-      if (err instanceof ValueError) {
-        throw parseError(shape.name, record, `column '${col.name}': ${err.message}`, { column: col.name });
-      }
-      throw err;
-    }
+    row[i] = decodeValue(shape, record, i, node[key] as JsonNode);
     given[i] = key;
   }
-  const keyCols = keyOnly && shape.primaryKey ? new Set(shape.primaryKey) : null;
+  const keyCols = mode !== 'full' && shape.primaryKey ? new Set(shape.primaryKey) : null;
   shape.columns.forEach((col, i) => {
-    if (given[i] !== undefined || col.type.nullable) return;
-    if (keyCols && !keyCols.has(i)) return;
-    throw parseError(shape.name, record, `missing value for NOT NULL column '${col.name}'`, {
-      column: col.name,
-    });
+    if (given[i] !== undefined) return;
+    if (mode === 'patch' ? !keyCols!.has(i) : col.type.nullable || (keyCols && !keyCols.has(i))) return;
+    throw parseError(
+      shape.name,
+      record,
+      mode === 'patch'
+        ? `an update must give the primary key column '${col.name}'`
+        : `missing value for NOT NULL column '${col.name}'`,
+      { column: col.name },
+    );
   });
-  return row;
+  return mode === 'patch' ? { row, patch: Array.from(given, (g) => g !== undefined) } : { row };
 }
 
 /** The rows of one JSON record. */
@@ -130,7 +167,7 @@ function decodeJsonRecord(
   n: number,
   updateFormat: UpdateFormat,
 ): WeightedRow[] {
-  if (updateFormat === 'raw') return [{ row: decodeRow(shape, lookup, rec, n, false), weight: 1 }];
+  if (updateFormat === 'raw') return [{ row: decodeRow(shape, lookup, rec, n, 'full').row, weight: 1 }];
   if (rec === null || typeof rec !== 'object' || Array.isArray(rec) || rec instanceof RawNumber) {
     throw parseError(shape.name, n, `expected a JSON object in '${updateFormat}' format`);
   }
@@ -143,21 +180,33 @@ function decodeJsonRecord(
     const weight = Number(w.text);
     return weight === 0
       ? []
-      : [{ row: decodeRow(shape, lookup, rec.data as JsonNode, n, weight < 0), weight }];
+      : [{ row: decodeRow(shape, lookup, rec.data as JsonNode, n, weight < 0 ? 'key' : 'full').row, weight }];
   }
   const keys = Object.keys(rec);
-  if (keys.length !== 1 || (keys[0] !== 'insert' && keys[0] !== 'delete')) {
+  const op = keys[0];
+  if (keys.length !== 1 || (op !== 'insert' && op !== 'delete' && op !== 'update')) {
     throw parseError(
       shape.name,
       n,
-      keys.length === 2 && 'insert' in rec && 'delete' in rec
-        ? 'a record holds either "insert" or "delete", not both: send the delete and the insert as two records'
-        : `expected {"insert": {...}} or {"delete": {...}}, got key(s) ${JSON.stringify(keys.slice(0, 5))}`,
+      keys.length > 1 && keys.every((k) => k === 'insert' || k === 'delete' || k === 'update')
+        ? `a record holds one of "insert", "delete" or "update", not ${keys.map((k) => `"${k}"`).join(' and ')}: send them as separate records`
+        : `expected {"insert": {...}}, {"delete": {...}} or {"update": {...}}, got key(s) ${JSON.stringify(keys.slice(0, 5))}`,
     );
   }
-  return 'delete' in rec
-    ? [{ row: decodeRow(shape, lookup, rec.delete as JsonNode, n, true), weight: -1 }]
-    : [{ row: decodeRow(shape, lookup, rec.insert as JsonNode, n, false), weight: 1 }];
+  if (op === 'update') {
+    if (!shape.primaryKey) {
+      throw parseError(
+        shape.name,
+        n,
+        `"update" changes the row with a given primary key, and table '${shape.name}' has no primary key: send {"delete": ...} and {"insert": ...} instead`,
+      );
+    }
+    const { row, patch } = decodeRow(shape, lookup, rec.update as JsonNode, n, 'patch');
+    return [{ row, weight: 1, patch: patch! }];
+  }
+  return op === 'delete'
+    ? [{ row: decodeRow(shape, lookup, rec.delete as JsonNode, n, 'key').row, weight: -1 }]
+    : [{ row: decodeRow(shape, lookup, rec.insert as JsonNode, n, 'full').row, weight: 1 }];
 }
 
 function invalidUtf8(shape: TableShape, record: number, byte: number): ApiError {

@@ -12,17 +12,27 @@ import { typeToSql } from '../../engine/values/types.js';
 import type * as ast from '../ast.js';
 import { fail } from '../coercion.js';
 import type { Expr } from '../plan.js';
+import { BINARY_FUNCTIONS } from './binary.js';
 import { CONDITIONAL_FUNCTIONS } from './conditional.js';
 import { DATETIME_FUNCTIONS } from './datetime.js';
+import { FLOAT_FUNCTIONS } from './float.js';
+import { JSON_FUNCTIONS } from './json.js';
+import { MAP_FUNCTIONS } from './map.js';
 import { NUMERIC_FUNCTIONS } from './numeric.js';
+import { REGEX_FUNCTIONS } from './regex.js';
 import type { CallSite, FunctionBinder, FunctionFamily } from './signature.js';
 import { STRING_FUNCTIONS } from './string.js';
 
 const FAMILIES: Record<string, FunctionFamily> = {
   string: STRING_FUNCTIONS,
+  binary: BINARY_FUNCTIONS,
+  regex: REGEX_FUNCTIONS,
   numeric: NUMERIC_FUNCTIONS,
+  float: FLOAT_FUNCTIONS,
   datetime: DATETIME_FUNCTIONS,
   conditional: CONDITIONAL_FUNCTIONS,
+  map: MAP_FUNCTIONS,
+  json: JSON_FUNCTIONS,
 };
 
 function merge(): ReadonlyMap<string, FunctionBinder> {
@@ -58,6 +68,12 @@ export const FELDERA_FUNCTIONS: ReadonlySet<string> = new Set(
   SUBSTRING TAN TANH TIME_TRUNC TIMESTAMP_TRUNC TIMESTAMPADD TIMESTAMPDIFF TO_HEX TO_INT TO_JSON TRANSFORM
   TRUNC TRUNCATE TYPEOF UPPER VARIANTNULL WEEK XXHASH YEAR`.split(/\s+/),
 );
+
+/**
+ * Feldera functions written in a syntax of their own that the parser turns into another
+ * construct (`SAFE_CAST(x AS t)` is a cast), so they are not in the registries.
+ */
+export const SYNTAX_FORMS: ReadonlySet<string> = new Set(['SAFE_CAST']);
 
 /**
  * Refuses a call of a Feldera function that Sluice does not implement, at the call's position;

@@ -3,6 +3,12 @@ import { describe, test } from 'node:test';
 import { formatTextTable } from '../../../src/engine/index.js';
 
 describe('formatTextTable', () => {
+  test('formats 300,000 rows without overflowing the call stack', () => {
+    const rows = Array.from({ length: 300_000 }, (_, i) => [i]);
+    const text = formatTextTable([{ name: 'n', type: { type: 'INTEGER', nullable: false } }], rows);
+    assert.ok(text.includes('| 299999 |'));
+  });
+
   test('draws a box around aligned columns', () => {
     const text = formatTextTable(
       [

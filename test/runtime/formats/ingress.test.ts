@@ -101,7 +101,8 @@ describe('decodeIngress refuses input that could be read two ways', () => {
   });
 
   test('insert and delete in one record', () => {
-    rejects('{"insert": {"id": 1}, "delete": {"id": 2}}', json, /either "insert" or "delete", not both/, 1);
+    rejects('{"insert": {"id": 1}, "delete": {"id": 2}}', json, /not "insert" and "delete"/, 1);
+    rejects('{"update": {"id": 1}, "insert": {"id": 2}}', json, /not "update" and "insert"/, 1);
   });
 
   test('invalid UTF-8 names the record that holds the first bad byte; valid UTF-8 passes', () => {
@@ -172,3 +173,54 @@ describe('decodeIngress refuses input that could be read two ways', () => {
       );
   });
 });
+
+const unkeyed: TableShape = { ...table, name: 'u', primaryKey: null };
+
+describe('decodeIngress: rows as arrays, updates (issue 9, item 7)', () => {
+  test('a row may be an array of all values in column order, in every update format', () => {
+    const expect = [{ row: ['1', '2.50', 'a'], weight: 1 }];
+    const same = (rows: unknown) =>
+      assert.deepEqual(JSON.stringify(rows, replacer), JSON.stringify(expect, replacer));
+    same(decode('{"insert": [1, 2.5, "a"]}', json));
+    same(decode('[1, 2.5, "a"]', { ...json, updateFormat: 'raw' }));
+    same(decode('[[1, 2.5, "a"]]', { ...json, updateFormat: 'raw', array: true }));
+    same(decode('{"weight": 1, "data": [1, 2.5, "a"]}', { ...json, updateFormat: 'weighted' }));
+    same(decode('[{"insert": [1, 2.5, "a"]}]', { ...json, array: true }));
+    assert.deepEqual(decode('{"delete": [1, null, null]}', json), [{ row: [1n, null, null], weight: -1 }]);
+    // Each value is read by its column's rules.
+    rejects('{"insert": ["1", 2.5, "a"]}', json, /column 'id': expected BIGINT, got string/, 1);
+    rejects('{"insert": [null, 2.5, "a"]}', json, /column 'id': NULL value for a NOT NULL column/, 1);
+  });
+
+  test('an array row must hold every column: no more, no fewer', () => {
+    rejects('{"insert": [1, 2.5]}', json, /must hold the 3 column values of the table in order, got 2/, 1);
+    rejects('[1, 2.5, "a", 4]', { ...json, updateFormat: 'raw' }, /got 4/, 1);
+    rejects('{"insert": 5}', json, /expected a row: a JSON object .* or an array/, 1);
+  });
+
+  test('update: sets the columns given, marks them in the patch, needs the key', () => {
+    const [u] = decode('{"update": {"id": 7, "Name": null}}', json);
+    assert.deepEqual(u, { row: [7n, null, null], weight: 1, patch: [true, false, true] });
+    const [all] = decode('{"update": [7, 1.25, "x"]}', json);
+    assert.deepEqual(all?.patch, [true, true, true]);
+    rejects('{"update": {"Name": "x"}}', json, /an update must give the primary key column 'id'/, 1);
+    rejects('{"update": {"id": 7, "nope": 1}}', json, /unknown column 'nope'/, 1);
+  });
+
+  test('update on a table without a primary key is refused with what to send instead', () => {
+    assert.throws(
+      () => decodeIngress(unkeyed, '{"update": {"id": 1}}', json),
+      (err: unknown) =>
+        err instanceof ApiError &&
+        err.errorCode === 'ParseError' &&
+        /table 'u' has no primary key: send \{"delete": \.\.\.\} and \{"insert": \.\.\.\} instead/.test(
+          err.message,
+        ),
+    );
+  });
+});
+
+/** Prints Decimals and bigints as text so rows compare with JSON.stringify. */
+function replacer(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' || value instanceof Decimal ? String(value) : value;
+}

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { AGGREGATE_KERNELS } from '../../../src/engine/aggregates/index.js';
 import { KERNELS } from '../../../src/engine/functions/index.js';
+import type { ColumnType } from '../../../src/engine/values/types.js';
 import { AGGREGATES, FELDERA_AGGREGATES } from '../../../src/sql/aggregates/index.js';
 import { FELDERA_FUNCTIONS, FUNCTIONS } from '../../../src/sql/functions/index.js';
 import type { CallSite } from '../../../src/sql/functions/signature.js';
@@ -15,14 +16,20 @@ import { compileError } from '../../helpers/sql-eval.js';
 
 const SPAN = { startLine: 1, startCol: 1, endLine: 1, endCol: 1 };
 
-const TYPES = ['VARCHAR', 'INTEGER', 'DOUBLE', 'TIMESTAMP'] as const;
+const INT: ColumnType = { type: 'INTEGER', nullable: true };
+const TYPES: ColumnType[] = [
+  ...(['VARCHAR', 'INTEGER', 'DOUBLE', 'TIMESTAMP', 'BOOLEAN', 'VARIANT'] as const).map(
+    (type): ColumnType => ({ type, nullable: true, precision: -1 }),
+  ),
+  { type: 'ARRAY', nullable: true, component: INT },
+  { type: 'MAP', nullable: true, key: { ...INT, nullable: false }, value: INT },
+];
 
 /** Every list of up to three arguments of the sample types, to find a form each function accepts. */
 const SAMPLES: Expr[][] = [[]];
 for (let n = 1; n <= 3; n++)
   for (const prefix of SAMPLES.filter((s) => s.length === n - 1))
-    for (const type of TYPES)
-      SAMPLES.push([...prefix, { kind: 'col', index: 0, type: { type, nullable: true, precision: -1 } }]);
+    for (const type of TYPES) SAMPLES.push([...prefix, { kind: 'col', index: 0, type }]);
 const sample = (type: string): Expr => ({
   kind: 'col',
   index: 0,
@@ -103,14 +110,14 @@ describe('function registry', () => {
 describe('compile-time errors', () => {
   test('illegal argument types, in Feldera words, at the call', () => {
     assert.equal(
-      compileError('UPPER(x)'),
-      "Error in SQL statement @2:25: Cannot apply 'UPPER' to arguments of type 'UPPER(<INTEGER>)'. Supported form(s): 'UPPER(<STRING>)'",
+      compileError('UPPER(ARRAY[x])'),
+      "Error in SQL statement @2:25: Cannot apply 'UPPER' to arguments of type 'UPPER(<INTEGER ARRAY>)'. Supported form(s): 'UPPER(<STRING>)'",
     );
     assert.equal(
       compileError('SUBSTRING(s, s)'),
       "Error in SQL statement @2:25: Cannot apply 'SUBSTRING' to arguments of type 'SUBSTRING(<VARCHAR>, <VARCHAR>)'. Supported form(s): 'SUBSTRING(<STRING>, <INTEGER>)', 'SUBSTRING(<STRING>, <INTEGER>, <INTEGER>)'",
     );
-    assert.match(compileError('ROUND(s)'), /^Error in SQL statement @2:25: Cannot apply 'ROUND'/);
+    assert.match(compileError('ROUND(s = s)'), /^Error in SQL statement @2:25: Cannot apply 'ROUND'/);
     assert.match(
       compileError('FOO(x)'),
       /^Function not found @2:25: No match found for function signature FOO\(INTEGER\)/,
