@@ -14,6 +14,6 @@ export type { Accumulator };
 export function makeAccumulator(call: AggregateCall, argType: ColumnType | null): Accumulator {
   const kernel = AGGREGATE_KERNELS.get(call.fn);
   if (!kernel) throw new Error(`no aggregate kernel '${call.fn}'`);
-  const acc = kernel.make(argType, call.type);
+  const acc = kernel.make(argType, call.type, call.options ?? {});
   return call.distinct ? new DistinctAccumulator(acc) : acc;
 }

@@ -240,6 +240,12 @@ export type Expr =
        */
       unit?: { name: string; span: Span };
       span: Span;
+      /** Aggregate calls: `FILTER (WHERE ...)`. */
+      filter?: Expr;
+      /** Aggregate calls: `IGNORE NULLS` (true) or `RESPECT NULLS` inside the parentheses. */
+      ignoreNulls?: boolean;
+      /** Aggregate calls: `ORDER BY ...` inside the parentheses. */
+      orderBy?: OrderItem[];
     }
   | { kind: 'extract'; unit: string; operand: Expr; span: Span }
   /** `ARRAY[a, b]` or `ARRAY(a, b)`. */
@@ -255,6 +261,8 @@ export type Expr =
   | { kind: 'position'; needle: Expr; haystack: Expr; span: Span }
   | { kind: 'substring'; operand: Expr; start: Expr; length: Expr | null; span: Span }
   | { kind: 'trim'; mode: 'BOTH' | 'LEADING' | 'TRAILING'; chars: Expr | null; operand: Expr; span: Span }
+  /** `x -> body` or `(x, y) -> body`: an argument of a higher-order function such as TRANSFORM. */
+  | { kind: 'lambda'; params: Ident[]; body: Expr; span: Span }
   /** `(start, end) OVERLAPS (start, end)` and the other period predicates; `right` has one value for `CONTAINS x`. */
   | { kind: 'period'; op: PeriodOp; left: [Expr, Expr]; right: Expr[]; span: Span };
 

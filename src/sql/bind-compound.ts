@@ -1,6 +1,6 @@
 /**
  * Binding of the compound-value forms: `ARRAY[...]`, `MAP[...]`, `ROW(...)` and structure
- * constructors, subscripts (`a[i]` from 1, `m[k]`, `v[i]` on a VARIANT) and field access
+ * constructors, subscripts (`a[i]` from 1, `m[k]`, `v[i]` on a VARIANT, `r[i]` the i-th field) and field access
  * (`r.f`, `v.f` on a VARIANT). Out-of-range subscripts and missing keys give NULL, as in
  * Feldera, so every subscript's type is nullable.
  */
@@ -93,9 +93,24 @@ export function bindSubscript(operand: Expr, index: Expr, span: Span): Expr {
         ...VARIANT,
         nullable: true,
       });
+    case 'STRUCT':
+      return bindPositionalField(operand, index, span);
     default:
-      return fail(span, `Cannot apply a subscript to a value of type ${typeToSql(t)}`);
+      return fail(span, `Cannot apply indexing to arguments of type ${typeToSql(t)}`);
   }
+}
+
+/** `r[i]` on a ROW or user-defined type: field i (from 1), which must be an integer literal. */
+function bindPositionalField(operand: Expr, index: Expr, span: Span): Expr {
+  const fields = operand.type.fields!;
+  const i = index.kind === 'lit' && isIntegerType(index.type) ? Number(index.value) : Number.NaN;
+  if (!(Number.isInteger(i) && i >= 1 && i <= fields.length))
+    fail(span, `A ROW subscript must be an integer literal from 1 to ${fields.length}`);
+  const ft = fields[i - 1]!.columntype;
+  return call('field', [operand, lit(i - 1, INTEGER)], {
+    ...ft,
+    nullable: ft.nullable || operand.type.nullable,
+  });
 }
 
 export function bindField(operand: Expr, field: ast.Ident, span: Span): Expr {

@@ -35,6 +35,12 @@ import {
   unify,
   VARCHAR,
 } from './coercion.js';
+import {
+  bindHigherOrder,
+  bindOffsetSubscript,
+  HIGHER_ORDER_FUNCTIONS,
+  type LambdaScope,
+} from './functions/array.js';
 import { bindExtract, bindUnitCall, timeUnit } from './functions/datetime-units.js';
 import { bindFunction, refuseUnimplemented } from './functions/index.js';
 import { REGEX_FUNCTIONS } from './functions/regex.js';
@@ -52,6 +58,9 @@ import type { Scope } from './scope.js';
 import { leastRestrictive } from './typing.js';
 
 const UNSUPPORTED = 'Not yet implemented';
+
+/** BigQuery's positional subscripts, `a[SAFE_OFFSET(i)]` and the like. */
+const OFFSET_FORMS = new Set(['OFFSET', 'ORDINAL', 'SAFE_OFFSET', 'SAFE_ORDINAL']);
 
 /** Plans subqueries that appear inside expressions. */
 export interface SubqueryHost {
@@ -77,6 +86,8 @@ export interface BindContext {
   aggregates: AggregateHost | null;
   /** User-defined types, for CAST targets and structure constructors. */
   types: UserTypes;
+  /** Inside a lambda's body (TRANSFORM, ARRAY_EXISTS): its variables, which shadow columns. */
+  lambdas?: LambdaScope;
 }
 
 /** True if the syntax tree has an aggregate call outside any subquery. */
@@ -169,7 +180,12 @@ function visitAst(e: ast.Expr, f: (e: ast.Expr) => void): void {
 
 /** Binds `e` in `ctx`; throws `SqlError` on the first problem. */
 export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr {
-  if (ctx.aggregates) {
+  const lambdaVar = ctx.lambdas && e.kind === 'column' ? ctx.lambdas.vars.get(e.parts[0]!.name) : undefined;
+  if (lambdaVar && e.kind === 'column')
+    return e.parts.slice(1).reduce((acc, f) => bindField(acc, f, joinSpans(e.span, f.span)), lambdaVar);
+  // A grouped query's hook matches whole expressions to group keys; one reading a lambda
+  // variable is not over the FROM row, so only its parts can match.
+  if (ctx.aggregates && !(ctx.lambdas && readsLambdaVar(e, ctx.lambdas))) {
     const hooked = bindGrouped(e, ctx.aggregates);
     if (hooked) return hooked;
   }
@@ -190,8 +206,17 @@ export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr
       );
     case 'row':
       return bindRow(e.fields.map((x) => bindExpr(x, ctx)));
-    case 'subscript':
-      return bindSubscript(bindExpr(e.operand, ctx), bindExpr(e.index, ctx), e.span);
+    case 'subscript': {
+      const i = e.index;
+      if (i.kind === 'call' && OFFSET_FORMS.has(i.name) && i.args.length === 1)
+        return bindOffsetSubscript(bindExpr(e.operand, ctx), i.name, bindExpr(i.args[0]!, ctx), {
+          name: i.name,
+          args: [],
+          span: e.span,
+          argSpan: () => i.args[0]!.span,
+        });
+      return bindSubscript(bindExpr(e.operand, ctx), bindExpr(i, ctx), e.span);
+    }
     case 'field':
       return bindField(bindExpr(e.operand, ctx), e.field, e.span);
     case 'interval':
@@ -297,6 +322,11 @@ export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr
     case 'call': {
       if (isAggregateName(e.name)) fail(e.span, `Aggregate function ${e.name} is not allowed here`);
       refuseUnimplemented(e);
+      if (HIGHER_ORDER_FUNCTIONS.has(e.name))
+        // A subquery in a lambda's body would be planned apart from the element it reads.
+        return bindHigherOrder(e, ctx.lambdas, (x, lambdas) =>
+          bindExpr(x, lambdas ? { ...ctx, lambdas, subqueries: null } : ctx),
+        );
       const userType = ctx.types.get(e.name.toLowerCase());
       if (userType?.type === 'STRUCT')
         return bindConstructor(
@@ -333,6 +363,8 @@ export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr
         { span: e.span, argSpan: (i) => parts[i]!.span },
       );
     }
+    case 'lambda':
+      return fail(e.span, 'A lambda expression is only allowed as an argument of TRANSFORM or ARRAY_EXISTS');
     case 'trim': {
       const chars = e.chars ? bindExpr(e.chars, ctx) : lit(' ', VARCHAR);
       return trimBinder(e.mode.toLowerCase() as 'both' | 'leading' | 'trailing')({
@@ -370,6 +402,16 @@ function bindColumnPath(parts: ast.Ident[], ctx: BindContext): Expr {
       return lit(Math.PI, { type: 'DOUBLE', nullable: false });
     throw err;
   }
+}
+
+/** True if `e` reads one of the lambda variables in scope. */
+function readsLambdaVar(e: ast.Expr, lambdas: LambdaScope): boolean {
+  let found = false;
+  visitAst(e, (n) => {
+    if (n.kind === 'column' && lambdas.vars.has(n.parts[0]!.name)) found = true;
+    else if (n.kind === 'lambda' && readsLambdaVar(n.body, lambdas)) found = true;
+  });
+  return found;
 }
 
 /** The aggregate hook: aggregate calls and grouped sub-expressions become output columns. */
@@ -468,6 +510,18 @@ function bindBinary(e: Extract<ast.Expr, { kind: 'binary' }>, ctx: BindContext, 
     const [a, b] = unify([l, r], e.span, `'${e.op}'`);
     return call(cmp, [a!, b!], { ...BOOLEAN, nullable });
   }
+  if (e.op === '||' && (l.type.type === 'ARRAY' || r.type.type === 'ARRAY'))
+    return bindFunction(
+      {
+        kind: 'call',
+        name: 'ARRAY_CONCAT',
+        args: [e.left, e.right],
+        distinct: false,
+        star: false,
+        span: e.span,
+      },
+      [l, r],
+    );
   if (e.op === '||') return bindConcatOperator(l, r, e.span, [e.left.span, e.right.span]);
   const cannot = (): never =>
     fail(e.span, `Cannot apply '${e.op}' to arguments of type ${typeToSql(l.type)} and ${typeToSql(r.type)}`);

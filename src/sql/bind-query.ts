@@ -8,7 +8,7 @@
  * The optimizer (optimize.ts) later turns WHERE/ON equalities into join keys.
  */
 import { type ColumnType, typeToSql } from '../engine/values/types.js';
-import { aggregateBinder } from './aggregates/index.js';
+import { bindAggregateCall } from './aggregates/index.js';
 import type * as ast from './ast.js';
 import { type AggregateHost, type BindContext, bindExpr, containsAggregate } from './bind-expr.js';
 import { NO_USER_TYPES, type UserTypes } from './catalog.js';
@@ -92,8 +92,10 @@ export function finalizeQuery(q: BoundQuery): Rel {
 
 /** Collects the group keys and aggregate calls of one grouped SELECT. */
 class GroupingHost implements AggregateHost {
+  /** Aggregate arguments and filters, in order of first use (Calcite's order of the aggregate's input). */
   readonly args: Expr[] = [];
-  readonly calls: { fn: string; arg: number | null; distinct: boolean; type: ColumnType }[] = [];
+  /** The calls, with `arg` and `filter` indexing `args`. */
+  readonly calls: AggregateCall[] = [];
 
   constructor(
     readonly keys: Expr[],
@@ -106,21 +108,31 @@ class GroupingHost implements AggregateHost {
     return i < 0 ? null : colRef(i, this.keys[i]!.type);
   }
 
+  /** Index of `e` among the aggregate's inputs, added if new. */
+  private input(e: Expr): number {
+    const i = this.args.findIndex((a) => exprEquals(a, e));
+    return i >= 0 ? i : this.args.push(e) - 1;
+  }
+
   bindAggregate(c: Extract<ast.Expr, { kind: 'call' }>): Expr {
-    const binder = aggregateBinder(c);
-    if (c.star && c.name !== 'COUNT') fail(c.span, `${c.name}(*) is not allowed`);
-    if (!c.star && c.args.length !== 1) fail(c.span, `${c.name} takes exactly one argument`);
-    const arg = c.star ? null : bindExpr(c.args[0]!, this.fromContext);
-    const bound = binder({ name: c.name, arg, distinct: c.distinct, span: c.span, global: this.global });
-    const { fn, type, distinct } = bound;
-    let argIndex: number | null = null;
-    if (arg) {
-      argIndex = this.args.findIndex((a) => exprEquals(a, arg));
-      if (argIndex < 0) argIndex = this.args.push(arg) - 1;
-    }
-    let index = this.calls.findIndex((x) => x.fn === fn && x.arg === argIndex && x.distinct === distinct);
-    if (index < 0) index = this.calls.push({ fn, arg: argIndex, distinct, type }) - 1;
-    return colRef(this.keys.length + index, type);
+    const bound = bindAggregateCall(c, (e) => bindExpr(e, this.fromContext), this.global);
+    const call: AggregateCall = {
+      fn: bound.fn,
+      arg: bound.arg ? this.input(bound.arg) : null,
+      distinct: bound.distinct,
+      type: bound.type,
+      ...(bound.filter ? { filter: this.input(bound.filter) } : {}),
+      ...(bound.options ? { options: bound.options } : {}),
+    };
+    const same = (x: AggregateCall) =>
+      x.fn === call.fn &&
+      x.arg === call.arg &&
+      x.distinct === call.distinct &&
+      x.filter === call.filter &&
+      JSON.stringify(x.options) === JSON.stringify(call.options);
+    let index = this.calls.findIndex(same);
+    if (index < 0) index = this.calls.push(call) - 1;
+    return colRef(this.keys.length + index, bound.type);
   }
 
   /** The pre-projection, aggregate and output relation. */
@@ -132,10 +144,9 @@ class GroupingHost implements AggregateHost {
       [...this.keys.map((_, i) => `$k${i}`), ...this.args.map((_, i) => `$a${i}`)],
     );
     const aggregates: AggregateCall[] = this.calls.map((c) => ({
-      fn: c.fn,
+      ...c,
       arg: c.arg === null ? null : k + c.arg,
-      distinct: c.distinct,
-      type: c.type,
+      ...(c.filter === undefined ? {} : { filter: k + c.filter }),
     }));
     return {
       kind: 'aggregate',

@@ -3,7 +3,7 @@
  * special forms (CASE, CAST, EXTRACT, SUBSTRING ... FROM ... FOR, TRIM, POSITION, INTERVAL
  * literals, IN/EXISTS/scalar subqueries). Subqueries call back into the query grammar.
  */
-import type { Expr, IntervalUnit, PeriodOp, Query, TypeField, TypeName } from './ast.js';
+import type { Expr, IntervalUnit, OrderItem, PeriodOp, Query, TypeField, TypeName } from './ast.js';
 import type { Token } from './lexer.js';
 import { joinSpans, type Span } from './messages.js';
 import { RESERVED, TokenStream, UNSUPPORTED } from './token-stream.js';
@@ -91,6 +91,9 @@ const COMPARISONS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=', '<=>']);
 export abstract class ExpressionParser extends TokenStream {
   /** Parses a query (for subqueries inside expressions). */
   abstract parseQuery(): Query;
+
+  /** Parses one `expr [ASC | DESC] [NULLS FIRST | LAST]` (also inside aggregate calls). */
+  protected abstract parseOrderItem(): OrderItem;
 
   /**
    * A SQL type: a base type such as `DECIMAL(10, 2)`, `VARCHAR`, `DOUBLE PRECISION`,
@@ -609,6 +612,9 @@ export abstract class ExpressionParser extends TokenStream {
     }
     this.expectOp(close);
     const span = joinSpans(t.span, this.prevSpan());
+    // ARRAY(...) is a function with its own typing (sql/functions/array.ts); ARRAY[...] a literal.
+    if (t.upper === 'ARRAY' && open.value === '(')
+      return { kind: 'call', name: 'ARRAY', args: items, distinct: false, star: false, span };
     if (t.upper === 'ARRAY') return { kind: 'array', elements: items, span };
     if (items.length % 2 !== 0) this.fail('MAP needs an even number of arguments (key, value, ...)', span);
     return { kind: 'map', items, span };
@@ -629,18 +635,37 @@ export abstract class ExpressionParser extends TokenStream {
     let distinct = false;
     let star = false;
     const args: Expr[] = [];
+    let ignoreNulls: boolean | undefined;
+    const orderBy: OrderItem[] = [];
     if (this.acceptOp('*')) star = true;
     else if (!this.isOp(')')) {
       if (this.acceptKeyword('DISTINCT')) distinct = true;
       else this.acceptKeyword('ALL');
-      do args.push(this.parseExpr());
+      do args.push(this.parseArgument());
       while (this.acceptOp(','));
+      // ARRAY_AGG(x [IGNORE | RESPECT NULLS] [ORDER BY ...]) (Feldera's reference, "Aggregates").
+      if (this.isKeyword('IGNORE') || this.isKeyword('RESPECT')) {
+        ignoreNulls = this.next().upper === 'IGNORE';
+        this.expectKeyword('NULLS');
+      }
+      if (this.acceptKeyword('ORDER')) {
+        this.expectKeyword('BY');
+        do orderBy.push(this.parseOrderItem());
+        while (this.acceptOp(','));
+      }
     }
     this.expectOp(')');
+    if (this.isKeyword('WITHIN'))
+      this.fail('WITHIN DISTINCT and WITHIN GROUP are not supported', this.peek().span, UNSUPPORTED);
+    let filter: Expr | undefined;
+    if (this.isKeyword('FILTER') && this.isOp('(', 1)) {
+      this.pos += 2;
+      this.expectKeyword('WHERE');
+      filter = this.parseExpr();
+      this.expectOp(')');
+    }
     if (this.isKeyword('OVER'))
       this.fail('Window functions (OVER) are not supported', this.peek().span, UNSUPPORTED);
-    if (this.isKeyword('FILTER'))
-      this.fail('Aggregate FILTER clauses are not supported', this.peek().span, UNSUPPORTED);
     return {
       kind: 'call',
       name: name.upper,
@@ -648,6 +673,9 @@ export abstract class ExpressionParser extends TokenStream {
       distinct,
       star,
       span: joinSpans(name.span, this.prevSpan()),
+      ...(filter ? { filter } : {}),
+      ...(ignoreNulls !== undefined ? { ignoreNulls } : {}),
+      ...(orderBy.length > 0 ? { orderBy } : {}),
     };
   }
 
@@ -732,6 +760,27 @@ export abstract class ExpressionParser extends TokenStream {
       star: false,
       span: joinSpans(name.span, this.prevSpan()),
     };
+  }
+
+  /** A call argument: an expression, or a lambda `x -> body` / `(x, y) -> body`. */
+  protected parseArgument(): Expr {
+    const t = this.peek();
+    const isName = (k: number) => this.peek(k).kind === 'ident' || this.peek(k).kind === 'qident';
+    let names = 0;
+    if (isName(0) && this.isOp('->', 1)) names = 1;
+    else if (this.isOp('(') && isName(1)) {
+      let k = 2;
+      while (this.isOp(',', k) && isName(k + 1)) k += 2;
+      if (this.isOp(')', k) && this.isOp('->', k + 1)) names = k / 2;
+    }
+    if (names === 0) return this.parseExpr();
+    const parenthesized = this.acceptOp('(');
+    const params = [this.parseIdent('a lambda parameter')];
+    while (parenthesized && this.acceptOp(',')) params.push(this.parseIdent('a lambda parameter'));
+    if (parenthesized) this.expectOp(')');
+    this.expectOp('->');
+    const body = this.parseExpr();
+    return { kind: 'lambda', params, body, span: joinSpans(t.span, body.span) };
   }
 
   protected parseTrim(): Expr {

@@ -5,6 +5,7 @@
  * Expressions address the columns of their input row by index. Every relation lists its
  * output columns. The plan is a tree; the circuit builder shares the nodes of tables and views.
  */
+import type { AggregateOptions } from '../engine/aggregates/accumulator.js';
 import type { ColumnType } from '../engine/values/types.js';
 import type { Value } from '../engine/values/value.js';
 
@@ -47,7 +48,12 @@ export type CoreFunction =
   | 'index'
   | 'map_get'
   | 'variant_get'
-  | 'field';
+  | 'field'
+  /** `transform(array, body, depth)` and `array_exists(...)`: a lambda over the elements. */
+  | 'transform'
+  | 'array_exists'
+  /** `lambda_var(depth)`: the element of the enclosing lambda call at that depth. */
+  | 'lambda_var';
 
 /** A core operator or a library function's kernel id. */
 export type FunctionName = CoreFunction | (string & {});
@@ -67,6 +73,10 @@ export interface AggregateCall {
   arg: number | null;
   distinct: boolean;
   type: ColumnType;
+  /** Input column of `FILTER (WHERE ...)`: only rows where it is TRUE reach the aggregate. */
+  filter?: number;
+  /** Choices for the kernel (ARRAY_AGG's DISTINCT, IGNORE NULLS and ORDER BY). */
+  options?: AggregateOptions;
 }
 
 export interface SortKey {

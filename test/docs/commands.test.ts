@@ -22,7 +22,7 @@
  * address). Two commands are not run, for the reasons in `NOT_RUN`.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -35,11 +35,13 @@ import {
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { promisify } from 'node:util';
 import { defaultManagerConfig } from '../../src/manager/config.js';
 import { killPipelineProcesses, startTestManager, type TestManager } from '../helpers/manager.js';
 import { type DocCommand, shellCommands } from '../helpers/markdown-commands.js';
 import { type S3TestServer, startS3Server } from '../helpers/s3server.js';
 
+const execFileAsync = promisify(execFile);
 const REPO = process.cwd();
 const WORK_ROOT = join(REPO, '.docs-test');
 /** Benchmarks run as documented, with BENCH_SMOKE=1, which still takes minutes on a loaded machine. */
@@ -239,7 +241,9 @@ describe('every command of README.md and docs/ runs', {
         rmSync(env.SLUICE_DATA_DIR!, { recursive: true, force: true });
       });
       if (auth) {
-        env.TOKEN = execFileSync(
+        // Asynchronously: the test's manager lives in this process and must keep running (a
+        // blocked event loop could stall it inside a metadata transaction).
+        const created = await execFileAsync(
           process.execPath,
           [
             '--import',
@@ -251,7 +255,8 @@ describe('every command of README.md and docs/ runs', {
             'docs',
           ],
           { encoding: 'utf8' },
-        ).trim();
+        );
+        env.TOKEN = created.stdout.trim();
         env.SLUICE_API_KEY = env.TOKEN;
       }
       if (doc === 'docs/storage.md') {

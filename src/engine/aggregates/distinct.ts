@@ -10,9 +10,11 @@ import { ValueBag } from './bag.js';
 
 /** `agg(DISTINCT x)`: feeds the inner accumulator each distinct non-NULL value once. */
 export class DistinctAccumulator implements Accumulator {
+  // The inner accumulator sees a one-column row, the distinct value: Calcite plans a DISTINCT
+  // aggregate over the distinct (group key, value) rows.
   private readonly bag = new ValueBag(
-    (c, undo) => this.inner.add(c.value, 1, undo),
-    (c, undo) => this.inner.add(c.value, -1, undo),
+    (c, undo) => this.inner.add(c.value, 1, undo, [c.value]),
+    (c, undo) => this.inner.add(c.value, -1, undo, [c.value]),
   );
 
   constructor(private readonly inner: Accumulator) {}

@@ -4,14 +4,24 @@
  * programming error, reported when this module loads.
  */
 import type { AggregateFamily, AggregateKernel } from './accumulator.js';
+import { ARG_EXTREME_AGGREGATES } from './arg-extreme.js';
+import { BITWISE_AGGREGATES } from './bitwise.js';
+import { COLLECT_AGGREGATES } from './collect.js';
 import { COUNT_AGGREGATES } from './count.js';
+import { LOGICAL_AGGREGATES } from './logical.js';
 import { MINMAX_AGGREGATES } from './minmax.js';
+import { STATISTICS_AGGREGATES } from './statistics.js';
 import { SUM_AGGREGATES } from './sum.js';
 
 const FAMILIES: Record<string, AggregateFamily> = {
   count: COUNT_AGGREGATES,
   sum: SUM_AGGREGATES,
   minmax: MINMAX_AGGREGATES,
+  argExtreme: ARG_EXTREME_AGGREGATES,
+  logical: LOGICAL_AGGREGATES,
+  bitwise: BITWISE_AGGREGATES,
+  statistics: STATISTICS_AGGREGATES,
+  collect: COLLECT_AGGREGATES,
 };
 
 function merge(): ReadonlyMap<string, AggregateKernel> {
@@ -30,4 +40,10 @@ function merge(): ReadonlyMap<string, AggregateKernel> {
 /** All aggregate kernels by id. */
 export const AGGREGATE_KERNELS: ReadonlyMap<string, AggregateKernel> = merge();
 
-export type { Accumulator, AggregateFamily, AggregateKernel } from './accumulator.js';
+export type {
+  Accumulator,
+  AggregateFamily,
+  AggregateKernel,
+  AggregateOptions,
+  SortDirection,
+} from './accumulator.js';

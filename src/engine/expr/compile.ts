@@ -15,6 +15,7 @@ import { ValueError } from '../values/errors.js';
 import { type ColumnType, isIntervalType } from '../values/types.js';
 import { compareValues, type Row, SqlMap, type Value, type Variant, valueKey } from '../values/value.js';
 import { type BinaryOp, makeArithmetic, makeNegate } from './arithmetic.js';
+import { compileHigherOrder, compileLambdaVar } from './lambda.js';
 
 export type Evaluator = (row: Row) => Value;
 
@@ -133,6 +134,9 @@ function fastCompare(fn: keyof typeof COMPARE_TESTS, t: ColumnType): ((x: Value,
 }
 
 function compileCall(e: Extract<Expr, { kind: 'call' }>): Evaluator {
+  // A lambda's body is compiled inside its call, which gives it the element (lambda.ts).
+  if (e.fn === 'transform' || e.fn === 'array_exists') return compileHigherOrder(e, compileNode);
+  if (e.fn === 'lambda_var') return compileLambdaVar(e);
   const args = e.args.map(compileNode);
   const [a, b] = args as [Evaluator, Evaluator];
   const t0 = e.args[0]?.type;

@@ -3,6 +3,8 @@
  * datetime.ts, ...); adding a function adds one entry there. Two families defining one id is a
  * programming error, reported when this module loads.
  */
+
+import { ARRAY_KERNELS } from './array.js';
 import { BINARY_KERNELS } from './binary.js';
 import { CONDITIONAL_KERNELS } from './conditional.js';
 import { DATETIME_KERNELS } from './datetime.js';
@@ -24,6 +26,7 @@ const FAMILIES: Record<string, KernelFamily> = {
   conditional: CONDITIONAL_KERNELS,
   map: MAP_KERNELS,
   json: JSON_KERNELS,
+  array: ARRAY_KERNELS,
 };
 
 function merge(): ReadonlyMap<string, Kernel> {

@@ -9,5 +9,4 @@ export const MAP_KERNELS: KernelFamily = {
   map_keys: strict(([m]) => (m as SqlMap).entries.map(([k]) => k)),
   map_values: strict(([m]) => (m as SqlMap).entries.map(([, v]) => v)),
   map_contains_key: strict(([m, k]) => (m as SqlMap).get(k as Value) !== undefined),
-  cardinality: strict(([x]) => (Array.isArray(x) ? x.length : (x as SqlMap).size)),
 };

@@ -3,8 +3,10 @@
  * an accumulator per aggregate call (see accumulators.ts). A step folds each changed row into
  * its group's accumulators and, for every group it touched, retracts the group's old output
  * row and inserts the new one, so work is proportional to the changed rows and their groups.
- * A group whose count drops to zero disappears. A global aggregate (no GROUP BY) always has
- * exactly one output row, produced in the first step even for empty input.
+ * A call with `FILTER (WHERE ...)` skips the rows whose filter column is not TRUE; the group
+ * still exists while it has rows. A group whose count drops to zero disappears. A global
+ * aggregate (no GROUP BY) always has exactly one output row, produced in the first step even
+ * for empty input.
  */
 import type { AggregateCall } from '../../sql/plan.js';
 import { type Accumulator, makeAccumulator } from '../accumulators.js';
@@ -90,8 +92,9 @@ export class Aggregate implements StatefulOperator {
       const { group } = touch(keyOf(row, this.groupKeys), row);
       group.count += weight;
       for (let i = 0; i < this.specs.length; i++) {
-        const arg = this.specs[i]!.call.arg;
-        group.accumulators[i]!.add(arg === null ? null : (row[arg] as Value), weight, undo);
+        const { arg, filter } = this.specs[i]!.call;
+        if (filter !== undefined && row[filter] !== true) continue;
+        group.accumulators[i]!.add(arg === null ? null : (row[arg] as Value), weight, undo, row);
       }
     }
     const out: Batch = [];

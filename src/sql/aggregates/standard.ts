@@ -8,22 +8,38 @@ import {
   MAX_DECIMAL_PRECISION,
   typeToSql,
 } from '../../engine/values/types.js';
-import { fail } from '../coercion.js';
-import type { AggregateBinder, AggregateFamily, AggregateSite } from './signature.js';
+import { bindRow } from '../bind-compound.js';
+import { BIGINT, BOOLEAN, call, fail, lit } from '../coercion.js';
+import type { Expr } from '../plan.js';
+import {
+  type AggregateBinder,
+  type AggregateFamily,
+  argumentsOf,
+  illegalAggregateArguments,
+  mayBeEmpty,
+} from './signature.js';
 
-const BIGINT: ColumnType = { type: 'BIGINT', nullable: false };
-
-/** The argument of a one-argument aggregate (the caller checked there is one). */
-function argumentOf(site: AggregateSite): ColumnType {
-  if (site.arg === null) return fail(site.span, `${site.name}(*) is not allowed`);
-  return site.arg.type;
-}
-
-const count: AggregateBinder = (site) => ({
-  fn: site.arg === null ? 'count_star' : 'count',
-  type: BIGINT,
-  distinct: site.distinct,
-});
+/**
+ * COUNT(*), COUNT(x), and COUNT(x, y, ...), which counts the rows where every argument is
+ * non-NULL (with DISTINCT: the distinct tuples of such rows), as Feldera's reference says.
+ */
+const count: AggregateBinder = (site) => {
+  if (site.args.length <= 1) {
+    if (site.arg !== null) argumentsOf(site, 1);
+    return { fn: site.arg === null ? 'count_star' : 'count', type: BIGINT, distinct: site.distinct };
+  }
+  const tuple = bindRow(site.args);
+  const anyNull = site.args
+    .map((a) => call('is_null', [a], BOOLEAN))
+    .reduce((acc, e) => call('or', [acc, e], BOOLEAN));
+  const arg: Expr = {
+    kind: 'case',
+    whens: [{ when: anyNull, result: lit(null, { ...tuple.type, nullable: true }) }],
+    else: tuple,
+    type: { ...tuple.type, nullable: true },
+  };
+  return { fn: 'count', type: BIGINT, distinct: site.distinct, arg };
+};
 
 /**
  * SUM and AVG of numbers: NULL for no non-NULL input. The result has the argument's type, but
@@ -32,9 +48,10 @@ const count: AggregateBinder = (site) => ({
  */
 function sumLike(fn: 'sum' | 'avg'): AggregateBinder {
   return (site) => {
-    const t = argumentOf(site);
-    if (!isNumericType(t)) fail(site.span, `Cannot apply ${site.name} to ${typeToSql(t)}`);
-    const nullable = site.global || t.nullable;
+    const [x] = argumentsOf(site, 1);
+    const t = x!.type;
+    if (!isNumericType(t)) illegalAggregateArguments(site, [['NUMERIC']]);
+    const nullable = mayBeEmpty(site) || t.nullable;
     const type: ColumnType =
       fn === 'sum' && t.type === 'DECIMAL'
         ? { type: 'DECIMAL', nullable, precision: MAX_DECIMAL_PRECISION, scale: t.scale ?? 0 }
@@ -43,12 +60,13 @@ function sumLike(fn: 'sum' | 'avg'): AggregateBinder {
   };
 }
 
-/** MIN and MAX of any ordered type, intervals included (in local views); DISTINCT makes no difference. */
+/** MIN and MAX of any ordered type (intervals included); DISTINCT makes no difference. */
 function extreme(fn: 'min' | 'max'): AggregateBinder {
   return (site) => {
-    const t = argumentOf(site);
+    const [x] = argumentsOf(site, 1);
+    const t = x!.type;
     if (t.type === 'NULL') fail(site.span, `Cannot apply ${site.name} to ${typeToSql(t)}`);
-    return { fn, type: { ...t, nullable: site.global || t.nullable }, distinct: false };
+    return { fn, type: { ...t, nullable: mayBeEmpty(site) || t.nullable }, distinct: false };
   };
 }
 

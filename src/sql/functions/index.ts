@@ -12,6 +12,7 @@ import { typeToSql } from '../../engine/values/types.js';
 import type * as ast from '../ast.js';
 import { fail } from '../coercion.js';
 import type { Expr } from '../plan.js';
+import { ARRAY_FUNCTIONS } from './array.js';
 import { BINARY_FUNCTIONS } from './binary.js';
 import { CONDITIONAL_FUNCTIONS } from './conditional.js';
 import { DATETIME_FUNCTIONS } from './datetime.js';
@@ -33,6 +34,7 @@ const FAMILIES: Record<string, FunctionFamily> = {
   conditional: CONDITIONAL_FUNCTIONS,
   map: MAP_FUNCTIONS,
   json: JSON_FUNCTIONS,
+  array: ARRAY_FUNCTIONS,
 };
 
 function merge(): ReadonlyMap<string, FunctionBinder> {
@@ -87,6 +89,8 @@ export function refuseUnimplemented(e: Extract<ast.Expr, { kind: 'call' }>): voi
 /** Binds a call of a scalar function whose arguments are already bound to `args`. */
 export function bindFunction(e: Extract<ast.Expr, { kind: 'call' }>, args: Expr[]): Expr {
   if (e.star || e.distinct) fail(e.span, `${e.name} does not take ${e.star ? '*' : 'DISTINCT'}`);
+  if (e.filter || e.orderBy || e.ignoreNulls !== undefined)
+    fail(e.span, `${e.name} is not an aggregate function; FILTER, ORDER BY and NULLS options need one`);
   const binder = FUNCTIONS.get(e.name);
   if (!binder)
     return fail(

@@ -1,6 +1,7 @@
 /**
  * MAP functions (Feldera's reference, "Map Operations"): MAP_KEYS, MAP_VALUES,
- * MAP_CONTAINS_KEY and CARDINALITY (of a map or an array). Kernels in engine/functions/map.ts;
+ * MAP_CONTAINS_KEY (CARDINALITY, of a map or an array, is with the arrays). Kernels in
+ * engine/functions/map.ts;
  * subscripts `m[k]` are bound with the other compound forms (bind-compound.ts).
  */
 import { arrayOf, type ColumnType, typeToSql } from '../../engine/values/types.js';
@@ -9,7 +10,6 @@ import type { Expr } from '../plan.js';
 import { leastRestrictive } from '../typing.js';
 import { arity, type CallSite, type FunctionBinder, type FunctionFamily } from './signature.js';
 
-const INTEGER: ColumnType = { type: 'INTEGER', nullable: false };
 const BOOLEAN: ColumnType = { type: 'BOOLEAN', nullable: false };
 
 /** Calcite's error for an argument of the wrong family, naming what the function takes. */
@@ -49,18 +49,8 @@ const mapContainsKey: FunctionBinder = (site) => {
   return call('map_contains_key', [m, key], { ...BOOLEAN, nullable: m.type.nullable || k.type.nullable });
 };
 
-/** CARDINALITY of a MAP (its number of entries) or an ARRAY (its number of elements). */
-const cardinality: FunctionBinder = (site) => {
-  arity(site, 1);
-  const x = site.args[0]!;
-  if (x.type.type !== 'MAP' && x.type.type !== 'ARRAY')
-    illegal(site, `'CARDINALITY(<MULTISET>)', 'CARDINALITY(<ARRAY>)', 'CARDINALITY(<MAP>)'`);
-  return call('cardinality', [x], { ...INTEGER, nullable: x.type.nullable });
-};
-
 export const MAP_FUNCTIONS: FunctionFamily = {
   MAP_KEYS: mapPart('map_keys'),
   MAP_VALUES: mapPart('map_values'),
   MAP_CONTAINS_KEY: mapContainsKey,
-  CARDINALITY: cardinality,
 };

@@ -69,11 +69,16 @@ const CORE = new Set([
   'div',
   'mod',
   'coalesce',
+  'array',
 ]);
+
+/** Functions bound outside the registry: inside a subscript (SAFE_OFFSET) or with a lambda. */
+const CONTEXTUAL = new Set(['SAFE_OFFSET', 'TRANSFORM', 'ARRAY_EXISTS']);
 
 describe('function registry', () => {
   test('every function binds, for some arguments, to kernels that exist', () => {
     for (const [name, bind] of FUNCTIONS) {
+      if (CONTEXTUAL.has(name)) continue;
       let bound = false;
       for (const [args, unit] of SAMPLES.flatMap((a) => UNITS.map((u) => [a, u] as const))) {
         // Functions that take a time unit keyword get one; the others ignore it.
@@ -127,7 +132,7 @@ describe('compile-time errors', () => {
   test("Feldera's functions and query forms that Sluice lacks are refused as Not yet implemented", () => {
     const refused: [string, string][] = [
       ['NOW()', 'Function NOW is not yet implemented'],
-      ['ARG_MAX(x, ts)', 'Aggregate function ARG_MAX is not yet implemented'],
+      ['ARRAY_AGG(DISTINCT x ORDER BY x)', 'ARRAY_AGG with both DISTINCT and ORDER BY is not supported'],
       ['* FROM t, UNNEST(a) AS u(y) --', 'Table function UNNEST is not supported'],
       ['ROW_NUMBER() OVER ()', 'Window functions (OVER) are not supported'],
       ['x FROM t GROUP BY ROLLUP(x) --', 'GROUP BY ROLLUP is not supported'],
