@@ -32,6 +32,7 @@ import { collectSecrets } from '../../types/secrets.js';
 import type { ManagerConfig } from '../config.js';
 import { ensurePrivateDir, MANAGER_FILES } from '../data-dir.js';
 import { nowIso, refreshDerivedStatus } from '../pipelines/record.js';
+import { readStorageDetails } from '../pipelines/storage-details.js';
 import type { DeploymentLocation, MetadataStore, PipelineRecord } from '../store/types.js';
 import type { PipelineExecutor } from './executor.js';
 import { appendLifecycle, rotateLog, tailLines } from './pipeline-log.js';
@@ -156,7 +157,7 @@ export class PipelineRunner {
     if (rec.program_status !== 'Success') {
       await this.fail(rec, {
         message: `Cannot start pipeline '${rec.name}': its program did not compile (program_status ${rec.program_status}). See program_error.`,
-        error_code: 'ProgramNotCompiled',
+        error_code: 'CannotStartWithCompilationError',
         details: { program_status: rec.program_status },
       });
       return;
@@ -208,6 +209,7 @@ export class PipelineRunner {
       r.deployment_runtime_status = null;
       r.deployment_runtime_status_since = null;
       r.storage_status = 'InUse';
+      r.storage_status_details = readStorageDetails(join(dir, 'storage'));
     });
   }
 
@@ -486,6 +488,10 @@ export class PipelineRunner {
       r.deployment_location = null;
       r.deployment_id = null;
       r.deployment_initial = null;
+      r.bootstrap_policy = null;
+      r.silent_bootstrap = null;
+      if (r.storage_status === 'InUse')
+        r.storage_status_details = readStorageDetails(join(this.pipelineDir(r.id), 'storage'));
     });
   }
 

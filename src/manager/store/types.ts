@@ -8,6 +8,7 @@
  */
 import type { ErrorBody } from '../../types/errors.js';
 import type {
+  BootstrapPolicy,
   CombinedDesiredStatus,
   CombinedStatus,
   ProgramError,
@@ -52,6 +53,10 @@ export interface PipelineRecord {
   storage_status_details: unknown | null;
   deployment_id: string | null;
   deployment_initial: RuntimeDesiredStatus | null;
+  /** `/start?bootstrap_policy=` (default `await_approval`), set with `deployment_initial`, unset with it. */
+  bootstrap_policy: BootstrapPolicy | null;
+  /** `/start?silent_bootstrap=`, set and unset with `deployment_initial`. */
+  silent_bootstrap: boolean | null;
   deployment_status: CombinedStatus;
   deployment_status_since: string;
   deployment_desired_status: CombinedDesiredStatus;
