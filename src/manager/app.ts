@@ -21,6 +21,7 @@ import type { CompilerService } from './compiler/service.js';
 import type { ManagerConfig } from './config.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { configRoutes } from './routes/config.js';
+import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { pipelineInteractionRoutes } from './routes/interaction.js';
 import { lifecycleRoutes } from './routes/lifecycle.js';
@@ -109,5 +110,6 @@ export async function buildManagerApp(
   await app.register(pipelineInteractionRoutes, ctx);
   await app.register(logsRoutes, ctx);
   await app.register(metricsRoutes, ctx);
+  await app.register(eventRoutes, ctx);
   return app;
 }

@@ -86,6 +86,9 @@ export class PipelineRunner {
     setImmediate(() => void this.reconcile(id));
   }
 
+  /** When the reconcile loop last read the pipelines (ms since the epoch); for cluster health. */
+  lastPassAt: number | null = null;
+
   private async tickAll(): Promise<void> {
     let ids: string[];
     try {
@@ -94,6 +97,7 @@ export class PipelineRunner {
       this.log.error({ err }, 'runner could not list pipelines');
       return;
     }
+    this.lastPassAt = Date.now();
     await Promise.all(ids.map((id) => this.reconcile(id)));
   }
 

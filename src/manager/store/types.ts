@@ -74,6 +74,23 @@ export interface PipelineRecord {
   deployment_location: DeploymentLocation | null;
 }
 
+/** A pipeline's statuses at one moment (Feldera's `PipelineMonitorEvent`; monitor-events.ts). */
+export interface PipelineMonitorEvent {
+  event_id: string;
+  recorded_at: string;
+  deployment_resources_status: PipelineRecord['deployment_resources_status'];
+  deployment_resources_status_details: unknown;
+  deployment_resources_desired_status: PipelineRecord['deployment_resources_desired_status'];
+  deployment_runtime_status: PipelineRecord['deployment_runtime_status'];
+  deployment_runtime_status_details: unknown;
+  deployment_runtime_desired_status: PipelineRecord['deployment_runtime_desired_status'];
+  deployment_has_error: boolean;
+  deployment_error: PipelineRecord['deployment_error'];
+  program_status: PipelineRecord['program_status'];
+  storage_status: PipelineRecord['storage_status'];
+  storage_status_details: unknown;
+}
+
 /** An API key as stored: only a hash of the secret is kept. */
 export interface ApiKeyRecord {
   id: string;
@@ -92,7 +109,10 @@ export interface StoreTx {
   insertPipeline(record: PipelineRecord): Promise<void>;
   /** Replaces the stored pipeline with the same id (the name may change). */
   updatePipeline(record: PipelineRecord): Promise<void>;
+  /** Deletes the pipeline and its monitor events. */
   deletePipeline(id: string): Promise<void>;
+  /** The pipeline's monitor events, newest first (insert and update store them; monitor-events.ts). */
+  listPipelineEvents(pipelineId: string): Promise<PipelineMonitorEvent[]>;
 
   listApiKeys(): Promise<ApiKeyRecord[]>;
   getApiKeyByName(name: string): Promise<ApiKeyRecord | undefined>;
