@@ -187,7 +187,7 @@ describe('pipeline CRUD', () => {
         runtime_config: { fault_tolerance: { model: 'sometimes' } },
       }),
       400,
-      'InvalidRequest',
+      'InvalidRuntimeConfig',
     );
     assertError(
       await m.request('POST', '/v0/pipelines', {
