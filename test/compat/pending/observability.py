@@ -2,8 +2,9 @@
 # Fails today (main f266f0f, 2026-11-30): GET /metrics?format=json answers Prometheus text
 #   (content-type "text/plain; version=0.0.4", sluice_* names), so the SDK's JSON decoding raises
 #   requests.exceptions.JSONDecodeError "Expecting value: line 1 column 1 (char 0)". Observed
-#   separately: GET /v0/pipelines/{name}/events and /v0/cluster/events answer 404 NotFound "No
-#   route for GET ...".
+#   separately: GET /v0/pipelines/{name}/events and /v0/cluster/events answered 404; since h/api
+#   (2026-11-30) they, /cluster_healthz and /logs answer (test/manager/routes/events.test.ts), and
+#   the scenario still fails at its first check, /metrics?format=json (the runtime's metrics work).
 """Observability endpoints Feldera's clients call: /metrics?format=json answers JSON with
 Feldera's metric names, pipeline events and cluster events list, and /cluster_healthz answers."""
 
