@@ -437,8 +437,7 @@ export class DataPlane {
     for (const [name, delta] of outputs) {
       if (delta.length === 0) continue;
       this.connectors?.output(name, delta);
-      const sequence = this.outputSequences.get(name) ?? 0;
-      this.outputSequences.set(name, sequence + 1);
+      const sequence = this.takeOutputSequence(name);
       for (const sub of this.subscribers) {
         if (sub.isClosed) this.subscribers.delete(sub);
         else if (sub.relation.name === name) sub.send(delta, sequence);
@@ -551,6 +550,13 @@ export class DataPlane {
     }
   }
 
+  /** The next chunk sequence number of relation `name`'s output stream, taken. */
+  private takeOutputSequence(name: string): number {
+    const sequence = this.outputSequences.get(name) ?? 0;
+    this.outputSequences.set(name, sequence + 1);
+    return sequence;
+  }
+
   /** Opens an egress stream; with `snapshot`, the current contents go first. */
   subscribe(name: string, options: EgressOptions, snapshot: boolean): EgressSubscriber {
     const rel = this.relation(name, 'any');
@@ -561,13 +567,10 @@ export class DataPlane {
         { name: rel.name },
       );
     }
-    const sub = new EgressSubscriber(rel, options);
-    if (snapshot)
-      sub.send(
-        withApiErrors(() => this.circuit.snapshot(rel.name)),
-        this.outputSequences.get(rel.name) ?? 0,
-        true,
-      );
+    const sub = new EgressSubscriber(rel, options, () => this.takeOutputSequence(rel.name));
+    const rows = snapshot ? withApiErrors(() => this.circuit.snapshot(rel.name)) : [];
+    if (snapshot) sub.send(rows, this.outputSequences.get(rel.name) ?? 0, true);
+    sub.startKeepalive(rows.length > 0);
     this.subscribers.add(sub);
     sub.stream.on('close', () => this.subscribers.delete(sub));
     this.log.info(`egress subscriber connected to '${rel.name}' (format ${options.format})`);

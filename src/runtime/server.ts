@@ -10,6 +10,8 @@ import { timingSafeEqual } from 'node:crypto';
 import { type Static, Type as T } from '@sinclair/typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { clientErrorHandler, installErrorHandling } from '../http/errors.js';
+import { installJsonBodyParser } from '../http/json-body.js';
+import { trackRoutes } from '../http/route-list.js';
 import { frameworkErrors, installValidation } from '../http/validation.js';
 import { ApiError } from '../types/errors.js';
 import { PROCESS_CONTROL, TOKEN_HEADER } from '../types/runtime.js';
@@ -36,8 +38,11 @@ function tokenMatches(given: string | string[] | undefined, expected: string): b
 
 export async function buildRuntimeApp(controller: Controller, token: string): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: INGRESS_BODY_LIMIT, clientErrorHandler, frameworkErrors });
+  trackRoutes(app);
   installValidation(app);
   installErrorHandling(app);
+  // Control requests and the SDK's bodiless POSTs may say `application/json` with no body.
+  installJsonBodyParser(app);
   app.addHook('onRequest', async (request) => {
     if (!tokenMatches(request.headers[TOKEN_HEADER], token)) {
       throw new ApiError('Unauthorized', 'Missing or wrong pipeline token', {});
