@@ -389,7 +389,7 @@ export class QueryBinder implements SubqueryBinder {
       body.items.some((i) => i.kind === 'expr' && containsAggregate(i.expr))
     )
       return null;
-    const from = this.bindFromList(body.from, null);
+    const from = this.bindFromList(body.from, outer);
     const width = from.rel.columns.length;
     const whereScope = Scope.correlated(from.scope, outer, width);
     const predicates = bindCorrelatedWhere(body.where, {
@@ -424,7 +424,7 @@ export class QueryBinder implements SubqueryBinder {
     for (const item of items.slice(1))
       acc =
         item.kind === 'unnest'
-          ? this.unnest(acc, item)
+          ? this.unnest(acc, item, outer)
           : this.join(acc, this.bindFromItem(item, outer), 'inner', null);
     return acc;
   }
@@ -438,11 +438,13 @@ export class QueryBinder implements SubqueryBinder {
   private unnest(
     left: { rel: Rel; scope: Scope },
     item: Extract<ast.FromItem, { kind: 'unnest' }>,
+    outer: Scope | null,
   ): { rel: Rel; scope: Scope } {
     if (item.args.length > 1)
       fail(item.args[1]!.span, 'UNNEST of more than one collection is not supported', 'Not yet implemented');
+    // With `outer`, a column of an enclosing query is refused as a correlated reference.
     const collection = bindExpr(item.args[0]!, {
-      scope: left.scope,
+      scope: new Scope(left.scope.columns, outer),
       subqueries: null,
       aggregates: null,
       types: this.types,
@@ -545,10 +547,14 @@ export class QueryBinder implements SubqueryBinder {
         };
       }
       case 'unnest':
-        return this.unnest({ rel: { kind: 'values', rows: [[]], columns: [] }, scope: new Scope([]) }, item);
+        return this.unnest(
+          { rel: { kind: 'values', rows: [[]], columns: [] }, scope: new Scope([]) },
+          item,
+          outer,
+        );
       case 'join': {
         const left = this.bindFromItem(item.left, outer);
-        if (item.right.kind === 'unnest') return this.joinUnnest(left, item);
+        if (item.right.kind === 'unnest') return this.joinUnnest(left, item, outer);
         const right = this.bindFromItem(item.right, outer);
         if (item.joinType === 'cross') return this.join(left, right, 'inner', null);
         if (item.using) return this.joinUsing(left, right, item.joinType, item.using);
@@ -575,6 +581,7 @@ export class QueryBinder implements SubqueryBinder {
   private joinUnnest(
     left: { rel: Rel; scope: Scope },
     item: Extract<ast.FromItem, { kind: 'join' }>,
+    outer: Scope | null,
   ): { rel: Rel; scope: Scope } {
     if (item.joinType !== 'cross' && item.joinType !== 'inner')
       fail(
@@ -583,7 +590,7 @@ export class QueryBinder implements SubqueryBinder {
         'Not yet implemented',
       );
     if (item.using) fail(item.span, 'JOIN UNNEST ... USING is not supported', 'Not yet implemented');
-    const unnested = this.unnest(left, item.right as Extract<ast.FromItem, { kind: 'unnest' }>);
+    const unnested = this.unnest(left, item.right as Extract<ast.FromItem, { kind: 'unnest' }>, outer);
     if (!item.on) return unnested;
     const condition = bindExpr(item.on, {
       scope: unnested.scope,

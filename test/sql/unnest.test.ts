@@ -100,5 +100,9 @@ CREATE MATERIALIZED VIEW v AS SELECT x, COUNT(*) AS n FROM t, UNNEST(xs) AS u (x
       refusal(`${head}, UNNEST(xs) WITH ORDINALITY AS u (x);`),
       'Error in SQL statement @2:35: The alias list has 1 names for 2 columns of UNNEST',
     );
+    assert.equal(
+      refusal(`${head} WHERE 3 IN (SELECT x FROM UNNEST(t.xs) AS u (x));`),
+      "Not yet implemented @2:67: Correlated reference to 't.xs' is only supported in the WHERE clause of EXISTS and IN subqueries",
+    );
   });
 });
