@@ -59,3 +59,13 @@ CREATE VIEW v AS SELECT id, CARDINALITY(r) AS len, i FROM grid, UNNEST(m) WITH O
 {"id": 1, "len": 2, "i": 1}
 {"id": 1, "len": null, "i": 2}
 {"id": 1, "len": 0, "i": 3}
+
+-- case: an array of a user-defined type unnests into the type's fields
+CREATE TYPE reading AS (sensor INT NOT NULL, val INT);
+CREATE TABLE log (day INT, rs reading ARRAY NOT NULL);
+INSERT INTO log VALUES (1, ARRAY[ROW(7, NULL), NULL]), (2, ARRAY[ROW(8, 80)]);
+CREATE VIEW v AS SELECT day, sensor + 100 AS s, val, k FROM log, UNNEST(rs) WITH ORDINALITY AS r (sensor, val, k);
+-- expect:
+{"day": 1, "s": 107, "val": null, "k": 1}
+{"day": 1, "s": null, "val": null, "k": 2}
+{"day": 2, "s": 108, "val": 80, "k": 1}
