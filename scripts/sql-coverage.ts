@@ -42,7 +42,10 @@ const TYPES = [
   'a user-defined type (CREATE TYPE)',
 ];
 
-/** Query forms of Feldera's grammar, each as a view over `t (x INT, s VARCHAR, a INT ARRAY, ts TIMESTAMP)`. */
+/**
+ * Query forms of Feldera's grammar, each as a view over `t (x INT, s VARCHAR, a INT ARRAY, ts
+ * TIMESTAMP)`, or a whole statement after that table when it starts with CREATE.
+ */
 const FORMS: [string, string][] = [
   [
     'SELECT DISTINCT, WHERE, GROUP BY, HAVING',
@@ -58,7 +61,9 @@ const FORMS: [string, string][] = [
   ],
   ['ORDER BY ... LIMIT / OFFSET (top-k)', 'SELECT x FROM t ORDER BY x LIMIT 3 OFFSET 1'],
   ['WITH (common table expressions)', 'WITH w AS (SELECT x FROM t) SELECT x FROM w'],
-  ['UNNEST [WITH ORDINALITY]', 'SELECT y FROM t, UNNEST(t.a) AS u(y)'],
+  ['UNNEST [WITH ORDINALITY]', 'SELECT y, i FROM t, UNNEST(t.a) WITH ORDINALITY AS u(y, i)'],
+  ['CROSS JOIN UNNEST of a MAP', "SELECT k FROM t CROSS JOIN UNNEST(MAP['k', t.x]) AS u(k, v)"],
+  ['UNNEST of several collections', 'SELECT y FROM t, UNNEST(t.a, t.a) AS u(y, z)'],
   ['window functions (OVER)', 'SELECT ROW_NUMBER() OVER (ORDER BY x) FROM t'],
   ['aggregate FILTER (WHERE ...)', 'SELECT COUNT(*) FILTER (WHERE x > 0) FROM t'],
   ['GROUP BY ROLLUP / CUBE / GROUPING SETS', 'SELECT x FROM t GROUP BY ROLLUP(x)'],
@@ -69,6 +74,7 @@ const FORMS: [string, string][] = [
     "SELECT (ts, INTERVAL '1' DAY) OVERLAPS (ts, ts) AS o, (ts, ts) CONTAINS ts AS c FROM t",
   ],
   ['NOW()', 'SELECT NOW() AS n FROM t'],
+  ["view property 'emit_final'", "CREATE VIEW w WITH ('emit_final' = 'x') AS SELECT x FROM t"],
   [
     'ARRAY / MAP / ROW constructors, subscripts, fields',
     "SELECT ARRAY[x][1] AS a, MAP['k', x]['k'] AS m, ROW(x, s).EXPR$0 AS r FROM t",
@@ -129,7 +135,7 @@ export function renderSqlCoverage(): string {
   const types = TYPES.map((t): [string, string] => [`\`${t}\``, typeStatus(t)]);
   const forms = FORMS.map(([name, sql]): [string, string] => [
     name,
-    status(`${TABLE} CREATE LOCAL VIEW v AS ${sql};`),
+    status(sql.startsWith('CREATE ') ? `${TABLE} ${sql};` : `${TABLE} CREATE LOCAL VIEW v AS ${sql};`),
   ]);
   const functions = names(FELDERA_FUNCTIONS, FUNCTIONS);
   const aggregates = names(FELDERA_AGGREGATES, AGGREGATES);

@@ -157,6 +157,15 @@ export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'cross';
 export type FromItem =
   | { kind: 'table'; name: Ident; alias: Ident | null; span: Span }
   | { kind: 'subquery'; query: Query; alias: Ident | null; columnAliases: Ident[] | null; span: Span }
+  /** `UNNEST(array or map) [WITH ORDINALITY] [AS alias [(columns)]]`; may read earlier FROM items. */
+  | {
+      kind: 'unnest';
+      args: Expr[];
+      ordinality: boolean;
+      alias: Ident | null;
+      columnAliases: Ident[] | null;
+      span: Span;
+    }
   | {
       kind: 'join';
       joinType: JoinType;

@@ -145,7 +145,12 @@ function buildView(st: ast.CreateView, binder: QueryBinder, sink: MessageSink): 
   parseProperties(st.properties, sink);
   const emitFinal = st.properties.find((p) => p.key === 'emit_final');
   if (emitFinal)
-    fail(emitFinal.keySpan, "The view property 'emit_final' is not supported", 'Not yet implemented');
+    // Final rows are those past the waterline of LATENESS columns, which Sluice lacks.
+    fail(
+      emitFinal.keySpan,
+      "The view property 'emit_final' is not supported: it needs LATENESS watermarks, which are not implemented",
+      'Not yet implemented',
+    );
   const materializedProp = st.properties.find((p) => p.key === 'materialized');
   if (materializedProp)
     fail(
