@@ -107,9 +107,19 @@ export interface OrderItem {
   span: Span;
 }
 
-/** A query expression with its optional ORDER BY / LIMIT / OFFSET. */
+/** `name [(columns)] AS (query)`: one common table expression of a `WITH` clause. */
+export interface CommonTableExpr {
+  name: Ident;
+  columnAliases: Ident[] | null;
+  query: Query;
+  span: Span;
+}
+
+/** A query expression with its optional WITH, ORDER BY / LIMIT / OFFSET. */
 export interface Query {
   kind: 'query';
+  /** `WITH` items, visible to later items and to the body (not recursive). */
+  with?: CommonTableExpr[];
   body: QueryBody;
   orderBy: OrderItem[];
   limit: Expr | null;

@@ -6,6 +6,12 @@
  * joins for commas) → subquery joins for IN/EXISTS → WHERE filter → [pre-projection of group
  * keys and aggregate arguments → aggregate → HAVING filter] → projection → DISTINCT → top-k.
  * The optimizer (optimize.ts) later turns WHERE/ON equalities into join keys.
+ *
+ * `WITH` items are bound once, in order, each seeing the ones before it, and pushed as a frame
+ * on a stack that FROM names consult before the catalog (so an item shadows a table, and an
+ * inner WITH an outer one). Every reference shares the item's plan: a plan is a tree of
+ * immutable nodes, so reading it twice only builds its operators twice, as Calcite inlines a
+ * CTE at each use.
  */
 import { type ColumnType, typeToSql } from '../engine/values/types.js';
 import { bindAggregateCall } from './aggregates/index.js';
@@ -162,6 +168,9 @@ class GroupingHost implements AggregateHost {
 }
 
 export class QueryBinder implements SubqueryBinder {
+  /** The `WITH` items in scope, innermost frame last. */
+  private readonly ctes: Map<string, Rel>[] = [];
+
   constructor(
     private readonly relations: RelationSource,
     /** The program's user-defined types (`CREATE TYPE`), for CAST targets and constructors. */
@@ -174,12 +183,54 @@ export class QueryBinder implements SubqueryBinder {
 
   bindQuery(query: ast.Query | ast.QueryBody, outer: Scope | null): BoundQuery {
     if (query.kind !== 'query') return this.bindBody(query, outer, []);
+    if (query.with) {
+      const frame = new Map<string, Rel>();
+      this.ctes.push(frame);
+      try {
+        for (const cte of query.with) {
+          if (frame.has(cte.name.name))
+            fail(cte.name.span, `Duplicate name '${cte.name.name}' in WITH clause`);
+          frame.set(cte.name.name, this.bindCte(cte, outer));
+        }
+        return this.bindQuery({ ...query, with: undefined }, outer);
+      } finally {
+        this.ctes.pop();
+      }
+    }
     const bound = this.bindBody(query.body, outer, query.orderBy);
     return {
       ...bound,
       limit: query.limit ? this.constantInt(query.limit, 'LIMIT') : null,
       offset: query.offset ? this.constantInt(query.offset, 'OFFSET') : 0,
     };
+  }
+
+  /** One `WITH` item: its query, renamed by its column list if it has one. */
+  private bindCte(cte: ast.CommonTableExpr, outer: Scope | null): Rel {
+    const rel = this.bindRelation(cte.query, outer);
+    if (!cte.columnAliases) return rel;
+    if (cte.columnAliases.length !== rel.columns.length)
+      fail(
+        cte.name.span,
+        `'${cte.name.name}' lists ${cte.columnAliases.length} column names but its query returns ${rel.columns.length} columns`,
+      );
+    const names = cte.columnAliases.map((a) => a.name);
+    const dup = cte.columnAliases.find((a, i) => names.indexOf(a.name) !== i);
+    if (dup) fail(dup.span, `Duplicate column name '${dup.name}' in WITH item '${cte.name.name}'`);
+    return project(
+      rel,
+      rel.columns.map((c, i) => colRef(i, c.type)),
+      names,
+    );
+  }
+
+  /** The plan of the innermost `WITH` item called `name`, if any. */
+  private cte(name: string): Rel | undefined {
+    for (let i = this.ctes.length - 1; i >= 0; i--) {
+      const rel = this.ctes[i]!.get(name);
+      if (rel) return rel;
+    }
+    return undefined;
   }
 
   private constantInt(e: ast.Expr, what: string): number {
@@ -380,7 +431,8 @@ export class QueryBinder implements SubqueryBinder {
 
   bindCorrelated(query: ast.Query, outer: Scope): CorrelatedSubquery | null {
     const body = query.body;
-    if (query.orderBy.length > 0 || query.limit || query.offset || body.kind !== 'select') return null;
+    if (query.with || query.orderBy.length > 0 || query.limit || query.offset || body.kind !== 'select')
+      return null;
     if (
       body.distinct ||
       body.groupBy.length > 0 ||
@@ -427,9 +479,11 @@ export class QueryBinder implements SubqueryBinder {
   private bindFromItem(item: ast.FromItem, outer: Scope | null): { rel: Rel; scope: Scope } {
     switch (item.kind) {
       case 'table': {
-        const { name, columns } = this.relations.resolve(item.name);
         const qualifier = item.alias?.name ?? item.name.name;
-        const rel: Rel = { kind: 'scan', relation: name, columns };
+        const cte = this.cte(item.name.name);
+        const resolved = cte ? null : this.relations.resolve(item.name);
+        const rel: Rel = cte ?? { kind: 'scan', relation: resolved!.name, columns: resolved!.columns };
+        const columns = rel.columns;
         return {
           rel,
           scope: new Scope(

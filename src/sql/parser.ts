@@ -8,6 +8,7 @@
  */
 import type {
   ColumnDef,
+  CommonTableExpr,
   CreateTable,
   CreateType,
   CreateView,
@@ -38,12 +39,10 @@ class Parser extends ExpressionParser {
     const start = this.peek();
     if (this.isKeyword('CREATE')) return this.parseCreate();
     if (this.isKeyword('INSERT')) return this.parseInsert();
-    if (this.isKeyword('SELECT') || this.isKeyword('VALUES') || this.isOp('(')) {
+    if (this.isQueryStart() || this.isOp('(')) {
       const query = this.parseQuery();
       return { kind: 'query', query, span: query.span };
     }
-    if (this.isKeyword('WITH'))
-      this.fail('WITH (common table expressions) is not supported', start.span, UNSUPPORTED);
     return this.fail(
       `Encountered ${this.describe(start)}; was expecting a statement (CREATE TABLE, CREATE VIEW)`,
     );
@@ -191,8 +190,7 @@ class Parser extends ExpressionParser {
 
   parseQuery(): Query {
     const start = this.peek().span;
-    if (this.isKeyword('WITH'))
-      this.fail('WITH (common table expressions) is not supported', start, UNSUPPORTED);
+    const ctes = this.isKeyword('WITH') ? this.parseWith() : null;
     const body = this.parseUnionTerm();
     const orderBy: OrderItem[] = [];
     if (this.isKeyword('ORDER')) {
@@ -220,8 +218,32 @@ class Parser extends ExpressionParser {
       if (!this.acceptKeyword('ROWS')) this.expectKeyword('ROW');
       this.expectKeyword('ONLY');
     }
+    const span = joinSpans(start, this.prevSpan());
+    if (ctes) return { kind: 'query', with: ctes, body, orderBy, limit, offset, span };
     if (orderBy.length === 0 && limit === null && offset === null && body.kind === 'query') return body;
-    return { kind: 'query', body, orderBy, limit, offset, span: joinSpans(start, this.prevSpan()) };
+    return { kind: 'query', body, orderBy, limit, offset, span };
+  }
+
+  /** `WITH name [(columns)] AS (query), ...`; `WITH RECURSIVE` is refused (Feldera has recursive views instead). */
+  protected parseWith(): CommonTableExpr[] {
+    this.expectKeyword('WITH');
+    if (this.isKeyword('RECURSIVE'))
+      this.fail(
+        'WITH RECURSIVE is not supported (Feldera writes recursion with DECLARE RECURSIVE VIEW)',
+        this.peek().span,
+        UNSUPPORTED,
+      );
+    const items: CommonTableExpr[] = [];
+    do {
+      const name = this.parseIdent('a common table expression name');
+      const columnAliases = this.isOp('(') ? this.parseIdentList() : null;
+      this.expectKeyword('AS');
+      this.expectOp('(');
+      const query = this.parseQuery();
+      this.expectOp(')');
+      items.push({ name, columnAliases, query, span: joinSpans(name.span, this.prevSpan()) });
+    } while (this.acceptOp(','));
+    return items;
   }
 
   protected parseOrderItem(): OrderItem {
@@ -392,7 +414,7 @@ class Parser extends ExpressionParser {
     if (this.isOp('(')) {
       const saved = this.pos;
       this.next();
-      if (this.isKeyword('SELECT') || this.isKeyword('VALUES')) return this.finishSubquery(start);
+      if (this.isQueryStart()) return this.finishSubquery(start);
       if (this.isOp('(')) {
         // `((SELECT ...))` or `((t JOIN u ON ...))`: try the query reading first.
         try {

@@ -1,0 +1,46 @@
+-- Query forms of issue 10: WITH, NATURAL JOIN / USING, SQL functions, CREATE INDEX.
+-- Format: test/helpers/sql-corpus.ts.
+
+-- case: WITH with two items, the second reading the first
+CREATE TABLE t (x INT, s VARCHAR);
+INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, NULL);
+CREATE VIEW v AS
+  WITH big AS (SELECT x, s FROM t WHERE x > 1),
+       tens (y) AS (SELECT x * 10 FROM big)
+  SELECT big.x, tens.y FROM big JOIN tens ON big.x * 10 = tens.y;
+-- expect:
+{"x": 2, "y": 20}
+{"x": 3, "y": 30}
+
+-- case: one WITH item read twice (self-join of a CTE)
+CREATE TABLE t (k INT, n INT);
+INSERT INTO t VALUES (1, 5), (1, 7), (2, 1);
+CREATE VIEW v AS
+  WITH sums AS (SELECT k, SUM(n) AS total FROM t GROUP BY k)
+  SELECT a.k AS ak, b.k AS bk, a.total + b.total AS both_totals
+  FROM sums a JOIN sums b ON a.k < b.k;
+-- expect:
+{"ak": 1, "bk": 2, "both_totals": 13}
+
+-- case: a WITH item shadows a table of the same name
+CREATE TABLE t (x INT);
+INSERT INTO t VALUES (1), (2);
+CREATE VIEW v AS WITH t AS (SELECT x + 100 AS x FROM t) SELECT x FROM t;
+-- expect:
+{"x": 101}
+{"x": 102}
+
+-- case: WITH inside a subquery, with ORDER BY and LIMIT on the outer query
+CREATE TABLE t (x INT);
+INSERT INTO t VALUES (4), (1), (3), (2);
+CREATE VIEW v AS
+  WITH evens AS (SELECT x FROM t WHERE x % 2 = 0)
+  SELECT x FROM t WHERE x IN (WITH e2 AS (SELECT x FROM evens) SELECT x FROM e2)
+  ORDER BY x DESC LIMIT 1;
+-- expect:
+{"x": 4}
+
+-- case: WITH RECURSIVE is refused
+CREATE TABLE t (x INT);
+CREATE VIEW v AS WITH RECURSIVE r AS (SELECT x FROM t) SELECT x FROM r;
+-- expect error
