@@ -171,6 +171,8 @@ export type FromItem =
       right: FromItem;
       on: Expr | null;
       using: Ident[] | null;
+      /** `NATURAL` join: USING the columns both sides name alike (no ON, no USING). */
+      natural?: boolean;
       span: Span;
     };
 

@@ -530,6 +530,12 @@ export class QueryBinder implements SubqueryBinder {
         const left = this.bindFromItem(item.left, outer);
         const right = this.bindFromItem(item.right, outer);
         if (item.joinType === 'cross') return this.join(left, right, 'inner', null);
+        if (item.natural) {
+          const common = commonColumns(left.scope, right.scope, item.span);
+          // Without common columns a NATURAL join pairs every row with every row (Calcite).
+          if (common.length === 0) return this.join(left, right, item.joinType, null);
+          return this.joinUsing(left, right, item.joinType, common);
+        }
         if (item.using) return this.joinUsing(left, right, item.joinType, item.using);
         const on = item.on!;
         const combined = this.join(left, right, item.joinType, null);
@@ -653,6 +659,16 @@ export class QueryBinder implements SubqueryBinder {
     ]);
     return { rel, scope };
   }
+}
+
+/**
+ * The columns a NATURAL join matches: the names visible on both sides (`*` columns), in the
+ * left side's order, as identifiers located at the join.
+ */
+function commonColumns(left: Scope, right: Scope, span: Span): ast.Ident[] {
+  const rightNames = new Set(right.star(null).map((c) => c.name));
+  const names = [...new Set(left.star(null).map((c) => c.name))].filter((n) => rightNames.has(n));
+  return names.map((name) => ({ name, quoted: false, span }));
 }
 
 function asQuery(body: ast.QueryBody): ast.Query {

@@ -386,26 +386,33 @@ class Parser extends ExpressionParser {
     for (;;) {
       let joinType: JoinType;
       const start = this.peek().span;
+      const natural = this.acceptKeyword('NATURAL');
+      if (natural && this.isKeyword('CROSS'))
+        this.fail('Encountered "CROSS"; a NATURAL join cannot be a CROSS join');
       if (this.acceptKeyword('CROSS')) joinType = 'cross';
       else if (this.acceptKeyword('INNER')) joinType = 'inner';
       else if (this.acceptKeyword('LEFT')) joinType = 'left';
       else if (this.acceptKeyword('RIGHT')) joinType = 'right';
       else if (this.acceptKeyword('FULL')) joinType = 'full';
       else if (this.isKeyword('JOIN')) joinType = 'inner';
-      else if (this.isKeyword('NATURAL')) this.fail('NATURAL JOIN is not supported', start, UNSUPPORTED);
       else if (this.isKeyword('ASOF')) this.fail('ASOF JOIN is not supported', start, UNSUPPORTED);
+      else if (natural) this.fail(`Encountered ${this.describe(this.peek())}; was expecting JOIN`);
       else return left;
       if (joinType === 'left' || joinType === 'right' || joinType === 'full') this.acceptKeyword('OUTER');
       this.expectKeyword('JOIN');
       const right = this.parseFromPrimary();
       let on: Expr | null = null;
       let using: Ident[] | null = null;
-      if (joinType !== 'cross') {
+      if (natural) {
+        if (this.isKeyword('ON') || this.isKeyword('USING'))
+          this.fail(`A NATURAL join cannot have ${this.peek().upper}`);
+      } else if (joinType !== 'cross') {
         if (this.acceptKeyword('ON')) on = this.parseExpr();
         else if (this.acceptKeyword('USING')) using = this.parseIdentList();
         else this.fail(`Encountered ${this.describe(this.peek())}; was expecting ON or USING`);
       }
-      left = { kind: 'join', joinType, left, right, on, using, span: joinSpans(left.span, this.prevSpan()) };
+      const span = joinSpans(left.span, this.prevSpan());
+      left = { kind: 'join', joinType, left, right, on, using, ...(natural ? { natural } : {}), span };
     }
   }
 

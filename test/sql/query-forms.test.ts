@@ -120,3 +120,95 @@ describe('WITH (common table expressions)', () => {
     );
   });
 });
+
+const AB = `CREATE TABLE a (k INT, x VARCHAR, n INT);
+CREATE TABLE b (k INT, n INT, y VARCHAR);
+`;
+const AB_ROWS = {
+  a: [
+    { k: 1, x: 'a1', n: 10 },
+    { k: 2, x: 'a2', n: 20 },
+    { k: 3, x: 'a3', n: 30 },
+  ],
+  b: [
+    { k: 1, n: 10, y: 'b1' },
+    { k: 2, n: 99, y: 'b2' },
+    { k: 4, n: 40, y: 'b4' },
+  ],
+};
+
+describe('NATURAL JOIN and JOIN ... USING', () => {
+  test('SELECT * has the common columns once, first, then the others of each side', () => {
+    assert.deepEqual(run(`${AB}CREATE MATERIALIZED VIEW v AS SELECT * FROM a NATURAL JOIN b;`, AB_ROWS), [
+      '{"k":1,"n":10,"x":"a1","y":"b1"}',
+    ]);
+    assert.deepEqual(run(`${AB}CREATE MATERIALIZED VIEW v AS SELECT * FROM a JOIN b USING (k);`, AB_ROWS), [
+      '{"k":1,"x":"a1","n":10,"n0":10,"y":"b1"}',
+      '{"k":2,"x":"a2","n":20,"n0":99,"y":"b2"}',
+    ]);
+  });
+
+  test('outer NATURAL joins: the preserved side fills the common columns; FULL coalesces them', () => {
+    assert.deepEqual(
+      run(`${AB}CREATE MATERIALIZED VIEW v AS SELECT k, n, x, y FROM a NATURAL LEFT JOIN b;`, AB_ROWS),
+      [
+        '{"k":1,"n":10,"x":"a1","y":"b1"}',
+        '{"k":2,"n":20,"x":"a2","y":null}',
+        '{"k":3,"n":30,"x":"a3","y":null}',
+      ],
+    );
+    assert.deepEqual(
+      run(
+        `${AB}CREATE MATERIALIZED VIEW v AS SELECT k, x, y FROM a NATURAL FULL OUTER JOIN b WHERE k > 1;`,
+        AB_ROWS,
+      ),
+      [
+        '{"k":2,"x":"a2","y":null}',
+        '{"k":2,"x":null,"y":"b2"}',
+        '{"k":3,"x":"a3","y":null}',
+        '{"k":4,"x":null,"y":"b4"}',
+      ],
+    );
+  });
+
+  test('qualified names still reach each side; a chain of NATURAL joins; no common column is a cross join', () => {
+    assert.deepEqual(
+      run(
+        `${AB}CREATE TABLE c (y VARCHAR, z INT);
+         CREATE MATERIALIZED VIEW v AS SELECT a.x, b.k AS bk, z FROM a NATURAL JOIN b NATURAL JOIN c;`,
+        {
+          ...AB_ROWS,
+          c: [
+            { y: 'b1', z: 7 },
+            { y: 'b2', z: 8 },
+          ],
+        },
+      ),
+      ['{"x":"a1","bk":1,"z":7}'],
+    );
+    assert.deepEqual(
+      run(
+        `CREATE TABLE p (i INT); CREATE TABLE q (j INT);
+         CREATE MATERIALIZED VIEW v AS SELECT * FROM p NATURAL JOIN q;`,
+        { p: [{ i: 1 }, { i: 2 }], q: [{ j: 5 }] },
+      ),
+      ['{"i":1,"j":5}', '{"i":2,"j":5}'],
+    );
+  });
+
+  test('misuse is an error at its position', () => {
+    assert.equal(
+      firstError(`${AB}CREATE VIEW v AS SELECT * FROM a NATURAL JOIN b ON a.k = b.k;`),
+      'Error parsing SQL @3:49: A NATURAL join cannot have ON',
+    );
+    assert.equal(
+      firstError(`CREATE TABLE p (k INT); CREATE TABLE q (k VARCHAR);
+CREATE VIEW v AS SELECT * FROM p NATURAL JOIN q;`),
+      "Error in SQL statement @2:32: Column 'k' has incompatible types INTEGER and VARCHAR",
+    );
+    assert.equal(
+      firstError(`${AB}CREATE VIEW v AS SELECT * FROM a JOIN b USING (z);`),
+      "Error in SQL statement @3:48: Column 'z' not found in any table",
+    );
+  });
+});

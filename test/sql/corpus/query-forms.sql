@@ -44,3 +44,34 @@ CREATE VIEW v AS
 CREATE TABLE t (x INT);
 CREATE VIEW v AS WITH RECURSIVE r AS (SELECT x FROM t) SELECT x FROM r;
 -- expect error
+
+-- case: NATURAL JOIN matches every common column and lists each once
+CREATE TABLE a (id INT, grp VARCHAR, v INT);
+CREATE TABLE b (grp VARCHAR, id INT, w INT);
+INSERT INTO a VALUES (1, 'x', 10), (2, 'y', 20), (3, 'x', 30);
+INSERT INTO b VALUES ('x', 1, 100), ('x', 2, 200), ('x', 3, 300);
+CREATE VIEW v AS SELECT * FROM a NATURAL JOIN b;
+-- expect:
+{"id": 1, "grp": "x", "v": 10, "w": 100}
+{"id": 3, "grp": "x", "v": 30, "w": 300}
+
+-- case: NATURAL LEFT JOIN keeps unmatched rows of the left side
+CREATE TABLE a (id INT, v INT);
+CREATE TABLE b (id INT, w INT);
+INSERT INTO a VALUES (1, 10), (2, 20), (NULL, 30);
+INSERT INTO b VALUES (1, 100), (NULL, 300);
+CREATE VIEW v AS SELECT id, v, w FROM a NATURAL LEFT JOIN b;
+-- expect:
+{"id": 1, "v": 10, "w": 100}
+{"id": 2, "v": 20, "w": null}
+{"id": null, "v": 30, "w": null}
+
+-- case: JOIN ... USING with a RIGHT join takes the common column from the right side
+CREATE TABLE a (id INT, v INT);
+CREATE TABLE b (id INT, w INT);
+INSERT INTO a VALUES (1, 10);
+INSERT INTO b VALUES (1, 100), (2, 200);
+CREATE VIEW v AS SELECT * FROM a RIGHT JOIN b USING (id);
+-- expect:
+{"id": 1, "v": 10, "w": 100}
+{"id": 2, "v": null, "w": 200}
