@@ -97,7 +97,41 @@ export interface CreateType {
   span: Span;
 }
 
-export type Statement = CreateTable | CreateView | CreateType | QueryStatement | InsertStatement;
+/** A parameter of `CREATE FUNCTION`: nullable unless declared NOT NULL. */
+export interface FunctionParam {
+  name: Ident;
+  type: TypeName;
+  notNull: boolean;
+}
+
+/** `CREATE FUNCTION name(params) RETURNS type [NOT NULL] [AS expr]`; no body is a Rust UDF. */
+export interface CreateFunction {
+  kind: 'createFunction';
+  name: Ident;
+  params: FunctionParam[];
+  returns: TypeName;
+  returnsNotNull: boolean;
+  body: Expr | null;
+  span: Span;
+}
+
+/** `CREATE INDEX name ON view(columns)`: unique-key columns of a view, for output connectors. */
+export interface CreateIndex {
+  kind: 'createIndex';
+  name: Ident;
+  relation: Ident;
+  columns: Ident[];
+  span: Span;
+}
+
+export type Statement =
+  | CreateTable
+  | CreateView
+  | CreateType
+  | CreateFunction
+  | CreateIndex
+  | QueryStatement
+  | InsertStatement;
 
 export interface OrderItem {
   expr: Expr;

@@ -56,8 +56,9 @@ import { REGEX_FUNCTIONS } from './functions/regex.js';
 import { bindConcatOperator, bindStringForm, trimBinder } from './functions/string.js';
 import { joinSpans, type Span } from './messages.js';
 import { colRef, type Expr, type FunctionName } from './plan.js';
-import type { Scope } from './scope.js';
+import { Scope } from './scope.js';
 import { leastRestrictive } from './typing.js';
+import { bindUserCall } from './user-functions.js';
 
 const UNSUPPORTED = 'Not yet implemented';
 
@@ -171,6 +172,24 @@ function visitAst(e: ast.Expr, f: (e: ast.Expr) => void): void {
       break;
   }
   for (const k of kids) if (k) visitAst(k, f);
+}
+
+/**
+ * Binds the body of a SQL function with its parameters standing for `params` and nothing else
+ * in scope: no columns, subqueries or aggregates; lambda variables numbered after the caller's.
+ */
+export function bindFunctionBody(
+  body: ast.Expr,
+  params: ReadonlyMap<string, Expr>,
+  caller: BindContext,
+): Expr {
+  return bindExpr(body, {
+    scope: new Scope([]),
+    subqueries: null,
+    aggregates: null,
+    types: caller.types,
+    lambdas: { vars: params, depth: caller.lambdas?.depth ?? 0 },
+  });
 }
 
 /** Binds `e` in `ctx`; throws `SqlError` on the first problem. */
@@ -312,6 +331,17 @@ export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr
         return bindHigherOrder(e, ctx.lambdas, (x, lambdas) =>
           bindExpr(x, lambdas ? { ...ctx, lambdas, subqueries: null } : ctx),
         );
+      const userFunction = ctx.types.userFunction?.(e.name);
+      if (userFunction) {
+        const bindBody = (body: ast.Expr, params: ReadonlyMap<string, Expr>) =>
+          bindFunctionBody(body, params, ctx);
+        return bindUserCall(
+          userFunction,
+          e,
+          e.args.map((a) => bindExpr(a, ctx)),
+          bindBody,
+        );
+      }
       const userType = ctx.types.get(e.name.toLowerCase());
       if (userType?.type === 'STRUCT')
         return bindConstructor(

@@ -9,6 +9,8 @@
 import type {
   ColumnDef,
   CommonTableExpr,
+  CreateFunction,
+  CreateIndex,
   CreateTable,
   CreateType,
   CreateView,
@@ -48,7 +50,7 @@ class Parser extends ExpressionParser {
     );
   }
 
-  protected parseCreate(): CreateTable | CreateView | CreateType {
+  protected parseCreate(): CreateTable | CreateView | CreateType | CreateFunction | CreateIndex {
     const start = this.expectKeyword('CREATE').span;
     let materialized = false;
     let local = false;
@@ -57,10 +59,59 @@ class Parser extends ExpressionParser {
     if (this.isKeyword('TABLE') && !materialized && !local) return this.parseCreateTable(start);
     if (this.acceptKeyword('VIEW')) return this.parseCreateView(start, materialized, local);
     if (this.isKeyword('TYPE') && !materialized && !local) return this.parseCreateType(start);
+    if (this.isKeyword('FUNCTION') && !materialized && !local) return this.parseCreateFunction(start);
+    if (this.isKeyword('INDEX') && !materialized && !local) return this.parseCreateIndex(start);
     const t = this.peek();
-    if (t.kind === 'ident' && ['FUNCTION', 'INDEX', 'AGGREGATE', 'LINEAR'].includes(t.upper))
+    if (t.kind === 'ident' && ['AGGREGATE', 'LINEAR'].includes(t.upper))
       this.fail(`CREATE ${t.upper} is not supported`, t.span, UNSUPPORTED);
     return this.fail(`Encountered ${this.describe(t)}; was expecting TABLE or VIEW`);
+  }
+
+  /** `CREATE FUNCTION name([param type [NOT NULL], ...]) RETURNS type [NOT NULL] [AS expr]`. */
+  protected parseCreateFunction(start: Span): CreateFunction {
+    this.expectKeyword('FUNCTION');
+    const name = this.parseIdent('a function name');
+    this.expectOp('(');
+    const params: CreateFunction['params'] = [];
+    if (!this.isOp(')'))
+      do {
+        const pname = this.parseIdent('a parameter name');
+        params.push({ name: pname, type: this.parseType(), notNull: this.parseNullability() });
+      } while (this.acceptOp(','));
+    this.expectOp(')');
+    this.expectKeyword('RETURNS');
+    const returns = this.parseType();
+    const returnsNotNull = this.parseNullability();
+    const body = this.acceptKeyword('AS') ? this.parseExpr() : null;
+    return {
+      kind: 'createFunction',
+      name,
+      params,
+      returns,
+      returnsNotNull,
+      body,
+      span: joinSpans(start, this.prevSpan()),
+    };
+  }
+
+  /** An optional `NOT NULL` (true) or `NULL` (false) after a type. */
+  protected parseNullability(): boolean {
+    if (this.isKeyword('NOT') && this.isKeyword('NULL', 1)) {
+      this.pos += 2;
+      return true;
+    }
+    this.acceptKeyword('NULL');
+    return false;
+  }
+
+  /** `CREATE INDEX name ON relation(column, ...)`. */
+  protected parseCreateIndex(start: Span): CreateIndex {
+    this.expectKeyword('INDEX');
+    const name = this.parseIdent('an index name');
+    this.expectKeyword('ON');
+    const relation = this.parseIdent('a view name');
+    const columns = this.parseIdentList();
+    return { kind: 'createIndex', name, relation, columns, span: joinSpans(start, this.prevSpan()) };
   }
 
   /** `CREATE TYPE name AS (field type, ...)` or `CREATE TYPE name AS type`. */

@@ -212,3 +212,126 @@ CREATE VIEW v AS SELECT * FROM p NATURAL JOIN q;`),
     );
   });
 });
+
+describe('SQL user-defined functions (CREATE FUNCTION ... AS expr)', () => {
+  test("the reference's example, and functions over columns, calling earlier functions, with lambdas", () => {
+    assert.deepEqual(
+      run(`CREATE FUNCTION contains_number(str VARCHAR NOT NULL, value INTEGER)
+RETURNS BOOLEAN NOT NULL
+AS (str LIKE ('%' || CAST(value AS VARCHAR) || '%'));
+CREATE MATERIALIZED VIEW v AS SELECT contains_number(CAST('YES: 10 NO:5' AS VARCHAR), 5) AS c;`),
+      ['{"c":true}'],
+    );
+    assert.deepEqual(
+      run(
+        `${T}CREATE FUNCTION dbl(x INTEGER) RETURNS INTEGER AS x * 2;
+CREATE FUNCTION label(n INT, s VARCHAR) RETURNS VARCHAR AS COALESCE(s, '?') || ':' || CAST(dbl(n) AS VARCHAR);
+CREATE FUNCTION bumped(a INT ARRAY) RETURNS INT ARRAY AS TRANSFORM(a, e -> dbl(e) + 1);
+CREATE MATERIALIZED VIEW v AS SELECT dbl(x) AS d, label(x, s) AS l, bumped(ARRAY[x, 10]) AS b FROM t;`,
+        T_ROWS,
+      ),
+      ['{"d":2,"l":"a:2","b":[3,21]}', '{"d":4,"l":"b:4","b":[5,21]}', '{"d":6,"l":"?:6","b":[7,21]}'],
+    );
+  });
+
+  test('arguments convert to the parameter types and the body to the return type; NULL flows through', () => {
+    assert.deepEqual(
+      run(
+        `${T}CREATE FUNCTION half(v DECIMAL(10, 2)) RETURNS DECIMAL(10, 2) AS v / 2;
+CREATE FUNCTION plus_one(v BIGINT) RETURNS VARCHAR AS v + 1;
+CREATE MATERIALIZED VIEW v AS SELECT half(x) AS h, plus_one(x) AS p FROM t WHERE x <> 2
+  UNION ALL SELECT half(NULL), plus_one(NULL);`,
+        T_ROWS,
+      ),
+      ['{"h":0.50,"p":"2"}', '{"h":1.50,"p":"4"}', '{"h":null,"p":null}'],
+    );
+  });
+
+  test('a function called with a column in a grouped query, and in GROUP BY', () => {
+    assert.deepEqual(
+      run(
+        `${T}CREATE FUNCTION parity(n INT) RETURNS INT AS n % 2;
+CREATE MATERIALIZED VIEW v AS SELECT parity(x) AS p, COUNT(*) AS c, SUM(parity(x + 1)) AS q FROM t GROUP BY parity(x);`,
+        T_ROWS,
+      ),
+      ['{"p":0,"c":1,"q":1}', '{"p":1,"c":2,"q":0}'],
+    );
+  });
+
+  test('misuse is an error at its position', () => {
+    const F = 'CREATE FUNCTION f(a INT, b VARCHAR) RETURNS INT AS a + CHAR_LENGTH(b);\n';
+    assert.equal(
+      firstError(`${F}CREATE VIEW v AS SELECT f(1);`),
+      "Error in SQL statement @2:25: Invalid number of arguments to function 'F'. Was expecting 2 arguments",
+    );
+    assert.equal(
+      firstError(`${F}CREATE VIEW v AS SELECT f(DATE '2020-01-01', 'x');`),
+      "Error in SQL statement @2:25: Cannot apply 'F' to arguments of type 'F(<DATE>, <VARCHAR>)'. Supported form(s): F(<INTEGER>, <VARCHAR>)",
+    );
+    assert.equal(
+      firstError('CREATE FUNCTION g(a INT) RETURNS INT AS a + z;'),
+      "Error in SQL statement @1:45: Column 'z' not found in any table",
+    );
+    assert.equal(
+      firstError(`${F}CREATE FUNCTION f(a INT) RETURNS INT AS a;`),
+      "Duplicate definition @2:17: Duplicate definition of function 'f'",
+    );
+    assert.equal(
+      firstError('CREATE FUNCTION abs(a INT) RETURNS INT AS a;'),
+      "Error in SQL statement @1:17: Function 'abs' is a built-in function and cannot be redefined",
+    );
+    assert.equal(
+      firstError('CREATE FUNCTION base64(s VARBINARY) RETURNS VARCHAR;'),
+      "Not yet implemented @1:17: Function 'base64' has no body: user-defined functions written in Rust are not supported, only CREATE FUNCTION ... AS expression",
+    );
+    assert.equal(
+      firstError(`${T}CREATE FUNCTION nn(a INT NOT NULL) RETURNS INT AS a;
+CREATE VIEW v AS SELECT nn(x) FROM t;`),
+      "Not yet implemented @3:28: An argument that can be NULL for the NOT NULL parameter 'a' of 'NN' is not supported",
+    );
+    assert.equal(
+      firstError(`${T}CREATE FUNCTION nz(a INT) RETURNS INT NOT NULL AS a;
+CREATE VIEW v AS SELECT nz(x) FROM t;`),
+      "Not yet implemented @3:25: 'NZ' is declared NOT NULL but can be NULL for these arguments; that is not supported",
+    );
+  });
+});
+
+describe('CREATE INDEX on a view', () => {
+  test('is accepted on views, several per view, and listed with its key columns; on a LOCAL view it has no effect', () => {
+    const r = compileProgram(`${T}CREATE VIEW v AS SELECT x, s, x + 1 AS y FROM t;
+CREATE LOCAL VIEW l AS SELECT x FROM t;
+CREATE INDEX v_x ON v(x);
+CREATE INDEX v_ys ON v(y, s);
+CREATE INDEX l_x ON l(x);`);
+    assert.ok(r.ok, JSON.stringify(!r.ok && r.errors));
+    assert.deepEqual(r.program.indexes, [
+      { name: 'v_x', view: 'v', columns: [0] },
+      { name: 'v_ys', view: 'v', columns: [2, 1] },
+    ]);
+  });
+
+  test('misuse is an error at its position', () => {
+    const V = `${T}CREATE VIEW v AS SELECT x, s FROM t;\n`;
+    assert.equal(
+      firstError(`${V}CREATE INDEX i ON v(z);`),
+      "Error in SQL statement @3:21: Column 'z' not found in view 'v'",
+    );
+    assert.equal(
+      firstError(`${V}CREATE INDEX i ON w(x);`),
+      "Error in SQL statement @3:19: Object 'w' not found",
+    );
+    assert.equal(
+      firstError(`${V}CREATE INDEX i ON t(x);`),
+      "Error in SQL statement @3:19: CREATE INDEX is only allowed on views; 't' is a table",
+    );
+    assert.equal(
+      firstError(`${V}CREATE INDEX i ON v(x, x);`),
+      "Error in SQL statement @3:24: Column 'x' appears twice in index 'i'",
+    );
+    assert.equal(
+      firstError(`${V}CREATE INDEX i ON v(x);\nCREATE INDEX i ON v(s);`),
+      "Duplicate definition @4:14: Duplicate definition of index 'i'",
+    );
+  });
+});

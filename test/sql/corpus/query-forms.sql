@@ -75,3 +75,22 @@ CREATE VIEW v AS SELECT * FROM a RIGHT JOIN b USING (id);
 -- expect:
 {"id": 1, "v": 10, "w": 100}
 {"id": 2, "v": null, "w": 200}
+
+-- case: a SQL function over columns, used in a WHERE clause and the select list
+CREATE FUNCTION in_range(v INT, lo INT, hi INT) RETURNS BOOLEAN AS v BETWEEN lo AND hi;
+CREATE FUNCTION scaled(v INT) RETURNS DOUBLE AS v / 4.0;
+CREATE TABLE t (x INT);
+INSERT INTO t VALUES (1), (5), (NULL), (9);
+CREATE VIEW v AS SELECT x, scaled(x) AS s FROM t WHERE in_range(x, 2, 9);
+-- expect:
+{"x": 5, "s": 1.25}
+{"x": 9, "s": 2.25}
+
+-- case: CREATE INDEX on a view leaves its rows unchanged
+CREATE TABLE t (id INT, n INT);
+INSERT INTO t VALUES (1, 2), (2, 3);
+CREATE VIEW v AS SELECT id, n * 2 AS m FROM t;
+CREATE INDEX v_id ON v(id);
+-- expect:
+{"id": 1, "m": 4}
+{"id": 2, "m": 6}
