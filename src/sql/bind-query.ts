@@ -183,26 +183,29 @@ export class QueryBinder implements SubqueryBinder {
 
   bindQuery(query: ast.Query | ast.QueryBody, outer: Scope | null): BoundQuery {
     if (query.kind !== 'query') return this.bindBody(query, outer, []);
-    if (query.with) {
-      const frame = new Map<string, Rel>();
-      this.ctes.push(frame);
-      try {
-        for (const cte of query.with) {
-          if (frame.has(cte.name.name))
-            fail(cte.name.span, `Duplicate name '${cte.name.name}' in WITH clause`);
-          frame.set(cte.name.name, this.bindCte(cte, outer));
-        }
-        return this.bindQuery({ ...query, with: undefined }, outer);
-      } finally {
-        this.ctes.pop();
-      }
-    }
+    if (query.with)
+      return this.withItems(query.with, outer, () => this.bindQuery({ ...query, with: undefined }, outer));
     const bound = this.bindBody(query.body, outer, query.orderBy);
     return {
       ...bound,
       limit: query.limit ? this.constantInt(query.limit, 'LIMIT') : null,
       offset: query.offset ? this.constantInt(query.offset, 'OFFSET') : 0,
     };
+  }
+
+  /** Binds `items` as a frame of the `WITH` stack, runs `body` with them in scope, and pops them. */
+  private withItems<T>(items: ast.CommonTableExpr[], outer: Scope | null, body: () => T): T {
+    const frame = new Map<string, Rel>();
+    this.ctes.push(frame);
+    try {
+      for (const cte of items) {
+        if (frame.has(cte.name.name)) fail(cte.name.span, `Duplicate name '${cte.name.name}' in WITH clause`);
+        frame.set(cte.name.name, this.bindCte(cte, outer));
+      }
+      return body();
+    } finally {
+      this.ctes.pop();
+    }
   }
 
   /** One `WITH` item: its query, renamed by its column list if it has one. */
@@ -431,8 +434,10 @@ export class QueryBinder implements SubqueryBinder {
 
   bindCorrelated(query: ast.Query, outer: Scope): CorrelatedSubquery | null {
     const body = query.body;
-    if (query.with || query.orderBy.length > 0 || query.limit || query.offset || body.kind !== 'select')
-      return null;
+    const items = query.with;
+    if (items)
+      return this.withItems(items, null, () => this.bindCorrelated({ ...query, with: undefined }, outer));
+    if (query.orderBy.length > 0 || query.limit || query.offset || body.kind !== 'select') return null;
     if (
       body.distinct ||
       body.groupBy.length > 0 ||

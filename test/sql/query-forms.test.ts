@@ -83,6 +83,18 @@ describe('WITH (common table expressions)', () => {
     );
   });
 
+  test('WITH inside a correlated EXISTS subquery', () => {
+    assert.deepEqual(
+      run(
+        `${T}CREATE TABLE u (y INT);
+CREATE MATERIALIZED VIEW v AS SELECT x FROM t
+  WHERE EXISTS (WITH w AS (SELECT y + 1 AS z FROM u) SELECT 1 FROM w WHERE w.z = t.x);`,
+        { ...T_ROWS, u: [{ y: 0 }, { y: 2 }, { y: 7 }] },
+      ),
+      ['{"x":1}', '{"x":3}'],
+    );
+  });
+
   test('an item reads only earlier items: a forward or self reference is an unknown object', () => {
     assert.equal(
       firstError(`${T}CREATE VIEW v AS WITH a AS (SELECT x FROM b), b AS (SELECT x FROM t) SELECT x FROM a;`),
