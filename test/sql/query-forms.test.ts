@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { compileProgram, makeRowJsonEncoder, parseJsonValue } from '../../src/engine/index.js';
+import { planAdHoc } from '../../src/sql/adhoc.js';
 import { evalSql } from '../helpers/sql-eval.js';
 
 /**
@@ -93,6 +94,16 @@ CREATE MATERIALIZED VIEW v AS SELECT x FROM t
       ),
       ['{"x":1}', '{"x":3}'],
     );
+  });
+
+  test('an ad-hoc query may start with WITH', () => {
+    const columns = [{ name: 'x', type: { type: 'INTEGER' as const, nullable: true } }];
+    const plan = planAdHoc('WITH w (y) AS (SELECT x FROM t) SELECT y FROM w NATURAL JOIN w AS w2', {
+      resolve: () => ({ name: 't', columns }),
+      table: () => undefined,
+    });
+    assert.equal(plan.kind, 'query');
+    assert.deepEqual(plan.kind === 'query' && plan.query.rel.columns.map((c) => c.name), ['y']);
   });
 
   test('an item reads only earlier items: a forward or self reference is an unknown object', () => {
