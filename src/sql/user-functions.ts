@@ -82,7 +82,8 @@ export function defineFunction(st: ast.CreateFunction, defs: ProgramDefinitions,
     body: st.body,
   };
   const placeholders = new Map(params.map((p, i) => [p.name, colRef(i, p.type)]));
-  bindBody(st.body, placeholders);
+  const body = bindBody(st.body, placeholders);
+  bindCast(body, { ...fn.returns, nullable: body.type.nullable }, false, st.body.span);
   defs.functions.set(name, fn);
 }
 

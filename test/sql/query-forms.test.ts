@@ -296,6 +296,10 @@ CREATE MATERIALIZED VIEW v AS SELECT parity(x) AS p, COUNT(*) AS c, SUM(parity(x
       "Error in SQL statement @1:45: Column 'z' not found in any table",
     );
     assert.equal(
+      firstError('CREATE FUNCTION d(a INT) RETURNS DATE AS a + 1;'),
+      'Error in SQL statement @1:42: Cast function cannot convert value of type INTEGER to type DATE',
+    );
+    assert.equal(
       firstError(`${F}CREATE FUNCTION f(a INT) RETURNS INT AS a;`),
       "Duplicate definition @2:17: Duplicate definition of function 'f'",
     );
