@@ -77,7 +77,8 @@ export interface UserFunction {
   name: string;
   params: { name: string; type: ColumnType }[];
   returns: ColumnType;
-  body: Expr;
+  /** Null for a function whose definition had errors (its calls fail silently). */
+  body: Expr | null;
 }
 
 /** The user-defined types (`CREATE TYPE`) a program declared, by canonical name. */

@@ -23,7 +23,7 @@ import { optimize } from './optimize.js';
 import { canonicalTokens, parseScript } from './parser.js';
 import type { Column, Expr, Rel } from './plan.js';
 import { Scope, VALIDATION_ERROR } from './scope.js';
-import { defineFunction, ProgramDefinitions } from './user-functions.js';
+import { BrokenFunctionCall, defineFunction, ProgramDefinitions } from './user-functions.js';
 
 /** An error about a relation that already failed to compile; reported once, at its definition. */
 class BrokenReference extends SqlError {}
@@ -291,7 +291,9 @@ export function compileProgramSql(source: string): FrontEndResult {
     } catch (e) {
       if (!(e instanceof SqlError)) throw e;
       if (nameOf && !catalog.has(nameOf.name)) broken.add(nameOf.name);
-      if (!(e instanceof BrokenReference)) sink.error(e.span, e.errorType, e.message);
+      if (st.kind === 'createFunction') defs.markBroken(st.name.name);
+      if (!(e instanceof BrokenReference || e instanceof BrokenFunctionCall))
+        sink.error(e.span, e.errorType, e.message);
     }
   }
   const connectors = collectConnectors(

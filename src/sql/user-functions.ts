@@ -47,7 +47,19 @@ export class ProgramDefinitions implements UserTypes {
   userFunction(name: string): UserFunction | undefined {
     return this.functions.get(name);
   }
+
+  /** Records a function whose definition failed, so its calls fail without repeating the error. */
+  markBroken(name: string): void {
+    const key = name.toUpperCase();
+    if (!this.functions.has(key))
+      this.functions.set(key, { name: key, params: [], returns: NULL_TYPE, body: null });
+  }
 }
+
+const NULL_TYPE: ColumnType = { type: 'NULL', nullable: true };
+
+/** A call of a function whose definition failed (already reported there); not reported again. */
+export class BrokenFunctionCall extends SqlError {}
 
 function fail(span: Span, message: string, type = VALIDATION_ERROR): never {
   throw new SqlError(span, type, message);
@@ -105,6 +117,8 @@ export function bindUserCall(
   args: Expr[],
   bindBody: BodyBinder,
 ): Expr {
+  if (!fn.body) throw new BrokenFunctionCall(call.span, VALIDATION_ERROR, `'${call.name}' has errors`);
+  const fnBody = fn.body;
   if (call.star || call.distinct || call.filter || call.orderBy || call.ignoreNulls !== undefined)
     fail(call.span, `${call.name} is not an aggregate function`);
   if (args.length !== fn.params.length)
@@ -129,7 +143,7 @@ export function bindUserCall(
       );
     vars.set(p.name, coerce(arg, { ...p.type, nullable: arg.type.nullable }, span));
   });
-  const body = bindBody(fn.body, vars);
+  const body = bindBody(fnBody, vars);
   const result = bindCast(body, { ...fn.returns, nullable: body.type.nullable }, false, call.span);
   if (result.type.nullable && !fn.returns.nullable)
     fail(

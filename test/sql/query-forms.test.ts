@@ -281,6 +281,17 @@ CREATE MATERIALIZED VIEW v AS SELECT parity(x) AS p, COUNT(*) AS c, SUM(parity(x
     );
   });
 
+  test('a function whose definition fails is reported once, not again at each call', () => {
+    const r = compileProgram(`CREATE FUNCTION g(a INT) RETURNS INT AS a + z;
+CREATE VIEW v AS SELECT g(1) AS k;
+CREATE VIEW w AS SELECT g(2) AS k;`);
+    assert.ok(!r.ok);
+    assert.deepEqual(
+      r.errors.map((e) => `${e.start_line_number}:${e.start_column} ${e.message}`),
+      ["1:45 Column 'z' not found in any table"],
+    );
+  });
+
   test('misuse is an error at its position', () => {
     const F = 'CREATE FUNCTION f(a INT, b VARCHAR) RETURNS INT AS a + CHAR_LENGTH(b);\n';
     assert.equal(
