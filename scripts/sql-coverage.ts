@@ -44,15 +44,17 @@ const TYPES = [
 
 /**
  * Query forms of Feldera's grammar, each as a view over `t (x INT, s VARCHAR, a INT ARRAY, ts
- * TIMESTAMP)`, or a whole statement after that table when it starts with CREATE.
+ * TIMESTAMP)`, with optional statements declared before and after the view; a view that
+ * starts with CREATE is a whole statement after that table.
  */
-const FORMS: [string, string][] = [
+const FORMS: [name: string, view: string, before?: string, after?: string][] = [
   [
     'SELECT DISTINCT, WHERE, GROUP BY, HAVING',
     'SELECT DISTINCT x FROM t WHERE x > 0 GROUP BY x HAVING COUNT(*) > 1',
   ],
   ['inner, outer and cross joins', 'SELECT t.x FROM t LEFT JOIN t AS u ON t.x = u.x CROSS JOIN t AS w'],
   ['NATURAL JOIN', 'SELECT x FROM t NATURAL JOIN t AS u'],
+  ['JOIN ... USING (columns)', 'SELECT x FROM t JOIN t AS u USING (x, s)'],
   ['ASOF JOIN', 'SELECT t.x FROM t ASOF JOIN t AS u MATCH_CONDITION (t.ts >= u.ts) ON t.x = u.x'],
   ['UNION / EXCEPT / INTERSECT [ALL]', 'SELECT x FROM t UNION ALL SELECT x FROM t EXCEPT SELECT x FROM t'],
   [
@@ -60,7 +62,21 @@ const FORMS: [string, string][] = [
     'SELECT x FROM t WHERE x IN (SELECT x FROM t) AND EXISTS (SELECT 1 FROM t)',
   ],
   ['ORDER BY ... LIMIT / OFFSET (top-k)', 'SELECT x FROM t ORDER BY x LIMIT 3 OFFSET 1'],
-  ['WITH (common table expressions)', 'WITH w AS (SELECT x FROM t) SELECT x FROM w'],
+  [
+    'WITH (common table expressions)',
+    'WITH w AS (SELECT x FROM t), w2 (y) AS (SELECT x FROM w) SELECT x FROM w JOIN w2 ON x = y',
+  ],
+  [
+    'WITH RECURSIVE (Feldera has recursive views instead)',
+    'WITH RECURSIVE w AS (SELECT x FROM t) SELECT x FROM w',
+  ],
+  [
+    'SQL functions (CREATE FUNCTION ... AS expr)',
+    'SELECT f(x) FROM t',
+    'CREATE FUNCTION f(n INT) RETURNS INT AS n + 1;',
+  ],
+  ['Rust functions (CREATE FUNCTION without AS)', 'SELECT x FROM t', 'CREATE FUNCTION r(n INT) RETURNS INT;'],
+  ['CREATE INDEX on a view', 'SELECT x, s FROM t', '', 'CREATE INDEX i ON v(x);'],
   ['UNNEST [WITH ORDINALITY]', 'SELECT y, i FROM t, UNNEST(t.a) WITH ORDINALITY AS u(y, i)'],
   ['CROSS JOIN UNNEST of a MAP', "SELECT k FROM t CROSS JOIN UNNEST(MAP['k', t.x]) AS u(k, v)"],
   ['UNNEST of several collections', 'SELECT y FROM t, UNNEST(t.a, t.a) AS u(y, z)'],
@@ -133,9 +149,13 @@ export function renderSqlCoverage(): string {
   const counts = (rows: [string, string][]) =>
     `${rows.filter(([, s]) => s.startsWith('supported')).length} of ${rows.length}`;
   const types = TYPES.map((t): [string, string] => [`\`${t}\``, typeStatus(t)]);
-  const forms = FORMS.map(([name, sql]): [string, string] => [
+  const forms = FORMS.map(([name, sql, before = '', after = '']): [string, string] => [
     name,
-    status(sql.startsWith('CREATE ') ? `${TABLE} ${sql};` : `${TABLE} CREATE LOCAL VIEW v AS ${sql};`),
+    status(
+      sql.startsWith('CREATE ')
+        ? `${TABLE} ${before} ${sql}; ${after}`
+        : `${TABLE} ${before} CREATE LOCAL VIEW v AS ${sql}; ${after}`,
+    ),
   ]);
   const functions = names(FELDERA_FUNCTIONS, FUNCTIONS);
   const aggregates = names(FELDERA_AGGREGATES, AGGREGATES);

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { ConnectorSpec } from '../connectors/spec.js';
 import { canonicalName, type TableInfo, type ViewInfo } from '../sql/catalog.js';
-import { type CompiledView, compileProgramSql } from '../sql/compile.js';
+import { type CompiledView, compileProgramSql, type IndexInfo } from '../sql/compile.js';
 import type { SqlCompilerMessage } from '../sql/messages.js';
 import { type Circuit, CircuitInstance } from './circuit.js';
 import { type ProgramSchema, relationSchema } from './schema.js';
@@ -28,6 +28,8 @@ export interface Program {
   readonly views: ViewInfo[];
   /** The connectors declared on tables and views. */
   readonly connectors: ConnectorSpec[];
+  /** `CREATE INDEX` unique keys of output views (an index on a LOCAL view has no effect, as in Feldera). */
+  readonly indexes: IndexInfo[];
   /** Finds a table or output view: `"Quoted"` names are exact, others are case-insensitive. */
   lookupRelation(name: string): TableInfo | ViewInfo | undefined;
   instantiate(): Circuit;
@@ -36,6 +38,7 @@ export interface Program {
 class CompiledProgram implements Program {
   readonly schema: ProgramSchema;
   readonly views: ViewInfo[];
+  readonly indexes: IndexInfo[];
   private readonly byName = new Map<string, TableInfo | ViewInfo>();
 
   constructor(
@@ -44,8 +47,10 @@ class CompiledProgram implements Program {
     /** Every view including LOCAL ones, in dependency order. */
     private readonly compiledViews: CompiledView[],
     readonly connectors: ConnectorSpec[],
+    indexes: IndexInfo[],
   ) {
     this.views = compiledViews.filter((v) => !v.info.local).map((v) => v.info);
+    this.indexes = indexes.filter((i) => this.views.some((v) => v.name === i.view));
     for (const r of [...tables, ...this.views]) this.byName.set(r.name, r);
     this.schema = { inputs: tables.map(relationSchema), outputs: this.views.map(relationSchema) };
   }
@@ -71,7 +76,7 @@ export function compileProgram(sql: string): CompileResult {
   const fingerprint = createHash('sha256').update(`${ENGINE_VERSION}\n${front.canonicalText}`).digest('hex');
   return {
     ok: true,
-    program: new CompiledProgram(fingerprint, front.tables, front.views, front.connectors),
+    program: new CompiledProgram(fingerprint, front.tables, front.views, front.connectors, front.indexes),
     warnings: front.warnings,
   };
 }

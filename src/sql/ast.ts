@@ -100,7 +100,41 @@ export interface CreateType {
   span: Span;
 }
 
-export type Statement = CreateTable | CreateView | CreateType | QueryStatement | InsertStatement;
+/** A parameter of `CREATE FUNCTION`: nullable unless declared NOT NULL. */
+export interface FunctionParam {
+  name: Ident;
+  type: TypeName;
+  notNull: boolean;
+}
+
+/** `CREATE FUNCTION name(params) RETURNS type [NOT NULL] [AS expr]`; no body is a Rust UDF. */
+export interface CreateFunction {
+  kind: 'createFunction';
+  name: Ident;
+  params: FunctionParam[];
+  returns: TypeName;
+  returnsNotNull: boolean;
+  body: Expr | null;
+  span: Span;
+}
+
+/** `CREATE INDEX name ON view(columns)`: unique-key columns of a view, for output connectors. */
+export interface CreateIndex {
+  kind: 'createIndex';
+  name: Ident;
+  relation: Ident;
+  columns: Ident[];
+  span: Span;
+}
+
+export type Statement =
+  | CreateTable
+  | CreateView
+  | CreateType
+  | CreateFunction
+  | CreateIndex
+  | QueryStatement
+  | InsertStatement;
 
 export interface OrderItem {
   expr: Expr;
@@ -110,9 +144,19 @@ export interface OrderItem {
   span: Span;
 }
 
-/** A query expression with its optional ORDER BY / LIMIT / OFFSET. */
+/** `name [(columns)] AS (query)`: one common table expression of a `WITH` clause. */
+export interface CommonTableExpr {
+  name: Ident;
+  columnAliases: Ident[] | null;
+  query: Query;
+  span: Span;
+}
+
+/** A query expression with its optional WITH, ORDER BY / LIMIT / OFFSET. */
 export interface Query {
   kind: 'query';
+  /** `WITH` items, visible to later items and to the body (not recursive). */
+  with?: CommonTableExpr[];
   body: QueryBody;
   orderBy: OrderItem[];
   limit: Expr | null;
@@ -173,6 +217,8 @@ export type FromItem =
       right: FromItem;
       on: Expr | null;
       using: Ident[] | null;
+      /** `NATURAL` join: USING the columns both sides name alike (no ON, no USING). */
+      natural?: boolean;
       span: Span;
     };
 

@@ -54,8 +54,9 @@ import {
 import { joinSpans, type Span } from './messages.js';
 import { expandPeriod } from './periods.js';
 import { colRef, type Expr, type FunctionName } from './plan.js';
-import type { Scope } from './scope.js';
+import { Scope } from './scope.js';
 import { leastRestrictive } from './typing.js';
+import { bindUserCall } from './user-functions.js';
 
 const UNSUPPORTED = 'Not yet implemented';
 
@@ -176,6 +177,24 @@ function visitAst(e: ast.Expr, f: (e: ast.Expr) => void): void {
       break;
   }
   for (const k of kids) if (k) visitAst(k, f);
+}
+
+/**
+ * Binds the body of a SQL function with its parameters standing for `params` and nothing else
+ * in scope: no columns, subqueries or aggregates; lambda variables numbered after the caller's.
+ */
+export function bindFunctionBody(
+  body: ast.Expr,
+  params: ReadonlyMap<string, Expr>,
+  caller: BindContext,
+): Expr {
+  return bindExpr(body, {
+    scope: new Scope([]),
+    subqueries: null,
+    aggregates: null,
+    types: caller.types,
+    lambdas: { vars: params, depth: caller.lambdas?.depth ?? 0 },
+  });
 }
 
 /** Binds `e` in `ctx`; throws `SqlError` on the first problem. */
@@ -327,6 +346,17 @@ export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr
         return bindHigherOrder(e, ctx.lambdas, (x, lambdas) =>
           bindExpr(x, lambdas ? { ...ctx, lambdas, subqueries: null } : ctx),
         );
+      const userFunction = ctx.types.userFunction?.(e.name);
+      if (userFunction) {
+        const bindBody = (body: ast.Expr, params: ReadonlyMap<string, Expr>) =>
+          bindFunctionBody(body, params, ctx);
+        return bindUserCall(
+          userFunction,
+          e,
+          e.args.map((a) => bindExpr(a, ctx)),
+          bindBody,
+        );
+      }
       const userType = ctx.types.get(e.name.toLowerCase());
       if (userType?.type === 'STRUCT')
         return bindConstructor(

@@ -6,6 +6,12 @@
  * joins for commas) → subquery joins for IN/EXISTS → WHERE filter → [pre-projection of group
  * keys and aggregate arguments → aggregate → HAVING filter] → projection → DISTINCT → top-k.
  * The optimizer (optimize.ts) later turns WHERE/ON equalities into join keys.
+ *
+ * `WITH` items are bound once, in order, each seeing the ones before it, and pushed as a frame
+ * on a stack that FROM names consult before the catalog (so an item shadows a table, and an
+ * inner WITH an outer one). Every reference shares the item's plan: a plan is a tree of
+ * immutable nodes, so reading it twice only builds its operators twice, as Calcite inlines a
+ * CTE at each use.
  */
 import { type ColumnType, typeToSql } from '../engine/values/types.js';
 import { bindAggregateCall } from './aggregates/index.js';
@@ -163,6 +169,9 @@ class GroupingHost implements AggregateHost {
 }
 
 export class QueryBinder implements SubqueryBinder {
+  /** The `WITH` items in scope, innermost frame last. */
+  private readonly ctes: Map<string, Rel>[] = [];
+
   constructor(
     private readonly relations: RelationSource,
     /** The program's user-defined types (`CREATE TYPE`), for CAST targets and constructors. */
@@ -175,12 +184,57 @@ export class QueryBinder implements SubqueryBinder {
 
   bindQuery(query: ast.Query | ast.QueryBody, outer: Scope | null): BoundQuery {
     if (query.kind !== 'query') return this.bindBody(query, outer, []);
+    if (query.with)
+      return this.withItems(query.with, outer, () => this.bindQuery({ ...query, with: undefined }, outer));
     const bound = this.bindBody(query.body, outer, query.orderBy);
     return {
       ...bound,
       limit: query.limit ? this.constantInt(query.limit, 'LIMIT') : null,
       offset: query.offset ? this.constantInt(query.offset, 'OFFSET') : 0,
     };
+  }
+
+  /** Binds `items` as a frame of the `WITH` stack, runs `body` with them in scope, and pops them. */
+  private withItems<T>(items: ast.CommonTableExpr[], outer: Scope | null, body: () => T): T {
+    const frame = new Map<string, Rel>();
+    this.ctes.push(frame);
+    try {
+      for (const cte of items) {
+        if (frame.has(cte.name.name)) fail(cte.name.span, `Duplicate name '${cte.name.name}' in WITH clause`);
+        frame.set(cte.name.name, this.bindCte(cte, outer));
+      }
+      return body();
+    } finally {
+      this.ctes.pop();
+    }
+  }
+
+  /** One `WITH` item: its query, renamed by its column list if it has one. */
+  private bindCte(cte: ast.CommonTableExpr, outer: Scope | null): Rel {
+    const rel = this.bindRelation(cte.query, outer);
+    if (!cte.columnAliases) return rel;
+    if (cte.columnAliases.length !== rel.columns.length)
+      fail(
+        cte.name.span,
+        `'${cte.name.name}' lists ${cte.columnAliases.length} column names but its query returns ${rel.columns.length} columns`,
+      );
+    const names = cte.columnAliases.map((a) => a.name);
+    const dup = cte.columnAliases.find((a, i) => names.indexOf(a.name) !== i);
+    if (dup) fail(dup.span, `Duplicate column name '${dup.name}' in WITH item '${cte.name.name}'`);
+    return project(
+      rel,
+      rel.columns.map((c, i) => colRef(i, c.type)),
+      names,
+    );
+  }
+
+  /** The plan of the innermost `WITH` item called `name`, if any. */
+  private cte(name: string): Rel | undefined {
+    for (let i = this.ctes.length - 1; i >= 0; i--) {
+      const rel = this.ctes[i]!.get(name);
+      if (rel) return rel;
+    }
+    return undefined;
   }
 
   private constantInt(e: ast.Expr, what: string): number {
@@ -381,6 +435,9 @@ export class QueryBinder implements SubqueryBinder {
 
   bindCorrelated(query: ast.Query, outer: Scope): CorrelatedSubquery | null {
     const body = query.body;
+    const items = query.with;
+    if (items)
+      return this.withItems(items, null, () => this.bindCorrelated({ ...query, with: undefined }, outer));
     if (query.orderBy.length > 0 || query.limit || query.offset || body.kind !== 'select') return null;
     if (
       body.distinct ||
@@ -501,9 +558,11 @@ export class QueryBinder implements SubqueryBinder {
   private bindFromItem(item: ast.FromItem, outer: Scope | null): { rel: Rel; scope: Scope } {
     switch (item.kind) {
       case 'table': {
-        const { name, columns } = this.relations.resolve(item.name);
         const qualifier = item.alias?.name ?? item.name.name;
-        const rel: Rel = { kind: 'scan', relation: name, columns };
+        const cte = this.cte(item.name.name);
+        const resolved = cte ? null : this.relations.resolve(item.name);
+        const rel: Rel = cte ?? { kind: 'scan', relation: resolved!.name, columns: resolved!.columns };
+        const columns = rel.columns;
         return {
           rel,
           scope: new Scope(
@@ -557,6 +616,12 @@ export class QueryBinder implements SubqueryBinder {
         if (item.right.kind === 'unnest') return this.joinUnnest(left, item, outer);
         const right = this.bindFromItem(item.right, outer);
         if (item.joinType === 'cross') return this.join(left, right, 'inner', null);
+        if (item.natural) {
+          const common = commonColumns(left.scope, right.scope, item.span);
+          // Without common columns a NATURAL join pairs every row with every row (Calcite).
+          if (common.length === 0) return this.join(left, right, item.joinType, null);
+          return this.joinUsing(left, right, item.joinType, common);
+        }
         if (item.using) return this.joinUsing(left, right, item.joinType, item.using);
         const on = item.on!;
         const combined = this.join(left, right, item.joinType, null);
@@ -712,6 +777,16 @@ export class QueryBinder implements SubqueryBinder {
     ]);
     return { rel, scope };
   }
+}
+
+/**
+ * The columns a NATURAL join matches: the names visible on both sides (`*` columns), in the
+ * left side's order, as identifiers located at the join.
+ */
+function commonColumns(left: Scope, right: Scope, span: Span): ast.Ident[] {
+  const rightNames = new Set(right.star(null).map((c) => c.name));
+  const names = [...new Set(left.star(null).map((c) => c.name))].filter((n) => rightNames.has(n));
+  return names.map((name) => ({ name, quoted: false, span }));
 }
 
 function asQuery(body: ast.QueryBody): ast.Query {

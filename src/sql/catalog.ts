@@ -6,7 +6,7 @@
  */
 import { intervalType } from '../engine/values/interval.js';
 import { arrayOf, type ColumnType, MAX_DECIMAL_PRECISION, mapOf } from '../engine/values/types.js';
-import type { Ident, Property, TypeName } from './ast.js';
+import type { Expr, Ident, Property, TypeName } from './ast.js';
 import type { Span } from './messages.js';
 import { SqlError } from './messages.js';
 
@@ -72,9 +72,21 @@ export class Catalog {
 
 const TYPE_ERROR = 'Invalid type';
 
+/** A SQL function (`CREATE FUNCTION ... AS expr`); user-functions.ts binds its calls. */
+export interface UserFunction {
+  /** Upper-cased, as calls are looked up. */
+  name: string;
+  params: { name: string; type: ColumnType }[];
+  returns: ColumnType;
+  /** Null for a function whose definition had errors (its calls fail silently). */
+  body: Expr | null;
+}
+
 /** The user-defined types (`CREATE TYPE`) a program declared, by canonical name. */
 export interface UserTypes {
   get(name: string): ColumnType | undefined;
+  /** Its SQL functions (`CREATE FUNCTION`, user-functions.ts) by upper-cased name, if it has any. */
+  userFunction?(name: string): UserFunction | undefined;
 }
 
 export const NO_USER_TYPES: UserTypes = { get: () => undefined };

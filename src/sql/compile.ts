@@ -5,8 +5,9 @@
  */
 import { collectConnectors } from '../connectors/collect.js';
 import type { ConnectorSpec } from '../connectors/spec.js';
-import { type ColumnType, isIntervalType, typeToSql } from '../engine/values/types.js';
+import { isIntervalType, typeToSql } from '../engine/values/types.js';
 import type * as ast from './ast.js';
+import { bindFunctionBody } from './bind-expr.js';
 import { finalizeQuery, QueryBinder, type RelationSource, uniqueNames } from './bind-query.js';
 import {
   Catalog,
@@ -20,8 +21,9 @@ import {
 import { MessageSink, type Span, type SqlCompilerMessage, SqlError } from './messages.js';
 import { optimize } from './optimize.js';
 import { canonicalTokens, parseScript } from './parser.js';
-import type { Column, Rel } from './plan.js';
-import { VALIDATION_ERROR } from './scope.js';
+import type { Column, Expr, Rel } from './plan.js';
+import { Scope, VALIDATION_ERROR } from './scope.js';
+import { BrokenFunctionCall, defineFunction, ProgramDefinitions } from './user-functions.js';
 
 /** An error about a relation that already failed to compile; reported once, at its definition. */
 class BrokenReference extends SqlError {}
@@ -31,10 +33,24 @@ export interface CompiledView {
   plan: Rel;
 }
 
+/**
+ * `CREATE INDEX name ON view(columns)`: Feldera's way to declare the unique key of an output
+ * view, which output connectors may name (their `index` setting); it creates no state and
+ * enforces nothing (reference, "Creating indexes").
+ */
+export interface IndexInfo {
+  name: string;
+  view: string;
+  /** Positions of the key columns in the view. */
+  columns: number[];
+}
+
 export interface FrontEndResult {
   tables: TableInfo[];
   /** Every view, LOCAL ones included, in declaration order. */
   views: CompiledView[];
+  /** `CREATE INDEX` declarations, in order (on LOCAL views too, where Feldera ignores them). */
+  indexes: IndexInfo[];
   /** The connectors of tables and views (`WITH ('connectors' = ...)`), in declaration order. */
   connectors: ConnectorSpec[];
   errors: SqlCompilerMessage[];
@@ -208,14 +224,42 @@ function buildView(st: ast.CreateView, binder: QueryBinder, sink: MessageSink): 
   };
 }
 
+/** Checks a `CREATE INDEX`: a new name, on a view declared before it, over distinct columns of that view. */
+function buildIndex(
+  st: ast.CreateIndex,
+  catalog: Catalog,
+  broken: Set<string>,
+  indexes: IndexInfo[],
+): IndexInfo {
+  if (indexes.some((i) => i.name === st.name.name))
+    fail(st.name.span, `Duplicate definition of index '${st.name.name}'`, 'Duplicate definition');
+  if (broken.has(st.relation.name)) throw new BrokenReference(st.relation.span, VALIDATION_ERROR, '');
+  const rel = catalog.get(st.relation.name);
+  if (!rel) fail(st.relation.span, `Object '${st.relation.name}' not found`);
+  if (rel.kind !== 'view')
+    fail(st.relation.span, `CREATE INDEX is only allowed on views; '${rel.name}' is a table`);
+  const columns = st.columns.map((id, i) => {
+    const index = findColumn(rel.columns, id);
+    if (index < 0) fail(id.span, `Column '${id.name}' not found in view '${rel.name}'`);
+    if (st.columns.findIndex((c) => c.name === id.name) !== i)
+      fail(id.span, `Column '${id.name}' appears twice in index '${st.name.name}'`);
+    return index;
+  });
+  return { name: st.name.name, view: rel.name, columns };
+}
+
 /** Compiles a whole program; `errors` is empty exactly when it can run. */
 export function compileProgramSql(source: string): FrontEndResult {
   const sink = new MessageSink(source);
   const statements = parseScript(source, sink);
   const catalog = new Catalog();
   const broken = new Set<string>();
-  const types = new Map<string, ColumnType>();
-  const binder = new QueryBinder(new CatalogSource(catalog, broken), types);
+  const defs = new ProgramDefinitions();
+  const types = defs.types;
+  const binder = new QueryBinder(new CatalogSource(catalog, broken), defs);
+  const bindBody = (body: ast.Expr, params: ReadonlyMap<string, Expr>) =>
+    bindFunctionBody(body, params, { scope: new Scope([]), subqueries: null, aggregates: null, types: defs });
+  const indexes: IndexInfo[] = [];
   const tables: TableInfo[] = [];
   const views: CompiledView[] = [];
   for (const st of statements) {
@@ -227,10 +271,18 @@ export function compileProgramSql(source: string): FrontEndResult {
         types.set(st.name.name, resolveType(st.type, true, types));
         continue;
       }
+      if (st.kind === 'createFunction') {
+        defineFunction(st, defs, bindBody);
+        continue;
+      }
+      if (st.kind === 'createIndex') {
+        indexes.push(buildIndex(st, catalog, broken, indexes));
+        continue;
+      }
       if (!nameOf)
         fail(
           st.span,
-          'Only CREATE TABLE, CREATE VIEW and CREATE TYPE statements are allowed in a program',
+          'Only CREATE TABLE, VIEW, TYPE, FUNCTION and INDEX statements are allowed in a program',
           'Not yet implemented',
         );
       if (catalog.has(nameOf.name) || broken.has(nameOf.name))
@@ -247,7 +299,9 @@ export function compileProgramSql(source: string): FrontEndResult {
     } catch (e) {
       if (!(e instanceof SqlError)) throw e;
       if (nameOf && !catalog.has(nameOf.name)) broken.add(nameOf.name);
-      if (!(e instanceof BrokenReference)) sink.error(e.span, e.errorType, e.message);
+      if (st.kind === 'createFunction') defs.markBroken(st.name.name);
+      if (!(e instanceof BrokenReference || e instanceof BrokenFunctionCall))
+        sink.error(e.span, e.errorType, e.message);
     }
   }
   const connectors = collectConnectors(
@@ -259,6 +313,7 @@ export function compileProgramSql(source: string): FrontEndResult {
   return {
     tables,
     views,
+    indexes,
     connectors,
     errors: sink.errors,
     warnings: sink.warnings,

@@ -304,7 +304,7 @@ export abstract class ExpressionParser extends TokenStream {
         };
       } else if (this.acceptKeyword('IN')) {
         this.expectOp('(');
-        if (this.isKeyword('SELECT') || this.isKeyword('VALUES')) {
+        if (this.isQueryStart()) {
           const query = this.parseQuery();
           this.expectOp(')');
           left = {
@@ -441,7 +441,7 @@ export abstract class ExpressionParser extends TokenStream {
       case 'op':
         if (t.value === '(') {
           this.next();
-          if (this.isKeyword('SELECT') || this.isKeyword('VALUES')) {
+          if (this.isQueryStart()) {
             const query = this.parseQuery();
             this.expectOp(')');
             return { kind: 'subquery', query, span: joinSpans(t.span, this.prevSpan()) };

@@ -8,6 +8,9 @@
  */
 import type {
   ColumnDef,
+  CommonTableExpr,
+  CreateFunction,
+  CreateIndex,
   CreateTable,
   CreateType,
   CreateView,
@@ -38,18 +41,16 @@ class Parser extends ExpressionParser {
     const start = this.peek();
     if (this.isKeyword('CREATE')) return this.parseCreate();
     if (this.isKeyword('INSERT')) return this.parseInsert();
-    if (this.isKeyword('SELECT') || this.isKeyword('VALUES') || this.isOp('(')) {
+    if (this.isQueryStart() || this.isOp('(')) {
       const query = this.parseQuery();
       return { kind: 'query', query, span: query.span };
     }
-    if (this.isKeyword('WITH'))
-      this.fail('WITH (common table expressions) is not supported', start.span, UNSUPPORTED);
     return this.fail(
       `Encountered ${this.describe(start)}; was expecting a statement (CREATE TABLE, CREATE VIEW)`,
     );
   }
 
-  protected parseCreate(): CreateTable | CreateView | CreateType {
+  protected parseCreate(): CreateTable | CreateView | CreateType | CreateFunction | CreateIndex {
     const start = this.expectKeyword('CREATE').span;
     let materialized = false;
     let local = false;
@@ -58,10 +59,59 @@ class Parser extends ExpressionParser {
     if (this.isKeyword('TABLE') && !materialized && !local) return this.parseCreateTable(start);
     if (this.acceptKeyword('VIEW')) return this.parseCreateView(start, materialized, local);
     if (this.isKeyword('TYPE') && !materialized && !local) return this.parseCreateType(start);
+    if (this.isKeyword('FUNCTION') && !materialized && !local) return this.parseCreateFunction(start);
+    if (this.isKeyword('INDEX') && !materialized && !local) return this.parseCreateIndex(start);
     const t = this.peek();
-    if (t.kind === 'ident' && ['FUNCTION', 'INDEX', 'AGGREGATE', 'LINEAR'].includes(t.upper))
+    if (t.kind === 'ident' && ['AGGREGATE', 'LINEAR'].includes(t.upper))
       this.fail(`CREATE ${t.upper} is not supported`, t.span, UNSUPPORTED);
     return this.fail(`Encountered ${this.describe(t)}; was expecting TABLE or VIEW`);
+  }
+
+  /** `CREATE FUNCTION name([param type [NOT NULL], ...]) RETURNS type [NOT NULL] [AS expr]`. */
+  protected parseCreateFunction(start: Span): CreateFunction {
+    this.expectKeyword('FUNCTION');
+    const name = this.parseIdent('a function name');
+    this.expectOp('(');
+    const params: CreateFunction['params'] = [];
+    if (!this.isOp(')'))
+      do {
+        const pname = this.parseIdent('a parameter name');
+        params.push({ name: pname, type: this.parseType(), notNull: this.parseNullability() });
+      } while (this.acceptOp(','));
+    this.expectOp(')');
+    this.expectKeyword('RETURNS');
+    const returns = this.parseType();
+    const returnsNotNull = this.parseNullability();
+    const body = this.acceptKeyword('AS') ? this.parseExpr() : null;
+    return {
+      kind: 'createFunction',
+      name,
+      params,
+      returns,
+      returnsNotNull,
+      body,
+      span: joinSpans(start, this.prevSpan()),
+    };
+  }
+
+  /** An optional `NOT NULL` (true) or `NULL` (false) after a type. */
+  protected parseNullability(): boolean {
+    if (this.isKeyword('NOT') && this.isKeyword('NULL', 1)) {
+      this.pos += 2;
+      return true;
+    }
+    this.acceptKeyword('NULL');
+    return false;
+  }
+
+  /** `CREATE INDEX name ON relation(column, ...)`. */
+  protected parseCreateIndex(start: Span): CreateIndex {
+    this.expectKeyword('INDEX');
+    const name = this.parseIdent('an index name');
+    this.expectKeyword('ON');
+    const relation = this.parseIdent('a view name');
+    const columns = this.parseIdentList();
+    return { kind: 'createIndex', name, relation, columns, span: joinSpans(start, this.prevSpan()) };
   }
 
   /** `CREATE TYPE name AS (field type, ...)` or `CREATE TYPE name AS type`. */
@@ -191,8 +241,7 @@ class Parser extends ExpressionParser {
 
   parseQuery(): Query {
     const start = this.peek().span;
-    if (this.isKeyword('WITH'))
-      this.fail('WITH (common table expressions) is not supported', start, UNSUPPORTED);
+    const ctes = this.isKeyword('WITH') ? this.parseWith() : null;
     const body = this.parseUnionTerm();
     const orderBy: OrderItem[] = [];
     if (this.isKeyword('ORDER')) {
@@ -220,8 +269,32 @@ class Parser extends ExpressionParser {
       if (!this.acceptKeyword('ROWS')) this.expectKeyword('ROW');
       this.expectKeyword('ONLY');
     }
+    const span = joinSpans(start, this.prevSpan());
+    if (ctes) return { kind: 'query', with: ctes, body, orderBy, limit, offset, span };
     if (orderBy.length === 0 && limit === null && offset === null && body.kind === 'query') return body;
-    return { kind: 'query', body, orderBy, limit, offset, span: joinSpans(start, this.prevSpan()) };
+    return { kind: 'query', body, orderBy, limit, offset, span };
+  }
+
+  /** `WITH name [(columns)] AS (query), ...`; `WITH RECURSIVE` is refused (Feldera has recursive views instead). */
+  protected parseWith(): CommonTableExpr[] {
+    this.expectKeyword('WITH');
+    if (this.isKeyword('RECURSIVE'))
+      this.fail(
+        'WITH RECURSIVE is not supported (Feldera writes recursion with DECLARE RECURSIVE VIEW)',
+        this.peek().span,
+        UNSUPPORTED,
+      );
+    const items: CommonTableExpr[] = [];
+    do {
+      const name = this.parseIdent('a common table expression name');
+      const columnAliases = this.isOp('(') ? this.parseIdentList() : null;
+      this.expectKeyword('AS');
+      this.expectOp('(');
+      const query = this.parseQuery();
+      this.expectOp(')');
+      items.push({ name, columnAliases, query, span: joinSpans(name.span, this.prevSpan()) });
+    } while (this.acceptOp(','));
+    return items;
   }
 
   protected parseOrderItem(): OrderItem {
@@ -364,26 +437,33 @@ class Parser extends ExpressionParser {
     for (;;) {
       let joinType: JoinType;
       const start = this.peek().span;
+      const natural = this.acceptKeyword('NATURAL');
+      if (natural && this.isKeyword('CROSS'))
+        this.fail('Encountered "CROSS"; a NATURAL join cannot be a CROSS join');
       if (this.acceptKeyword('CROSS')) joinType = 'cross';
       else if (this.acceptKeyword('INNER')) joinType = 'inner';
       else if (this.acceptKeyword('LEFT')) joinType = 'left';
       else if (this.acceptKeyword('RIGHT')) joinType = 'right';
       else if (this.acceptKeyword('FULL')) joinType = 'full';
       else if (this.isKeyword('JOIN')) joinType = 'inner';
-      else if (this.isKeyword('NATURAL')) this.fail('NATURAL JOIN is not supported', start, UNSUPPORTED);
       else if (this.isKeyword('ASOF')) this.fail('ASOF JOIN is not supported', start, UNSUPPORTED);
+      else if (natural) this.fail(`Encountered ${this.describe(this.peek())}; was expecting JOIN`);
       else return left;
       if (joinType === 'left' || joinType === 'right' || joinType === 'full') this.acceptKeyword('OUTER');
       this.expectKeyword('JOIN');
       const right = this.parseFromPrimary();
       let on: Expr | null = null;
       let using: Ident[] | null = null;
-      if (joinType !== 'cross') {
+      if (natural) {
+        if (this.isKeyword('ON') || this.isKeyword('USING'))
+          this.fail(`A NATURAL join cannot have ${this.peek().upper}`);
+      } else if (joinType !== 'cross') {
         if (this.acceptKeyword('ON')) on = this.parseExpr();
         else if (this.acceptKeyword('USING')) using = this.parseIdentList();
         else this.fail(`Encountered ${this.describe(this.peek())}; was expecting ON or USING`);
       }
-      left = { kind: 'join', joinType, left, right, on, using, span: joinSpans(left.span, this.prevSpan()) };
+      const span = joinSpans(left.span, this.prevSpan());
+      left = { kind: 'join', joinType, left, right, on, using, ...(natural ? { natural } : {}), span };
     }
   }
 
@@ -392,7 +472,7 @@ class Parser extends ExpressionParser {
     if (this.isOp('(')) {
       const saved = this.pos;
       this.next();
-      if (this.isKeyword('SELECT') || this.isKeyword('VALUES')) return this.finishSubquery(start);
+      if (this.isQueryStart()) return this.finishSubquery(start);
       if (this.isOp('(')) {
         // `((SELECT ...))` or `((t JOIN u ON ...))`: try the query reading first.
         try {

@@ -91,6 +91,11 @@ export class TokenStream {
     return t.kind === 'ident' && t.upper === word;
   }
 
+  /** True at `SELECT`, `VALUES` or `WITH`: the start of a query (inside parentheses, a subquery). */
+  protected isQueryStart(): boolean {
+    return this.isKeyword('SELECT') || this.isKeyword('VALUES') || this.isKeyword('WITH');
+  }
+
   protected isOp(op: string, offset = 0): boolean {
     const t = this.peek(offset);
     return t.kind === 'op' && t.value === op;

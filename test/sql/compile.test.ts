@@ -113,7 +113,7 @@ INSERT INTO t VALUES (1, 2, 'a');`);
         [
           10,
           'Not yet implemented',
-          'Only CREATE TABLE, CREATE VIEW and CREATE TYPE statements are allowed in a program',
+          'Only CREATE TABLE, VIEW, TYPE, FUNCTION and INDEX statements are allowed in a program',
         ],
       ],
     );
