@@ -51,6 +51,7 @@ export function isMonotone(rel: Rel): boolean {
     case 'filter':
     case 'project':
     case 'distinct':
+    case 'unnest':
       return isMonotone(rel.input);
     case 'union':
       return rel.inputs.every(isMonotone);

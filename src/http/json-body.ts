@@ -10,7 +10,13 @@
  *   otherwise overflow the stack on them, a 500 instead of a 400.
  *
  * Both failures are `InvalidJson` (400) with a message that says which rule was broken.
+ *
+ * An empty body is no body, whatever its `Content-Type`: Feldera's Python SDK sends
+ * `Content-Type: application/json` on every request, with or without a body (e.g. `POST
+ * /checkpoint`), and Feldera accepts that. Fastify's own JSON parser refuses an empty body
+ * (`FST_ERR_CTP_EMPTY_JSON_BODY`), so every server installs `installJsonBodyParser` instead.
  */
+import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../types/errors.js';
 
 /** Deepest nesting of arrays and objects accepted in a JSON body (serde_json's limit). */
@@ -69,4 +75,25 @@ export function parseJsonBody(body: Buffer): unknown {
   } catch (err) {
     throw new ApiError('InvalidJson', `Request body is not valid JSON: ${(err as Error).message}`, {});
   }
+}
+
+/** The media types parsed as JSON. */
+export const JSON_MEDIA_TYPES = ['application/json', 'application/*+json'];
+
+/**
+ * Replaces the JSON parser of `app` (and of the scopes registered on it later) by
+ * `parseJsonBody`: strict, and an empty body is `undefined` (no body), which the route's
+ * schema then judges as if no body had been sent.
+ */
+export function installJsonBodyParser(app: FastifyInstance): void {
+  for (const type of JSON_MEDIA_TYPES) {
+    if (app.hasContentTypeParser(type)) app.removeContentTypeParser(type);
+  }
+  app.addContentTypeParser(JSON_MEDIA_TYPES, { parseAs: 'buffer' }, (_req, body, done) => {
+    try {
+      done(null, parseJsonBody(body as Buffer));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
 }

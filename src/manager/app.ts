@@ -10,7 +10,8 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { clientErrorHandler, installErrorHandling } from '../http/errors.js';
-import { parseJsonBody } from '../http/json-body.js';
+import { installJsonBodyParser } from '../http/json-body.js';
+import { trackRoutes } from '../http/route-list.js';
 import { frameworkErrors, installValidation } from '../http/validation.js';
 import { createAuthHook } from './auth/authenticate.js';
 import type { AuthenticatedResponses } from './auth/authenticated-responses.js';
@@ -20,6 +21,7 @@ import type { CompilerService } from './compiler/service.js';
 import type { ManagerConfig } from './config.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { configRoutes } from './routes/config.js';
+import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { pipelineInteractionRoutes } from './routes/interaction.js';
 import { lifecycleRoutes } from './routes/lifecycle.js';
@@ -55,6 +57,7 @@ export async function buildManagerApp(
     // Streams (egress, logs) never end by themselves: closing must not wait for them.
     forceCloseConnections: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  trackRoutes(app);
   installErrorHandling(app);
   installValidation(app);
   // Every route but the public ones is documented as needing a bearer credential.
@@ -71,17 +74,7 @@ export async function buildManagerApp(
   // CSV and newline-delimited JSON; JSON endpoints parse it here, strictly (src/http/json-body.ts).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  app.addContentTypeParser(
-    ['application/json', 'application/*+json'],
-    { parseAs: 'buffer' },
-    (_req, body, done) => {
-      try {
-        done(null, parseJsonBody(body as Buffer));
-      } catch (err) {
-        done(err as Error, undefined);
-      }
-    },
-  );
+  installJsonBodyParser(app);
 
   await app.register(swagger, {
     openapi: {
@@ -117,5 +110,6 @@ export async function buildManagerApp(
   await app.register(pipelineInteractionRoutes, ctx);
   await app.register(logsRoutes, ctx);
   await app.register(metricsRoutes, ctx);
+  await app.register(eventRoutes, ctx);
   return app;
 }

@@ -16,9 +16,9 @@
  * `InputRejected` error; without storage there is nowhere to keep the state, so the process
  * stays alive and Paused with the error in `/status` until `/resume` continues without them.
  */
-import { randomUUID } from 'node:crypto';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { uuidv7 } from '../storage/uuid.js';
 import { ApiError, type ErrorBody } from '../types/errors.js';
 import type { RuntimeStatus } from '../types/pipeline.js';
 import { type DeploymentSpec, PIPELINE_FILES, type ProcessStatus } from '../types/runtime.js';
@@ -29,6 +29,7 @@ import type { EngineProgram } from './engine-api.js';
 import { DEFAULT_MAX_QUEUED_RECORDS } from './input-queue.js';
 import type { PipelineLogger } from './log.js';
 import { SyncService, syncConfigOf } from './sync.js';
+import type { SyncMetrics } from './sync-metrics.js';
 
 /** Marks a storage directory whose pipeline has run (not only pulled checkpoints in standby). */
 const ACTIVATED_FILE = 'activated';
@@ -37,7 +38,8 @@ export type DeploymentConfig = DeploymentSpec;
 
 /** Owns the runtime status of the pipeline process. */
 export class Controller {
-  readonly incarnationUuid = randomUUID();
+  /** A v7 UUID, time-ordered, as Feldera's incarnation uuids are. */
+  readonly incarnationUuid = uuidv7();
   readonly startTime = Date.now();
   private status: RuntimeStatus = 'Initializing';
   private fatal: ErrorBody | null = null;
@@ -97,6 +99,11 @@ export class Controller {
     return this.syncService;
   }
 
+  /** The sync metrics, when an object store is configured. */
+  get syncMetrics(): SyncMetrics | null {
+    return this.syncService?.metrics ?? null;
+  }
+
   /** The checkpointer, or `CheckpointNotConfigured` for a pipeline without storage. */
   get checkpointer(): Checkpointer {
     if (!this.checkpoints) {
@@ -115,6 +122,17 @@ export class Controller {
    */
   fail(message: string): void {
     this.failWith({ message, error_code: 'PipelineFatalError', details: {} });
+  }
+
+  /**
+   * `fail` with `err` after `context`, keeping the error code of an `ApiError` (e.g.
+   * `CheckpointFetchError`), so the pipeline's `deployment_error` says what went wrong.
+   */
+  failOn(context: string, err: unknown): void {
+    if (err instanceof ApiError) {
+      const body = err.toBody();
+      this.failWith({ ...body, message: `${context}: ${body.message}` });
+    } else this.fail(`${context}: ${(err as Error).message}`);
   }
 
   private failWith(error: ErrorBody): void {
@@ -212,7 +230,7 @@ export class Controller {
     const standbyAsked = this.config.initial === 'Standby' || this.syncService?.settings.standby === true;
     if (standbyAsked && this.syncService) {
       if (existsSync(join(this.storageDir, ACTIVATED_FILE))) {
-        this.log.info('this pipeline was active before and still has its storage: resuming without standby');
+        this.log.info('this pipeline was previously activated, skipping standby mode');
       } else {
         this.setStatus('Standby');
         this.syncService.startStandby();
@@ -318,10 +336,12 @@ export class Controller {
     this.activating = true;
     this.log.info('activating: running from the newest checkpoint pulled');
     try {
-      await this.syncService?.stopStandby();
+      await this.syncService?.prepareActivation();
       await this.bringUp('Running');
+      // Feldera's wording (its standby loop logs this once the activated pipeline runs).
+      this.log.info('pipeline activated');
     } catch (err) {
-      this.fail(`activation failed: ${(err as Error).message}`);
+      this.failOn('activation failed', err);
     }
   }
 

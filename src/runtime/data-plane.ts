@@ -24,6 +24,13 @@
  * against the connector's own bound, queued as one input with the connector's position, and
  * tells the connector when it is done with, so a checkpoint records how far each connector's
  * processed input got. Output connectors see every step's deltas.
+ *
+ * Transactions (`/start_transaction`, `/commit_transaction`, one at a time as in Feldera):
+ * while one is open, accepted inputs wait in the input queue and no step runs, so its outputs
+ * and ad-hoc queries show the state from before it; the commit processes everything accepted
+ * in one step, and the transaction ends once that step is done. The input bound
+ * (`max_queued_records`) therefore also bounds what one transaction can hold per table:
+ * ingress beyond it waits for the commit.
  */
 import { makeRowJsonEncoder } from '../engine/values/index.js';
 import type { WeightedRow } from '../engine/values/value.js';
@@ -121,6 +128,9 @@ export class DataPlane {
   private lineage: string;
   /** Recently rejected inputs by sequence number, oldest first. */
   private readonly rejected = new Map<number, RejectedInput>();
+  /** The transaction under way, if any (`committing`: its commit step is waiting or running). */
+  private transaction: { id: number; phase: 'open' | 'committing' } | null = null;
+  private lastTransactionId = 0;
   /** Set for exactly-once pipelines: every accepted input is journaled before it is acknowledged. */
   journal: InputJournal | null = null;
   /** The pipeline's connectors, once they are set up (before checkpoint restore). */
@@ -276,7 +286,7 @@ export class DataPlane {
 
   /** Resolves when no step is running and, if the pipeline runs, every accepted input is processed. */
   async idle(): Promise<void> {
-    if (this.running) await this.waitProcessed();
+    if (this.running && this.transaction?.phase !== 'open') await this.waitProcessed();
     await this.stepping;
   }
 
@@ -417,7 +427,7 @@ export class DataPlane {
   }
 
   private scheduleStep(): void {
-    if (!this.running || this.stepScheduled || !this.hasWork()) return;
+    if (!this.running || this.stepScheduled || !this.hasWork() || this.transaction?.phase === 'open') return;
     this.stepScheduled = true;
     setImmediate(() => {
       this.stepping = this.stepping.then(() => this.runStep());
@@ -440,8 +450,7 @@ export class DataPlane {
     for (const [name, delta] of outputs) {
       if (delta.length === 0) continue;
       this.connectors?.output(name, delta);
-      const sequence = this.outputSequences.get(name) ?? 0;
-      this.outputSequences.set(name, sequence + 1);
+      const sequence = this.takeOutputSequence(name);
       for (const sub of this.subscribers) {
         if (sub.isClosed) this.subscribers.delete(sub);
         else if (sub.relation.name === name) sub.send(delta, sequence);
@@ -473,7 +482,7 @@ export class DataPlane {
 
   private async runStep(): Promise<void> {
     this.stepScheduled = false;
-    if (!this.running || !this.hasWork()) return;
+    if (!this.running || !this.hasWork() || this.transaction?.phase === 'open') return;
     this.stepRunning = true;
     try {
       await this.stepOnce();
@@ -484,6 +493,7 @@ export class DataPlane {
 
   /** One step over everything queued, isolating failing inputs; then the next if input waits. */
   private async stepOnce(): Promise<void> {
+    const committing = this.transaction?.phase === 'committing';
     const inputs = this.queue.takeAll();
     const rejected: RejectedInput[] = [];
     try {
@@ -505,6 +515,7 @@ export class DataPlane {
       this.settings.onFatal(`step ${this.completedSteps + 1} failed: ${errorText(err)}`);
       return;
     }
+    if (committing) this.endTransaction();
     if (rejected.length > 0) {
       this.running = false;
       this.journal?.append({
@@ -552,6 +563,13 @@ export class DataPlane {
     }
   }
 
+  /** The next chunk sequence number of relation `name`'s output stream, taken. */
+  private takeOutputSequence(name: string): number {
+    const sequence = this.outputSequences.get(name) ?? 0;
+    this.outputSequences.set(name, sequence + 1);
+    return sequence;
+  }
+
   /** Opens an egress stream; with `snapshot`, the current contents go first. */
   subscribe(name: string, options: EgressOptions, snapshot: boolean): EgressSubscriber {
     const rel = this.relation(name, 'any');
@@ -562,17 +580,19 @@ export class DataPlane {
         { name: rel.name },
       );
     }
-    const sub = new EgressSubscriber(rel, options);
-    if (snapshot)
-      sub.send(
-        withApiErrors(() => this.circuit.snapshot(rel.name)),
-        this.outputSequences.get(rel.name) ?? 0,
-        true,
-      );
+    const sub = new EgressSubscriber(rel, options, () => this.takeOutputSequence(rel.name));
+    const rows = snapshot ? withApiErrors(() => this.circuit.snapshot(rel.name)) : [];
+    if (snapshot) sub.send(rows, this.outputSequences.get(rel.name) ?? 0, true);
+    sub.startKeepalive(rows.length > 0);
     this.subscribers.add(sub);
     sub.stream.on('close', () => this.subscribers.delete(sub));
     this.log.info(`egress subscriber connected to '${rel.name}' (format ${options.format})`);
     return sub;
+  }
+
+  /** Plans an ad-hoc statement without running it; throws as `query` would. */
+  checkQuery(sql: string): void {
+    withApiErrors(() => this.circuit.prepareQuery(sql));
   }
 
   /**
@@ -596,7 +616,7 @@ export class DataPlane {
     withApiErrors(() => this.circuit.push(statement.table, statement.rows));
     this.journal?.append({ seq: this.pushedSeq + 1, kind: 'sql', payload: sql });
     this.acceptInserted(statement.rows.length);
-    if (this.running) await this.waitProcessed();
+    if (this.running && this.transaction?.phase !== 'open') await this.waitProcessed();
     return {
       kind: 'insert',
       result: {
@@ -639,6 +659,65 @@ export class DataPlane {
   private acceptInserted(count: number): void {
     const changes = [...this.circuit.takePending()].map(([table, rows]) => ({ table, rows }));
     this.enqueue({ seq: ++this.pushedSeq, kind: 'sql', changes, records: count, bytes: 0 }, false);
+  }
+
+  /** Opens a transaction and returns its id; `TransactionInProgress` if one is under way. */
+  startTransaction(): number {
+    if (this.transaction) {
+      throw new ApiError(
+        'TransactionInProgress',
+        `Transaction ${this.transaction.id} is already in progress${this.transaction.phase === 'committing' ? ' (committing)' : ''}: commit it before starting another`,
+        { transaction_id: this.transaction.id },
+      );
+    }
+    this.transaction = { id: ++this.lastTransactionId, phase: 'open' };
+    this.log.info(`transaction ${this.transaction.id} started`);
+    return this.transaction.id;
+  }
+
+  /**
+   * Commits the open transaction: its inputs are processed in one step, after which the
+   * transaction ends (at once if it has none). `NoTransactionInProgress` without an open one.
+   */
+  commitTransaction(): void {
+    if (this.transaction?.phase !== 'open') {
+      throw new ApiError(
+        this.transaction ? 'TransactionInProgress' : 'NoTransactionInProgress',
+        this.transaction
+          ? `Transaction ${this.transaction.id} is already committing`
+          : 'There is no transaction in progress to commit: start one with /start_transaction',
+        this.transaction ? { transaction_id: this.transaction.id } : {},
+      );
+    }
+    this.transaction.phase = 'committing';
+    this.log.info(`transaction ${this.transaction.id} commit started`);
+    if (this.queue.length === 0) this.endTransaction();
+    else this.scheduleStep();
+  }
+
+  private endTransaction(): void {
+    if (!this.transaction) return;
+    this.log.info(`transaction ${this.transaction.id} committed`);
+    this.transaction = null;
+    this.scheduleStep();
+  }
+
+  /** Feldera's transaction fields of `/stats` global metrics. */
+  transactionStats() {
+    const t = this.transaction;
+    return {
+      transaction_status: !t
+        ? 'NoTransaction'
+        : t.phase === 'open'
+          ? 'TransactionInProgress'
+          : 'CommitInProgress',
+      transaction_id: t?.id ?? 0,
+      transaction_initiators: {
+        transaction_id: t?.id ?? null,
+        initiated_by_api: !t ? null : t.phase === 'open' ? 'Started' : 'Committed',
+        initiated_by_connectors: {},
+      },
+    };
   }
 
   stats() {

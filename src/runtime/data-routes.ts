@@ -3,7 +3,9 @@
  * `/egress/{view}`, `/query`, `/completion_status` and `/tables/{t}/connectors/{c}/completion_token`.
  * Query parameters and answers follow the reference; the manager proxies these paths as is.
  * `/query` applies an INSERT here and streams a SELECT's output from a query worker
- * (adhoc/service.ts); the response closing early cancels the query.
+ * (adhoc/service.ts); the response closing early cancels the query. A request of several
+ * `;`-separated statements (adhoc/statements.ts) is checked whole before anything runs; then
+ * the statements run in order and only the last one's result is sent, as in Feldera.
  */
 import { type Static, Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
@@ -12,6 +14,7 @@ import { adHocLimits } from './adhoc/limits.js';
 import { contentType, outputWriter } from './adhoc/output.js';
 import type { AdHocFormat } from './adhoc/protocol.js';
 import { AdHocQueries } from './adhoc/service.js';
+import { splitStatements } from './adhoc/statements.js';
 import type { Controller } from './controller.js';
 
 const IngressQuery = T.Object({
@@ -131,7 +134,11 @@ export async function dataRoutes(app: FastifyInstance, controller: Controller): 
     const q = request.query as Static<typeof QueryQuery>;
     const format = formatParam(q.format, ['text', 'json'], 'text') as AdHocFormat;
     const plane = controller.dataPlane;
-    const statement = await plane.query(q.sql);
+    const statements = splitStatements(q.sql);
+    for (const sql of statements) plane.checkQuery(sql);
+    const last = statements.pop() ?? q.sql;
+    for (const sql of statements) await plane.query(sql);
+    const statement = await plane.query(last);
     if (statement.kind === 'insert') {
       const out = outputWriter(format, statement.result.columns);
       reply.header('content-type', contentType(format));
@@ -142,7 +149,7 @@ export async function dataRoutes(app: FastifyInstance, controller: Controller): 
       adHocLimits(controller.config.runtimeConfig as Record<string, unknown>, (m) => plane.log.warn(m)),
       plane.log,
     );
-    const run = adhoc.start(q.sql, format, statement.capture);
+    const run = adhoc.start(last, format, statement.capture);
     // Also fires when the response has been sent; then the query has ended and this does nothing.
     reply.raw.on('close', () => run.cancel('the client disconnected'));
     if (request.raw.socket.destroyed) run.cancel('the client disconnected');

@@ -94,9 +94,7 @@ async function main(): Promise<void> {
     log.info('received SIGTERM: stopping without checkpoint');
     process.exit(0);
   });
-  await controller
-    .initialize()
-    .catch((err: Error) => controller.fail(`initialization failed: ${err.message}`));
+  await controller.initialize().catch((err: unknown) => controller.failOn('initialization failed', err));
 }
 
 main().catch((err) => {

@@ -1,5 +1,5 @@
 /**
- * `GET /stats` (the reference's `ControllerStatus`) and `GET /metrics` (Prometheus text) of a
+ * `GET /stats` (the reference's `ControllerStatus`) and `GET /metrics` (Prometheus text or JSON) of a
  * pipeline process, from the controller's real counters and the process's own resource use.
  *
  * `pipeline_complete` (what the Python SDK's `wait_for_completion` polls) is true once every
@@ -9,6 +9,14 @@
  */
 import type { Controller } from './controller.js';
 import { ingressEndpointName } from './data-routes.js';
+import type { Metric } from './metrics.js';
+import { SyncMetrics } from './sync-metrics.js';
+
+const NO_TRANSACTION = {
+  transaction_status: 'NoTransaction',
+  transaction_id: 0,
+  transaction_initiators: { transaction_id: null, initiated_by_api: null, initiated_by_connectors: {} },
+};
 
 /** Builds the stats documents of one pipeline process. */
 export class ControllerStats {
@@ -25,9 +33,7 @@ export class ControllerStats {
       global_metrics: {
         state: c.runtimeStatus === 'Paused' ? 'Paused' : 'Running',
         bootstrap_in_progress: false,
-        transaction_status: 'NoTransaction',
-        transaction_id: 0,
-        transaction_initiators: { transaction_id: null, initiated_by_api: null, initiated_by_connectors: {} },
+        ...(plane?.transactionStats() ?? NO_TRANSACTION),
         rss_bytes: process.memoryUsage.rss(),
         memory_pressure: 'low',
         memory_pressure_epoch: 0,
@@ -97,37 +103,55 @@ export class ControllerStats {
     };
   }
 
-  prometheus(): string {
-    const g = this.controllerStatus().global_metrics as Record<string, number>;
-    const lines: string[] = [];
-    const metric = (name: string, help: string, type: 'gauge' | 'counter', value: number) => {
-      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${value}`);
-    };
-    metric(
-      'sluice_pipeline_rss_bytes',
-      'Resident set size of the pipeline process',
-      'gauge',
-      g.rss_bytes ?? 0,
-    );
-    metric(
-      'sluice_pipeline_uptime_msecs',
-      'Milliseconds since the pipeline process started',
-      'gauge',
-      g.uptime_msecs ?? 0,
-    );
-    metric(
-      'sluice_pipeline_input_records_total',
-      'Records received by all inputs',
-      'counter',
-      g.total_input_records ?? 0,
-    );
-    metric(
-      'sluice_pipeline_processed_records_total',
-      'Records processed by the circuit',
-      'counter',
-      g.total_processed_records ?? 0,
-    );
-    metric('sluice_pipeline_steps_total', 'Completed circuit steps', 'counter', g.total_completed_steps ?? 0);
-    return `${lines.join('\n')}\n`;
+  /**
+   * The process's metrics (see metrics.ts for the formats). `records_processed_total` and
+   * the `process_*` names are Feldera's (its platform test and dashboards read them), as are
+   * the `checkpoint_sync_{push,pull}_*` family (sync-metrics.ts); the other names are
+   * Sluice's own.
+   */
+  metrics(): Metric[] {
+    const c = this.controller;
+    const plane = c.hasDataPlane ? c.dataPlane : null;
+    const cpu = process.cpuUsage();
+    const one = (value: number) => [{ labels: {}, value }];
+    const list: Metric[] = [
+      {
+        key: 'records_processed_total',
+        type: 'counter',
+        description: 'Total number of input records processed by the circuit.',
+        values: one(plane?.totalProcessedRecords ?? 0),
+      },
+      {
+        key: 'records_input_total',
+        type: 'counter',
+        description: 'Total number of records received by all inputs.',
+        values: one(plane?.totalInputRecords ?? 0),
+      },
+      {
+        key: 'steps_total',
+        type: 'counter',
+        description: 'Total number of circuit steps completed.',
+        values: one(plane?.completedSteps ?? 0),
+      },
+      {
+        key: 'process_cpu_seconds_total',
+        type: 'counter',
+        description: 'Total user and system CPU time spent in seconds.',
+        values: one((cpu.user + cpu.system) / 1e6),
+      },
+      {
+        key: 'process_resident_memory_bytes',
+        type: 'gauge',
+        description: 'Resident memory size in bytes.',
+        values: one(process.memoryUsage.rss()),
+      },
+      {
+        key: 'process_start_time_seconds',
+        type: 'gauge',
+        description: 'Start time of the process since unix epoch in seconds.',
+        values: one(Math.floor(c.startTime / 1000)),
+      },
+    ];
+    return [...list, ...(c.syncMetrics ?? new SyncMetrics()).metrics()];
   }
 }

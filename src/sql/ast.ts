@@ -36,6 +36,9 @@ export interface TypeName {
   fields?: TypeField[];
   /** USER: the type's name. */
   user?: Ident;
+  /** INTERVAL: the qualifier's first and last field. */
+  from?: IntervalUnit;
+  to?: IntervalUnit | null;
   span: Span;
 }
 
@@ -154,6 +157,15 @@ export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'cross';
 export type FromItem =
   | { kind: 'table'; name: Ident; alias: Ident | null; span: Span }
   | { kind: 'subquery'; query: Query; alias: Ident | null; columnAliases: Ident[] | null; span: Span }
+  /** `UNNEST(array or map) [WITH ORDINALITY] [AS alias [(columns)]]`; may read earlier FROM items. */
+  | {
+      kind: 'unnest';
+      args: Expr[];
+      ordinality: boolean;
+      alias: Ident | null;
+      columnAliases: Ident[] | null;
+      span: Span;
+    }
   | {
       kind: 'join';
       joinType: JoinType;
@@ -182,6 +194,10 @@ export type Expr =
   | { kind: 'column'; parts: Ident[]; span: Span }
   | { kind: 'literal'; literal: LiteralKind; text: string; span: Span }
   | { kind: 'interval'; text: string; from: IntervalUnit; to: IntervalUnit | null; span: Span }
+  /** `INTERVAL expr unit`: a string read as an interval of the qualifier, or a number of units. */
+  | { kind: 'intervalOf'; operand: Expr; from: IntervalUnit; to: IntervalUnit | null; span: Span }
+  /** `(left - right) unit [TO unit]`: the difference of two dates, times or timestamps. */
+  | { kind: 'intervalDiff'; left: Expr; right: Expr; from: IntervalUnit; to: IntervalUnit | null; span: Span }
   | { kind: 'binary'; op: string; left: Expr; right: Expr; span: Span }
   | { kind: 'unary'; op: '-' | '+' | 'NOT'; operand: Expr; span: Span }
   /** `IS [NOT] NULL`, or `IS [NOT] UNKNOWN` (`unknown`: the same test, for BOOLEAN operands only). */
@@ -227,6 +243,11 @@ export type Expr =
       args: Expr[];
       distinct: boolean;
       star: boolean;
+      /**
+       * The time unit of `FLOOR(x TO unit)`, `TIMESTAMPADD(unit, n, x)`, `DATE_TRUNC(x, unit)` and
+       * the like, upper-cased; it is not among `args`.
+       */
+      unit?: { name: string; span: Span };
       span: Span;
       /** Aggregate calls: `FILTER (WHERE ...)`. */
       filter?: Expr;
@@ -250,4 +271,16 @@ export type Expr =
   | { kind: 'substring'; operand: Expr; start: Expr; length: Expr | null; span: Span }
   | { kind: 'trim'; mode: 'BOTH' | 'LEADING' | 'TRAILING'; chars: Expr | null; operand: Expr; span: Span }
   /** `x -> body` or `(x, y) -> body`: an argument of a higher-order function such as TRANSFORM. */
-  | { kind: 'lambda'; params: Ident[]; body: Expr; span: Span };
+  | { kind: 'lambda'; params: Ident[]; body: Expr; span: Span }
+  /** `(start, end) OVERLAPS (start, end)` and the other period predicates; `right` has one value for `CONTAINS x`. */
+  | { kind: 'period'; op: PeriodOp; left: [Expr, Expr]; right: Expr[]; span: Span };
+
+/** The period predicates of Feldera's reference ("Period predicate DATE/TIME/TIMESTAMP operators"). */
+export type PeriodOp =
+  | 'CONTAINS'
+  | 'OVERLAPS'
+  | 'EQUALS'
+  | 'PRECEDES'
+  | 'IMMEDIATELY PRECEDES'
+  | 'SUCCEEDS'
+  | 'IMMEDIATELY SUCCEEDS';

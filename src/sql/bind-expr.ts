@@ -9,16 +9,7 @@
  *   the current input and returns the expression that reads its result.
  */
 import { fromHex, parseUuid } from '../engine/values/binary.js';
-import {
-  parseDate,
-  parseTime,
-  parseTimestamp,
-  TIME_UNITS,
-  US_PER_DAY,
-  US_PER_HOUR,
-  US_PER_MINUTE,
-  US_PER_SECOND,
-} from '../engine/values/datetime.js';
+import { parseDate, parseTime, parseTimestamp } from '../engine/values/datetime.js';
 import { Decimal } from '../engine/values/decimal.js';
 import {
   BIGINT_MAX,
@@ -50,11 +41,18 @@ import {
   HIGHER_ORDER_FUNCTIONS,
   type LambdaScope,
 } from './functions/array.js';
-import { bindExtract } from './functions/datetime.js';
+import { bindExtract, bindUnitCall, timeUnit } from './functions/datetime-units.js';
 import { bindFunction, refuseUnimplemented } from './functions/index.js';
 import { REGEX_FUNCTIONS } from './functions/regex.js';
 import { bindConcatOperator, bindStringForm, trimBinder } from './functions/string.js';
+import {
+  bindIntervalDiff,
+  bindIntervalLiteral,
+  bindIntervalOf,
+  bindTemporalArithmetic,
+} from './intervals.js';
 import { joinSpans, type Span } from './messages.js';
+import { expandPeriod } from './periods.js';
 import { colRef, type Expr, type FunctionName } from './plan.js';
 import type { Scope } from './scope.js';
 import { leastRestrictive } from './typing.js';
@@ -123,7 +121,11 @@ function visitAst(e: ast.Expr, f: (e: ast.Expr) => void): void {
     case 'isBool':
     case 'cast':
     case 'extract':
+    case 'intervalOf':
       kids.push(e.operand);
+      break;
+    case 'intervalDiff':
+      kids.push(e.left, e.right);
       break;
     case 'between':
       kids.push(e.operand, e.low, e.high);
@@ -166,6 +168,9 @@ function visitAst(e: ast.Expr, f: (e: ast.Expr) => void): void {
       break;
     case 'trim':
       kids.push(e.chars, e.operand);
+      break;
+    case 'period':
+      kids.push(...e.left, ...e.right);
       break;
     default:
       break;
@@ -215,7 +220,17 @@ export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr
     case 'field':
       return bindField(bindExpr(e.operand, ctx), e.field, e.span);
     case 'interval':
-      return bindInterval(e);
+      return bindIntervalLiteral(e);
+    case 'intervalOf':
+      return bindIntervalOf(bindExpr(e.operand, ctx), e);
+    case 'intervalDiff':
+      return bindIntervalDiff(bindExpr(e.left, ctx), bindExpr(e.right, ctx), e);
+    case 'period':
+      return bindExpr(
+        expandPeriod(e, (x) => bindExpr(x, ctx).type),
+        ctx,
+        truthOnly,
+      );
     case 'binary':
       return bindBinary(e, ctx, truthOnly);
     case 'unary':
@@ -320,15 +335,18 @@ export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr
           e.span,
           e.name,
         );
-      return bindFunction(
-        e,
-        e.args.map((a) => bindExpr(a, ctx)),
-      );
+      const args = e.args.map((a) => bindExpr(a, ctx));
+      // FLOOR and CEIL are numeric functions unless given a time unit.
+      if (e.unit && (e.name === 'FLOOR' || e.name === 'CEIL'))
+        return bindUnitCall(
+          { name: e.name, args, span: e.span, argSpan: (i) => e.args[i]?.span ?? e.span },
+          e.unit.name,
+          e.unit.span,
+        );
+      return bindFunction(e, args);
     }
-    case 'extract': {
-      if (!TIME_UNITS.has(e.unit)) fail(e.span, `Unknown time unit ${e.unit}`);
-      return bindExtract(e.unit, bindExpr(e.operand, ctx), e.span);
-    }
+    case 'extract':
+      return bindExtract(timeUnit(e.unit, e.span), bindExpr(e.operand, ctx), e.span);
     case 'position': {
       const parts = [e.needle, e.haystack];
       return bindStringForm(
@@ -464,49 +482,6 @@ function numberLiteral(text: string, span: Span): Expr {
   return lit(d, { type: 'DECIMAL', nullable: false, precision, scale: d.scale });
 }
 
-const UNIT_US: Record<string, bigint> = {
-  DAY: US_PER_DAY,
-  HOUR: US_PER_HOUR,
-  MINUTE: US_PER_MINUTE,
-  SECOND: US_PER_SECOND,
-};
-
-/** Interval literal: months for YEAR/MONTH units, microseconds (bigint) for DAY..SECOND. */
-function bindInterval(e: Extract<ast.Expr, { kind: 'interval' }>): Expr {
-  let text = e.text.trim();
-  let sign = 1;
-  if (text.startsWith('-')) {
-    sign = -1;
-    text = text.slice(1).trim();
-  } else if (text.startsWith('+')) text = text.slice(1).trim();
-  const bad = () =>
-    fail(e.span, `Invalid interval literal '${e.text}' for ${e.from}${e.to ? ` TO ${e.to}` : ''}`);
-  if (e.from === 'YEAR' || e.from === 'MONTH') {
-    let months: number;
-    if (e.from === 'YEAR' && e.to === 'MONTH') {
-      const m = /^(\d+)-(\d+)$/.exec(text) ?? bad();
-      months = Number(m[1]) * 12 + Number(m[2]);
-    } else if (e.to === null || e.to === e.from) {
-      if (!/^\d+$/.test(text)) bad();
-      months = Number(text) * (e.from === 'YEAR' ? 12 : 1);
-    } else return bad();
-    return lit(sign * months, { type: 'INTERVAL_YEAR_MONTH', nullable: false });
-  }
-  const units = ['DAY', 'HOUR', 'MINUTE', 'SECOND'];
-  const first = units.indexOf(e.from);
-  const last = e.to === null ? first : units.indexOf(e.to);
-  if (last < first) bad();
-  const fields = text.split(/[ :]/);
-  if (fields.length !== last - first + 1) bad();
-  let us = 0n;
-  for (const [i, f] of fields.entries()) {
-    const unit = units[first + i]!;
-    const m = (unit === 'SECOND' ? /^(\d+)(?:\.(\d*))?$/ : /^(\d+)$/).exec(f) ?? bad();
-    us += BigInt(m[1]!) * UNIT_US[unit]! + BigInt((m[2] ?? '').slice(0, 6).padEnd(6, '0'));
-  }
-  return lit(sign < 0 ? -us : us, { type: 'INTERVAL_DAY_SECOND', nullable: false });
-}
-
 const COMPARISON_FN: Record<string, FunctionName> = {
   '=': 'eq',
   '<>': 'ne',
@@ -533,8 +508,6 @@ function bindBinary(e: Extract<ast.Expr, { kind: 'binary' }>, ctx: BindContext, 
   const cmp = COMPARISON_FN[e.op];
   if (cmp) {
     const [a, b] = unify([l, r], e.span, `'${e.op}'`);
-    if (isIntervalType(a!.type) && a!.type.type !== b!.type.type)
-      fail(e.span, `Cannot compare ${typeToSql(l.type)} and ${typeToSql(r.type)}`);
     return call(cmp, [a!, b!], { ...BOOLEAN, nullable });
   }
   if (e.op === '||' && (l.type.type === 'ARRAY' || r.type.type === 'ARRAY'))
@@ -550,8 +523,14 @@ function bindBinary(e: Extract<ast.Expr, { kind: 'binary' }>, ctx: BindContext, 
       [l, r],
     );
   if (e.op === '||') return bindConcatOperator(l, r, e.span, [e.left.span, e.right.span]);
-  return bindArithmetic(e.op, l, r, e.span);
+  const cannot = (): never =>
+    fail(e.span, `Cannot apply '${e.op}' to arguments of type ${typeToSql(l.type)} and ${typeToSql(r.type)}`);
+  return (
+    bindTemporalArithmetic(ARITHMETIC_FN[e.op] ?? 'mod', l, r, cannot) ?? bindArithmetic(e.op, l, r, e.span)
+  );
 }
+
+const ARITHMETIC_FN: Record<string, FunctionName> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' };
 
 function bindUnary(e: Extract<ast.Expr, { kind: 'unary' }>, ctx: BindContext): Expr {
   const operand = bindExpr(e.operand, ctx);

@@ -22,6 +22,7 @@ import {
   exprEquals,
   type Rel,
   type SortKey,
+  type UnnestExpansion,
 } from './plan.js';
 import { Scope, type ScopeColumn, VALIDATION_ERROR } from './scope.js';
 import {
@@ -388,7 +389,7 @@ export class QueryBinder implements SubqueryBinder {
       body.items.some((i) => i.kind === 'expr' && containsAggregate(i.expr))
     )
       return null;
-    const from = this.bindFromList(body.from, null);
+    const from = this.bindFromList(body.from, outer);
     const width = from.rel.columns.length;
     const whereScope = Scope.correlated(from.scope, outer, width);
     const predicates = bindCorrelatedWhere(body.where, {
@@ -420,8 +421,81 @@ export class QueryBinder implements SubqueryBinder {
   private bindFromList(items: ast.FromItem[], outer: Scope | null): { rel: Rel; scope: Scope } {
     if (items.length === 0) return { rel: { kind: 'values', rows: [[]], columns: [] }, scope: new Scope([]) };
     let acc = this.bindFromItem(items[0]!, outer);
-    for (const item of items.slice(1)) acc = this.join(acc, this.bindFromItem(item, outer), 'inner', null);
+    for (const item of items.slice(1))
+      acc =
+        item.kind === 'unnest'
+          ? this.unnest(acc, item, outer)
+          : this.join(acc, this.bindFromItem(item, outer), 'inner', null);
     return acc;
+  }
+
+  /**
+   * `left, UNNEST(...)`: the UNNEST reads the columns of the FROM items before it (lateral),
+   * so it becomes a flat-map of `left` rather than a join. The columns' names follow Calcite:
+   * `EXPR$0` for an element, a STRUCT's field names, `KEY` and `VALUE` for a MAP, `ORDINALITY`;
+   * an alias without a column list names the column when there is only one (CALCITE-5126).
+   */
+  private unnest(
+    left: { rel: Rel; scope: Scope },
+    item: Extract<ast.FromItem, { kind: 'unnest' }>,
+    outer: Scope | null,
+  ): { rel: Rel; scope: Scope } {
+    if (item.args.length > 1)
+      fail(item.args[1]!.span, 'UNNEST of more than one collection is not supported', 'Not yet implemented');
+    // With `outer`, a column of an enclosing query is refused as a correlated reference.
+    const collection = bindExpr(item.args[0]!, {
+      scope: new Scope(left.scope.columns, outer),
+      subqueries: null,
+      aggregates: null,
+      types: this.types,
+    });
+    const t = collection.type;
+    let expand: UnnestExpansion;
+    let added: Column[];
+    if (t.type === 'ARRAY' && t.component!.type === 'STRUCT') {
+      expand = 'fields';
+      added = t.component!.fields!.map((f) => ({ name: f.name, type: { ...f.columntype, nullable: true } }));
+    } else if (t.type === 'ARRAY') {
+      expand = 'element';
+      added = [{ name: 'EXPR$0', type: t.component! }];
+    } else if (t.type === 'MAP') {
+      expand = 'entries';
+      added = [
+        { name: 'KEY', type: t.key! },
+        { name: 'VALUE', type: t.value! },
+      ];
+    } else fail(item.args[0]!.span, `UNNEST needs an ARRAY or a MAP, got ${typeToSql(t)}`);
+    if (item.ordinality) added.push({ name: 'ORDINALITY', type: { type: 'INTEGER', nullable: false } });
+    if (item.columnAliases) {
+      if (item.columnAliases.length !== added.length)
+        fail(
+          item.span,
+          `The alias list has ${item.columnAliases.length} names for ${added.length} columns of UNNEST`,
+        );
+      added = added.map((c, i) => ({ ...c, name: item.columnAliases![i]!.name }));
+    } else if (item.alias && added.length === 1) added = [{ ...added[0]!, name: item.alias.name }];
+    const width = left.rel.columns.length;
+    const qualifier = item.alias?.name ?? null;
+    return {
+      rel: {
+        kind: 'unnest',
+        input: left.rel,
+        collection,
+        expand,
+        ordinality: item.ordinality,
+        columns: [...left.rel.columns, ...added],
+      },
+      scope: new Scope([
+        ...left.scope.columns,
+        ...added.map((c, i) => ({
+          name: c.name,
+          qualifier,
+          index: width + i,
+          type: c.type,
+          qualifiedOnly: false,
+        })),
+      ]),
+    };
   }
 
   private bindFromItem(item: ast.FromItem, outer: Scope | null): { rel: Rel; scope: Scope } {
@@ -472,8 +546,15 @@ export class QueryBinder implements SubqueryBinder {
           ),
         };
       }
+      case 'unnest':
+        return this.unnest(
+          { rel: { kind: 'values', rows: [[]], columns: [] }, scope: new Scope([]) },
+          item,
+          outer,
+        );
       case 'join': {
         const left = this.bindFromItem(item.left, outer);
+        if (item.right.kind === 'unnest') return this.joinUnnest(left, item, outer);
         const right = this.bindFromItem(item.right, outer);
         if (item.joinType === 'cross') return this.join(left, right, 'inner', null);
         if (item.using) return this.joinUsing(left, right, item.joinType, item.using);
@@ -491,6 +572,38 @@ export class QueryBinder implements SubqueryBinder {
         return { rel: { ...rel, residual: condition }, scope: combined.scope };
       }
     }
+  }
+
+  /**
+   * `left CROSS JOIN UNNEST(...)` and `left [INNER] JOIN UNNEST(...) ON c`: the lateral UNNEST
+   * with `c` as a filter. Outer joins and USING with UNNEST are refused.
+   */
+  private joinUnnest(
+    left: { rel: Rel; scope: Scope },
+    item: Extract<ast.FromItem, { kind: 'join' }>,
+    outer: Scope | null,
+  ): { rel: Rel; scope: Scope } {
+    if (item.joinType !== 'cross' && item.joinType !== 'inner')
+      fail(
+        item.span,
+        `${item.joinType.toUpperCase()} JOIN with UNNEST is not supported`,
+        'Not yet implemented',
+      );
+    if (item.using) fail(item.span, 'JOIN UNNEST ... USING is not supported', 'Not yet implemented');
+    const unnested = this.unnest(left, item.right as Extract<ast.FromItem, { kind: 'unnest' }>, outer);
+    if (!item.on) return unnested;
+    const condition = bindExpr(item.on, {
+      scope: unnested.scope,
+      subqueries: null,
+      aggregates: null,
+      types: this.types,
+    });
+    if (condition.type.type !== 'BOOLEAN')
+      fail(item.on.span, `ON needs a BOOLEAN condition, got ${typeToSql(condition.type)}`);
+    return {
+      rel: { kind: 'filter', input: unnested.rel, predicate: condition, columns: unnested.rel.columns },
+      scope: unnested.scope,
+    };
   }
 
   /** Joins two FROM items; outer joins make the non-preserved side's columns nullable. */

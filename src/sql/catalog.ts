@@ -4,6 +4,7 @@
  * (Feldera's rule), so a relation has one canonical name and `case_sensitive` says whether it
  * was quoted.
  */
+import { intervalType } from '../engine/values/interval.js';
 import { arrayOf, type ColumnType, MAX_DECIMAL_PRECISION, mapOf } from '../engine/values/types.js';
 import type { Ident, Property, TypeName } from './ast.js';
 import type { Span } from './messages.js';
@@ -143,6 +144,12 @@ export function resolveType(t: TypeName, nullable: boolean, types: UserTypes = N
         };
       });
       return { type: 'STRUCT', nullable, fields };
+    }
+    case 'INTERVAL': {
+      // `INTERVAL HOUR TO SECOND` as a cast target; a qualifier SQL does not have is an error.
+      const to = t.to === t.from ? null : (t.to ?? null);
+      const found = intervalType(t.from!, to, nullable);
+      return found ?? fail(`Illegal interval qualifier ${t.from} TO ${t.to}`);
     }
     case 'USER': {
       const found = types.get(t.user!.name);

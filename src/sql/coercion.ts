@@ -9,7 +9,6 @@ import {
   type ColumnType,
   isDateTimeType,
   isIntegerType,
-  isIntervalType,
   isNumericType,
   isStringType,
   sameBaseType,
@@ -107,7 +106,7 @@ export function promoteToVarchar(types: readonly ColumnType[]): ColumnType | nul
   return { ...VARCHAR, nullable: types.some((t) => t.nullable) };
 }
 
-/** Arithmetic on numbers, and the date/time/interval combinations Feldera supports. */
+/** Arithmetic on numbers (dates, times and intervals are intervals.ts's). */
 export function bindArithmetic(op: string, l: Expr, r: Expr, span: Span): Expr {
   const nullable = l.type.nullable || r.type.nullable;
   const lt = l.type.type === 'NULL' ? r.type : l.type;
@@ -137,21 +136,5 @@ export function bindArithmetic(op: string, l: Expr, r: Expr, span: Span): Expr {
         : coerce(x, { ...t, nullable: x.type.nullable });
     return call(fn, [operand(l, lt), operand(r, rt)], { ...t, nullable });
   }
-  const dateLike = isDateTimeType(lt) ? lt : null;
-  if ((fn === 'add' || fn === 'sub') && dateLike && isIntervalType(rt)) {
-    if (dateLike.type === 'TIME' && rt.type !== 'INTERVAL_DAY_SECOND') cannot();
-    return call(fn, [l, coerce(r, rt)], { ...dateLike, nullable });
-  }
-  if (fn === 'add' && isIntervalType(lt) && isDateTimeType(rt)) return bindArithmetic(op, r, l, span);
-  if ((fn === 'add' || fn === 'sub') && lt.type === 'DATE' && isIntegerType(rt))
-    return call(fn, [l, coerce(r, { type: 'INTEGER', nullable: r.type.nullable })], { ...lt, nullable });
-  if (fn === 'add' && isIntegerType(lt) && rt.type === 'DATE') return bindArithmetic(op, r, l, span);
-  if (fn === 'sub' && dateLike && lt.type === rt.type)
-    return call('sub', [l, r], { type: 'INTERVAL_DAY_SECOND', nullable });
-  if ((fn === 'add' || fn === 'sub') && isIntervalType(lt) && lt.type === rt.type)
-    return call(fn, [l, r], { ...lt, nullable });
-  if ((fn === 'mul' || fn === 'div') && isIntervalType(lt) && isNumericType(rt))
-    return call(fn, [l, coerce(r, { type: 'DOUBLE', nullable: r.type.nullable })], { ...lt, nullable });
-  if (fn === 'mul' && isNumericType(lt) && isIntervalType(rt)) return bindArithmetic(op, r, l, span);
   return cannot();
 }

@@ -5,7 +5,7 @@
  */
 import { collectConnectors } from '../connectors/collect.js';
 import type { ConnectorSpec } from '../connectors/spec.js';
-import { type ColumnType, typeToSql } from '../engine/values/types.js';
+import { type ColumnType, isIntervalType, typeToSql } from '../engine/values/types.js';
 import type * as ast from './ast.js';
 import { finalizeQuery, QueryBinder, type RelationSource, uniqueNames } from './bind-query.js';
 import {
@@ -95,11 +95,14 @@ function buildTable(st: ast.CreateTable, sink: MessageSink, types: UserTypes): T
   for (const def of st.columns) {
     if (columns.some((c) => c.name === def.name.name))
       fail(def.name.span, `Duplicate column '${def.name.name}' in table '${st.name.name}'`);
-    columns.push({
-      name: def.name.name,
-      caseSensitive: def.name.quoted,
-      type: resolveType(def.type, !def.notNull, types),
-    });
+    const type = resolveType(def.type, !def.notNull, types);
+    // Feldera's reference ("Time intervals"): a table column cannot have an interval type.
+    if (isIntervalType(type))
+      fail(
+        def.type.span,
+        `Column '${def.name.name}' has type ${typeToSql(type)}; tables cannot have interval columns`,
+      );
+    columns.push({ name: def.name.name, caseSensitive: def.name.quoted, type });
   }
   const columnKeys = st.columns.filter((c) => c.primaryKey);
   if (columnKeys.length > 0 && st.primaryKey)
@@ -142,7 +145,12 @@ function buildView(st: ast.CreateView, binder: QueryBinder, sink: MessageSink): 
   parseProperties(st.properties, sink);
   const emitFinal = st.properties.find((p) => p.key === 'emit_final');
   if (emitFinal)
-    fail(emitFinal.keySpan, "The view property 'emit_final' is not supported", 'Not yet implemented');
+    // Final rows are those past the waterline of LATENESS columns, which Sluice lacks.
+    fail(
+      emitFinal.keySpan,
+      "The view property 'emit_final' is not supported: it needs LATENESS watermarks, which are not implemented",
+      'Not yet implemented',
+    );
   const materializedProp = st.properties.find((p) => p.key === 'materialized');
   if (materializedProp)
     fail(
@@ -174,7 +182,7 @@ function buildView(st: ast.CreateView, binder: QueryBinder, sink: MessageSink): 
   plan = { ...optimize(plan), columns: plan.columns.map((c, i) => ({ name: names[i]!, type: c.type })) };
   // Feldera allows interval columns in LOCAL views only (its reference, "Data Types").
   for (const c of st.local ? [] : plan.columns)
-    if (c.type.type === 'INTERVAL_DAY_SECOND' || c.type.type === 'INTERVAL_YEAR_MONTH')
+    if (isIntervalType(c.type))
       fail(
         st.query.span,
         `Column '${c.name}' of view '${st.name.name}' has type ${typeToSql(c.type)}; interval columns are not supported in views`,

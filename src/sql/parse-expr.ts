@@ -3,9 +3,9 @@
  * special forms (CASE, CAST, EXTRACT, SUBSTRING ... FROM ... FOR, TRIM, POSITION, INTERVAL
  * literals, IN/EXISTS/scalar subqueries). Subqueries call back into the query grammar.
  */
-import type { Expr, IntervalUnit, OrderItem, Query, TypeField, TypeName } from './ast.js';
+import type { Expr, IntervalUnit, OrderItem, PeriodOp, Query, TypeField, TypeName } from './ast.js';
 import type { Token } from './lexer.js';
-import { joinSpans } from './messages.js';
+import { joinSpans, type Span } from './messages.js';
 import { RESERVED, TokenStream, UNSUPPORTED } from './token-stream.js';
 
 const INTERVAL_UNITS: Record<string, IntervalUnit> = {
@@ -21,6 +21,24 @@ const INTERVAL_UNITS: Record<string, IntervalUnit> = {
   MINUTES: 'MINUTE',
   SECOND: 'SECOND',
   SECONDS: 'SECOND',
+};
+
+/** Words that name a time unit where a function takes one (Feldera's "Time units" table, plurals too). */
+const TIME_UNIT_WORDS: ReadonlySet<string> = new Set(
+  `MILLENNIUM CENTURY DECADE YEAR YEARS QUARTER MONTH MONTHS WEEK DOY DOW ISODOW ISOYEAR DAY DAYS HOUR HOURS
+  MINUTE MINUTES SECOND SECONDS MILLISECOND MILLISECONDS MICROSECOND MICROSECONDS NANOSECOND NANOSECONDS EPOCH
+  SQL_TSI_YEAR SQL_TSI_QUARTER SQL_TSI_MONTH SQL_TSI_WEEK SQL_TSI_DAY SQL_TSI_HOUR SQL_TSI_MINUTE
+  SQL_TSI_SECOND SQL_TSI_MICROSECOND`.split(/\s+/),
+);
+
+/** Functions with a time unit argument, and its position. */
+const UNIT_ARGUMENT: Record<string, number> = {
+  TIMESTAMPADD: 0,
+  TIMESTAMPDIFF: 0,
+  DATEDIFF: 0,
+  DATE_TRUNC: 1,
+  TIMESTAMP_TRUNC: 1,
+  TIME_TRUNC: 1,
 };
 
 /** SQL type names (upper case) to the canonical base name. */
@@ -66,7 +84,7 @@ const TYPE_ALIASES: Record<string, string> = {
 };
 
 /** Type names of Feldera's dialect that Sluice refuses (with a clear error) for now. */
-const UNSUPPORTED_TYPES = new Set(['INTERVAL', 'GEOMETRY', 'MULTISET']);
+const UNSUPPORTED_TYPES = new Set(['GEOMETRY', 'MULTISET']);
 
 const COMPARISONS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=', '<=>']);
 
@@ -109,6 +127,12 @@ export abstract class ExpressionParser extends TokenStream {
       while (this.acceptOp(',')) fields.push(this.parseTypeField());
       this.expectOp(')');
       return { name: 'ROW', fields, span: joinSpans(t.span, this.prevSpan()) };
+    }
+    if (t.kind === 'ident' && t.upper === 'INTERVAL') {
+      this.next();
+      const from = this.parseIntervalUnit();
+      const to = this.acceptKeyword('TO') ? this.parseIntervalUnit() : null;
+      return { name: 'INTERVAL', from, to, span: joinSpans(t.span, this.prevSpan()) };
     }
     let base = t.kind === 'ident' ? TYPE_ALIASES[t.upper] : undefined;
     if (base === undefined) {
@@ -310,10 +334,30 @@ export abstract class ExpressionParser extends TokenStream {
             span: joinSpans(left.span, this.prevSpan()),
           };
         }
+      } else if (left.kind === 'row' && left.fields.length === 2 && this.isPeriodOp()) {
+        left = this.parsePeriod(left.fields as [Expr, Expr], left.span);
       } else {
         return left;
       }
     }
+  }
+
+  private isPeriodOp(): boolean {
+    if (this.isKeyword('IMMEDIATELY')) return this.isKeyword('PRECEDES', 1) || this.isKeyword('SUCCEEDS', 1);
+    return ['CONTAINS', 'OVERLAPS', 'EQUALS', 'PRECEDES', 'SUCCEEDS'].some((w) => this.isKeyword(w));
+  }
+
+  /** `(s, e) op (s, e)`, or `(s, e) CONTAINS x`, after the left period. */
+  private parsePeriod(left: [Expr, Expr], start: Span): Expr {
+    const op = (
+      this.acceptKeyword('IMMEDIATELY') ? `IMMEDIATELY ${this.next().upper}` : this.next().upper
+    ) as PeriodOp;
+    const right = this.parseAdditive();
+    const span = joinSpans(start, right.span);
+    if (right.kind === 'row' && right.fields.length === 2)
+      return { kind: 'period', op, left, right: right.fields, span };
+    if (op !== 'CONTAINS') this.fail(`${op} needs a period '(start, end)' on its right`, right.span);
+    return { kind: 'period', op, left, right: [right], span };
   }
 
   protected parseAdditive(): Expr {
@@ -419,12 +463,7 @@ export abstract class ExpressionParser extends TokenStream {
           }
           this.expectOp(')');
           const unit = this.peek();
-          if (unit.kind === 'ident' && INTERVAL_UNITS[unit.upper] && !this.isOp('(', 1))
-            this.fail(
-              `Interval differences such as (a - b) ${unit.upper} are not supported`,
-              joinSpans(t.span, unit.span),
-              UNSUPPORTED,
-            );
+          if (unit.kind === 'ident' && INTERVAL_UNITS[unit.upper]) return this.parseIntervalDiff(e, t);
           return { ...e, span: joinSpans(t.span, this.prevSpan()) };
         }
         return this.fail(`Encountered ${this.describe(t)}; was expecting an expression`);
@@ -458,6 +497,12 @@ export abstract class ExpressionParser extends TokenStream {
             span: joinSpans(t.span, next.span),
           };
         }
+        if (t.upper === 'TIMESTAMP' && next.kind === 'ident' && next.upper === 'WITH')
+          this.fail(
+            'TIMESTAMP WITH TIME ZONE literals are not supported',
+            joinSpans(t.span, next.span),
+            UNSUPPORTED,
+          );
         break;
       case 'UUID':
         if (next.kind === 'string') {
@@ -548,7 +593,12 @@ export abstract class ExpressionParser extends TokenStream {
         }
         case 'TRIM':
           return this.parseTrim();
+        case 'FLOOR':
+        case 'CEIL':
+        case 'CEILING':
+          return this.parseRoundTo();
         default:
+          if (t.upper in UNIT_ARGUMENT) return this.parseUnitCall(UNIT_ARGUMENT[t.upper]!);
           return this.parseCall();
       }
     }
@@ -635,6 +685,68 @@ export abstract class ExpressionParser extends TokenStream {
       ...(ignoreNulls !== undefined ? { ignoreNulls } : {}),
       ...(orderBy.length > 0 ? { orderBy } : {}),
     };
+  }
+
+  /** A time unit keyword (`DAY`, `SQL_TSI_DAY`, `MILLISECOND`, ...), upper-cased; undefined when the next token is not one. */
+  protected acceptTimeUnit(): { name: string; span: Span } | undefined {
+    const t = this.peek();
+    if (t.kind !== 'ident' || !TIME_UNIT_WORDS.has(t.upper)) return undefined;
+    this.next();
+    return { name: t.upper, span: t.span };
+  }
+
+  /** `FLOOR(x)` / `FLOOR(x TO unit)` and the same for CEIL and CEILING. */
+  protected parseRoundTo(): Expr {
+    const name = this.next();
+    this.expectOp('(');
+    const operand = this.parseExpr();
+    let unit: { name: string; span: Span } | undefined;
+    if (this.acceptKeyword('TO')) {
+      unit = this.acceptTimeUnit();
+      if (!unit) this.fail(`Encountered ${this.describe(this.peek())}; was expecting a time unit`);
+    }
+    this.expectOp(')');
+    const e: Expr = {
+      kind: 'call',
+      name: name.upper === 'CEILING' ? 'CEIL' : name.upper,
+      args: [operand],
+      distinct: false,
+      star: false,
+      span: joinSpans(name.span, this.prevSpan()),
+    };
+    if (unit) e.unit = unit;
+    return e;
+  }
+
+  /**
+   * A call whose argument `index` is a time unit keyword (`TIMESTAMPADD(DAY, 1, t)`,
+   * `DATE_TRUNC(d, MONTH)`); other arguments are expressions.
+   */
+  protected parseUnitCall(index: number): Expr {
+    const name = this.next();
+    this.expectOp('(');
+    const args: Expr[] = [];
+    let unit: { name: string; span: Span } | undefined;
+    for (let i = 0; !this.isOp(')'); i++) {
+      if (i > 0) this.expectOp(',');
+      const u = i === index ? this.acceptTimeUnit() : undefined;
+      if (u && (this.isOp(',') || this.isOp(')'))) unit = u;
+      else {
+        if (u) this.pos--;
+        args.push(this.parseExpr());
+      }
+    }
+    this.expectOp(')');
+    const e: Expr = {
+      kind: 'call',
+      name: name.upper,
+      args,
+      distinct: false,
+      star: false,
+      span: joinSpans(name.span, this.prevSpan()),
+    };
+    if (unit) e.unit = unit;
+    return e;
   }
 
   /** `OVERLAY(s PLACING r FROM start [FOR length])`, a call of the function OVERLAY. */
@@ -735,17 +847,46 @@ export abstract class ExpressionParser extends TokenStream {
     return unit;
   }
 
+  /**
+   * `INTERVAL [+|-] 'text' qualifier` (a literal), or `INTERVAL [+|-] value qualifier` with a
+   * number, a column or a parenthesized expression as the value.
+   */
   protected parseInterval(): Expr {
     const start = this.next().span;
-    let sign = '';
-    if (this.acceptOp('-')) sign = '-';
-    else this.acceptOp('+');
+    let negative = false;
+    while (this.isOp('-') || this.isOp('+')) if (this.next().value === '-') negative = !negative;
     const v = this.peek();
-    if (v.kind !== 'string' && v.kind !== 'number')
-      this.fail(`Encountered ${this.describe(v)}; was expecting an interval value`);
-    this.next();
+    if (v.kind === 'string' || v.kind === 'number') {
+      this.next();
+      const from = this.parseIntervalUnit();
+      const to = this.acceptKeyword('TO') ? this.parseIntervalUnit() : null;
+      const text = v.value.trim();
+      // A sign before the quotes negates whatever sign the text has.
+      const signed = !negative ? text : text.startsWith('-') ? text.slice(1) : `-${text.replace(/^\+/, '')}`;
+      return { kind: 'interval', text: signed, from, to, span: joinSpans(start, this.prevSpan()) };
+    }
+    let operand: Expr;
+    if (this.isOp('(')) {
+      this.next();
+      operand = this.parseExpr();
+      this.expectOp(')');
+    } else {
+      operand = this.parseUnary();
+    }
     const from = this.parseIntervalUnit();
     const to = this.acceptKeyword('TO') ? this.parseIntervalUnit() : null;
-    return { kind: 'interval', text: sign + v.value, from, to, span: joinSpans(start, this.prevSpan()) };
+    const span = joinSpans(start, this.prevSpan());
+    const e: Expr = { kind: 'intervalOf', operand, from, to, span };
+    return negative ? { kind: 'unary', op: '-', operand: e, span } : e;
+  }
+
+  /** `(left - right) qualifier`: `inner` is the parenthesized expression, `open` its `(`. */
+  protected parseIntervalDiff(inner: Expr, open: Token): Expr {
+    const from = this.parseIntervalUnit();
+    const to = this.acceptKeyword('TO') ? this.parseIntervalUnit() : null;
+    const span = joinSpans(open.span, this.prevSpan());
+    if (inner.kind !== 'binary' || inner.op !== '-')
+      this.fail(`A time unit after a parenthesized expression needs a difference: (a - b) ${from}`, span);
+    return { kind: 'intervalDiff', left: inner.left, right: inner.right, from, to, span };
   }
 }

@@ -430,6 +430,7 @@ class Parser extends ExpressionParser {
       return inner;
     }
     if (this.isKeyword('LATERAL')) this.fail('LATERAL is not supported', start, UNSUPPORTED);
+    if (this.isKeyword('UNNEST') && this.isOp('(', 1)) return this.parseUnnest();
     if (this.isKeyword('TABLE') && this.isOp('(', 1))
       this.fail('TABLE(...) table functions are not supported', start, UNSUPPORTED);
     const name = this.parseIdent('a table name');
@@ -437,6 +438,30 @@ class Parser extends ExpressionParser {
       this.fail(`Table function ${name.name.toUpperCase()} is not supported`, name.span, UNSUPPORTED);
     const alias = this.parseAlias();
     return { kind: 'table', name, alias, span: joinSpans(start, this.prevSpan()) };
+  }
+
+  /** `UNNEST '(' expression [, expression]* ')' [WITH ORDINALITY] [[AS] alias [(columns)]]`. */
+  protected parseUnnest(): FromItem {
+    const start = this.expectKeyword('UNNEST').span;
+    this.expectOp('(');
+    const args = [this.parseExpr()];
+    while (this.acceptOp(',')) args.push(this.parseExpr());
+    this.expectOp(')');
+    let ordinality = false;
+    if (this.isKeyword('WITH') && this.isKeyword('ORDINALITY', 1)) {
+      this.pos += 2;
+      ordinality = true;
+    }
+    const alias = this.parseAlias();
+    const columnAliases = alias && this.isOp('(') ? this.parseIdentList() : null;
+    return {
+      kind: 'unnest',
+      args,
+      ordinality,
+      alias,
+      columnAliases,
+      span: joinSpans(start, this.prevSpan()),
+    };
   }
 
   /** The rest of `( query ) [alias [(columns)]]` after the opening parenthesis. */

@@ -108,7 +108,24 @@ export type Rel =
   | { kind: 'distinct'; input: Rel; columns: Column[] }
   | { kind: 'union'; inputs: Rel[]; columns: Column[] }
   | { kind: 'setop'; op: 'intersect' | 'except'; all: boolean; left: Rel; right: Rel; columns: Column[] }
-  | { kind: 'topk'; input: Rel; order: SortKey[]; limit: number | null; offset: number; columns: Column[] };
+  | { kind: 'topk'; input: Rel; order: SortKey[]; limit: number | null; offset: number; columns: Column[] }
+  /**
+   * Lateral UNNEST: each input row followed by each element of `collection` (evaluated over
+   * that row), one output row per element; a NULL collection gives no rows. `expand` says what
+   * an element adds: 'element' one column, 'fields' the fields of a STRUCT element (all NULL
+   * for a NULL element), 'entries' a MAP's key and value (in key order). With `ordinality` a
+   * last column numbers the elements from 1.
+   */
+  | {
+      kind: 'unnest';
+      input: Rel;
+      collection: Expr;
+      expand: UnnestExpansion;
+      ordinality: boolean;
+      columns: Column[];
+    };
+
+export type UnnestExpansion = 'element' | 'fields' | 'entries';
 
 /** True when two expressions are structurally identical. */
 export function exprEquals(a: Expr, b: Expr): boolean {

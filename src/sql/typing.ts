@@ -11,12 +11,15 @@
  * - An integer meeting a DECIMAL is treated as DECIMAL(digits, 0); DECIMAL results follow
  *   Calcite's default type system (RelDataTypeSystem), capped at precision 38.
  */
+import { unionIntervalType } from '../engine/values/interval.js';
 import {
   arrayOf,
   type ColumnType,
   integerDecimalPrecision,
   isBinaryType,
   isFloatType,
+  isIntervalType,
+  isLongIntervalType,
   isNumericType,
   isStringType,
   isUnsignedType,
@@ -105,6 +108,8 @@ function commonType(a: ColumnType, b: ColumnType, compare = false): ColumnType |
       return { type: 'CHAR', nullable, precision: Math.max(pa, pb) };
     return { type: 'VARCHAR', nullable, precision: pa < 0 || pb < 0 ? -1 : Math.max(pa, pb) };
   }
+  if (isIntervalType(a) && isIntervalType(b))
+    return isLongIntervalType(a) === isLongIntervalType(b) ? unionIntervalType(a, b, nullable) : null;
   if (isBinaryType(a) && isBinaryType(b)) {
     const pa = a.precision ?? -1;
     const pb = b.precision ?? -1;

@@ -63,7 +63,12 @@ export const ERROR_CODES = {
   // Pipeline CRUD.
   NameDoesNotMatchPattern: {
     status: 400,
-    description: 'A pipeline or API key name is empty, too long, or has characters outside [a-zA-Z0-9_-].',
+    description:
+      'A pipeline or API key name has characters outside [a-zA-Z0-9_-] (a pipeline name also cannot start or end with - or _).',
+  },
+  TooLongName: {
+    status: 400,
+    description: 'A pipeline or API key name is longer than 100 characters.',
   },
   DuplicateName: { status: 409, description: 'A pipeline or API key with that name already exists.' },
   UnknownPipelineName: { status: 404, description: 'No pipeline has that name.' },
@@ -76,6 +81,11 @@ export const ERROR_CODES = {
     description: 'A pipeline can only be deleted when it is stopped and its storage is cleared.',
   },
   InvalidRuntimeConfig: { status: 400, description: 'A field of `runtime_config` has an invalid value.' },
+  EditRestrictedToClearedStorage: {
+    status: 400,
+    description:
+      'While storage is in use (not cleared), `runtime_config.workers`, `hosts`, `resources.storage_mb_max` and `resources.storage_class` cannot change: the stored state depends on them. Clear storage first with `/clear`.',
+  },
   InvalidProgramConfig: { status: 400, description: 'A field of `program_config` has an invalid value.' },
   CannotRenameNonExistingPipeline: {
     status: 400,
@@ -90,14 +100,42 @@ export const ERROR_CODES = {
     status: 400,
     description: 'The action is not allowed in the current deployment state (the details say why).',
   },
-  ProgramNotCompiled: {
-    status: 400,
-    description: 'The pipeline cannot start because its program has not compiled successfully.',
-  },
-  InvalidStorageStatusTransition: {
+  CannotStartWithCompilationError: {
     status: 400,
     description:
-      'The storage status cannot make that transition (e.g. clearing storage that is in use or cleared).',
+      'The pipeline cannot start because its program failed to compile (see `program_error`). Also the `deployment_error` of a pipeline started before its compilation failed.',
+  },
+  InitialImmutableUnlessStopped: {
+    status: 400,
+    description:
+      'A second `/start` asked for another `initial` runtime status than the one the pipeline was started with; stop it first.',
+  },
+  BootstrapPolicyImmutableUnlessStopped: {
+    status: 400,
+    description:
+      'A second `/start` asked for another `bootstrap_policy` than the one the pipeline was started with; stop it first.',
+  },
+  InitialStandbyNotAllowed: {
+    status: 400,
+    description:
+      '`/start?initial=standby` needs `runtime_config.storage.backend.name` = `file` and a `runtime_config.storage.backend.config.sync` configuration.',
+  },
+  StorageStatusImmutableUnlessStopped: {
+    status: 400,
+    description:
+      'Storage can only be cleared while the pipeline is stopped and meant to stay stopped (not while it runs, stops or is asked to start).',
+  },
+  UnknownPipelineMonitorEvent: {
+    status: 404,
+    description: 'The pipeline has no monitor event with that identifier (old events are cleaned up).',
+  },
+  UnknownClusterMonitorEvent: {
+    status: 404,
+    description: 'No cluster monitor event has that identifier (old events are cleaned up).',
+  },
+  InvalidUuidParam: {
+    status: 400,
+    description: 'A path parameter that must be a UUID (or `latest`) is not one.',
   },
   UnsupportedPipelineAction: {
     status: 405,
@@ -249,6 +287,22 @@ export const ERROR_CODES = {
   SyncFailed: {
     status: 500,
     description: 'Syncing to the object store failed for another reason (named in the message).',
+  },
+  CheckpointFetchError: {
+    status: 500,
+    description:
+      "A start, standby pull or activation could not fetch the checkpoint it needs: the object store could not be reached or read (`details.cause` has the store's error code), or `fail_if_no_checkpoint` is set and no store has a checkpoint (the message names each store looked in). Feldera's code.",
+  },
+
+  // Transactions.
+  TransactionInProgress: {
+    status: 409,
+    description:
+      "A transaction is already in progress (Feldera allows one at a time); commit it first. Feldera's code.",
+  },
+  NoTransactionInProgress: {
+    status: 400,
+    description: "The operation needs an active transaction and none is in progress. Feldera's code.",
   },
 } as const satisfies Record<string, ErrorCodeInfo>;
 

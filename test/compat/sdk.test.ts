@@ -12,9 +12,8 @@
  * python3, no local wheels): the scenarios are then skipped with that reason, as they are in
  * a clone with no ../shared beside it.
  *
- * `pending/*.py` are scenarios of issue-9 items that fail today; they are not run unless
- * SLUICE_COMPAT_SCENARIOS names their folder (`SLUICE_COMPAT_SCENARIOS=test/compat/pending
- * npm run test:only -- test/compat`), which is how their recorded failures were observed.
+ * SLUICE_COMPAT_SCENARIOS names another folder of scenarios to run instead (a scenario written
+ * before its feature works is kept outside `scenarios/` and run that way until it passes).
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';

@@ -323,7 +323,7 @@ CREATE MATERIALIZED VIEW v AS SELECT ${exprs} FROM t;`).instantiate();
 
   test('arithmetic with intervals and days, EXTRACT, comparisons with literals', () => {
     const r = dt(
-      "d + INTERVAL '1' MONTH, d - 31, ts + INTERVAL '1' HOUR, tm + INTERVAL '2:30' HOUR TO MINUTE, EXTRACT(DOY FROM d), MONTH(ts), d < '2024-02-01', ts - INTERVAL '1-1' YEAR TO MONTH, CAST(ts AS DATE), d - DATE '2024-01-01' = INTERVAL '30' DAY",
+      "d + INTERVAL '1' MONTH, d - INTERVAL '31' DAY, ts + INTERVAL '1' HOUR, tm + INTERVAL '2:30' HOUR TO MINUTE, EXTRACT(DOY FROM d), MONTH(ts), d < '2024-02-01', ts - INTERVAL '1-1' YEAR TO MONTH, CAST(ts AS DATE), (d - DATE '2024-01-01') DAY = INTERVAL '30' DAY",
     );
     const [row] = r.rows;
     assert.deepEqual(

@@ -268,14 +268,14 @@ describe('CSV and text forms', () => {
 
   test('ad-hoc queries print compound values and intervals in the text table', () => {
     const c = compile(`${DDL}
-CREATE LOCAL VIEW iv AS SELECT ts - TIMESTAMP '2024-01-01 00:00:00' AS d FROM t;`).instantiate();
+CREATE LOCAL VIEW iv AS SELECT (ts - TIMESTAMP '2024-01-01 00:00:00') DAY TO SECOND AS d FROM t;`).instantiate();
     c.push(
       't',
       rowsOf(program, 't', [RECORD]).map((row) => ({ row, weight: 1 })),
     );
     c.step();
     const q = c.query(
-      "SELECT a, m, r, ts - TIMESTAMP '2024-01-01 00:00:00' AS d, INTERVAL '1-2' YEAR TO MONTH AS ym FROM t",
+      "SELECT a, m, r, (ts - TIMESTAMP '2024-01-01 00:00:00') DAY TO SECOND AS d, INTERVAL '1-2' YEAR TO MONTH AS ym FROM t",
     );
     assert.equal(
       formatTextTable(q.columns, q.rows),
@@ -291,7 +291,9 @@ CREATE LOCAL VIEW iv AS SELECT ts - TIMESTAMP '2024-01-01 00:00:00' AS d FROM t;
   });
 
   test('interval columns are refused in output views only, as in Feldera', () => {
-    const r = compileProgram(`CREATE TABLE d (ts TIMESTAMP); CREATE VIEW v AS SELECT ts - ts AS i FROM d;`);
+    const r = compileProgram(
+      `CREATE TABLE d (ts TIMESTAMP); CREATE VIEW v AS SELECT (ts - ts) DAY AS i FROM d;`,
+    );
     assert.equal(r.ok, false);
   });
 });

@@ -7,26 +7,20 @@
 
 import { SqlRuntimeError } from '../errors.js';
 import { fitDecimal } from '../values/cast.js';
-import {
-  addMonthsToDate,
-  addMonthsToTimestamp,
-  NS_PER_DAY,
-  NS_PER_MICRO,
-  US_PER_DAY,
-} from '../values/datetime.js';
 import type { Decimal } from '../values/decimal.js';
 import { ValueError } from '../values/errors.js';
 import {
   bigIntRange,
   type ColumnType,
   isBigIntType,
-  isIntegerType,
+  isIntervalType,
   isSmallInteger,
   SMALL_INT_RANGES,
   type SmallIntName,
   typeToSql,
 } from '../values/types.js';
 import type { Value } from '../values/value.js';
+import { makeTemporalArithmetic, negateInterval } from './temporal.js';
 
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'mod';
 type Fn2 = (a: Value, b: Value) => Value;
@@ -137,51 +131,9 @@ function decimal(op: BinaryOp, t: ColumnType): Fn2 {
   }
 }
 
-/** Date/time arithmetic on the representations of values/datetime.ts. */
-function temporal(op: BinaryOp, left: ColumnType, right: ColumnType, result: ColumnType): Fn2 | null {
-  const sign = op === 'sub' ? -1 : 1;
-  const bsign = op === 'sub' ? -1n : 1n;
-  if (op === 'add' || op === 'sub') {
-    if (right.type === 'INTERVAL_YEAR_MONTH') {
-      if (left.type === 'DATE') return (a, b) => addMonthsToDate(a as number, sign * (b as number));
-      if (left.type === 'TIMESTAMP') return (a, b) => addMonthsToTimestamp(a as bigint, sign * (b as number));
-      // Whole months are whole days: a TIME does not change (Feldera's reference).
-      if (left.type === 'TIME') return (a) => a;
-    }
-    if (right.type === 'INTERVAL_DAY_SECOND') {
-      // A DATE moves by the interval's whole days, truncated, as in Feldera.
-      if (left.type === 'DATE') return (a, b) => (a as number) + sign * Number((b as bigint) / US_PER_DAY);
-      if (left.type === 'TIMESTAMP') return (a, b) => (a as bigint) + bsign * (b as bigint);
-      if (left.type === 'TIME')
-        return (a, b) => {
-          const shift = Number((b as bigint) % US_PER_DAY) * NS_PER_MICRO;
-          return ((((a as number) + sign * shift) % NS_PER_DAY) + NS_PER_DAY) % NS_PER_DAY;
-        };
-    }
-    if (left.type === 'DATE' && isIntegerType(right)) return (a, b) => (a as number) + sign * (b as number);
-    if (result.type === 'INTERVAL_DAY_SECOND' && left.type === right.type) {
-      if (left.type === 'DATE') return (a, b) => BigInt((a as number) - (b as number)) * US_PER_DAY;
-      if (left.type === 'TIME')
-        return (a, b) => BigInt(Math.trunc(((a as number) - (b as number)) / NS_PER_MICRO));
-      return (a, b) => (a as bigint) + bsign * (b as bigint);
-    }
-    if (result.type === 'INTERVAL_YEAR_MONTH') return (a, b) => (a as number) + sign * (b as number);
-  }
-  if ((op === 'mul' || op === 'div') && left.type === 'INTERVAL_DAY_SECOND') {
-    if (op === 'mul') return (a, b) => BigInt(Math.round(Number(a as bigint) * (b as number)));
-    return (a, b) =>
-      b === 0 ? decimalDivisionByZero(a) : BigInt(Math.round(Number(a as bigint) / (b as number)));
-  }
-  if ((op === 'mul' || op === 'div') && left.type === 'INTERVAL_YEAR_MONTH') {
-    if (op === 'mul') return (a, b) => Math.trunc((a as number) * (b as number));
-    return (a, b) => (b === 0 ? decimalDivisionByZero(a) : Math.trunc((a as number) / (b as number)));
-  }
-  return null;
-}
-
 /** The non-NULL implementation of `left op right` producing `result`. */
 export function makeArithmetic(op: BinaryOp, left: ColumnType, right: ColumnType, result: ColumnType): Fn2 {
-  const t = temporal(op, left, right, result);
+  const t = makeTemporalArithmetic(op, left, right);
   if (t) return t;
   if (isSmallInteger(result)) return smallInt(op, result);
   if (isBigIntType(result)) return bigInt(op, result);
@@ -218,6 +170,7 @@ export function makeNegate(t: ColumnType): (a: Value) => Value {
       return r >= min && r <= max ? r : negationOverflow(t, a);
     };
   }
+  if (isIntervalType(t)) return negateInterval(t);
   switch (t.type) {
     case 'DECIMAL':
       return (a) => (a as Decimal).neg();

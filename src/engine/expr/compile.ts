@@ -12,7 +12,7 @@ import { SqlRuntimeError } from '../errors.js';
 import { KERNELS } from '../functions/index.js';
 import { makeCast } from '../values/cast.js';
 import { ValueError } from '../values/errors.js';
-import type { ColumnType } from '../values/types.js';
+import { type ColumnType, isIntervalType } from '../values/types.js';
 import { compareValues, type Row, SqlMap, type Value, type Variant, valueKey } from '../values/value.js';
 import { type BinaryOp, makeArithmetic, makeNegate } from './arithmetic.js';
 import { compileHigherOrder, compileLambdaVar } from './lambda.js';
@@ -112,13 +112,11 @@ const PRIMITIVE_ORDER = new Set([
   'DATE',
   'TIME',
   'TIMESTAMP',
-  'INTERVAL_DAY_SECOND',
-  'INTERVAL_YEAR_MONTH',
 ]);
 
 /** Comparison kernel for same-typed numbers, bigints or strings, where the JS operators agree with SQL. */
 function fastCompare(fn: keyof typeof COMPARE_TESTS, t: ColumnType): ((x: Value, y: Value) => Value) | null {
-  if (!PRIMITIVE_ORDER.has(t.type)) return null;
+  if (!PRIMITIVE_ORDER.has(t.type) && !isIntervalType(t)) return null;
   switch (fn) {
     case 'eq':
       return (x, y) => x === y;

@@ -17,6 +17,7 @@ import {
   type ColumnType,
   isBigIntType,
   isFloatType,
+  isShortIntervalType,
   SMALL_INT_RANGES,
   type SmallIntName,
 } from '../values/types.js';
@@ -27,7 +28,7 @@ import type { KernelFamily } from './kernel.js';
 function makeAbs(t: ColumnType): (a: Value) => Value {
   const neg = makeNegate(t);
   if (t.type === 'DECIMAL') return (a) => (a as Decimal).abs();
-  if (isBigIntType(t) || t.type === 'INTERVAL_DAY_SECOND') return (a) => ((a as bigint) < 0n ? neg(a) : a);
+  if (isBigIntType(t) || isShortIntervalType(t)) return (a) => ((a as bigint) < 0n ? neg(a) : a);
   return (a) => ((a as number) < 0 ? neg(a) : a);
 }
 

@@ -11,6 +11,7 @@
  * Civil-calendar conversion uses Howard Hinnant's `days_from_civil` algorithm (proleptic
  * Gregorian), valid for years 1..9999 which is the range Feldera accepts.
  */
+import { ValueError } from './errors.js';
 
 export const NS_PER_MICRO = 1000;
 export const NS_PER_MILLI = 1_000_000;
@@ -72,11 +73,11 @@ export function civilFromDays(days: number): [number, number, number] {
   return [month <= 2 ? yoe + era * 400 + 1 : yoe + era * 400, month, day];
 }
 
-function isLeapYear(y: number): boolean {
+export function isLeapYear(y: number): boolean {
   return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }
 
-function daysInMonth(y: number, m: number): number {
+export function daysInMonth(y: number, m: number): number {
   if (m === 2) return isLeapYear(y) ? 29 : 28;
   return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
 }
@@ -166,8 +167,32 @@ export function formatTime(ns: number): string {
   return `${base}.${digits}`;
 }
 
-export function formatTimestamp(us: bigint): string {
-  return `${formatDate(timestampDays(us))} ${formatTime(timestampTimeOfDay(us))}`;
+/**
+ * `YYYY-MM-DD HH:MM:SS[.fff[fff]]`, Feldera's form in views' outputs and casts; ad-hoc query
+ * results (Arrow's form) pass `separator` `T`.
+ */
+export function formatTimestamp(us: bigint, separator = ' '): string {
+  return `${formatDate(timestampDays(us))}${separator}${formatTime(timestampTimeOfDay(us))}`;
+}
+
+/**
+ * Day numbers of the first and last days Feldera's runtime can hold (chrono's NaiveDate range,
+ * years -262143 to 262142); date arithmetic past them is an error, as it is in Feldera.
+ */
+const MIN_DAYS = daysFromCivil(-262143, 1, 1);
+const MAX_DAYS = daysFromCivil(262142, 12, 31);
+
+/** `days` when it is a date Feldera can hold; an error (ValueError) otherwise. */
+export function checkDays(days: number): number {
+  if (!Number.isFinite(days) || days < MIN_DAYS || days > MAX_DAYS)
+    throw new ValueError('date out of range in date/time arithmetic');
+  return days;
+}
+
+/** `us` when it is a TIMESTAMP within the range of `checkDays`; an error otherwise. */
+export function checkTimestamp(us: bigint): bigint {
+  checkDays(timestampDays(us));
+  return us;
 }
 
 /** Adds months to a day number, clamping the day to the end of the target month. */
@@ -176,107 +201,11 @@ export function addMonthsToDate(days: number, months: number): number {
   const total = y * 12 + (m - 1) + months;
   const ny = Math.floor(total / 12);
   const nm = total - ny * 12 + 1;
+  if (ny < -262143 || ny > 262142) throw new ValueError('date out of range in date/time arithmetic');
   return daysFromCivil(ny, nm, Math.min(d, daysInMonth(ny, nm)));
 }
 
 export function addMonthsToTimestamp(us: bigint, months: number): bigint {
   const days = timestampDays(us);
   return BigInt(addMonthsToDate(days, months) - days) * US_PER_DAY + us;
-}
-
-/** A field EXTRACT can read. */
-export type TimeUnit =
-  | 'MILLENNIUM'
-  | 'CENTURY'
-  | 'DECADE'
-  | 'YEAR'
-  | 'QUARTER'
-  | 'MONTH'
-  | 'WEEK'
-  | 'DOY'
-  | 'DOW'
-  | 'ISODOW'
-  | 'DAY'
-  | 'HOUR'
-  | 'MINUTE'
-  | 'SECOND'
-  | 'MILLISECOND'
-  | 'MICROSECOND'
-  | 'NANOSECOND'
-  | 'EPOCH';
-
-export const TIME_UNITS: ReadonlySet<string> = new Set<TimeUnit>([
-  'MILLENNIUM',
-  'CENTURY',
-  'DECADE',
-  'YEAR',
-  'QUARTER',
-  'MONTH',
-  'WEEK',
-  'DOY',
-  'DOW',
-  'ISODOW',
-  'DAY',
-  'HOUR',
-  'MINUTE',
-  'SECOND',
-  'MILLISECOND',
-  'MICROSECOND',
-  'NANOSECOND',
-  'EPOCH',
-]);
-
-/** ISO-8601 week number (1..53) of a day number. */
-function isoWeek(days: number): number {
-  const isoDow = ((((days + 3) % 7) + 7) % 7) + 1; // 1970-01-01 was a Thursday (ISO 4).
-  const thursday = days - isoDow + 4;
-  const [y] = civilFromDays(thursday);
-  return Math.floor((thursday - daysFromCivil(y, 1, 1)) / 7) + 1;
-}
-
-/** EXTRACT(unit FROM value) for a day number plus nanoseconds within the day. */
-export function extractField(unit: TimeUnit, days: number, nsOfDay: number): number {
-  switch (unit) {
-    case 'HOUR':
-      return Math.floor(nsOfDay / NS_PER_HOUR);
-    case 'MINUTE':
-      return Math.floor((nsOfDay % NS_PER_HOUR) / NS_PER_MINUTE);
-    case 'SECOND':
-      return Math.floor((nsOfDay % NS_PER_MINUTE) / NS_PER_SECOND);
-    case 'MILLISECOND':
-      return Math.floor((nsOfDay % NS_PER_MINUTE) / NS_PER_MILLI);
-    case 'MICROSECOND':
-      return Math.floor((nsOfDay % NS_PER_MINUTE) / NS_PER_MICRO);
-    case 'NANOSECOND':
-      return nsOfDay % NS_PER_MINUTE;
-    case 'EPOCH':
-      return days * 86_400 + Math.floor(nsOfDay / NS_PER_SECOND);
-    case 'DOW':
-      return ((((days + 4) % 7) + 7) % 7) + 1; // Sunday = 1; the epoch was a Thursday (5).
-    case 'ISODOW':
-      return ((((days + 3) % 7) + 7) % 7) + 1;
-    case 'WEEK':
-      return isoWeek(days);
-    default:
-      break;
-  }
-  const [y, m, d] = civilFromDays(days);
-  switch (unit) {
-    case 'MILLENNIUM':
-      return Math.floor((y - 1) / 1000) + 1;
-    case 'CENTURY':
-      return Math.floor((y - 1) / 100) + 1;
-    case 'DECADE':
-      return Math.floor(y / 10);
-    case 'YEAR':
-      return y;
-    case 'QUARTER':
-      return Math.floor((m - 1) / 3) + 1;
-    case 'MONTH':
-      return m;
-    case 'DOY':
-      return days - daysFromCivil(y, 1, 1) + 1;
-    default:
-      return d;
-  }
 }

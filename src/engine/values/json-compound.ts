@@ -13,7 +13,7 @@ import { parseUuid } from './binary.js';
 import { US_PER_DAY, US_PER_HOUR, US_PER_MINUTE, US_PER_SECOND } from './datetime.js';
 import { ValueError } from './errors.js';
 import { JsonNumberText } from './json-number.js';
-import type { ColumnType } from './types.js';
+import { type ColumnType, isIntervalType, isLongIntervalType } from './types.js';
 import { SqlMap, type Value, Variant } from './value.js';
 import { jsonNumberVariant, kindType } from './variant.js';
 
@@ -24,7 +24,7 @@ const pad2 = (n: bigint | number) => String(n).padStart(2, '0');
 
 /** `[+|-]D HH:MM:SS[.ffffff]` for a day-time interval, `[+|-]Y-M` for a year-month one. */
 export function intervalText(type: ColumnType, v: Value): string {
-  if (type.type === 'INTERVAL_YEAR_MONTH') {
+  if (isLongIntervalType(type)) {
     const m = v as number;
     const a = Math.abs(m);
     return `${m < 0 ? '-' : '+'}${Math.floor(a / 12)}-${pad2(a % 12)}`;
@@ -80,10 +80,8 @@ export function compoundToJsonText(type: ColumnType, v: Value, encode: EncodeJso
       return `[${Array.from(v as Uint8Array).join(',')}]`;
     case 'UUID':
       return JSON.stringify(v);
-    case 'INTERVAL_DAY_SECOND':
-    case 'INTERVAL_YEAR_MONTH':
-      return JSON.stringify(intervalText(type, v));
     default:
+      if (isIntervalType(type)) return JSON.stringify(intervalText(type, v));
       throw new ValueError(`values of type ${type.type} have no JSON form`);
   }
 }

@@ -1,12 +1,14 @@
 /**
  * Box-drawn text tables (the `format=text` output of ad-hoc queries), in Arrow's pretty style.
  * Floats print as Arrow prints them through Rust's `Display`: NaN as `NaN`, the infinities as
- * `inf` and `-inf` (the same words as Feldera's CSV, see csv.ts).
+ * `inf` and `-inf` (the same words as Feldera's CSV, see csv.ts); timestamps in Arrow's ISO
+ * form with a `T` (`2024-10-22T11:12:48`, Feldera's ad-hoc query documentation).
  */
 import { formatFloatText } from './csv.js';
 import { formatDate, formatTime, formatTimestamp } from './datetime.js';
 import { type ColumnDesc, valueToJsonText } from './json.js';
 import { intervalText } from './json-compound.js';
+import { isIntervalType } from './types.js';
 import type { Value } from './value.js';
 
 function cellText(col: ColumnDesc, v: Value): string {
@@ -17,7 +19,7 @@ function cellText(col: ColumnDesc, v: Value): string {
     case 'TIME':
       return formatTime(v as number);
     case 'TIMESTAMP':
-      return formatTimestamp(v as bigint);
+      return formatTimestamp(v as bigint, 'T');
     case 'CHAR':
     case 'VARCHAR':
     case 'UUID':
@@ -25,11 +27,8 @@ function cellText(col: ColumnDesc, v: Value): string {
     case 'REAL':
     case 'DOUBLE':
       return formatFloatText(col.type, v as number);
-    case 'INTERVAL_DAY_SECOND':
-    case 'INTERVAL_YEAR_MONTH':
-      return intervalText(col.type, v);
     default:
-      return valueToJsonText(col.type, v);
+      return isIntervalType(col.type) ? intervalText(col.type, v) : valueToJsonText(col.type, v);
   }
 }
 

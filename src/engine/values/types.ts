@@ -3,8 +3,10 @@
  * reports), plus the helpers the type checker and the codecs share.
  *
  * `NULL` is the type of the bare `NULL` literal and the `INTERVAL_*` names are the types of
- * interval expressions (Feldera allows them in LOCAL views and ad-hoc queries, not in tables or
- * output views). Compound types nest like Feldera's: `ARRAY` has a `component`, `MAP` a `key`
+ * interval expressions, one per qualifier as Feldera names them (`INTERVAL_DAY_SECOND` is
+ * `INTERVAL DAY TO SECOND`); Feldera allows them in LOCAL views and casts, not in tables or
+ * output views. The qualifier only decides how a value is shown and read: year-month kinds hold
+ * whole months, day-time kinds microseconds (see interval.ts). Compound types nest like Feldera's: `ARRAY` has a `component`, `MAP` a `key`
  * and a `value`, and `STRUCT` (a `ROW` type or a user-defined type) its `fields`.
  */
 
@@ -34,8 +36,19 @@ export type SqlTypeName =
   | 'MAP'
   | 'STRUCT'
   | 'NULL'
+  | 'INTERVAL_YEAR'
+  | 'INTERVAL_YEAR_MONTH'
+  | 'INTERVAL_MONTH'
+  | 'INTERVAL_DAY'
+  | 'INTERVAL_DAY_HOUR'
+  | 'INTERVAL_DAY_MINUTE'
   | 'INTERVAL_DAY_SECOND'
-  | 'INTERVAL_YEAR_MONTH';
+  | 'INTERVAL_HOUR'
+  | 'INTERVAL_HOUR_MINUTE'
+  | 'INTERVAL_HOUR_SECOND'
+  | 'INTERVAL_MINUTE'
+  | 'INTERVAL_MINUTE_SECOND'
+  | 'INTERVAL_SECOND';
 
 /** A field of a `STRUCT` type, in Feldera's `Field` shape. */
 export interface StructField {
@@ -126,8 +139,18 @@ export function isDateTimeType(t: ColumnType): boolean {
   return t.type === 'DATE' || t.type === 'TIME' || t.type === 'TIMESTAMP';
 }
 
+/** A long (year-month) interval type: its values are whole months (a JS number). */
+export function isLongIntervalType(t: ColumnType): boolean {
+  return t.type === 'INTERVAL_YEAR' || t.type === 'INTERVAL_YEAR_MONTH' || t.type === 'INTERVAL_MONTH';
+}
+
+/** A short (day-time) interval type: its values are microseconds (a bigint). */
+export function isShortIntervalType(t: ColumnType): boolean {
+  return t.type.startsWith('INTERVAL_') && !isLongIntervalType(t);
+}
+
 export function isIntervalType(t: ColumnType): boolean {
-  return t.type === 'INTERVAL_DAY_SECOND' || t.type === 'INTERVAL_YEAR_MONTH';
+  return t.type.startsWith('INTERVAL_');
 }
 
 export function isCompoundType(t: ColumnType): boolean {
@@ -182,12 +205,6 @@ export function typeToSql(t: ColumnType): string {
     case 'UBIGINT':
       name = `${t.type.slice(1)} UNSIGNED`;
       break;
-    case 'INTERVAL_DAY_SECOND':
-      name = 'INTERVAL DAY TO SECOND';
-      break;
-    case 'INTERVAL_YEAR_MONTH':
-      name = 'INTERVAL YEAR TO MONTH';
-      break;
     case 'ARRAY':
       name = `${typeToSql(t.component!)} ARRAY`;
       break;
@@ -198,7 +215,9 @@ export function typeToSql(t: ColumnType): string {
       name = `ROW(${t.fields!.map((f) => `${f.name} ${typeToSql(f.columntype)}`).join(', ')})`;
       break;
     default:
-      name = t.type;
+      name = t.type.startsWith('INTERVAL_')
+        ? t.type.replace(/^INTERVAL_/, 'INTERVAL ').replace('_', ' TO ')
+        : t.type;
   }
   return t.nullable || t.type === 'NULL' || t.type === 'VARIANT' ? name : `${name} NOT NULL`;
 }

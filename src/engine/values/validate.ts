@@ -5,7 +5,7 @@
  * by element for compound values.
  */
 import { Decimal } from './decimal.js';
-import type { ColumnType } from './types.js';
+import { type ColumnType, isShortIntervalType } from './types.js';
 import { SqlMap, type Value, Variant } from './value.js';
 
 export function hasValueShape(type: ColumnType, v: Value): boolean {
@@ -21,12 +21,13 @@ export function hasValueShape(type: ColumnType, v: Value): boolean {
     case 'UINTEGER':
     case 'DATE':
     case 'TIME':
+    case 'INTERVAL_YEAR':
     case 'INTERVAL_YEAR_MONTH':
+    case 'INTERVAL_MONTH':
       return Number.isInteger(v);
     case 'BIGINT':
     case 'UBIGINT':
     case 'TIMESTAMP':
-    case 'INTERVAL_DAY_SECOND':
       return typeof v === 'bigint';
     case 'REAL':
     case 'DOUBLE':
@@ -58,6 +59,6 @@ export function hasValueShape(type: ColumnType, v: Value): boolean {
         )
       );
     default:
-      return false;
+      return isShortIntervalType(type) && typeof v === 'bigint';
   }
 }

@@ -62,16 +62,25 @@ export function tailLines(path: string, n: number): string[] {
 }
 
 /** Appends one lifecycle line, as the runner sees it. */
+/** The first line of a new log, Feldera's ("Fresh start of pipeline logs", from its runner). */
+export const FRESH_LOG_LINE = 'Fresh start of pipeline logs';
+
+const lifecycleLine = (message: string) => `${new Date().toISOString()} INFO [manager] ${message}\n`;
+
+/** Creates the log with its first line if it does not exist yet. */
+function ensureLog(path: string): void {
+  if (!existsSync(path)) writeFileSync(path, lifecycleLine(FRESH_LOG_LINE), { mode: PRIVATE_FILE_MODE });
+}
+
 export function appendLifecycle(path: string, message: string): void {
-  appendFileSync(path, `${new Date().toISOString()} INFO [manager] ${message}\n`, {
-    mode: PRIVATE_FILE_MODE,
-  });
+  ensureLog(path);
+  appendFileSync(path, lifecycleLine(message), { mode: PRIVATE_FILE_MODE });
 }
 
 /** Keeps only the tail of a log that grew large, before a new deployment writes to it. */
 export function rotateLog(path: string): void {
   if (!existsSync(path)) {
-    writeFileSync(path, '', { mode: PRIVATE_FILE_MODE });
+    ensureLog(path);
     return;
   }
   const size = statSync(path).size;

@@ -32,6 +32,7 @@ import { collectSecrets } from '../../types/secrets.js';
 import type { ManagerConfig } from '../config.js';
 import { ensurePrivateDir, MANAGER_FILES } from '../data-dir.js';
 import { nowIso, refreshDerivedStatus } from '../pipelines/record.js';
+import { readStorageDetails } from '../pipelines/storage-details.js';
 import type { DeploymentLocation, MetadataStore, PipelineRecord } from '../store/types.js';
 import type { PipelineExecutor } from './executor.js';
 import { appendLifecycle, rotateLog, tailLines } from './pipeline-log.js';
@@ -85,6 +86,9 @@ export class PipelineRunner {
     setImmediate(() => void this.reconcile(id));
   }
 
+  /** When the reconcile loop last read the pipelines (ms since the epoch); for cluster health. */
+  lastPassAt: number | null = null;
+
   private async tickAll(): Promise<void> {
     let ids: string[];
     try {
@@ -93,6 +97,7 @@ export class PipelineRunner {
       this.log.error({ err }, 'runner could not list pipelines');
       return;
     }
+    this.lastPassAt = Date.now();
     await Promise.all(ids.map((id) => this.reconcile(id)));
   }
 
@@ -156,7 +161,7 @@ export class PipelineRunner {
     if (rec.program_status !== 'Success') {
       await this.fail(rec, {
         message: `Cannot start pipeline '${rec.name}': its program did not compile (program_status ${rec.program_status}). See program_error.`,
-        error_code: 'ProgramNotCompiled',
+        error_code: 'CannotStartWithCompilationError',
         details: { program_status: rec.program_status },
       });
       return;
@@ -208,6 +213,7 @@ export class PipelineRunner {
       r.deployment_runtime_status = null;
       r.deployment_runtime_status_since = null;
       r.storage_status = 'InUse';
+      r.storage_status_details = readStorageDetails(join(dir, 'storage'));
     });
   }
 
@@ -486,6 +492,10 @@ export class PipelineRunner {
       r.deployment_location = null;
       r.deployment_id = null;
       r.deployment_initial = null;
+      r.bootstrap_policy = null;
+      r.silent_bootstrap = null;
+      if (r.storage_status === 'InUse')
+        r.storage_status_details = readStorageDetails(join(this.pipelineDir(r.id), 'storage'));
     });
   }
 

@@ -21,7 +21,7 @@ import { JSON_FUNCTIONS } from './json.js';
 import { MAP_FUNCTIONS } from './map.js';
 import { NUMERIC_FUNCTIONS } from './numeric.js';
 import { REGEX_FUNCTIONS } from './regex.js';
-import type { FunctionBinder, FunctionFamily } from './signature.js';
+import type { CallSite, FunctionBinder, FunctionFamily } from './signature.js';
 import { STRING_FUNCTIONS } from './string.js';
 
 const FAMILIES: Record<string, FunctionFamily> = {
@@ -98,7 +98,8 @@ export function bindFunction(e: Extract<ast.Expr, { kind: 'call' }>, args: Expr[
       `No match found for function signature ${e.name}(${args.map((a) => typeToSql(a.type)).join(', ')})`,
       'Function not found',
     );
-  return binder({ name: e.name, args, span: e.span, argSpan: (i) => e.args[i]?.span ?? e.span });
+  const site: CallSite = { name: e.name, args, span: e.span, argSpan: (i) => e.args[i]?.span ?? e.span };
+  return binder(e.unit ? { ...site, unit: e.unit } : site);
 }
 
 export type { CallSite, FunctionBinder, FunctionFamily, Param } from './signature.js';

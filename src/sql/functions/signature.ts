@@ -28,6 +28,8 @@ export interface CallSite {
   readonly span: Span;
   /** Where argument `i` is in the source (the call's span when it has no text of its own). */
   argSpan(i: number): Span;
+  /** The time unit keyword of calls such as `TIMESTAMPADD(DAY, ...)`, upper-cased (not in `args`). */
+  readonly unit?: { name: string; span: Span };
 }
 
 /** Checks a call and returns its bound expression (usually a `call` of a kernel id). */

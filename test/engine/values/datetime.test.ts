@@ -4,7 +4,6 @@ import {
   addMonthsToDate,
   civilFromDays,
   daysFromCivil,
-  extractField,
   formatDate,
   formatTime,
   formatTimestamp,
@@ -12,6 +11,7 @@ import {
   parseTime,
   parseTimestamp,
 } from '../../../src/engine/values/datetime.js';
+import { extractField } from '../../../src/engine/values/datetime-fields.js';
 
 describe('datetime', () => {
   test('day numbers round-trip across the supported range', () => {

@@ -41,7 +41,11 @@ describe('GET /v0/config', () => {
       }
     }
     assert.equal(res.body.version, '0.312.0');
-    assert.equal(res.body.edition, 'Open source');
+    assert.equal(
+      res.body.edition,
+      'Enterprise',
+      'the edition whose features (checkpoint, suspend, sync) Sluice has',
+    );
     assert.equal(res.body.telemetry, '');
     assert.equal(res.body.build_source, 'source');
     assert.equal(res.body.changelog_url, 'https://github.com/feldera/feldera/releases/tag/v0.312.0');

@@ -1,10 +1,3 @@
-# Pending: proves issue 9, item 3 (POST /clear).
-# Fails today (main f266f0f, 2026-11-30): clear_storage() on a pipeline whose storage is already
-#   Cleared raises FelderaAPIError 400 InvalidStorageStatusTransition: "Cannot transition from
-#   storage status 'cleared' to 'clearing'" (0.312: 202, nothing to do). Observed separately:
-#   /clear on a running pipeline answers 400 InvalidStorageStatusTransition "Cannot clear storage
-#   while the pipeline is not stopped. Stop it first with '/stop'.", not
-#   StorageStatusImmutableUnlessStopped.
 """clear_storage() through the SDK as Feldera 0.312 answers it: clearing storage that is
 already cleared is accepted with nothing to do (so the SDK's cleanup works on a pipeline that
 never ran), and clearing a pipeline that is not stopped is refused with

@@ -1,10 +1,4 @@
 # needs: s3
-# Pending: proves issue 9, item 1 (Bodies) and 11 (Sync family: UUIDv7 uuids, the SDK's sync wait
-#   loop).
-# Fails today (main f266f0f, 2026-11-30): checkpoint(wait=True), before the sync, raises
-#   FelderaAPIError 400 InvalidJson: "Request body is not valid JSON: Body cannot be empty when
-#   content-type is set to 'application/json'"; POST /checkpoint/sync answers the same 400 to the
-#   SDK.
 """Sync through the SDK, the endpoint users asked for first: checkpoint(wait=True), then
 sync_checkpoint(wait=True) returns the checkpoint's uuid once it is in the object store, and
 last_successful_checkpoint_sync() names it. The SDK's wait loop compares uuids, so they are

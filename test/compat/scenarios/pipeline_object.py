@@ -1,8 +1,3 @@
-# Pending: proves issue 9, item 5 (Pipeline object).
-# Fails today (main f266f0f, 2026-11-30): AssertionError: expected 'bootstrap_policy' with
-#   selector=all (the field is absent; Pipeline.bootstrap_policy() raises AttributeError
-#   "'Pipeline' object has no attribute 'bootstrap_policy'"). refresh_version and
-#   storage_status_details are checked after it.
 """The pipeline object as Feldera 0.312 returns it, which the SDK reads: `bootstrap_policy` and
 `silent_bootstrap` under both selectors (Pipeline.bootstrap_policy() works), `refresh_version`
 3 after the first successful compile, and `storage_status_details` {"checkpoints": [...]}

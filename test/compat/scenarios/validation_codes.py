@@ -1,9 +1,3 @@
-# Pending: proves issue 9, item 6 (Validation and error codes).
-# Fails today (main f266f0f, 2026-11-30): /start after a failed compile answers 400
-#   ProgramNotCompiled "Cannot start pipeline '...-broken': program_status is SqlError; see
-#   program_error", not CannotStartWithCompilationError. The later checks
-#   (InitialStandbyNotAllowed, TooLongName, InvalidRuntimeConfig, EditRestrictedToClearedStorage)
-#   run after it.
 """Feldera's error codes for refused actions, which clients match on: /start after a failed
 compile → CannotStartWithCompilationError; start_standby() without a sync configuration →
 InitialStandbyNotAllowed; a name over Feldera's limit → TooLongName; an invalid runtime config

@@ -1,9 +1,3 @@
-# Pending: proves issue 9, item 10 (Observability).
-# Fails today (main f266f0f, 2026-11-30): GET /metrics?format=json answers Prometheus text
-#   (content-type "text/plain; version=0.0.4", sluice_* names), so the SDK's JSON decoding raises
-#   requests.exceptions.JSONDecodeError "Expecting value: line 1 column 1 (char 0)". Observed
-#   separately: GET /v0/pipelines/{name}/events and /v0/cluster/events answer 404 NotFound "No
-#   route for GET ...".
 """Observability endpoints Feldera's clients call: /metrics?format=json answers JSON with
 Feldera's metric names, pipeline events and cluster events list, and /cluster_healthz answers."""
 

@@ -1,7 +1,3 @@
-# Pending: proves issue 9, item 1 (Bodies).
-# Fails today (main f266f0f, 2026-11-30): checkpoint(wait=True) raises FelderaAPIError 400
-#   InvalidJson: "Request body is not valid JSON: Body cannot be empty when content-type is set to
-#   'application/json'" (POST /checkpoint with the SDK's Content-Type and no body).
 """Checkpoint through the SDK: checkpoint(wait=True) returns once the checkpoint is written,
 and checkpoint_status() reports it. The SDK sends `Content-Type: application/json` with no
 body on POST /checkpoint."""

@@ -1,8 +1,4 @@
-# Pending: proves issue 9, item 8 (Ad-hoc and transactions).
-# Fails today (main f266f0f, 2026-11-30): query() of two ';'-separated statements raises
-#   FelderaAPIError 400 InvalidQuery "Expected exactly one statement". Observed separately:
-#   start_transaction() raises FelderaAPIError 404 NotFound "No route for POST
-#   /v0/pipelines/{name}/start_transaction".
+# Proves issue 9, item 8 (Ad-hoc and transactions).
 """Ad-hoc queries and transactions as the SDK uses them: several ';'-separated statements in
 one query, and start_transaction() / commit_transaction(), which read `transaction_id` from
 the pipeline's statistics."""

@@ -1,10 +1,4 @@
 # needs: s3
-# Pending: proves issue 9, item 11 (Sync family: standby, /activate pulls the newest checkpoint);
-#   needs item 1 first.
-# Fails today (main f266f0f, 2026-11-30): the primary's checkpoint(wait=True) raises
-#   FelderaAPIError 400 InvalidJson: "Request body is not valid JSON: Body cannot be empty when
-#   content-type is set to 'application/json'", so no checkpoint reaches the store through the
-#   SDK.
 """Standby and activation through the SDK: a second pipeline started with start_standby()
 follows the object store of the first; activate(wait=True) pulls the newest checkpoint and
 runs from it, with the state of the last sync (not an older one)."""

@@ -1,9 +1,3 @@
-# Pending: proves issue 9, item none of its numbered items (found while writing these scenarios;
-#   the issue's title: Feldera's own clients work unchanged).
-# Fails today (main f266f0f, 2026-11-30): listen() on a paused pipeline never returns: the SDK
-#   waits for the egress stream's first chunk and Sluice sends none until the view changes
-#   (AssertionError: expected listen() on a paused pipeline to return, got 'no return within 30
-#   s').
 """listen() through the SDK, as its docs advise: start paused, attach a listener, resume, push;
 the listener receives the view's changes. The SDK's listen() returns only once the egress
 stream has sent its first chunk, so the stream must send one at once."""
