@@ -15,6 +15,11 @@
  * input's completion token answers `InputRejected`; its sequence number counts as processed,
  * so the tokens of later inputs complete normally.
  *
+ * The first time the pipeline runs, a step is taken even without input (as Feldera's
+ * controller does at start): a global aggregate such as `SELECT COUNT(*), SUM(x) FROM t` holds
+ * its empty-input row (0, NULL) from the start, not only after the first input. A data plane
+ * restored from a checkpoint taken after a step does not need it.
+ *
  * Input connectors (runtime/connectors) feed the same queue: each batch they make is admitted
  * against the connector's own bound, queued as one input with the connector's position, and
  * tells the connector when it is done with, so a checkpoint records how far each connector's
@@ -114,6 +119,8 @@ export class DataPlane {
   totalInputBytes = 0;
   totalProcessedRecords = 0;
   completedSteps = 0;
+  /** Whether the initial step (taken even without input) is still to be taken. */
+  private initialStepDue = true;
   private readonly waiters: Array<{ seq: number; resolve: () => void }> = [];
   /** Next chunk sequence number of each relation's output stream; survives checkpoints. */
   private readonly outputSequences = new Map<string, number>();
@@ -161,6 +168,7 @@ export class DataPlane {
     this.pushedSeq = meta.inputSeq;
     this.processedSeq = meta.inputSeq;
     this.completedSteps = meta.completedSteps;
+    this.initialStepDue = meta.completedSteps === 0;
     this.totalInputRecords = meta.totalInputRecords;
     this.totalInputBytes = meta.totalInputBytes;
     this.totalProcessedRecords = meta.totalProcessedRecords;
@@ -413,9 +421,13 @@ export class DataPlane {
     await new Promise<void>((resolve) => this.waiters.push({ seq, resolve }));
   }
 
+  /** Whether a step is due: input is queued, or the initial step has not been taken. */
+  private hasWork(): boolean {
+    return this.queue.length > 0 || this.initialStepDue;
+  }
+
   private scheduleStep(): void {
-    if (!this.running || this.stepScheduled || this.queue.length === 0 || this.transaction?.phase === 'open')
-      return;
+    if (!this.running || this.stepScheduled || !this.hasWork() || this.transaction?.phase === 'open') return;
     this.stepScheduled = true;
     setImmediate(() => {
       this.stepping = this.stepping.then(() => this.runStep());
@@ -433,6 +445,7 @@ export class DataPlane {
       return { ok: false, error };
     }
     this.completedSteps++;
+    this.initialStepDue = false;
     this.finish(inputs);
     for (const [name, delta] of outputs) {
       if (delta.length === 0) continue;
@@ -469,7 +482,7 @@ export class DataPlane {
 
   private async runStep(): Promise<void> {
     this.stepScheduled = false;
-    if (!this.running || this.queue.length === 0 || this.transaction?.phase === 'open') return;
+    if (!this.running || !this.hasWork() || this.transaction?.phase === 'open') return;
     this.stepRunning = true;
     try {
       await this.stepOnce();

@@ -217,6 +217,14 @@ export abstract class ExpressionParser extends TokenStream {
       const t = this.peek();
       if (t.kind === 'op' && COMPARISONS.has(t.value)) {
         this.next();
+        const q = this.peek();
+        if (q.kind === 'ident' && ['ANY', 'SOME', 'ALL'].includes(q.upper) && this.peek(1).value === '(')
+          if (this.peek(2).kind === 'ident' && this.peek(2).upper === 'SELECT')
+            this.fail(
+              `Quantified comparisons (${t.value} ${q.upper} (SELECT ...)) are not supported`,
+              q.span,
+              UNSUPPORTED,
+            );
         const right = this.parseAdditive();
         // `a <=> b` is `a IS NOT DISTINCT FROM b` (Feldera's reference, comparisons).
         if (t.value === '<=>') {

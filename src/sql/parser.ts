@@ -33,6 +33,9 @@ import { joinSpans, type MessageSink, type Span, SqlError } from './messages.js'
 import { ExpressionParser } from './parse-expr.js';
 import { UNSUPPORTED } from './token-stream.js';
 
+/** Clauses that may follow a query in Feldera's dialect and that Sluice refuses by name. */
+const UNSUPPORTED_CLAUSES = new Set(['QUALIFY', 'MATCH_RECOGNIZE', 'TABLESAMPLE', 'FOR', 'PIVOT', 'UNPIVOT']);
+
 class Parser extends ExpressionParser {
   // ---- statements ----------------------------------------------------------------------
 
@@ -45,6 +48,11 @@ class Parser extends ExpressionParser {
       const query = this.parseQuery();
       return { kind: 'query', query, span: query.span };
     }
+    // Feldera's own statements (reference: streaming, recursion), refused by name.
+    if (start.kind === 'ident' && start.upper === 'LATENESS')
+      this.fail('LATENESS statements are not supported', start.span, UNSUPPORTED);
+    if (start.kind === 'ident' && start.upper === 'DECLARE')
+      this.fail('DECLARE RECURSIVE VIEW is not supported', start.span, UNSUPPORTED);
     return this.fail(
       `Encountered ${this.describe(start)}; was expecting a statement (CREATE TABLE, CREATE VIEW)`,
     );
@@ -425,10 +433,25 @@ class Parser extends ExpressionParser {
     return { kind: 'expr', expr, alias, span: joinSpans(start, this.prevSpan()) };
   }
 
+  /**
+   * Refuses a query clause Calcite (and so Feldera's dialect) has and Sluice does not, by name,
+   * where it would otherwise read as an alias or as trailing text.
+   */
+  private refuseClause(): void {
+    const t = this.peek();
+    if (t.kind === 'ident' && UNSUPPORTED_CLAUSES.has(t.upper))
+      this.fail(
+        `${t.upper === 'FOR' ? 'FOR SYSTEM_TIME AS OF' : t.upper} is not supported`,
+        t.span,
+        UNSUPPORTED,
+      );
+  }
+
   protected parseAlias(): Ident | null {
     if (this.acceptKeyword('AS')) return this.parseIdent('an alias');
     // `t ASOF JOIN u`: ASOF starts a join here, it is not an alias of t.
     if (this.isKeyword('ASOF') && this.isKeyword('JOIN', 1)) return null;
+    this.refuseClause();
     return this.isIdentStart() ? this.parseIdent() : null;
   }
 
@@ -539,6 +562,7 @@ class Parser extends ExpressionParser {
   /** Consumes the separator after a statement; false if something else follows. */
   endStatement(): boolean {
     if (this.acceptOp(';') || this.peek().kind === 'eof') return true;
+    this.refuseClause();
     this.fail(`Encountered ${this.describe(this.peek())}; was expecting ";" or end of input`);
   }
 

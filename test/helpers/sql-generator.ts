@@ -5,14 +5,24 @@
  * type-directed, so every program type-checks, and it avoids what the engines legitimately
  * disagree on: division by zero (Sluice fails, SQLite returns NULL), ties under LIMIT (every
  * ORDER BY lists all output columns), and non-ASCII text.
+ *
+ * The same generator serves the PostgreSQL oracle (dialect `postgres`): then the second text
+ * is Postgres's, the tables have a DECIMAL(6, 2) column, and expressions and aggregates reach
+ * further (DECIMAL arithmetic, STDDEV/VAR, BIT_*, BOOL_AND/OR, more string functions), each
+ * only where Postgres computes what Feldera documents (docs/sql.md lists where it does not).
+ * The extra random draws happen only in that dialect, so SQLite's seeds are unchanged.
  */
 import type { Random } from './sql-random.js';
 
-export type Ty = 'int' | 'str' | 'bool' | 'dbl';
+export type Ty = 'int' | 'str' | 'bool' | 'dbl' | 'dec';
+
+/** Whose text `Both.lite` is: SQLite's, or PostgreSQL's. */
+export type Dialect = 'sqlite' | 'postgres';
 
 /** An expression in both dialects. */
 export interface Both {
   ours: string;
+  /** The oracle's text: SQLite's, or PostgreSQL's when the generator's dialect is `postgres`. */
   lite: string;
 }
 
@@ -86,14 +96,37 @@ export const DDL = {
   ].join('\n'),
 };
 
+/** The tables of a Postgres-oracle program: those above, with a DECIMAL(6, 2) column `m`. */
+export const PG_TABLES: GenRelation[] = TABLES.map((t) =>
+  t.name === 't3' ? t : { name: t.name, columns: [...t.columns, { name: 'm', ty: 'dec' as Ty }] },
+);
+
+export const PG_DDL = {
+  ours: [
+    'CREATE TABLE t1 (id INT NOT NULL PRIMARY KEY, a INT, b INT, s VARCHAR, d DOUBLE, m DECIMAL(6, 2));',
+    'CREATE TABLE t2 (id INT NOT NULL PRIMARY KEY, a INT, c INT, s VARCHAR, m DECIMAL(6, 2));',
+    'CREATE TABLE t3 (x INT, y INT);',
+  ].join('\n'),
+  pg: [
+    'CREATE TABLE t1 (id INT PRIMARY KEY, a INT, b INT, s TEXT COLLATE "C", d DOUBLE PRECISION, m NUMERIC(6, 2));',
+    'CREATE TABLE t2 (id INT PRIMARY KEY, a INT, c INT, s TEXT COLLATE "C", m NUMERIC(6, 2));',
+    'CREATE TABLE t3 (x INT, y INT);',
+  ].join('\n'),
+};
+
 export const STRINGS = ['a', 'b', 'ab', 'ba', 'abc', ' a ', 'B', ''];
 
 /** Generates typed expressions over a list of columns. */
 export class ExprGen {
+  private readonly pg: boolean;
+
   constructor(
     private readonly r: Random,
     private readonly cols: GenColumn[],
-  ) {}
+    dialect: Dialect = 'sqlite',
+  ) {
+    this.pg = dialect === 'postgres';
+  }
 
   private column(ty: Ty): Both | null {
     const cs = this.cols.filter((c) => c.ty === ty);
@@ -110,6 +143,8 @@ export class ExprGen {
         return this.bool(depth);
       case 'dbl':
         return this.dbl(depth);
+      case 'dec':
+        return this.dec(depth);
     }
   }
 
@@ -120,6 +155,7 @@ export class ExprGen {
       if (c && r.chance(0.8)) return c;
       return same(String(r.int(-4, 6)));
     }
+    if (this.pg && r.chance(0.2)) return this.pgInt(depth);
     const a = () => this.int(depth - 1);
     switch (r.int(0, 12)) {
       case 0:
@@ -144,12 +180,18 @@ export class ExprGen {
         return map([a()], (x) => `(- ${x})`);
       case 10: {
         const s = this.str(depth - 1);
-        return { ours: `CHAR_LENGTH(${s.ours})`, lite: `length(${s.lite})` };
+        return {
+          ours: `CHAR_LENGTH(${s.ours})`,
+          lite: this.pg ? `CHAR_LENGTH(${s.lite})` : `length(${s.lite})`,
+        };
       }
       case 11: {
         const n = this.str(depth - 1);
         const h = this.str(depth - 1);
-        return { ours: `POSITION(${n.ours} IN ${h.ours})`, lite: `instr(${h.lite}, ${n.lite})` };
+        return {
+          ours: `POSITION(${n.ours} IN ${h.ours})`,
+          lite: this.pg ? `POSITION(${n.lite} IN ${h.lite})` : `instr(${h.lite}, ${n.lite})`,
+        };
       }
       default:
         return map([a(), this.bool(depth - 1)], (x, c) => `CASE WHEN ${c} THEN ${x} END`);
@@ -163,6 +205,7 @@ export class ExprGen {
       if (c && r.chance(0.8)) return c;
       return same(`'${r.pick(STRINGS)}'`);
     }
+    if (this.pg && r.chance(0.3)) return this.pgStr(depth);
     const a = () => this.str(depth - 1);
     switch (r.int(0, 11)) {
       case 0:
@@ -177,7 +220,9 @@ export class ExprGen {
         const len = r.int(0, 3);
         return {
           ours: `SUBSTRING(${s.ours} FROM ${from} FOR ${len})`,
-          lite: `substr(${s.lite}, ${from}, ${len})`,
+          lite: this.pg
+            ? `SUBSTRING(${s.lite} FROM ${from} FOR ${len})`
+            : `substr(${s.lite}, ${from}, ${len})`,
         };
       }
       case 4:
@@ -206,18 +251,96 @@ export class ExprGen {
         return map([a(), a()], (x, y) => `(${x} - ${y})`);
       case 2: {
         const i = this.int(depth - 1);
-        return { ours: `CAST(${i.ours} AS DOUBLE)`, lite: `CAST(${i.lite} AS REAL)` };
+        return {
+          ours: `CAST(${i.ours} AS DOUBLE)`,
+          lite: `CAST(${i.lite} AS ${this.pg ? 'DOUBLE PRECISION' : 'REAL'})`,
+        };
       }
       default:
         return map([a()], (x) => `ABS(${x})`);
     }
   }
 
+  /** DECIMAL expressions (Postgres dialect only): exact arithmetic, no division (docs/sql.md). */
+  dec(depth: number): Both {
+    const r = this.r;
+    if (depth <= 0 || r.chance(0.4)) {
+      const c = this.column('dec');
+      if (c && r.chance(0.8)) return c;
+      return same((r.int(-400, 400) / 100).toFixed(2));
+    }
+    const a = () => this.dec(depth - 1);
+    switch (r.int(0, 8)) {
+      case 0:
+        return map([a(), a()], (x, y) => `(${x} + ${y})`);
+      case 1:
+        return map([a(), a()], (x, y) => `(${x} - ${y})`);
+      case 2:
+        return map([a(), a()], (x, y) => `(${x} * ${y})`);
+      case 3:
+        return map([a()], (x) => `ABS(${x})`);
+      case 4:
+        return map([this.int(depth - 1)], (x) => `CAST(${x} AS DECIMAL(10, 2))`);
+      case 5:
+        return map([a()], (x) => `ROUND(${x}, 1)`);
+      case 6: {
+        const x = a();
+        return { ours: `TRUNCATE(${x.ours}, 1)`, lite: `TRUNC(${x.lite}, 1)` };
+      }
+      case 7:
+        return map([a(), a()], (x, y) => `COALESCE(${x}, ${y})`);
+      default:
+        return map([this.bool(depth - 1), a(), a()], (c, x, y) => `CASE WHEN ${c} THEN ${x} ELSE ${y} END`);
+    }
+  }
+
+  /** Integer expressions over the functions Postgres has with Feldera's semantics. */
+  private pgInt(depth: number): Both {
+    const r = this.r;
+    switch (r.int(0, 4)) {
+      case 0:
+        return map([this.str(depth - 1)], (x) => `OCTET_LENGTH(${x})`);
+      case 1:
+        return map([this.str(depth - 1)], (x) => `ASCII(${x})`);
+      case 2:
+        return map([this.dec(depth - 1)], (x) => `CAST(FLOOR(${x}) AS INT)`);
+      case 3:
+        return map([this.dec(depth - 1)], (x) => `CAST(CEIL(${x}) AS INT)`);
+      default:
+        return map([this.int(depth - 1), this.int(depth - 1)], (x, y) => `MOD(${x}, ABS(${y}) + 1)`);
+    }
+  }
+
+  /** String expressions over the functions Postgres has with Feldera's semantics. */
+  private pgStr(depth: number): Both {
+    const r = this.r;
+    const a = () => this.str(depth - 1);
+    const n = r.int(0, 3);
+    switch (r.int(0, 5)) {
+      case 0:
+        return map([a()], (x) => `LEFT(${x}, ${n})`);
+      case 1:
+        return map([a()], (x) => `RIGHT(${x}, ${n})`);
+      case 2:
+        return map([a()], (x) => `REPEAT(${x}, ${n})`);
+      case 3:
+        return map([a()], (x) => `INITCAP(${x})`);
+      case 4:
+        return map([a()], (x) => `MD5(${x})`);
+      default: {
+        const part = r.pick([1, 2, -1]);
+        return map([a()], (x) => `SPLIT_PART(${x}, 'a', ${part})`);
+      }
+    }
+  }
+
   bool(depth: number): Both {
     const r = this.r;
-    const ty = r.pick<Ty>(['int', 'int', 'str', 'dbl']);
+    const ty = r.pick<Ty>(this.pg ? ['int', 'int', 'str', 'dbl', 'dec'] : ['int', 'int', 'str', 'dbl']);
     const operand = () =>
-      this.cols.some((c) => c.ty === ty) || ty !== 'dbl' ? this.expr(ty, depth - 1) : this.int(depth - 1);
+      this.cols.some((c) => c.ty === ty) || (ty !== 'dbl' && ty !== 'dec')
+        ? this.expr(ty, depth - 1)
+        : this.int(depth - 1);
     if (depth <= 0) {
       const x = operand();
       const y = operand();
@@ -276,11 +399,23 @@ export class ExprGen {
 /** Generates views over the fixed tables and earlier views. */
 export class ProgramGen {
   readonly views: GenView[] = [];
+  private readonly tables: GenRelation[];
+  private readonly pg: boolean;
 
-  constructor(private readonly r: Random) {}
+  constructor(
+    private readonly r: Random,
+    private readonly dialect: Dialect = 'sqlite',
+  ) {
+    this.pg = dialect === 'postgres';
+    this.tables = this.pg ? PG_TABLES : TABLES;
+  }
+
+  private exprGen(cols: GenColumn[]): ExprGen {
+    return new ExprGen(this.r, cols, this.dialect);
+  }
 
   private relations(): GenRelation[] {
-    return [...TABLES, ...this.views];
+    return [...this.tables, ...this.views];
   }
 
   /** One FROM clause: a table/view, or a join of two. Returns its text and visible columns. */
@@ -303,7 +438,7 @@ export class ProgramGen {
       return { text: same(`${first.name} AS r1 CROSS JOIN ${second.name} AS r2`), cols: [...left, ...right] };
     let on = map([same(`${r.pick(lk).ref}`), same(`${r.pick(rk).ref}`)], (x, y) => `${x} = ${y}`);
     if (r.chance(0.3)) {
-      const extra = new ExprGen(r, [...left, ...right]).bool(1);
+      const extra = this.exprGen([...left, ...right]).bool(1);
       on = map([on, extra], (x, y) => `${x} AND ${y}`);
     }
     return {
@@ -315,13 +450,10 @@ export class ProgramGen {
   /** A subquery predicate on `cols` (IN, NOT IN, EXISTS, NOT EXISTS, scalar comparison). */
   private subqueryPredicate(cols: GenColumn[]): Both {
     const r = this.r;
-    const inner = r.pick(TABLES);
+    const inner = r.pick(this.tables);
     const innerInts = inner.columns.filter((c) => c.ty === 'int').map((c) => `q.${c.name}`);
-    const outerInt = new ExprGen(r, cols).int(1);
-    const innerWhere = new ExprGen(
-      r,
-      inner.columns.map((c) => ({ ref: `q.${c.name}`, ty: c.ty })),
-    ).bool(1);
+    const outerInt = this.exprGen(cols).int(1);
+    const innerWhere = this.exprGen(inner.columns.map((c) => ({ ref: `q.${c.name}`, ty: c.ty }))).bool(1);
     switch (r.int(0, 4)) {
       case 0:
       case 1: {
@@ -358,7 +490,7 @@ export class ProgramGen {
   private select(forcedTypes?: Ty[]): { text: Both; types: Ty[] } {
     const r = this.r;
     const { text: from, cols } = this.from();
-    const g = new ExprGen(r, cols);
+    const g = this.exprGen(cols);
     let where: Both | null = null;
     if (r.chance(0.5)) where = g.bool(2);
     if (r.chance(0.3)) {
@@ -377,7 +509,14 @@ export class ProgramGen {
         const key = candidates.length > 0 && r.chance(0.7) ? same(r.pick(candidates).ref) : g.expr(ty, 1);
         // SQLite reads an integer constant in GROUP BY (even `(- 6)`) as a select-list position.
         const constantInt = ty === 'int' && !/\br\d\./.test(key.ours);
-        keys.push({ e: constantInt ? map([key], (k) => `(${k} + 0)`) : key, ty });
+        // Postgres refuses a constant string in GROUP BY ("non-integer constant").
+        const constantStr = this.pg && ty === 'str' && !/\br\d\./.test(key.ours);
+        const e = constantInt
+          ? map([key], (k) => `(${k} + 0)`)
+          : constantStr
+            ? map([key], (k) => `(${k} || '')`)
+            : key;
+        keys.push({ e, ty });
       }
       const aggs: { e: Both; ty: Ty }[] = [];
       const n = r.int(1, 3);
@@ -405,7 +544,11 @@ export class ProgramGen {
     }
     const types =
       forcedTypes ??
-      Array.from({ length: r.int(1, 3) }, () => r.pick<Ty>(['int', 'int', 'str', 'bool', 'dbl']));
+      Array.from({ length: r.int(1, 3) }, () =>
+        r.pick<Ty>(
+          this.pg ? ['int', 'int', 'str', 'bool', 'dbl', 'dec'] : ['int', 'int', 'str', 'bool', 'dbl'],
+        ),
+      );
     const exprs = types.map((ty) => g.expr(ty, r.int(0, 2)));
     const distinct = r.chance(0.2) ? 'DISTINCT ' : '';
     const text = map([...exprs, from, whereText(where)], (...parts) => {
@@ -420,6 +563,7 @@ export class ProgramGen {
 
   private aggregate(g: ExprGen): { e: Both; ty: Ty } {
     const r = this.r;
+    if (this.pg && r.chance(0.45)) return this.pgAggregate(g);
     switch (r.int(0, 11)) {
       case 0:
         return { e: same('COUNT(*)'), ty: 'int' };
@@ -434,7 +578,9 @@ export class ProgramGen {
       }
       case 3: {
         const x = g.int(1);
-        return { e: { ours: `AVG(${x.ours})`, lite: `CAST(AVG(${x.lite}) AS INTEGER)` }, ty: 'int' };
+        // Integer AVG truncates toward zero in Feldera.
+        const lite = this.pg ? `TRUNC(AVG(${x.lite}))` : `CAST(AVG(${x.lite}) AS INTEGER)`;
+        return { e: { ours: `AVG(${x.ours})`, lite }, ty: 'int' };
       }
       case 4:
         return { e: map([g.int(1)], (x) => `MIN(${x})`), ty: 'int' };
@@ -454,7 +600,10 @@ export class ProgramGen {
         const b = g.bool(1);
         const every = r.chance(0.5);
         const ours = `${every ? r.pick(['EVERY', 'BOOL_AND']) : r.pick(['SOME', 'BOOL_OR'])}(${b.ours})`;
-        return { e: { ours, lite: `${every ? 'MIN' : 'MAX'}(${b.lite})` }, ty: 'bool' };
+        const lite = this.pg
+          ? `${every ? 'BOOL_AND' : 'BOOL_OR'}(${b.lite})`
+          : `${every ? 'MIN' : 'MAX'}(${b.lite})`;
+        return { e: { ours, lite }, ty: 'bool' };
       }
       case 11:
         return {
@@ -463,6 +612,42 @@ export class ProgramGen {
         };
       default:
         return { e: map([g.int(1)], (x) => `MAX(${x})`), ty: 'int' };
+    }
+  }
+
+  /** Aggregates Postgres has with Feldera's semantics (the Postgres dialect only). */
+  private pgAggregate(g: ExprGen): { e: Both; ty: Ty } {
+    const r = this.r;
+    const d = r.chance(0.2) ? 'DISTINCT ' : '';
+    switch (r.int(0, 5)) {
+      case 0:
+        return { e: map([g.dec(1)], (x) => `SUM(${d}${x})`), ty: 'dec' };
+      case 1: {
+        const f = r.pick(['MIN', 'MAX']);
+        return { e: map([g.dec(1)], (x) => `${f}(${x})`), ty: 'dec' };
+      }
+      case 2: {
+        // Feldera's AVG of a DECIMAL keeps the argument's scale, truncating: a bare column (scale 2).
+        const col = g.dec(0);
+        return { e: { ours: `AVG(${col.ours})`, lite: `TRUNC(AVG(${col.lite}), 2)` }, ty: 'dec' };
+      }
+      case 3: {
+        // Over DOUBLE only: over integers Feldera computes them in integer arithmetic (docs/sql.md).
+        const f = r.pick(['STDDEV_SAMP', 'STDDEV_POP', 'VAR_SAMP', 'VAR_POP']);
+        return { e: map([g.dbl(1)], (x) => `${f}(${x})`), ty: 'dbl' };
+      }
+      case 4: {
+        const f = r.pick(['BIT_AND', 'BIT_OR', 'BIT_XOR']);
+        return { e: map([g.int(1)], (x) => `${f}(${d}${x})`), ty: 'int' };
+      }
+      default: {
+        const f = r.pick(['BOOL_AND', 'BOOL_OR', 'EVERY', 'SOME']);
+        const b = g.bool(1);
+        return {
+          e: { ours: `${f}(${b.ours})`, lite: `${f === 'SOME' ? 'BOOL_OR' : f}(${b.lite})` },
+          ty: 'bool',
+        };
+      }
     }
   }
 

@@ -52,11 +52,11 @@ export function bagOfWeighted(rows: Iterable<WeightedRow>): Bag {
 }
 
 /** Differences between two bags, for failure messages; empty when equal. */
-export function bagDiff(ours: Bag, oracle: Bag): string[] {
+export function bagDiff(ours: Bag, oracle: Bag, oracleName = 'sqlite'): string[] {
   const out: string[] = [];
   for (const [k, n] of ours)
-    if (oracle.get(k) !== n) out.push(`sluice has ${n} × ${k}, sqlite has ${oracle.get(k) ?? 0}`);
-  for (const [k, n] of oracle) if (!ours.has(k)) out.push(`sqlite has ${n} × ${k}, sluice has 0`);
+    if (oracle.get(k) !== n) out.push(`sluice has ${n} × ${k}, ${oracleName} has ${oracle.get(k) ?? 0}`);
+  for (const [k, n] of oracle) if (!ours.has(k)) out.push(`${oracleName} has ${n} × ${k}, sluice has 0`);
   return out;
 }
 

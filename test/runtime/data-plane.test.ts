@@ -249,3 +249,35 @@ describe('connector input', () => {
     assert.equal(p.totalProcessedRecords, 10);
   });
 });
+
+describe('the initial step', () => {
+  test('runs once when the pipeline first runs, without input, so a global aggregate holds its empty-input row', async () => {
+    const { p } = plane();
+    assert.deepEqual(p.circuit.snapshot('s'), []);
+    p.setRunning(true);
+    await new Promise((r) => setImmediate(r));
+    await p.idle();
+    assert.deepEqual(p.circuit.snapshot('s')[0]?.row, [null, 0n]);
+    assert.equal(p.completedSteps, 1);
+    p.setRunning(false);
+    p.setRunning(true);
+    await new Promise((r) => setImmediate(r));
+    await p.idle();
+    assert.equal(p.completedSteps, 1, 'no step without input after the first');
+  });
+
+  test('is not taken again by a data plane restored after a step', async () => {
+    const { p } = plane();
+    p.setRunning(true);
+    await p.ingest('t', rows(0, 3), JSON_INSERTS);
+    await p.idle();
+    const restored = plane().p;
+    restored.circuit.importState(p.circuit.exportState());
+    restored.importMeta(p.exportMeta());
+    restored.setRunning(true);
+    await new Promise((r) => setImmediate(r));
+    await restored.idle();
+    assert.equal(restored.completedSteps, p.completedSteps);
+    assert.deepEqual(restored.circuit.snapshot('s')[0]?.row, [3n, 3n]);
+  });
+});

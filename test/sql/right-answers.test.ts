@@ -2,13 +2,15 @@
  * The right answers issue 10 lists, each observed wrong before: NULL is the smallest value in
  * ORDER BY ... LIMIT; SUM of DECIMAL widens and AVG of DECIMAL truncates; SUBSTRING and
  * CHAR_LENGTH count code points; a global aggregate holds (0, NULL) after the first step
- * even without input.
+ * even without input (the runtime's initial step: test/runtime/data-plane.test.ts and
+ * test/e2e/initial-step.test.ts); an unsupported construct is refused as "Not yet implemented"
+ * naming it and its position, never with a raw parser message.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { makeRowJsonEncoder } from '../../src/engine/index.js';
+import { compileProgram, makeRowJsonEncoder } from '../../src/engine/index.js';
 import { compile } from '../helpers/sql-circuit.js';
-import { evalSql, evalValues } from '../helpers/sql-eval.js';
+import { compileError, evalSql, evalValues } from '../helpers/sql-eval.js';
 
 describe('right answers', () => {
   const xs = { columns: 'x INT', rows: [{ x: 1 }, { x: null }, { x: 2 }] };
@@ -47,5 +49,45 @@ describe('right answers', () => {
       ['1 {"c":0,"s":null}'],
     );
     assert.deepEqual(c.query('SELECT * FROM v').rows, [[0n, null]]);
+  });
+
+  test('unsupported constructs are refused as Not yet implemented, naming the construct and its position', () => {
+    // [select list and clauses, where the construct starts in them, the message's start]
+    const cases: [string, string, string][] = [
+      ['x, ROW_NUMBER() OVER (ORDER BY x) AS r', 'OVER', 'Window functions (OVER)'],
+      ['* FROM t NATURAL JOIN t AS u', 'NATURAL', 'NATURAL JOIN'],
+      ['x FROM t QUALIFY x > 1', 'QUALIFY', 'QUALIFY'],
+      [
+        'x FROM t MATCH_RECOGNIZE (ORDER BY x MEASURES A.x AS ax PATTERN (A) DEFINE A AS A.x > 0)',
+        'MATCH_RECOGNIZE',
+        'MATCH_RECOGNIZE',
+      ],
+      ['x FROM t TABLESAMPLE BERNOULLI(10)', 'TABLESAMPLE', 'TABLESAMPLE'],
+      ['x FROM t FOR SYSTEM_TIME AS OF x', 'FOR', 'FOR SYSTEM_TIME AS OF'],
+      ['x FROM t WHERE x > ANY (SELECT x FROM t)', 'ANY', 'Quantified comparisons (> ANY'],
+      ['x FROM t WHERE x = ALL (SELECT x FROM t)', 'ALL', 'Quantified comparisons (= ALL'],
+      ['x FROM t GROUP BY ROLLUP(x)', 'ROLLUP', 'GROUP BY ROLLUP'],
+    ];
+    // compileError appends ` FROM t`: a line comment keeps it out of the statements above.
+    const prefix = 'CREATE VIEW v AS SELECT '.length;
+    for (const [select, construct, message] of cases) {
+      const got = compileError(`${select}\n--`);
+      const want = `Not yet implemented @2:${prefix + select.indexOf(construct) + 1}: ${message}`;
+      assert.ok(got.startsWith(want), `${select}: ${got}`);
+    }
+    const statement = (program: string) => {
+      const r = compileProgram(program);
+      assert.ok(!r.ok, program);
+      const e = r.errors[0]!;
+      return `${e.error_type} @${e.start_line_number}:${e.start_column}: ${e.message}`;
+    };
+    assert.match(
+      statement('CREATE TABLE t (x INT);\nLATENESS v.x 5;'),
+      /^Not yet implemented @2:1: LATENESS statements/,
+    );
+    assert.match(
+      statement('CREATE TABLE t (x INT);\nDECLARE RECURSIVE VIEW v (x INT);'),
+      /^Not yet implemented @2:1: DECLARE RECURSIVE VIEW/,
+    );
   });
 });
