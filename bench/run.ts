@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const BENCHMARKS = ['engine', 'sync', 'checkpoint'];
+const BENCHMARKS = ['engine', 'sync', 'checkpoint', 'state-stores'];
 const fileOf = (name: string) => fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
 const available = BENCHMARKS.filter((name) => existsSync(fileOf(name)));
 

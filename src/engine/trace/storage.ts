@@ -1,0 +1,214 @@
+/**
+ * The storage a circuit's traces share: where batch files go, the block cache, the settings
+ * that decide when heads are sealed and batches go to disk, and the worker thread that builds
+ * and merges batches.
+ *
+ * Two modes. `background` (pipelines): building and merging run on one worker thread, so a
+ * step never waits for them; only encoding a sealed head's values runs on the main thread,
+ * in slices between steps. `inline` (tests, tools): the same work runs synchronously when it is
+ * asked for, which makes file-backed state deterministic to test.
+ *
+ * Live batch files are pinned with the checkpoint store (`pin`) before they take their final
+ * name, and unpinned when a merge replaces them; the store deletes a file only when no kept
+ * checkpoint names it and nothing pins it.
+ */
+import { renameSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Built } from './batch-build.js';
+import { BatchReader, type BatchSource } from './batch-reader.js';
+import { BlockCache } from './block-cache.js';
+import { batchPath } from './files.js';
+import { asBuffer, type Job, type JobReply, type JobRequest, runJob } from './jobs.js';
+
+const RUNNING_UNDER_TS = import.meta.url.endsWith('.ts');
+const WORKER_ENTRY = fileURLToPath(
+  new URL(`./merge-worker.${RUNNING_UNDER_TS ? 'ts' : 'js'}`, import.meta.url),
+);
+
+export interface TraceStorageSettings {
+  /** Directory of batch files (the checkpoint store's state directory). */
+  dir: string;
+  /** A batch smaller than this stays in memory until a checkpoint needs it in a file. */
+  minStorageBytes: number;
+  /** Budget of the block cache. */
+  cacheBytes: number;
+  /** Heads are sealed once their estimated bytes, over all traces, exceed this. */
+  headBudgetBytes: number;
+  mode: 'inline' | 'background';
+  /** Keeps the checkpoint store from deleting file `sha256`; returns the release. */
+  pin: (sha256: string) => () => void;
+  /** Reports background failures (a failed merge is retried later; nothing is lost). */
+  onBackgroundError?: (message: string) => void;
+}
+
+/** Counters of storage work, for logs, tests and benchmarks. */
+export interface StorageCounters {
+  batchesBuilt: number;
+  merges: number;
+  bytesWritten: number;
+}
+
+/** One batch a trace holds: its reader, and its file once it has one. */
+export class BatchLayer {
+  /** Set while a merge reads this batch. */
+  merging = false;
+  private release: (() => void) | null = null;
+  private persisting: Promise<void> | null = null;
+
+  constructor(
+    public reader: BatchReader,
+    /** SHA-256 of the file, or null while the batch is only in memory. */
+    public sha256: string | null,
+    readonly size: number,
+    readonly entries: number,
+  ) {}
+
+  get source(): BatchSource {
+    return this.reader.source;
+  }
+
+  pinWith(release: () => void): void {
+    this.release = release;
+  }
+
+  /** Gives the batch a file (if it has none yet); resolves once the file is durable. */
+  persist(storage: TraceStorage): Promise<void> {
+    if (this.sha256 !== null) return Promise.resolve();
+    this.persisting ??= storage.writeImage(this).finally(() => {
+      this.persisting = null;
+    });
+    return this.persisting;
+  }
+
+  /** Stops holding the batch: unpins its file and closes it. */
+  drop(): void {
+    this.release?.();
+    this.release = null;
+    this.reader.close();
+  }
+}
+
+export class TraceStorage {
+  readonly cache: BlockCache;
+  readonly counters: StorageCounters = { batchesBuilt: 0, merges: 0, bytesWritten: 0 };
+  private worker: Worker | null = null;
+  private nextJob = 1;
+  private readonly waiting = new Map<number, { resolve: (b: Built) => void; reject: (e: Error) => void }>();
+
+  constructor(readonly settings: TraceStorageSettings) {
+    this.cache = new BlockCache(settings.cacheBytes);
+    // Started now, so that the first seal does not wait for the thread to load.
+    if (settings.mode === 'background') this.startWorker();
+  }
+
+  get inline(): boolean {
+    return this.settings.mode === 'inline';
+  }
+
+  /** Runs a job now, on this thread. */
+  runSync(job: Job): Built {
+    return runJob(job);
+  }
+
+  /** Runs a job on the worker thread (inline mode: now). */
+  run(job: Job): Promise<Built> {
+    if (this.inline) {
+      try {
+        return Promise.resolve(runJob(job));
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
+    const worker = this.startWorker();
+    const id = this.nextJob++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      worker.ref();
+      worker.postMessage({ id, job } satisfies JobRequest);
+    });
+  }
+
+  private startWorker(): Worker {
+    if (this.worker) return this.worker;
+    // Under tsx (tests, development) a worker thread does not inherit the TypeScript loader:
+    // it registers it before loading the worker module.
+    const worker = RUNNING_UNDER_TS
+      ? new Worker(
+          `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(pathToFileURL(WORKER_ENTRY).href)}); });`,
+          { eval: true },
+        )
+      : new Worker(WORKER_ENTRY);
+    worker.on('message', (reply: JobReply) => {
+      const waiter = this.waiting.get(reply.id);
+      this.waiting.delete(reply.id);
+      if (this.waiting.size === 0) worker.unref();
+      if (!waiter) return;
+      if (reply.ok)
+        waiter.resolve(
+          reply.built.kind === 'image' ? { ...reply.built, image: asBuffer(reply.built.image) } : reply.built,
+        );
+      else waiter.reject(Object.assign(new Error(reply.message), { code: reply.code }));
+    });
+    worker.on('error', (err) => this.failAll(err));
+    worker.on('exit', (code) => {
+      this.worker = null;
+      this.failAll(new Error(`the merge worker exited (code ${code})`));
+    });
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
+
+  private failAll(err: Error): void {
+    for (const waiter of this.waiting.values()) waiter.reject(err);
+    this.waiting.clear();
+  }
+
+  /** The batch layer for what a job built: a file is pinned, then renamed to its hash. */
+  adopt(built: Built): BatchLayer {
+    this.counters.batchesBuilt++;
+    if (built.kind === 'image') {
+      const reader = new BatchReader({ image: built.image }, built.size, 'in memory', this.cache);
+      return new BatchLayer(reader, null, built.size, built.entries);
+    }
+    this.counters.bytesWritten += built.size;
+    const layer = this.fileLayer(built.sha256, built.size, built.entries);
+    renameSync(built.temp, batchPath(this.settings.dir, built.sha256));
+    return layer;
+  }
+
+  /** A pinned layer over the stored file `sha256` (read lazily). */
+  fileLayer(sha256: string, size: number, entries: number): BatchLayer {
+    const release = this.settings.pin(sha256);
+    const reader = new BatchReader({ path: batchPath(this.settings.dir, sha256) }, size, sha256, this.cache);
+    const layer = new BatchLayer(reader, sha256, size, entries);
+    layer.pinWith(release);
+    return layer;
+  }
+
+  /** Writes an in-memory batch to its file and switches the layer to it. */
+  async writeImage(layer: BatchLayer): Promise<void> {
+    const source = layer.source;
+    if (!('image' in source)) return;
+    const job: Job = { kind: 'write', image: source.image, entries: layer.entries, dir: this.settings.dir };
+    const built = this.inline ? runJob(job) : await this.run(job);
+    if (built.kind !== 'file') throw new Error('writing a batch image produced no file');
+    this.counters.bytesWritten += built.size;
+    layer.pinWith(this.settings.pin(built.sha256));
+    renameSync(built.temp, batchPath(this.settings.dir, built.sha256));
+    layer.sha256 = built.sha256;
+    layer.reader = new BatchReader(
+      { path: batchPath(this.settings.dir, built.sha256) },
+      built.size,
+      built.sha256,
+      this.cache,
+    );
+  }
+
+  /** Stops the worker thread. */
+  async close(): Promise<void> {
+    await this.worker?.terminate();
+    this.worker = null;
+  }
+}
