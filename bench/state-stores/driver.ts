@@ -159,11 +159,14 @@ const levelKind: StoreKind = {
         mkdirSync(target, { recursive: true });
         for (const name of readdirSync(live)) {
           if (name === 'LOCK') continue;
+          // A table file is immutable once complete; one still being written when the
+          // database closed has a different size next time, and is copied again.
           const immutable = name.endsWith('.ldb') || name.endsWith('.sst');
-          if (immutable && shipped.has(name)) continue;
+          const size = statSync(join(live, name)).size;
+          if (immutable && shipped.has(`${name}:${size}`)) continue;
           cpSync(join(live, name), join(target, name));
-          bytes += statSync(join(live, name)).size;
-          if (immutable) shipped.add(name);
+          bytes += size;
+          if (immutable) shipped.add(`${name}:${size}`);
         }
         // What the checkpoint consists of: the files live now (older table files stay shared).
         writeFileSync(join(to, 'CHECKPOINT'), readdirSync(live).join('\n'));

@@ -2,7 +2,7 @@
 export type { ColumnInfo, RelationInfo, TableInfo, ViewInfo } from '../sql/catalog.js';
 export type { SqlCompilerMessage } from '../sql/messages.js';
 export type { QueryResult } from './adhoc.js';
-export type { Circuit, StateFile, StepOutput } from './circuit.js';
+export { type Circuit, type CircuitState, META_FILE, STATE_FORMAT, type StepOutput } from './circuit.js';
 export {
   EngineError,
   type EngineErrorCode,
@@ -18,6 +18,7 @@ export type {
   SourcePosition,
   SqlIdentifier,
 } from './schema.js';
+export { TraceStorage, type TraceStorageSettings } from './trace/storage.js';
 export {
   type ColumnDesc,
   type ColumnType,

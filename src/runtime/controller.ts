@@ -20,6 +20,7 @@ import { Checkpointer, type FaultTolerance } from './checkpointer.js';
 import { DataPlane } from './data-plane.js';
 import type { EngineProgram } from './engine-api.js';
 import type { PipelineLogger } from './log.js';
+import { stateSettingsOf } from './memory.js';
 import { SyncService, syncConfigOf } from './sync.js';
 
 /** Marks a storage directory whose pipeline has run (not only pulled checkpoints in standby). */
@@ -127,7 +128,9 @@ export class Controller {
           model: ft.model ?? 'none',
           intervalSecs: ft.checkpoint_interval_secs === undefined ? 60 : ft.checkpoint_interval_secs,
           keep: tweaks.checkpoints_to_keep ?? 5,
+          state: stateSettingsOf(this.config.runtimeConfig),
           onBlockingWork: (busy) => this.markBusy(busy ? 'capturing checkpoint state' : null),
+          onCorrupt: (message) => this.fail(message),
         },
         this.log,
       );

@@ -3,6 +3,8 @@
  * and a circuit it feeds and steps. Declared here so the data plane depends on this narrow
  * contract, not on the engine's internals.
  */
+import type { CircuitState } from '../engine/circuit.js';
+import type { TraceStorage } from '../engine/trace/storage.js';
 import type { Row, WeightedRow } from '../engine/values/value.js';
 import type { ColumnInfo } from '../sql/catalog.js';
 
@@ -26,8 +28,12 @@ export interface EngineCircuit {
   readonly stepCount: number;
   snapshot(name: string): WeightedRow[];
   query(sql: string): QueryOutput;
-  exportState(): Array<{ name: string; data: Buffer }>;
-  importState(files: Array<{ name: string; data: Buffer }>): void;
+  /** Gives the circuit's state on-disk storage (before the first step or restore). */
+  attachStorage(storage: TraceStorage): void;
+  /** Seals the state synchronously now; resolves once it is in durable files. */
+  checkpoint(): Promise<CircuitState>;
+  /** Loads a checkpoint's circuit description into the fresh circuit. */
+  restore(meta: Buffer): void;
 }
 
 export interface EngineProgram {

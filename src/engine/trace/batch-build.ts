@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, unlinkSync, writeSync } from 'node:fs';
-import { BatchBuilder, parseEntries } from './batch-format.js';
+import { BatchBuilder, BlockView } from './batch-format.js';
 import { BatchReader, type BatchSource } from './batch-reader.js';
 import { tempBatchPath } from './files.js';
 
@@ -83,10 +83,11 @@ function build(
  * unique) into a batch.
  */
 export function buildFromRecords(records: Buffer, target: BuildTarget): Built {
-  const { keys, prefixLengths, values } = parseEntries(records, 'records');
+  const view = new BlockView(records, 'records');
+  const keys = Array.from({ length: view.count }, (_, i) => view.key(i));
   const order = Array.from(keys.keys()).sort((a, b) => (keys[a]! < keys[b]! ? -1 : 1));
   return build(target, keys.length, (builder) => {
-    for (const i of order) builder.add(keys[i]!, prefixLengths[i]!, values[i]!);
+    for (const i of order) builder.add(keys[i]!, view.prefixLength(i), view.value(i));
   });
 }
 

@@ -3,7 +3,7 @@
  *
  *   [data block]…  [index block]  [bloom block]  [footer, 68 bytes]
  *
- * - A data block holds consecutive entries in key order, about 64 KiB of them:
+ * - A data block holds consecutive entries in key order, about 16 KiB of them:
  *   `u32 count`, then per entry `u8 flags` (1: tombstone, 2: key stored as UTF-16LE instead of
  *   Latin-1), `u32 key bytes`, the key, `u32 prefix length` (in code units: the part of the key
  *   the bloom filter hashed), and unless a tombstone `u32 value bytes` and the value. Values are opaque
@@ -31,7 +31,7 @@ export const BATCH_FORMAT_VERSION = 1;
 const MAGIC = Buffer.from('SLUICEB1', 'latin1');
 export const FOOTER_BYTES = 68;
 /** Data blocks are closed once they reach this many bytes. */
-export const TARGET_BLOCK_BYTES = 64 * 1024;
+export const TARGET_BLOCK_BYTES = 16 * 1024;
 
 export const FLAG_TOMBSTONE = 1;
 export const FLAG_WIDE = 2;
@@ -286,42 +286,80 @@ export function parseBloom(buf: Buffer, crc: number, what: string): Bloom {
   return new Bloom(new Uint8Array(buf.buffer, buf.byteOffset, buf.length));
 }
 
-/** A data block decoded for lookups: keys ascending, values as slices (null: tombstone). */
-export interface DecodedBlock {
-  keys: string[];
-  prefixLengths: Uint32Array;
-  values: Array<Buffer | null>;
+/**
+ * A data block (or a record buffer) opened for lookups: one pass finds where each entry starts;
+ * keys are decoded to strings only when a search or a cursor reaches them, and values stay
+ * slices of the block's bytes.
+ */
+export class BlockView {
+  readonly count: number;
   /** Estimated heap and buffer bytes it occupies, for the cache's budget. */
-  bytes: number;
-}
+  readonly bytes: number;
+  private readonly offsets: Uint32Array;
+  private readonly keys: Array<string | undefined>;
 
-/** Decodes `u32 count` and that many entries, as a data block (or a record buffer) holds them. */
-export function parseEntries(buf: Buffer, what: string): Omit<DecodedBlock, 'bytes'> {
-  const n = buf.readUInt32LE(0);
-  const keys: string[] = new Array(n);
-  const prefixLengths = new Uint32Array(n);
-  const values: Array<Buffer | null> = new Array(n);
-  let pos = 4;
-  for (let i = 0; i < n; i++) {
-    const { key, flags, next } = readKey(buf, pos);
-    keys[i] = key;
-    prefixLengths[i] = buf.readUInt32LE(next);
-    pos = next + 4;
-    if (flags & FLAG_TOMBSTONE) values[i] = null;
-    else {
-      const length = buf.readUInt32LE(pos);
-      values[i] = buf.subarray(pos + 4, pos + 4 + length);
-      pos += 4 + length;
+  constructor(
+    private readonly buf: Buffer,
+    what: string,
+  ) {
+    const n = buf.readUInt32LE(0);
+    const offsets = new Uint32Array(n);
+    let pos = 4;
+    for (let i = 0; i < n; i++) {
+      offsets[i] = pos;
+      const flags = buf[pos]!;
+      pos += 5 + buf.readUInt32LE(pos + 1) + 4;
+      if (!(flags & FLAG_TOMBSTONE)) pos += 4 + buf.readUInt32LE(pos);
     }
+    if (pos !== buf.length) throw new CorruptBatchError(`batch ${what} is malformed`);
+    this.count = n;
+    this.offsets = offsets;
+    this.keys = new Array(n);
+    this.bytes = buf.length + n * 16;
   }
-  if (pos !== buf.length) throw new CorruptBatchError(`batch ${what} is malformed`);
-  return { keys, prefixLengths, values };
+
+  key(i: number): string {
+    let key = this.keys[i];
+    if (key === undefined) {
+      const at = this.offsets[i]!;
+      const length = this.buf.readUInt32LE(at + 1);
+      key = this.buf.toString(this.buf[at]! & FLAG_WIDE ? 'utf16le' : 'latin1', at + 5, at + 5 + length);
+      this.keys[i] = key;
+    }
+    return key;
+  }
+
+  private afterKey(i: number): number {
+    const at = this.offsets[i]!;
+    return at + 5 + this.buf.readUInt32LE(at + 1);
+  }
+
+  prefixLength(i: number): number {
+    return this.buf.readUInt32LE(this.afterKey(i));
+  }
+
+  /** The value bytes, or null for a tombstone. */
+  value(i: number): Buffer | null {
+    if (this.buf[this.offsets[i]!]! & FLAG_TOMBSTONE) return null;
+    const at = this.afterKey(i) + 4;
+    return this.buf.subarray(at + 4, at + 4 + this.buf.readUInt32LE(at));
+  }
+
+  /** The first entry whose key is >= `key` (`count` if none). */
+  lowerBound(key: string): number {
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.key(mid) < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
 }
 
-export function decodeBlock(buf: Buffer, ref: BlockRef, what: string): DecodedBlock {
+export function decodeBlock(buf: Buffer, ref: BlockRef, what: string): BlockView {
   if (buf.length !== ref.length || crc32(buf) !== ref.crc)
     throw new CorruptBatchError(`batch ${what}: block at byte ${ref.offset} checksum mismatch`);
-  const entries = parseEntries(buf, `${what} (block at byte ${ref.offset})`);
-  // Keys are JS strings (about 2 bytes per code unit plus a header); the values share `buf`.
-  return { ...entries, bytes: buf.length * 3 + entries.keys.length * 48 };
+  return new BlockView(buf, `${what} (block at byte ${ref.offset})`);
 }

@@ -11,8 +11,8 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import {
   type BatchFooter,
   type BatchIndex,
+  type BlockView,
   CorruptBatchError,
-  type DecodedBlock,
   decodeBlock,
   FOOTER_BYTES,
   parseBloom,
@@ -26,6 +26,38 @@ import type { Bloom } from './bloom.js';
 export type BatchSource = { path: string } | { image: Buffer };
 
 let nextReaderId = 1;
+
+/**
+ * Open batch files, least recently used first. A process may hold thousands of batches (many
+ * traces, many circuits in tests); at most this many have a descriptor open at once, and a
+ * batch whose descriptor was closed reopens it at its next read.
+ */
+const MAX_OPEN_FILES = 256;
+const openFiles = new Map<string, number>();
+
+function fdFor(path: string): number {
+  let fd = openFiles.get(path);
+  if (fd !== undefined) {
+    openFiles.delete(path);
+    openFiles.set(path, fd);
+    return fd;
+  }
+  for (const [oldest, oldFd] of openFiles) {
+    if (openFiles.size < MAX_OPEN_FILES) break;
+    openFiles.delete(oldest);
+    closeSync(oldFd);
+  }
+  fd = openSync(path, 'r');
+  openFiles.set(path, fd);
+  return fd;
+}
+
+function closeFile(path: string): void {
+  const fd = openFiles.get(path);
+  if (fd === undefined) return;
+  openFiles.delete(path);
+  closeSync(fd);
+}
 /** Block ids in the cache are `reader id × BLOCK_ID_SPAN + block number`. */
 const BLOCK_ID_SPAN = 2 ** 24;
 
@@ -36,7 +68,7 @@ interface Loaded {
 }
 
 /** Lower bound: the first index in sorted `keys` whose key is >= `key`. */
-export function lowerBound(keys: readonly string[], key: string): number {
+function lowerBound(keys: readonly string[], key: string): number {
   let lo = 0;
   let hi = keys.length;
   while (lo < hi) {
@@ -50,7 +82,6 @@ export function lowerBound(keys: readonly string[], key: string): number {
 export class BatchReader {
   private readonly id = nextReaderId++;
   private loaded: Loaded | null = null;
-  private fd: number | null = null;
 
   constructor(
     readonly source: BatchSource,
@@ -63,11 +94,11 @@ export class BatchReader {
 
   private read(offset: number, length: number): Buffer {
     if ('image' in this.source) return this.source.image.subarray(offset, offset + length);
-    this.fd ??= openSync(this.source.path, 'r');
+    const fd = fdFor(this.source.path);
     const out = Buffer.allocUnsafe(length);
     let filled = 0;
     while (filled < length) {
-      const n = readSync(this.fd, out, filled, length - filled, offset + filled);
+      const n = readSync(fd, out, filled, length - filled, offset + filled);
       if (n === 0) throw new CorruptBatchError(`batch ${this.label}: ends at byte ${offset + filled}`);
       filled += n;
     }
@@ -106,7 +137,7 @@ export class BatchReader {
     return this.load().bloom.mayContain(key, prefixLength);
   }
 
-  block(n: number): DecodedBlock {
+  block(n: number): BlockView {
     const cacheId = this.id * BLOCK_ID_SPAN + n;
     const cached = this.cache?.get(cacheId);
     if (cached) return cached;
@@ -129,8 +160,8 @@ export class BatchReader {
     const loaded = this.load();
     if (loaded.index.blocks.length === 0 || !loaded.bloom.mayContain(key, prefixLength)) return undefined;
     const block = this.block(this.blockFor(key));
-    const i = lowerBound(block.keys, key);
-    return block.keys[i] === key ? block.values[i] : undefined;
+    const i = block.lowerBound(key);
+    return i < block.count && block.key(i) === key ? block.value(i) : undefined;
   }
 
   /** A cursor at the first entry whose key is >= `from`. */
@@ -138,16 +169,16 @@ export class BatchReader {
     return new BatchCursor(this, from);
   }
 
+  /** Closes the file's descriptor (another reader of the same file reopens it if it reads). */
   close(): void {
-    if (this.fd !== null) closeSync(this.fd);
-    this.fd = null;
+    if ('path' in this.source) closeFile(this.source.path);
   }
 }
 
 /** Walks a batch's entries in key order. */
 export class BatchCursor {
   private blockNo: number;
-  private block: DecodedBlock | null = null;
+  private block: BlockView | null = null;
   private i = 0;
 
   constructor(
@@ -158,13 +189,13 @@ export class BatchCursor {
     this.blockNo = count === 0 ? 0 : reader.blockFor(from);
     if (count === 0) return;
     this.block = reader.block(this.blockNo);
-    this.i = lowerBound(this.block.keys, from);
+    this.i = this.block.lowerBound(from);
     this.settle();
   }
 
   /** Moves past exhausted blocks. */
   private settle(): void {
-    while (this.block && this.i >= this.block.keys.length) {
+    while (this.block && this.i >= this.block.count) {
       this.blockNo++;
       this.i = 0;
       this.block = this.blockNo < this.reader.blockCount ? this.reader.block(this.blockNo) : null;
@@ -176,16 +207,16 @@ export class BatchCursor {
   }
 
   get key(): string {
-    return this.block!.keys[this.i]!;
+    return this.block!.key(this.i);
   }
 
   get prefixLength(): number {
-    return this.block!.prefixLengths[this.i]!;
+    return this.block!.prefixLength(this.i);
   }
 
   /** Value bytes, or null for a tombstone. */
   get value(): Buffer | null {
-    return this.block!.values[this.i]!;
+    return this.block!.value(this.i);
   }
 
   next(): void {

@@ -5,10 +5,10 @@
  * decoded again. Hits and misses are counted for `/stats`-style reporting and for tests that
  * check that lookups really go through the cache.
  */
-import type { DecodedBlock } from './batch-format.js';
+import type { BlockView } from './batch-format.js';
 
 export class BlockCache {
-  private readonly blocks = new Map<number, DecodedBlock>();
+  private readonly blocks = new Map<number, BlockView>();
   private used = 0;
   hits = 0;
   misses = 0;
@@ -30,7 +30,7 @@ export class BlockCache {
   }
 
   /** The block cached under `id`, made most recently used; counts a hit or a miss. */
-  get(id: number): DecodedBlock | undefined {
+  get(id: number): BlockView | undefined {
     const block = this.blocks.get(id);
     if (block === undefined) {
       this.misses++;
@@ -42,7 +42,7 @@ export class BlockCache {
     return block;
   }
 
-  put(id: number, block: DecodedBlock): void {
+  put(id: number, block: BlockView): void {
     const old = this.blocks.get(id);
     if (old) this.used -= old.bytes;
     this.blocks.delete(id);

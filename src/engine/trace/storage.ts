@@ -40,6 +40,8 @@ export interface TraceStorageSettings {
   pin: (sha256: string) => () => void;
   /** Reports background failures (a failed merge is retried later; nothing is lost). */
   onBackgroundError?: (message: string) => void;
+  /** Called when a merge has replaced batch files (they may now be deleted if nothing names them). */
+  onDiscard?: () => void;
 }
 
 /** Counters of storage work, for logs, tests and benchmarks. */
@@ -191,8 +193,20 @@ export class TraceStorage {
   async writeImage(layer: BatchLayer): Promise<void> {
     const source = layer.source;
     if (!('image' in source)) return;
-    const job: Job = { kind: 'write', image: source.image, entries: layer.entries, dir: this.settings.dir };
-    const built = this.inline ? runJob(job) : await this.run(job);
+    this.installImageFile(layer, await this.run(this.imageJob(layer, source.image)));
+  }
+
+  /** `writeImage` now, on this thread. */
+  writeImageSync(layer: BatchLayer): void {
+    const source = layer.source;
+    if ('image' in source) this.installImageFile(layer, runJob(this.imageJob(layer, source.image)));
+  }
+
+  private imageJob(layer: BatchLayer, image: Buffer): Job {
+    return { kind: 'write', image, entries: layer.entries, dir: this.settings.dir };
+  }
+
+  private installImageFile(layer: BatchLayer, built: Built): void {
     if (built.kind !== 'file') throw new Error('writing a batch image produced no file');
     this.counters.bytesWritten += built.size;
     layer.pinWith(this.settings.pin(built.sha256));

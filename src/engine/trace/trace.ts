@@ -301,9 +301,22 @@ export class Trace<V> {
     }
   }
 
-  /** Suffixes of one prefix's entries (grouped traces), for callers that then `getMut` them. */
-  groupKeys(prefix: string): string[] {
-    return [...this.group(prefix)].map(([suffix]) => suffix);
+  /**
+   * The entries of one prefix (grouped traces) as head objects the caller may change in place
+   * (recording how to undo it), in no order. The caller must not add or delete entries of this
+   * prefix while it iterates.
+   */
+  *groupMut(prefix: string, undo: UndoLog): Generator<[string, V]> {
+    if (!this.layered) {
+      const group = this.head.groups.get(prefix);
+      if (group) for (const [suffix, slot] of group) if (slot !== TOMBSTONE) yield [suffix, slot];
+      return;
+    }
+    const suffixes = [...this.group(prefix)].map(([suffix]) => suffix);
+    for (const suffix of suffixes) {
+      const value = this.getMut(prefix, suffix, undo);
+      if (value !== undefined) yield [suffix, value];
+    }
   }
 
   /** Every entry's read-only value, in no particular order. */
@@ -406,6 +419,21 @@ export class Trace<V> {
     };
   }
 
+  /** `persist` for inline storage, where all of its work is synchronous. */
+  persistSync(layers: Array<BatchLayer | FrozenLayer<V>>): { files: BatchFileRef[]; release: () => void } {
+    const storage = this.requireStorage();
+    if (!storage.inline) throw new Error('persistSync needs inline storage');
+    const batches = layers.map((l) => (l instanceof FrozenLayer ? l.layer! : l));
+    for (const b of batches) storage.writeImageSync(b);
+    const releases = batches.map((b) => storage.settings.pin(b.sha256!));
+    return {
+      files: batches.map((b) => ({ sha256: b.sha256!, size: b.size, entries: b.entries })),
+      release: () => {
+        for (const r of releases) r();
+      },
+    };
+  }
+
   /** Loads the batches of a checkpoint into a fresh trace (read lazily). */
   restore(files: readonly BatchFileRef[]): void {
     const storage = this.requireStorage();
@@ -434,11 +462,12 @@ export class Trace<V> {
     const storage = this.requireStorage();
     const frozen = this.frozen[0]!;
     const encoding = this.encode(frozen.head);
-    let step = encoding.next();
-    while (!step.done) {
+    // Every slice, the first included, runs in a turn of its own: sealing stays O(1).
+    let step: IteratorResult<void, Buffer>;
+    do {
       await new Promise((resolve) => setImmediate(resolve));
       step = encoding.next();
-    }
+    } while (!step.done);
     const records = step.value;
     const target = this.targetFor(records.length);
     const built = await storage.run({ kind: 'build', records, target });
@@ -556,7 +585,9 @@ export class Trace<V> {
     this.batches.splice(start, run.length, ...keep);
     if (keep.length === 0) merged.drop();
     for (const l of run) l.drop();
-    this.requireStorage().counters.merges++;
+    const storage = this.requireStorage();
+    storage.counters.merges++;
+    storage.settings.onDiscard?.();
   }
 }
 

@@ -16,7 +16,7 @@ import { readFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PIPELINE_FILES, TOKEN_HEADER } from '../../types/runtime.js';
+import { heapLimitMb, PIPELINE_FILES, TOKEN_HEADER } from '../../types/runtime.js';
 import type { DeploymentLocation } from '../store/types.js';
 import type {
   DeploymentSpec,
@@ -53,7 +53,15 @@ export class LocalProcessExecutor implements PipelineExecutor {
       ...(spec.runtimeConfig.env as Record<string, string> | undefined),
       SLUICE_PIPELINE_TOKEN: token,
     };
-    const args = [...(RUNNING_UNDER_TS ? ['--import', 'tsx'] : []), RUNTIME_ENTRY, deploymentPath];
+    const heapMb = heapLimitMb(
+      (spec.runtimeConfig.resources as { memory_mb_max?: unknown } | undefined)?.memory_mb_max,
+    );
+    const args = [
+      ...(heapMb === null ? [] : [`--max-old-space-size=${heapMb}`]),
+      ...(RUNNING_UNDER_TS ? ['--import', 'tsx'] : []),
+      RUNTIME_ENTRY,
+      deploymentPath,
+    ];
     let child: ChildProcess;
     try {
       child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', logFd, logFd], env });
