@@ -270,7 +270,12 @@ export class Checkpointer {
       }
       const manifest = result.manifest;
       if (manifest.sequence !== sequence) this.nextSequence = manifest.sequence + 1;
-      this.journal?.truncateThrough(meta.inputSeq);
+      try {
+        this.journal?.truncateThrough(meta.inputSeq);
+      } catch (err) {
+        // The checkpoint is durable; the journal keeps entries it covers, which a replay skips.
+        this.log.warn(`could not shorten the input journal after checkpoint ${manifest.uuid}: ${(err as Error).message}`);
+      }
       this.status.success = manifest.sequence;
       this.lastSteps = meta.completedSteps;
       // What this checkpoint added to the store: the files the previous one did not name.
