@@ -9,6 +9,7 @@ import type { Row, WeightedRow } from '../../src/engine/index.js';
 export interface Steppable {
   push(table: string, rows: WeightedRow[]): void;
   step(): unknown;
+  ready(): Promise<void>;
 }
 
 export const PROGRAM_SQL = `
@@ -81,8 +82,9 @@ function pushStep(
 }
 
 /**
- * Inserts every customer, then every order, `batch` rows per step, giving the event loop a turn
- * between steps (sealed state is written in the background meanwhile); returns the rows pushed.
+ * Inserts every customer, then every order, `batch` rows per step, waiting before each step for
+ * the circuit's backpressure (sealed state is written in the background), as the data plane
+ * does; returns the rows pushed.
  */
 export async function bulkLoad(
   circuit: Steppable,
@@ -90,7 +92,10 @@ export async function bulkLoad(
   batch: number,
   random: () => number,
 ): Promise<number> {
-  const turn = () => new Promise((resolve) => setImmediate(resolve));
+  const turn = async () => {
+    await circuit.ready();
+    await new Promise((resolve) => setImmediate(resolve));
+  };
   for (let i = 0; i < w.customers; i += batch) {
     pushStep(circuit, 'customers', i, Math.min(w.customers, i + batch), (id) => customerRow(id, random));
     await turn();

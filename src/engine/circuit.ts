@@ -83,6 +83,12 @@ export interface Circuit {
   checkpoint(): Promise<CircuitState>;
   /** Loads a checkpoint's `circuit.json` (and so its batch files) into a fresh circuit. */
   restore(meta: Buffer): void;
+  /**
+   * Backpressure: resolves once the sealed state still waiting to become batch files fits the
+   * storage's budget (at once without storage). Await it before a step, so that input cannot
+   * outrun the background writing and grow memory without bound.
+   */
+  ready(): Promise<void>;
 }
 
 /** The checkpoint file that describes a circuit's state. */
@@ -275,6 +281,19 @@ export class CircuitInstance implements Circuit {
     for (const { trace } of traces) bytes += trace.headBytes;
     if (bytes <= this.storage.settings.headBudgetBytes || bytes === 0) return;
     for (const { trace } of traces) if (trace.headBytes > 0) trace.freeze();
+  }
+
+  async ready(): Promise<void> {
+    const storage = this.storage;
+    if (!storage) return;
+    for (;;) {
+      const traces = this.traces().map((t) => t.trace);
+      const pending = traces.reduce((n, t) => n + t.frozenBytes, 0);
+      const busy = traces.filter((t) => t.converting);
+      // Work that failed (a full disk) stops converting: its layers stay in memory.
+      if (pending <= storage.settings.headBudgetBytes || busy.length === 0) return;
+      await Promise.race(busy.map((t) => t.progress()));
+    }
   }
 
   checkpoint(): Promise<CircuitState> {

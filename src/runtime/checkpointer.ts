@@ -274,7 +274,9 @@ export class Checkpointer {
         this.journal?.truncateThrough(meta.inputSeq);
       } catch (err) {
         // The checkpoint is durable; the journal keeps entries it covers, which a replay skips.
-        this.log.warn(`could not shorten the input journal after checkpoint ${manifest.uuid}: ${(err as Error).message}`);
+        this.log.warn(
+          `could not shorten the input journal after checkpoint ${manifest.uuid}: ${(err as Error).message}`,
+        );
       }
       this.status.success = manifest.sequence;
       this.lastSteps = meta.completedSteps;

@@ -71,7 +71,7 @@ export class DataPlane {
     this.lineage = incarnation;
   }
 
-  /** The data plane's counters and positions, consistent with `circuit.exportState()` at a step boundary. */
+  /** The data plane's counters and positions, consistent with `circuit.checkpoint()` at a step boundary. */
   exportMeta(): DataPlaneMeta {
     return {
       lineage: this.lineage,
@@ -226,6 +226,8 @@ export class DataPlane {
 
   private async runStep(): Promise<void> {
     this.stepScheduled = false;
+    // Backpressure from state storage: wait while sealed state is still being written.
+    await this.circuit.ready();
     if (!this.running || this.pushedSeq === this.processedSeq) return;
     const upTo = this.pushedSeq;
     const records = this.bufferedRecords;

@@ -34,6 +34,8 @@ export interface EngineCircuit {
   checkpoint(): Promise<CircuitState>;
   /** Loads a checkpoint's circuit description into the fresh circuit. */
   restore(meta: Buffer): void;
+  /** Resolves when the circuit may step without its unwritten state outgrowing its budget. */
+  ready(): Promise<void>;
 }
 
 export interface EngineProgram {

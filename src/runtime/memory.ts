@@ -4,7 +4,9 @@
  *   resources.memory_mb_max = M   the whole process: V8 heap + buffers + the merge worker
  *     V8 heap limit                0.6 M (set by the runner with --max-old-space-size, see
  *                                   src/types/runtime.ts)
- *     unsealed changes (heads)     0.06 M of encoded bytes (their JS objects take ~4× that)
+ *     unsealed changes (heads)     0.04 M of encoded bytes (their JS objects take ~4× that),
+ *                                   and as much again of sealed changes being written (steps
+ *                                   wait beyond that: `Circuit.ready`)
  *     block cache                  0.15 M, unless storage.cache_mib says otherwise
  *   storage.min_storage_bytes      batches smaller than this stay in memory until a checkpoint
  *                                   (Feldera's default: 10,048,576 bytes)
@@ -34,6 +36,6 @@ export function stateSettingsOf(runtimeConfig: Record<string, unknown>): StateSe
         : memoryMb
           ? Math.floor(memoryMb * 0.15 * MIB)
           : DEFAULT_BUDGET_BYTES,
-    headBudgetBytes: memoryMb ? Math.floor(memoryMb * 0.06 * MIB) : DEFAULT_BUDGET_BYTES,
+    headBudgetBytes: memoryMb ? Math.floor(memoryMb * 0.04 * MIB) : DEFAULT_BUDGET_BYTES,
   };
 }

@@ -129,7 +129,7 @@ export class Aggregate implements StatefulOperator {
   }
 
   traces(): Trace<unknown>[] {
-    return [this.groups as Trace<unknown>];
+    return [this.groups];
   }
 
   saveExtra(): unknown {

@@ -24,6 +24,6 @@ export class Distinct implements StatefulOperator {
   }
 
   traces(): Trace<unknown>[] {
-    return [this.counts.trace as Trace<unknown>];
+    return [this.counts.trace];
   }
 }

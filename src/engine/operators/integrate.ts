@@ -21,6 +21,6 @@ export class Integrate implements StatefulOperator {
   }
 
   traces(): Trace<unknown>[] {
-    return [this.contents.trace as Trace<unknown>];
+    return [this.contents.trace];
   }
 }

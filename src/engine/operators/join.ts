@@ -187,7 +187,7 @@ export class Join implements StatefulOperator {
   }
 
   traces(): Trace<unknown>[] {
-    return [this.left.trace as Trace<unknown>, this.right.trace as Trace<unknown>];
+    return [this.left.trace, this.right.trace];
   }
 }
 

@@ -83,6 +83,6 @@ export class SetMembership implements StatefulOperator {
   }
 
   traces(): Trace<unknown>[] {
-    return [this.counts as Trace<unknown>];
+    return [this.counts];
   }
 }

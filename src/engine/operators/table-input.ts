@@ -53,6 +53,6 @@ export class TableInput implements StatefulOperator {
   }
 
   traces(): Trace<unknown>[] {
-    return this.primaryKey ? [this.byKey as Trace<unknown>] : [this.contents.trace as Trace<unknown>];
+    return this.primaryKey ? [this.byKey] : [this.contents.trace];
   }
 }

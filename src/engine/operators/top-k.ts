@@ -114,7 +114,7 @@ export class TopK implements StatefulOperator {
   }
 
   traces(): Trace<unknown>[] {
-    return [this.rows as Trace<unknown>];
+    return [this.rows];
   }
 
   restored(): void {

@@ -58,6 +58,7 @@ export interface BatchFileRef {
 }
 
 const TOMBSTONE: unique symbol = Symbol('tombstone');
+const noop = () => undefined;
 type Slot<V> = V | typeof TOMBSTONE;
 
 /** Batches merge once this many of one size tier are adjacent. */
@@ -374,6 +375,19 @@ export class Trace<V> {
   /** Estimated bytes of frozen layers not yet batches. */
   get frozenBytes(): number {
     return this.frozen.reduce((n, f) => (f.layer ? n : n + f.head.size * this.bytesPerEntry), 0);
+  }
+
+  /**
+   * Resolves when the frozen layers being turned into batches have made progress (one was
+   * installed, or the work failed and stopped); at once when there is no such work.
+   */
+  progress(): Promise<void> {
+    return this.pumping ? this.pumping.then(noop, noop) : Promise.resolve();
+  }
+
+  /** True while frozen layers are being turned into batches. */
+  get converting(): boolean {
+    return this.pumping !== null;
   }
 
   /** The trace's batches, oldest first (for tests and statistics). */
