@@ -5,7 +5,8 @@
  * defaults; BENCH_MEMORY_MB sets resources.memory_mb_max). Phases, reported on stderr as they end:
  *  - load: the tables filled in steps of `batch` rows (heads sealed into batch files as they pass
  *    the memory budget, merged in the background);
- *  - first checkpoint; then a plain write + fsync of as many bytes as it added (the comparison);
+ *  - first checkpoint, once the merges the load left behind are done; then a plain write +
+ *    fsync of as many bytes as it added (the comparison);
  *  - second checkpoint after one step that upserts `changePercent` of the orders: the bytes it
  *    added, and a plain write + fsync of that many bytes;
  *  - a third after another such step, taken while an ingest stream runs (HTTP-shaped JSON
@@ -217,6 +218,22 @@ function ingestStream(plane: DataPlane, w: Workload, random: () => number) {
   };
 }
 
+/**
+ * Waits until background storage work (building and merging batches) has stopped for two
+ * seconds: the merges a bulk load leaves behind are done before the first checkpoint, as in a
+ * pipeline that has been running a while.
+ */
+async function settled(checkpointer: Checkpointer): Promise<void> {
+  const work = () => {
+    const c = checkpointer.stateCounters;
+    return c ? c.batchesBuilt + c.merges : 0;
+  };
+  for (let last = -1; work() !== last; ) {
+    last = work();
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+}
+
 function dropPageCache(): boolean {
   try {
     writeFileSync('/proc/sys/vm/drop_caches', '1');
@@ -238,6 +255,7 @@ export async function measureSize(task: SizeTask): Promise<SizeResult> {
     await bulkLoad(p.plane.circuit, workload, task.batch, random);
     const loadSeconds = since(start) / 1000;
     process.stderr.write(`  load: ${loadSeconds.toFixed(1)} s\n`);
+    await settled(p.checkpointer);
     const [first, firstManifest] = await checkpoint(p, null);
     const firstPlainMs = await plainWrite(join(task.dir, 'plain'), first.addedBytes);
     process.stderr.write(`  first checkpoint: ${first.totalMs.toFixed(0)} ms\n`);

@@ -207,6 +207,7 @@ function spineStorage(dir: string): TraceStorage {
   return new TraceStorage({
     dir,
     minStorageBytes: 0,
+    memoryBatchBytes: 0,
     cacheBytes: 64 * 2 ** 20,
     headBudgetBytes: 2 ** 40,
     mode: 'background',

@@ -36,8 +36,10 @@ export type FaultTolerance = 'none' | 'at_least_once' | 'exactly_once';
 
 /** How the circuit's state uses memory and disk (from `runtime_config`). */
 export interface StateSettings {
-  /** `storage.min_storage_bytes`: smaller batches stay in memory until a checkpoint. */
+  /** `storage.min_storage_bytes`: smaller batches stay in memory until a checkpoint... */
   minStorageBytes: number;
+  /** ...while all such batches take at most this many bytes. */
+  memoryBatchBytes: number;
   /** `storage.cache_mib` in bytes: the block cache. */
   cacheBytes: number;
   /** Estimated bytes of unsealed changes at which every trace is sealed. */

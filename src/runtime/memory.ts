@@ -8,10 +8,11 @@
  *                                   and as much again of sealed changes being written (steps
  *                                   wait beyond that: `Circuit.ready`)
  *     block cache                  0.15 M, unless storage.cache_mib says otherwise
+ *     batches kept in memory       0.1 M (batches below min_storage_bytes, until a checkpoint)
  *   storage.min_storage_bytes      batches smaller than this stay in memory until a checkpoint
  *                                   (Feldera's default: 10,048,576 bytes)
- * Without memory_mb_max the heads may reach 256 MiB and the cache 256 MiB (Feldera's default
- * cache per thread).
+ * Without memory_mb_max the heads, the batches in memory and the cache may each reach 256 MiB
+ * (Feldera's default cache per thread).
  */
 import type { StateSettings } from './checkpointer.js';
 
@@ -37,5 +38,6 @@ export function stateSettingsOf(runtimeConfig: Record<string, unknown>): StateSe
           ? Math.floor(memoryMb * 0.15 * MIB)
           : DEFAULT_BUDGET_BYTES,
     headBudgetBytes: memoryMb ? Math.floor(memoryMb * 0.04 * MIB) : DEFAULT_BUDGET_BYTES,
+    memoryBatchBytes: memoryMb ? Math.floor(memoryMb * 0.1 * MIB) : DEFAULT_BUDGET_BYTES,
   };
 }

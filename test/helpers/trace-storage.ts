@@ -28,6 +28,7 @@ export function fileBackedStorage(overrides: Partial<TraceStorageSettings> = {})
   return new TraceStorage({
     dir: scratchDir(),
     minStorageBytes: 0,
+    memoryBatchBytes: 0,
     cacheBytes: 1,
     headBudgetBytes: 0,
     mode: 'inline',

@@ -41,7 +41,7 @@ function requestOf(n: number): Array<Record<string, unknown>> {
   });
 }
 
-const STATE = { minStorageBytes: 0, cacheBytes: 64 * 1024, headBudgetBytes: 0 };
+const STATE = { minStorageBytes: 0, memoryBatchBytes: 0, cacheBytes: 64 * 1024, headBudgetBytes: 0 };
 const FORMAT = { format: 'json', updateFormat: 'insert_delete', array: true } as const;
 
 async function open(dir: string) {

@@ -29,8 +29,10 @@ const WORKER_ENTRY = fileURLToPath(
 export interface TraceStorageSettings {
   /** Directory of batch files (the checkpoint store's state directory). */
   dir: string;
-  /** A batch smaller than this stays in memory until a checkpoint needs it in a file. */
+  /** A batch smaller than this stays in memory until a checkpoint needs it in a file... */
   minStorageBytes: number;
+  /** ...as long as all batches in memory stay within this many bytes. */
+  memoryBatchBytes: number;
   /** Budget of the block cache. */
   cacheBytes: number;
   /** Heads are sealed once their estimated bytes, over all traces, exceed this. */
@@ -94,8 +96,13 @@ export class BatchLayer {
 export class TraceStorage {
   readonly cache: BlockCache;
   readonly counters: StorageCounters = { batchesBuilt: 0, merges: 0, bytesWritten: 0 };
+  /** Bytes of the batches held in memory (not yet in files). */
+  private memoryBatches = 0;
   private worker: Worker | null = null;
   private nextJob = 1;
+  /** Jobs not yet sent to the worker; it gets one at a time, builds and writes before merges. */
+  private readonly queue: Array<{ id: number; job: Job }> = [];
+  private running: number | null = null;
   private readonly waiting = new Map<number, { resolve: (b: Built) => void; reject: (e: Error) => void }>();
 
   constructor(readonly settings: TraceStorageSettings) {
@@ -122,13 +129,27 @@ export class TraceStorage {
         return Promise.reject(err);
       }
     }
-    const worker = this.startWorker();
     const id = this.nextJob++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      worker.ref();
-      worker.postMessage({ id, job } satisfies JobRequest);
+      this.queue.push({ id, job });
+      this.sendNext();
     });
+  }
+
+  /**
+   * Sends the worker its next job once it is idle: the oldest build or write (a step or a
+   * checkpoint may be waiting for it), else the oldest merge.
+   */
+  private sendNext(): void {
+    if (this.running !== null || this.queue.length === 0) return;
+    let next = this.queue.findIndex((q) => q.job.kind !== 'merge');
+    if (next < 0) next = 0;
+    const request: JobRequest = this.queue.splice(next, 1)[0]!;
+    const worker = this.startWorker();
+    this.running = request.id;
+    worker.ref();
+    worker.postMessage(request);
   }
 
   private startWorker(): Worker {
@@ -144,13 +165,18 @@ export class TraceStorage {
     worker.on('message', (reply: JobReply) => {
       const waiter = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);
+      this.running = null;
       if (this.waiting.size === 0) worker.unref();
-      if (!waiter) return;
-      if (reply.ok)
-        waiter.resolve(
-          reply.built.kind === 'image' ? { ...reply.built, image: asBuffer(reply.built.image) } : reply.built,
-        );
-      else waiter.reject(Object.assign(new Error(reply.message), { code: reply.code }));
+      if (waiter) {
+        if (reply.ok)
+          waiter.resolve(
+            reply.built.kind === 'image'
+              ? { ...reply.built, image: asBuffer(reply.built.image) }
+              : reply.built,
+          );
+        else waiter.reject(Object.assign(new Error(reply.message), { code: reply.code }));
+      }
+      this.sendNext();
     });
     worker.on('error', (err) => this.failAll(err));
     worker.on('exit', (code) => {
@@ -165,6 +191,14 @@ export class TraceStorage {
   private failAll(err: Error): void {
     for (const waiter of this.waiting.values()) waiter.reject(err);
     this.waiting.clear();
+    this.queue.length = 0;
+    this.running = null;
+  }
+
+  /** Whether a new batch of `bytes` bytes may stay in memory (else it goes to a file). */
+  keepsInMemory(bytes: number): boolean {
+    const { minStorageBytes, memoryBatchBytes } = this.settings;
+    return bytes < minStorageBytes && this.memoryBatches + bytes <= memoryBatchBytes;
   }
 
   /** The batch layer for what a job built: a file is pinned, then renamed to its hash. */
@@ -172,7 +206,12 @@ export class TraceStorage {
     this.counters.batchesBuilt++;
     if (built.kind === 'image') {
       const reader = new BatchReader({ image: built.image }, built.size, 'in memory', this.cache);
-      return new BatchLayer(reader, null, built.size, built.entries);
+      this.memoryBatches += built.size;
+      const layer = new BatchLayer(reader, null, built.size, built.entries);
+      layer.pinWith(() => {
+        if (layer.sha256 === null) this.memoryBatches -= built.size;
+      });
+      return layer;
     }
     this.counters.bytesWritten += built.size;
     const layer = this.fileLayer(built.sha256, built.size, built.entries);
@@ -209,6 +248,7 @@ export class TraceStorage {
   private installImageFile(layer: BatchLayer, built: Built): void {
     if (built.kind !== 'file') throw new Error('writing a batch image produced no file');
     this.counters.bytesWritten += built.size;
+    this.memoryBatches -= layer.size;
     layer.pinWith(this.settings.pin(built.sha256));
     renameSync(built.temp, batchPath(this.settings.dir, built.sha256));
     layer.sha256 = built.sha256;

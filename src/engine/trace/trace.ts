@@ -525,10 +525,10 @@ export class Trace<V> {
     return records;
   }
 
-  /** Memory for batches below `min_storage_bytes`, a file otherwise. */
+  /** Memory for batches below `min_storage_bytes` while memory allows, a file otherwise. */
   private targetFor(bytes: number): BuildTarget {
-    const { minStorageBytes, dir } = this.requireStorage().settings;
-    return bytes >= minStorageBytes ? { dir } : 'memory';
+    const storage = this.requireStorage();
+    return storage.keepsInMemory(bytes) ? 'memory' : { dir: storage.settings.dir };
   }
 
   /** Replaces the oldest frozen layer by its batch. */

@@ -31,6 +31,7 @@ function storageIn(dir: string, overrides: Partial<TraceStorageSettings> = {}): 
   return new TraceStorage({
     dir,
     minStorageBytes: 0,
+    memoryBatchBytes: 0,
     cacheBytes: 1,
     headBudgetBytes: 0,
     mode: 'inline',
