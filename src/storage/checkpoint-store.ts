@@ -27,8 +27,9 @@
  * the bad one.
  *
  * One process owns a storage directory. Within it, writes, installs and collections run one at
- * a time, because each decides which files exist and then acts on that. Readers and uploads
- * that work outside that lock pin their files (`pin`, `retainBlobs`), which collection respects.
+ * a time, because each decides which files exist and then acts on that. Readers, uploads and
+ * the engine (which adds trace batch files to `state/` while the pipeline runs) work outside
+ * that lock and pin their files (`pin`, `retainBlobs`), which collection respects.
  */
 
 import { createHash } from 'node:crypto';
@@ -474,12 +475,15 @@ export class CheckpointStore {
       this.#onStage('old-manifests-deleted');
     }
     if (invalid.length > 0) return excess.map((m) => m.uuid);
-    const referenced = new Set(this.#retained.keys());
+    const referenced = new Set<string>();
     for (const manifest of manifests.slice(excess.length)) {
       for (const file of manifest.files) referenced.add(file.sha256);
     }
+    // Pins are read as each file is considered, not before listing: the engine adds batch files
+    // outside this lock, pinning each before it takes its name, so a file in the listing that a
+    // live trace holds is already pinned when it is looked at here.
     for (const name of await readdir(this.#stateDir)) {
-      if (SHA256_HEX.test(name) && !referenced.has(name))
+      if (SHA256_HEX.test(name) && !referenced.has(name) && !this.#retained.has(name))
         await unlink(this.blobPath(name)).catch(ignoreMissing);
     }
     this.#onStage('collected');

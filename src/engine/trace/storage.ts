@@ -99,6 +99,7 @@ export class TraceStorage {
   /** Bytes of the batches held in memory (not yet in files). */
   private memoryBatches = 0;
   private worker: Worker | null = null;
+  private closed = false;
   private nextJob = 1;
   /** Jobs not yet sent to the worker; it gets one at a time, builds and writes before merges. */
   private readonly queue: Array<{ id: number; job: Job }> = [];
@@ -107,8 +108,6 @@ export class TraceStorage {
 
   constructor(readonly settings: TraceStorageSettings) {
     this.cache = new BlockCache(settings.cacheBytes);
-    // Started now, so that the first seal does not wait for the thread to load.
-    if (settings.mode === 'background') this.startWorker();
   }
 
   get inline(): boolean {
@@ -260,9 +259,15 @@ export class TraceStorage {
     );
   }
 
-  /** Stops the worker thread. */
+  /** Stops the worker thread; work still queued or running is dropped without a report. */
   async close(): Promise<void> {
+    this.closed = true;
     await this.worker?.terminate();
     this.worker = null;
+  }
+
+  /** Reports a background failure, unless the storage was closed (shutdown is not a failure). */
+  reportBackgroundError(message: string): void {
+    if (!this.closed) this.settings.onBackgroundError?.(message);
   }
 }

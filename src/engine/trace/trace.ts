@@ -407,7 +407,7 @@ export class Trace<V> {
       if (storage.inline) this.pumpInline();
       else
         void this.pump().catch((err: Error) =>
-          storage.settings.onBackgroundError?.(`sealing a trace failed: ${err.message}`),
+          storage.reportBackgroundError(`sealing a trace failed: ${err.message}`),
         );
     }
     return [...this.batches, ...this.frozen];
@@ -579,7 +579,7 @@ export class Trace<V> {
         .run(job)
         .then((built) => this.replaceRun(inputs, storage.adopt(built)))
         .catch((err: Error) =>
-          storage.settings.onBackgroundError?.(`merging ${inputs.length} batches failed: ${err.message}`),
+          storage.reportBackgroundError(`merging ${inputs.length} batches failed: ${err.message}`),
         )
         .finally(() => {
           for (const l of inputs) l.merging = false;
