@@ -280,7 +280,7 @@ export class CircuitInstance implements Circuit {
     let bytes = 0;
     for (const { trace } of traces) bytes += trace.headBytes;
     if (bytes <= this.storage.settings.headBudgetBytes || bytes === 0) return;
-    for (const { trace } of traces) if (trace.headBytes > 0) trace.freeze();
+    for (const { trace } of traces) if (trace.headBytes > 0) trace.seal();
   }
 
   async ready(): Promise<void> {

@@ -134,7 +134,7 @@ function runLaws(opts: LawOptions, storage: TraceStorage | null): void {
         `seed ${opts.seed} step ${step}: restored operator diverged`,
       );
     }
-    if (storage && isStateful(op)) for (const trace of op.traces()) trace.freeze();
+    if (storage && isStateful(op)) for (const trace of op.traces()) trace.seal();
     if (step === Math.floor(steps / 2) && isStateful(op)) {
       const checkpointStorage = storage ?? fileBackedStorage();
       const copy = attach(opts.make(), checkpointStorage);

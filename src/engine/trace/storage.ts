@@ -57,6 +57,8 @@ export interface StorageCounters {
 export class BatchLayer {
   /** Set while a merge reads this batch. */
   merging = false;
+  /** The trace while the batch is live, plus each checkpoint that names it and is being written. */
+  private holders = 1;
   private release: (() => void) | null = null;
   private persisting: Promise<void> | null = null;
 
@@ -85,8 +87,25 @@ export class BatchLayer {
     return this.persisting;
   }
 
-  /** Stops holding the batch: unpins its file and closes it. */
+  /** One more holder (a checkpoint being written); returns its release, effective once. */
+  hold(): () => void {
+    this.holders++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.unhold();
+    };
+  }
+
+  /** The trace stops holding the batch (a merge replaced it). */
   drop(): void {
+    this.unhold();
+  }
+
+  /** Once nobody holds the batch: unpins its file (or its memory) and closes it. */
+  private unhold(): void {
+    if (--this.holders > 0) return;
     this.release?.();
     this.release = null;
     this.reader.close();

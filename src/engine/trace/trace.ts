@@ -151,6 +151,23 @@ export class FrozenLayer<V> {
   constructor(readonly head: Head<V>) {}
 }
 
+/**
+ * The layers of a trace at a checkpoint's step boundary, oldest first. The cut holds each of
+ * its batches (and each batch its frozen layers become), so that a merge that replaces one
+ * meanwhile cannot let its file be collected before the checkpoint's manifest names it.
+ */
+export class Cut<V> {
+  readonly holds: Array<() => void> = [];
+
+  constructor(readonly layers: ReadonlyArray<BatchLayer | FrozenLayer<V>>) {
+    for (const l of layers) if (!(l instanceof FrozenLayer)) this.holds.push(l.hold());
+  }
+
+  release(): void {
+    for (const h of this.holds) h();
+  }
+}
+
 /** Writes the records of a sealed head: `u32 count` + entries in the block entry format. */
 class RecordWriter extends StateWriter {
   key(key: string, flags: number): void {
@@ -181,6 +198,8 @@ export class Trace<V> {
   private storage: TraceStorage | null = null;
   private pumping: Promise<void> | null = null;
   private merging = false;
+  /** Cuts whose checkpoints are being written. */
+  private readonly cuts = new Set<Cut<V>>();
   /** Encoded bytes per entry seen at the last seal; estimates the head's size. */
   private bytesPerEntry = 128;
   private readonly codec: ValueCodec<V>;
@@ -396,10 +415,18 @@ export class Trace<V> {
   }
 
   /**
-   * Seals the head (call at a step boundary): it becomes a frozen layer on its way to a batch.
-   * Returns the layers that now make up the trace, oldest first, for a checkpoint.
+   * Seals the head for a checkpoint (call at a step boundary) and returns the cut: the layers
+   * that make up the trace now, held until `persist`'s release.
    */
-  freeze(): Array<BatchLayer | FrozenLayer<V>> {
+  freeze(): Cut<V> {
+    this.seal();
+    const cut = new Cut([...this.batches, ...this.frozen]);
+    this.cuts.add(cut);
+    return cut;
+  }
+
+  /** Seals the head (call at a step boundary): it becomes a frozen layer on its way to a batch. */
+  seal(): void {
     const storage = this.requireStorage();
     if (this.head.size > 0) {
       this.frozen.push(new FrozenLayer(this.head));
@@ -410,42 +437,37 @@ export class Trace<V> {
           storage.reportBackgroundError(`sealing a trace failed: ${err.message}`),
         );
     }
-    return [...this.batches, ...this.frozen];
   }
 
   /**
    * Resolves once the layers `freeze` returned are batch files: the checkpoint's part of this
    * trace, oldest first. Every file stays pinned until `release` is called.
    */
-  async persist(
-    layers: Array<BatchLayer | FrozenLayer<V>>,
-  ): Promise<{ files: BatchFileRef[]; release: () => void }> {
+  async persist(cut: Cut<V>): Promise<{ files: BatchFileRef[]; release: () => void }> {
     const storage = this.requireStorage();
-    if (layers.some((l) => l instanceof FrozenLayer && l.layer === null)) await this.pump();
-    const batches = layers.map((l) => (l instanceof FrozenLayer ? l.layer! : l));
-    await Promise.all(batches.map((b) => b.persist(storage)));
-    const releases = batches.map((b) => storage.settings.pin(b.sha256!));
-    return {
-      files: batches.map((b) => ({ sha256: b.sha256!, size: b.size, entries: b.entries })),
-      release: () => {
-        for (const r of releases) r();
-      },
-    };
+    try {
+      if (cut.layers.some((l) => l instanceof FrozenLayer && l.layer === null)) await this.pump();
+      const batches = cut.layers.map((l) => (l instanceof FrozenLayer ? l.layer! : l));
+      await Promise.all(batches.map((b) => b.persist(storage)));
+      return { files: batches.map(fileRef), release: () => this.releaseCut(cut) };
+    } catch (err) {
+      this.releaseCut(cut);
+      throw err;
+    }
+  }
+
+  private releaseCut(cut: Cut<V>): void {
+    this.cuts.delete(cut);
+    cut.release();
   }
 
   /** `persist` for inline storage, where all of its work is synchronous. */
-  persistSync(layers: Array<BatchLayer | FrozenLayer<V>>): { files: BatchFileRef[]; release: () => void } {
+  persistSync(cut: Cut<V>): { files: BatchFileRef[]; release: () => void } {
     const storage = this.requireStorage();
     if (!storage.inline) throw new Error('persistSync needs inline storage');
-    const batches = layers.map((l) => (l instanceof FrozenLayer ? l.layer! : l));
+    const batches = cut.layers.map((l) => (l instanceof FrozenLayer ? l.layer! : l));
     for (const b of batches) storage.writeImageSync(b);
-    const releases = batches.map((b) => storage.settings.pin(b.sha256!));
-    return {
-      files: batches.map((b) => ({ sha256: b.sha256!, size: b.size, entries: b.entries })),
-      release: () => {
-        for (const r of releases) r();
-      },
-    };
+    return { files: batches.map(fileRef), release: () => this.releaseCut(cut) };
   }
 
   /** Loads the batches of a checkpoint into a fresh trace (read lazily). */
@@ -531,11 +553,12 @@ export class Trace<V> {
     return storage.keepsInMemory(bytes) ? 'memory' : { dir: storage.settings.dir };
   }
 
-  /** Replaces the oldest frozen layer by its batch. */
+  /** Replaces the oldest frozen layer by its batch (held by the cuts that include the layer). */
   private install(frozen: FrozenLayer<V>, layer: BatchLayer): void {
     if (this.frozen[0] !== frozen) throw new Error('frozen layers converted out of order');
     this.frozen.shift();
     frozen.layer = layer;
+    for (const cut of this.cuts) if (cut.layers.includes(frozen)) cut.holds.push(layer.hold());
     this.batches.push(layer);
   }
 
@@ -603,6 +626,10 @@ export class Trace<V> {
     storage.counters.merges++;
     storage.settings.onDiscard?.();
   }
+}
+
+function fileRef(b: BatchLayer): BatchFileRef {
+  return { sha256: b.sha256!, size: b.size, entries: b.entries };
 }
 
 function headSource<V>(head: Head<V>): WalkSource<V> {

@@ -26,8 +26,11 @@ const codec = {
   read: (r: StateReader): Counter => ({ name: r.string(), n: r.f64() }),
 };
 
-function storageIn(dir: string, overrides: Partial<TraceStorageSettings> = {}): TraceStorage {
-  const pins = new Map<string, number>();
+function storageIn(
+  dir: string,
+  overrides: Partial<TraceStorageSettings> = {},
+  pins = new Map<string, number>(),
+): TraceStorage {
   return new TraceStorage({
     dir,
     minStorageBytes: 0,
@@ -61,11 +64,13 @@ function check(trace: Trace<Counter>, model: Model, seed: number, step: number):
 
 async function randomRun(seed: number, dir: string, mode: 'inline' | 'background'): Promise<void> {
   const r = new Random(seed);
-  const storage = storageIn(dir, { mode });
+  const pins = new Map<string, number>();
+  const storage = storageIn(dir, { mode }, pins);
   const trace = new Trace<Counter>({ codec, grouped: true });
   trace.attach(storage);
   const model: Model = new Map();
   const undo = new UndoLog();
+  const pending: Promise<void>[] = [];
   for (let step = 1; step <= 60; step++) {
     const attempt = r.chance(0.15);
     const saved = attempt ? new Map([...model].map(([p, g]) => [p, new Map(g)])) : null;
@@ -102,18 +107,35 @@ async function randomRun(seed: number, dir: string, mode: 'inline' | 'background
     } else undo.clear();
     check(trace, model, seed, step);
     if (r.chance(0.4)) {
-      const layers = trace.freeze();
+      const cut = trace.freeze();
       if (r.chance(0.3)) {
-        const { files, release } = await trace.persist(layers);
+        const { files, release } = await trace.persist(cut);
         const copy = new Trace<Counter>({ codec, grouped: true });
         copy.attach(storage);
         copy.restore(files);
         check(copy, model, seed, step);
         release();
+      } else {
+        // The trace goes on changing, sealing and merging while this checkpoint is written:
+        // its files must stay pinned and hold the state of this step until released.
+        const snapshot = new Map([...model].map(([p, g]) => [p, new Map(g)]));
+        const at = step;
+        pending.push(
+          trace.persist(cut).then(({ files, release }) => {
+            for (const f of files)
+              assert.ok((pins.get(f.sha256) ?? 0) > 0, `seed ${seed} step ${at}: unpinned`);
+            const copy = new Trace<Counter>({ codec, grouped: true });
+            copy.attach(storage);
+            copy.restore(files);
+            check(copy, snapshot, seed, at);
+            release();
+          }),
+        );
       }
     }
     if (mode === 'background' && r.chance(0.3)) await new Promise((resolve) => setTimeout(resolve, 5));
   }
+  await Promise.all(pending);
   await storage.close();
 }
 
@@ -138,7 +160,7 @@ test('merges keep the number of batches bounded and lookups go through the cache
     for (let i = 0; i < 20; i++)
       trace.set(`key${(round * 7 + i * 13) % 500}`, '', { name: 'x', n: round }, undo);
     undo.clear();
-    trace.freeze();
+    trace.seal();
   }
   assert.ok(trace.batchCount < 16, `${trace.batchCount} batches after 100 seals`);
   assert.ok(storage.counters.merges > 0);
