@@ -25,7 +25,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SizeResult, SizeTask } from './checkpoint/measure.js';
-import { count, mib, percent, ratio, secs, table } from './checkpoint/report.js';
+import { count, mib, mibPerSecond, percent, ratio, secs, table } from './checkpoint/report.js';
 import { PROGRAM_SQL } from './checkpoint/workload.js';
 
 const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -122,7 +122,25 @@ function resumeRows(results: SizeResult[]): string[][] {
     secs(r.loadSeconds),
     mib(r.heapBytes),
     mib(r.peakRssBytes),
+    config.memoryMb === null ? '-' : ratio(r.peakRssBytes / (config.memoryMb * 2 ** 20)),
   ]);
+}
+
+function remoteRows(results: SizeResult[]): string[][] {
+  return results.map((r) => {
+    const { remote } = r;
+    return [
+      mib(r.first.stateBytes),
+      `${mib(remote.firstPushBytes)} in ${secs(remote.firstPushSeconds)} s`,
+      `${mib(remote.nextPushBytes)} (${remote.nextPushFiles} files) in ${secs(remote.nextPushSeconds)} s`,
+      percent(remote.nextPushBytes, r.first.stateBytes),
+      `${mib(remote.pullBytes)} in ${secs(remote.pullSeconds)} s (${mibPerSecond(remote.pullBytes, remote.pullSeconds)} MiB/s)`,
+      secs(r.remoteResumeMs / 1000),
+      remote.aws === null
+        ? 'not installed'
+        : `${mib(remote.aws.bytes)} in ${secs(remote.aws.seconds)} s (${mibPerSecond(remote.aws.bytes, remote.aws.seconds)} MiB/s)`,
+    ];
+  });
 }
 
 function report(results: SizeResult[]): void {
@@ -169,8 +187,23 @@ function report(results: SizeResult[]): void {
       'load s',
       'heap MiB',
       'peak RSS MiB',
+      'peak RSS ÷ memory_mb_max',
     ],
     resumeRows(results),
+  );
+  table(
+    'Object store (loopback s3rver): push the checkpoint before last, then the last (a sync after one change); ' +
+      'pull the last into an empty directory (hash-verified), then resume from it; aws s3 sync downloading the same prefix (whole process timed)',
+    [
+      'state MiB',
+      'first push',
+      'next push',
+      'next of state',
+      'pull',
+      'resume after pull s',
+      'aws s3 sync download',
+    ],
+    remoteRows(results),
   );
 }
 

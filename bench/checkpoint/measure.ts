@@ -18,7 +18,9 @@
  *    bytes each added, on average;
  *  - resume from a cold copy: the storage directory copied elsewhere (and the page cache dropped
  *    when the machine allows), then a new data plane and checkpointer resume from it: time to
- *    Running, and the latency of the first step after it (100 upserts, read through the cache).
+ *    Running, and the latency of the first step after it (100 upserts, read through the cache);
+ *  - the object store (bench/checkpoint/remote.ts): the last two checkpoints pushed, the last
+ *    pulled into an empty directory and resumed from, and the aws CLI downloading the same.
  */
 import { cpSync, writeFileSync } from 'node:fs';
 import { mkdir, open, rm } from 'node:fs/promises';
@@ -30,6 +32,7 @@ import { DataPlane } from '../../src/runtime/data-plane.js';
 import { PipelineLogger } from '../../src/runtime/log.js';
 import { stateSettingsOf } from '../../src/runtime/memory.js';
 import type { CheckpointManifest } from '../../src/storage/manifest.js';
+import { measureRemote, type RemoteFigures } from './remote.js';
 import {
   bulkLoad,
   orderRow,
@@ -88,6 +91,10 @@ export interface SizeResult {
   resumeMs: number;
   firstStepAfterResumeMs: number;
   pageCacheDropped: boolean;
+  /** The object-store phase (bench/checkpoint/remote.ts). */
+  remote: RemoteFigures;
+  /** From the pulled checkpoint to Running (the download not included). */
+  remoteResumeMs: number;
   heapBytes: number;
   peakRssBytes: number;
 }
@@ -282,6 +289,7 @@ export async function measureSize(task: SizeTask): Promise<SizeResult> {
     const stalledPlainMs = await plainWrite(join(task.dir, 'plain'), stalled.addedBytes);
     process.stderr.write(`  checkpoint during ingest: ${stalled.totalMs.toFixed(0)} ms\n`);
 
+    let beforeLast = secondManifest;
     let previous = stalledManifest;
     const roundsAddedBytes: number[] = [];
     let roundsCaptureMaxMs = 0;
@@ -291,6 +299,7 @@ export async function measureSize(task: SizeTask): Promise<SizeResult> {
       const [figures, manifest] = await checkpoint(p, previous);
       roundsAddedBytes.push(figures.addedBytes);
       roundsCaptureMaxMs = Math.max(roundsCaptureMaxMs, figures.captureMs);
+      beforeLast = previous;
       previous = manifest;
     }
     const merges = p.checkpointer.stateCounters?.merges ?? 0;
@@ -323,6 +332,25 @@ export async function measureSize(task: SizeTask): Promise<SizeResult> {
     await resumed.plane.waitProcessed();
     const firstStepAfterResumeMs = since(start);
     resumed.checkpointer.close();
+
+    const pulledDir = join(task.dir, 'pulled');
+    const remote = await measureRemote(
+      storageDir,
+      beforeLast.uuid,
+      previous.uuid,
+      pulledDir,
+      join(task.dir, 'aws'),
+    );
+    process.stderr.write(`  pushed twice, pulled in ${remote.pullSeconds.toFixed(1)} s\n`);
+    dropPageCache();
+    start = performance.now();
+    const fromRemote = await startPipeline(program, pulledDir, task, log);
+    const remoteResumeMs = since(start);
+    if (fromRemote.plane.circuit.stepCount !== steps)
+      throw new Error(
+        `resumed from the pull at step ${fromRemote.plane.circuit.stepCount}, expected ${steps}`,
+      );
+    fromRemote.checkpointer.close();
     return {
       workload,
       loadSeconds,
@@ -347,6 +375,8 @@ export async function measureSize(task: SizeTask): Promise<SizeResult> {
       resumeMs,
       firstStepAfterResumeMs,
       pageCacheDropped,
+      remote,
+      remoteResumeMs,
       heapBytes,
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
     };
