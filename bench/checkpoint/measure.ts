@@ -100,7 +100,7 @@ export interface SizeResult {
 }
 
 /** Log lines go to stderr, so that stdout keeps the report. */
-class BenchLog extends PipelineLogger {
+export class BenchLog extends PipelineLogger {
   override info(message: string): void {
     if (process.env.BENCH_VERBOSE) process.stderr.write(`  log: ${message}\n`);
   }
@@ -114,7 +114,7 @@ class BenchLog extends PipelineLogger {
 
 const since = (start: number) => performance.now() - start;
 
-function compile(): Program {
+export function compile(): Program {
   const compiled = compileProgram(PROGRAM_SQL);
   if (!compiled.ok) throw new Error(`benchmark program does not compile: ${JSON.stringify(compiled.errors)}`);
   return compiled.program;
@@ -127,7 +127,12 @@ function percentile(values: number[], p: number): number {
 }
 
 /** A pipeline's data plane and checkpointer over `storageDir`, resumed and running. */
-async function startPipeline(program: Program, storageDir: string, task: SizeTask, log: PipelineLogger) {
+export async function startPipeline(
+  program: Program,
+  storageDir: string,
+  task: SizeTask,
+  log: PipelineLogger,
+) {
   const captures: number[] = [];
   let captureStart = 0;
   const checkpointer = await Checkpointer.open(
@@ -230,7 +235,7 @@ function ingestStream(plane: DataPlane, w: Workload, random: () => number) {
  * seconds: the merges a bulk load leaves behind are done before the first checkpoint, as in a
  * pipeline that has been running a while.
  */
-async function settled(checkpointer: Checkpointer): Promise<void> {
+export async function settled(checkpointer: Checkpointer): Promise<void> {
   const work = () => {
     const c = checkpointer.stateCounters;
     return c ? c.batchesBuilt + c.merges : 0;
