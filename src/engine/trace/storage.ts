@@ -147,6 +147,8 @@ export class TraceStorage {
         return Promise.reject(err);
       }
     }
+    // After close no worker is started again: work still pending fails instead.
+    if (this.closed) return Promise.reject(new Error('the trace storage is closed'));
     const id = this.nextJob++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });

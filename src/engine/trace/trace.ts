@@ -600,14 +600,20 @@ export class Trace<V> {
       this.merging = true;
       storage
         .run(job)
-        .then((built) => this.replaceRun(inputs, storage.adopt(built)))
-        .catch((err: Error) =>
-          storage.reportBackgroundError(`merging ${inputs.length} batches failed: ${err.message}`),
-        )
-        .finally(() => {
+        .then((built) => {
+          this.replaceRun(inputs, storage.adopt(built));
+          return true;
+        })
+        .catch((err: Error) => {
+          storage.reportBackgroundError(`merging ${inputs.length} batches failed: ${err.message}`);
+          return false;
+        })
+        .then((merged) => {
           for (const l of inputs) l.merging = false;
           this.merging = false;
-          this.maybeMerge();
+          // A failed merge (a full disk, a closed storage) is retried when the next batch
+          // arrives: retrying at once would spin on the same failure.
+          if (merged) this.maybeMerge();
         });
       return;
     }
