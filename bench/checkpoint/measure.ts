@@ -232,15 +232,16 @@ function ingestStream(plane: DataPlane, w: Workload, random: () => number) {
 
 /**
  * Waits until background storage work (building and merging batches) has stopped for two
- * seconds: the merges a bulk load leaves behind are done before the first checkpoint, as in a
- * pipeline that has been running a while.
+ * seconds with no job queued or running: the merges a bulk load leaves behind are done before
+ * the first checkpoint, as in a pipeline that has been running a while. (Counting finished jobs
+ * alone is not enough: a merge of a large batch can run longer than the two seconds.)
  */
 export async function settled(checkpointer: Checkpointer): Promise<void> {
   const work = () => {
     const c = checkpointer.stateCounters;
     return c ? c.batchesBuilt + c.merges : 0;
   };
-  for (let last = -1; work() !== last; ) {
+  for (let last = -1; work() !== last || checkpointer.stateJobsPending > 0; ) {
     last = work();
     await new Promise((resolve) => setTimeout(resolve, 2000));
   }

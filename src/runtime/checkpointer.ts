@@ -313,6 +313,11 @@ export class Checkpointer {
     return this.traceStorage?.counters ?? null;
   }
 
+  /** Storage jobs (builds, writes, merges) queued or running; 0 without trace storage. */
+  get stateJobsPending(): number {
+    return this.traceStorage?.pendingJobs ?? 0;
+  }
+
   checkpointStatus(): CheckpointStatus & { progress: unknown } {
     return { ...this.status, progress: this.progress };
   }

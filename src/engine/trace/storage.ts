@@ -129,6 +129,11 @@ export class TraceStorage {
     this.cache = new BlockCache(settings.cacheBytes);
   }
 
+  /** Jobs queued for the worker or running on it (builds, writes, merges). */
+  get pendingJobs(): number {
+    return this.queue.length + (this.running === null ? 0 : 1);
+  }
+
   get inline(): boolean {
     return this.settings.mode === 'inline';
   }
