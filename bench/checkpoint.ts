@@ -7,7 +7,8 @@
  *
  * Environment (defaults in brackets): BENCH_MAX_STATE_MB [300] largest state in MiB of
  * checkpointed state (the series is 10, 100, 300 MiB up to it, then it; 1024 for the 1 GiB
- * figures), BENCH_CHANGE_PERCENT [1] share of the orders updated before each measured
+ * figures), BENCH_SIZES_MB [none] the sizes to run instead of that series (e.g. "300"),
+ * BENCH_CHANGE_PERCENT [1] share of the orders updated before each measured
  * checkpoint, BENCH_ROUNDS [20] checkpoints after the second, each after such a change,
  * BENCH_BATCH [20000] rows per step while loading, BENCH_MEMORY_MB [none]
  * resources.memory_mb_max of the measured pipeline, BENCH_SEED [1].
@@ -43,8 +44,10 @@ const FLINK_PERCENT = 16;
 const WORKER = fileURLToPath(new URL('./checkpoint/worker.ts', import.meta.url));
 const started = performance.now();
 
-/** 10, 100, 300 MiB below BENCH_MAX_STATE_MB, then BENCH_MAX_STATE_MB itself. */
+/** BENCH_SIZES_MB (comma-separated) if set, else 10, 100, 300 MiB below BENCH_MAX_STATE_MB, then it. */
 function sizes(): number[] {
+  const listed = process.env.BENCH_SIZES_MB;
+  if (listed) return listed.split(',').map(Number);
   return [...SERIES_MIB.filter((size) => size < config.maxStateMiB), config.maxStateMiB];
 }
 
