@@ -152,8 +152,13 @@ export async function startPipeline(
     },
     log,
   );
-  const plane = new DataPlane(program, 'bench', log, (message) => {
-    throw new Error(message);
+  const plane = new DataPlane(program, 'bench', log, {
+    onRejected: (rejected) => {
+      throw new Error(`unexpected rejection of ${rejected.length} input(s)`);
+    },
+    onFatal: (message) => {
+      throw new Error(message);
+    },
   });
   await checkpointer.resume(plane, program.fingerprint);
   plane.setRunning(true);

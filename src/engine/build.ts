@@ -11,11 +11,13 @@ import { Aggregate } from './operators/aggregate.js';
 import { Constant } from './operators/constant.js';
 import { Distinct } from './operators/distinct.js';
 import { Filter } from './operators/filter.js';
+import { FlatMap } from './operators/flat-map.js';
 import { Join, type KeyFunction } from './operators/join.js';
 import { MapRows } from './operators/map.js';
 import { SetMembership } from './operators/set-membership.js';
 import { TopK } from './operators/top-k.js';
 import { Union } from './operators/union.js';
+import { unnestRows } from './unnest.js';
 import { type Row, type Value, valueKey } from './values/value.js';
 
 /** Compiles join-key expressions to a function returning the key string (null if a value is NULL). */
@@ -103,5 +105,10 @@ export function buildRel(
       return dataflow.add(new SetMembership(rel.op, rel.all), [build(rel.left), build(rel.right)], owner);
     case 'topk':
       return dataflow.add(new TopK(rel.order, rel.limit, rel.offset), [build(rel.input)], owner);
+    case 'unnest': {
+      const fields = rel.expand === 'fields' ? (rel.collection.type.component!.fields?.length ?? 0) : 0;
+      const expand = unnestRows(compileExpr(rel.collection), rel.expand, rel.ordinality, fields);
+      return dataflow.add(new FlatMap(expand), [build(rel.input)], owner);
+    }
   }
 }

@@ -23,7 +23,7 @@
  */
 import type { TableInfo, ViewInfo } from '../sql/catalog.js';
 import type { CompiledView } from '../sql/compile.js';
-import { type AdHocTarget, type QueryResult, runAdHoc } from './adhoc.js';
+import { type AdHocStatement, type AdHocTarget, prepareAdHoc, type QueryResult, runAdHoc } from './adhoc.js';
 import { buildRel } from './build.js';
 import { Dataflow, isStateful, NodeFailure } from './dataflow.js';
 import { EngineError, type RuntimeErrorDetails } from './errors.js';
@@ -70,10 +70,24 @@ export interface Circuit {
   readonly stepCount: number;
   /** Drops the buffered changes (e.g. after a step failed on them). */
   discardPending(): void;
+  /**
+   * Removes and returns the buffered changes, by table, as `push` stored them (full rows). The
+   * pipeline's data plane keeps each accepted input apart this way, so that when a step fails
+   * it can retry the inputs separately and reject only the ones that fail.
+   */
+  takePending(): Map<string, WeightedRow[]>;
   /** Integrated contents of a materialized table or view. */
   snapshot(name: string): WeightedRow[];
+  /**
+   * `snapshot(name)` in chunks of `size` rows, read from the live state as they are pulled,
+   * so a large relation can be copied over several event-loop turns: no step may run until
+   * the generator is done or dropped, or the chunks would mix two states.
+   */
+  snapshotChunks(name: string, size: number): Generator<WeightedRow[], void, undefined>;
   /** Runs an ad-hoc SELECT over materialized relations, or an INSERT ... VALUES. */
   query(sql: string): QueryResult;
+  /** Plans an ad-hoc statement without running or applying it (see adhoc.ts). */
+  prepareQuery(sql: string): AdHocStatement;
   /** Gives every trace on-disk storage; call before the first step or restore. */
   attachStorage(storage: TraceStorage): void;
   /**
@@ -159,7 +173,7 @@ export class CircuitInstance implements Circuit {
     const width = info.columns.length;
     const key = info.primaryKey;
     const batch: Batch = [];
-    for (const [n, { row, weight }] of rows.entries()) {
+    for (const [n, { row, weight, patch }] of rows.entries()) {
       if (!Array.isArray(row) || !Number.isSafeInteger(weight))
         throw new EngineError(
           'InvalidRow',
@@ -178,10 +192,17 @@ export class CircuitInstance implements Circuit {
           `Row ${n} for table '${info.name}' has ${row.length} values; the table has ${width} columns`,
         );
       }
-      // A delete on a keyed table only needs (and only checks) the key columns.
+      if (patch && (!key || weight !== 1 || patch.length !== width))
+        throw new EngineError(
+          'InvalidRow',
+          `Row ${n} for table '${info.name}': a partial update needs a table with a primary key, weight 1 and a flag per column`,
+        );
+      // A delete on a keyed table only needs (and only checks) the key columns; an update,
+      // the key and the columns it sets.
       const checked = key && weight < 0 ? key : null;
       info.columns.forEach((c, i) => {
         if (checked !== null && !checked.includes(i)) return;
+        if (patch && !patch[i] && !key!.includes(i)) return;
         const v = full[i] as Value;
         if (v === null && !c.type.nullable)
           throw new EngineError(
@@ -194,7 +215,7 @@ export class CircuitInstance implements Circuit {
             `Row ${n} for table '${info.name}': column '${c.name}' (${typeToSql(c.type)}) cannot hold ${typeof v} ${String(v)}`,
           );
       });
-      batch.push({ row: full, weight });
+      batch.push(patch ? { row: full, weight, patch } : { row: full, weight });
     }
     const queue = this.pending.get(info.name);
     if (queue) queue.push(...batch);
@@ -203,6 +224,12 @@ export class CircuitInstance implements Circuit {
 
   discardPending(): void {
     this.pending = new Map();
+  }
+
+  takePending(): Map<string, WeightedRow[]> {
+    const taken = this.pending;
+    this.pending = new Map();
+    return taken;
   }
 
   step(): StepOutput {
@@ -235,26 +262,39 @@ export class CircuitInstance implements Circuit {
   }
 
   snapshot(name: string): WeightedRow[] {
+    const contents = this.materialized(name);
+    return contents.snapshot();
+  }
+
+  snapshotChunks(name: string, size: number): Generator<WeightedRow[], void, undefined> {
+    return this.materialized(name).snapshotChunks(size);
+  }
+
+  /** The operator holding a materialized relation's contents. */
+  private materialized(name: string): TableInput | Integrate {
     const info = this.resolve(name);
     if (!info)
       throw new EngineError('UnknownRelation', `Relation '${name}' does not exist`, { relation: name });
     if (!info.materialized)
       throw new EngineError('NotMaterialized', `'${info.name}' is not materialized`, { relation: info.name });
-    const table = this.tables.get(info.name);
-    if (table) return table.input.snapshot();
-    return this.views.get(info.name)!.contents!.snapshot();
+    return this.tables.get(info.name)?.input ?? this.views.get(info.name)!.contents!;
   }
 
+  private readonly adHocTarget: AdHocTarget = {
+    relation: (name) => {
+      const info = this.tables.get(name)?.info ?? this.views.get(name)?.info;
+      return info && !(info.kind === 'view' && info.local) ? info : undefined;
+    },
+    snapshot: (name) => this.snapshot(name),
+    push: (table, rows) => this.push(table, rows),
+  };
+
   query(sql: string): QueryResult {
-    const target: AdHocTarget = {
-      relation: (name) => {
-        const info = this.tables.get(name)?.info ?? this.views.get(name)?.info;
-        return info && !(info.kind === 'view' && info.local) ? info : undefined;
-      },
-      snapshot: (name) => this.snapshot(name),
-      push: (table, rows) => this.push(table, rows),
-    };
-    return runAdHoc(sql, target);
+    return runAdHoc(sql, this.adHocTarget);
+  }
+
+  prepareQuery(sql: string): AdHocStatement {
+    return prepareAdHoc(sql, this.adHocTarget);
   }
 
   /** Every trace of every stateful node, with the node and its position there. */

@@ -1,7 +1,14 @@
 /** Public API of the Sluice SQL engine. */
 export type { ColumnInfo, RelationInfo, TableInfo, ViewInfo } from '../sql/catalog.js';
 export type { SqlCompilerMessage } from '../sql/messages.js';
-export type { QueryResult } from './adhoc.js';
+export {
+  type AdHocCatalog,
+  type AdHocInsert,
+  AdHocSelect,
+  type AdHocStatement,
+  prepareAdHoc,
+  type QueryResult,
+} from './adhoc.js';
 export { type Circuit, type CircuitState, META_FILE, STATE_FORMAT, type StepOutput } from './circuit.js';
 export {
   EngineError,

@@ -3,6 +3,7 @@
  * is valid, returns a `Program`: its schema, relations and a factory of running circuits.
  */
 import { createHash } from 'node:crypto';
+import type { ConnectorSpec } from '../connectors/spec.js';
 import { canonicalName, type TableInfo, type ViewInfo } from '../sql/catalog.js';
 import { type CompiledView, compileProgramSql } from '../sql/compile.js';
 import type { SqlCompilerMessage } from '../sql/messages.js';
@@ -12,7 +13,7 @@ import { type ProgramSchema, relationSchema } from './schema.js';
 export type { TableInfo, ViewInfo };
 
 /** Changes whenever the engine's state format or semantics change, so old checkpoints are rejected. */
-export const ENGINE_VERSION = 'sluice-engine-1';
+export const ENGINE_VERSION = 'sluice-engine-2';
 
 export type CompileResult =
   | { ok: true; program: Program; warnings: SqlCompilerMessage[] }
@@ -25,6 +26,8 @@ export interface Program {
   readonly tables: TableInfo[];
   /** Output views (LOCAL views are internal and not listed). */
   readonly views: ViewInfo[];
+  /** The connectors declared on tables and views. */
+  readonly connectors: ConnectorSpec[];
   /** Finds a table or output view: `"Quoted"` names are exact, others are case-insensitive. */
   lookupRelation(name: string): TableInfo | ViewInfo | undefined;
   instantiate(): Circuit;
@@ -40,6 +43,7 @@ class CompiledProgram implements Program {
     readonly tables: TableInfo[],
     /** Every view including LOCAL ones, in dependency order. */
     private readonly compiledViews: CompiledView[],
+    readonly connectors: ConnectorSpec[],
   ) {
     this.views = compiledViews.filter((v) => !v.info.local).map((v) => v.info);
     for (const r of [...tables, ...this.views]) this.byName.set(r.name, r);
@@ -67,7 +71,7 @@ export function compileProgram(sql: string): CompileResult {
   const fingerprint = createHash('sha256').update(`${ENGINE_VERSION}\n${front.canonicalText}`).digest('hex');
   return {
     ok: true,
-    program: new CompiledProgram(fingerprint, front.tables, front.views),
+    program: new CompiledProgram(fingerprint, front.tables, front.views, front.connectors),
     warnings: front.warnings,
   };
 }

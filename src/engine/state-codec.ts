@@ -2,12 +2,25 @@
  * Binary encoding of operator state for checkpoints. The format is a flat sequence of tagged
  * values and unsigned varint-free fixed fields; writers always emit entries sorted by key so
  * equal state gives byte-identical files, which lets checkpoints share unchanged files.
+ * Compound values (arrays and rows, maps, variants) nest: a count, then their parts.
  */
 import { Decimal } from './values/decimal.js';
-import type { Row, Value } from './values/value.js';
+import { type Row, SqlMap, type Value, Variant, type VariantKind } from './values/value.js';
 
 /** One-byte type tags of encoded values. */
-const Tag = { Null: 0, False: 1, True: 2, Number: 3, BigInt: 4, String: 5, Decimal: 6 } as const;
+const Tag = {
+  Null: 0,
+  False: 1,
+  True: 2,
+  Number: 3,
+  BigInt: 4,
+  String: 5,
+  Decimal: 6,
+  Binary: 7,
+  Array: 8,
+  Map: 9,
+  Variant: 10,
+} as const;
 type Tag = (typeof Tag)[keyof typeof Tag];
 
 /** Appends encoded fields to a growing buffer. */
@@ -87,10 +100,30 @@ export class StateWriter {
         return;
       default:
         if (v === null) this.tag(Tag.Null);
-        else {
+        else if (v instanceof Decimal) {
           this.tag(Tag.Decimal);
           this.string(v.unscaled.toString());
           this.u32(v.scale);
+        } else if (v instanceof Uint8Array) {
+          this.tag(Tag.Binary);
+          this.u32(v.length);
+          this.ensure(v.length);
+          this.buf.set(v, this.pos);
+          this.pos += v.length;
+        } else if (Array.isArray(v)) {
+          this.tag(Tag.Array);
+          this.row(v);
+        } else if (v instanceof SqlMap) {
+          this.tag(Tag.Map);
+          this.u32(v.size);
+          for (const [k, e] of v.entries) {
+            this.value(k);
+            this.value(e);
+          }
+        } else {
+          this.tag(Tag.Variant);
+          this.string(v.kind);
+          this.value(v.value);
         }
     }
   }
@@ -102,6 +135,13 @@ export class StateWriter {
 
   finish(): Buffer {
     return Buffer.from(this.buf.subarray(0, this.pos));
+  }
+
+  /** The bytes written, in an ArrayBuffer of their own (never Node's shared pool), to transfer to a worker. */
+  transferable(): ArrayBuffer {
+    const out = new ArrayBuffer(this.pos);
+    new Uint8Array(out).set(this.buf.subarray(0, this.pos));
+    return out;
   }
 }
 
@@ -155,6 +195,25 @@ export class StateReader {
       case Tag.Decimal: {
         const unscaled = BigInt(this.string());
         return new Decimal(unscaled, this.u32());
+      }
+      case Tag.Binary: {
+        const n = this.u32();
+        const bytes = new Uint8Array(this.buf.subarray(this.pos, this.pos + n));
+        this.pos += n;
+        return bytes;
+      }
+      case Tag.Array:
+        return this.row();
+      case Tag.Map: {
+        const n = this.u32();
+        const entries: [Value, Value][] = [];
+        for (let i = 0; i < n; i++) entries.push([this.value(), this.value()]);
+        return new SqlMap(entries);
+      }
+      case Tag.Variant: {
+        const kind = this.string() as VariantKind;
+        const inner = this.value();
+        return kind === 'VARIANT' && inner === null ? Variant.NULL : new Variant(kind, inner);
       }
       default:
         throw new Error(`corrupt state: unknown value tag ${tag}`);

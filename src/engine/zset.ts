@@ -84,4 +84,17 @@ export class ZSetMap {
   toArray(): WeightedRow[] {
     return [...this.trace.values()].map((e) => ({ row: e.row, weight: e.weight }));
   }
+
+  /** Rows with their weights (copies), `size` at a time; the trace must not change meanwhile. */
+  *chunks(size: number): Generator<WeightedRow[], void, undefined> {
+    let chunk: WeightedRow[] = [];
+    for (const e of this.trace.values()) {
+      chunk.push({ row: e.row, weight: e.weight });
+      if (chunk.length === size) {
+        yield chunk;
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) yield chunk;
+  }
 }

@@ -7,12 +7,31 @@
  * anything else becomes `InternalError` with the stack logged, never sent.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { ApiError } from '../types/errors.js';
+import { ApiError, type ErrorCode } from '../types/errors.js';
+
+/**
+ * The code of a body that fails its schema: Feldera names a malformed `runtime_config` or
+ * `program_config` with that config's own code, anything else is `InvalidRequest`.
+ */
+function bodyErrorCode(where: string, paths: string[]): ErrorCode {
+  if (where !== 'body' || paths.length === 0) return 'InvalidRequest';
+  for (const [prefix, code] of [
+    ['/runtime_config', 'InvalidRuntimeConfig'],
+    ['/program_config', 'InvalidProgramConfig'],
+  ] as const) {
+    if (paths.every((p) => p === prefix || p.startsWith(`${prefix}/`))) return code;
+  }
+  return 'InvalidRequest';
+}
 
 function fromFastifyError(err: FastifyError): ApiError | null {
   if (err.validation) {
     const where = err.validationContext ?? 'request';
-    return new ApiError('InvalidRequest', `Invalid ${where}: ${err.message}`, {
+    const code = bodyErrorCode(
+      where,
+      err.validation.map((v) => v.instancePath),
+    );
+    return new ApiError(code, `Invalid ${where}: ${err.message}`, {
       context: where,
       errors: err.validation.map((v) => ({
         path: v.instancePath,

@@ -10,13 +10,18 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { clientErrorHandler, installErrorHandling } from '../http/errors.js';
+import { installJsonBodyParser } from '../http/json-body.js';
+import { trackRoutes } from '../http/route-list.js';
 import { frameworkErrors, installValidation } from '../http/validation.js';
 import { createAuthHook } from './auth/authenticate.js';
+import type { AuthenticatedResponses } from './auth/authenticated-responses.js';
+import { createBrowserGuard } from './auth/browser-guard.js';
 import { BEARER_SECURITY } from './auth/schemas.js';
 import type { CompilerService } from './compiler/service.js';
 import type { ManagerConfig } from './config.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { configRoutes } from './routes/config.js';
+import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { pipelineInteractionRoutes } from './routes/interaction.js';
 import { lifecycleRoutes } from './routes/lifecycle.js';
@@ -33,6 +38,8 @@ export interface ManagerContext {
   store: MetadataStore;
   runner: PipelineRunner;
   compiler: CompilerService;
+  /** Open responses by credential, cut when it is revoked or expires. */
+  responses: AuthenticatedResponses;
 }
 
 export type ManagerApp = FastifyInstance;
@@ -50,6 +57,7 @@ export async function buildManagerApp(
     // Streams (egress, logs) never end by themselves: closing must not wait for them.
     forceCloseConnections: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  trackRoutes(app);
   installErrorHandling(app);
   installValidation(app);
   // Every route but the public ones is documented as needing a bearer credential.
@@ -63,25 +71,10 @@ export async function buildManagerApp(
     route.schema = { ...route.schema, security: BEARER_SECURITY };
   });
   // Every body is read as text first so that interaction endpoints (ingress) can receive
-  // CSV and newline-delimited JSON; JSON endpoints parse it here with a clear error.
+  // CSV and newline-delimited JSON; JSON endpoints parse it here, strictly (src/http/json-body.ts).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  app.addContentTypeParser(
-    ['application/json', 'application/*+json'],
-    { parseAs: 'string' },
-    (_req, body, done) => {
-      const text = typeof body === 'string' ? body : body.toString('utf8');
-      if (text.trim() === '') return done(null, undefined);
-      try {
-        done(null, JSON.parse(text));
-      } catch (err) {
-        const e = err as Error & { statusCode?: number; code?: string };
-        e.statusCode = 400;
-        e.code = 'FST_ERR_CTP_INVALID_JSON_BODY';
-        done(e, undefined);
-      }
-    },
-  );
+  installJsonBodyParser(app);
 
   await app.register(swagger, {
     openapi: {
@@ -99,7 +92,16 @@ export async function buildManagerApp(
   });
   app.get('/v0/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  app.addHook('onRequest', await createAuthHook(ctx.config.auth, ctx.store));
+  // Browser rules first: a refused cross-origin request gets 403 whatever credential it carries.
+  app.addHook(
+    'onRequest',
+    createBrowserGuard({
+      authEnabled: ctx.config.auth.enabled,
+      host: ctx.config.host,
+      allowedHosts: ctx.config.allowedHosts,
+    }),
+  );
+  app.addHook('onRequest', await createAuthHook(ctx.config.auth, ctx.store, ctx.responses));
   await app.register(healthRoutes, ctx);
   await app.register(configRoutes, ctx);
   await app.register(apiKeyRoutes, ctx);
@@ -108,5 +110,6 @@ export async function buildManagerApp(
   await app.register(pipelineInteractionRoutes, ctx);
   await app.register(logsRoutes, ctx);
   await app.register(metricsRoutes, ctx);
+  await app.register(eventRoutes, ctx);
   return app;
 }

@@ -24,6 +24,11 @@ export interface ManagerConfig {
   bodyLimitBytes: number;
   auth: AuthSettings;
   allowUnauthenticatedNonLoopback: boolean;
+  /**
+   * Host names (lower case, IPv6 without brackets) that requests may name in `Host` while
+   * authentication is off, besides the loopback names and `host`; see auth/browser-guard.ts.
+   */
+  allowedHosts: string[];
   /** With `--create-api-key NAME`: create that key, print it, and exit instead of serving. */
   createApiKey: string | null;
   /** How often the runner looks at every pipeline process. */
@@ -50,6 +55,9 @@ export const MANAGER_HELP = `Usage: sluice [options]    (npm start -- [options])
   --oidc-client-id <id>      client id advertised by /config/authentication (SLUICE_OIDC_CLIENT_ID)
   --allow-unauthenticated-non-loopback
                              let a non-loopback --host run without --auth (SLUICE_ALLOW_UNAUTHENTICATED_NON_LOOPBACK=1)
+  --allowed-host <name>      without --auth, also accept requests whose Host header names <name> (any port);
+                             repeatable (SLUICE_ALLOWED_HOSTS, comma separated). By default only
+                             localhost, 127.0.0.0/8, [::1] and the --host address are accepted
   --unreachable-timeout <ms> kill a pipeline process that has not answered for this long (default 20000)
   --log-level <level>        trace|debug|info|warn|error (SLUICE_LOG_LEVEL, default info)
   --create-api-key <name>    create an API key in the data dir's database, print it once, and exit
@@ -83,6 +91,26 @@ export function isLoopback(host: string): boolean {
   return false;
 }
 
+/**
+ * Normalizes `--allowed-host` values: trimmed, lower case, IPv6 without brackets, empty
+ * entries dropped. A value with a port, scheme or path is refused: the check ignores ports.
+ */
+export function parseAllowedHosts(values: string[]): string[] {
+  const hosts: string[] = [];
+  for (const raw of values) {
+    const value = raw.trim().toLowerCase();
+    if (value === '') continue;
+    const bare = value.startsWith('[') && value.endsWith(']') ? value.slice(1, -1) : value;
+    if (isIP(bare) !== 6 && !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?\.?$/.test(bare)) {
+      throw new Error(
+        `--allowed-host takes a host name or IP address without port or scheme, got '${raw.trim()}'`,
+      );
+    }
+    hosts.push(bare);
+  }
+  return hosts;
+}
+
 /** Parses flags and environment into a config; throws with a readable message on bad values. */
 export function parseManagerConfig(
   argv: string[],
@@ -101,6 +129,7 @@ export function parseManagerConfig(
       'jwt-audience': { type: 'string' },
       'oidc-client-id': { type: 'string' },
       'allow-unauthenticated-non-loopback': { type: 'boolean' },
+      'allowed-host': { type: 'string', multiple: true },
       'unreachable-timeout': { type: 'string' },
       'log-level': { type: 'string' },
       'create-api-key': { type: 'string' },
@@ -130,6 +159,7 @@ export function parseManagerConfig(
     allowUnauthenticatedNonLoopback: toBool(
       flagOrEnv(values['allow-unauthenticated-non-loopback'], env.SLUICE_ALLOW_UNAUTHENTICATED_NON_LOOPBACK),
     ),
+    allowedHosts: parseAllowedHosts(values['allowed-host'] ?? env.SLUICE_ALLOWED_HOSTS?.split(',') ?? []),
     createApiKey: values['create-api-key'] ?? null,
     pollIntervalMs: 500,
     unavailableAfterMs: 3000,

@@ -1,13 +1,21 @@
-/** Command-line entry point of the manager: `npm start -- [options]` (see --help). */
-import { mkdirSync } from 'node:fs';
+/**
+ * Command-line entry point of the manager: `npm start -- [options]` (see --help).
+ *
+ * The umask is set here, not in `startManager`, because it belongs to the whole process:
+ * everything this process and the pipeline processes it spawns create is private to the
+ * user (on top of the explicit modes the manager sets).
+ */
 import { join } from 'node:path';
 import pino from 'pino';
+import { PRIVATE_UMASK } from '../types/runtime.js';
 import { issueApiKey } from './auth/api-keys.js';
 import { MANAGER_HELP, parseManagerConfig } from './config.js';
+import { ensurePrivateDir, MANAGER_FILES } from './data-dir.js';
 import { startManager } from './server.js';
 import { SqliteStore } from './store/sqlite.js';
 
 async function main(): Promise<void> {
+  process.umask(PRIVATE_UMASK);
   let config: ReturnType<typeof parseManagerConfig>;
   try {
     config = parseManagerConfig(process.argv.slice(2));
@@ -20,8 +28,10 @@ async function main(): Promise<void> {
     return;
   }
   if (config.createApiKey !== null) {
-    mkdirSync(config.dataDir, { recursive: true });
-    const store = new SqliteStore(join(config.dataDir, 'metadata.sqlite'));
+    // Only the database is written, which SQLite keeps consistent with a running manager; a
+    // busy manager holds its write lock briefly, so wait for it rather than fail.
+    ensurePrivateDir(config.dataDir);
+    const store = new SqliteStore(join(config.dataDir, MANAGER_FILES.metadata), { busyTimeoutMs: 60_000 });
     try {
       const key = await issueApiKey(store, config.createApiKey);
       process.stdout.write(`${key.api_key}\n`);

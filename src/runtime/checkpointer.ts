@@ -91,6 +91,11 @@ export class Checkpointer {
   } | null = null;
   private timer: NodeJS.Timeout | null = null;
   private journal: InputJournal | null = null;
+  /** The fault-tolerance model. */
+  get model(): FaultTolerance {
+    return this.settings.model;
+  }
+
   /** Steps covered by the newest checkpoint, to skip automatic checkpoints of unchanged state. */
   private lastSteps = -1;
   private traceStorage: TraceStorage | null = null;

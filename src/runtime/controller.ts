@@ -9,19 +9,28 @@
  * The manager's runner drives these transitions through the control endpoints; the
  * controller reports where it is in `GET /status`, with a `details` object while a long
  * operation runs.
+ *
+ * When a step fails on some inputs, the data plane rejects them and processes the rest
+ * (data-plane.ts); the controller then keeps that state and reports the rejected inputs. With
+ * storage it takes a checkpoint (which a restart resumes from, without them) and exits with an
+ * `InputRejected` error; without storage there is nowhere to keep the state, so the process
+ * stays alive and Paused with the error in `/status` until `/resume` continues without them.
  */
-import { randomUUID } from 'node:crypto';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { uuidv7 } from '../storage/uuid.js';
 import { ApiError, type ErrorBody } from '../types/errors.js';
 import type { RuntimeStatus } from '../types/pipeline.js';
 import { type DeploymentSpec, PIPELINE_FILES, type ProcessStatus } from '../types/runtime.js';
 import { Checkpointer, type FaultTolerance } from './checkpointer.js';
-import { DataPlane } from './data-plane.js';
+import { ConnectorSet } from './connectors/connector-set.js';
+import { DataPlane, describeRejected, type RejectedInput } from './data-plane.js';
 import type { EngineProgram } from './engine-api.js';
+import { DEFAULT_MAX_QUEUED_RECORDS } from './input-queue.js';
 import type { PipelineLogger } from './log.js';
 import { stateSettingsOf } from './memory.js';
 import { SyncService, syncConfigOf } from './sync.js';
+import type { SyncMetrics } from './sync-metrics.js';
 
 /** Marks a storage directory whose pipeline has run (not only pulled checkpoints in standby). */
 const ACTIVATED_FILE = 'activated';
@@ -30,12 +39,16 @@ export type DeploymentConfig = DeploymentSpec;
 
 /** Owns the runtime status of the pipeline process. */
 export class Controller {
-  readonly incarnationUuid = randomUUID();
+  /** A v7 UUID, time-ordered, as Feldera's incarnation uuids are. */
+  readonly incarnationUuid = uuidv7();
   readonly startTime = Date.now();
   private status: RuntimeStatus = 'Initializing';
   private fatal: ErrorBody | null = null;
+  /** Without storage: the error of a rejected input, which the pipeline stays paused with. */
+  private held: ErrorBody | null = null;
   private details: unknown = null;
   private plane: DataPlane | null = null;
+  private connectorSet: ConnectorSet | null = null;
   private suspending = false;
   private activating = false;
   private syncService: SyncService | null = null;
@@ -62,6 +75,19 @@ export class Controller {
     return this.plane;
   }
 
+  /** The connectors of the running program; interaction before the data plane exists is refused. */
+  get connectors(): ConnectorSet {
+    if (this.connectorSet) return this.connectorSet;
+    throw new ApiError('PipelineInteractionNotDeployed', 'The pipeline is still initializing', {
+      runtime_status: this.status,
+    });
+  }
+
+  /** The connectors, or null before the data plane is up (for status reports). */
+  get connectorsIfUp(): ConnectorSet | null {
+    return this.connectorSet;
+  }
+
   /** The sync service, or `SyncNotConfigured` when the configuration names no object store. */
   get sync(): SyncService {
     if (!this.syncService) {
@@ -72,6 +98,11 @@ export class Controller {
       );
     }
     return this.syncService;
+  }
+
+  /** The sync metrics, when an object store is configured. */
+  get syncMetrics(): SyncMetrics | null {
+    return this.syncService?.metrics ?? null;
   }
 
   /** The checkpointer, or `CheckpointNotConfigured` for a pipeline without storage. */
@@ -91,11 +122,25 @@ export class Controller {
    * into the pipeline's `deployment_error`), and exits.
    */
   fail(message: string): void {
-    this.log.error(`fatal: ${message}`);
+    this.failWith({ message, error_code: 'PipelineFatalError', details: {} });
+  }
+
+  /**
+   * `fail` with `err` after `context`, keeping the error code of an `ApiError` (e.g.
+   * `CheckpointFetchError`), so the pipeline's `deployment_error` says what went wrong.
+   */
+  failOn(context: string, err: unknown): void {
+    if (err instanceof ApiError) {
+      const body = err.toBody();
+      this.failWith({ ...body, message: `${context}: ${body.message}` });
+    } else this.fail(`${context}: ${(err as Error).message}`);
+  }
+
+  private failWith(error: ErrorBody): void {
+    this.log.error(`fatal: ${error.message}`);
     this.fatal = {
-      message,
-      error_code: 'PipelineFatalError',
-      details: { deployment_id: this.config.deploymentId },
+      ...error,
+      details: { ...(error.details as object), deployment_id: this.config.deploymentId },
     };
     try {
       writeFileSync(join(this.config.pipelineDir, PIPELINE_FILES.fatal), JSON.stringify(this.fatal));
@@ -103,7 +148,48 @@ export class Controller {
       // The log line above still tells the story.
     }
     this.plane?.setRunning(false);
+    this.connectorSet?.stop();
     setTimeout(() => this.exit(1), 200);
+  }
+
+  /**
+   * A step failed on `rejected`, which were left out; everything else accepted was processed
+   * and the data plane has stopped stepping. Keeps that state and reports the inputs.
+   */
+  private async inputRejected(plane: DataPlane, rejected: RejectedInput[]): Promise<void> {
+    const what = `Input rejected: ${rejected.map(describeRejected).join('; ')}. ${
+      rejected.length === 1 ? 'It is' : 'They are'
+    } not part of the pipeline's state`;
+    const details = { deployment_id: this.config.deploymentId, rejected };
+    if (!this.checkpoints) {
+      this.held = {
+        message: `${what}; everything else accepted was processed. The pipeline has no storage, so it stays paused with this error: /resume (or /start) continues without ${rejected.length === 1 ? 'it' : 'them'}.`,
+        error_code: 'InputRejected',
+        details,
+      };
+      this.log.error(this.held.message);
+      this.setStatus('Paused');
+      return;
+    }
+    plane.refuseInput(
+      new ApiError(
+        'PipelineInteractionNotDeployed',
+        'The pipeline is stopping because an input was rejected (see its deployment_error); it accepts input again after /start',
+        { runtime_status: this.status },
+      ),
+    );
+    let kept: string;
+    try {
+      const manifest = await this.checkpoints.request('input rejected').done;
+      kept = `everything else accepted is kept in checkpoint ${manifest.uuid}; /start resumes from it without ${rejected.length === 1 ? 'it' : 'them'}`;
+    } catch (err) {
+      kept = `the checkpoint of everything else accepted failed (${(err as Error).message}), so /start resumes from the previous checkpoint${
+        this.checkpoints.model === 'exactly_once'
+          ? ' and replays the journal, skipping the rejected input'
+          : ''
+      }`;
+    }
+    this.failWith({ message: `${what}; ${kept}.`, error_code: 'InputRejected', details });
   }
 
   get runtimeStatus(): RuntimeStatus {
@@ -147,7 +233,7 @@ export class Controller {
     const standbyAsked = this.config.initial === 'Standby' || this.syncService?.settings.standby === true;
     if (standbyAsked && this.syncService) {
       if (existsSync(join(this.storageDir, ACTIVATED_FILE))) {
-        this.log.info('this pipeline was active before and still has its storage: resuming without standby');
+        this.log.info('this pipeline was previously activated, skipping standby mode');
       } else {
         this.setStatus('Standby');
         this.syncService.startStandby();
@@ -180,7 +266,15 @@ export class Controller {
   /** Restores state (pulling it first if configured), starts the data plane, and takes `status`. */
   private async bringUp(status: 'Running' | 'Paused'): Promise<void> {
     const program = this.loadProgram(this.config.programCode);
-    const plane = new DataPlane(program, this.incarnationUuid, this.log, (message) => this.fail(message));
+    const plane: DataPlane = new DataPlane(program, this.incarnationUuid, this.log, {
+      maxQueuedRecords: this.maxQueuedRecords(),
+      onRejected: (rejected) => void this.inputRejected(plane, rejected),
+      onFatal: (message) => this.fail(message),
+    });
+    // Before the restore: the checkpoint carries the connectors' positions, and an
+    // exactly-once journal's connector batches are made again by them.
+    const connectors = await ConnectorSet.create(plane, this.log);
+    plane.connectors = connectors;
     if (this.syncService) {
       this.details = { pull: 'resolving the start checkpoint' };
       await this.syncService.prepareStart();
@@ -192,13 +286,28 @@ export class Controller {
     }
     this.syncService?.startPeriodicPush();
     this.plane = plane;
+    this.connectorSet = connectors;
+    connectors.start();
     this.setStatus(status);
+  }
+
+  /** `runtime_config.dev_tweaks.max_queued_records`: records per table accepted but not processed. */
+  private maxQueuedRecords(): number {
+    const tweaks = (this.config.runtimeConfig.dev_tweaks ?? {}) as { max_queued_records?: unknown };
+    const value = tweaks.max_queued_records ?? DEFAULT_MAX_QUEUED_RECORDS;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+      throw new Error(
+        `runtime_config.dev_tweaks.max_queued_records must be a positive integer, got ${JSON.stringify(value)}`,
+      );
+    }
+    return value;
   }
 
   private setStatus(status: RuntimeStatus): void {
     if (status !== this.status) this.log.info(`runtime status: ${this.status} -> ${status}`);
     this.status = status;
     this.plane?.setRunning(status === 'Running');
+    this.connectorSet?.setPipelineRunning(status === 'Running');
   }
 
   statusReport(): ProcessStatus {
@@ -206,7 +315,7 @@ export class Controller {
       deployment_id: this.config.deploymentId,
       incarnation_uuid: this.incarnationUuid,
       runtime_status: this.status,
-      error: this.fatal,
+      error: this.fatal ?? this.held,
       details:
         this.details ?? (this.syncService?.pullProgress ? { pull: this.syncService.pullProgress } : null),
     };
@@ -216,8 +325,12 @@ export class Controller {
     if (this.status === 'Running') this.setStatus('Paused');
   }
 
+  /** Runs again; a rejected input's error the pipeline was paused with is cleared. */
   resume(): void {
-    if (this.status === 'Paused') this.setStatus('Running');
+    if (this.status !== 'Paused') return;
+    if (this.held) this.log.info('resuming without the rejected input(s)');
+    this.held = null;
+    this.setStatus('Running');
   }
 
   /** Leaves standby: stops pulling and runs from the newest checkpoint pulled. */
@@ -226,10 +339,12 @@ export class Controller {
     this.activating = true;
     this.log.info('activating: running from the newest checkpoint pulled');
     try {
-      await this.syncService?.stopStandby();
+      await this.syncService?.prepareActivation();
       await this.bringUp('Running');
+      // Feldera's wording (its standby loop logs this once the activated pipeline runs).
+      this.log.info('pipeline activated');
     } catch (err) {
-      this.fail(`activation failed: ${(err as Error).message}`);
+      this.failOn('activation failed', err);
     }
   }
 
@@ -253,6 +368,7 @@ export class Controller {
     }
     this.details = null;
     this.plane?.setRunning(false);
+    this.connectorSet?.stop();
     this.setStatus('Suspended');
     this.plane?.closeSubscribers();
     this.log.info('suspended; exiting');

@@ -2,21 +2,62 @@
  * The data plane of a pipeline process: the circuit, its inputs and its outputs.
  *
  * Ingress requests are decoded whole (a bad record rejects the request and changes nothing),
- * then pushed into the circuit's input buffers and given a completion token. Steps run on
- * the event loop as soon as input is waiting and the pipeline is running: every input that
- * arrived since the previous step is processed together, and each output delta is sent to
- * the egress subscribers of its relation. Counters for `/stats` are kept here.
+ * admitted against the input bound (input-queue.ts: a request that does not fit waits), then
+ * queued with their input sequence number and given a completion token. Steps run on the
+ * event loop as soon as input is waiting and the pipeline is running: every input accepted
+ * since the previous step is processed together, and each output delta is sent to the egress
+ * subscribers of its relation. Counters for `/stats` are kept here.
+ *
+ * A step that fails is rolled back by the circuit; its inputs are then retried apart
+ * (isolation.ts), so the good ones are processed and only the ones the failure comes from are
+ * rejected. The data plane then stops stepping and hands the rejected inputs to the controller,
+ * which keeps the state it reached (checkpoint, or a pause) and reports them. A rejected
+ * input's completion token answers `InputRejected`; its sequence number counts as processed,
+ * so the tokens of later inputs complete normally.
+ *
+ * Input connectors (runtime/connectors) feed the same queue: each batch they make is admitted
+ * against the connector's own bound, queued as one input with the connector's position, and
+ * tells the connector when it is done with, so a checkpoint records how far each connector's
+ * processed input got. Output connectors see every step's deltas.
+ *
+ * Transactions (`/start_transaction`, `/commit_transaction`, one at a time as in Feldera):
+ * while one is open, accepted inputs wait in the input queue and no step runs, so its outputs
+ * and ad-hoc queries show the state from before it; the commit processes everything accepted
+ * in one step, and the transaction ends once that step is done. The input bound
+ * (`max_queued_records`) therefore also bounds what one transaction can hold per table:
+ * ingress beyond it waits for the commit.
  */
+import { makeRowJsonEncoder } from '../engine/values/index.js';
 import type { WeightedRow } from '../engine/values/value.js';
 import { canonicalName } from '../sql/catalog.js';
 import { ApiError } from '../types/errors.js';
+import type { RelationSnapshot } from './adhoc/snapshot-codec.js';
 import { decodeToken, encodeToken } from './completion.js';
+import type { ConnectorHooks } from './connectors/hooks.js';
 import { type EgressOptions, EgressSubscriber } from './egress.js';
 import type { EngineCircuit, EngineProgram, QueryOutput, RelationShape } from './engine-api.js';
 import { withApiErrors } from './engine-errors.js';
 import { decodeIngress, type IngressOptions } from './formats/ingress.js';
+import { DEFAULT_MAX_QUEUED_RECORDS, InputQueue, type QueuedInput } from './input-queue.js';
+import { type Attempt, isolateFailures } from './isolation.js';
 import type { InputJournal, JournalEntry } from './journal.js';
 import type { PipelineLogger } from './log.js';
+
+/** An accepted input that made a step fail, left out so that everything else was processed. */
+export interface RejectedInput {
+  seq: number;
+  kind: 'ingress' | 'sql' | 'connector';
+  tables: string[];
+  /** The endpoint of the connector that produced it (kind `connector`). */
+  connector?: string;
+  records: number;
+  /** The completion token of the request that carried it. */
+  completion_token: string;
+  /** Why the step failed on it (names the view). */
+  error: string;
+  /** JSON text of its first row (truncated), to find it in the client's data. */
+  first_row: string | null;
+}
 
 /** The data plane's own state that a checkpoint carries besides the circuit's. */
 export interface DataPlaneMeta {
@@ -27,7 +68,14 @@ export interface DataPlaneMeta {
   totalInputBytes: number;
   totalProcessedRecords: number;
   outputSequences: Record<string, number>;
+  /** The most recent rejected inputs (absent in checkpoints of older versions). */
+  rejected?: RejectedInput[];
+  /** How far each input connector's processed input got (absent without connectors). */
+  connectors?: Record<string, unknown>;
 }
+
+/** Rows of a relation copied per event-loop turn when a query's snapshot is captured. */
+export const CAPTURE_CHUNK_ROWS = 32_768;
 
 /** Per-table counters of the HTTP ingress endpoint, reported in `/stats` inputs. */
 interface InputCounters {
@@ -36,19 +84,32 @@ interface InputCounters {
   parseErrors: number;
 }
 
+/** How many rejected inputs are remembered (for completion tokens and checkpoints). */
+const REMEMBERED_REJECTIONS = 100;
+const FIRST_ROW_CHARS = 300;
+
+export interface DataPlaneSettings {
+  /** Records accepted but not processed per table before ingress waits (`max_queued_records`). */
+  maxQueuedRecords?: number;
+  /** Called when a step failed on some inputs, which were rejected; steps have stopped. */
+  onRejected: (rejected: RejectedInput[]) => void;
+  /** Called on an unexpected failure outside the circuit; the pipeline cannot go on. */
+  onFatal: (message: string) => void;
+}
+
 /** Owns the circuit and moves data through it. */
 export class DataPlane {
   readonly circuit: EngineCircuit;
   private running = false;
   private stepScheduled = false;
+  private stepRunning = false;
   private stepping: Promise<void> = Promise.resolve();
   private readonly subscribers = new Set<EgressSubscriber>();
   private readonly inputs = new Map<string, InputCounters>();
+  private readonly queue: InputQueue;
   /** Input sequence: one per accepted ingress request or INSERT. */
   private pushedSeq = 0;
   private processedSeq = 0;
-  private bufferedRecords = 0;
-  private bufferedBytes = 0;
   totalInputRecords = 0;
   totalInputBytes = 0;
   totalProcessedRecords = 0;
@@ -58,17 +119,25 @@ export class DataPlane {
   private readonly outputSequences = new Map<string, number>();
   /** Names the input history completion tokens refer to; carried across resumes. */
   private lineage: string;
+  /** Recently rejected inputs by sequence number, oldest first. */
+  private readonly rejected = new Map<number, RejectedInput>();
+  /** The transaction under way, if any (`committing`: its commit step is waiting or running). */
+  private transaction: { id: number; phase: 'open' | 'committing' } | null = null;
+  private lastTransactionId = 0;
   /** Set for exactly-once pipelines: every accepted input is journaled before it is acknowledged. */
   journal: InputJournal | null = null;
+  /** The pipeline's connectors, once they are set up (before checkpoint restore). */
+  connectors: ConnectorHooks | null = null;
 
   constructor(
     readonly program: EngineProgram,
     incarnation: string,
-    private readonly log: PipelineLogger,
-    private readonly onFatal: (message: string) => void,
+    readonly log: PipelineLogger,
+    private readonly settings: DataPlaneSettings,
   ) {
     this.circuit = program.instantiate();
     this.lineage = incarnation;
+    this.queue = new InputQueue(settings.maxQueuedRecords ?? DEFAULT_MAX_QUEUED_RECORDS);
   }
 
   /** The data plane's counters and positions, consistent with `circuit.checkpoint()` at a step boundary. */
@@ -77,10 +146,12 @@ export class DataPlane {
       lineage: this.lineage,
       inputSeq: this.processedSeq,
       completedSteps: this.completedSteps,
-      totalInputRecords: this.totalInputRecords - this.bufferedRecords,
-      totalInputBytes: this.totalInputBytes - this.bufferedBytes,
+      totalInputRecords: this.totalInputRecords - this.queue.records,
+      totalInputBytes: this.totalInputBytes - this.queue.bytes,
       totalProcessedRecords: this.totalProcessedRecords,
       outputSequences: Object.fromEntries(this.outputSequences),
+      rejected: [...this.rejected.values()],
+      ...(this.connectors ? { connectors: this.connectors.exportState() } : {}),
     };
   }
 
@@ -94,21 +165,51 @@ export class DataPlane {
     this.totalInputBytes = meta.totalInputBytes;
     this.totalProcessedRecords = meta.totalProcessedRecords;
     for (const [name, seq] of Object.entries(meta.outputSequences)) this.outputSequences.set(name, seq);
+    for (const r of meta.rejected ?? []) this.remember(r);
+    if (meta.connectors) this.connectors?.importState(meta.connectors);
   }
 
-  /** Re-applies journaled inputs that the restored checkpoint does not cover. */
+  /**
+   * Re-applies journaled inputs that the restored checkpoint does not cover. An input the
+   * journal marks as rejected keeps its sequence number but contributes no rows.
+   */
   replay(entries: JournalEntry[]): number {
+    const rejected = new Map<number, RejectedInput>();
+    for (const e of entries)
+      if (e.kind === 'rejected')
+        for (const r of JSON.parse(e.payload) as RejectedInput[]) rejected.set(r.seq, r);
     let replayed = 0;
     for (const entry of entries) {
-      if (entry.seq <= this.pushedSeq) continue;
-      if (entry.kind === 'ingress') {
+      if (entry.kind === 'rejected' || entry.seq <= this.pushedSeq) continue;
+      const wasRejected = rejected.get(entry.seq);
+      if (entry.kind === 'connector') {
+        const batch = this.regenerate(entry.payload);
+        if (wasRejected) this.remember(wasRejected);
+        this.enqueue(
+          {
+            seq: ++this.pushedSeq,
+            kind: 'connector',
+            changes: wasRejected ? [] : [{ table: batch.table, rows: batch.rows }],
+            records: wasRejected ? 0 : batch.rows.length,
+            bytes: wasRejected ? 0 : batch.bytes,
+            connector: { endpoint: batch.endpoint, position: batch.position },
+          },
+          false,
+        );
+      } else if (wasRejected) {
+        this.remember(wasRejected);
+        this.enqueue(
+          { seq: ++this.pushedSeq, kind: wasRejected.kind, changes: [], records: 0, bytes: 0 },
+          false,
+        );
+      } else if (entry.kind === 'ingress') {
         const table = this.relation(entry.table, 'table');
-        const rows = decodeIngress(table, entry.payload, {
+        const { rows } = decodeIngress(table, entry.payload, {
           format: entry.format as 'json' | 'csv',
           updateFormat: entry.updateFormat as 'insert_delete' | 'raw' | 'weighted',
           array: entry.array,
         });
-        this.accept(table.name, rows, Buffer.byteLength(entry.payload));
+        this.acceptRows(table.name, rows, Buffer.byteLength(entry.payload), false);
       } else {
         const result = this.circuit.query(entry.payload);
         this.acceptInserted(Number(result.rows[0]?.[0] ?? 0));
@@ -118,9 +219,66 @@ export class DataPlane {
     return replayed;
   }
 
+  private regenerate(payload: string) {
+    if (!this.connectors)
+      throw new Error('the journal holds connector input but the program has no connectors');
+    return this.connectors.regenerate(payload);
+  }
+
+  /**
+   * Waits until a connector's batch of `records` may be queued under its endpoint's bound
+   * (`max_queued_records`); rejects once input is refused (the pipeline is going down).
+   */
+  admitConnector(endpoint: string, records: number, bound: number): Promise<void> {
+    return this.queue.admit(endpoint, records, undefined, bound);
+  }
+
+  /**
+   * Queues a batch an input connector made, after `admitConnector` admitted it; `journal` is
+   * what an exactly-once journal keeps to make it again. Returns its input sequence number.
+   */
+  acceptConnector(
+    endpoint: string,
+    table: string,
+    rows: WeightedRow[],
+    bytes: number,
+    position: unknown,
+    journal: string,
+  ): number {
+    this.journal?.append({ seq: this.pushedSeq + 1, kind: 'connector', payload: journal });
+    this.enqueue(
+      {
+        seq: ++this.pushedSeq,
+        kind: 'connector',
+        changes: [{ table, rows }],
+        records: rows.length,
+        bytes,
+        connector: { endpoint, position },
+      },
+      true,
+    );
+    return this.pushedSeq;
+  }
+
+  /** Records admitted under `key` (a table, or a connector's endpoint) and not yet processed. */
+  queuedRecordsOf(key: string): number {
+    return this.queue.queuedRecords(key);
+  }
+
+  /**
+   * Whether everything accepted has been processed and sent out: nothing queued, no step
+   * running or due, and every egress stream's buffer flushed.
+   */
+  isDrained(): boolean {
+    if (this.queue.length > 0 || this.processedSeq < this.pushedSeq) return false;
+    if (this.stepScheduled || this.stepRunning) return false;
+    for (const sub of this.subscribers) if (!sub.isClosed && sub.stream.writableLength > 0) return false;
+    return true;
+  }
+
   /** Resolves when no step is running and, if the pipeline runs, every accepted input is processed. */
   async idle(): Promise<void> {
-    if (this.running) await this.waitProcessed();
+    if (this.running && this.transaction?.phase !== 'open') await this.waitProcessed();
     await this.stepping;
   }
 
@@ -142,18 +300,40 @@ export class DataPlane {
     if (running) this.scheduleStep();
   }
 
-  /** Decodes and accepts one ingress request; returns its completion token. */
-  ingest(tableName: string, body: string, options: IngressOptions): { token: string; records: number } {
+  /** From now on refuses ingress with `err` (the pipeline is going down), waiting requests too. */
+  refuseInput(err: Error): void {
+    this.queue.refuseAll(err);
+  }
+
+  /**
+   * Decodes one ingress request, waits until it fits in the input queue (or `signal` aborts:
+   * the client went away, and nothing is accepted), then accepts it; returns its token.
+   */
+  async ingest(
+    tableName: string,
+    body: Uint8Array | string,
+    options: IngressOptions,
+    signal?: AbortSignal,
+  ): Promise<{ token: string; records: number }> {
     const table = this.relation(tableName, 'table');
     const counters = this.inputCounters(table.name);
-    let rows: WeightedRow[];
+    let decoded: ReturnType<typeof decodeIngress>;
     try {
-      rows = decodeIngress(table, body, options);
+      decoded = decodeIngress(table, body, options);
     } catch (err) {
       counters.parseErrors++;
       throw err;
     }
-    const bytes = Buffer.byteLength(body);
+    const { rows, text } = decoded;
+    try {
+      await this.queue.admit(table.name, rows.length, signal);
+    } catch (err) {
+      this.log.warn(
+        `ingress request to '${table.name}' (${rows.length} record${rows.length === 1 ? '' : 's'}) not accepted: ${(err as Error).message}`,
+      );
+      throw err;
+    }
+    const bytes = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
     this.journal?.append({
       seq: this.pushedSeq + 1,
       kind: 'ingress',
@@ -161,11 +341,11 @@ export class DataPlane {
       format: options.format,
       updateFormat: options.updateFormat,
       array: options.array,
-      payload: body,
+      payload: text,
     });
     counters.totalRecords += rows.length;
     counters.totalBytes += bytes;
-    this.accept(table.name, rows, bytes);
+    this.acceptRows(table.name, rows, bytes, true);
     return { token: encodeToken(this.lineage, this.pushedSeq), records: rows.length };
   }
 
@@ -178,13 +358,17 @@ export class DataPlane {
     return c;
   }
 
-  private accept(table: string, rows: WeightedRow[], bytes: number): void {
-    if (rows.length > 0) this.circuit.push(table, rows);
-    this.pushedSeq++;
-    this.bufferedRecords += rows.length;
-    this.bufferedBytes += bytes;
-    this.totalInputRecords += rows.length;
-    this.totalInputBytes += bytes;
+  private acceptRows(table: string, rows: WeightedRow[], bytes: number, admitted: boolean): void {
+    this.enqueue(
+      { seq: ++this.pushedSeq, kind: 'ingress', changes: [{ table, rows }], records: rows.length, bytes },
+      admitted,
+    );
+  }
+
+  private enqueue(input: QueuedInput, admitted: boolean): void {
+    this.queue.push(input, admitted);
+    this.totalInputRecords += input.records;
+    this.totalInputBytes += input.bytes;
     this.scheduleStep();
   }
 
@@ -193,6 +377,11 @@ export class DataPlane {
     return encodeToken(this.lineage, this.pushedSeq);
   }
 
+  /**
+   * Whether the input of `token` (and every input before it) has been processed. The token of
+   * a rejected input answers `InputRejected` (422) with the reason, not `complete`: its data
+   * is not in the pipeline's state and never will be.
+   */
   completionStatus(token: string): { status: 'complete' | 'inprogress'; step: number | null } {
     const body = decodeToken(token);
     if (body.incarnation !== this.lineage) {
@@ -204,6 +393,14 @@ export class DataPlane {
     }
     if (body.seq > this.pushedSeq)
       throw new ApiError('InvalidCompletionToken', 'Completion token is from the future', {});
+    const rejected = this.rejected.get(body.seq);
+    if (rejected) {
+      throw new ApiError(
+        'InputRejected',
+        `The input of this completion token was rejected and is not part of the pipeline's state: ${describeRejected(rejected)}`,
+        { rejected },
+      );
+    }
     return body.seq <= this.processedSeq
       ? { status: 'complete', step: this.completedSteps }
       : { status: 'inprogress', step: null };
@@ -217,41 +414,50 @@ export class DataPlane {
   }
 
   private scheduleStep(): void {
-    if (!this.running || this.stepScheduled || this.pushedSeq === this.processedSeq) return;
+    if (!this.running || this.stepScheduled || this.queue.length === 0 || this.transaction?.phase === 'open')
+      return;
     this.stepScheduled = true;
     setImmediate(() => {
       this.stepping = this.stepping.then(() => this.runStep());
     });
   }
 
-  private async runStep(): Promise<void> {
-    this.stepScheduled = false;
-    // Backpressure from state storage: wait while sealed state is still being written.
-    await this.circuit.ready();
-    if (!this.running || this.pushedSeq === this.processedSeq) return;
-    const upTo = this.pushedSeq;
-    const records = this.bufferedRecords;
+  /** Pushes `inputs` into the circuit and steps it; commits on success, rolls back on failure. */
+  private attempt(inputs: readonly QueuedInput[]): Attempt {
     let outputs: Map<string, WeightedRow[]>;
     try {
+      for (const input of inputs) for (const c of input.changes) this.circuit.push(c.table, c.rows);
       outputs = this.circuit.step();
-    } catch (err) {
-      this.onFatal(`step ${this.completedSteps + 1} failed: ${(err as Error).message}`);
-      return;
+    } catch (error) {
+      this.circuit.discardPending();
+      return { ok: false, error };
     }
     this.completedSteps++;
-    this.bufferedRecords = 0;
-    this.bufferedBytes = 0;
-    this.totalProcessedRecords += records;
-    this.processedSeq = upTo;
+    this.finish(inputs);
     for (const [name, delta] of outputs) {
       if (delta.length === 0) continue;
-      const sequence = this.outputSequences.get(name) ?? 0;
-      this.outputSequences.set(name, sequence + 1);
+      this.connectors?.output(name, delta);
+      const sequence = this.takeOutputSequence(name);
       for (const sub of this.subscribers) {
         if (sub.isClosed) this.subscribers.delete(sub);
         else if (sub.relation.name === name) sub.send(delta, sequence);
       }
     }
+    return { ok: true };
+  }
+
+  /**
+   * Marks inputs (in order) as done with, processed or rejected, and wakes who waits on them.
+   * A rejected input's records count as processed too: they are done with, and clients (e.g.
+   * Feldera's SDK `wait_for_idle`) wait for processed records to catch up with input records.
+   */
+  private finish(inputs: readonly QueuedInput[]): void {
+    for (const input of inputs) {
+      this.totalProcessedRecords += input.records;
+      this.processedSeq = Math.max(this.processedSeq, input.seq);
+      if (input.connector) this.connectors?.inputDone(input.connector.endpoint, input.connector.position);
+    }
+    this.queue.release(inputs);
     for (let i = this.waiters.length - 1; i >= 0; i--) {
       const w = this.waiters[i]!;
       if (w.seq <= this.processedSeq) {
@@ -259,8 +465,105 @@ export class DataPlane {
         w.resolve();
       }
     }
+  }
+
+  /** Whether a step may run now: the pipeline runs, input waits, and no transaction is open. */
+  private canStep(): boolean {
+    return this.running && this.queue.length > 0 && this.transaction?.phase !== 'open';
+  }
+
+  private async runStep(): Promise<void> {
+    this.stepScheduled = false;
+    if (!this.canStep()) return;
+    this.stepRunning = true;
+    try {
+      // Backpressure from state storage: wait while sealed state is still being written; the
+      // pipeline may have paused or opened a transaction meanwhile.
+      await this.circuit.ready();
+      if (!this.canStep()) return;
+      await this.stepOnce();
+    } finally {
+      this.stepRunning = false;
+    }
+  }
+
+  /** One step over everything queued, isolating failing inputs; then the next if input waits. */
+  private async stepOnce(): Promise<void> {
+    const committing = this.transaction?.phase === 'committing';
+    const inputs = this.queue.takeAll();
+    const rejected: RejectedInput[] = [];
+    try {
+      const first = this.attempt(inputs);
+      if (!first.ok) {
+        this.log.warn(
+          `step ${this.completedSteps + 1} failed on ${inputs.length} input(s): ${errorText(first.error)}; retrying them apart to find the failing one(s)`,
+        );
+        isolateFailures(
+          inputs,
+          first.error,
+          (part) => this.attempt(part),
+          (input, error) => {
+            rejected.push(this.reject(input, error));
+          },
+        );
+      }
+    } catch (err) {
+      this.settings.onFatal(`step ${this.completedSteps + 1} failed: ${errorText(err)}`);
+      return;
+    }
+    if (committing) this.endTransaction();
+    if (rejected.length > 0) {
+      this.running = false;
+      this.journal?.append({
+        seq: Math.max(...rejected.map((r) => r.seq)),
+        kind: 'rejected',
+        payload: JSON.stringify(rejected),
+      });
+      for (const r of rejected) this.log.error(`rejected input: ${describeRejected(r)}`);
+      this.settings.onRejected(rejected);
+      return;
+    }
     await Promise.all([...this.subscribers].map((s) => s.drained()));
     this.scheduleStep();
+  }
+
+  /** Records a rejected input, marks it done with, and describes it. */
+  private reject(input: QueuedInput, error: unknown): RejectedInput {
+    const first = input.changes.find((c) => c.rows.length > 0);
+    let firstRow: string | null = null;
+    if (first) {
+      const rel = this.program.lookupRelation(first.table);
+      const text = rel ? makeRowJsonEncoder(rel.columns)(first.rows[0]!.row) : null;
+      firstRow = text && text.length > FIRST_ROW_CHARS ? `${text.slice(0, FIRST_ROW_CHARS)}…` : text;
+    }
+    const rejected: RejectedInput = {
+      seq: input.seq,
+      kind: input.kind,
+      tables: input.changes.map((c) => c.table),
+      records: input.records,
+      completion_token: encodeToken(this.lineage, input.seq),
+      error: errorText(error),
+      first_row: firstRow,
+      ...(input.connector ? { connector: input.connector.endpoint } : {}),
+    };
+    this.remember(rejected);
+    this.finish([input]);
+    return rejected;
+  }
+
+  private remember(r: RejectedInput): void {
+    this.rejected.set(r.seq, r);
+    for (const seq of this.rejected.keys()) {
+      if (this.rejected.size <= REMEMBERED_REJECTIONS) break;
+      this.rejected.delete(seq);
+    }
+  }
+
+  /** The next chunk sequence number of relation `name`'s output stream, taken. */
+  private takeOutputSequence(name: string): number {
+    const sequence = this.outputSequences.get(name) ?? 0;
+    this.outputSequences.set(name, sequence + 1);
+    return sequence;
   }
 
   /** Opens an egress stream; with `snapshot`, the current contents go first. */
@@ -273,44 +576,156 @@ export class DataPlane {
         { name: rel.name },
       );
     }
-    const sub = new EgressSubscriber(rel, options);
-    if (snapshot)
-      sub.send(
-        withApiErrors(() => this.circuit.snapshot(rel.name)),
-        this.outputSequences.get(rel.name) ?? 0,
-        true,
-      );
+    const sub = new EgressSubscriber(rel, options, () => this.takeOutputSequence(rel.name));
+    const rows = snapshot ? withApiErrors(() => this.circuit.snapshot(rel.name)) : [];
+    if (snapshot) sub.send(rows, this.outputSequences.get(rel.name) ?? 0, true);
+    sub.startKeepalive(rows.length > 0);
     this.subscribers.add(sub);
     sub.stream.on('close', () => this.subscribers.delete(sub));
     this.log.info(`egress subscriber connected to '${rel.name}' (format ${options.format})`);
     return sub;
   }
 
-  /** Runs an ad-hoc query; an INSERT is processed before the answer. */
-  async query(sql: string): Promise<QueryOutput> {
-    const isInsert = /^\s*insert\b/i.test(sql);
-    const result = withApiErrors(() => this.circuit.query(sql));
-    if (isInsert) {
-      this.journal?.append({ seq: this.pushedSeq + 1, kind: 'sql', payload: sql });
-      this.acceptInserted(Number(result.rows[0]?.[0] ?? 0));
-      if (this.running) await this.waitProcessed();
-    }
-    return result;
+  /** Plans an ad-hoc statement without running it; throws as `query` would. */
+  checkQuery(sql: string): void {
+    withApiErrors(() => this.circuit.prepareQuery(sql));
   }
 
-  /** Accounts for rows an INSERT pushed into the circuit. */
+  /**
+   * Plans an ad-hoc statement; a bad one throws `InvalidQuery` or `NotMaterialized`. An INSERT
+   * is applied here, on the step loop (it is cheap and must be journaled and processed in
+   * order), and answered with its row count once processed. A SELECT is returned with
+   * `capture`, which copies the materialized relations it reads for a query worker
+   * (adhoc/service.ts): see `captureSnapshots`.
+   */
+  async query(
+    sql: string,
+  ): Promise<
+    | { kind: 'insert'; result: QueryOutput }
+    | { kind: 'select'; capture: (stopped: () => boolean) => Promise<RelationSnapshot[]> }
+  > {
+    const statement = withApiErrors(() => this.circuit.prepareQuery(sql));
+    if (statement.kind === 'select') {
+      const { relations } = statement;
+      return { kind: 'select', capture: (stopped) => this.captureSnapshots(relations, stopped) };
+    }
+    withApiErrors(() => this.circuit.push(statement.table, statement.rows));
+    this.journal?.append({ seq: this.pushedSeq + 1, kind: 'sql', payload: sql });
+    this.acceptInserted(statement.rows.length);
+    if (this.running && this.transaction?.phase !== 'open') await this.waitProcessed();
+    return {
+      kind: 'insert',
+      result: {
+        columns: [{ name: 'count', type: { type: 'BIGINT', nullable: false } }],
+        rows: [[BigInt(statement.rows.length)]],
+      },
+    };
+  }
+
+  /**
+   * Copies the contents of `relations` as of one step boundary. The copy is queued on the step
+   * chain, so no step runs until it is done and all relations are read in the same state; it
+   * is spread over event-loop turns, `CAPTURE_CHUNK_ROWS` rows per turn, so a large relation
+   * does not stall ingress or `/stats`. Steps wait for this copy of row references only; the
+   * query encodes and sends the rows afterwards, while steps run. Ends early, with whatever it
+   * has, once `stopped()` (the query was cancelled).
+   */
+  private captureSnapshots(relations: string[], stopped: () => boolean): Promise<RelationSnapshot[]> {
+    const copy = this.stepping.then(async () => {
+      const snapshots: RelationSnapshot[] = [];
+      for (const name of relations) {
+        const rows: WeightedRow[] = [];
+        for (const chunk of withApiErrors(() => this.circuit.snapshotChunks(name, CAPTURE_CHUNK_ROWS))) {
+          for (const row of chunk) rows.push(row);
+          if (stopped()) return snapshots;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+        snapshots.push({ name, rows });
+      }
+      return snapshots;
+    });
+    this.stepping = copy.then(
+      () => {},
+      () => {},
+    );
+    return copy;
+  }
+
+  /** Accepts the rows an INSERT pushed into the circuit's buffers as one queued input. */
   private acceptInserted(count: number): void {
-    this.pushedSeq++;
-    this.bufferedRecords += count;
-    this.totalInputRecords += count;
+    const changes = [...this.circuit.takePending()].map(([table, rows]) => ({ table, rows }));
+    this.enqueue({ seq: ++this.pushedSeq, kind: 'sql', changes, records: count, bytes: 0 }, false);
+  }
+
+  /** Opens a transaction and returns its id; `TransactionInProgress` if one is under way. */
+  startTransaction(): number {
+    if (this.transaction) {
+      throw new ApiError(
+        'TransactionInProgress',
+        `Transaction ${this.transaction.id} is already in progress${this.transaction.phase === 'committing' ? ' (committing)' : ''}: commit it before starting another`,
+        { transaction_id: this.transaction.id },
+      );
+    }
+    this.transaction = { id: ++this.lastTransactionId, phase: 'open' };
+    this.log.info(`transaction ${this.transaction.id} started`);
+    return this.transaction.id;
+  }
+
+  /**
+   * Commits the open transaction: its inputs are processed in one step, after which the
+   * transaction ends (at once if it has none). `NoTransactionInProgress` without an open one.
+   */
+  commitTransaction(): void {
+    if (this.transaction?.phase !== 'open') {
+      throw new ApiError(
+        this.transaction ? 'TransactionInProgress' : 'NoTransactionInProgress',
+        this.transaction
+          ? `Transaction ${this.transaction.id} is already committing`
+          : 'There is no transaction in progress to commit: start one with /start_transaction',
+        this.transaction ? { transaction_id: this.transaction.id } : {},
+      );
+    }
+    this.transaction.phase = 'committing';
+    this.log.info(`transaction ${this.transaction.id} commit started`);
+    if (this.queue.length === 0) this.endTransaction();
+    else this.scheduleStep();
+  }
+
+  private endTransaction(): void {
+    if (!this.transaction) return;
+    this.log.info(`transaction ${this.transaction.id} committed`);
+    this.transaction = null;
     this.scheduleStep();
+  }
+
+  /** Feldera's transaction fields of `/stats` global metrics. */
+  transactionStats() {
+    const t = this.transaction;
+    return {
+      transaction_status: !t
+        ? 'NoTransaction'
+        : t.phase === 'open'
+          ? 'TransactionInProgress'
+          : 'CommitInProgress',
+      transaction_id: t?.id ?? 0,
+      transaction_initiators: {
+        transaction_id: t?.id ?? null,
+        initiated_by_api: !t ? null : t.phase === 'open' ? 'Started' : 'Committed',
+        initiated_by_connectors: {},
+      },
+    };
   }
 
   stats() {
     return {
-      bufferedRecords: this.bufferedRecords,
-      bufferedBytes: this.bufferedBytes,
-      inputs: [...this.inputs.entries()].map(([table, c]) => ({ table, ...c })),
+      bufferedRecords: this.queue.records,
+      bufferedBytes: this.queue.bytes,
+      waitingRequests: this.queue.waitingRequests,
+      inputs: [...this.inputs.entries()].map(([table, c]) => ({
+        table,
+        ...c,
+        queuedRecords: this.queue.queuedRecords(table),
+      })),
       outputs: [...this.subscribers].map((s) => ({
         relation: s.relation.name,
         transmittedRecords: s.transmittedRecords,
@@ -324,4 +739,20 @@ export class DataPlane {
   closeSubscribers(): void {
     for (const sub of this.subscribers) sub.close();
   }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** One line naming a rejected input: what, where, how many, its token and first row. */
+export function describeRejected(r: RejectedInput): string {
+  const what =
+    r.kind === 'ingress'
+      ? `the ingress request to table '${r.tables[0] ?? ''}'`
+      : r.kind === 'connector'
+        ? `the batch of connector '${r.connector ?? ''}' into table '${r.tables[0] ?? ''}'`
+        : 'the INSERT';
+  const row = r.first_row === null ? '' : `, first row ${r.first_row}`;
+  return `${what} (${r.records} record${r.records === 1 ? '' : 's'}, input sequence ${r.seq}, completion token ${r.completion_token}${row}) failed: ${r.error}`;
 }

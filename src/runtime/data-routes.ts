@@ -2,11 +2,19 @@
  * The pipeline-interaction endpoints of the data plane: `/ingress/{table}`,
  * `/egress/{view}`, `/query`, `/completion_status` and `/tables/{t}/connectors/{c}/completion_token`.
  * Query parameters and answers follow the reference; the manager proxies these paths as is.
+ * `/query` applies an INSERT here and streams a SELECT's output from a query worker
+ * (adhoc/service.ts); the response closing early cancels the query. A request of several
+ * `;`-separated statements (adhoc/statements.ts) is checked whole before anything runs; then
+ * the statements run in order and only the last one's result is sent, as in Feldera.
  */
 import { type Static, Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { formatTextTable, makeRowJsonEncoder } from '../engine/values/index.js';
 import { ApiError } from '../types/errors.js';
+import { adHocLimits } from './adhoc/limits.js';
+import { contentType, outputWriter } from './adhoc/output.js';
+import type { AdHocFormat } from './adhoc/protocol.js';
+import { AdHocQueries } from './adhoc/service.js';
+import { splitStatements } from './adhoc/statements.js';
 import type { Controller } from './controller.js';
 
 const IngressQuery = T.Object({
@@ -46,18 +54,21 @@ function formatParam(value: string | undefined, allowed: string[], fallback?: st
 }
 
 export async function dataRoutes(app: FastifyInstance, controller: Controller): Promise<void> {
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  // Bodies stay bytes: the ingress decoder checks that they are UTF-8 (a string parser would
+  // turn invalid bytes into U+FFFD without a word).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   app.post(
     '/ingress/:table_name',
     { schema: { params: NameParams, querystring: IngressQuery } },
-    async (request) => {
+    async (request, reply) => {
       const { table_name } = request.params as Static<typeof NameParams>;
       const q = request.query as Static<typeof IngressQuery>;
       const plane = controller.dataPlane;
       plane.relation(table_name, 'table');
-      const format = formatParam(q.format, ['json', 'csv']) as 'json' | 'csv';
+      // Feldera's default format is CSV.
+      const format = formatParam(q.format, ['json', 'csv'], 'csv') as 'json' | 'csv';
       const updateFormat = formatParam(
         q.update_format,
         ['insert_delete', 'raw', 'weighted'],
@@ -70,13 +81,28 @@ export async function dataRoutes(app: FastifyInstance, controller: Controller): 
           { runtime_status: controller.runtimeStatus },
         );
       }
-      const body = typeof request.body === 'string' ? request.body : '';
-      const { token } = plane.ingest(table_name, body, {
-        format,
-        updateFormat: updateFormat as 'insert_delete' | 'raw' | 'weighted',
-        array: q.array ?? false,
-      });
-      return { token };
+      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      // A request that waits for room in the input queue is dropped if its client goes away.
+      const clientGone = new AbortController();
+      const onClose = () => {
+        if (!reply.raw.writableFinished) clientGone.abort();
+      };
+      reply.raw.on('close', onClose);
+      try {
+        const { token } = await plane.ingest(
+          table_name,
+          body,
+          {
+            format,
+            updateFormat: updateFormat as 'insert_delete' | 'raw' | 'weighted',
+            array: q.array ?? false,
+          },
+          clientGone.signal,
+        );
+        return { token };
+      } finally {
+        reply.raw.off('close', onClose);
+      }
     },
   );
 
@@ -102,17 +128,34 @@ export async function dataRoutes(app: FastifyInstance, controller: Controller): 
     },
   );
 
+  // Created with the first SELECT: the data plane (and its log) exists by then.
+  let adhoc: AdHocQueries | null = null;
   app.get('/query', { schema: { querystring: QueryQuery } }, async (request, reply) => {
     const q = request.query as Static<typeof QueryQuery>;
-    const format = formatParam(q.format, ['text', 'json'], 'text');
-    const result = await controller.dataPlane.query(q.sql);
-    if (format === 'json') {
-      const encode = makeRowJsonEncoder(result.columns);
-      reply.header('content-type', 'application/x-ndjson');
-      return result.rows.map((row) => `${encode(row)}\n`).join('');
+    const format = formatParam(q.format, ['text', 'json'], 'text') as AdHocFormat;
+    const plane = controller.dataPlane;
+    const statements = splitStatements(q.sql);
+    for (const sql of statements) plane.checkQuery(sql);
+    const last = statements.pop() ?? q.sql;
+    for (const sql of statements) await plane.query(sql);
+    const statement = await plane.query(last);
+    if (statement.kind === 'insert') {
+      const out = outputWriter(format, statement.result.columns);
+      reply.header('content-type', contentType(format));
+      return out.rows(statement.result.rows) + out.end();
     }
-    reply.header('content-type', 'text/plain; charset=utf-8');
-    return formatTextTable(result.columns, result.rows);
+    adhoc ??= new AdHocQueries(
+      { programCode: controller.config.programCode },
+      adHocLimits(controller.config.runtimeConfig as Record<string, unknown>, (m) => plane.log.warn(m)),
+      plane.log,
+    );
+    const run = adhoc.start(last, format, statement.capture);
+    // Also fires when the response has been sent; then the query has ended and this does nothing.
+    reply.raw.on('close', () => run.cancel('the client disconnected'));
+    if (request.raw.socket.destroyed) run.cancel('the client disconnected');
+    await run.ready;
+    reply.header('content-type', contentType(format));
+    return reply.send(run.output);
   });
 
   app.get('/completion_status', { schema: { querystring: TokenQuery } }, async (request, reply) => {
@@ -129,9 +172,12 @@ export async function dataRoutes(app: FastifyInstance, controller: Controller): 
       const { table_name, connector_name } = request.params as Static<typeof ConnectorParams>;
       const plane = controller.dataPlane;
       const table = plane.relation(table_name, 'table');
-      if (connector_name !== ingressEndpointName(table.name)) {
+      const known =
+        connector_name === ingressEndpointName(table.name) ||
+        controller.connectors.inputEndpoint(table.name, connector_name) !== undefined;
+      if (!known) {
         throw new ApiError(
-          'UnknownInputConnector',
+          'UnknownInputEndpoint',
           `Table '${table.name}' has no input connector '${connector_name.slice(0, 100)}' (its HTTP input is '${ingressEndpointName(table.name)}')`,
           { table: table.name, connector: connector_name.slice(0, 100) },
         );

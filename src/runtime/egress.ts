@@ -8,6 +8,12 @@
  * more than `MAX_QUEUED_BYTES` in its socket buffer: a chunk that does not fit is dropped (its
  * sequence number is skipped, so the client can see the gap) and counted. With backpressure,
  * the data plane waits for the client before the next step.
+ *
+ * A stream with nothing to say still speaks: as Feldera's HTTP output does, a chunk with only
+ * a `sequence_number` (taking the relation's next number, as Feldera's does) goes out when a
+ * subscriber connects without a snapshot and after every `KEEPALIVE_MS` without data. Clients
+ * need it: the Python SDK's `listen()` returns only once the first line arrives, and a client
+ * that went away is noticed only on a write.
  */
 import { PassThrough } from 'node:stream';
 import { formatCsvField, makeRowJsonEncoder } from '../engine/values/index.js';
@@ -15,6 +21,8 @@ import type { WeightedRow } from '../engine/values/value.js';
 import type { RelationShape } from './engine-api.js';
 
 export const MAX_QUEUED_BYTES = 4 * 1024 * 1024;
+/** Silence after which an empty chunk is sent (Feldera's HTTP output waits 3 s). */
+export const KEEPALIVE_MS = 3_000;
 
 export interface EgressOptions {
   format: 'json' | 'csv';
@@ -29,15 +37,43 @@ export class EgressSubscriber {
   transmittedBytes = 0;
   droppedChunks = 0;
   private readonly encodeRow: (row: readonly unknown[]) => string;
+  private keepalive: NodeJS.Timeout | null = null;
 
+  /** `nextSequence` takes the relation's next output sequence number (for empty chunks). */
   constructor(
     readonly relation: RelationShape,
     readonly options: EgressOptions,
+    private readonly nextSequence: () => number,
   ) {
     this.encodeRow = makeRowJsonEncoder(relation.columns) as (row: readonly unknown[]) => string;
     this.stream.on('close', () => {
       this.closed = true;
+      this.stopKeepalive();
     });
+  }
+
+  /** Sends an empty chunk now unless data went out already, then after each silence. */
+  startKeepalive(sentData: boolean): void {
+    if (!sentData) this.sendEmpty();
+    else this.armKeepalive();
+  }
+
+  private sendEmpty(): void {
+    if (this.isClosed) return;
+    this.stream.write(`{"sequence_number":${this.nextSequence()}}\r\n`);
+    this.armKeepalive();
+  }
+
+  private armKeepalive(): void {
+    this.stopKeepalive();
+    if (this.isClosed) return;
+    this.keepalive = setTimeout(() => this.sendEmpty(), KEEPALIVE_MS);
+    this.keepalive.unref();
+  }
+
+  private stopKeepalive(): void {
+    if (this.keepalive) clearTimeout(this.keepalive);
+    this.keepalive = null;
   }
 
   get isClosed(): boolean {
@@ -73,6 +109,7 @@ export class EgressSubscriber {
       return false;
     }
     this.stream.write(text);
+    this.armKeepalive();
     this.transmittedRecords += rows.length;
     this.transmittedBytes += text.length;
     return true;
@@ -93,6 +130,7 @@ export class EgressSubscriber {
   }
 
   close(): void {
+    this.stopKeepalive();
     if (!this.isClosed) this.stream.end();
   }
 }

@@ -3,6 +3,8 @@
  * and a circuit it feeds and steps. Declared here so the data plane depends on this narrow
  * contract, not on the engine's internals.
  */
+
+import type { ConnectorSpec } from '../connectors/spec.js';
 import type { CircuitState } from '../engine/circuit.js';
 import type { TraceStorage } from '../engine/trace/storage.js';
 import type { Row, WeightedRow } from '../engine/values/value.js';
@@ -22,12 +24,22 @@ export interface QueryOutput {
   rows: Row[];
 }
 
+/** An ad-hoc statement planned but not run: an INSERT's evaluated rows, or the relations a SELECT reads. */
+export type PreparedQuery =
+  | { kind: 'insert'; table: string; rows: WeightedRow[] }
+  | { kind: 'select'; relations: string[] };
+
 export interface EngineCircuit {
   push(table: string, rows: WeightedRow[]): void;
   step(): Map<string, WeightedRow[]>;
+  discardPending(): void;
+  takePending(): Map<string, WeightedRow[]>;
   readonly stepCount: number;
   snapshot(name: string): WeightedRow[];
+  /** `snapshot` in chunks, read live: no step may run until the last chunk is read. */
+  snapshotChunks(name: string, size: number): Iterable<WeightedRow[]>;
   query(sql: string): QueryOutput;
+  prepareQuery(sql: string): PreparedQuery;
   /** Gives the circuit's state on-disk storage (before the first step or restore). */
   attachStorage(storage: TraceStorage): void;
   /** Seals the state synchronously now; resolves once it is in durable files. */
@@ -40,6 +52,8 @@ export interface EngineCircuit {
 
 export interface EngineProgram {
   readonly fingerprint: string;
+  /** The connectors declared in the program. */
+  readonly connectors: readonly ConnectorSpec[];
   lookupRelation(name: string): RelationShape | undefined;
   instantiate(): EngineCircuit;
 }

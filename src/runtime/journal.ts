@@ -12,6 +12,15 @@
  * where the entry began before it reports the failure, so a later entry never follows a torn
  * one. After a checkpoint the journal is rewritten (to a temporary file, fsynced, renamed)
  * without the entries the checkpoint covers.
+ *
+ * A `rejected` entry lists inputs a step failed on and that were left out of the state
+ * (runtime/isolation.ts); replay skips them, so a crash before the checkpoint that follows a
+ * rejection cannot bring them back. Its `seq` is the highest one it lists, so the checkpoint
+ * that covers them drops it too.
+ *
+ * A `connector` entry is a batch an input connector produced; its payload says which (the
+ * connector and its position), not the rows, because the connector can make the same rows
+ * again (runtime/connectors).
  */
 import {
   closeSync,
@@ -37,7 +46,11 @@ export type JournalEntry =
       array: boolean;
       payload: string;
     }
-  | { seq: number; kind: 'sql'; payload: string };
+  | { seq: number; kind: 'sql'; payload: string }
+  /** `payload`: JSON naming a connector batch, as the connector that made it wrote it. */
+  | { seq: number; kind: 'connector'; payload: string }
+  /** `payload`: JSON array of the rejected inputs (`RejectedInput` of data-plane.ts). */
+  | { seq: number; kind: 'rejected'; payload: string };
 
 function encode(entry: JournalEntry): Buffer {
   const payload = Buffer.from(entry.payload, 'utf8');

@@ -5,11 +5,18 @@
  * its port by writing `runtime.json` next to the deployment file (write to a temporary file,
  * then rename, so the manager never reads half a file). SIGTERM is a forced stop: the
  * process exits at once, without a checkpoint, as `/stop?force=true` asks.
+ *
+ * Before anything else it sets the umask, so every file it and the storage layer write is
+ * private to the user (0600, directories 0700), and locks the pipeline's directory
+ * (`pipeline.lock`, released by the OS when the process dies), so that two processes never
+ * share one storage: a second one started on the same directory waits a few seconds for the
+ * first to exit, then gives up with a fatal error, having written nothing.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { compileProgram } from '../engine/index.js';
-import { PIPELINE_FILES } from '../types/runtime.js';
+import { type DirectoryLock, LockHeldError, lockFile } from '../storage/dir-lock.js';
+import { PIPELINE_FILES, PRIVATE_UMASK } from '../types/runtime.js';
 import { collectSecrets } from '../types/secrets.js';
 import { Controller, type DeploymentConfig } from './controller.js';
 import type { EngineProgram } from './engine-api.js';
@@ -28,7 +35,31 @@ function loadProgram(programCode: string): EngineProgram {
   return result.program;
 }
 
+/** How long a new process waits for a previous one (being killed) to let go of the directory. */
+const LOCK_WAIT_MS = 5000;
+
+/** Locks the pipeline directory for this process's lifetime, or exits with a fatal error. */
+function lockPipelineDir(dir: string): DirectoryLock {
+  try {
+    return lockFile(join(dir, PIPELINE_FILES.lock), { waitMs: LOCK_WAIT_MS });
+  } catch (err) {
+    if (!(err instanceof LockHeldError)) throw err;
+    let holder = '';
+    try {
+      holder = ` (pid ${JSON.parse(readFileSync(join(dir, PIPELINE_FILES.runtime), 'utf8')).pid})`;
+    } catch {
+      // The holder has not announced itself yet: the message goes without its pid.
+    }
+    process.stderr.write(
+      `${new Date().toISOString()} ERROR fatal: another pipeline process${holder} is running on ${dir}; ` +
+        'two processes must never share one pipeline storage. Exiting.\n',
+    );
+    process.exit(1);
+  }
+}
+
 async function main(): Promise<void> {
+  process.umask(PRIVATE_UMASK);
   const deploymentPath = process.argv[2];
   const token = process.env.SLUICE_PIPELINE_TOKEN;
   if (!deploymentPath || !token) {
@@ -36,6 +67,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const config = JSON.parse(readFileSync(deploymentPath, 'utf8')) as DeploymentConfig;
+  // Held until the process exits; the reference keeps the connection from being collected.
+  const lock = lockPipelineDir(dirname(deploymentPath));
+  process.on('exit', () => lock.release());
   const log = new PipelineLogger();
   log.addSecrets(collectSecrets(config.runtimeConfig));
   const controller = new Controller(config, log, loadProgram, (code) => process.exit(code));
@@ -60,9 +94,7 @@ async function main(): Promise<void> {
     log.info('received SIGTERM: stopping without checkpoint');
     process.exit(0);
   });
-  await controller
-    .initialize()
-    .catch((err: Error) => controller.fail(`initialization failed: ${err.message}`));
+  await controller.initialize().catch((err: unknown) => controller.failOn('initialization failed', err));
 }
 
 main().catch((err) => {

@@ -7,16 +7,24 @@
  * token only by the manager that spawned this process.
  */
 import { timingSafeEqual } from 'node:crypto';
+import { type Static, Type as T } from '@sinclair/typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { clientErrorHandler, installErrorHandling } from '../http/errors.js';
+import { installJsonBodyParser } from '../http/json-body.js';
+import { trackRoutes } from '../http/route-list.js';
 import { frameworkErrors, installValidation } from '../http/validation.js';
 import { ApiError } from '../types/errors.js';
 import { PROCESS_CONTROL, TOKEN_HEADER } from '../types/runtime.js';
 import { checkpointRoutes } from './checkpoint-routes.js';
+import { connectorRoutes } from './connector-routes.js';
 import type { Controller } from './controller.js';
 import { dataRoutes } from './data-routes.js';
+import { renderJson, renderPrometheus } from './metrics.js';
 import { ControllerStats } from './stats.js';
 import { syncRoutes } from './sync-routes.js';
+import { transactionRoutes } from './transaction-routes.js';
+
+const MetricsQuery = T.Object({ format: T.Optional(T.String()) });
 
 /** Largest ingress request body; larger pushes should be split. */
 const INGRESS_BODY_LIMIT = 256 * 1024 * 1024;
@@ -30,8 +38,11 @@ function tokenMatches(given: string | string[] | undefined, expected: string): b
 
 export async function buildRuntimeApp(controller: Controller, token: string): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: INGRESS_BODY_LIMIT, clientErrorHandler, frameworkErrors });
+  trackRoutes(app);
   installValidation(app);
   installErrorHandling(app);
+  // Control requests and the SDK's bodiless POSTs may say `application/json` with no body.
+  installJsonBodyParser(app);
   app.addHook('onRequest', async (request) => {
     if (!tokenMatches(request.headers[TOKEN_HEADER], token)) {
       throw new ApiError('Unauthorized', 'Missing or wrong pipeline token', {});
@@ -58,12 +69,23 @@ export async function buildRuntimeApp(controller: Controller, token: string): Pr
     return {};
   });
   app.get('/stats', async () => stats.controllerStatus());
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', { schema: { querystring: MetricsQuery } }, async (request, reply) => {
+    const { format = 'prometheus' } = request.query as Static<typeof MetricsQuery>;
+    if (format === 'json') return renderJson(stats.metrics());
+    if (format !== 'prometheus') {
+      throw new ApiError(
+        'InvalidFormat',
+        `Unsupported metrics format '${format.slice(0, 50)}': use prometheus or json`,
+        { format: format.slice(0, 50), supported: ['prometheus', 'json'] },
+      );
+    }
     reply.header('content-type', 'text/plain; version=0.0.4');
-    return stats.prometheus();
+    return renderPrometheus(stats.metrics());
   });
   await app.register(async (scope) => dataRoutes(scope, controller));
+  await app.register(async (scope) => connectorRoutes(scope, controller));
   await app.register(async (scope) => checkpointRoutes(scope, controller));
   await app.register(async (scope) => syncRoutes(scope, controller));
+  await app.register(async (scope) => transactionRoutes(scope, controller));
   return app;
 }

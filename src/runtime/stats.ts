@@ -1,9 +1,22 @@
 /**
- * `GET /stats` (the reference's `ControllerStatus`) and `GET /metrics` (Prometheus text) of a
+ * `GET /stats` (the reference's `ControllerStatus`) and `GET /metrics` (Prometheus text or JSON) of a
  * pipeline process, from the controller's real counters and the process's own resource use.
+ *
+ * `pipeline_complete` (what the Python SDK's `wait_for_completion` polls) is true once every
+ * input connector has finished (reached its end of input, everything it read processed) and
+ * the data plane has processed and sent out everything it accepted. HTTP ingress never holds
+ * it back, as in Feldera: a pipeline fed only over HTTP is complete whenever it is idle.
  */
 import type { Controller } from './controller.js';
 import { ingressEndpointName } from './data-routes.js';
+import type { Metric } from './metrics.js';
+import { SyncMetrics } from './sync-metrics.js';
+
+const NO_TRANSACTION = {
+  transaction_status: 'NoTransaction',
+  transaction_id: 0,
+  transaction_initiators: { transaction_id: null, initiated_by_api: null, initiated_by_connectors: {} },
+};
 
 /** Builds the stats documents of one pipeline process. */
 export class ControllerStats {
@@ -12,6 +25,7 @@ export class ControllerStats {
   controllerStatus(): Record<string, unknown> {
     const c = this.controller;
     const plane = c.hasDataPlane ? c.dataPlane : null;
+    const connectors = c.connectorsIfUp;
     const flow = plane?.stats();
     const cpu = process.cpuUsage();
     const now = Date.now();
@@ -19,9 +33,7 @@ export class ControllerStats {
       global_metrics: {
         state: c.runtimeStatus === 'Paused' ? 'Paused' : 'Running',
         bootstrap_in_progress: false,
-        transaction_status: 'NoTransaction',
-        transaction_id: 0,
-        transaction_initiators: { transaction_id: null, initiated_by_api: null, initiated_by_connectors: {} },
+        ...(plane?.transactionStats() ?? NO_TRANSACTION),
         rss_bytes: process.memoryUsage.rss(),
         memory_pressure: 'low',
         memory_pressure_epoch: 0,
@@ -43,79 +55,103 @@ export class ControllerStats {
         output_stall_msecs: 0,
         total_initiated_steps: plane?.completedSteps ?? 0,
         total_completed_steps: plane?.completedSteps ?? 0,
-        pipeline_complete: false,
+        pipeline_complete: (connectors?.finished && plane?.isDrained()) === true,
       },
-      inputs: (flow?.inputs ?? []).map((i) => ({
-        endpoint_name: ingressEndpointName(i.table),
-        config: { stream: i.table },
-        metrics: {
-          total_bytes: i.totalBytes,
-          total_records: i.totalRecords,
-          buffered_records: 0,
-          buffered_bytes: 0,
-          num_transport_errors: 0,
-          num_parse_errors: i.parseErrors,
-          end_of_input: false,
-        },
-        paused: c.runtimeStatus !== 'Running',
-        barrier: false,
-        fatal_error: null,
-      })),
-      outputs: (flow?.outputs ?? []).map((o, n) => ({
-        endpoint_name: `api-egress-${o.relation}-${n}`,
-        config: { stream: o.relation },
-        metrics: {
-          transmitted_records: o.transmittedRecords,
-          transmitted_bytes: o.transmittedBytes,
-          queued_records: 0,
-          queued_batches: 0,
-          buffered_records: 0,
-          buffered_batches: 0,
-          num_encode_errors: 0,
-          num_transport_errors: o.dropped,
-          total_processed_input_records: plane?.totalProcessedRecords ?? 0,
-          total_processed_steps: plane?.completedSteps ?? 0,
-          memory: o.queuedBytes,
-        },
-        fatal_error: null,
-      })),
+      inputs: [
+        ...(connectors?.inputStatuses() ?? []),
+        ...(flow?.inputs ?? []).map((i) => ({
+          endpoint_name: ingressEndpointName(i.table),
+          config: { stream: i.table },
+          metrics: {
+            total_bytes: i.totalBytes,
+            total_records: i.totalRecords,
+            buffered_records: i.queuedRecords,
+            buffered_bytes: 0,
+            num_transport_errors: 0,
+            num_parse_errors: i.parseErrors,
+            end_of_input: false,
+          },
+          paused: c.runtimeStatus !== 'Running',
+          barrier: false,
+          fatal_error: null,
+        })),
+      ],
+      outputs: [
+        ...(connectors?.outputStatuses() ?? []),
+        ...(flow?.outputs ?? []).map((o, n) => ({
+          endpoint_name: `api-egress-${o.relation}-${n}`,
+          config: { stream: o.relation },
+          metrics: {
+            transmitted_records: o.transmittedRecords,
+            transmitted_bytes: o.transmittedBytes,
+            queued_records: 0,
+            queued_batches: 0,
+            buffered_records: 0,
+            buffered_batches: 0,
+            num_encode_errors: 0,
+            num_transport_errors: o.dropped,
+            total_processed_input_records: plane?.totalProcessedRecords ?? 0,
+            total_processed_steps: plane?.completedSteps ?? 0,
+            memory: o.queuedBytes,
+          },
+          fatal_error: null,
+        })),
+      ],
       checkpoint_activity: { status: 'idle' },
       suspend_error: null,
       permanent_checkpoint_errors: null,
     };
   }
 
-  prometheus(): string {
-    const g = this.controllerStatus().global_metrics as Record<string, number>;
-    const lines: string[] = [];
-    const metric = (name: string, help: string, type: 'gauge' | 'counter', value: number) => {
-      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${value}`);
-    };
-    metric(
-      'sluice_pipeline_rss_bytes',
-      'Resident set size of the pipeline process',
-      'gauge',
-      g.rss_bytes ?? 0,
-    );
-    metric(
-      'sluice_pipeline_uptime_msecs',
-      'Milliseconds since the pipeline process started',
-      'gauge',
-      g.uptime_msecs ?? 0,
-    );
-    metric(
-      'sluice_pipeline_input_records_total',
-      'Records received by all inputs',
-      'counter',
-      g.total_input_records ?? 0,
-    );
-    metric(
-      'sluice_pipeline_processed_records_total',
-      'Records processed by the circuit',
-      'counter',
-      g.total_processed_records ?? 0,
-    );
-    metric('sluice_pipeline_steps_total', 'Completed circuit steps', 'counter', g.total_completed_steps ?? 0);
-    return `${lines.join('\n')}\n`;
+  /**
+   * The process's metrics (see metrics.ts for the formats). `records_processed_total` and
+   * the `process_*` names are Feldera's (its platform test and dashboards read them), as are
+   * the `checkpoint_sync_{push,pull}_*` family (sync-metrics.ts); the other names are
+   * Sluice's own.
+   */
+  metrics(): Metric[] {
+    const c = this.controller;
+    const plane = c.hasDataPlane ? c.dataPlane : null;
+    const cpu = process.cpuUsage();
+    const one = (value: number) => [{ labels: {}, value }];
+    const list: Metric[] = [
+      {
+        key: 'records_processed_total',
+        type: 'counter',
+        description: 'Total number of input records processed by the circuit.',
+        values: one(plane?.totalProcessedRecords ?? 0),
+      },
+      {
+        key: 'records_input_total',
+        type: 'counter',
+        description: 'Total number of records received by all inputs.',
+        values: one(plane?.totalInputRecords ?? 0),
+      },
+      {
+        key: 'steps_total',
+        type: 'counter',
+        description: 'Total number of circuit steps completed.',
+        values: one(plane?.completedSteps ?? 0),
+      },
+      {
+        key: 'process_cpu_seconds_total',
+        type: 'counter',
+        description: 'Total user and system CPU time spent in seconds.',
+        values: one((cpu.user + cpu.system) / 1e6),
+      },
+      {
+        key: 'process_resident_memory_bytes',
+        type: 'gauge',
+        description: 'Resident memory size in bytes.',
+        values: one(process.memoryUsage.rss()),
+      },
+      {
+        key: 'process_start_time_seconds',
+        type: 'gauge',
+        description: 'Start time of the process since unix epoch in seconds.',
+        values: one(Math.floor(c.startTime / 1000)),
+      },
+    ];
+    return [...list, ...(c.syncMetrics ?? new SyncMetrics()).metrics()];
   }
 }

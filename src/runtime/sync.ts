@@ -2,6 +2,11 @@
  * Object-storage sync of a pipeline process: `POST /checkpoint/sync`, its status, periodic
  * pushes, the remote listing, where a start takes its checkpoint from, and the standby loop.
  *
+ * Standby and activation pull the newest checkpoint with the start's rule (resolve.ts):
+ * `bucket`, or `read_bucket` while `bucket` has none, so a standby seeded from another
+ * pipeline's store moves to its own once that has a checkpoint. Activation pulls once more
+ * before it runs, so it never runs a checkpoint older than the store's newest.
+ *
  * The hard parts live in src/storage (content-addressed push with the manifest last,
  * verified pulls, retention, ownership); this module wires them to the pipeline: it names the
  * owner, logs progress as it happens, exposes it in the status endpoints, and never blocks
@@ -10,12 +15,17 @@
 import type { CheckpointStore } from '../storage/checkpoint-store.js';
 import { SyncCoordinator } from '../storage/coordinator.js';
 import type { TransferProgress } from '../storage/progress.js';
-import { pullCheckpoint } from '../storage/pull.js';
-import { listRemoteCheckpoints, RemoteStore } from '../storage/remote-store.js';
-import { resolveStartCheckpoint } from '../storage/resolve.js';
+import { listRemoteCheckpoints } from '../storage/remote-store.js';
+import {
+  checkpointNotFound,
+  pullFromObjectStore,
+  type RemotePull,
+  resolveStartCheckpoint,
+} from '../storage/resolve.js';
 import { resolveSyncSettings, type SyncConfig, type SyncSettings } from '../storage/sync-config.js';
 import { ApiError } from '../types/errors.js';
 import type { PipelineLogger } from './log.js';
+import { SyncMetrics } from './sync-metrics.js';
 
 /** The `sync` section of a runtime configuration, or null when none is configured. */
 export function syncConfigOf(runtimeConfig: Record<string, unknown>): SyncConfig | null {
@@ -49,6 +59,7 @@ function progressLogger(log: PipelineLogger, what: string): (p: TransferProgress
 /** Sync to and from the object store configured for one pipeline. */
 export class SyncService {
   readonly settings: SyncSettings;
+  readonly metrics = new SyncMetrics();
   private readonly coordinator: SyncCoordinator;
   /** Progress of a pull running at start or in standby, for `/status`. */
   pullProgress: TransferProgress | null = null;
@@ -71,6 +82,10 @@ export class SyncService {
       )(progressLogger(log, 'sync')),
       onPeriodicFailure: (uuid, err) =>
         log.warn(`periodic sync of checkpoint ${uuid} failed: ${err.message}`),
+      onPushed: ({ ok, durationMs, bytes }) => {
+        if (ok) this.metrics.push.transferred(durationMs, bytes);
+        else this.metrics.push.failures++;
+      },
     });
   }
 
@@ -92,13 +107,17 @@ export class SyncService {
     return { uuid: latest.uuid, sequence: latest.sequence };
   }
 
-  /** Feldera's `CheckpointSyncStatus`, plus `progress` while a push runs. */
+  /**
+   * Feldera's `CheckpointSyncStatus`, plus `running` (the uuids being pushed or queued, in
+   * order) and `progress` while a push runs.
+   */
   status(): Record<string, unknown> {
     const s = this.coordinator.status();
     return {
       success: s.success,
       failure: s.failure,
       periodic: s.periodic,
+      running: s.running,
       progress: s.inProgress
         ? {
             uuid: s.inProgress.uuid,
@@ -131,13 +150,22 @@ export class SyncService {
         : 'start_from_checkpoint is not set: the object store is not consulted at start',
     );
     const onProgress = progressLogger(this.log, 'pull');
+    const started = Date.now();
     const resolution = await resolveStartCheckpoint(this.config, this.store, {
       onProgress: (p) => {
         this.pullProgress = { ...p };
         onProgress(p);
       },
-    });
-    this.pullProgress = null;
+    })
+      .catch((err: unknown) => {
+        this.metrics.pull.failures++;
+        throw err;
+      })
+      .finally(() => {
+        this.pullProgress = null;
+      });
+    if (resolution.pulled && !resolution.pulled.alreadyLocal)
+      this.metrics.pull.transferred(Date.now() - started, resolution.pulled.downloadedBytes);
     for (const s of resolution.skipped) this.log.warn(`checkpoint source ${s.source} skipped: ${s.reason}`);
     if (resolution.source === 'none') {
       this.log.info('no checkpoint found: starting from empty state');
@@ -153,28 +181,48 @@ export class SyncService {
     }
   }
 
+  /**
+   * Pulls the newest checkpoint of `bucket` (or of `read_bucket` while `bucket` has none) into
+   * local storage, reporting progress in `/status`. Throws `CheckpointFetchError` when a store
+   * cannot be reached or read.
+   */
+  private async pullNewest(what: string): Promise<RemotePull> {
+    const onProgress = progressLogger(this.log, what);
+    const started = Date.now();
+    try {
+      const pulled = await pullFromObjectStore(this.config, 'latest', this.store, {
+        onProgress: (p) => {
+          this.pullProgress = { ...p };
+          onProgress(p);
+        },
+      }).catch((err: unknown) => {
+        this.metrics.pull.failures++;
+        throw err;
+      });
+      if (pulled.found && !pulled.summary.alreadyLocal) {
+        this.metrics.pull.transferred(Date.now() - started, pulled.summary.downloadedBytes);
+        const p = pulled.summary;
+        this.log.info(
+          `${what}: pulled checkpoint ${p.uuid} from ${pulled.source}: ${p.downloadedFiles} file(s), ${p.downloadedBytes} bytes (${p.reusedFiles} already local)`,
+        );
+        this.log.info('checkpoint pulled successfully');
+      }
+      return pulled;
+    } finally {
+      this.pullProgress = null;
+    }
+  }
+
   /** Standby: pulls the newest remote checkpoint now and every `pull_interval` seconds. */
   startStandby(): void {
-    const remote = RemoteStore.open(this.config, 'bucket');
     const pull = async () => {
       try {
-        const onProgress = progressLogger(this.log, 'standby pull');
-        const summary = await pullCheckpoint(remote, 'latest', this.store, {
-          onProgress: (p) => {
-            this.pullProgress = { ...p };
-            onProgress(p);
-          },
-        });
-        if (!summary.alreadyLocal) {
-          this.log.info(`standby: pulled checkpoint ${summary.uuid} (${summary.downloadedBytes} bytes)`);
-          this.log.info('checkpoint pulled successfully');
-        }
+        const pulled = await this.pullNewest('standby pull');
+        if (!pulled.found) this.log.info('standby: no checkpoint in the object store yet');
       } catch (err) {
-        const code = err instanceof ApiError ? err.errorCode : '';
-        if (code === 'NoCheckpoint') this.log.info('standby: no checkpoint in the object store yet');
-        else this.log.warn(`standby: pull failed: ${(err as Error).message}`);
-      } finally {
-        this.pullProgress = null;
+        this.log.warn(
+          `standby: pull failed, retrying in ${this.settings.pullIntervalSeconds} s: ${(err as Error).message}`,
+        );
       }
     };
     let stopped = false;
@@ -195,8 +243,30 @@ export class SyncService {
       if (this.standbyTimer) clearTimeout(this.standbyTimer);
       this.standbyTimer = null;
       await inFlight;
-      remote.close();
     };
+  }
+
+  /**
+   * Activation: ends the standby loop, then pulls the store's newest checkpoint, which the
+   * start then runs from (a standby may be a pull interval behind). A store that cannot be
+   * read fails the activation (`CheckpointFetchError`), as does an empty store with
+   * `fail_if_no_checkpoint`; never a silent start from older state.
+   */
+  async prepareActivation(): Promise<void> {
+    await this.stopStandby();
+    const pulled = await this.pullNewest('activation pull');
+    if (pulled.found) return;
+    const local = await this.store.latest();
+    if (local) {
+      this.log.warn(
+        `activation: no checkpoint in the object store; running from local checkpoint ${local.uuid}`,
+      );
+    } else if (this.settings.failIfNoCheckpoint) {
+      throw checkpointNotFound('latest', [
+        { source: 'local', reason: `local storage ${this.store.dir} has no checkpoint` },
+        ...pulled.skipped,
+      ]);
+    }
   }
 
   /** Ends the standby loop (on activation), after the pull under way, if any. */

@@ -5,7 +5,7 @@
 import type * as ast from './ast.js';
 import { bindExpr } from './bind-expr.js';
 import { type BoundQuery, QueryBinder, type RelationSource } from './bind-query.js';
-import { findColumn, type TableInfo } from './catalog.js';
+import { findColumn, NO_USER_TYPES, type TableInfo } from './catalog.js';
 import { coerce } from './coercion.js';
 import { MessageSink, type SqlCompilerMessage, SqlError } from './messages.js';
 import { optimize } from './optimize.js';
@@ -78,7 +78,7 @@ function planInsert(st: ast.InsertStatement, catalog: AdHocCatalog): AdHocPlan {
         return i;
       })
     : table.columns.map((_, i) => i);
-  const ctx = { scope: new Scope([]), subqueries: null, aggregates: null };
+  const ctx = { scope: new Scope([]), subqueries: null, aggregates: null, types: NO_USER_TYPES };
   const rows = st.source.body.rows.map((values) => {
     if (values.length !== targets.length)
       throw new SqlError(

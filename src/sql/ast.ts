@@ -11,11 +11,34 @@ export interface Ident {
   span: Span;
 }
 
+/** A field of a `ROW(...)` type or of a `CREATE TYPE ... AS (...)`. */
+export interface TypeField {
+  name: Ident;
+  type: TypeName;
+  /** Explicit `NULL` (true) or `NOT NULL` (false); null when not said. */
+  nullable: boolean | null;
+}
+
 export interface TypeName {
-  /** Upper-cased base name after aliases are resolved, e.g. INTEGER, DOUBLE, VARCHAR. */
+  /**
+   * Upper-cased base name after aliases are resolved, e.g. INTEGER, UINTEGER, DOUBLE, VARCHAR;
+   * or ARRAY, MAP, ROW for the compound forms, or USER for a user-defined type's name.
+   */
   name: string;
   precision?: number;
   scale?: number;
+  /** ARRAY: the element type. */
+  component?: TypeName;
+  /** MAP: key and value types. */
+  key?: TypeName;
+  value?: TypeName;
+  /** ROW: its fields. */
+  fields?: TypeField[];
+  /** USER: the type's name. */
+  user?: Ident;
+  /** INTERVAL: the qualifier's first and last field. */
+  from?: IntervalUnit;
+  to?: IntervalUnit | null;
   span: Span;
 }
 
@@ -69,12 +92,20 @@ export interface InsertStatement {
   span: Span;
 }
 
-export type Statement = CreateTable | CreateView | QueryStatement | InsertStatement;
+/** `CREATE TYPE name AS (field type, ...)` (a structure) or `CREATE TYPE name AS type` (an alias). */
+export interface CreateType {
+  kind: 'createType';
+  name: Ident;
+  type: TypeName;
+  span: Span;
+}
+
+export type Statement = CreateTable | CreateView | CreateType | QueryStatement | InsertStatement;
 
 export interface OrderItem {
   expr: Expr;
   desc: boolean;
-  /** Explicit NULLS FIRST/LAST, or null for the default (NULLs sort high, as in Calcite). */
+  /** Explicit NULLS FIRST/LAST, or null for the default (NULL is the smallest value, as in Feldera). */
   nullsFirst: boolean | null;
   span: Span;
 }
@@ -126,6 +157,15 @@ export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'cross';
 export type FromItem =
   | { kind: 'table'; name: Ident; alias: Ident | null; span: Span }
   | { kind: 'subquery'; query: Query; alias: Ident | null; columnAliases: Ident[] | null; span: Span }
+  /** `UNNEST(array or map) [WITH ORDINALITY] [AS alias [(columns)]]`; may read earlier FROM items. */
+  | {
+      kind: 'unnest';
+      args: Expr[];
+      ordinality: boolean;
+      alias: Ident | null;
+      columnAliases: Ident[] | null;
+      span: Span;
+    }
   | {
       kind: 'join';
       joinType: JoinType;
@@ -136,7 +176,17 @@ export type FromItem =
       span: Span;
     };
 
-export type LiteralKind = 'number' | 'string' | 'boolean' | 'null' | 'date' | 'time' | 'timestamp';
+export type LiteralKind =
+  | 'number'
+  | 'string'
+  | 'boolean'
+  | 'null'
+  | 'date'
+  | 'time'
+  | 'timestamp'
+  /** `X'0AFF'`: the text is the hexadecimal digits. */
+  | 'binary'
+  | 'uuid';
 
 export type IntervalUnit = 'YEAR' | 'MONTH' | 'DAY' | 'HOUR' | 'MINUTE' | 'SECOND';
 
@@ -144,13 +194,36 @@ export type Expr =
   | { kind: 'column'; parts: Ident[]; span: Span }
   | { kind: 'literal'; literal: LiteralKind; text: string; span: Span }
   | { kind: 'interval'; text: string; from: IntervalUnit; to: IntervalUnit | null; span: Span }
+  /** `INTERVAL expr unit`: a string read as an interval of the qualifier, or a number of units. */
+  | { kind: 'intervalOf'; operand: Expr; from: IntervalUnit; to: IntervalUnit | null; span: Span }
+  /** `(left - right) unit [TO unit]`: the difference of two dates, times or timestamps. */
+  | { kind: 'intervalDiff'; left: Expr; right: Expr; from: IntervalUnit; to: IntervalUnit | null; span: Span }
   | { kind: 'binary'; op: string; left: Expr; right: Expr; span: Span }
   | { kind: 'unary'; op: '-' | '+' | 'NOT'; operand: Expr; span: Span }
-  | { kind: 'isNull'; operand: Expr; negated: boolean; span: Span }
+  /** `IS [NOT] NULL`, or `IS [NOT] UNKNOWN` (`unknown`: the same test, for BOOLEAN operands only). */
+  | { kind: 'isNull'; operand: Expr; negated: boolean; unknown?: boolean; span: Span }
   | { kind: 'isBool'; operand: Expr; value: boolean; negated: boolean; span: Span }
   | { kind: 'isDistinct'; left: Expr; right: Expr; negated: boolean; span: Span }
-  | { kind: 'between'; operand: Expr; low: Expr; high: Expr; negated: boolean; span: Span }
-  | { kind: 'like'; operand: Expr; pattern: Expr; escape: Expr | null; negated: boolean; span: Span }
+  | {
+      kind: 'between';
+      operand: Expr;
+      low: Expr;
+      high: Expr;
+      negated: boolean;
+      /** `BETWEEN SYMMETRIC`: the bounds in either order. */
+      symmetric?: boolean;
+      span: Span;
+    }
+  | {
+      kind: 'like';
+      /** LIKE, case-insensitive ILIKE, or regular-expression RLIKE (which takes no ESCAPE). */
+      op: 'like' | 'ilike' | 'rlike';
+      operand: Expr;
+      pattern: Expr;
+      escape: Expr | null;
+      negated: boolean;
+      span: Span;
+    }
   | { kind: 'inList'; operand: Expr; list: Expr[]; negated: boolean; span: Span }
   | { kind: 'inQuery'; operand: Expr; query: Query; negated: boolean; span: Span }
   | { kind: 'exists'; query: Query; span: Span }
@@ -162,9 +235,52 @@ export type Expr =
       else: Expr | null;
       span: Span;
     }
-  | { kind: 'cast'; operand: Expr; type: TypeName; span: Span }
-  | { kind: 'call'; name: string; args: Expr[]; distinct: boolean; star: boolean; span: Span }
+  /** `CAST(x AS t)`, `x::t`, or with `safe` `SAFE_CAST(x AS t)` (NULL where the cast fails). */
+  | { kind: 'cast'; operand: Expr; type: TypeName; safe?: boolean; span: Span }
+  | {
+      kind: 'call';
+      name: string;
+      args: Expr[];
+      distinct: boolean;
+      star: boolean;
+      /**
+       * The time unit of `FLOOR(x TO unit)`, `TIMESTAMPADD(unit, n, x)`, `DATE_TRUNC(x, unit)` and
+       * the like, upper-cased; it is not among `args`.
+       */
+      unit?: { name: string; span: Span };
+      span: Span;
+      /** Aggregate calls: `FILTER (WHERE ...)`. */
+      filter?: Expr;
+      /** Aggregate calls: `IGNORE NULLS` (true) or `RESPECT NULLS` inside the parentheses. */
+      ignoreNulls?: boolean;
+      /** Aggregate calls: `ORDER BY ...` inside the parentheses. */
+      orderBy?: OrderItem[];
+    }
   | { kind: 'extract'; unit: string; operand: Expr; span: Span }
+  /** `ARRAY[a, b]` or `ARRAY(a, b)`. */
+  | { kind: 'array'; elements: Expr[]; span: Span }
+  /** `MAP[k1, v1, k2, v2]`: keys and values alternate. */
+  | { kind: 'map'; items: Expr[]; span: Span }
+  /** `ROW(a, b)` or the tuple `(a, b)`. */
+  | { kind: 'row'; fields: Expr[]; span: Span }
+  /** `operand[index]`: array element (from 1), map value, or VARIANT member. */
+  | { kind: 'subscript'; operand: Expr; index: Expr; span: Span }
+  /** `(operand).field`: a ROW field or a VARIANT member by name. */
+  | { kind: 'field'; operand: Expr; field: Ident; span: Span }
   | { kind: 'position'; needle: Expr; haystack: Expr; span: Span }
   | { kind: 'substring'; operand: Expr; start: Expr; length: Expr | null; span: Span }
-  | { kind: 'trim'; mode: 'BOTH' | 'LEADING' | 'TRAILING'; chars: Expr | null; operand: Expr; span: Span };
+  | { kind: 'trim'; mode: 'BOTH' | 'LEADING' | 'TRAILING'; chars: Expr | null; operand: Expr; span: Span }
+  /** `x -> body` or `(x, y) -> body`: an argument of a higher-order function such as TRANSFORM. */
+  | { kind: 'lambda'; params: Ident[]; body: Expr; span: Span }
+  /** `(start, end) OVERLAPS (start, end)` and the other period predicates; `right` has one value for `CONTAINS x`. */
+  | { kind: 'period'; op: PeriodOp; left: [Expr, Expr]; right: Expr[]; span: Span };
+
+/** The period predicates of Feldera's reference ("Period predicate DATE/TIME/TIMESTAMP operators"). */
+export type PeriodOp =
+  | 'CONTAINS'
+  | 'OVERLAPS'
+  | 'EQUALS'
+  | 'PRECEDES'
+  | 'IMMEDIATELY PRECEDES'
+  | 'SUCCEEDS'
+  | 'IMMEDIATELY SUCCEEDS';

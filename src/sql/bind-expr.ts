@@ -8,17 +8,8 @@
  * - `subqueries` (set where IN/EXISTS/scalar subqueries are allowed) plans a subquery beside
  *   the current input and returns the expression that reads its result.
  */
-import { makeCast } from '../engine/values/cast.js';
-import {
-  MS_PER_DAY,
-  MS_PER_HOUR,
-  MS_PER_MINUTE,
-  MS_PER_SECOND,
-  parseDate,
-  parseTime,
-  parseTimestamp,
-  TIME_UNITS,
-} from '../engine/values/datetime.js';
+import { fromHex, parseUuid } from '../engine/values/binary.js';
+import { parseDate, parseTime, parseTimestamp } from '../engine/values/datetime.js';
 import { Decimal } from '../engine/values/decimal.js';
 import {
   BIGINT_MAX,
@@ -27,9 +18,11 @@ import {
   isStringType,
   typeToSql,
 } from '../engine/values/types.js';
+import { isAggregateName } from './aggregates/index.js';
 import type * as ast from './ast.js';
-import { bindExtract, bindFunction } from './bind-functions.js';
-import { resolveType } from './catalog.js';
+import { bindCast } from './bind-cast.js';
+import { bindArray, bindConstructor, bindField, bindMap, bindRow, bindSubscript } from './bind-compound.js';
+import { resolveType, type UserTypes } from './catalog.js';
 import {
   BIGINT,
   BOOLEAN,
@@ -37,21 +30,37 @@ import {
   call,
   coerce,
   fail,
-  intArg,
   lit,
-  stringArg,
   toBoolean,
   unify,
   VARCHAR,
 } from './coercion.js';
-import type { Span } from './messages.js';
+import {
+  bindHigherOrder,
+  bindOffsetSubscript,
+  HIGHER_ORDER_FUNCTIONS,
+  type LambdaScope,
+} from './functions/array.js';
+import { bindExtract, bindUnitCall, timeUnit } from './functions/datetime-units.js';
+import { bindFunction, refuseUnimplemented } from './functions/index.js';
+import { REGEX_FUNCTIONS } from './functions/regex.js';
+import { bindConcatOperator, bindStringForm, trimBinder } from './functions/string.js';
+import {
+  bindIntervalDiff,
+  bindIntervalLiteral,
+  bindIntervalOf,
+  bindTemporalArithmetic,
+} from './intervals.js';
+import { joinSpans, type Span } from './messages.js';
+import { expandPeriod } from './periods.js';
 import { colRef, type Expr, type FunctionName } from './plan.js';
 import type { Scope } from './scope.js';
 import { leastRestrictive } from './typing.js';
 
 const UNSUPPORTED = 'Not yet implemented';
 
-const AGGREGATE_NAMES = new Set(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX']);
+/** BigQuery's positional subscripts, `a[SAFE_OFFSET(i)]` and the like. */
+const OFFSET_FORMS = new Set(['OFFSET', 'ORDINAL', 'SAFE_OFFSET', 'SAFE_ORDINAL']);
 
 /** Plans subqueries that appear inside expressions. */
 export interface SubqueryHost {
@@ -75,13 +84,17 @@ export interface BindContext {
   scope: Scope;
   subqueries: SubqueryHost | null;
   aggregates: AggregateHost | null;
+  /** User-defined types, for CAST targets and structure constructors. */
+  types: UserTypes;
+  /** Inside a lambda's body (TRANSFORM, ARRAY_EXISTS): its variables, which shadow columns. */
+  lambdas?: LambdaScope;
 }
 
 /** True if the syntax tree has an aggregate call outside any subquery. */
 export function containsAggregate(e: ast.Expr): boolean {
   let found = false;
   visitAst(e, (n) => {
-    if (n.kind === 'call' && AGGREGATE_NAMES.has(n.name)) found = true;
+    if (n.kind === 'call' && isAggregateName(n.name)) found = true;
   });
   return found;
 }
@@ -108,7 +121,11 @@ function visitAst(e: ast.Expr, f: (e: ast.Expr) => void): void {
     case 'isBool':
     case 'cast':
     case 'extract':
+    case 'intervalOf':
       kids.push(e.operand);
+      break;
+    case 'intervalDiff':
+      kids.push(e.left, e.right);
       break;
     case 'between':
       kids.push(e.operand, e.low, e.high);
@@ -128,6 +145,21 @@ function visitAst(e: ast.Expr, f: (e: ast.Expr) => void): void {
     case 'call':
       kids.push(...e.args);
       break;
+    case 'array':
+      kids.push(...e.elements);
+      break;
+    case 'map':
+      kids.push(...e.items);
+      break;
+    case 'row':
+      kids.push(...e.fields);
+      break;
+    case 'subscript':
+      kids.push(e.operand, e.index);
+      break;
+    case 'field':
+      kids.push(e.operand);
+      break;
     case 'position':
       kids.push(e.needle, e.haystack);
       break;
@@ -137,6 +169,9 @@ function visitAst(e: ast.Expr, f: (e: ast.Expr) => void): void {
     case 'trim':
       kids.push(e.chars, e.operand);
       break;
+    case 'period':
+      kids.push(...e.left, ...e.right);
+      break;
     default:
       break;
   }
@@ -145,25 +180,68 @@ function visitAst(e: ast.Expr, f: (e: ast.Expr) => void): void {
 
 /** Binds `e` in `ctx`; throws `SqlError` on the first problem. */
 export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr {
-  if (ctx.aggregates) {
+  const lambdaVar = ctx.lambdas && e.kind === 'column' ? ctx.lambdas.vars.get(e.parts[0]!.name) : undefined;
+  if (lambdaVar && e.kind === 'column')
+    return e.parts.slice(1).reduce((acc, f) => bindField(acc, f, joinSpans(e.span, f.span)), lambdaVar);
+  // A grouped query's hook matches whole expressions to group keys; one reading a lambda
+  // variable is not over the FROM row, so only its parts can match.
+  if (ctx.aggregates && !(ctx.lambdas && readsLambdaVar(e, ctx.lambdas))) {
     const hooked = bindGrouped(e, ctx.aggregates);
     if (hooked) return hooked;
   }
   switch (e.kind) {
-    case 'column': {
-      const c = ctx.scope.resolve(e.parts);
-      return colRef(c.index, c.type);
-    }
+    case 'column':
+      return bindColumnPath(e.parts, ctx);
     case 'literal':
       return bindLiteral(e);
+    case 'array':
+      return bindArray(
+        e.elements.map((x) => bindExpr(x, ctx)),
+        e.span,
+      );
+    case 'map':
+      return bindMap(
+        e.items.map((x) => bindExpr(x, ctx)),
+        e.span,
+      );
+    case 'row':
+      return bindRow(e.fields.map((x) => bindExpr(x, ctx)));
+    case 'subscript': {
+      const i = e.index;
+      if (i.kind === 'call' && OFFSET_FORMS.has(i.name) && i.args.length === 1)
+        return bindOffsetSubscript(bindExpr(e.operand, ctx), i.name, bindExpr(i.args[0]!, ctx), {
+          name: i.name,
+          args: [],
+          span: e.span,
+          argSpan: () => i.args[0]!.span,
+        });
+      return bindSubscript(bindExpr(e.operand, ctx), bindExpr(i, ctx), e.span);
+    }
+    case 'field':
+      return bindField(bindExpr(e.operand, ctx), e.field, e.span);
     case 'interval':
-      return bindInterval(e);
+      return bindIntervalLiteral(e);
+    case 'intervalOf':
+      return bindIntervalOf(bindExpr(e.operand, ctx), e);
+    case 'intervalDiff':
+      return bindIntervalDiff(bindExpr(e.left, ctx), bindExpr(e.right, ctx), e);
+    case 'period':
+      return bindExpr(
+        expandPeriod(e, (x) => bindExpr(x, ctx).type),
+        ctx,
+        truthOnly,
+      );
     case 'binary':
       return bindBinary(e, ctx, truthOnly);
     case 'unary':
       return bindUnary(e, ctx);
     case 'isNull': {
       const operand = bindExpr(e.operand, ctx);
+      if (e.unknown && operand.type.type !== 'BOOLEAN' && operand.type.type !== 'NULL')
+        fail(
+          e.span,
+          `Cannot apply 'IS ${e.negated ? 'NOT ' : ''}UNKNOWN' to arguments of type '<${typeToSql({ ...operand.type, nullable: true })}> IS ${e.negated ? 'NOT ' : ''}UNKNOWN'`,
+        );
       return call(e.negated ? 'is_not_null' : 'is_null', [operand], BOOLEAN);
     }
     case 'isBool': {
@@ -184,17 +262,32 @@ export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr
       );
       const nullable = x!.type.nullable || lo!.type.nullable || hi!.type.nullable;
       const t = { ...BOOLEAN, nullable };
-      const inside = call('and', [call('ge', [x!, lo!], t), call('le', [x!, hi!], t)], t);
+      const within = (a: Expr, b: Expr) => call('and', [call('ge', [x!, a], t), call('le', [x!, b], t)], t);
+      const inside = e.symmetric ? call('or', [within(lo!, hi!), within(hi!, lo!)], t) : within(lo!, hi!);
       return e.negated ? call('not', [inside], t) : inside;
     }
     case 'like': {
       const args = [bindExpr(e.operand, ctx), bindExpr(e.pattern, ctx)];
+      if (e.op === 'rlike') {
+        const parts = [e.operand, e.pattern];
+        const test = REGEX_FUNCTIONS.RLIKE!({
+          name: 'RLIKE',
+          args,
+          span: e.span,
+          argSpan: (i) => parts[i]!.span,
+        });
+        return e.negated ? call('not', [test], test.type) : test;
+      }
       if (e.escape) args.push(bindExpr(e.escape, ctx));
+      const what = e.op.toUpperCase();
       for (const [i, a] of args.entries())
         if (!isStringType(a.type) && a.type.type !== 'NULL')
-          fail(e.span, `LIKE needs string arguments, got ${typeToSql(a.type)} (argument ${i + 1})`);
+          fail(e.span, `${what} needs string arguments, got ${typeToSql(a.type)} (argument ${i + 1})`);
+      const esc = args[2];
+      if (esc?.kind === 'lit' && typeof esc.value === 'string' && [...esc.value].length > 1)
+        fail(e.escape!.span, `The ESCAPE of ${what} must be a single character, got '${esc.value}'`);
       const t = { ...BOOLEAN, nullable: args.some((a) => a.type.nullable) };
-      const test = call('like', args, t);
+      const test = call(e.op, args, t);
       return e.negated ? call('not', [test], t) : test;
     }
     case 'inList': {
@@ -219,50 +312,111 @@ export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr
       return bindCase(e, ctx);
     case 'cast': {
       const operand = bindExpr(e.operand, ctx);
-      const target = resolveType(e.type, operand.type.nullable);
-      try {
-        makeCast(operand.type, target);
-      } catch {
-        fail(e.span, `Cannot cast ${typeToSql(operand.type)} to ${typeToSql(target)}`);
-      }
-      return coerce(operand, target, e.span);
-    }
-    case 'call':
-      if (AGGREGATE_NAMES.has(e.name)) fail(e.span, `Aggregate function ${e.name} is not allowed here`);
-      return bindFunction(
-        e,
-        e.args.map((a) => bindExpr(a, ctx)),
+      return bindCast(
+        operand,
+        resolveType(e.type, operand.type.nullable, ctx.types),
+        e.safe === true,
+        e.span,
       );
-    case 'extract': {
-      if (!TIME_UNITS.has(e.unit)) fail(e.span, `Unknown time unit ${e.unit}`);
-      return bindExtract(e.unit, bindExpr(e.operand, ctx), e.span);
     }
+    case 'call': {
+      if (isAggregateName(e.name)) fail(e.span, `Aggregate function ${e.name} is not allowed here`);
+      refuseUnimplemented(e);
+      if (HIGHER_ORDER_FUNCTIONS.has(e.name))
+        // A subquery in a lambda's body would be planned apart from the element it reads.
+        return bindHigherOrder(e, ctx.lambdas, (x, lambdas) =>
+          bindExpr(x, lambdas ? { ...ctx, lambdas, subqueries: null } : ctx),
+        );
+      const userType = ctx.types.get(e.name.toLowerCase());
+      if (userType?.type === 'STRUCT')
+        return bindConstructor(
+          userType,
+          e.args.map((a) => bindExpr(a, ctx)),
+          e.span,
+          e.name,
+        );
+      const args = e.args.map((a) => bindExpr(a, ctx));
+      // FLOOR and CEIL are numeric functions unless given a time unit.
+      if (e.unit && (e.name === 'FLOOR' || e.name === 'CEIL'))
+        return bindUnitCall(
+          { name: e.name, args, span: e.span, argSpan: (i) => e.args[i]?.span ?? e.span },
+          e.unit.name,
+          e.unit.span,
+        );
+      return bindFunction(e, args);
+    }
+    case 'extract':
+      return bindExtract(timeUnit(e.unit, e.span), bindExpr(e.operand, ctx), e.span);
     case 'position': {
-      const needle = stringArg(bindExpr(e.needle, ctx), e.needle.span);
-      const haystack = stringArg(bindExpr(e.haystack, ctx), e.haystack.span);
-      return call('position', [needle, haystack], {
-        type: 'INTEGER',
-        nullable: needle.type.nullable || haystack.type.nullable,
-      });
+      const parts = [e.needle, e.haystack];
+      return bindStringForm(
+        'POSITION',
+        parts.map((p) => bindExpr(p, ctx)),
+        { span: e.span, argSpan: (i) => parts[i]!.span },
+      );
     }
     case 'substring': {
-      const s = stringArg(bindExpr(e.operand, ctx), e.operand.span);
-      const args = [s, intArg(bindExpr(e.start, ctx), e.start.span)];
-      if (e.length) args.push(intArg(bindExpr(e.length, ctx), e.length.span));
-      return call('substring', args, { ...VARCHAR, nullable: args.some((a) => a.type.nullable) });
+      const parts = e.length ? [e.operand, e.start, e.length] : [e.operand, e.start];
+      return bindStringForm(
+        'SUBSTRING',
+        parts.map((p) => bindExpr(p, ctx)),
+        { span: e.span, argSpan: (i) => parts[i]!.span },
+      );
     }
+    case 'lambda':
+      return fail(e.span, 'A lambda expression is only allowed as an argument of TRANSFORM or ARRAY_EXISTS');
     case 'trim': {
-      const s = stringArg(bindExpr(e.operand, ctx), e.operand.span);
-      const chars = e.chars ? stringArg(bindExpr(e.chars, ctx), e.chars.span) : lit(' ', VARCHAR);
-      const fn = e.mode === 'BOTH' ? 'trim_both' : e.mode === 'LEADING' ? 'trim_leading' : 'trim_trailing';
-      return call(fn, [chars, s], { ...VARCHAR, nullable: s.type.nullable || chars.type.nullable });
+      const chars = e.chars ? bindExpr(e.chars, ctx) : lit(' ', VARCHAR);
+      return trimBinder(e.mode.toLowerCase() as 'both' | 'leading' | 'trailing')({
+        name: 'TRIM',
+        args: [chars, bindExpr(e.operand, ctx)],
+        span: e.span,
+        argSpan: (i) => (i === 0 ? (e.chars?.span ?? e.span) : e.operand.span),
+      });
     }
   }
 }
 
+/**
+ * A column reference, or a column followed by field names (`t.r.f`, `r.f`): the longest prefix
+ * that names a column wins, the rest are field accesses.
+ */
+function bindColumnPath(parts: ast.Ident[], ctx: BindContext): Expr {
+  try {
+    const c = ctx.scope.resolve(parts);
+    return colRef(c.index, c.type);
+  } catch (err) {
+    for (let n = parts.length - 1; n >= 1; n--) {
+      let c: ReturnType<Scope['resolve']>;
+      try {
+        c = ctx.scope.resolve(parts.slice(0, n));
+      } catch {
+        continue;
+      }
+      let e = colRef(c.index, c.type);
+      for (const f of parts.slice(n)) e = bindField(e, f, joinSpans(parts[0]!.span, f.span));
+      return e;
+    }
+    // PI is a constant written without parentheses (Feldera's reference); a column named pi wins.
+    if (parts.length === 1 && !parts[0]!.quoted && parts[0]!.name === 'pi')
+      return lit(Math.PI, { type: 'DOUBLE', nullable: false });
+    throw err;
+  }
+}
+
+/** True if `e` reads one of the lambda variables in scope. */
+function readsLambdaVar(e: ast.Expr, lambdas: LambdaScope): boolean {
+  let found = false;
+  visitAst(e, (n) => {
+    if (n.kind === 'column' && lambdas.vars.has(n.parts[0]!.name)) found = true;
+    else if (n.kind === 'lambda' && readsLambdaVar(n.body, lambdas)) found = true;
+  });
+  return found;
+}
+
 /** The aggregate hook: aggregate calls and grouped sub-expressions become output columns. */
 function bindGrouped(e: ast.Expr, host: AggregateHost): Expr | null {
-  if (e.kind === 'call' && AGGREGATE_NAMES.has(e.name)) return host.bindAggregate(e);
+  if (e.kind === 'call' && isAggregateName(e.name)) return host.bindAggregate(e);
   if (containsAggregate(e) || containsSubquery(e)) return null;
   const plain = bindExpr(e, host.fromContext);
   const key = host.groupKey(plain);
@@ -282,6 +436,17 @@ function bindLiteral(e: Extract<ast.Expr, { kind: 'literal' }>): Expr {
       return lit(e.text === 'TRUE', BOOLEAN);
     case 'string':
       return lit(e.text, VARCHAR);
+    case 'binary': {
+      const bytes = fromHex(e.text);
+      if (!bytes) return fail(e.span, `Invalid binary literal X'${e.text}'`);
+      return lit(bytes, { type: 'BINARY', nullable: false, precision: bytes.length });
+    }
+    case 'uuid':
+      try {
+        return lit(parseUuid(e.text), { type: 'UUID', nullable: false });
+      } catch {
+        return fail(e.span, `Invalid UUID literal '${e.text}'`);
+      }
     case 'number':
       return numberLiteral(e.text, e.span);
     case 'date': {
@@ -317,49 +482,6 @@ function numberLiteral(text: string, span: Span): Expr {
   return lit(d, { type: 'DECIMAL', nullable: false, precision, scale: d.scale });
 }
 
-const UNIT_MS: Record<string, number> = {
-  DAY: MS_PER_DAY,
-  HOUR: MS_PER_HOUR,
-  MINUTE: MS_PER_MINUTE,
-  SECOND: MS_PER_SECOND,
-};
-
-/** Interval literal: months for YEAR/MONTH units, milliseconds for DAY..SECOND. */
-function bindInterval(e: Extract<ast.Expr, { kind: 'interval' }>): Expr {
-  let text = e.text.trim();
-  let sign = 1;
-  if (text.startsWith('-')) {
-    sign = -1;
-    text = text.slice(1).trim();
-  } else if (text.startsWith('+')) text = text.slice(1).trim();
-  const bad = () =>
-    fail(e.span, `Invalid interval literal '${e.text}' for ${e.from}${e.to ? ` TO ${e.to}` : ''}`);
-  if (e.from === 'YEAR' || e.from === 'MONTH') {
-    let months: number;
-    if (e.from === 'YEAR' && e.to === 'MONTH') {
-      const m = /^(\d+)-(\d+)$/.exec(text) ?? bad();
-      months = Number(m[1]) * 12 + Number(m[2]);
-    } else if (e.to === null || e.to === e.from) {
-      if (!/^\d+$/.test(text)) bad();
-      months = Number(text) * (e.from === 'YEAR' ? 12 : 1);
-    } else return bad();
-    return lit(sign * months, { type: 'INTERVAL_YEAR_MONTH', nullable: false });
-  }
-  const units = ['DAY', 'HOUR', 'MINUTE', 'SECOND'];
-  const first = units.indexOf(e.from);
-  const last = e.to === null ? first : units.indexOf(e.to);
-  if (last < first) bad();
-  const fields = text.split(/[ :]/);
-  if (fields.length !== last - first + 1) bad();
-  let ms = 0;
-  for (const [i, f] of fields.entries()) {
-    const unit = units[first + i]!;
-    if (!(unit === 'SECOND' ? /^\d+(\.\d+)?$/ : /^\d+$/).test(f)) bad();
-    ms += Math.round(Number(f) * UNIT_MS[unit]!);
-  }
-  return lit(sign * ms, { type: 'INTERVAL_DAY_SECOND', nullable: false });
-}
-
 const COMPARISON_FN: Record<string, FunctionName> = {
   '=': 'eq',
   '<>': 'ne',
@@ -386,17 +508,29 @@ function bindBinary(e: Extract<ast.Expr, { kind: 'binary' }>, ctx: BindContext, 
   const cmp = COMPARISON_FN[e.op];
   if (cmp) {
     const [a, b] = unify([l, r], e.span, `'${e.op}'`);
-    if (isIntervalType(a!.type) && a!.type.type !== b!.type.type)
-      fail(e.span, `Cannot compare ${typeToSql(l.type)} and ${typeToSql(r.type)}`);
     return call(cmp, [a!, b!], { ...BOOLEAN, nullable });
   }
-  if (e.op === '||') {
-    const a = stringArg(l, e.left.span);
-    const b = stringArg(r, e.right.span);
-    return call('concat', [a, b], { ...VARCHAR, nullable });
-  }
-  return bindArithmetic(e.op, l, r, e.span);
+  if (e.op === '||' && (l.type.type === 'ARRAY' || r.type.type === 'ARRAY'))
+    return bindFunction(
+      {
+        kind: 'call',
+        name: 'ARRAY_CONCAT',
+        args: [e.left, e.right],
+        distinct: false,
+        star: false,
+        span: e.span,
+      },
+      [l, r],
+    );
+  if (e.op === '||') return bindConcatOperator(l, r, e.span, [e.left.span, e.right.span]);
+  const cannot = (): never =>
+    fail(e.span, `Cannot apply '${e.op}' to arguments of type ${typeToSql(l.type)} and ${typeToSql(r.type)}`);
+  return (
+    bindTemporalArithmetic(ARITHMETIC_FN[e.op] ?? 'mod', l, r, cannot) ?? bindArithmetic(e.op, l, r, e.span)
+  );
 }
+
+const ARITHMETIC_FN: Record<string, FunctionName> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' };
 
 function bindUnary(e: Extract<ast.Expr, { kind: 'unary' }>, ctx: BindContext): Expr {
   const operand = bindExpr(e.operand, ctx);

@@ -7,20 +7,22 @@
  * keys and aggregate arguments → aggregate → HAVING filter] → projection → DISTINCT → top-k.
  * The optimizer (optimize.ts) later turns WHERE/ON equalities into join keys.
  */
-import { type ColumnType, isIntervalType, isNumericType, typeToSql } from '../engine/values/types.js';
+import { type ColumnType, typeToSql } from '../engine/values/types.js';
+import { bindAggregateCall } from './aggregates/index.js';
 import type * as ast from './ast.js';
 import { type AggregateHost, type BindContext, bindExpr, containsAggregate } from './bind-expr.js';
+import { NO_USER_TYPES, type UserTypes } from './catalog.js';
 import { coerce } from './coercion.js';
 import { type Span, SqlError } from './messages.js';
 import {
   type AggregateCall,
-  type AggregateFunction,
   type Column,
   colRef,
   type Expr,
   exprEquals,
   type Rel,
   type SortKey,
+  type UnnestExpansion,
 } from './plan.js';
 import { Scope, type ScopeColumn, VALIDATION_ERROR } from './scope.js';
 import {
@@ -31,7 +33,7 @@ import {
 } from './subquery.js';
 import { leastRestrictive } from './typing.js';
 
-const BIGINT: ColumnType = { type: 'BIGINT', nullable: false };
+const _BIGINT: ColumnType = { type: 'BIGINT', nullable: false };
 
 /** Where FROM names come from: the program's catalog, or the materialized relations for ad-hoc queries. */
 export interface RelationSource {
@@ -91,8 +93,10 @@ export function finalizeQuery(q: BoundQuery): Rel {
 
 /** Collects the group keys and aggregate calls of one grouped SELECT. */
 class GroupingHost implements AggregateHost {
+  /** Aggregate arguments and filters, in order of first use (Calcite's order of the aggregate's input). */
   readonly args: Expr[] = [];
-  readonly calls: { fn: AggregateFunction; arg: number | null; distinct: boolean; type: ColumnType }[] = [];
+  /** The calls, with `arg` and `filter` indexing `args`. */
+  readonly calls: AggregateCall[] = [];
 
   constructor(
     readonly keys: Expr[],
@@ -105,36 +109,31 @@ class GroupingHost implements AggregateHost {
     return i < 0 ? null : colRef(i, this.keys[i]!.type);
   }
 
+  /** Index of `e` among the aggregate's inputs, added if new. */
+  private input(e: Expr): number {
+    const i = this.args.findIndex((a) => exprEquals(a, e));
+    return i >= 0 ? i : this.args.push(e) - 1;
+  }
+
   bindAggregate(c: Extract<ast.Expr, { kind: 'call' }>): Expr {
-    let fn: AggregateFunction;
-    let arg: Expr | null = null;
-    if (c.star) {
-      if (c.name !== 'COUNT') fail(c.span, `${c.name}(*) is not allowed`);
-      fn = 'count_star';
-    } else {
-      if (c.args.length !== 1) fail(c.span, `${c.name} takes exactly one argument`);
-      arg = bindExpr(c.args[0]!, this.fromContext);
-      fn = c.name.toLowerCase() as AggregateFunction;
-    }
-    let type: ColumnType;
-    if (fn === 'count' || fn === 'count_star') type = BIGINT;
-    else {
-      const t = arg!.type;
-      if ((fn === 'sum' || fn === 'avg') && !isNumericType(t))
-        fail(c.span, `Cannot apply ${c.name} to ${typeToSql(t)}`);
-      if (t.type === 'NULL' || isIntervalType(t)) fail(c.span, `Cannot apply ${c.name} to ${typeToSql(t)}`);
-      // Per Feldera, the result has the argument's type; it is NULL for an empty or all-NULL input.
-      type = { ...t, nullable: this.global || t.nullable };
-    }
-    let argIndex: number | null = null;
-    if (arg) {
-      argIndex = this.args.findIndex((a) => exprEquals(a, arg));
-      if (argIndex < 0) argIndex = this.args.push(arg) - 1;
-    }
-    const distinct = c.distinct && fn !== 'min' && fn !== 'max';
-    let index = this.calls.findIndex((x) => x.fn === fn && x.arg === argIndex && x.distinct === distinct);
-    if (index < 0) index = this.calls.push({ fn, arg: argIndex, distinct, type }) - 1;
-    return colRef(this.keys.length + index, type);
+    const bound = bindAggregateCall(c, (e) => bindExpr(e, this.fromContext), this.global);
+    const call: AggregateCall = {
+      fn: bound.fn,
+      arg: bound.arg ? this.input(bound.arg) : null,
+      distinct: bound.distinct,
+      type: bound.type,
+      ...(bound.filter ? { filter: this.input(bound.filter) } : {}),
+      ...(bound.options ? { options: bound.options } : {}),
+    };
+    const same = (x: AggregateCall) =>
+      x.fn === call.fn &&
+      x.arg === call.arg &&
+      x.distinct === call.distinct &&
+      x.filter === call.filter &&
+      JSON.stringify(x.options) === JSON.stringify(call.options);
+    let index = this.calls.findIndex(same);
+    if (index < 0) index = this.calls.push(call) - 1;
+    return colRef(this.keys.length + index, bound.type);
   }
 
   /** The pre-projection, aggregate and output relation. */
@@ -146,10 +145,9 @@ class GroupingHost implements AggregateHost {
       [...this.keys.map((_, i) => `$k${i}`), ...this.args.map((_, i) => `$a${i}`)],
     );
     const aggregates: AggregateCall[] = this.calls.map((c) => ({
-      fn: c.fn,
+      ...c,
       arg: c.arg === null ? null : k + c.arg,
-      distinct: c.distinct,
-      type: c.type,
+      ...(c.filter === undefined ? {} : { filter: k + c.filter }),
     }));
     return {
       kind: 'aggregate',
@@ -165,7 +163,11 @@ class GroupingHost implements AggregateHost {
 }
 
 export class QueryBinder implements SubqueryBinder {
-  constructor(private readonly relations: RelationSource) {}
+  constructor(
+    private readonly relations: RelationSource,
+    /** The program's user-defined types (`CREATE TYPE`), for CAST targets and constructors. */
+    readonly types: UserTypes = NO_USER_TYPES,
+  ) {}
 
   bindRelation(query: ast.Query, outer: Scope | null): Rel {
     return finalizeQuery(this.bindQuery(query, outer));
@@ -218,7 +220,7 @@ export class QueryBinder implements SubqueryBinder {
   }
 
   private bindValues(body: ast.ValuesBody): Rel {
-    const ctx: BindContext = { scope: new Scope([]), subqueries: null, aggregates: null };
+    const ctx: BindContext = { scope: new Scope([]), subqueries: null, aggregates: null, types: this.types };
     const rows = body.rows.map((r) => r.map((e) => bindExpr(e, ctx)));
     const width = rows[0]!.length;
     if (rows.some((r) => r.length !== width))
@@ -277,7 +279,12 @@ export class QueryBinder implements SubqueryBinder {
     const from = this.bindFromList(core.from, outer);
     const scope = new Scope(from.scope.columns, outer);
     const input = { rel: from.rel };
-    const ctx: BindContext = { scope, subqueries: new SubqueryPlanner(this, input, scope), aggregates: null };
+    const ctx: BindContext = {
+      scope,
+      subqueries: new SubqueryPlanner(this, input, scope),
+      aggregates: null,
+      types: this.types,
+    };
     if (core.where) {
       const predicate = bindExpr(core.where, ctx, true);
       if (predicate.type.type !== 'BOOLEAN')
@@ -292,10 +299,10 @@ export class QueryBinder implements SubqueryBinder {
     let host: GroupingHost | null = null;
     let itemCtx = ctx;
     if (grouped) {
-      const fromCtx: BindContext = { scope, subqueries: null, aggregates: null };
+      const fromCtx: BindContext = { scope, subqueries: null, aggregates: null, types: this.types };
       const keys = core.groupBy.map((g) => bindExpr(this.groupByTarget(g, core.items, scope), fromCtx));
       host = new GroupingHost(keys, fromCtx, keys.length === 0);
-      itemCtx = { scope, subqueries: null, aggregates: host };
+      itemCtx = { scope, subqueries: null, aggregates: host, types: this.types };
     }
     const exprs: Expr[] = [];
     const names: string[] = [];
@@ -382,17 +389,23 @@ export class QueryBinder implements SubqueryBinder {
       body.items.some((i) => i.kind === 'expr' && containsAggregate(i.expr))
     )
       return null;
-    const from = this.bindFromList(body.from, null);
+    const from = this.bindFromList(body.from, outer);
     const width = from.rel.columns.length;
     const whereScope = Scope.correlated(from.scope, outer, width);
     const predicates = bindCorrelatedWhere(body.where, {
       scope: whereScope,
       subqueries: null,
       aggregates: null,
+      types: this.types,
     });
     let select: Expr[] | null = [];
     try {
-      const ctx: BindContext = { scope: new Scope(from.scope.columns), subqueries: null, aggregates: null };
+      const ctx: BindContext = {
+        scope: new Scope(from.scope.columns),
+        subqueries: null,
+        aggregates: null,
+        types: this.types,
+      };
       for (const item of body.items) {
         if (item.kind === 'star')
           select.push(...from.scope.star(item.qualifier).map((c) => colRef(c.index, c.type)));
@@ -408,8 +421,81 @@ export class QueryBinder implements SubqueryBinder {
   private bindFromList(items: ast.FromItem[], outer: Scope | null): { rel: Rel; scope: Scope } {
     if (items.length === 0) return { rel: { kind: 'values', rows: [[]], columns: [] }, scope: new Scope([]) };
     let acc = this.bindFromItem(items[0]!, outer);
-    for (const item of items.slice(1)) acc = this.join(acc, this.bindFromItem(item, outer), 'inner', null);
+    for (const item of items.slice(1))
+      acc =
+        item.kind === 'unnest'
+          ? this.unnest(acc, item, outer)
+          : this.join(acc, this.bindFromItem(item, outer), 'inner', null);
     return acc;
+  }
+
+  /**
+   * `left, UNNEST(...)`: the UNNEST reads the columns of the FROM items before it (lateral),
+   * so it becomes a flat-map of `left` rather than a join. The columns' names follow Calcite:
+   * `EXPR$0` for an element, a STRUCT's field names, `KEY` and `VALUE` for a MAP, `ORDINALITY`;
+   * an alias without a column list names the column when there is only one (CALCITE-5126).
+   */
+  private unnest(
+    left: { rel: Rel; scope: Scope },
+    item: Extract<ast.FromItem, { kind: 'unnest' }>,
+    outer: Scope | null,
+  ): { rel: Rel; scope: Scope } {
+    if (item.args.length > 1)
+      fail(item.args[1]!.span, 'UNNEST of more than one collection is not supported', 'Not yet implemented');
+    // With `outer`, a column of an enclosing query is refused as a correlated reference.
+    const collection = bindExpr(item.args[0]!, {
+      scope: new Scope(left.scope.columns, outer),
+      subqueries: null,
+      aggregates: null,
+      types: this.types,
+    });
+    const t = collection.type;
+    let expand: UnnestExpansion;
+    let added: Column[];
+    if (t.type === 'ARRAY' && t.component!.type === 'STRUCT') {
+      expand = 'fields';
+      added = t.component!.fields!.map((f) => ({ name: f.name, type: { ...f.columntype, nullable: true } }));
+    } else if (t.type === 'ARRAY') {
+      expand = 'element';
+      added = [{ name: 'EXPR$0', type: t.component! }];
+    } else if (t.type === 'MAP') {
+      expand = 'entries';
+      added = [
+        { name: 'KEY', type: t.key! },
+        { name: 'VALUE', type: t.value! },
+      ];
+    } else fail(item.args[0]!.span, `UNNEST needs an ARRAY or a MAP, got ${typeToSql(t)}`);
+    if (item.ordinality) added.push({ name: 'ORDINALITY', type: { type: 'INTEGER', nullable: false } });
+    if (item.columnAliases) {
+      if (item.columnAliases.length !== added.length)
+        fail(
+          item.span,
+          `The alias list has ${item.columnAliases.length} names for ${added.length} columns of UNNEST`,
+        );
+      added = added.map((c, i) => ({ ...c, name: item.columnAliases![i]!.name }));
+    } else if (item.alias && added.length === 1) added = [{ ...added[0]!, name: item.alias.name }];
+    const width = left.rel.columns.length;
+    const qualifier = item.alias?.name ?? null;
+    return {
+      rel: {
+        kind: 'unnest',
+        input: left.rel,
+        collection,
+        expand,
+        ordinality: item.ordinality,
+        columns: [...left.rel.columns, ...added],
+      },
+      scope: new Scope([
+        ...left.scope.columns,
+        ...added.map((c, i) => ({
+          name: c.name,
+          qualifier,
+          index: width + i,
+          type: c.type,
+          qualifiedOnly: false,
+        })),
+      ]),
+    };
   }
 
   private bindFromItem(item: ast.FromItem, outer: Scope | null): { rel: Rel; scope: Scope } {
@@ -460,20 +546,64 @@ export class QueryBinder implements SubqueryBinder {
           ),
         };
       }
+      case 'unnest':
+        return this.unnest(
+          { rel: { kind: 'values', rows: [[]], columns: [] }, scope: new Scope([]) },
+          item,
+          outer,
+        );
       case 'join': {
         const left = this.bindFromItem(item.left, outer);
+        if (item.right.kind === 'unnest') return this.joinUnnest(left, item, outer);
         const right = this.bindFromItem(item.right, outer);
         if (item.joinType === 'cross') return this.join(left, right, 'inner', null);
         if (item.using) return this.joinUsing(left, right, item.joinType, item.using);
         const on = item.on!;
         const combined = this.join(left, right, item.joinType, null);
-        const condition = bindExpr(on, { scope: combined.scope, subqueries: null, aggregates: null });
+        const condition = bindExpr(on, {
+          scope: combined.scope,
+          subqueries: null,
+          aggregates: null,
+          types: this.types,
+        });
         if (condition.type.type !== 'BOOLEAN')
           fail(on.span, `ON needs a BOOLEAN condition, got ${typeToSql(condition.type)}`);
         const rel = combined.rel as Extract<Rel, { kind: 'join' }>;
         return { rel: { ...rel, residual: condition }, scope: combined.scope };
       }
     }
+  }
+
+  /**
+   * `left CROSS JOIN UNNEST(...)` and `left [INNER] JOIN UNNEST(...) ON c`: the lateral UNNEST
+   * with `c` as a filter. Outer joins and USING with UNNEST are refused.
+   */
+  private joinUnnest(
+    left: { rel: Rel; scope: Scope },
+    item: Extract<ast.FromItem, { kind: 'join' }>,
+    outer: Scope | null,
+  ): { rel: Rel; scope: Scope } {
+    if (item.joinType !== 'cross' && item.joinType !== 'inner')
+      fail(
+        item.span,
+        `${item.joinType.toUpperCase()} JOIN with UNNEST is not supported`,
+        'Not yet implemented',
+      );
+    if (item.using) fail(item.span, 'JOIN UNNEST ... USING is not supported', 'Not yet implemented');
+    const unnested = this.unnest(left, item.right as Extract<ast.FromItem, { kind: 'unnest' }>, outer);
+    if (!item.on) return unnested;
+    const condition = bindExpr(item.on, {
+      scope: unnested.scope,
+      subqueries: null,
+      aggregates: null,
+      types: this.types,
+    });
+    if (condition.type.type !== 'BOOLEAN')
+      fail(item.on.span, `ON needs a BOOLEAN condition, got ${typeToSql(condition.type)}`);
+    return {
+      rel: { kind: 'filter', input: unnested.rel, predicate: condition, columns: unnested.rel.columns },
+      scope: unnested.scope,
+    };
   }
 
   /** Joins two FROM items; outer joins make the non-preserved side's columns nullable. */
@@ -592,5 +722,6 @@ function asQuery(body: ast.QueryBody): ast.Query {
 
 /** Calcite's default collation: NULLs sort high (last ascending, first descending). */
 function sortKey(item: ast.OrderItem, index: number): SortKey {
-  return { index, desc: item.desc, nullsFirst: item.nullsFirst ?? item.desc };
+  // NULL is the smallest value, as in Feldera: first ascending, last descending.
+  return { index, desc: item.desc, nullsFirst: item.nullsFirst ?? !item.desc };
 }

@@ -4,7 +4,8 @@
  * (Feldera's rule), so a relation has one canonical name and `case_sensitive` says whether it
  * was quoted.
  */
-import { type ColumnType, MAX_DECIMAL_PRECISION } from '../engine/values/types.js';
+import { intervalType } from '../engine/values/interval.js';
+import { arrayOf, type ColumnType, MAX_DECIMAL_PRECISION, mapOf } from '../engine/values/types.js';
 import type { Ident, Property, TypeName } from './ast.js';
 import type { Span } from './messages.js';
 import { SqlError } from './messages.js';
@@ -71,8 +72,19 @@ export class Catalog {
 
 const TYPE_ERROR = 'Invalid type';
 
-/** Converts a parsed type name to a column type, validating its parameters. */
-export function resolveType(t: TypeName, nullable: boolean): ColumnType {
+/** The user-defined types (`CREATE TYPE`) a program declared, by canonical name. */
+export interface UserTypes {
+  get(name: string): ColumnType | undefined;
+}
+
+export const NO_USER_TYPES: UserTypes = { get: () => undefined };
+
+/**
+ * Converts a parsed type name to a column type, validating its parameters. Array elements and
+ * map values are always nullable and map keys never are (Feldera's rule); ROW fields are NOT
+ * NULL unless declared NULL, fields of `CREATE TYPE` structures nullable unless NOT NULL.
+ */
+export function resolveType(t: TypeName, nullable: boolean, types: UserTypes = NO_USER_TYPES): ColumnType {
   const fail = (msg: string, span: Span = t.span): never => {
     throw new SqlError(span, TYPE_ERROR, msg);
   };
@@ -86,9 +98,12 @@ export function resolveType(t: TypeName, nullable: boolean): ColumnType {
       return { type: 'DECIMAL', nullable, precision, scale };
     }
     case 'CHAR':
-    case 'VARCHAR': {
+    case 'VARCHAR':
+    case 'BINARY':
+    case 'VARBINARY': {
       if (t.precision !== undefined && t.precision < 1) fail(`${t.name} length must be at least 1`);
-      return { type: t.name, nullable, precision: t.precision ?? (t.name === 'CHAR' ? 1 : -1) };
+      const fixed = t.name === 'CHAR' || t.name === 'BINARY';
+      return { type: t.name, nullable, precision: t.precision ?? (fixed ? 1 : -1) };
     }
     case 'TIME':
     case 'TIMESTAMP':
@@ -98,10 +113,49 @@ export function resolveType(t: TypeName, nullable: boolean): ColumnType {
     case 'SMALLINT':
     case 'INTEGER':
     case 'BIGINT':
+    case 'UTINYINT':
+    case 'USMALLINT':
+    case 'UINTEGER':
+    case 'UBIGINT':
     case 'REAL':
     case 'DOUBLE':
     case 'DATE':
+    case 'UUID':
+    case 'VARIANT':
       return { type: t.name, nullable };
+    case 'ARRAY':
+      return arrayOf(resolveType(t.component!, true, types), nullable);
+    case 'MAP': {
+      const key = resolveType(t.key!, false, types);
+      if (key.type === 'MAP' || key.type === 'NULL')
+        fail(`A MAP key cannot have type ${key.type}`, t.key!.span);
+      return mapOf(key, resolveType(t.value!, true, types), nullable);
+    }
+    case 'ROW': {
+      const names = new Set<string>();
+      const fields = t.fields!.map((f) => {
+        if (names.has(f.name.name)) fail(`Duplicate field '${f.name.name}'`, f.name.span);
+        names.add(f.name.name);
+        return {
+          name: f.name.name,
+          case_sensitive: f.name.quoted,
+          columntype: resolveType(f.type, f.nullable ?? false, types),
+          unused: false,
+        };
+      });
+      return { type: 'STRUCT', nullable, fields };
+    }
+    case 'INTERVAL': {
+      // `INTERVAL HOUR TO SECOND` as a cast target; a qualifier SQL does not have is an error.
+      const to = t.to === t.from ? null : (t.to ?? null);
+      const found = intervalType(t.from!, to, nullable);
+      return found ?? fail(`Illegal interval qualifier ${t.from} TO ${t.to}`);
+    }
+    case 'USER': {
+      const found = types.get(t.user!.name);
+      if (!found) return fail(`Unknown type ${t.user!.name}`);
+      return { ...found, nullable };
+    }
     default:
       return fail(`Unknown type ${t.name}`);
   }

@@ -3,13 +3,12 @@
  * expression to a type (folding literal casts), unifying operands at their common type, and
  * the result types of arithmetic, including the date/time/interval combinations.
  */
-import { makeCast } from '../engine/values/cast.js';
+import { castCanBeNull, makeCast } from '../engine/values/cast.js';
 import { ValueError } from '../engine/values/errors.js';
 import {
   type ColumnType,
   isDateTimeType,
   isIntegerType,
-  isIntervalType,
   isNumericType,
   isStringType,
   sameBaseType,
@@ -45,13 +44,14 @@ export function coerce(e: Expr, to: ColumnType, span?: Span): Expr {
     return e.type.nullable === to.nullable || e.kind !== 'lit' ? e : { ...e, type: to };
   if (e.kind === 'lit') {
     try {
-      return lit(makeCast(e.type, to)(e.value), { ...to, nullable: e.value === null });
+      const v = makeCast(e.type, to)(e.value);
+      return lit(v, { ...to, nullable: v === null });
     } catch (err) {
       if (err instanceof ValueError && span) fail(span, `Cannot convert literal: ${err.message}`);
       if (!(err instanceof ValueError)) throw err;
     }
   }
-  return { kind: 'cast', arg: e, type: { ...to, nullable: e.type.nullable } };
+  return { kind: 'cast', arg: e, type: { ...to, nullable: e.type.nullable || castCanBeNull(e.type, to) } };
 }
 
 export function toBoolean(e: Expr, span: Span): Expr {
@@ -60,34 +60,31 @@ export function toBoolean(e: Expr, span: Span): Expr {
   return fail(span, `Expected a BOOLEAN expression, got ${typeToSql(e.type)}`);
 }
 
-export function stringArg(e: Expr, span: Span): Expr {
-  if (isStringType(e.type)) return e;
-  if (e.type.type === 'NULL') return lit(null, { ...VARCHAR, nullable: true });
-  return fail(span, `Expected a string, got ${typeToSql(e.type)}`);
-}
-
-export function intArg(e: Expr, span: Span): Expr {
-  if (e.type.type === 'INTEGER') return e;
-  if (isIntegerType(e.type) || e.type.type === 'NULL')
-    return coerce(e, { type: 'INTEGER', nullable: e.type.nullable }, span);
-  return fail(span, `Expected an integer, got ${typeToSql(e.type)}`);
-}
-
-export function numericArg(e: Expr, span: Span, what: string): Expr {
-  if (isNumericType(e.type)) return e;
-  if (e.type.type === 'NULL') return lit(null, { type: 'INTEGER', nullable: true });
-  return fail(span, `${what} needs a numeric argument, got ${typeToSql(e.type)}`);
-}
-
 /**
- * Converts operands to their common type. A string literal meeting a non-string operand is
- * converted to that operand's type (`d > '2024-01-01'`), as Calcite does.
+ * Converts operands to their common type: the type they are compared at (`compare`, the
+ * default) or the type that holds each of them (`result`: COALESCE and the like). A string
+ * literal meeting a non-string operand is converted to that operand's type
+ * (`d > '2024-01-01'`), as Calcite does; for `result`, strings meeting numbers, dates or
+ * booleans make the result VARCHAR (Calcite's string promotion for CASE and COALESCE).
  */
-export function unify(args: Expr[], span: Span, what: string): Expr[] {
-  let target = leastRestrictive(args.map((a) => a.type));
+export function unify(
+  args: Expr[],
+  span: Span,
+  what: string,
+  mode: 'compare' | 'result' = 'compare',
+): Expr[] {
+  const compare = mode === 'compare';
+  let target = leastRestrictive(
+    args.map((a) => a.type),
+    compare,
+  );
+  if (target === null && !compare) target = promoteToVarchar(args.map((a) => a.type));
   if (target === null) {
     const nonLiteral = args.filter((a) => !(a.kind === 'lit' && isStringType(a.type)));
-    target = leastRestrictive(nonLiteral.map((a) => a.type));
+    target = leastRestrictive(
+      nonLiteral.map((a) => a.type),
+      compare,
+    );
     if (target === null || nonLiteral.length === 0)
       fail(
         span,
@@ -98,7 +95,18 @@ export function unify(args: Expr[], span: Span, what: string): Expr[] {
   return args.map((a) => coerce(a, { ...target, nullable: a.type.nullable }, span));
 }
 
-/** Arithmetic on numbers, and the date/time/interval combinations Feldera supports. */
+/**
+ * VARCHAR when the types are strings and scalars that print as text (numbers, booleans,
+ * dates and times), for Calcite's string promotion; otherwise null.
+ */
+export function promoteToVarchar(types: readonly ColumnType[]): ColumnType | null {
+  const scalar = (t: ColumnType) =>
+    t.type === 'NULL' || isStringType(t) || isNumericType(t) || isDateTimeType(t) || t.type === 'BOOLEAN';
+  if (!types.every(scalar) || !types.some(isStringType)) return null;
+  return { ...VARCHAR, nullable: types.some((t) => t.nullable) };
+}
+
+/** Arithmetic on numbers (dates, times and intervals are intervals.ts's). */
 export function bindArithmetic(op: string, l: Expr, r: Expr, span: Span): Expr {
   const nullable = l.type.nullable || r.type.nullable;
   const lt = l.type.type === 'NULL' ? r.type : l.type;
@@ -128,21 +136,5 @@ export function bindArithmetic(op: string, l: Expr, r: Expr, span: Span): Expr {
         : coerce(x, { ...t, nullable: x.type.nullable });
     return call(fn, [operand(l, lt), operand(r, rt)], { ...t, nullable });
   }
-  const dateLike = isDateTimeType(lt) ? lt : null;
-  if ((fn === 'add' || fn === 'sub') && dateLike && isIntervalType(rt)) {
-    if (dateLike.type === 'TIME' && rt.type !== 'INTERVAL_DAY_SECOND') cannot();
-    return call(fn, [l, coerce(r, rt)], { ...dateLike, nullable });
-  }
-  if (fn === 'add' && isIntervalType(lt) && isDateTimeType(rt)) return bindArithmetic(op, r, l, span);
-  if ((fn === 'add' || fn === 'sub') && lt.type === 'DATE' && isIntegerType(rt))
-    return call(fn, [l, coerce(r, { type: 'INTEGER', nullable: r.type.nullable })], { ...lt, nullable });
-  if (fn === 'add' && isIntegerType(lt) && rt.type === 'DATE') return bindArithmetic(op, r, l, span);
-  if (fn === 'sub' && dateLike && lt.type === rt.type)
-    return call('sub', [l, r], { type: 'INTERVAL_DAY_SECOND', nullable });
-  if ((fn === 'add' || fn === 'sub') && isIntervalType(lt) && lt.type === rt.type)
-    return call(fn, [l, r], { ...lt, nullable });
-  if ((fn === 'mul' || fn === 'div') && isIntervalType(lt) && isNumericType(rt))
-    return call(fn, [l, coerce(r, { type: 'DOUBLE', nullable: r.type.nullable })], { ...lt, nullable });
-  if (fn === 'mul' && isNumericType(lt) && isIntervalType(rt)) return bindArithmetic(op, r, l, span);
   return cannot();
 }

@@ -3,7 +3,9 @@
  * reports every error it finds. Each statement is checked independently; a view that fails is
  * remembered as broken so views reading it do not repeat the error.
  */
-import { typeToSql } from '../engine/values/types.js';
+import { collectConnectors } from '../connectors/collect.js';
+import type { ConnectorSpec } from '../connectors/spec.js';
+import { type ColumnType, isIntervalType, typeToSql } from '../engine/values/types.js';
 import type * as ast from './ast.js';
 import { finalizeQuery, QueryBinder, type RelationSource, uniqueNames } from './bind-query.js';
 import {
@@ -12,6 +14,7 @@ import {
   findColumn,
   resolveType,
   type TableInfo,
+  type UserTypes,
   type ViewInfo,
 } from './catalog.js';
 import { MessageSink, type Span, type SqlCompilerMessage, SqlError } from './messages.js';
@@ -32,6 +35,8 @@ export interface FrontEndResult {
   tables: TableInfo[];
   /** Every view, LOCAL ones included, in declaration order. */
   views: CompiledView[];
+  /** The connectors of tables and views (`WITH ('connectors' = ...)`), in declaration order. */
+  connectors: ConnectorSpec[];
   errors: SqlCompilerMessage[];
   warnings: SqlCompilerMessage[];
   /** The program's tokens with layout, comments and unquoted case removed (for fingerprints). */
@@ -84,17 +89,20 @@ function materializedProperty(props: ast.Property[]): boolean {
   return p.value === 'true';
 }
 
-function buildTable(st: ast.CreateTable, sink: MessageSink): TableInfo {
+function buildTable(st: ast.CreateTable, sink: MessageSink, types: UserTypes): TableInfo {
   parseProperties(st.properties, sink);
   const columns: ColumnInfo[] = [];
   for (const def of st.columns) {
     if (columns.some((c) => c.name === def.name.name))
       fail(def.name.span, `Duplicate column '${def.name.name}' in table '${st.name.name}'`);
-    columns.push({
-      name: def.name.name,
-      caseSensitive: def.name.quoted,
-      type: resolveType(def.type, !def.notNull),
-    });
+    const type = resolveType(def.type, !def.notNull, types);
+    // Feldera's reference ("Time intervals"): a table column cannot have an interval type.
+    if (isIntervalType(type))
+      fail(
+        def.type.span,
+        `Column '${def.name.name}' has type ${typeToSql(type)}; tables cannot have interval columns`,
+      );
+    columns.push({ name: def.name.name, caseSensitive: def.name.quoted, type });
   }
   const columnKeys = st.columns.filter((c) => c.primaryKey);
   if (columnKeys.length > 0 && st.primaryKey)
@@ -127,13 +135,22 @@ function buildTable(st: ast.CreateTable, sink: MessageSink): TableInfo {
     caseSensitive: st.name.quoted,
     columns,
     primaryKey,
-    materialized: materializedProperty(st.properties),
+    // Feldera materializes a table with a primary key: it keeps the key's index anyway.
+    materialized: materializedProperty(st.properties) || primaryKey !== null,
     properties: st.properties,
   };
 }
 
 function buildView(st: ast.CreateView, binder: QueryBinder, sink: MessageSink): CompiledView {
   parseProperties(st.properties, sink);
+  const emitFinal = st.properties.find((p) => p.key === 'emit_final');
+  if (emitFinal)
+    // Final rows are those past the waterline of LATENESS columns, which Sluice lacks.
+    fail(
+      emitFinal.keySpan,
+      "The view property 'emit_final' is not supported: it needs LATENESS watermarks, which are not implemented",
+      'Not yet implemented',
+    );
   const materializedProp = st.properties.find((p) => p.key === 'materialized');
   if (materializedProp)
     fail(
@@ -163,8 +180,9 @@ function buildView(st: ast.CreateView, binder: QueryBinder, sink: MessageSink): 
     names = uniqueNames(names);
   }
   plan = { ...optimize(plan), columns: plan.columns.map((c, i) => ({ name: names[i]!, type: c.type })) };
-  for (const c of plan.columns)
-    if (c.type.type === 'INTERVAL_DAY_SECOND' || c.type.type === 'INTERVAL_YEAR_MONTH')
+  // Feldera allows interval columns in LOCAL views only (its reference, "Data Types").
+  for (const c of st.local ? [] : plan.columns)
+    if (isIntervalType(c.type))
       fail(
         st.query.span,
         `Column '${c.name}' of view '${st.name.name}' has type ${typeToSql(c.type)}; interval columns are not supported in views`,
@@ -196,22 +214,29 @@ export function compileProgramSql(source: string): FrontEndResult {
   const statements = parseScript(source, sink);
   const catalog = new Catalog();
   const broken = new Set<string>();
-  const binder = new QueryBinder(new CatalogSource(catalog, broken));
+  const types = new Map<string, ColumnType>();
+  const binder = new QueryBinder(new CatalogSource(catalog, broken), types);
   const tables: TableInfo[] = [];
   const views: CompiledView[] = [];
   for (const st of statements) {
     const nameOf = st.kind === 'createTable' || st.kind === 'createView' ? st.name : null;
     try {
+      if (st.kind === 'createType') {
+        if (types.has(st.name.name))
+          fail(st.name.span, `Duplicate definition of type '${st.name.name}'`, 'Duplicate definition');
+        types.set(st.name.name, resolveType(st.type, true, types));
+        continue;
+      }
       if (!nameOf)
         fail(
           st.span,
-          'Only CREATE TABLE and CREATE VIEW statements are allowed in a program',
+          'Only CREATE TABLE, CREATE VIEW and CREATE TYPE statements are allowed in a program',
           'Not yet implemented',
         );
       if (catalog.has(nameOf.name) || broken.has(nameOf.name))
         fail(nameOf.span, `Duplicate definition of '${nameOf.name}'`, 'Duplicate definition');
       if (st.kind === 'createTable') {
-        const table = buildTable(st, sink);
+        const table = buildTable(st, sink, types);
         catalog.add(table);
         tables.push(table);
       } else if (st.kind === 'createView') {
@@ -225,9 +250,16 @@ export function compileProgramSql(source: string): FrontEndResult {
       if (!(e instanceof BrokenReference)) sink.error(e.span, e.errorType, e.message);
     }
   }
+  const connectors = collectConnectors(
+    tables,
+    views.map((v) => v.info),
+    source,
+    sink,
+  );
   return {
     tables,
     views,
+    connectors,
     errors: sink.errors,
     warnings: sink.warnings,
     canonicalText: canonicalTokens(source, new MessageSink(source)),

@@ -6,11 +6,11 @@
  */
 import type { MessageSink, Span } from './messages.js';
 
-export type TokenKind = 'ident' | 'qident' | 'string' | 'number' | 'op' | 'eof';
+export type TokenKind = 'ident' | 'qident' | 'string' | 'binary' | 'number' | 'op' | 'eof';
 
 export interface Token {
   kind: TokenKind;
-  /** Identifier: canonical name; string: its content; number: its text; op: the operator. */
+  /** Identifier: canonical name; string: its content; binary: its hex digits; number: its text; op: the operator. */
   value: string;
   /** For unquoted identifiers, the upper-cased text, for keyword matching; otherwise ''. */
   upper: string;
@@ -20,14 +20,18 @@ export interface Token {
 }
 
 const OPERATORS = [
+  '<=>',
   '<>',
   '!=',
   '<=',
   '>=',
   '||',
   '::',
+  '->',
   '(',
   ')',
+  '[',
+  ']',
   ',',
   ';',
   '.',
@@ -53,6 +57,35 @@ function isDigit(c: string | undefined): boolean {
   return c !== undefined && c >= '0' && c <= '9';
 }
 
+/**
+ * The content of a `U&'...'` literal with its escapes replaced: escape + 4 hexadecimal digits,
+ * escape + `+` + 6 hexadecimal digits, or the escape twice for itself (Calcite's rules).
+ */
+export function decodeUnicodeEscapes(text: string, esc: string): string | { error: string } {
+  if (esc.length !== 1 || /[0-9a-fA-F+'"\s]/.test(esc))
+    return { error: `Invalid Unicode escape character '${esc}'` };
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== esc) {
+      out += text[i];
+      continue;
+    }
+    if (text[i + 1] === esc) {
+      out += esc;
+      i++;
+      continue;
+    }
+    const long = text[i + 1] === '+';
+    const digits = text.slice(i + (long ? 2 : 1), i + (long ? 8 : 5));
+    const code = Number.parseInt(digits, 16);
+    if (!/^[0-9a-fA-F]+$/.test(digits) || digits.length !== (long ? 6 : 4) || code > 0x10ffff)
+      return { error: `Invalid Unicode escape in U&'${text}'` };
+    out += String.fromCodePoint(code);
+    i += long ? 7 : 4;
+  }
+  return out;
+}
+
 /** Splits `source` into tokens; the last token is always `eof`. */
 export function tokenize(source: string, sink: MessageSink): Token[] {
   const tokens: Token[] = [];
@@ -75,6 +108,21 @@ export function tokenize(source: string, sink: MessageSink): Token[] {
     endLine: line,
     endCol: Math.max(1, col(i - 1)),
   });
+
+  /** Reads a '...' string at source[i] ('' is a quote); its content, or null when unterminated. */
+  const readQuoted = (): string | null => {
+    step();
+    let text = '';
+    while (i < source.length) {
+      if (source[i] === "'") {
+        step();
+        if (source[i] !== "'") return text;
+      }
+      text += source[i];
+      step();
+    }
+    return null;
+  };
 
   while (i < source.length) {
     const c = source[i]!;
@@ -99,6 +147,46 @@ export function tokenize(source: string, sink: MessageSink): Token[] {
       }
       step();
       step();
+      continue;
+    }
+    if ((c === 'x' || c === 'X') && source[i + 1] === "'") {
+      // X'0AFF': a binary literal; its content must be hexadecimal digits.
+      i += 2;
+      const from = i;
+      while (i < source.length && source[i] !== "'" && source[i] !== '\n') i++;
+      const digits = source.slice(from, i);
+      const closed = source[i] === "'";
+      if (closed) i++;
+      const span = spanFrom(startLine, startCol);
+      if (!closed) sink.error(span, 'Error parsing SQL', 'Unterminated binary literal');
+      else if (!/^[0-9a-fA-F]*$/.test(digits) || digits.length % 2 !== 0)
+        sink.error(
+          span,
+          'Error parsing SQL',
+          `Binary literal X'${digits}' needs an even number of hexadecimal digits`,
+        );
+      tokens.push({ kind: 'binary', value: digits, upper: '', span, offset: startOffset });
+      continue;
+    }
+    if ((c === 'u' || c === 'U') && source[i + 1] === '&' && source[i + 2] === "'") {
+      // U&'...' [UESCAPE 'c']: a string with Unicode escapes (the reference's "Unicode characters").
+      i += 2;
+      const quoted = readQuoted();
+      let esc = '\\';
+      const uescape = /^\s+UESCAPE\s*'([^']*)'/i.exec(source.slice(i));
+      if (quoted !== null && uescape) {
+        for (let k = 0; k < uescape[0].length; k++) step();
+        esc = uescape[1]!;
+      }
+      const span = spanFrom(startLine, startCol);
+      let value = '';
+      if (quoted === null) sink.error(span, 'Error parsing SQL', 'Unterminated string literal');
+      else {
+        const decoded = decodeUnicodeEscapes(quoted, esc);
+        if (typeof decoded === 'string') value = decoded;
+        else sink.error(span, 'Error parsing SQL', decoded.error);
+      }
+      tokens.push({ kind: 'string', value, upper: '', span, offset: startOffset });
       continue;
     }
     if (isIdentStart(c)) {

@@ -21,6 +21,7 @@ export function optimize(rel: Rel): Rel {
     case 'aggregate':
     case 'distinct':
     case 'topk':
+    case 'unnest':
       return { ...rel, input: optimize(rel.input) };
     case 'union':
       return { ...rel, inputs: rel.inputs.map(optimize) };

@@ -9,6 +9,7 @@
 import type {
   ColumnDef,
   CreateTable,
+  CreateType,
   CreateView,
   Expr,
   FromItem,
@@ -22,6 +23,7 @@ import type {
   SelectCore,
   SelectItem,
   Statement,
+  TypeName,
 } from './ast.js';
 import { tokenize } from './lexer.js';
 import { joinSpans, type MessageSink, type Span, SqlError } from './messages.js';
@@ -47,7 +49,7 @@ class Parser extends ExpressionParser {
     );
   }
 
-  protected parseCreate(): CreateTable | CreateView {
+  protected parseCreate(): CreateTable | CreateView | CreateType {
     const start = this.expectKeyword('CREATE').span;
     let materialized = false;
     let local = false;
@@ -55,10 +57,29 @@ class Parser extends ExpressionParser {
     else if (this.acceptKeyword('LOCAL')) local = true;
     if (this.isKeyword('TABLE') && !materialized && !local) return this.parseCreateTable(start);
     if (this.acceptKeyword('VIEW')) return this.parseCreateView(start, materialized, local);
+    if (this.isKeyword('TYPE') && !materialized && !local) return this.parseCreateType(start);
     const t = this.peek();
-    if (t.kind === 'ident' && ['FUNCTION', 'TYPE', 'INDEX', 'AGGREGATE', 'LINEAR'].includes(t.upper))
+    if (t.kind === 'ident' && ['FUNCTION', 'INDEX', 'AGGREGATE', 'LINEAR'].includes(t.upper))
       this.fail(`CREATE ${t.upper} is not supported`, t.span, UNSUPPORTED);
     return this.fail(`Encountered ${this.describe(t)}; was expecting TABLE or VIEW`);
+  }
+
+  /** `CREATE TYPE name AS (field type, ...)` or `CREATE TYPE name AS type`. */
+  protected parseCreateType(start: Span): CreateType {
+    this.expectKeyword('TYPE');
+    const name = this.parseIdent('a type name');
+    this.expectKeyword('AS');
+    let type: TypeName;
+    if (this.isOp('(')) {
+      const open = this.next().span;
+      const fields = [this.parseTypeField()];
+      while (this.acceptOp(',')) fields.push(this.parseTypeField());
+      this.expectOp(')');
+      // Fields of a declared structure are nullable unless declared NOT NULL.
+      for (const f of fields) if (f.nullable === null) f.nullable = true;
+      type = { name: 'ROW', fields, span: joinSpans(open, this.prevSpan()) };
+    } else type = this.parseType();
+    return { kind: 'createType', name, type, span: joinSpans(start, this.prevSpan()) };
   }
 
   protected parseCreateTable(start: Span): CreateTable {
@@ -170,6 +191,8 @@ class Parser extends ExpressionParser {
 
   parseQuery(): Query {
     const start = this.peek().span;
+    if (this.isKeyword('WITH'))
+      this.fail('WITH (common table expressions) is not supported', start, UNSUPPORTED);
     const body = this.parseUnionTerm();
     const orderBy: OrderItem[] = [];
     if (this.isKeyword('ORDER')) {
@@ -288,6 +311,16 @@ class Parser extends ExpressionParser {
     if (this.isKeyword('GROUP')) {
       this.next();
       this.expectKeyword('BY');
+      const t = this.peek();
+      if (
+        (t.upper === 'GROUPING' && this.isKeyword('SETS', 1)) ||
+        ((t.upper === 'ROLLUP' || t.upper === 'CUBE') && this.isOp('(', 1))
+      )
+        this.fail(
+          `GROUP BY ${t.upper === 'GROUPING' ? 'GROUPING SETS' : t.upper} is not supported`,
+          t.span,
+          UNSUPPORTED,
+        );
       do groupBy.push(this.parseExpr());
       while (this.acceptOp(','));
     }
@@ -321,6 +354,8 @@ class Parser extends ExpressionParser {
 
   protected parseAlias(): Ident | null {
     if (this.acceptKeyword('AS')) return this.parseIdent('an alias');
+    // `t ASOF JOIN u`: ASOF starts a join here, it is not an alias of t.
+    if (this.isKeyword('ASOF') && this.isKeyword('JOIN', 1)) return null;
     return this.isIdentStart() ? this.parseIdent() : null;
   }
 
@@ -336,6 +371,7 @@ class Parser extends ExpressionParser {
       else if (this.acceptKeyword('FULL')) joinType = 'full';
       else if (this.isKeyword('JOIN')) joinType = 'inner';
       else if (this.isKeyword('NATURAL')) this.fail('NATURAL JOIN is not supported', start, UNSUPPORTED);
+      else if (this.isKeyword('ASOF')) this.fail('ASOF JOIN is not supported', start, UNSUPPORTED);
       else return left;
       if (joinType === 'left' || joinType === 'right' || joinType === 'full') this.acceptKeyword('OUTER');
       this.expectKeyword('JOIN');
@@ -370,10 +406,39 @@ class Parser extends ExpressionParser {
       this.expectOp(')');
       return inner;
     }
+    if (this.isKeyword('LATERAL')) this.fail('LATERAL is not supported', start, UNSUPPORTED);
+    if (this.isKeyword('UNNEST') && this.isOp('(', 1)) return this.parseUnnest();
+    if (this.isKeyword('TABLE') && this.isOp('(', 1))
+      this.fail('TABLE(...) table functions are not supported', start, UNSUPPORTED);
     const name = this.parseIdent('a table name');
-    if (this.isOp('(')) this.fail('Table functions are not supported', name.span, UNSUPPORTED);
+    if (this.isOp('('))
+      this.fail(`Table function ${name.name.toUpperCase()} is not supported`, name.span, UNSUPPORTED);
     const alias = this.parseAlias();
     return { kind: 'table', name, alias, span: joinSpans(start, this.prevSpan()) };
+  }
+
+  /** `UNNEST '(' expression [, expression]* ')' [WITH ORDINALITY] [[AS] alias [(columns)]]`. */
+  protected parseUnnest(): FromItem {
+    const start = this.expectKeyword('UNNEST').span;
+    this.expectOp('(');
+    const args = [this.parseExpr()];
+    while (this.acceptOp(',')) args.push(this.parseExpr());
+    this.expectOp(')');
+    let ordinality = false;
+    if (this.isKeyword('WITH') && this.isKeyword('ORDINALITY', 1)) {
+      this.pos += 2;
+      ordinality = true;
+    }
+    const alias = this.parseAlias();
+    const columnAliases = alias && this.isOp('(') ? this.parseIdentList() : null;
+    return {
+      kind: 'unnest',
+      args,
+      ordinality,
+      alias,
+      columnAliases,
+      span: joinSpans(start, this.prevSpan()),
+    };
   }
 
   /** The rest of `( query ) [alias [(columns)]]` after the opening parenthesis. */

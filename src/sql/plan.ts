@@ -5,6 +5,7 @@
  * Expressions address the columns of their input row by index. Every relation lists its
  * output columns. The plan is a tree; the circuit builder shares the nodes of tables and views.
  */
+import type { AggregateOptions } from '../engine/aggregates/accumulator.js';
 import type { ColumnType } from '../engine/values/types.js';
 import type { Value } from '../engine/values/value.js';
 
@@ -13,8 +14,12 @@ export interface Column {
   type: ColumnType;
 }
 
-/** Scalar functions and operators a `call` expression can name; their semantics live in engine/expr. */
-export type FunctionName =
+/**
+ * The operators a `call` expression can name that the engine compiles itself (engine/expr):
+ * logic, comparison, arithmetic, COALESCE, constructors and subscripts. Any other `fn` is the
+ * id of a library function, whose kernel engine/functions provides.
+ */
+export type CoreFunction =
   | 'and'
   | 'or'
   | 'not'
@@ -36,41 +41,42 @@ export type FunctionName =
   | 'div'
   | 'mod'
   | 'neg'
-  | 'concat'
-  | 'like'
-  | 'upper'
-  | 'lower'
-  | 'substring'
-  | 'trim_both'
-  | 'trim_leading'
-  | 'trim_trailing'
-  | 'char_length'
-  | 'position'
-  | 'replace'
-  | 'abs'
-  | 'round'
-  | 'floor'
-  | 'ceil'
-  | 'power'
-  | 'sqrt'
   | 'coalesce'
-  | 'extract';
+  | 'array'
+  | 'map'
+  | 'row'
+  | 'index'
+  | 'map_get'
+  | 'variant_get'
+  | 'field'
+  /** `transform(array, body, depth)` and `array_exists(...)`: a lambda over the elements. */
+  | 'transform'
+  | 'array_exists'
+  /** `lambda_var(depth)`: the element of the enclosing lambda call at that depth. */
+  | 'lambda_var';
+
+/** A core operator or a library function's kernel id. */
+export type FunctionName = CoreFunction | (string & {});
 
 export type Expr =
   | { kind: 'col'; index: number; type: ColumnType }
   | { kind: 'lit'; value: Value; type: ColumnType }
   | { kind: 'call'; fn: FunctionName; args: Expr[]; type: ColumnType; unit?: string }
-  | { kind: 'cast'; arg: Expr; type: ColumnType }
+  /** A conversion; with `safe` (SAFE_CAST) a value that does not convert becomes NULL. */
+  | { kind: 'cast'; arg: Expr; type: ColumnType; safe?: boolean }
   | { kind: 'case'; whens: { when: Expr; result: Expr }[]; else: Expr; type: ColumnType };
 
-export type AggregateFunction = 'count_star' | 'count' | 'sum' | 'avg' | 'min' | 'max';
-
 export interface AggregateCall {
-  fn: AggregateFunction;
+  /** The aggregate kernel's id (engine/aggregates), chosen by the SQL side (sql/aggregates). */
+  fn: string;
   /** Input column of the argument (null for COUNT(*)). */
   arg: number | null;
   distinct: boolean;
   type: ColumnType;
+  /** Input column of `FILTER (WHERE ...)`: only rows where it is TRUE reach the aggregate. */
+  filter?: number;
+  /** Choices for the kernel (ARRAY_AGG's DISTINCT, IGNORE NULLS and ORDER BY). */
+  options?: AggregateOptions;
 }
 
 export interface SortKey {
@@ -102,7 +108,24 @@ export type Rel =
   | { kind: 'distinct'; input: Rel; columns: Column[] }
   | { kind: 'union'; inputs: Rel[]; columns: Column[] }
   | { kind: 'setop'; op: 'intersect' | 'except'; all: boolean; left: Rel; right: Rel; columns: Column[] }
-  | { kind: 'topk'; input: Rel; order: SortKey[]; limit: number | null; offset: number; columns: Column[] };
+  | { kind: 'topk'; input: Rel; order: SortKey[]; limit: number | null; offset: number; columns: Column[] }
+  /**
+   * Lateral UNNEST: each input row followed by each element of `collection` (evaluated over
+   * that row), one output row per element; a NULL collection gives no rows. `expand` says what
+   * an element adds: 'element' one column, 'fields' the fields of a STRUCT element (all NULL
+   * for a NULL element), 'entries' a MAP's key and value (in key order). With `ordinality` a
+   * last column numbers the elements from 1.
+   */
+  | {
+      kind: 'unnest';
+      input: Rel;
+      collection: Expr;
+      expand: UnnestExpansion;
+      ordinality: boolean;
+      columns: Column[];
+    };
+
+export type UnnestExpansion = 'element' | 'fields' | 'entries';
 
 /** True when two expressions are structurally identical. */
 export function exprEquals(a: Expr, b: Expr): boolean {
@@ -125,6 +148,7 @@ export function exprEquals(a: Expr, b: Expr): boolean {
       return (
         a.type.precision === b.type.precision &&
         a.type.scale === b.type.scale &&
+        a.safe === (b as typeof a).safe &&
         exprEquals(a.arg, (b as typeof a).arg)
       );
     case 'case': {

@@ -2,7 +2,9 @@
  * The pushes of one pipeline, coordinated.
  *
  * - A request for a checkpoint that is already being pushed (or waiting to be) gets the same
- *   promise: two `POST /checkpoint/sync` at once upload once.
+ *   promise: two `POST /checkpoint/sync` at once upload once, and a request joins a periodic
+ *   push of the same checkpoint. `status().running` lists the checkpoints being pushed or
+ *   waiting to be.
  * - Pushes run one at a time, in request order, because each ends with retention over the same
  *   location, which must not run while another push is uploading blobs it has not referenced
  *   yet.
@@ -10,6 +12,8 @@
  *   failure) plus the push in progress with its progress.
  * - `startPeriodicPush()` pushes the newest local checkpoint every `push_interval` seconds; a
  *   tick is skipped while an earlier push is still running or queued, so pushes never pile up.
+ *   A periodic push that fails (an unreachable store included) is never taken for "nothing to
+ *   push": it is reported (`periodicFailure`, `onPeriodicFailure`) and the next round retries.
  * Hashing happens in slices and I/O is asynchronous, so a push never holds the event loop.
  */
 import { ApiError } from '../types/errors.js';
@@ -24,7 +28,21 @@ export interface SyncStatus {
   success: string | null;
   periodic: string | null;
   failure: { uuid: string; error: string } | null;
+  /** The last failed automatic push, cleared by the next successful one. */
+  periodicFailure: { uuid: string; error: string } | null;
+  /** Checkpoints being pushed or waiting to be, in request order. */
+  running: string[];
   inProgress: { uuid: string; progress: TransferProgress } | null;
+}
+
+/** How one push went, for metrics. */
+export interface PushOutcome {
+  uuid: string;
+  ok: boolean;
+  /** Wall-clock time of the push, queueing excluded. */
+  durationMs: number;
+  /** Bytes uploaded (0 when the push failed). */
+  bytes: number;
 }
 
 export interface SyncCoordinatorOptions {
@@ -34,8 +52,10 @@ export interface SyncCoordinatorOptions {
   remote?: RemoteOptions;
   /** Called with each progress update of each push (for the log). */
   onProgress?: (uuid: string, progress: TransferProgress) => void;
-  /** Called when an automatic push fails (`status()` reports only requested ones). */
+  /** Called when an automatic push fails (`status().failure` reports only requested ones). */
   onPeriodicFailure?: (uuid: string, error: Error) => void;
+  /** Called after every push, successful or not. */
+  onPushed?: (outcome: PushOutcome) => void;
 }
 
 /** Serializes and deduplicates the pushes of one pipeline, and remembers how they went. */
@@ -45,6 +65,7 @@ export class SyncCoordinator {
   readonly #owner: PipelineOwner;
   readonly #onProgress: SyncCoordinatorOptions['onProgress'];
   readonly #onPeriodicFailure: SyncCoordinatorOptions['onPeriodicFailure'];
+  readonly #onPushed: SyncCoordinatorOptions['onPushed'];
   readonly #pending = new Map<string, Promise<PushSummary>>();
   readonly #periodic = new Set<string>();
   /** Checkpoints a client asked to sync; only those set `success` and `failure`. */
@@ -53,7 +74,13 @@ export class SyncCoordinator {
   #timer: NodeJS.Timeout | null = null;
   /** The newest checkpoint known to be in the store (pushed by this coordinator). */
   #lastPushed: string | null = null;
-  #status: SyncStatus = { success: null, periodic: null, failure: null, inProgress: null };
+  #status: Omit<SyncStatus, 'running'> = {
+    success: null,
+    periodic: null,
+    failure: null,
+    periodicFailure: null,
+    inProgress: null,
+  };
 
   /** Validates the configuration (throws `InvalidRuntimeConfig`) and opens the bucket. */
   constructor(options: SyncCoordinatorOptions) {
@@ -62,6 +89,7 @@ export class SyncCoordinator {
     this.#owner = options.owner;
     this.#onProgress = options.onProgress;
     this.#onPeriodicFailure = options.onPeriodicFailure;
+    this.#onPushed = options.onPushed;
   }
 
   /**
@@ -117,6 +145,7 @@ export class SyncCoordinator {
     const { inProgress } = this.#status;
     return {
       ...this.#status,
+      running: [...this.#pending.keys()],
       inProgress: inProgress ? { uuid: inProgress.uuid, progress: { ...inProgress.progress } } : null,
     };
   }
@@ -130,6 +159,7 @@ export class SyncCoordinator {
   }
 
   async #run(uuid: string): Promise<PushSummary> {
+    const started = Date.now();
     this.#status.inProgress = {
       uuid,
       progress: { phase: 'checking', filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0 },
@@ -145,12 +175,21 @@ export class SyncCoordinator {
         this.#status.success = uuid;
         this.#status.failure = null;
       }
-      if (this.#periodic.has(uuid)) this.#status.periodic = uuid;
+      if (this.#periodic.has(uuid)) {
+        this.#status.periodic = uuid;
+        this.#status.periodicFailure = null;
+      }
       this.#lastPushed = uuid;
+      this.#onPushed?.({ uuid, ok: true, durationMs: Date.now() - started, bytes: summary.uploadedBytes });
       return summary;
     } catch (err) {
-      if (this.#requested.has(uuid)) this.#status.failure = { uuid, error: (err as Error).message };
-      else this.#onPeriodicFailure?.(uuid, err as Error);
+      const failure = { uuid, error: (err as Error).message };
+      if (this.#requested.has(uuid)) this.#status.failure = failure;
+      if (this.#periodic.has(uuid)) {
+        this.#status.periodicFailure = failure;
+        this.#onPeriodicFailure?.(uuid, err as Error);
+      }
+      this.#onPushed?.({ uuid, ok: false, durationMs: Date.now() - started, bytes: 0 });
       throw err;
     } finally {
       this.#status.inProgress = null;

@@ -14,7 +14,12 @@ export {
   type WriteResult,
   type WriteStage,
 } from './checkpoint-store.js';
-export { SyncCoordinator, type SyncCoordinatorOptions, type SyncStatus } from './coordinator.js';
+export {
+  type PushOutcome,
+  SyncCoordinator,
+  type SyncCoordinatorOptions,
+  type SyncStatus,
+} from './coordinator.js';
 export {
   type CheckpointManifest,
   type CheckpointMetadata,
@@ -26,7 +31,15 @@ export type { ProgressListener, TransferPhase, TransferProgress } from './progre
 export { type PullOptions, type PullSummary, pullCheckpoint } from './pull.js';
 export { type PushOptions, type PushSummary, pushCheckpoint } from './push.js';
 export { listRemoteCheckpoints, type RemoteOptions, type RemoteRole, RemoteStore } from './remote-store.js';
-export { resolveStartCheckpoint, type StartResolution, type StartSource } from './resolve.js';
+export {
+  checkpointNotFound,
+  pullFromObjectStore,
+  type RemotePull,
+  resolveStartCheckpoint,
+  type StartResolution,
+  type StartSource,
+  storeFailure,
+} from './resolve.js';
 export { applyRetention, type RetentionResult } from './retention.js';
 export type { RetryPolicy } from './retry.js';
 export {

@@ -1,22 +1,31 @@
 /**
- * Where a starting pipeline gets its state from.
+ * Where a starting pipeline gets its state from, and the pull that standby and activation
+ * repeat (Feldera's "checkpoint resolution priority", docs pipelines/checkpoint-sync.md).
  *
  * 1. The local storage directory: its newest checkpoint that verifies. A pipeline that has run
  *    and kept its storage resumes where it was, whatever `start_from_checkpoint` says (as in
  *    Feldera: a checkpoint is only fetched into cleared storage).
- * 2. If `start_from_checkpoint` is set ('latest' or a uuid): the `bucket` location, then the
- *    `read_bucket` location (never written), pulling the checkpoint into local storage.
- * 3. Otherwise start empty, unless `fail_if_no_checkpoint`, which turns "nothing found" (or
- *    the error that prevented finding it) into a failure.
+ * 2. If `start_from_checkpoint` is set ('latest' or a uuid): the `bucket` location, then, only
+ *    if `bucket` has no such checkpoint, the `read_bucket` location (never written), pulling
+ *    the checkpoint into local storage.
+ * 3. If no store has one: start empty, or, with `fail_if_no_checkpoint`, fail with
+ *    `CheckpointFetchError` saying that the checkpoint was not found and naming every store
+ *    looked in.
  * With `start_from_checkpoint` unset, object storage is not consulted at all.
+ *
+ * "Not found" is only ever a store that answered and holds no such checkpoint. A store that
+ * cannot be reached or read (unreachable endpoint, rejected credentials, missing bucket, a
+ * damaged checkpoint asked for by uuid) is a `CheckpointFetchError` whatever
+ * `fail_if_no_checkpoint` says: starting empty then would silently lose the state the store
+ * holds.
  */
 import { ApiError } from '../types/errors.js';
 import type { CheckpointStore } from './checkpoint-store.js';
 import { type PullOptions, type PullSummary, pullCheckpoint } from './pull.js';
-import { type RemoteOptions, RemoteStore } from './remote-store.js';
+import { type RemoteOptions, type RemoteRole, RemoteStore } from './remote-store.js';
 import { resolveSyncSettings, type SyncConfig } from './sync-config.js';
 
-export type StartSource = 'local' | 'bucket' | 'read_bucket' | 'none';
+export type StartSource = 'local' | RemoteRole | 'none';
 
 export interface StartResolution {
   source: StartSource;
@@ -25,6 +34,70 @@ export interface StartResolution {
   /** What was tried and passed over, in order, and why. */
   skipped: Array<{ source: Exclude<StartSource, 'none'>; reason: string }>;
   pulled: PullSummary | null;
+}
+
+/** The outcome of looking for a checkpoint in the object store: pulled, or in no store. */
+export type RemotePull =
+  | { found: true; source: RemoteRole; summary: PullSummary; skipped: StartResolution['skipped'] }
+  | { found: false; skipped: StartResolution['skipped'] };
+
+/** Feldera's wording for a checkpoint that could not be fetched (`ControllerError::CheckpointFetchError`). */
+function fetchError(message: string, details: Record<string, unknown>): ApiError {
+  return new ApiError(
+    'CheckpointFetchError',
+    `Error fetching checkpoint from object store: ${message}`,
+    details,
+  );
+}
+
+/** A store that failed to answer, as a `CheckpointFetchError` naming it and the store's own error. */
+export function storeFailure(role: RemoteRole, err: ApiError): ApiError {
+  return fetchError(`${role} could not be read: ${err.message}`, {
+    source: role,
+    cause: err.errorCode,
+    cause_details: err.details,
+  });
+}
+
+/**
+ * Pulls checkpoint `target` ('latest' or a uuid) from `bucket`, or from `read_bucket` when
+ * `bucket` has none. Throws `CheckpointFetchError` when a store cannot be reached or read.
+ */
+export async function pullFromObjectStore(
+  config: SyncConfig,
+  target: string,
+  local: CheckpointStore,
+  options: RemoteOptions & PullOptions = {},
+): Promise<RemotePull> {
+  const skipped: StartResolution['skipped'] = [];
+  return RemoteStore.using(config, options, async (bucket, readBucket) => {
+    for (const remote of [bucket, readBucket]) {
+      if (!remote) continue;
+      try {
+        const summary = await pullCheckpoint(remote, target, local, options);
+        return { found: true, source: remote.role, summary, skipped };
+      } catch (err) {
+        if (!(err instanceof ApiError)) throw err;
+        if (err.errorCode !== 'NoCheckpoint') throw storeFailure(remote.role, err);
+        skipped.push({ source: remote.role, reason: err.message });
+      }
+    }
+    return { found: false, skipped };
+  });
+}
+
+/**
+ * The `CheckpointFetchError` of `fail_if_no_checkpoint` when no store has checkpoint
+ * `target`: it says so and names the stores looked in (`skipped`, in order).
+ */
+export function checkpointNotFound(target: string, skipped: StartResolution['skipped']): ApiError {
+  const what = target === 'latest' ? 'no checkpoint' : `checkpoint ${target}`;
+  return fetchError(
+    `checkpoint not found: fail_if_no_checkpoint is set and ${what} was found in ${skipped
+      .map((s) => `${s.source} (${s.reason})`)
+      .join(', nor in ')}`,
+    { target, looked_in: skipped },
+  );
 }
 
 /** Decides (and if needed pulls) the checkpoint a pipeline starts from; see module header. */
@@ -42,28 +115,12 @@ export async function resolveStartCheckpoint(
   const target = settings?.startFromCheckpoint;
   if (!config || !settings || !target) return { source: 'none', uuid: null, skipped, pulled: null };
 
-  const errors: ApiError[] = [];
-  const pulled = await RemoteStore.using(config, options, async (bucket, readBucket) => {
-    for (const remote of [bucket, readBucket]) {
-      if (!remote) continue;
-      try {
-        return { source: remote.role, summary: await pullCheckpoint(remote, target, local, options) };
-      } catch (err) {
-        if (!(err instanceof ApiError)) throw err;
-        skipped.push({ source: remote.role, reason: err.message });
-        if (err.errorCode !== 'NoCheckpoint') errors.push(err);
-      }
-    }
-    return null;
-  });
-  if (pulled) return { source: pulled.source, uuid: pulled.summary.uuid, skipped, pulled: pulled.summary };
-  if (settings.failIfNoCheckpoint) {
-    if (errors[0]) throw errors[0];
-    throw new ApiError(
-      'NoCheckpoint',
-      `fail_if_no_checkpoint is set and no checkpoint ${target === 'latest' ? '' : `${target} `}was found: ${skipped.map((s) => `${s.source}: ${s.reason}`).join('; ')}`,
-      { skipped },
-    );
+  skipped.push({ source: 'local', reason: `local storage ${local.dir} has no checkpoint` });
+  const pulled = await pullFromObjectStore(config, target, local, options);
+  skipped.push(...pulled.skipped);
+  if (pulled.found) {
+    return { source: pulled.source, uuid: pulled.summary.uuid, skipped, pulled: pulled.summary };
   }
+  if (settings.failIfNoCheckpoint) throw checkpointNotFound(target, skipped);
   return { source: 'none', uuid: null, skipped, pulled: null };
 }

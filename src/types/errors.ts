@@ -44,6 +44,16 @@ export const ERROR_CODES = {
     status: 401,
     description: 'The request carries no credential, or a malformed, expired or unknown one.',
   },
+  HostNotAllowed: {
+    status: 403,
+    description:
+      'Authentication is off and the Host header names neither a loopback address, the --host address nor an --allowed-host (DNS rebinding guard).',
+  },
+  CrossOriginRequest: {
+    status: 403,
+    description:
+      'A web page of another origin sent a request that could change state (Origin differs from Host, or Sec-Fetch-Site is cross-site or same-site).',
+  },
   AuthProviderUnreachable: {
     status: 503,
     description:
@@ -53,7 +63,12 @@ export const ERROR_CODES = {
   // Pipeline CRUD.
   NameDoesNotMatchPattern: {
     status: 400,
-    description: 'A pipeline or API key name is empty, too long, or has characters outside [a-zA-Z0-9_-].',
+    description:
+      'A pipeline or API key name has characters outside [a-zA-Z0-9_-] (a pipeline name also cannot start or end with - or _).',
+  },
+  TooLongName: {
+    status: 400,
+    description: 'A pipeline or API key name is longer than 100 characters.',
   },
   DuplicateName: { status: 409, description: 'A pipeline or API key with that name already exists.' },
   UnknownPipelineName: { status: 404, description: 'No pipeline has that name.' },
@@ -66,6 +81,11 @@ export const ERROR_CODES = {
     description: 'A pipeline can only be deleted when it is stopped and its storage is cleared.',
   },
   InvalidRuntimeConfig: { status: 400, description: 'A field of `runtime_config` has an invalid value.' },
+  EditRestrictedToClearedStorage: {
+    status: 400,
+    description:
+      'While storage is in use (not cleared), `runtime_config.workers`, `hosts`, `resources.storage_mb_max` and `resources.storage_class` cannot change: the stored state depends on them. Clear storage first with `/clear`.',
+  },
   InvalidProgramConfig: { status: 400, description: 'A field of `program_config` has an invalid value.' },
   CannotRenameNonExistingPipeline: {
     status: 400,
@@ -80,14 +100,42 @@ export const ERROR_CODES = {
     status: 400,
     description: 'The action is not allowed in the current deployment state (the details say why).',
   },
-  ProgramNotCompiled: {
-    status: 400,
-    description: 'The pipeline cannot start because its program has not compiled successfully.',
-  },
-  InvalidStorageStatusTransition: {
+  CannotStartWithCompilationError: {
     status: 400,
     description:
-      'The storage status cannot make that transition (e.g. clearing storage that is in use or cleared).',
+      'The pipeline cannot start because its program failed to compile (see `program_error`). Also the `deployment_error` of a pipeline started before its compilation failed.',
+  },
+  InitialImmutableUnlessStopped: {
+    status: 400,
+    description:
+      'A second `/start` asked for another `initial` runtime status than the one the pipeline was started with; stop it first.',
+  },
+  BootstrapPolicyImmutableUnlessStopped: {
+    status: 400,
+    description:
+      'A second `/start` asked for another `bootstrap_policy` than the one the pipeline was started with; stop it first.',
+  },
+  InitialStandbyNotAllowed: {
+    status: 400,
+    description:
+      '`/start?initial=standby` needs `runtime_config.storage.backend.name` = `file` and a `runtime_config.storage.backend.config.sync` configuration.',
+  },
+  StorageStatusImmutableUnlessStopped: {
+    status: 400,
+    description:
+      'Storage can only be cleared while the pipeline is stopped and meant to stay stopped (not while it runs, stops or is asked to start).',
+  },
+  UnknownPipelineMonitorEvent: {
+    status: 404,
+    description: 'The pipeline has no monitor event with that identifier (old events are cleaned up).',
+  },
+  UnknownClusterMonitorEvent: {
+    status: 404,
+    description: 'No cluster monitor event has that identifier (old events are cleaned up).',
+  },
+  InvalidUuidParam: {
+    status: 400,
+    description: 'A path parameter that must be a UUID (or `latest`) is not one.',
   },
   UnsupportedPipelineAction: {
     status: 405,
@@ -135,8 +183,21 @@ export const ERROR_CODES = {
 
   // Data plane.
   UnknownInputTable: { status: 404, description: 'The program has no table with that name.' },
-  UnknownInputConnector: { status: 404, description: 'The table has no input connector with that name.' },
+  UnknownInputEndpoint: {
+    status: 404,
+    description:
+      "The table has no input connector with that name (Feldera's endpoint name is `{table}.{connector}`).",
+  },
   UnknownOutputView: { status: 404, description: 'The program has no table or view with that name.' },
+  UnknownOutputEndpoint: {
+    status: 404,
+    description:
+      "The view has no output connector with that name (Feldera's endpoint name is `{view}.{connector}`).",
+  },
+  InvalidConnectorAction: {
+    status: 400,
+    description: 'A connector action other than `start` or `pause` was requested.',
+  },
   ParseError: {
     status: 400,
     description: 'An ingress record could not be parsed; nothing of the request was applied.',
@@ -153,6 +214,11 @@ export const ERROR_CODES = {
     status: 410,
     description: 'The completion token was issued by a previous incarnation of the pipeline process.',
   },
+  InputRejected: {
+    status: 422,
+    description:
+      "An accepted input (ingress request or INSERT) made a step fail (e.g. an overflow in a view) and was rejected: it is not part of the pipeline's state, everything else is. Sent by `/completion_status` for its token, and as the pipeline's `deployment_error`, which says where the rest was kept and how to go on.",
+  },
   PipelinePaused: {
     status: 400,
     description: 'The pipeline is paused and the request did not use `force=true`.',
@@ -164,6 +230,21 @@ export const ERROR_CODES = {
   NotMaterialized: {
     status: 400,
     description: 'An ad-hoc query reads a table or view that is not materialized.',
+  },
+  AdHocQueryTimeout: {
+    status: 400,
+    description:
+      'An ad-hoc query ran longer than its time limit (`runtime_config.dev_tweaks.adhoc_timeout_secs`, default 60) and was stopped; the pipeline is unaffected. Sent as the last line of the output when rows were already sent.',
+  },
+  AdHocQueryOutOfMemory: {
+    status: 400,
+    description:
+      'An ad-hoc query needed more than its memory limit (a share of `runtime_config.datafusion_memory_mb`) and was stopped; the pipeline is unaffected. Sent as the last line of the output when rows were already sent.',
+  },
+  TooManyAdHocQueries: {
+    status: 429,
+    description:
+      'The most ad-hoc queries a pipeline runs and queues at once (`runtime_config.dev_tweaks.adhoc_max_concurrent` and `adhoc_max_queued`) are already in progress; retry later.',
   },
 
   // Checkpoints.
@@ -206,6 +287,22 @@ export const ERROR_CODES = {
   SyncFailed: {
     status: 500,
     description: 'Syncing to the object store failed for another reason (named in the message).',
+  },
+  CheckpointFetchError: {
+    status: 500,
+    description:
+      "A start, standby pull or activation could not fetch the checkpoint it needs: the object store could not be reached or read (`details.cause` has the store's error code), or `fail_if_no_checkpoint` is set and no store has a checkpoint (the message names each store looked in). Feldera's code.",
+  },
+
+  // Transactions.
+  TransactionInProgress: {
+    status: 409,
+    description:
+      "A transaction is already in progress (Feldera allows one at a time); commit it first. Feldera's code.",
+  },
+  NoTransactionInProgress: {
+    status: 400,
+    description: "The operation needs an active transaction and none is in progress. Feldera's code.",
   },
 } as const satisfies Record<string, ErrorCodeInfo>;
 

@@ -155,6 +155,9 @@ export type RuntimeDesiredStatus =
   | 'Paused'
   | 'Running'
   | 'Suspended';
+/** What a started pipeline does when its program changed since its checkpoint (Feldera's `BootstrapPolicy`). */
+export const BOOTSTRAP_POLICIES = ['allow', 'reject', 'await_approval'] as const;
+export type BootstrapPolicy = (typeof BOOTSTRAP_POLICIES)[number];
 export type CombinedStatus =
   | 'Stopped'
   | 'Provisioning'

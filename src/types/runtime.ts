@@ -23,7 +23,24 @@ export const PIPELINE_FILES = {
   busy: 'busy.json',
   /** The process's stdout/stderr and the runner's lifecycle lines. */
   log: 'pipeline.log',
+  /**
+   * Locked by the pipeline process for its lifetime (storage/dir-lock.ts), so that two
+   * processes never share one pipeline's storage.
+   */
+  lock: 'pipeline.lock',
 } as const;
+
+/**
+ * Modes of everything Sluice writes under its data directory: the metadata database holds
+ * object-store secrets and deployment tokens, the pipeline directories hold state, journals
+ * and logs, so nothing is readable by another OS user. The manager sets these modes
+ * explicitly (it may be embedded in a process whose umask it does not own); the entry points
+ * of the manager and of every pipeline process also set the umask, which covers the files
+ * written by the storage layer and by libraries.
+ */
+export const PRIVATE_FILE_MODE = 0o600;
+export const PRIVATE_DIR_MODE = 0o700;
+export const PRIVATE_UMASK = 0o077;
 export const TOKEN_HEADER = 'x-sluice-token';
 
 /** Everything a pipeline process needs to start: written by the runner, read by the process. */

@@ -5,29 +5,70 @@
  * responses carry `REDACTED` in their place. A client that reads a configuration, changes one
  * field and writes it back sends the placeholder; `restoreSecrets` puts the stored value back,
  * so the usual read-modify-write round trip keeps working.
+ *
+ * Two rules say what is secret:
+ * - a configuration field with a secret's name (`secret_key`, `password`, `token`, ...);
+ * - an entry of an `env` object (`runtime_config.env`) named like a credential
+ *   (`isSecretEnvVariable`), or whose value is a URL with a password (`postgres://u:p@h`).
+ *   Environment names are free-form, so this rule errs towards redacting: a redacted value
+ *   that is not secret costs a look at the stored configuration, a leaked one costs the secret.
  */
 
 export const REDACTED = '<redacted>';
 
 const SECRET_KEY_RE = /^(secret_key|secret|password|passwd|token|api_key|session_token|sasl_password)$/i;
 
+/** Words that mark a credential anywhere in an environment variable name. */
+const SECRET_ENV_WORD_RE = /SECRET|PASSW(OR)?D|PASSPHRASE|TOKEN|CREDENTIAL|PRIVATE|API_?KEY|COOKIE/;
+
+/** A URL whose user part carries a password: `scheme://user:password@host...`. */
+const URL_WITH_PASSWORD_RE = /^[a-z][a-z0-9+.-]*:\/\/[^/?#@:]*:[^/?#@]+@/i;
+
+/**
+ * Whether environment variable `name` with `value` holds a credential: its name contains
+ * SECRET, PASSWORD, PASSWD, PASSPHRASE, TOKEN, CREDENTIAL, PRIVATE, APIKEY, API_KEY or
+ * COOKIE, or has a word (between underscores) AUTH, AUTHORIZATION, DSN, PWD (not the shell's
+ * own `PWD`) or KEY/KEYS not followed by ID (`SIGNING_KEY` is secret, `AWS_ACCESS_KEY_ID` is
+ * not); or its value is a URL with a password. Names are compared without case.
+ */
+export function isSecretEnvVariable(name: string, value: string): boolean {
+  const upper = name.toUpperCase();
+  if (SECRET_ENV_WORD_RE.test(upper)) return true;
+  const words = upper.split('_');
+  const secretWord = words.some(
+    (w, i) =>
+      w === 'AUTH' ||
+      w === 'AUTHORIZATION' ||
+      w === 'DSN' ||
+      (w === 'PWD' && words.length > 1) ||
+      ((w === 'KEY' || w === 'KEYS') && words[i + 1] !== 'ID'),
+  );
+  return secretWord || URL_WITH_PASSWORD_RE.test(value);
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A deep copy of `value` with every secret-named string replaced by the placeholder. */
-export function redactSecrets<T>(value: T): T {
+/** Whether the string `value` under `key` is a secret; `inEnv` when its parent is an `env` object. */
+function isSecret(key: string, value: unknown, inEnv: boolean): value is string {
+  if (typeof value !== 'string') return false;
+  return SECRET_KEY_RE.test(key) || (inEnv && isSecretEnvVariable(key, value));
+}
+
+/** A deep copy of `value` with every secret string replaced by the placeholder. */
+export function redactSecrets<T>(value: T, inEnv = false): T {
   if (Array.isArray(value)) return value.map((v) => redactSecrets(v)) as T;
   if (!isObject(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    out[key] = SECRET_KEY_RE.test(key) && typeof v === 'string' ? REDACTED : redactSecrets(v);
+    out[key] = isSecret(key, v, inEnv) ? REDACTED : redactSecrets(v, key === 'env');
   }
   return out as T;
 }
 
 /** `incoming` with each placeholder replaced by the secret at the same path in `stored`. */
-export function restoreSecrets<T>(incoming: T, stored: unknown): T {
+export function restoreSecrets<T>(incoming: T, stored: unknown, inEnv = false): T {
   if (Array.isArray(incoming)) {
     return incoming.map((v, i) => restoreSecrets(v, Array.isArray(stored) ? stored[i] : undefined)) as T;
   }
@@ -35,20 +76,20 @@ export function restoreSecrets<T>(incoming: T, stored: unknown): T {
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(incoming)) {
     const prev = isObject(stored) ? stored[key] : undefined;
-    out[key] =
-      v === REDACTED && SECRET_KEY_RE.test(key) && typeof prev === 'string' ? prev : restoreSecrets(v, prev);
+    out[key] = v === REDACTED && isSecret(key, prev, inEnv) ? prev : restoreSecrets(v, prev, key === 'env');
   }
   return out as T;
 }
 
 /** Every secret string in `value`, so that text can be scrubbed of them before it is shown. */
-export function collectSecrets(value: unknown, into: string[] = []): string[] {
+export function collectSecrets(value: unknown, into: string[] = [], inEnv = false): string[] {
   if (Array.isArray(value)) {
     for (const v of value) collectSecrets(v, into);
   } else if (isObject(value)) {
     for (const [key, v] of Object.entries(value)) {
-      if (SECRET_KEY_RE.test(key) && typeof v === 'string' && v.length > 0) into.push(v);
-      else collectSecrets(v, into);
+      if (isSecret(key, v, inEnv)) {
+        if (v.length > 0) into.push(v);
+      } else collectSecrets(v, into, key === 'env');
     }
   }
   return into;

@@ -215,6 +215,11 @@ describe('checkpoint sync to S3 through the manager', () => {
     }
     assert.equal(status.periodic, uuid);
     assert.equal(status.success, null, 'success is for requested syncs only');
+    const wire = (await m.request('GET', '/v0/pipelines/periodic/checkpoint/sync_status')).body;
+    assert.deepEqual(wire.running, [], 'running lists pushes under way: none now');
+    const metrics = await m.request('GET', '/v0/pipelines/periodic/metrics');
+    assert.match(metrics.text, /checkpoint_sync_push_success_total 1\n/);
+    assert.match(metrics.text, /checkpoint_sync_push_transferred_bytes_count 1\n/);
     await m.request('POST', '/v0/pipelines/periodic/stop?force=true');
   });
 
@@ -234,10 +239,13 @@ describe('checkpoint sync to S3 through the manager', () => {
     const newest = await checkpoint('primary');
     assert.equal((await m.request('POST', '/v0/pipelines/primary/checkpoint/sync')).status, 200);
     const deadline = Date.now() + 15_000;
-    while (!pipelineLog(m, p).includes(`standby: pulled checkpoint ${newest}`) && Date.now() < deadline) {
+    while (
+      !pipelineLog(m, p).includes(`standby pull: pulled checkpoint ${newest} from bucket`) &&
+      Date.now() < deadline
+    ) {
       await new Promise((r) => setTimeout(r, 200));
     }
-    assert.match(pipelineLog(m, p), new RegExp(`standby: pulled checkpoint ${newest}`));
+    assert.match(pipelineLog(m, p), new RegExp(`standby pull: pulled checkpoint ${newest} from bucket`));
     assertError(
       await m.request('POST', '/v0/pipelines/standby/ingress/items?format=json', '{}'),
       503,
@@ -253,6 +261,108 @@ describe('checkpoint sync to S3 through the manager', () => {
     await m.request('POST', '/v0/pipelines/standby/start?initial=standby');
     await m.waitFor('standby', (x) => x.deployment_status === 'Running', 30_000, 'Running without standby');
     await m.request('POST', '/v0/pipelines/standby/stop?force=true');
+  });
+
+  test('activate pulls the newest checkpoint first, even between standby pulls', async () => {
+    const source = s3.syncConfig(`${BUCKET}/lead`);
+    await create('lead', source);
+    await startAndWait(m, 'lead');
+    await push('lead', [{ id: 1, grp: 'l', qty: 1 }]);
+    const first = await checkpoint('lead');
+    assert.equal((await m.request('POST', '/v0/pipelines/lead/checkpoint/sync')).status, 200);
+
+    // One pull at standby start, then none for an hour.
+    await create('follower', { ...source, pull_interval: 3600 });
+    const p = await startAndWait(m, 'follower', 'standby');
+    const deadline = Date.now() + 15_000;
+    while (!pipelineLog(m, p).includes(`pulled checkpoint ${first}`) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await push('lead', [{ id: 2, grp: 'l', qty: 2 }]);
+    const newest = await checkpoint('lead');
+    assert.equal((await m.request('POST', '/v0/pipelines/lead/checkpoint/sync')).status, 200);
+    assert.equal((await m.request('POST', '/v0/pipelines/follower/activate')).status, 202);
+    await m.waitFor('follower', (x) => x.deployment_status === 'Running', 30_000, 'Running after activate');
+    assert.match(pipelineLog(m, p), new RegExp(`activation pull: pulled checkpoint ${newest} from bucket`));
+    assert.match(pipelineLog(m, p), /INFO pipeline activated\n/);
+    const metrics = (await m.request('GET', '/v0/pipelines/follower/metrics?format=json')).body as Array<{
+      key: string;
+      values: Array<{ value: number }>;
+    }>;
+    const value = (key: string) => metrics.find((x) => x.key === key)?.values[0]?.value;
+    assert.equal(value('checkpoint_sync_pull_success_total'), 2, 'the standby pull and the activation pull');
+    assert.equal(value('checkpoint_sync_pull_failures_total'), 0);
+    assert.deepEqual(await queryRows(m, 'follower', GROUPS), [{ grp: 'l', n: 2, total: 3 }]);
+    await m.request('POST', '/v0/pipelines/follower/stop?force=true');
+    await m.request('POST', '/v0/pipelines/lead/stop?force=true');
+  });
+
+  test('a standby follows read_bucket while bucket is empty, then bucket', async () => {
+    const seed = s3.syncConfig(`${BUCKET}/seed-src`);
+    await create('seedsrc', seed);
+    await startAndWait(m, 'seedsrc');
+    await push('seedsrc', [{ id: 1, grp: 'r', qty: 1 }]);
+    const seeded = await checkpoint('seedsrc');
+    assert.equal((await m.request('POST', '/v0/pipelines/seedsrc/checkpoint/sync')).status, 200);
+
+    const own = s3.syncConfig(`${BUCKET}/seed-own`);
+    await create('seedstandby', { ...own, read_bucket: seed.bucket, pull_interval: 1 });
+    const p = await startAndWait(m, 'seedstandby', 'standby');
+    const waitLog = async (text: string) => {
+      const deadline = Date.now() + 20_000;
+      while (!pipelineLog(m, p).includes(text) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.ok(pipelineLog(m, p).includes(text), `log has: ${text}`);
+    };
+    await waitLog(`pulled checkpoint ${seeded} from read_bucket`);
+
+    // Another pipeline now writes to the standby's own bucket: the standby moves there.
+    await create('ownwriter', own);
+    await startAndWait(m, 'ownwriter');
+    await push('ownwriter', [
+      { id: 5, grp: 'o', qty: 5 },
+      { id: 6, grp: 'o', qty: 6 },
+    ]);
+    const ownCheckpoint = await checkpoint('ownwriter');
+    assert.equal((await m.request('POST', '/v0/pipelines/ownwriter/checkpoint/sync')).status, 200);
+    await waitLog(`pulled checkpoint ${ownCheckpoint} from bucket`);
+    assert.equal((await m.request('POST', '/v0/pipelines/seedstandby/activate')).status, 202);
+    await m.waitFor('seedstandby', (x) => x.deployment_status === 'Running', 30_000, 'Running');
+    assert.deepEqual(await queryRows(m, 'seedstandby', GROUPS), [{ grp: 'o', n: 2, total: 11 }]);
+    for (const name of ['seedstandby', 'ownwriter', 'seedsrc'])
+      await m.request('POST', `/v0/pipelines/${name}/stop?force=true`);
+  });
+
+  test('a store that cannot be read fails the start; fail_if_no_checkpoint names the stores', async () => {
+    await create('deadstore', {
+      ...s3.syncConfig(`${BUCKET}/dead`),
+      endpoint: 'http://127.0.0.1:9',
+      start_from_checkpoint: 'latest',
+    });
+    assert.equal((await m.request('POST', '/v0/pipelines/deadstore/start')).status, 202);
+    const dead = await m.waitFor('deadstore', (x) => x.deployment_error !== null, 60_000, 'deployment error');
+    assert.equal(
+      dead.deployment_error.error_code,
+      'CheckpointFetchError',
+      JSON.stringify(dead.deployment_error),
+    );
+    assert.match(dead.deployment_error.message, /bucket could not be read/);
+
+    await create('nocheckpoint', {
+      ...s3.syncConfig(`${BUCKET}/never-written`),
+      start_from_checkpoint: 'latest',
+      fail_if_no_checkpoint: true,
+    });
+    assert.equal((await m.request('POST', '/v0/pipelines/nocheckpoint/start')).status, 202);
+    const none = await m.waitFor(
+      'nocheckpoint',
+      (x) => x.deployment_error !== null,
+      30_000,
+      'deployment error',
+    );
+    assert.equal(none.deployment_error.error_code, 'CheckpointFetchError');
+    assert.match(none.deployment_error.message, /checkpoint not found: .*local .*bucket .*never-written/);
   });
 
   test('the deprecated `standby: true` makes a plain /start a standby start', async () => {

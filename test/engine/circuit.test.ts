@@ -42,6 +42,41 @@ describe('Circuit', () => {
     assert.deepEqual(contents(c, 'item'), ["(1, 'apple', 5)"]);
   });
 
+  test('a partial update of a keyed table sets the columns it flags and ignores an absent key', () => {
+    const c = compile(PROGRAM).instantiate();
+    insert(c, 'item', [[1, 'apple', 3]]);
+    c.step();
+    c.push('item', [
+      { row: [1, null, 9], weight: 1, patch: [true, false, true] },
+      { row: [5, null, 1], weight: 1, patch: [true, false, true] },
+    ]);
+    const out = c.step();
+    assert.deepEqual(delta(out, 'item'), ["-1 × (1, 'apple', 3)", "1 × (1, 'apple', 9)"]);
+    assert.deepEqual(delta(out, 'stock'), ["-1 × ('apple', 3)", "1 × ('apple', 9)"]);
+    // Updates apply in order within a step, each to the row the previous one left.
+    c.push('item', [
+      { row: [1, 'pear', null], weight: 1, patch: [true, true, false] },
+      { row: [1, null, null], weight: 1, patch: [true, false, true] },
+    ]);
+    assert.deepEqual(delta(c.step(), 'item'), ["-1 × (1, 'apple', 9)", "1 × (1, 'pear', null)"]);
+    assert.throws(
+      () => c.push('log', [{ row: ['x'], weight: 1, patch: [true] }]),
+      /partial update needs a table with a primary key/,
+    );
+    assert.throws(
+      () => c.push('item', [{ row: [1, null, 2], weight: 1, patch: [true, true, true] }]),
+      /NOT NULL/,
+    );
+  });
+
+  test('a table with a primary key is materialized without the property, as in Feldera', () => {
+    const c = compile('CREATE TABLE k (id INT NOT NULL PRIMARY KEY, v INT);').instantiate();
+    insert(c, 'k', [[1, 2]]);
+    c.step();
+    assert.deepEqual(contents(c, 'k'), ['(1, 2)']);
+    assert.deepEqual(c.query('SELECT v FROM k').rows, [[2]]);
+  });
+
   test('a failing step changes nothing and names the view; the input stays pending until discarded', () => {
     const c = compile(PROGRAM).instantiate();
     insert(c, 'item', [[1, 'apple', 3]]);
@@ -56,8 +91,12 @@ describe('Circuit', () => {
       (e: unknown) => {
         assert.ok(e instanceof EngineError);
         assert.equal(e.code, 'RuntimeError');
-        assert.match(e.message, /'ratio'.*division by zero/);
-        assert.deepEqual(e.details, { relation: 'ratio', step: 2, cause: 'division by zero: 100 / 0' });
+        assert.match(e.message, /'ratio'.*'100 \/ 0' causes overflow/);
+        assert.deepEqual(e.details, {
+          relation: 'ratio',
+          step: 2,
+          cause: "'100 / 0' causes overflow for type INTEGER",
+        });
         return true;
       },
     );

@@ -6,6 +6,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RegisteredRoute } from '../../src/http/route-list.js';
 import { defaultManagerConfig, type ManagerConfig } from '../../src/manager/config.js';
 import { type RunningManager, startManager } from '../../src/manager/server.js';
 
@@ -37,7 +38,15 @@ export interface TestManager {
   close(): Promise<void>;
 }
 
-export async function startTestManager(overrides: Partial<ManagerConfig> = {}): Promise<TestManager> {
+/** A manager running in the test's own process, whose server can be inspected. */
+export interface InProcessTestManager extends TestManager {
+  /** The routes the running manager registered (src/http/route-list.ts). */
+  readonly routes: RegisteredRoute[];
+}
+
+export async function startTestManager(
+  overrides: Partial<ManagerConfig> = {},
+): Promise<InProcessTestManager> {
   const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'sluice-test-'));
   const config = defaultManagerConfig({ port: 0, pollIntervalMs: 200, ...overrides, dataDir });
   let manager: RunningManager | null = await startManager(config);
@@ -64,12 +73,16 @@ export async function startTestManager(overrides: Partial<ManagerConfig> = {}): 
     return { status: res.status, headers: res.headers, text, body: parsed };
   };
 
-  const tm: TestManager = {
+  const tm: InProcessTestManager = {
     get url() {
       return url;
     },
     dataDir,
     config,
+    get routes() {
+      if (!manager) throw new Error('the manager is stopped');
+      return manager.app.registeredRoutes;
+    },
     request,
     async waitFor(name, predicate, timeoutMs = 20_000, what = 'condition') {
       const deadline = Date.now() + timeoutMs;

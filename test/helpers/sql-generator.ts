@@ -164,7 +164,7 @@ export class ExprGen {
       return same(`'${r.pick(STRINGS)}'`);
     }
     const a = () => this.str(depth - 1);
-    switch (r.int(0, 7)) {
+    switch (r.int(0, 11)) {
       case 0:
         return map([a(), a()], (x, y) => `(${x} || ${y})`);
       case 1:
@@ -420,7 +420,7 @@ export class ProgramGen {
 
   private aggregate(g: ExprGen): { e: Both; ty: Ty } {
     const r = this.r;
-    switch (r.int(0, 7)) {
+    switch (r.int(0, 11)) {
       case 0:
         return { e: same('COUNT(*)'), ty: 'int' };
       case 1: {
@@ -442,6 +442,25 @@ export class ProgramGen {
         return { e: map([g.str(1)], (x) => `MAX(${x})`), ty: 'str' };
       case 6:
         return { e: map([g.dbl(1)], (x) => `SUM(${x})`), ty: 'dbl' };
+      case 8:
+        return { e: map([g.int(1), g.bool(1)], (x, w) => `SUM(${x}) FILTER (WHERE ${w})`), ty: 'int' };
+      case 9: {
+        // COUNTIF(b) is COUNT(*) FILTER (WHERE b), which SQLite has.
+        const b = g.bool(1);
+        return { e: { ours: `COUNTIF(${b.ours})`, lite: `COUNT(*) FILTER (WHERE ${b.lite})` }, ty: 'int' };
+      }
+      case 10: {
+        // SQLite's booleans are 0 and 1, so EVERY is MIN and SOME is MAX (both ignore NULL).
+        const b = g.bool(1);
+        const every = r.chance(0.5);
+        const ours = `${every ? r.pick(['EVERY', 'BOOL_AND']) : r.pick(['SOME', 'BOOL_OR'])}(${b.ours})`;
+        return { e: { ours, lite: `${every ? 'MIN' : 'MAX'}(${b.lite})` }, ty: 'bool' };
+      }
+      case 11:
+        return {
+          e: map([g.int(1), g.int(1)], (x, y) => `MIN(${x}) FILTER (WHERE ${y} IS NOT NULL)`),
+          ty: 'int',
+        };
       default:
         return { e: map([g.int(1)], (x) => `MAX(${x})`), ty: 'int' };
     }

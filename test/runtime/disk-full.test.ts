@@ -50,7 +50,10 @@ async function open(dir: string) {
     { storageDir: dir, model: 'exactly_once', intervalSecs: null, keep: 2, state: STATE },
     quiet,
   );
-  const plane = new DataPlane(p, 'disk', quiet, (message) => assert.fail(message));
+  const plane = new DataPlane(p, 'disk', quiet, {
+    onRejected: (rejected) => assert.fail(`unexpected rejection of ${rejected.length} input(s)`),
+    onFatal: (message) => assert.fail(message),
+  });
   await checkpointer.resume(plane, p.fingerprint);
   plane.setRunning(true);
   // Journaled input replayed by the resume is processed by the next step.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { EgressSubscriber, MAX_QUEUED_BYTES } from '../../src/runtime/egress.js';
+import { EgressSubscriber, KEEPALIVE_MS, MAX_QUEUED_BYTES } from '../../src/runtime/egress.js';
 import type { RelationShape } from '../../src/runtime/engine-api.js';
 
 const relation: RelationShape = {
@@ -20,7 +20,7 @@ function batch(n: number) {
 
 describe('EgressSubscriber', () => {
   test('a slow reader without backpressure never queues more than the bound; dropped chunks are counted', () => {
-    const sub = new EgressSubscriber(relation, { format: 'json', backpressure: false });
+    const sub = new EgressSubscriber(relation, { format: 'json', backpressure: false }, () => 0);
     let sent = 0;
     for (let seq = 0; seq < 2000; seq++) if (sub.send(batch(100), seq)) sent++;
     assert.ok(sub.stream.writableLength <= MAX_QUEUED_BYTES, `queued ${sub.stream.writableLength}`);
@@ -30,7 +30,7 @@ describe('EgressSubscriber', () => {
   });
 
   test('with backpressure nothing is dropped and drained() waits for the reader', async () => {
-    const sub = new EgressSubscriber(relation, { format: 'json', backpressure: true });
+    const sub = new EgressSubscriber(relation, { format: 'json', backpressure: true }, () => 0);
     for (let seq = 0; seq < 1000; seq++) assert.ok(sub.send(batch(100), seq));
     assert.ok(sub.stream.writableLength > MAX_QUEUED_BYTES);
     assert.equal(sub.droppedChunks, 0);
@@ -46,7 +46,7 @@ describe('EgressSubscriber', () => {
   });
 
   test('chunks carry the sequence number, inserts and deletes, and CSV rows with weights', () => {
-    const json = new EgressSubscriber(relation, { format: 'json', backpressure: false });
+    const json = new EgressSubscriber(relation, { format: 'json', backpressure: false }, () => 0);
     json.send(
       [
         { row: [1, 'a'], weight: 1 },
@@ -64,10 +64,33 @@ describe('EgressSubscriber', () => {
         { delete: { id: 2, note: null } },
       ],
     });
-    const csv = new EgressSubscriber(relation, { format: 'csv', backpressure: false });
+    const csv = new EgressSubscriber(relation, { format: 'csv', backpressure: false }, () => 0);
     csv.send([{ row: [1, 'a,b'], weight: 1 }], 0, true);
     const chunk = JSON.parse(csv.stream.read().toString().trim());
     assert.equal(chunk.snapshot, true);
     assert.equal(chunk.text_data, '1,"a,b",1\n');
+  });
+
+  test('a subscriber with nothing to send gets an empty chunk at once and after each silence', async () => {
+    let next = 4;
+    const sub = new EgressSubscriber(relation, { format: 'json', backpressure: false }, () => next++);
+    sub.startKeepalive(false);
+    assert.deepEqual(JSON.parse(sub.stream.read().toString()), { sequence_number: 4 });
+    sub.send([{ row: [1, 'a'], weight: 1 }], 5);
+    assert.equal(JSON.parse(sub.stream.read().toString()).sequence_number, 5);
+    next = 6;
+    await new Promise((r) => setTimeout(r, KEEPALIVE_MS + 300));
+    assert.deepEqual(JSON.parse(sub.stream.read().toString()), { sequence_number: 6 });
+    sub.close();
+  });
+
+  test('a subscriber whose snapshot went out first gets no empty chunk at connect', () => {
+    const sub = new EgressSubscriber(relation, { format: 'json', backpressure: false }, () => 99);
+    sub.send([{ row: [1, 'a'], weight: 1 }], 0, true);
+    sub.startKeepalive(true);
+    const lines = sub.stream.read().toString().trim().split('\r\n');
+    assert.equal(lines.length, 1);
+    assert.equal(JSON.parse(lines[0]!).snapshot, true);
+    sub.close();
   });
 });

@@ -79,7 +79,10 @@ test('SIGKILL during seals, merges, collections and checkpoints leaves every kep
       { storageDir: dir, model: 'none', intervalSecs: null, keep: 2, state: STATE },
       quiet,
     );
-    const plane = new DataPlane(p, 'check', quiet, (message) => assert.fail(message));
+    const plane = new DataPlane(p, 'check', quiet, {
+      onRejected: (rejected) => assert.fail(`unexpected rejection of ${rejected.length} input(s)`),
+      onFatal: (message) => assert.fail(message),
+    });
     await checkpointer.resume(plane, p.fingerprint);
     assert.equal(plane.completedSteps, newest.steps);
     const replay = p.instantiate();
@@ -118,7 +121,10 @@ test('files a push is uploading survive merges and collections until the push en
     { storageDir: dir, model: 'none', intervalSecs: null, keep: 1, state: STATE },
     quiet,
   );
-  const plane = new DataPlane(p, 'pin', quiet, (message) => assert.fail(message));
+  const plane = new DataPlane(p, 'pin', quiet, {
+    onRejected: (rejected) => assert.fail(`unexpected rejection of ${rejected.length} input(s)`),
+    onFatal: (message) => assert.fail(message),
+  });
   await checkpointer.resume(plane, p.fingerprint);
   plane.setRunning(true);
   const step = async (n: number) => {

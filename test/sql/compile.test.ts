@@ -65,7 +65,7 @@ describe('compileProgram', () => {
           true,
           [
             ['n', { type: 'BIGINT', nullable: false }],
-            ['total', { type: 'DECIMAL', nullable: true, precision: 10, scale: 2 }],
+            ['total', { type: 'DECIMAL', nullable: true, precision: 38, scale: 2 }],
           ],
         ],
       ],
@@ -110,7 +110,11 @@ INSERT INTO t VALUES (1, 2, 'a');`);
         [6, 'Error in SQL statement', "Object 'missing' not found"],
         [8, 'Duplicate definition', "Duplicate definition of 'v1'"],
         [9, 'Error in SQL statement', "Expression 'x' is not being grouped"],
-        [10, 'Not yet implemented', 'Only CREATE TABLE and CREATE VIEW statements are allowed in a program'],
+        [
+          10,
+          'Not yet implemented',
+          'Only CREATE TABLE, CREATE VIEW and CREATE TYPE statements are allowed in a program',
+        ],
       ],
     );
     for (const e of errs) assert.ok(e.snippet?.includes('^'), 'every error has a snippet');
@@ -124,7 +128,7 @@ INSERT INTO t VALUES (1, 2, 'a');`);
     const errs = errors(`CREATE TABLE t (i INT, s VARCHAR, d DATE, b BOOLEAN);
 CREATE VIEW a AS SELECT SUM(s) FROM t;
 CREATE VIEW b AS SELECT i FROM t WHERE i;
-CREATE VIEW c AS SELECT UPPER(i) FROM t;
+CREATE VIEW c AS SELECT UPPER(ARRAY[i]) FROM t;
 CREATE VIEW d AS SELECT i FROM t UNION SELECT s FROM t;
 CREATE VIEW e AS SELECT i, s FROM t UNION SELECT i FROM t;
 CREATE VIEW f AS SELECT NOSUCH(i) FROM t;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { CheckpointStore } from '../../src/storage/checkpoint-store.js';
-import { SyncCoordinator, type SyncStatus } from '../../src/storage/coordinator.js';
+import { type PushOutcome, SyncCoordinator, type SyncStatus } from '../../src/storage/coordinator.js';
 import type { TransferProgress } from '../../src/storage/progress.js';
 import { assertMatchesReference, reference } from '../helpers/reference.js';
 import { type S3TestServer, startS3Server } from '../helpers/s3server.js';
@@ -39,8 +39,11 @@ test('two syncs of one checkpoint at once share one upload; different checkpoint
   const b = coordinator.push(first);
   const second = (await store.write(checkpointOf(randomFiles(10, 100_000), 2))).manifest.uuid;
   const c = coordinator.push(second, { periodic: true });
-  const [sa, sb, sc] = await Promise.all([a, b, c]);
+  assert.deepEqual(coordinator.status().running, [first, second], 'running lists pushing and queued');
+  const joined = coordinator.push(second);
+  const [sa, sb, sc, sj] = await Promise.all([a, b, c, joined]);
   assert.equal(sa, sb, 'the second request joined the first push');
+  assert.equal(sc, sj, 'a request joins the periodic push of the same checkpoint');
   assert.equal(sa.uploadedBytes, 1_000_000);
   assert.equal(sc.uploadedBytes, 1_000_000);
   const order = [...new Set(updates.map(([uuid]) => uuid))];
@@ -52,12 +55,18 @@ test('two syncs of one checkpoint at once share one upload; different checkpoint
 
   const status = coordinator.status();
   // `success` reports requested syncs, `periodic` automatic ones (issue 5).
-  assert.deepEqual(status, { success: first, periodic: second, failure: null, inProgress: null });
-  const { inProgress: _, ...wire } = status;
-  assert.deepEqual(
-    Object.keys(wire).sort(),
-    Object.keys(reference.components.schemas.CheckpointSyncStatus.properties).sort(),
-  );
+  assert.deepEqual(status, {
+    success: second,
+    periodic: second,
+    failure: null,
+    periodicFailure: null,
+    running: [],
+    inProgress: null,
+  });
+  if (reference) {
+    for (const key of Object.keys(reference.components.schemas.CheckpointSyncStatus.properties))
+      assert.ok(key in status, `Feldera's field ${key}`);
+  }
 });
 
 test('a failed sync is reported in the status, and the next success clears it', async (t) => {
@@ -79,6 +88,8 @@ test('a failed sync is reported in the status, and the next success clears it', 
     success: manifest.uuid,
     periodic: null,
     failure: null,
+    periodicFailure: null,
+    running: [],
     inProgress: null,
   });
   assert.throws(
@@ -115,6 +126,50 @@ test('push_interval pushes the newest checkpoint periodically', async (t) => {
     success: null,
     periodic: manifest.uuid,
     failure: null,
+    periodicFailure: null,
+    running: [],
     inProgress: null,
   });
+});
+
+test('a periodic push that fails is reported, never taken for nothing to push, and retried', async (t) => {
+  const bucket = uniqueBucket();
+  const store = await CheckpointStore.open(tempDir(t));
+  const failures: string[] = [];
+  const outcomes: PushOutcome[] = [];
+  const coordinator = new SyncCoordinator({
+    config: s3.syncConfig(bucket, { push_interval: 1 }),
+    store,
+    owner: OWNER,
+    onPeriodicFailure: (uuid, err) => failures.push(`${uuid} ${err.message}`),
+    onPushed: (outcome) => outcomes.push(outcome),
+  });
+  t.after(() => coordinator.close());
+  const { manifest } = await store.write(checkpointOf(randomFiles(1, 100)));
+  coordinator.startPeriodicPush();
+  const waitFor = async (done: () => boolean) => {
+    const deadline = Date.now() + 8000;
+    while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  };
+  await waitFor(() => coordinator.status().periodicFailure !== null);
+  const failed = coordinator.status();
+  assert.equal(failed.periodicFailure?.uuid, manifest.uuid);
+  assert.match(failed.periodicFailure?.error ?? '', /NoSuchBucket/);
+  assert.equal(failed.failure, null, 'failure reports requested syncs only');
+  assert.match(failures[0] ?? '', new RegExp(manifest.uuid));
+  assert.deepEqual(outcomes[0], {
+    uuid: manifest.uuid,
+    ok: false,
+    durationMs: outcomes[0]!.durationMs,
+    bytes: 0,
+  });
+
+  await s3.createBucket(bucket);
+  await waitFor(() => coordinator.status().periodic === manifest.uuid);
+  assert.equal(coordinator.status().periodic, manifest.uuid, 'the next round pushed it');
+  assert.equal(coordinator.status().periodicFailure, null, 'and cleared the failure');
+  const last = outcomes.at(-1)!;
+  assert.equal(last.ok, true);
+  assert.equal(last.bytes, 100);
+  assert.ok(last.durationMs >= 0);
 });

@@ -75,47 +75,80 @@ test('empty local storage starts from the bucket, else from read_bucket, which s
   const r2 = await resolveStartCheckpoint(config, fromSeed);
   assert.equal(r2.source, 'read_bucket');
   assert.equal(r2.uuid, seed.uuids[0]);
-  assert.match(r2.skipped[0]!.reason, new RegExp(`no checkpoint ${seed.uuids[0]} in bucket`));
+  assert.deepEqual(
+    r2.skipped.map((s) => s.source),
+    ['local', 'bucket'],
+  );
+  assert.match(r2.skipped[1]!.reason, new RegExp(`no checkpoint ${seed.uuids[0]} in bucket`));
   await fromSeed.load(seed.uuids[0]!);
   assert.deepEqual(await keysOf(seed.bucket), seedBefore, 'read_bucket is never written');
   assert.deepEqual(await keysOf(empty), [], 'resolving writes nothing to bucket either');
 });
 
-test('nothing anywhere: start empty, or fail with fail_if_no_checkpoint', async (t) => {
+test('nothing anywhere: start empty, or fail naming every store looked in', async (t) => {
   const empty = uniqueBucket();
+  const emptySeed = uniqueBucket();
   await s3.createBucket(empty);
+  await s3.createBucket(emptySeed);
   const local = await CheckpointStore.open(tempDir(t));
-  const config = s3.syncConfig(empty, { start_from_checkpoint: 'latest' });
+  const config = s3.syncConfig(empty, { start_from_checkpoint: 'latest', read_bucket: emptySeed });
   const resolution = await resolveStartCheckpoint(config, local);
   assert.equal(resolution.source, 'none');
   assert.equal(resolution.uuid, null);
-  assert.match(resolution.skipped[0]!.reason, /no restorable checkpoint in bucket/);
+  assert.deepEqual(
+    resolution.skipped.map((s) => s.source),
+    ['local', 'bucket', 'read_bucket'],
+  );
+  assert.match(resolution.skipped[1]!.reason, /no restorable checkpoint in bucket/);
 
   await assert.rejects(
     resolveStartCheckpoint({ ...config, fail_if_no_checkpoint: true }, local),
     (err: ApiError) => {
-      assert.equal(err.errorCode, 'NoCheckpoint');
-      assert.match(err.message, /fail_if_no_checkpoint is set and no checkpoint was found: bucket: /);
+      assert.equal(err.errorCode, 'CheckpointFetchError');
+      assert.match(
+        err.message,
+        /checkpoint not found: fail_if_no_checkpoint is set and no checkpoint was found in local/,
+      );
+      assert.match(
+        err.message,
+        new RegExp(`nor in bucket \\(.*${empty}.*\\), nor in read_bucket \\(.*${emptySeed}`),
+      );
       return true;
     },
   );
+  const missing = '01900000-0000-7000-8000-000000000001';
+  await assert.rejects(
+    resolveStartCheckpoint({ ...config, start_from_checkpoint: missing, fail_if_no_checkpoint: true }, local),
+    new RegExp(`checkpoint ${missing} was found in local`),
+  );
 });
 
-test('a store error is skipped over, or is the failure with fail_if_no_checkpoint', async (t) => {
+test('a store that cannot be reached or read is an error, never "no checkpoint"', async (t) => {
   const local = await CheckpointStore.open(tempDir(t));
   const config = s3.syncConfig('bkt', { endpoint: UNREACHABLE, start_from_checkpoint: 'latest' });
-  const resolution = await resolveStartCheckpoint(config, local, options);
-  assert.equal(resolution.source, 'none');
-  assert.match(resolution.skipped[0]!.reason, /unreachable/);
+  for (const failIf of [false, true]) {
+    await assert.rejects(
+      resolveStartCheckpoint({ ...config, fail_if_no_checkpoint: failIf }, local, options),
+      (err: ApiError) => {
+        assert.equal(err.errorCode, 'CheckpointFetchError');
+        const details = err.details as Record<string, unknown>;
+        assert.equal(details.source, 'bucket');
+        assert.equal(details.cause, 'SyncEndpointUnreachable');
+        assert.match(err.message, /bucket could not be read: .*unreachable/);
+        return true;
+      },
+    );
+  }
   const withoutKeys: SyncConfig = { bucket: 'bkt', endpoint: UNREACHABLE, start_from_checkpoint: 'latest' };
-  const noCredentials = await resolveStartCheckpoint(withoutKeys, local, options);
-  assert.match(
-    noCredentials.skipped[0]!.reason,
+  await assert.rejects(
+    resolveStartCheckpoint(withoutKeys, local, options),
     /access_key and secret_key are not set and the AWS credential chain/,
   );
-  await assert.rejects(resolveStartCheckpoint({ ...config, fail_if_no_checkpoint: true }, local, options), {
-    errorCode: 'SyncEndpointUnreachable',
+  const missingBucket = s3.syncConfig(uniqueBucket(), { start_from_checkpoint: 'latest' });
+  await assert.rejects(resolveStartCheckpoint(missingBucket, local, options), {
+    errorCode: 'CheckpointFetchError',
   });
+  assert.deepEqual(await local.list(), [], 'nothing was started from');
 });
 
 test('without start_from_checkpoint object storage is not consulted', async (t) => {

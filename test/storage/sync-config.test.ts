@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseSize, resolveSyncSettings, validateSyncConfig } from '../../src/storage/sync-config.js';
-import { reference } from '../helpers/reference.js';
+import { reference, referenceMissing } from '../helpers/reference.js';
 
 const FULL = {
   bucket: 'my-bucket/pipelines/p1/',
@@ -27,11 +27,14 @@ const FULL = {
   standby: true,
 };
 
-test('every SyncConfig field of the reference is accepted and resolved', () => {
+test('the test config names every SyncConfig field of the reference', { skip: referenceMissing }, () => {
   assert.deepEqual(
     Object.keys(FULL).sort(),
     Object.keys(reference.components.schemas.SyncConfig.properties).sort(),
   );
+});
+
+test('every SyncConfig field is accepted and resolved', () => {
   assert.deepEqual(validateSyncConfig(FULL), { ok: true, config: FULL });
   assert.deepEqual(resolveSyncSettings(FULL), {
     location: { bucket: 'my-bucket', prefix: 'pipelines/p1/' },

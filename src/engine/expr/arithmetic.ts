@@ -7,27 +7,53 @@
 
 import { SqlRuntimeError } from '../errors.js';
 import { fitDecimal } from '../values/cast.js';
-import { addMonthsToDate, addMonthsToTimestamp, MS_PER_DAY } from '../values/datetime.js';
-import { Decimal } from '../values/decimal.js';
+import type { Decimal } from '../values/decimal.js';
 import { ValueError } from '../values/errors.js';
-import { BIGINT_MAX, BIGINT_MIN, type ColumnType, isIntegerType, SMALL_INT_RANGES } from '../values/types.js';
+import {
+  bigIntRange,
+  type ColumnType,
+  isBigIntType,
+  isIntervalType,
+  isSmallInteger,
+  SMALL_INT_RANGES,
+  type SmallIntName,
+  typeToSql,
+} from '../values/types.js';
 import type { Value } from '../values/value.js';
+import { makeTemporalArithmetic, negateInterval } from './temporal.js';
 
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'mod';
 type Fn2 = (a: Value, b: Value) => Value;
 
 const SYMBOL: Record<BinaryOp, string> = { add: '+', sub: '-', mul: '*', div: '/', mod: '%' };
 
-function overflow(type: ColumnType, a: Value, op: string, b: Value): never {
-  throw new SqlRuntimeError(`${type.type} overflow: ${String(a)} ${op} ${String(b)} is out of range`);
+/**
+ * Throws the step error of a result that leaves its type's range, worded as Feldera's:
+ * `'120 + 100' causes overflow for type TINYINT`.
+ */
+export function overflow(type: ColumnType, a: Value, op: string, b: Value): never {
+  throw new SqlRuntimeError(
+    `'${String(a)} ${op} ${String(b)}' causes overflow for type ${typeToSql({ ...type, nullable: true })}`,
+  );
 }
 
-function divisionByZero(a: Value): never {
-  throw new SqlRuntimeError(`division by zero: ${String(a)} / 0`);
+/** Integer division by zero, which Feldera reports as an overflow of the result type. */
+function divisionByZero(t: ColumnType, a: Value): never {
+  return overflow(t, a, '/', 0);
+}
+
+/** Remainder by zero, in the words of Rust's panic that Feldera reports. */
+function remainderByZero(): never {
+  throw new SqlRuntimeError('attempt to calculate the remainder with a divisor of zero');
+}
+
+/** DECIMAL division by zero. */
+function decimalDivisionByZero(a: Value): never {
+  throw new SqlRuntimeError(`Division by zero: ${String(a)} / 0`);
 }
 
 function smallInt(op: BinaryOp, t: ColumnType): Fn2 {
-  const [min, max] = SMALL_INT_RANGES[t.type as keyof typeof SMALL_INT_RANGES];
+  const [min, max] = SMALL_INT_RANGES[t.type as SmallIntName];
   const check = (r: number, a: Value, b: Value) => (r >= min && r <= max ? r : overflow(t, a, SYMBOL[op], b));
   switch (op) {
     case 'add':
@@ -37,15 +63,16 @@ function smallInt(op: BinaryOp, t: ColumnType): Fn2 {
     case 'mul':
       return (a, b) => check((a as number) * (b as number), a, b);
     case 'div':
-      return (a, b) => (b === 0 ? divisionByZero(a) : check(Math.trunc((a as number) / (b as number)), a, b));
+      return (a, b) =>
+        b === 0 ? divisionByZero(t, a) : check(Math.trunc((a as number) / (b as number)), a, b);
     case 'mod':
-      return (a, b) => (b === 0 ? divisionByZero(a) : (a as number) % (b as number) || 0);
+      return (a, b) => (b === 0 ? remainderByZero() : (a as number) % (b as number) || 0);
   }
 }
 
 function bigInt(op: BinaryOp, t: ColumnType): Fn2 {
-  const check = (r: bigint, a: Value, b: Value) =>
-    r >= BIGINT_MIN && r <= BIGINT_MAX ? r : overflow(t, a, SYMBOL[op], b);
+  const [min, max] = bigIntRange(t);
+  const check = (r: bigint, a: Value, b: Value) => (r >= min && r <= max ? r : overflow(t, a, SYMBOL[op], b));
   switch (op) {
     case 'add':
       return (a, b) => check((a as bigint) + (b as bigint), a, b);
@@ -54,9 +81,9 @@ function bigInt(op: BinaryOp, t: ColumnType): Fn2 {
     case 'mul':
       return (a, b) => check((a as bigint) * (b as bigint), a, b);
     case 'div':
-      return (a, b) => (b === 0n ? divisionByZero(a) : check((a as bigint) / (b as bigint), a, b));
+      return (a, b) => (b === 0n ? divisionByZero(t, a) : check((a as bigint) / (b as bigint), a, b));
     case 'mod':
-      return (a, b) => (b === 0n ? divisionByZero(a) : (a as bigint) % (b as bigint));
+      return (a, b) => (b === 0n ? remainderByZero() : (a as bigint) % (b as bigint));
   }
 }
 
@@ -96,58 +123,21 @@ function decimal(op: BinaryOp, t: ColumnType): Fn2 {
     case 'div':
       return (a, b) =>
         (b as Decimal).signum() === 0
-          ? divisionByZero(a)
+          ? decimalDivisionByZero(a)
           : fit((a as Decimal).div(b as Decimal, scale), a, b);
     case 'mod':
       return (a, b) =>
-        (b as Decimal).signum() === 0 ? divisionByZero(a) : fit((a as Decimal).mod(b as Decimal), a, b);
+        (b as Decimal).signum() === 0 ? remainderByZero() : fit((a as Decimal).mod(b as Decimal), a, b);
   }
-}
-
-/** Date/time arithmetic: values are numbers (see values/datetime.ts). */
-function temporal(op: BinaryOp, left: ColumnType, right: ColumnType, result: ColumnType): Fn2 | null {
-  const sign = op === 'sub' ? -1 : 1;
-  if (op === 'add' || op === 'sub') {
-    if (right.type === 'INTERVAL_YEAR_MONTH') {
-      if (left.type === 'DATE') return (a, b) => addMonthsToDate(a as number, sign * (b as number));
-      if (left.type === 'TIMESTAMP') return (a, b) => addMonthsToTimestamp(a as number, sign * (b as number));
-    }
-    if (right.type === 'INTERVAL_DAY_SECOND') {
-      if (left.type === 'DATE')
-        return (a, b) => (a as number) + sign * Math.trunc((b as number) / MS_PER_DAY);
-      if (left.type === 'TIMESTAMP') return (a, b) => (a as number) + sign * (b as number);
-      if (left.type === 'TIME')
-        return (a, b) => ((((a as number) + sign * (b as number)) % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY;
-    }
-    if (left.type === 'DATE' && isIntegerType(right)) return (a, b) => (a as number) + sign * (b as number);
-    if (result.type === 'INTERVAL_DAY_SECOND' && left.type === right.type) {
-      if (left.type === 'DATE') return (a, b) => ((a as number) - (b as number)) * MS_PER_DAY;
-      return (a, b) => (a as number) + sign * (b as number);
-    }
-    if (result.type === 'INTERVAL_YEAR_MONTH') return (a, b) => (a as number) + sign * (b as number);
-  }
-  if (
-    (op === 'mul' || op === 'div') &&
-    (left.type === 'INTERVAL_DAY_SECOND' || left.type === 'INTERVAL_YEAR_MONTH')
-  ) {
-    const whole = left.type === 'INTERVAL_DAY_SECOND' ? Math.round : Math.trunc;
-    if (op === 'mul') return (a, b) => whole((a as number) * (b as number));
-    return (a, b) => (b === 0 ? divisionByZero(a) : whole((a as number) / (b as number)));
-  }
-  return null;
 }
 
 /** The non-NULL implementation of `left op right` producing `result`. */
 export function makeArithmetic(op: BinaryOp, left: ColumnType, right: ColumnType, result: ColumnType): Fn2 {
-  const t = temporal(op, left, right, result);
+  const t = makeTemporalArithmetic(op, left, right);
   if (t) return t;
+  if (isSmallInteger(result)) return smallInt(op, result);
+  if (isBigIntType(result)) return bigInt(op, result);
   switch (result.type) {
-    case 'TINYINT':
-    case 'SMALLINT':
-    case 'INTEGER':
-      return smallInt(op, result);
-    case 'BIGINT':
-      return bigInt(op, result);
     case 'REAL':
     case 'DOUBLE':
       return float(op, result);
@@ -158,70 +148,33 @@ export function makeArithmetic(op: BinaryOp, left: ColumnType, right: ColumnType
   }
 }
 
-/** Unary minus, with overflow checks for integers (-MIN does not fit). */
+function negationOverflow(type: ColumnType, a: Value): never {
+  throw new SqlRuntimeError(
+    `'-${String(a)}' causes overflow for type ${typeToSql({ ...type, nullable: true })}`,
+  );
+}
+
+/** Unary minus, with overflow checks for integers (-MIN does not fit, nor any unsigned but 0). */
 export function makeNegate(t: ColumnType): (a: Value) => Value {
+  if (isSmallInteger(t)) {
+    const [min, max] = SMALL_INT_RANGES[t.type];
+    return (a) => {
+      const r = -(a as number) || 0;
+      return r >= min && r <= max ? r : negationOverflow(t, a);
+    };
+  }
+  if (isBigIntType(t)) {
+    const [min, max] = bigIntRange(t);
+    return (a) => {
+      const r = -(a as bigint);
+      return r >= min && r <= max ? r : negationOverflow(t, a);
+    };
+  }
+  if (isIntervalType(t)) return negateInterval(t);
   switch (t.type) {
-    case 'TINYINT':
-    case 'SMALLINT':
-    case 'INTEGER': {
-      const [min] = SMALL_INT_RANGES[t.type];
-      return (a) => (a === min ? overflow(t, 0, '-', a) : -(a as number) || 0);
-    }
-    case 'BIGINT':
-      return (a) => (a === BIGINT_MIN ? overflow(t, 0, '-', a) : -(a as bigint));
     case 'DECIMAL':
       return (a) => (a as Decimal).neg();
     default:
       return (a) => -(a as number);
   }
-}
-
-/** ABS, with the same overflow rule as negation. */
-export function makeAbs(t: ColumnType): (a: Value) => Value {
-  const neg = makeNegate(t);
-  if (t.type === 'DECIMAL') return (a) => (a as Decimal).abs();
-  if (t.type === 'BIGINT') return (a) => ((a as bigint) < 0n ? neg(a) : a);
-  return (a) => ((a as number) < 0 ? neg(a) : a);
-}
-
-function roundHalfAway(x: number): number {
-  return x < 0 ? -Math.round(-x) : Math.round(x);
-}
-
-/** ROUND(x, digits) keeping x's type; integers round to tens/hundreds for negative digits. */
-export function makeRound(t: ColumnType): (x: Value, digits: Value) => Value {
-  switch (t.type) {
-    case 'DECIMAL':
-      return (x, d) => (x as Decimal).round(d as number);
-    case 'REAL':
-    case 'DOUBLE':
-      return (x, d) => {
-        const f = 10 ** (d as number);
-        const r = roundHalfAway((x as number) * f) / f;
-        return t.type === 'REAL' ? Math.fround(r) : r;
-      };
-    case 'BIGINT':
-      return (x, d) => {
-        if ((d as number) >= 0) return x;
-        const r = Decimal.fromBigInt(x as bigint).round(d as number).unscaled;
-        return r >= BIGINT_MIN && r <= BIGINT_MAX ? r : overflow(t, x, 'ROUND', d);
-      };
-    default: {
-      const [min, max] = SMALL_INT_RANGES[t.type as keyof typeof SMALL_INT_RANGES];
-      return (x, d) => {
-        if ((d as number) >= 0) return x;
-        const f = 10 ** -(d as number);
-        const r = roundHalfAway((x as number) / f) * f;
-        return r >= min && r <= max ? r : overflow(t, x, 'ROUND', d);
-      };
-    }
-  }
-}
-
-/** FLOOR / CEIL: integers unchanged, DECIMAL to scale 0, floats as in Math. */
-export function makeFloorCeil(t: ColumnType, ceil: boolean): (x: Value) => Value {
-  if (t.type === 'DECIMAL') return ceil ? (x) => (x as Decimal).ceil() : (x) => (x as Decimal).floor();
-  if (t.type === 'REAL' || t.type === 'DOUBLE')
-    return ceil ? (x) => Math.ceil(x as number) : (x) => Math.floor(x as number);
-  return (x) => x;
 }

@@ -1,26 +1,21 @@
 /**
  * Compiles plan expressions to closures once, so evaluating a row is a few direct calls and
- * not a walk over the syntax tree. NULL handling (SQL three-valued logic, NULL-in NULL-out for
- * scalar functions) is decided here; the typed kernels in arithmetic.ts and strings.ts only
- * see non-NULL values. Subtrees without column references are evaluated once at compile time;
+ * not a walk over the syntax tree. The core operators (logic, comparison, arithmetic, CASE,
+ * COALESCE, constructors and subscripts) are compiled here; library functions are looked up
+ * in the kernel registry (engine/functions) by the id their call carries. NULL handling (SQL
+ * three-valued logic, NULL-in NULL-out for strict functions) is decided here, so kernels only
+ * see what their declared NULL rule lets through. Subtrees without column references are evaluated once at compile time;
  * if that fails (say `1/0`), the error is left to happen at run time, when a row reaches it.
  */
 import type { Expr } from '../../sql/plan.js';
 import { SqlRuntimeError } from '../errors.js';
+import { KERNELS } from '../functions/index.js';
 import { makeCast } from '../values/cast.js';
-import { extractField, MS_PER_DAY, type TimeUnit } from '../values/datetime.js';
 import { ValueError } from '../values/errors.js';
-import type { ColumnType } from '../values/types.js';
-import { compareValues, type Row, type Value, valueKey } from '../values/value.js';
-import {
-  type BinaryOp,
-  makeAbs,
-  makeArithmetic,
-  makeFloorCeil,
-  makeNegate,
-  makeRound,
-} from './arithmetic.js';
-import { makeLike, replaceAll, substring, trimChars } from './strings.js';
+import { type ColumnType, isIntervalType } from '../values/types.js';
+import { compareValues, type Row, SqlMap, type Value, type Variant, valueKey } from '../values/value.js';
+import { type BinaryOp, makeArithmetic, makeNegate } from './arithmetic.js';
+import { compileHigherOrder, compileLambdaVar } from './lambda.js';
 
 export type Evaluator = (row: Row) => Value;
 
@@ -101,9 +96,27 @@ const COMPARE_TESTS = {
   ge: (c: number) => c >= 0,
 };
 
+/** Types whose values are integers, bigints or strings, where the JS operators agree with SQL. */
+const PRIMITIVE_ORDER = new Set([
+  'TINYINT',
+  'SMALLINT',
+  'INTEGER',
+  'BIGINT',
+  'UTINYINT',
+  'USMALLINT',
+  'UINTEGER',
+  'UBIGINT',
+  'CHAR',
+  'VARCHAR',
+  'UUID',
+  'DATE',
+  'TIME',
+  'TIMESTAMP',
+]);
+
 /** Comparison kernel for same-typed numbers, bigints or strings, where the JS operators agree with SQL. */
 function fastCompare(fn: keyof typeof COMPARE_TESTS, t: ColumnType): ((x: Value, y: Value) => Value) | null {
-  if (t.type === 'DECIMAL' || t.type === 'BOOLEAN' || t.type === 'REAL' || t.type === 'DOUBLE') return null;
+  if (!PRIMITIVE_ORDER.has(t.type) && !isIntervalType(t)) return null;
   switch (fn) {
     case 'eq':
       return (x, y) => x === y;
@@ -121,6 +134,9 @@ function fastCompare(fn: keyof typeof COMPARE_TESTS, t: ColumnType): ((x: Value,
 }
 
 function compileCall(e: Extract<Expr, { kind: 'call' }>): Evaluator {
+  // A lambda's body is compiled inside its call, which gives it the element (lambda.ts).
+  if (e.fn === 'transform' || e.fn === 'array_exists') return compileHigherOrder(e, compileNode);
+  if (e.fn === 'lambda_var') return compileLambdaVar(e);
   const args = e.args.map(compileNode);
   const [a, b] = args as [Evaluator, Evaluator];
   const t0 = e.args[0]?.type;
@@ -163,8 +179,10 @@ function compileCall(e: Extract<Expr, { kind: 'call' }>): Evaluator {
     case 'lt':
     case 'le':
     case 'gt':
-    case 'ge':
-      return strict2(a, b, fastCompare(e.fn, t0!) ?? makeCompare(COMPARE_TESTS[e.fn]));
+    case 'ge': {
+      const fn = e.fn as keyof typeof COMPARE_TESTS;
+      return strict2(a, b, fastCompare(fn, t0!) ?? makeCompare(COMPARE_TESTS[fn]));
+    }
     case 'in_list':
       return compileInList(args);
     case 'add':
@@ -175,17 +193,6 @@ function compileCall(e: Extract<Expr, { kind: 'call' }>): Evaluator {
       return strict2(a, b, makeArithmetic(e.fn as BinaryOp, t0!, e.args[1]!.type, e.type));
     case 'neg':
       return strict1(a, makeNegate(e.type));
-    case 'abs':
-      return strict1(a, makeAbs(e.type));
-    case 'round':
-      return strict2(a, b, makeRound(e.type));
-    case 'floor':
-    case 'ceil':
-      return strict1(a, makeFloorCeil(t0!, e.fn === 'ceil'));
-    case 'power':
-      return strict2(a, b, (x, y) => (x as number) ** (y as number));
-    case 'sqrt':
-      return strict1(a, (x) => Math.sqrt(x as number));
     case 'coalesce':
       return (row) => {
         for (const f of args) {
@@ -194,52 +201,79 @@ function compileCall(e: Extract<Expr, { kind: 'call' }>): Evaluator {
         }
         return null;
       };
-    case 'concat':
-      return strict2(a, b, (x, y) => (x as string) + (y as string));
-    case 'upper':
-      return strict1(a, (x) => (x as string).toUpperCase());
-    case 'lower':
-      return strict1(a, (x) => (x as string).toLowerCase());
-    case 'char_length':
-      return strict1(a, (x) => (x as string).length);
-    case 'position':
-      return strict2(a, b, (needle, hay) => (hay as string).indexOf(needle as string) + 1);
-    case 'replace':
-      return strictN(args, ([s, from, to]) => replaceAll(s as string, from as string, to as string));
-    case 'substring':
-      return strictN(args, ([s, start, len]) =>
-        substring(s as string, start as number, (len as number | undefined) ?? null),
-      );
-    case 'trim_both':
-    case 'trim_leading':
-    case 'trim_trailing': {
-      const leading = e.fn !== 'trim_trailing';
-      const trailing = e.fn !== 'trim_leading';
-      return strict2(a, b, (chars, s) => trimChars(s as string, chars as string, leading, trailing));
+    case 'array':
+      return (row) => args.map((f) => f(row));
+    case 'row':
+      return (row) => args.map((f) => f(row));
+    case 'map':
+      return (row) => {
+        const entries: [Value, Value][] = [];
+        for (let i = 0; i < args.length; i += 2) {
+          const k = args[i]!(row);
+          if (k === null) throw new SqlRuntimeError('a MAP key cannot be NULL');
+          entries.push([k, args[i + 1]!(row)]);
+        }
+        return new SqlMap(entries);
+      };
+    case 'index':
+      return strict2(a, b, (arr, i) => (arr as Value[])[(i as number) - 1] ?? null);
+    case 'map_get':
+      return strict2(a, b, (m, k) => (m as SqlMap).get(k) ?? null);
+    case 'variant_get':
+      return strict2(a, b, (v, k) => variantGet(v as Variant, k as Variant));
+    case 'field': {
+      const i = (e.args[1] as Extract<Expr, { kind: 'lit' }>).value as number;
+      return strict1(a, (r) => (r as Value[])[i] as Value);
     }
-    case 'like': {
-      const like = makeLike();
-      if (args.length === 3)
-        return strictN(args, ([s, p, esc]) => like(s as string, p as string, esc as string));
-      return strict2(a, b, (s, p) => like(s as string, p as string, null));
-    }
-    case 'extract':
-      return strict1(a, extractor(e.unit as TimeUnit, t0!));
+    default:
+      return compileKernel(e, args);
   }
 }
 
-function extractor(unit: TimeUnit, t: ColumnType): (v: Value) => Value {
-  switch (t.type) {
-    case 'DATE':
-      return (v) => BigInt(extractField(unit, v as number, 0));
-    case 'TIME':
-      return (v) => BigInt(extractField(unit, 0, v as number));
-    default:
-      return (v) => {
-        const days = Math.floor((v as number) / MS_PER_DAY);
-        return BigInt(extractField(unit, days, (v as number) - days * MS_PER_DAY));
-      };
+/** A library function: its kernel, built for this call site, behind the NULL rule it declares. */
+function compileKernel(e: Extract<Expr, { kind: 'call' }>, args: Evaluator[]): Evaluator {
+  const kernel = KERNELS.get(e.fn);
+  if (!kernel) throw new Error(`no kernel for function '${e.fn}'`);
+  const f = kernel.make(
+    e.args.map((x) => x.type),
+    e.type,
+    e.unit,
+  );
+  const run = (xs: Value[]): Value => {
+    try {
+      return f(xs);
+    } catch (err) {
+      if (err instanceof ValueError) throw new SqlRuntimeError(err.message);
+      throw err;
+    }
+  };
+  if (kernel.nulls === 'strict') return strictN(args, run);
+  return (row) => run(args.map((x) => x(row)));
+}
+
+const INTEGER_KINDS = new Set([
+  'TINYINT',
+  'SMALLINT',
+  'INTEGER',
+  'BIGINT',
+  'UTINYINT',
+  'USMALLINT',
+  'UINTEGER',
+  'UBIGINT',
+]);
+
+/**
+ * `v[k]` on a VARIANT: an ARRAY variant takes an integer index from 1, a MAP variant a key;
+ * anything else, or a miss, is NULL (Feldera's `Variant::index`).
+ */
+function variantGet(v: Variant, k: Variant): Value {
+  if (v.kind === 'ARRAY') {
+    if (!INTEGER_KINDS.has(k.kind)) return null;
+    const i = Number(k.value) - 1;
+    return (v.value as Value[])[i] ?? null;
   }
+  if (v.kind === 'MAP') return (v.value as SqlMap).get(k) ?? null;
+  return null;
 }
 
 /** `x IN (v1, ...)`: TRUE on a match, else NULL if x or any value is NULL, else FALSE. */
@@ -272,12 +306,14 @@ function compileNode(e: Expr): Evaluator {
     case 'cast': {
       const arg = compileNode(e.arg);
       const cast = makeCast(e.arg.type, e.type);
+      const safe = e.safe === true;
       return (row) => {
         try {
           return cast(arg(row));
         } catch (err) {
-          if (err instanceof ValueError) throw new SqlRuntimeError(err.message);
-          throw err;
+          if (!(err instanceof ValueError)) throw err;
+          if (safe) return null;
+          throw new SqlRuntimeError(err.message);
         }
       };
     }

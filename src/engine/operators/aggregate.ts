@@ -3,13 +3,15 @@
  * an accumulator per aggregate call (see accumulators.ts). A step folds each changed row into
  * its group's accumulators and, for every group it touched, retracts the group's old output
  * row and inserts the new one, so work is proportional to the changed rows and their groups.
- * A group whose count drops to zero disappears. A global aggregate (no GROUP BY) always has
- * exactly one output row, produced in the first step even for empty input.
+ * A call with `FILTER (WHERE ...)` skips the rows whose filter column is not TRUE; the group
+ * still exists while it has rows. A group whose count drops to zero disappears. A global
+ * aggregate (no GROUP BY) always has exactly one output row, produced in the first step even
+ * for empty input.
  *
  * Groups live in a trace keyed by the group key; a group's value is its key row, its count and
- * every accumulator's state, encoded with the accumulators' own `write`/`read`. (A MIN/MAX
- * accumulator carries the multiset of its group's values, so a change to a large group
- * re-encodes that group when it is sealed.)
+ * every accumulator's state, encoded with the accumulators' own `write`/`read`. (An accumulator
+ * that keeps its group's values, such as MIN/MAX with retractions, re-encodes that group when
+ * it is sealed.)
  */
 import type { AggregateCall } from '../../sql/plan.js';
 import { type Accumulator, makeAccumulator } from '../accumulators.js';
@@ -112,8 +114,9 @@ export class Aggregate implements StatefulOperator {
       const { group } = touch(keyOf(row, this.groupKeys), row);
       group.count += weight;
       for (let i = 0; i < this.specs.length; i++) {
-        const arg = this.specs[i]!.call.arg;
-        group.accumulators[i]!.add(arg === null ? null : (row[arg] as Value), weight, undo);
+        const { arg, filter } = this.specs[i]!.call;
+        if (filter !== undefined && row[filter] !== true) continue;
+        group.accumulators[i]!.add(arg === null ? null : (row[arg] as Value), weight, undo, row);
       }
     }
     const out: Batch = [];

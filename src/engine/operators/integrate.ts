@@ -20,6 +20,11 @@ export class Integrate implements StatefulOperator {
     return this.contents.toArray();
   }
 
+  /** `snapshot()` in chunks of `size` rows; no step may run until the last one. */
+  snapshotChunks(size: number): Generator<WeightedRow[], void, undefined> {
+    return this.contents.chunks(size);
+  }
+
   traces(): Trace<unknown>[] {
     return [this.contents.trace];
   }

@@ -5,6 +5,10 @@
  * removes the row with that key whatever its other columns), and emits the effective delta
  * (old rows retracted, new rows inserted). That trace is also the table's contents, so a
  * materialized table with a key needs no other state.
+ *
+ * A partial update (a row with a `patch`, Feldera's `{"update": ...}`) replaces the columns
+ * it sets in the current row of its key and keeps the others; an update of a key the table
+ * does not hold does nothing, as in Feldera.
  */
 import type { StatefulOperator, StepContext } from '../dataflow.js';
 import type { StateReader, StateWriter } from '../state-codec.js';
@@ -34,10 +38,17 @@ export class TableInput implements StatefulOperator {
       return delta;
     }
     const out: Batch = [];
-    for (const { row, weight } of pushed!) {
+    for (const { row, weight, patch } of pushed!) {
       if (weight === 0) continue;
       const key = keyOf(row, this.primaryKey);
       const old = this.byKey.get(key);
+      if (patch) {
+        if (!old) continue;
+        const updated = old.map((v, i) => (patch[i] ? row[i]! : v));
+        out.push({ row: old, weight: -1 }, { row: updated, weight: 1 });
+        this.byKey.set(key, '', updated, ctx.undo);
+        continue;
+      }
       if (old) out.push({ row: old, weight: -1 });
       if (weight > 0) this.byKey.set(key, '', row, ctx.undo);
       else if (old) this.byKey.delete(key, '', ctx.undo);
@@ -50,6 +61,23 @@ export class TableInput implements StatefulOperator {
   snapshot(): WeightedRow[] {
     if (!this.primaryKey) return this.contents.toArray();
     return [...this.byKey.values()].map((row) => ({ row, weight: 1 }));
+  }
+
+  /** `snapshot()` in chunks of `size` rows; no step may run until the last one. */
+  *snapshotChunks(size: number): Generator<WeightedRow[], void, undefined> {
+    if (!this.primaryKey) {
+      yield* this.contents.chunks(size);
+      return;
+    }
+    let chunk: WeightedRow[] = [];
+    for (const row of this.byKey.values()) {
+      chunk.push({ row, weight: 1 });
+      if (chunk.length === size) {
+        yield chunk;
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) yield chunk;
   }
 
   traces(): Trace<unknown>[] {

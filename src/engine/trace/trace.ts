@@ -360,13 +360,27 @@ export class Trace<V> {
     yield* this.ordered_();
   }
 
-  /** The merged walk: newest layer wins a key; tombstones are skipped. */
+  /**
+   * The merged walk: newest layer wins a key; tombstones are skipped. It holds the batches it
+   * reads until it ends (or is returned), because a reader may pull it over several event-loop
+   * turns (a chunked snapshot), during which a background merge may replace those batches.
+   */
   private *ordered_(): Generator<[string, V]> {
     const sources: WalkSource<V>[] = [this.head, ...[...this.frozen].reverse().map((f) => f.head)].map((h) =>
       headSource(h),
     );
-    for (let i = this.batches.length - 1; i >= 0; i--)
-      sources.push(batchSource(this.batches[i]!.reader.cursor(''), (b) => this.decode(b)));
+    const batches = [...this.batches];
+    const releases = batches.map((b) => b.hold());
+    try {
+      for (let i = batches.length - 1; i >= 0; i--)
+        sources.push(batchSource(batches[i]!.reader.cursor(''), (b) => this.decode(b)));
+      yield* this.walk(sources);
+    } finally {
+      for (const release of releases) release();
+    }
+  }
+
+  private *walk(sources: WalkSource<V>[]): Generator<[string, V]> {
     for (;;) {
       let min: string | null = null;
       let winner: WalkSource<V> | null = null;

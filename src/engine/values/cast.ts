@@ -6,26 +6,46 @@
  * throw `ValueError`; the engine turns that into a step failure.
  */
 
+import { fitBinary, fromHex, integerBytes, parseUuid, toHex, uuidFromBytes, uuidToBytes } from './binary.js';
 import {
+  floorDiv,
   formatDate,
   formatTime,
   formatTimestamp,
-  MS_PER_DAY,
+  NS_PER_MICRO,
   parseDate,
   parseTime,
   parseTimestamp,
+  timestampTimeOfDay,
+  US_PER_DAY,
+  US_PER_MILLI,
 } from './datetime.js';
 import { Decimal, pow10 } from './decimal.js';
 import { ValueError } from './errors.js';
+import { formatDoubleText, formatRealText } from './float-text.js';
 import {
-  BIGINT_MAX,
-  BIGINT_MIN,
+  formatInterval,
+  intervalFromUnits,
+  intervalUnits,
+  isSingleField,
+  parseInterval,
+} from './interval.js';
+import {
+  bigIntRange,
   type ColumnType,
+  isBinaryType,
+  isIntegerType,
+  isIntervalType,
+  isLongIntervalType,
+  isNumericType,
+  isStringType,
   MAX_DECIMAL_PRECISION,
   SMALL_INT_RANGES,
+  type SmallIntName,
   typeToSql,
 } from './types.js';
-import type { Value } from './value.js';
+import { SqlMap, type Value } from './value.js';
+import { fromVariantCaster, toVariantCaster } from './variant.js';
 
 export type Caster = (v: Value) => Value;
 
@@ -38,15 +58,17 @@ function fail(v: Value, to: ColumnType, why = ''): never {
   );
 }
 
-/** Checks a JS-number integer against the range of TINYINT/SMALLINT/INTEGER. */
+/** Checks a JS-number integer against the range of an integer type held as a number. */
 export function checkSmallInt(v: number, to: ColumnType): number {
-  const range = SMALL_INT_RANGES[to.type as keyof typeof SMALL_INT_RANGES];
+  const range = SMALL_INT_RANGES[to.type as SmallIntName];
   if (!(v >= range[0] && v <= range[1])) fail(v, to, 'out of range');
   return v;
 }
 
+/** Checks a bigint against the range of BIGINT or BIGINT UNSIGNED. */
 export function checkBigInt(v: bigint, to: ColumnType): bigint {
-  if (v < BIGINT_MIN || v > BIGINT_MAX) fail(v, to, 'out of range');
+  const [min, max] = bigIntRange(to);
+  if (v < min || v > max) fail(v, to, 'out of range');
   return v;
 }
 
@@ -83,6 +105,21 @@ function toBigIntTrunc(v: Value, to: ColumnType): bigint {
   }
 }
 
+/** Text Feldera reads as an infinity or NaN when casting to a floating-point type. */
+const FLOAT_WORDS: Record<string, number> = {
+  inf: Number.POSITIVE_INFINITY,
+  '+inf': Number.POSITIVE_INFINITY,
+  infinity: Number.POSITIVE_INFINITY,
+  '+infinity': Number.POSITIVE_INFINITY,
+  '-inf': Number.NEGATIVE_INFINITY,
+  '-infinity': Number.NEGATIVE_INFINITY,
+  nan: Number.NaN,
+};
+
+/**
+ * A number as a double. Text that is not a number gives 0 (Feldera's reference: "Casting a
+ * string to a floating-point value will produce the value 0 when parsing fails").
+ */
 function toDouble(v: Value, to: ColumnType): number {
   switch (typeof v) {
     case 'number':
@@ -92,10 +129,11 @@ function toDouble(v: Value, to: ColumnType): number {
     case 'boolean':
       return v ? 1 : 0;
     case 'string': {
-      const t = v.trim();
+      const t = v.replace(/\s+/g, '');
+      const word = FLOAT_WORDS[t.toLowerCase()];
+      if (word !== undefined) return word;
       const n = Number(t);
-      if (t === '' || (Number.isNaN(n) && t !== 'NaN')) fail(v, to, 'not a number');
-      return n;
+      return t === '' || Number.isNaN(n) || /^[+-]?0[xob]/i.test(t) ? 0 : n;
     }
     default:
       if (v instanceof Decimal) return v.toNumber();
@@ -103,11 +141,14 @@ function toDouble(v: Value, to: ColumnType): number {
   }
 }
 
-function toDecimal(v: Value, to: ColumnType): Decimal {
+/** A number as a DECIMAL of type `to`; a REAL converts through its shortest float32 text. */
+function toDecimal(v: Value, to: ColumnType, from: ColumnType): Decimal {
   let d: Decimal | undefined;
   switch (typeof v) {
     case 'number':
-      d = Number.isInteger(v) ? Decimal.fromBigInt(BigInt(v)) : Decimal.fromNumber(v);
+      if (Number.isInteger(v)) d = Decimal.fromBigInt(BigInt(v));
+      else if (from.type === 'REAL' && Number.isFinite(v)) d = Decimal.parse(formatReal(v));
+      else d = Decimal.fromNumber(v);
       break;
     case 'bigint':
       d = Decimal.fromBigInt(v);
@@ -135,22 +176,23 @@ export function formatReal(v: number): string {
   return String(v);
 }
 
-/** Text of a value of type `from`, as CAST(... AS VARCHAR) produces it. */
-function valueToText(v: Value, from: ColumnType): string {
+/** Text of a scalar value of type `from`, as CAST(... AS VARCHAR) produces it. */
+export function valueToText(v: Value, from: ColumnType): string {
   if (typeof v === 'string') return from.type === 'CHAR' ? v.replace(/ +$/, '') : v;
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
-  if (typeof v === 'bigint') return String(v);
+  if (typeof v === 'bigint') return from.type === 'TIMESTAMP' ? formatTimestamp(v) : String(v);
   if (v instanceof Decimal) return v.toString();
+  if (v instanceof Uint8Array) return toHex(v);
   if (typeof v === 'number') {
     switch (from.type) {
       case 'DATE':
         return formatDate(v);
       case 'TIME':
         return formatTime(v);
-      case 'TIMESTAMP':
-        return formatTimestamp(v);
       case 'REAL':
-        return formatReal(v);
+        return formatRealText(v);
+      case 'DOUBLE':
+        return formatDoubleText(v);
       default:
         return String(v);
     }
@@ -158,33 +200,151 @@ function valueToText(v: Value, from: ColumnType): string {
   return 'NULL';
 }
 
-/** Applies the length rule of CHAR(n) (pad or cut) or VARCHAR(n) (cut) to a string. */
+/** Number of code points of a string. */
+function codePointLength(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
+/** The first `n` code points of a string. */
+function codePointPrefix(s: string, n: number): string {
+  let out = '';
+  let i = 0;
+  for (const c of s) {
+    if (i++ >= n) break;
+    out += c;
+  }
+  return out;
+}
+
+/**
+ * Applies the length rule of a cast to CHAR(n) (pad with spaces or cut) or VARCHAR(n) (cut),
+ * counting code points as Feldera does. Input codecs do not apply it: Feldera keeps what the
+ * source sent.
+ */
 export function fitString(s: string, to: ColumnType): string {
   const n = to.precision ?? -1;
   if (to.type === 'CHAR') {
     const len = n < 0 ? 1 : n;
-    return s.length >= len ? s.slice(0, len) : s.padEnd(len, ' ');
+    const have = codePointLength(s);
+    return have >= len ? (have === len ? s : codePointPrefix(s, len)) : s + ' '.repeat(len - have);
   }
-  return n >= 0 && s.length > n ? s.slice(0, n) : s;
+  return n >= 0 && s.length > n && codePointLength(s) > n ? codePointPrefix(s, n) : s;
 }
 
+/**
+ * Casts to DATE, TIME and TIMESTAMP. Text that is not a date or time gives NULL (Feldera's
+ * reference: such casts "produce the result NULL"); numbers are milliseconds since the epoch.
+ */
 function dateTimeCast(from: ColumnType, to: ColumnType): Caster {
-  const text = from.type === 'CHAR' || from.type === 'VARCHAR';
+  const text = isStringType(from);
   switch (to.type) {
     case 'DATE':
-      if (text) return (v) => parseDate((v as string).trim()) ?? fail(v, to);
-      if (from.type === 'TIMESTAMP') return (v) => Math.floor((v as number) / MS_PER_DAY);
+      if (text) return (v) => parseDate((v as string).trim()) ?? null;
+      if (from.type === 'TIMESTAMP') return (v) => Number(floorDiv(v as bigint, US_PER_DAY));
       break;
     case 'TIME':
-      if (text) return (v) => parseTime((v as string).trim()) ?? fail(v, to);
-      if (from.type === 'TIMESTAMP') return (v) => (((v as number) % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY;
+      if (text) return (v) => parseTime((v as string).trim()) ?? null;
+      if (from.type === 'TIMESTAMP') return (v) => timestampTimeOfDay(v as bigint);
       break;
     default:
-      if (text) return (v) => parseTimestamp((v as string).trim()) ?? fail(v, to);
-      if (from.type === 'DATE') return (v) => (v as number) * MS_PER_DAY;
+      if (text) return (v) => parseTimestamp((v as string).trim()) ?? null;
+      if (from.type === 'DATE') return (v) => BigInt(v as number) * US_PER_DAY;
+      if (from.type === 'TIME') return (v) => BigInt(Math.trunc((v as number) / NS_PER_MICRO));
+      // A number is milliseconds since the epoch, cut toward zero to whole seconds, as
+      // Feldera's runtime gives it (CAST(-1111.52 AS TIMESTAMP) is 1969-12-31 23:59:59).
+      if (isNumericType(from)) {
+        const millis = makeNonNullCast(from, { type: 'BIGINT', nullable: false });
+        return (v) => ((millis(v) as bigint) / 1000n) * 1000n * US_PER_MILLI;
+      }
   }
   if (from.type === to.type) return (v) => v;
   throw new ValueError(`cannot cast ${typeToSql(from)} to ${typeToSql(to)}`);
+}
+
+/** Casts to BINARY / VARBINARY, per Feldera's reference ("Casts and Data Type Conversions"). */
+function binaryCast(from: ColumnType, to: ColumnType): Caster {
+  if (isBinaryType(from)) return (v) => fitBinary(v as Uint8Array, to);
+  if (from.type === 'UUID') return (v) => fitBinary(uuidToBytes(v as string), to);
+  if (isStringType(from))
+    return (v) => {
+      const t = (v as string).trim();
+      const bytes = fromHex(t.length % 2 === 0 ? t : `0${t}`);
+      return bytes ? fitBinary(bytes, to) : fail(v, to, 'not hexadecimal digits');
+    };
+  if (isIntegerType(from)) {
+    const width =
+      { TINYINT: 1, UTINYINT: 1, SMALLINT: 2, USMALLINT: 2, INTEGER: 4, UINTEGER: 4 }[from.type as string] ??
+      8;
+    // Integers are big-endian, cut or padded on the left to the target's length.
+    return (v) => {
+      const bytes = integerBytes(BigInt(v as number | bigint), width);
+      const n = to.type === 'BINARY' ? (to.precision ?? 1) : (to.precision ?? -1);
+      if (n < 0 || n === bytes.length) return bytes;
+      if (n < bytes.length) return bytes.slice(bytes.length - n);
+      const out = new Uint8Array(n);
+      out.set(bytes, n - bytes.length);
+      return out;
+    };
+  }
+  throw new ValueError(`cannot cast ${typeToSql(from)} to ${typeToSql(to)}`);
+}
+
+/**
+ * Casts to and from intervals: between qualifiers of one kind (the value is kept), to and
+ * from text in the qualifier's form (interval.ts), and, for single-field qualifiers, to and
+ * from numbers counted in that field's unit (Calcite's rule; Feldera's runtime tests show
+ * `CAST((a - b) MINUTE AS BIGINT)` as minutes).
+ */
+function intervalCast(from: ColumnType, to: ColumnType): Caster {
+  const cannot = (): never => {
+    throw new ValueError(`cannot cast ${typeToSql(from)} to ${typeToSql(to)}`);
+  };
+  if (isIntervalType(from) && isIntervalType(to))
+    return isLongIntervalType(from) === isLongIntervalType(to) ? (v) => v : cannot();
+  if (isIntervalType(from)) {
+    if (isStringType(to)) return (v) => fitString(formatInterval(from, v as number | bigint), to);
+    if (!isNumericType(to) || !isSingleField(from)) return cannot();
+    const num = makeNonNullCast({ type: 'BIGINT', nullable: false }, to);
+    return (v) => num(intervalUnits(from, v as number | bigint));
+  }
+  if (isStringType(from))
+    return (v) => parseInterval(v as string, to) ?? fail(v, to, 'not an interval of that form');
+  if (!isNumericType(from) || !isSingleField(to)) return cannot();
+  return (v) =>
+    intervalFromUnits(
+      to,
+      typeof v === 'number' && isIntegerType(from) ? BigInt(v) : (v as number | bigint | Decimal),
+    );
+}
+
+/** Element-, entry- or field-wise casts between compound types of the same kind. */
+function compoundCast(from: ColumnType, to: ColumnType): Caster {
+  if (from.type === 'ARRAY' && to.type === 'ARRAY') {
+    const element = makeCast(from.component!, to.component!);
+    return (v) => (v as Value[]).map(element);
+  }
+  if (from.type === 'MAP' && to.type === 'MAP') {
+    const key = makeCast(from.key!, to.key!);
+    const value = makeCast(from.value!, to.value!);
+    return (v) => new SqlMap((v as SqlMap).entries.map(([k, e]) => [key(k), value(e)] as const));
+  }
+  if (from.type === 'STRUCT' && to.type === 'STRUCT' && from.fields!.length === to.fields!.length) {
+    const fields = from.fields!.map((f, i) => makeCast(f.columntype, to.fields![i]!.columntype));
+    return (v) => fields.map((cast, i) => cast((v as Value[])[i] as Value));
+  }
+  throw new ValueError(`cannot cast ${typeToSql(from)} to ${typeToSql(to)}`);
+}
+
+/**
+ * True when a cast may turn a non-NULL value into NULL, so its result type is nullable: casts
+ * out of VARIANT (a wrong runtime type gives NULL) and of text to DATE, TIME or TIMESTAMP (text
+ * of the wrong form gives NULL), per Feldera's reference.
+ */
+export function castCanBeNull(from: ColumnType, to: ColumnType): boolean {
+  if (from.type === 'VARIANT') return to.type !== 'VARIANT';
+  return isStringType(from) && (to.type === 'DATE' || to.type === 'TIME' || to.type === 'TIMESTAMP');
 }
 
 /**
@@ -198,31 +358,53 @@ export function makeCast(from: ColumnType, to: ColumnType): (v: Value) => Value 
 
 function makeNonNullCast(from: ColumnType, to: ColumnType): Caster {
   if (from.type === 'NULL') return () => null;
+  if (to.type === 'VARIANT') return toVariantCaster(from);
+  if (from.type === 'VARIANT') return fromVariantCaster(to, makeCast);
   const dateLike = (t: ColumnType) => t.type === 'DATE' || t.type === 'TIME' || t.type === 'TIMESTAMP';
-  const interval = (t: ColumnType) => t.type === 'INTERVAL_DAY_SECOND' || t.type === 'INTERVAL_YEAR_MONTH';
-  if (interval(from) || interval(to)) {
-    if (from.type === to.type) return (v) => v;
+  if (isIntervalType(from) || isIntervalType(to)) return intervalCast(from, to);
+  if (dateLike(to)) return dateTimeCast(from, to);
+  // A TIMESTAMP as a number is milliseconds since the epoch.
+  if (from.type === 'TIMESTAMP' && isNumericType(to)) {
+    const num = makeNonNullCast({ type: 'BIGINT', nullable: false }, to);
+    return (v) => num(floorDiv(v as bigint, US_PER_MILLI));
+  }
+  if (dateLike(from) && !isStringType(to))
+    throw new ValueError(`cannot cast ${typeToSql(from)} to ${typeToSql(to)}`);
+  if (
+    from.type === 'ARRAY' ||
+    from.type === 'MAP' ||
+    from.type === 'STRUCT' ||
+    to.type === 'ARRAY' ||
+    to.type === 'MAP' ||
+    to.type === 'STRUCT'
+  )
+    return compoundCast(from, to);
+  if (isBinaryType(to)) return binaryCast(from, to);
+  if (to.type === 'UUID') {
+    if (from.type === 'UUID') return (v) => v;
+    if (isStringType(from)) return (v) => parseUuid(v as string);
+    if (isBinaryType(from)) return (v) => uuidFromBytes(v as Uint8Array);
     throw new ValueError(`cannot cast ${typeToSql(from)} to ${typeToSql(to)}`);
   }
-  if (dateLike(to)) return dateTimeCast(from, to);
-  if (dateLike(from) && to.type !== 'CHAR' && to.type !== 'VARCHAR')
+  if (from.type === 'UUID' && !isStringType(to))
+    throw new ValueError(`cannot cast ${typeToSql(from)} to ${typeToSql(to)}`);
+  if (isBinaryType(from) && !isStringType(to))
     throw new ValueError(`cannot cast ${typeToSql(from)} to ${typeToSql(to)}`);
   switch (to.type) {
     case 'BOOLEAN':
       if (from.type === 'BOOLEAN') return (v) => v;
+      // Text is TRUE when it reads 'true' (trimmed, any case) and FALSE otherwise, as in
+      // Feldera's runtime (its reference says other text is an error; its tests say FALSE).
       if (from.type === 'CHAR' || from.type === 'VARCHAR')
-        return (v) => {
-          const t = (v as string).trim().toLowerCase();
-          if (t === 'true') return true;
-          if (t === 'false') return false;
-          return fail(v, to);
-        };
+        return (v) => (v as string).trim().toLowerCase() === 'true';
       return (v) => toDouble(v, to) !== 0;
     case 'TINYINT':
     case 'SMALLINT':
     case 'INTEGER':
-      if (from.type === 'TINYINT' || from.type === 'SMALLINT' || from.type === 'INTEGER')
-        return (v) => checkSmallInt(v as number, to);
+    case 'UTINYINT':
+    case 'USMALLINT':
+    case 'UINTEGER':
+      if (from.type in SMALL_INT_RANGES) return (v) => checkSmallInt(v as number, to);
       if (from.type === 'REAL' || from.type === 'DOUBLE')
         return (v) => (Number.isFinite(v) ? checkSmallInt(Math.trunc(v as number), to) : fail(v, to));
       return (v) => {
@@ -230,13 +412,14 @@ function makeNonNullCast(from: ColumnType, to: ColumnType): Caster {
         return checkSmallInt(Number(checkBigInt(b, to)), to);
       };
     case 'BIGINT':
+    case 'UBIGINT':
       return (v) => checkBigInt(toBigIntTrunc(v, to), to);
     case 'REAL':
       return (v) => Math.fround(toDouble(v, to));
     case 'DOUBLE':
       return (v) => toDouble(v, to);
     case 'DECIMAL':
-      return (v) => toDecimal(v, to);
+      return (v) => toDecimal(v, to, from);
     case 'CHAR':
     case 'VARCHAR':
       return (v) => fitString(valueToText(v, from), to);

@@ -1,18 +1,51 @@
 /**
- * Dates and times as plain numbers, so they compare, hash and add like integers:
- * DATE = days since 1970-01-01, TIME = milliseconds since midnight, TIMESTAMP = milliseconds
- * since 1970-01-01 00:00:00 (no time zone). Intervals are numbers too: a day-time interval is
- * milliseconds, a year-month interval is months. Millisecond precision matches Feldera; extra
- * fractional digits in input are rounded.
+ * Dates and times as plain numbers and bigints, so they compare, hash and add like integers,
+ * at Feldera's precisions (its SQL reference, "Date and time"):
+ * - DATE: `number`, days since 1970-01-01;
+ * - TIME: `number`, nanoseconds since midnight (TIME(9); below 2^53, so exact);
+ * - TIMESTAMP: `bigint`, microseconds since 1970-01-01 00:00:00 without time zone
+ *   (TIMESTAMP(6); year 9999 needs more than 2^53 microseconds, hence bigint);
+ * - day-time INTERVAL: `bigint` microseconds; year-month INTERVAL: `number` of months.
+ * Input with more fractional digits than the type keeps is truncated, as Feldera trims it.
  *
  * Civil-calendar conversion uses Howard Hinnant's `days_from_civil` algorithm (proleptic
  * Gregorian), valid for years 1..9999 which is the range Feldera accepts.
  */
+import { ValueError } from './errors.js';
 
-export const MS_PER_SECOND = 1000;
-export const MS_PER_MINUTE = 60_000;
-export const MS_PER_HOUR = 3_600_000;
-export const MS_PER_DAY = 86_400_000;
+export const NS_PER_MICRO = 1000;
+export const NS_PER_MILLI = 1_000_000;
+export const NS_PER_SECOND = 1_000_000_000;
+export const NS_PER_MINUTE = 60 * NS_PER_SECOND;
+export const NS_PER_HOUR = 60 * NS_PER_MINUTE;
+export const NS_PER_DAY = 24 * NS_PER_HOUR;
+
+export const US_PER_MILLI = 1000n;
+export const US_PER_SECOND = 1_000_000n;
+export const US_PER_MINUTE = 60n * US_PER_SECOND;
+export const US_PER_HOUR = 60n * US_PER_MINUTE;
+export const US_PER_DAY = 24n * US_PER_HOUR;
+
+/** Floor division of bigints (rounds toward negative infinity, unlike `/`). */
+export function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
+}
+
+/** The day of a timestamp (days since the epoch). */
+export function timestampDays(us: bigint): number {
+  return Number(floorDiv(us, US_PER_DAY));
+}
+
+/** Nanoseconds since midnight of a timestamp. */
+export function timestampTimeOfDay(us: bigint): number {
+  return Number(us - floorDiv(us, US_PER_DAY) * US_PER_DAY) * NS_PER_MICRO;
+}
+
+/** A timestamp from a day number and nanoseconds since midnight (sub-microseconds dropped). */
+export function makeTimestamp(days: number, ns: number): bigint {
+  return BigInt(days) * US_PER_DAY + BigInt(Math.floor(ns / NS_PER_MICRO));
+}
 
 /** Days since the epoch of a civil date (month 1..12). */
 export function daysFromCivil(year: number, month: number, day: number): number {
@@ -40,19 +73,20 @@ export function civilFromDays(days: number): [number, number, number] {
   return [month <= 2 ? yoe + era * 400 + 1 : yoe + era * 400, month, day];
 }
 
-function isLeapYear(y: number): boolean {
+export function isLeapYear(y: number): boolean {
   return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }
 
-function daysInMonth(y: number, m: number): number {
+export function daysInMonth(y: number, m: number): number {
   if (m === 2) return isLeapYear(y) ? 29 : 28;
   return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
 }
 
-const DATE_RE = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
-const TIME_RE = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?$/;
+const DATE_RE = /^(\d{1,4})-(\d{1,2})-(\d{1,2})$/;
+const TIME_RE = /^(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d*))?)?$/;
+const OFFSET_RE = /(?:Z|([+-])(\d{2}):?(\d{2}))$/;
 
-/** Parses `YYYY-MM-DD`; undefined if malformed or not a real calendar day. */
+/** Parses `YYYY-MM-DD` (leading zeros optional); undefined if malformed or not a real calendar day. */
 export function parseDate(text: string): number | undefined {
   const m = DATE_RE.exec(text);
   if (!m) return undefined;
@@ -63,45 +97,52 @@ export function parseDate(text: string): number | undefined {
   return daysFromCivil(y, mo, d);
 }
 
-/** Milliseconds of a fractional-seconds digit string, rounded. */
-function fractionMs(frac: string | undefined): number {
+/** Nanoseconds of a fractional-seconds digit string, truncated to `digits` places. */
+function fractionNs(frac: string | undefined, digits: number): number {
   if (!frac) return 0;
-  return Math.round(Number(`0.${frac}`) * 1000);
+  return Number(frac.slice(0, digits).padEnd(9, '0'));
 }
 
-/** Parses `HH:MM[:SS[.fff]]` to milliseconds since midnight. */
-export function parseTime(text: string): number | undefined {
+/** Parses `HH:MM[:SS[.fffffffff]]` to nanoseconds since midnight; extra digits are truncated. */
+export function parseTime(text: string, fractionDigits = 9): number | undefined {
   const m = TIME_RE.exec(text);
   if (!m) return undefined;
   const h = Number(m[1]);
   const mi = Number(m[2]);
   const s = Number(m[3] ?? '0');
   if (h > 23 || mi > 59 || s > 59) return undefined;
-  const ms = h * MS_PER_HOUR + mi * MS_PER_MINUTE + s * MS_PER_SECOND + fractionMs(m[4]);
-  return ms >= MS_PER_DAY ? undefined : ms;
+  return h * NS_PER_HOUR + mi * NS_PER_MINUTE + s * NS_PER_SECOND + fractionNs(m[4], fractionDigits);
 }
 
-/** Parses `YYYY-MM-DD HH:MM:SS[.fff]` (a `T` separator and a bare date are accepted too). */
-export function parseTimestamp(text: string): number | undefined {
+/**
+ * Parses `YYYY-MM-DD HH:MM:SS[.ffffff]` to microseconds. A `T` separator, a bare date and an
+ * RFC 3339 offset (`Z`, `+02:00`) are accepted too; an offset converts the instant to UTC, as
+ * Feldera stores it. Digits beyond microseconds are truncated.
+ */
+export function parseTimestamp(text: string): bigint | undefined {
   const sep = text.search(/[ T]/);
   if (sep < 0) {
     const d = parseDate(text);
-    return d === undefined ? undefined : d * MS_PER_DAY;
+    return d === undefined ? undefined : BigInt(d) * US_PER_DAY;
   }
   const d = parseDate(text.slice(0, sep));
   let timePart = text.slice(sep + 1).trim();
-  if (timePart.endsWith('Z')) timePart = timePart.slice(0, -1);
-  const t = parseTime(timePart);
+  let offsetUs = 0n;
+  const off = OFFSET_RE.exec(timePart);
+  if (off) {
+    timePart = timePart.slice(0, off.index).trim();
+    if (off[1]) {
+      const minutes = BigInt(Number(off[2]) * 60 + Number(off[3]));
+      offsetUs = (off[1] === '-' ? -minutes : minutes) * US_PER_MINUTE;
+    }
+  }
+  const t = parseTime(timePart, 6);
   if (d === undefined || t === undefined) return undefined;
-  return d * MS_PER_DAY + t;
+  return makeTimestamp(d, t) - offsetUs;
 }
 
 function pad2(n: number): string {
   return n < 10 ? `0${n}` : String(n);
-}
-
-function pad3(n: number): string {
-  return n < 10 ? `00${n}` : n < 100 ? `0${n}` : String(n);
 }
 
 export function formatDate(days: number): string {
@@ -109,19 +150,49 @@ export function formatDate(days: number): string {
   return `${String(y).padStart(4, '0')}-${pad2(m)}-${pad2(d)}`;
 }
 
-/** `HH:MM:SS`, plus `.fff` when the milliseconds are not zero (Feldera's encoding). */
-export function formatTime(ms: number): string {
-  const h = Math.floor(ms / MS_PER_HOUR);
-  const mi = Math.floor((ms % MS_PER_HOUR) / MS_PER_MINUTE);
-  const s = Math.floor((ms % MS_PER_MINUTE) / MS_PER_SECOND);
-  const frac = ms % MS_PER_SECOND;
+/**
+ * `HH:MM:SS`, plus a fraction of 3, 6 or 9 digits, the fewest that show it exactly, and none
+ * when it is zero (chrono's `%.f`, which Feldera prints with).
+ */
+export function formatTime(ns: number): string {
+  const h = Math.floor(ns / NS_PER_HOUR);
+  const mi = Math.floor((ns % NS_PER_HOUR) / NS_PER_MINUTE);
+  const s = Math.floor((ns % NS_PER_MINUTE) / NS_PER_SECOND);
+  const frac = ns % NS_PER_SECOND;
   const base = `${pad2(h)}:${pad2(mi)}:${pad2(s)}`;
-  return frac === 0 ? base : `${base}.${pad3(frac)}`;
+  if (frac === 0) return base;
+  const digits = String(frac).padStart(9, '0');
+  if (frac % NS_PER_MILLI === 0) return `${base}.${digits.slice(0, 3)}`;
+  if (frac % NS_PER_MICRO === 0) return `${base}.${digits.slice(0, 6)}`;
+  return `${base}.${digits}`;
 }
 
-export function formatTimestamp(ms: number): string {
-  const days = Math.floor(ms / MS_PER_DAY);
-  return `${formatDate(days)} ${formatTime(ms - days * MS_PER_DAY)}`;
+/**
+ * `YYYY-MM-DD HH:MM:SS[.fff[fff]]`, Feldera's form in views' outputs and casts; ad-hoc query
+ * results (Arrow's form) pass `separator` `T`.
+ */
+export function formatTimestamp(us: bigint, separator = ' '): string {
+  return `${formatDate(timestampDays(us))}${separator}${formatTime(timestampTimeOfDay(us))}`;
+}
+
+/**
+ * Day numbers of the first and last days Feldera's runtime can hold (chrono's NaiveDate range,
+ * years -262143 to 262142); date arithmetic past them is an error, as it is in Feldera.
+ */
+const MIN_DAYS = daysFromCivil(-262143, 1, 1);
+const MAX_DAYS = daysFromCivil(262142, 12, 31);
+
+/** `days` when it is a date Feldera can hold; an error (ValueError) otherwise. */
+export function checkDays(days: number): number {
+  if (!Number.isFinite(days) || days < MIN_DAYS || days > MAX_DAYS)
+    throw new ValueError('date out of range in date/time arithmetic');
+  return days;
+}
+
+/** `us` when it is a TIMESTAMP within the range of `checkDays`; an error otherwise. */
+export function checkTimestamp(us: bigint): bigint {
+  checkDays(timestampDays(us));
+  return us;
 }
 
 /** Adds months to a day number, clamping the day to the end of the target month. */
@@ -130,103 +201,11 @@ export function addMonthsToDate(days: number, months: number): number {
   const total = y * 12 + (m - 1) + months;
   const ny = Math.floor(total / 12);
   const nm = total - ny * 12 + 1;
+  if (ny < -262143 || ny > 262142) throw new ValueError('date out of range in date/time arithmetic');
   return daysFromCivil(ny, nm, Math.min(d, daysInMonth(ny, nm)));
 }
 
-export function addMonthsToTimestamp(ms: number, months: number): number {
-  const days = Math.floor(ms / MS_PER_DAY);
-  return addMonthsToDate(days, months) * MS_PER_DAY + (ms - days * MS_PER_DAY);
-}
-
-/** A field EXTRACT can read. */
-export type TimeUnit =
-  | 'MILLENNIUM'
-  | 'CENTURY'
-  | 'DECADE'
-  | 'YEAR'
-  | 'QUARTER'
-  | 'MONTH'
-  | 'WEEK'
-  | 'DOY'
-  | 'DOW'
-  | 'ISODOW'
-  | 'DAY'
-  | 'HOUR'
-  | 'MINUTE'
-  | 'SECOND'
-  | 'MILLISECOND'
-  | 'MICROSECOND'
-  | 'EPOCH';
-
-export const TIME_UNITS: ReadonlySet<string> = new Set<TimeUnit>([
-  'MILLENNIUM',
-  'CENTURY',
-  'DECADE',
-  'YEAR',
-  'QUARTER',
-  'MONTH',
-  'WEEK',
-  'DOY',
-  'DOW',
-  'ISODOW',
-  'DAY',
-  'HOUR',
-  'MINUTE',
-  'SECOND',
-  'MILLISECOND',
-  'MICROSECOND',
-  'EPOCH',
-]);
-
-/** ISO-8601 week number (1..53) of a day number. */
-function isoWeek(days: number): number {
-  const isoDow = ((((days + 3) % 7) + 7) % 7) + 1; // 1970-01-01 was a Thursday (ISO 4).
-  const thursday = days - isoDow + 4;
-  const [y] = civilFromDays(thursday);
-  return Math.floor((thursday - daysFromCivil(y, 1, 1)) / 7) + 1;
-}
-
-/** EXTRACT(unit FROM value) for a day number plus milliseconds within the day. */
-export function extractField(unit: TimeUnit, days: number, msOfDay: number): number {
-  switch (unit) {
-    case 'HOUR':
-      return Math.floor(msOfDay / MS_PER_HOUR);
-    case 'MINUTE':
-      return Math.floor((msOfDay % MS_PER_HOUR) / MS_PER_MINUTE);
-    case 'SECOND':
-      return Math.floor((msOfDay % MS_PER_MINUTE) / MS_PER_SECOND);
-    case 'MILLISECOND':
-      return msOfDay % MS_PER_MINUTE;
-    case 'MICROSECOND':
-      return (msOfDay % MS_PER_MINUTE) * 1000;
-    case 'EPOCH':
-      return Math.floor((days * MS_PER_DAY + msOfDay) / MS_PER_SECOND);
-    case 'DOW':
-      return ((((days + 4) % 7) + 7) % 7) + 1; // Sunday = 1; the epoch was a Thursday (5).
-    case 'ISODOW':
-      return ((((days + 3) % 7) + 7) % 7) + 1;
-    case 'WEEK':
-      return isoWeek(days);
-    default:
-      break;
-  }
-  const [y, m, d] = civilFromDays(days);
-  switch (unit) {
-    case 'MILLENNIUM':
-      return Math.floor((y - 1) / 1000) + 1;
-    case 'CENTURY':
-      return Math.floor((y - 1) / 100) + 1;
-    case 'DECADE':
-      return Math.floor(y / 10);
-    case 'YEAR':
-      return y;
-    case 'QUARTER':
-      return Math.floor((m - 1) / 3) + 1;
-    case 'MONTH':
-      return m;
-    case 'DOY':
-      return days - daysFromCivil(y, 1, 1) + 1;
-    default:
-      return d;
-  }
+export function addMonthsToTimestamp(us: bigint, months: number): bigint {
+  const days = timestampDays(us);
+  return BigInt(addMonthsToDate(days, months) - days) * US_PER_DAY + us;
 }

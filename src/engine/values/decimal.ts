@@ -135,6 +135,24 @@ export class Decimal {
     return new Decimal(divRound(this.unscaled, unit) * unit, this.scale);
   }
 
+  /** Rounds half to even (banker's rounding) to `digits` places, keeping this scale. */
+  roundHalfEven(digits: number): Decimal {
+    if (digits >= this.scale) return this;
+    const unit = pow10(this.scale - digits);
+    let q = this.unscaled / unit;
+    const r = this.unscaled % unit;
+    const twice = 2n * abs(r);
+    if (twice > unit || (twice === unit && q % 2n !== 0n)) q += this.unscaled < 0n ? -1n : 1n;
+    return new Decimal(q * unit, this.scale);
+  }
+
+  /** Cuts to `digits` places (negative: before the point) toward zero, keeping this scale. */
+  truncate(digits: number): Decimal {
+    if (digits >= this.scale) return this;
+    const unit = pow10(this.scale - digits);
+    return new Decimal((this.unscaled / unit) * unit, this.scale);
+  }
+
   /** Largest integer not above the value, at scale 0. */
   floor(): Decimal {
     const unit = pow10(this.scale);

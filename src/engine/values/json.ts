@@ -6,30 +6,34 @@
  * have the raw JSON text of a number pass it as `rawText` and it is parsed exactly. Output goes
  * the other way: `valueToJsonText`/`rowToJsonText` print exact text, while `toJsonValue`
  * returns a JS value in which BIGINT and DECIMAL are `JsonNumberText` markers.
+ *
+ * Input is as strict as Feldera's, which reads records with serde_json
+ * (crates/adapters/src/format/json/input.rs) into plain serde types for integer and float
+ * columns (`deserialize_without_context!` in
+ * crates/feldera-types/src/serde_with_context/deserialize.rs; `F64` is a
+ * `#[serde(transparent)]` `OrderedFloat<f64>`, crates/dbsp/src/algebra/floats.rs): an integer
+ * column takes only an integer literal (no string, no fraction or exponent), a float column
+ * only a number, and a number beyond the range of the column's type is refused (serde_json's
+ * "number out of range") rather than read as an infinity. DECIMAL takes a number or a string,
+ * as `rust_decimal` does.
+ *
+ * Non-finite floats: JSON has no literal for NaN or the infinities; Feldera writes them as
+ * `null` (serde_json's `serialize_f64`; Feldera's Python SDK 0.312 documents for ad-hoc JSON
+ * that "the server emits those as null"), and so does this module. They travel exactly in
+ * CSV (csv.ts) and show in text tables (text-table.ts).
+ *
+ * Compound types, VARIANT, BINARY and UUID are handled by json-compound.ts.
  */
-import {
-  type Caster,
-  checkBigInt,
-  checkSmallInt,
-  fitDecimal,
-  fitString,
-  formatReal,
-  makeCast,
-} from './cast.js';
-import { formatDate, formatTime, formatTimestamp } from './datetime.js';
+import { checkBigInt, checkSmallInt, fitDecimal, formatReal } from './cast.js';
+import { formatDate, formatTime, formatTimestamp, parseDate, parseTime, parseTimestamp } from './datetime.js';
 import { Decimal } from './decimal.js';
 import { ValueError } from './errors.js';
+import { compoundFromJson, compoundToJsonText } from './json-compound.js';
+import { JsonNumberText } from './json-number.js';
 import { type ColumnType, typeToSql } from './types.js';
 import type { Value } from './value.js';
 
-/** A number whose exact text must be printed as is (BIGINT, DECIMAL). */
-export class JsonNumberText {
-  constructor(readonly text: string) {}
-  /** Lets plain `JSON.stringify` print it, approximately; use `valueToJsonText` for exact output. */
-  toJSON(): number {
-    return Number(this.text);
-  }
-}
+export { JsonNumberText };
 
 export type JsonValue = null | boolean | number | string | JsonNumberText;
 
@@ -51,16 +55,11 @@ function describe(json: unknown): string {
   return `${typeof json} ${String(json)}`;
 }
 
-const textCasts = new Map<string, Caster>();
-/** CAST('text' AS type), cached per target type. */
-function castText(type: ColumnType, text: string): Value {
-  const key = typeToSql(type);
-  let cast = textCasts.get(key);
-  if (!cast) {
-    cast = makeCast({ type: 'VARCHAR', nullable: true, precision: -1 }, type);
-    textCasts.set(key, cast);
-  }
-  return cast(text);
+/** The integer a JSON number stands for; a fraction or exponent is refused even when whole. */
+function integerOf(json: number, rawText: string | undefined): number {
+  if (rawText !== undefined ? !/^-?\d+$/.test(rawText) : !Number.isInteger(json))
+    throw new ValueError(`expected an integer, got ${rawText ?? json}`);
+  return json;
 }
 
 /**
@@ -72,33 +71,35 @@ export function parseJsonValue(type: ColumnType, json: unknown, rawText?: string
     if (!type.nullable) throw new ValueError('NULL value for a NOT NULL column');
     return null;
   }
+  if (json instanceof JsonNumberText && type.type !== 'VARIANT')
+    return parseJsonValue(type, Number(json.text), json.text);
   switch (type.type) {
     case 'BOOLEAN':
       return typeof json === 'boolean' ? json : wrongType(type, json);
     case 'TINYINT':
     case 'SMALLINT':
     case 'INTEGER':
-      if (typeof json === 'number') {
-        if (!Number.isInteger(json)) throw new ValueError(`expected an integer, got ${json}`);
-        return checkSmallInt(json, type);
-      }
-      if (typeof json === 'string') return castText(type, json);
-      return wrongType(type, json);
+    case 'UTINYINT':
+    case 'USMALLINT':
+    case 'UINTEGER':
+      if (typeof json !== 'number') return wrongType(type, json);
+      return checkSmallInt(integerOf(json, rawText), type);
     case 'BIGINT':
+    case 'UBIGINT':
       if (typeof json === 'bigint') return checkBigInt(json, type);
-      if (typeof json === 'number') {
-        if (rawText !== undefined && /^-?\d+$/.test(rawText.trim()))
-          return checkBigInt(BigInt(rawText.trim()), type);
-        if (!Number.isInteger(json)) throw new ValueError(`expected an integer, got ${json}`);
-        return checkBigInt(BigInt(json), type);
-      }
-      if (typeof json === 'string') return castText(type, json);
-      return wrongType(type, json);
+      if (typeof json !== 'number') return wrongType(type, json);
+      if (rawText !== undefined && /^-?\d+$/.test(rawText)) return checkBigInt(BigInt(rawText), type);
+      return checkBigInt(BigInt(integerOf(json, rawText)), type);
     case 'REAL':
-    case 'DOUBLE':
-      if (typeof json === 'number') return type.type === 'REAL' ? Math.fround(json) : json;
-      if (typeof json === 'string') return castText(type, json);
-      return wrongType(type, json);
+    case 'DOUBLE': {
+      if (typeof json !== 'number') return wrongType(type, json);
+      const v = type.type === 'REAL' ? Math.fround(json) : json;
+      if (!Number.isFinite(v))
+        throw new ValueError(
+          `number ${rawText ?? json} is out of range for ${typeToSql({ ...type, nullable: true })}`,
+        );
+      return v;
+    }
     case 'DECIMAL': {
       let d: Decimal | undefined;
       if (json instanceof Decimal) d = json;
@@ -111,13 +112,24 @@ export function parseJsonValue(type: ColumnType, json: unknown, rawText?: string
     }
     case 'CHAR':
     case 'VARCHAR':
-      return typeof json === 'string' ? fitString(json, type) : wrongType(type, json);
+      // Feldera keeps the string the source sent, whatever the declared length.
+      return typeof json === 'string' ? json : wrongType(type, json);
     case 'DATE':
     case 'TIME':
-    case 'TIMESTAMP':
-      return typeof json === 'string' ? castText(type, json) : wrongType(type, json);
+    case 'TIMESTAMP': {
+      if (typeof json !== 'string') return wrongType(type, json);
+      const text = json.trim();
+      const v =
+        type.type === 'DATE'
+          ? parseDate(text)
+          : type.type === 'TIME'
+            ? parseTime(text)
+            : parseTimestamp(text);
+      if (v === undefined) throw new ValueError(`invalid ${type.type}: ${describe(json)}`);
+      return v;
+    }
     default:
-      throw new ValueError(`values of type ${typeToSql(type)} cannot be read from JSON`);
+      return compoundFromJson(type, json, parseJsonValue);
   }
 }
 
@@ -130,16 +142,28 @@ export function toJsonValue(type: ColumnType, v: Value): JsonValue {
     case 'TIME':
       return formatTime(v as number);
     case 'TIMESTAMP':
-      return formatTimestamp(v as number);
+      return formatTimestamp(v as bigint);
     case 'BIGINT':
+    case 'UBIGINT':
     case 'DECIMAL':
       return new JsonNumberText(String(v));
+    case 'BOOLEAN':
+    case 'TINYINT':
+    case 'SMALLINT':
+    case 'INTEGER':
+    case 'UTINYINT':
+    case 'USMALLINT':
+    case 'UINTEGER':
+    case 'CHAR':
+    case 'VARCHAR':
+      return v as boolean | number | string;
     case 'REAL':
     case 'DOUBLE':
-      // JSON has no NaN or infinities; like serde_json, they become null.
+      // JSON has no NaN or infinities; like serde_json (and so Feldera), they become null.
       return Number.isFinite(v as number) ? (v as number) : null;
     default:
-      return v as boolean | number | string;
+      // Compound values as their exact JSON text, printed as is.
+      return new JsonNumberText(compoundToJsonText(type, v, valueToJsonText));
   }
 }
 
@@ -148,6 +172,7 @@ export function valueToJsonText(type: ColumnType, v: Value): string {
   if (v === null) return 'null';
   switch (type.type) {
     case 'BIGINT':
+    case 'UBIGINT':
     case 'DECIMAL':
       return String(v);
     case 'REAL':
@@ -158,9 +183,18 @@ export function valueToJsonText(type: ColumnType, v: Value): string {
     case 'TINYINT':
     case 'SMALLINT':
     case 'INTEGER':
+    case 'UTINYINT':
+    case 'USMALLINT':
+    case 'UINTEGER':
       return String(v);
-    default:
+    case 'CHAR':
+    case 'VARCHAR':
+    case 'DATE':
+    case 'TIME':
+    case 'TIMESTAMP':
       return JSON.stringify(toJsonValue(type, v));
+    default:
+      return compoundToJsonText(type, v, valueToJsonText);
   }
 }
 

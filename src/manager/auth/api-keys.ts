@@ -47,10 +47,11 @@ export async function getApiKeyOr404(tx: StoreTx, name: string): Promise<ApiKeyR
   return record;
 }
 
-/** Resolves if `token` is the secret of a stored key; rejects with an `AuthenticationError` otherwise. */
-export async function authenticateApiKey(store: MetadataStore, token: string): Promise<void> {
+/** The stored key whose secret `token` is; rejects with an `AuthenticationError` if there is none. */
+export async function authenticateApiKey(store: MetadataStore, token: string): Promise<ApiKeyRecord> {
   const record = await store.transaction((tx) => tx.getApiKeyByHash(hashApiKey(token)));
   if (!record) {
     throw new AuthenticationError('UnknownApiKey', 'Unknown API key: it does not exist or was deleted');
   }
+  return record;
 }

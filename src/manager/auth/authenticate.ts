@@ -8,13 +8,16 @@
  * key, anything else is verified as a JWT against the configured JWKS. Public routes are
  * recognised by their route pattern, not the raw URL, so query strings or odd spellings of
  * the path cannot make a protected route look public. A refused request gets 401 with a
- * `WWW-Authenticate` challenge; the reason is logged, the token never is.
+ * `WWW-Authenticate` challenge; the reason is logged, the token never is. An accepted
+ * request's response is tracked under its credential (authenticated-responses.ts), so a
+ * stream is cut when its API key is deleted or its JWT expires.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthSettings } from '../config.js';
 import type { MetadataStore } from '../store/types.js';
 import { API_KEY_PREFIX } from './api-key-secret.js';
 import { authenticateApiKey } from './api-keys.js';
+import type { AuthenticatedResponses, Credential } from './authenticated-responses.js';
 import { AuthenticationError } from './authentication-error.js';
 import { bearerTokenOf } from './bearer.js';
 import { createJwtVerifier, type JwtVerifier } from './jwt.js';
@@ -34,30 +37,33 @@ async function authenticate(
   token: string,
   store: MetadataStore,
   verifyJwt: JwtVerifier | null,
-): Promise<void> {
+): Promise<Credential> {
   if (token.startsWith(API_KEY_PREFIX)) {
-    await authenticateApiKey(store, token);
-  } else if (verifyJwt) {
-    await verifyJwt(token);
-  } else {
-    throw new AuthenticationError(
-      'JwtNotAccepted',
-      "Bearer token is not an API key ('apikey:...'), and JWTs are not accepted because no JWKS is configured",
-    );
+    return { kind: 'apiKey', id: (await authenticateApiKey(store, token)).id };
   }
+  if (verifyJwt) return { kind: 'jwt', expiresAt: (await verifyJwt(token)).expiresAt };
+  throw new AuthenticationError(
+    'JwtNotAccepted',
+    "Bearer token is not an API key ('apikey:...'), and JWTs are not accepted because no JWKS is configured",
+  );
 }
 
 /**
  * Builds the `onRequest` hook for `settings`. Loads a JWKS file now, so a bad file fails
  * start-up; rejects with a readable message in that case.
  */
-export async function createAuthHook(settings: AuthSettings, store: MetadataStore): Promise<AuthHook> {
+export async function createAuthHook(
+  settings: AuthSettings,
+  store: MetadataStore,
+  responses: AuthenticatedResponses,
+): Promise<AuthHook> {
   if (!settings.enabled) return async () => {};
   const verifyJwt = await createJwtVerifier(settings);
   return async (request, reply) => {
     if (isPublic(request)) return;
     try {
-      await authenticate(bearerTokenOf(request.headers.authorization), store, verifyJwt);
+      const credential = await authenticate(bearerTokenOf(request.headers.authorization), store, verifyJwt);
+      responses.track(credential, reply.raw);
     } catch (err) {
       if (err instanceof AuthenticationError) {
         reply.header('WWW-Authenticate', err.challenge);

@@ -14,8 +14,12 @@ import { loadJwks } from './jwks.js';
 
 const CLOCK_TOLERANCE_SECONDS = 60;
 
-/** Checks one JWT: resolves if it is accepted, rejects with an `ApiError` saying why not. */
-export type JwtVerifier = (token: string) => Promise<void>;
+/**
+ * Checks one JWT: if it is accepted, resolves with the instant (epoch ms) at which a stream it
+ * opened ends: its `exp`, or, for a token accepted within the clock leeway after its `exp`,
+ * the end of that leeway. Rejects with an `ApiError` saying why not.
+ */
+export type JwtVerifier = (token: string) => Promise<{ expiresAt: number }>;
 
 function claimFailure(err: errors.JWTClaimValidationFailed, settings: AuthSettings): AuthenticationError {
   switch (err.claim) {
@@ -81,10 +85,14 @@ export async function createJwtVerifier(settings: AuthSettings): Promise<JwtVeri
     clockTolerance: CLOCK_TOLERANCE_SECONDS,
   };
   return async (token) => {
+    let exp: number;
     try {
-      await jwtVerify(token, getKey, options);
+      // `requiredClaims: ['exp']` makes jose refuse a token without a numeric `exp`.
+      exp = (await jwtVerify(token, getKey, options)).payload.exp as number;
     } catch (err) {
       throw explainFailure(err, settings);
     }
+    const expiresAt = exp * 1000;
+    return { expiresAt: expiresAt > Date.now() ? expiresAt : expiresAt + CLOCK_TOLERANCE_SECONDS * 1000 };
   };
 }

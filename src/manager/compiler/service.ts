@@ -53,6 +53,11 @@ export class CompilerService {
     }
   }
 
+  /**
+   * Applies `update` if the program is still at `version`. `refresh_version` moves only when
+   * the compilation produced something (an error, the SQL schema, the finished program), not
+   * on the `Compiling*` steps: Feldera 0.312 reports 3 after the first successful compile.
+   */
   private async setStatus(
     id: string,
     version: number,
@@ -62,7 +67,7 @@ export class CompilerService {
       const rec = await tx.getPipelineById(id);
       if (!rec || rec.program_version !== version) return false;
       update(rec, nowIso());
-      rec.refresh_version += 1;
+      if (!rec.program_status.startsWith('Compiling')) rec.refresh_version += 1;
       await tx.updatePipeline(rec);
       return true;
     });

@@ -4,6 +4,7 @@
  */
 import { validateSyncConfig } from '../../storage/sync-config.js';
 import { ApiError } from '../../types/errors.js';
+import { checkPipelineEnv } from './pipeline-env.js';
 
 function invalid(field: string, message: string): never {
   throw new ApiError('InvalidRuntimeConfig', `Invalid runtime_config.${field}: ${message}`, {
@@ -13,6 +14,7 @@ function invalid(field: string, message: string): never {
 
 /** Throws `InvalidRuntimeConfig` naming the first invalid field. */
 export function validatePipelineConfig(config: Record<string, unknown>): void {
+  checkPipelineEnv(config.env);
   const workers = config.workers;
   if (typeof workers === 'number' && workers < 1) invalid('workers', 'must be at least 1');
   const storage = config.storage as { backend?: { name?: string; config?: unknown } } | null;

@@ -11,11 +11,11 @@ function preview(name: string): string {
   return name.length > 120 ? `${name.slice(0, 120)}…(${name.length} characters)` : name;
 }
 
-/** Throws `NameDoesNotMatchPattern` unless `name` is a valid pipeline or API key name. */
+/** Throws `TooLongName` or `NameDoesNotMatchPattern` unless `name` is a valid pipeline or API key name. */
 export function validateName(name: string): void {
   if (name.length > PIPELINE_NAME_MAX_LENGTH) {
     throw new ApiError(
-      'NameDoesNotMatchPattern',
+      'TooLongName',
       `Name '${preview(name)}' is too long: at most ${PIPELINE_NAME_MAX_LENGTH} characters are allowed`,
       { name: preview(name), pattern: PIPELINE_NAME_PATTERN, pattern_description: PATTERN_DESCRIPTION },
     );

@@ -47,6 +47,8 @@ export function newPipelineRecord(body: PostPutPipeline, now = nowIso()): Pipeli
     storage_status_details: null,
     deployment_id: null,
     deployment_initial: null,
+    bootstrap_policy: null,
+    silent_bootstrap: null,
     deployment_status: 'Stopped',
     deployment_status_since: now,
     deployment_desired_status: 'Stopped',
@@ -133,22 +135,22 @@ export function refreshDerivedStatus(rec: PipelineRecord, now = nowIso()): void 
   if (status !== rec.deployment_status) {
     rec.deployment_status = status;
     rec.deployment_status_since = now;
-    rec.refresh_version += 1;
   }
   const desired = combinedDesiredStatus(rec);
   if (desired !== rec.deployment_desired_status) {
     rec.deployment_desired_status = desired;
     rec.deployment_desired_status_since = now;
-    rec.refresh_version += 1;
   }
 }
 
+/** What `selector=status` leaves out, as Feldera 0.312's `PipelineSelectedInfo::new_status`. */
 const STATUS_OMITS = [
   'program_code',
   'udf_rust',
   'udf_toml',
   'program_config',
   'runtime_config',
+  'program_error',
   'program_info',
 ];
 
@@ -159,7 +161,12 @@ export function toPipelineInfo(
   connectors: unknown = null,
 ): Record<string, unknown> {
   const { deployment_location: _internal, ...wire } = rec;
-  const info: Record<string, unknown> = redactSecrets(wire);
+  // Records stored before these fields existed lack them; clients expect them present.
+  const info: Record<string, unknown> = redactSecrets({
+    ...wire,
+    bootstrap_policy: rec.bootstrap_policy ?? null,
+    silent_bootstrap: rec.silent_bootstrap ?? null,
+  });
   if (selector !== 'all') {
     for (const field of STATUS_OMITS) delete info[field];
     if (selector === 'status_with_connectors') info.connectors = connectors;

@@ -2,9 +2,10 @@
  * API keys: `GET/POST /v0/api_keys`, `GET/DELETE /v0/api_keys/{api_key_name}`.
  *
  * The secret is returned once, by the POST that creates it; the store keeps only its hash,
- * so no endpoint can show it again. Names follow the pipeline name rules, checked on every
- * endpoint, so an over-long or malformed name in the path gets the same clear 400 as in a
- * body.
+ * so no endpoint can show it again. Deleting a key also cuts the responses still streaming
+ * under it (auth/authenticated-responses.ts). Names follow the pipeline name rules, checked
+ * on every endpoint, so an over-long or malformed name in the path gets the same clear 400 as
+ * in a body.
  */
 import { type Static, Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
@@ -20,8 +21,11 @@ import {
 import { validateName } from '../pipelines/names.js';
 
 /** Registers the API key endpoints. */
-export async function apiKeyRoutes(app: FastifyInstance, ctx: Pick<ManagerContext, 'store'>): Promise<void> {
-  const { store } = ctx;
+export async function apiKeyRoutes(
+  app: FastifyInstance,
+  ctx: Pick<ManagerContext, 'store' | 'responses'>,
+): Promise<void> {
+  const { store, responses } = ctx;
   const common = { tags: ['Platform'], security: BEARER_SECURITY };
 
   app.get(
@@ -96,10 +100,13 @@ export async function apiKeyRoutes(app: FastifyInstance, ctx: Pick<ManagerContex
     async (request, reply) => {
       const { api_key_name } = request.params as Static<typeof ApiKeyNameParamsSchema>;
       validateName(api_key_name);
-      await store.transaction(async (tx) => {
+      const id = await store.transaction(async (tx) => {
         const record = await getApiKeyOr404(tx, api_key_name);
         await tx.deleteApiKey(record.id);
+        return record.id;
       });
+      // Streams opened with the key (egress, logs) end with it, not when they please.
+      responses.revokeApiKey(id, reply.raw);
       return reply.status(200).send();
     },
   );

@@ -58,7 +58,7 @@ const ConfigurationSchema = T.Object({
   unstable_features: T.Union([T.String(), T.Null()], {
     description: 'List of unstable features that are enabled.',
   }),
-  license_validity: T.Null({ description: 'License check outcome; Sluice has no licensed edition.' }),
+  license_validity: T.Null({ description: 'License check outcome; Sluice needs no license.' }),
   update_info: T.Null({ description: 'Update information; Sluice does not check for updates.' }),
 });
 type Configuration = Static<typeof ConfigurationSchema>;
@@ -115,7 +115,10 @@ async function gatherConfiguration(): Promise<Configuration> {
   };
   return {
     telemetry: '',
-    edition: 'Open source',
+    // Feldera's SDK accepts only "Enterprise" or "Open source", and its clients turn on
+    // checkpoint, suspend and checkpoint sync only for "Enterprise". Sluice has all three
+    // (and no license), so it reports the edition whose features it offers (README, "Using it").
+    edition: 'Enterprise',
     version: PLATFORM_VERSION,
     revision,
     runtime_revision: revision,

@@ -7,7 +7,16 @@
  * manager no memory. A pipeline that is not running or paused answers
  * `PipelineInteractionNotDeployed`; one whose process does not answer,
  * `PipelineInteractionUnreachable`, both 503 in the reference's shape.
+ *
+ * Streaming bypasses Fastify's body limit, so the proxy keeps `--body-limit` itself: a body
+ * whose `Content-Length` is over it is refused before anything is sent to the process, and a
+ * chunked body is counted as it streams; once over the limit the request to the process is
+ * aborted mid-body (the process parses a body only once it is complete, so it ingests
+ * nothing) and the client gets 413 `PayloadTooLarge` (see `payloadTooLarge` for how the rest
+ * of its body is handled).
  */
+
+import { Transform } from 'node:stream';
 import { type Static, Type as T } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../../types/errors.js';
@@ -43,8 +52,25 @@ export const PROXIED_ROUTES: ProxiedRoute[] = [
     path: '/tables/:table_name/connectors/:connector_name/completion_token',
     summary: 'Generate a completion token for an input connector',
   },
+  {
+    method: 'GET',
+    path: '/tables/:table_name/connectors/:connector_name/stats',
+    summary: 'Get Input Status',
+  },
+  {
+    method: 'POST',
+    path: '/tables/:table_name/connectors/:connector_name/:action',
+    summary: 'Control Input Connector',
+  },
+  {
+    method: 'GET',
+    path: '/views/:view_name/connectors/:connector_name/stats',
+    summary: 'Get Output Status',
+  },
   { method: 'POST', path: '/checkpoint', summary: 'Checkpoint Pipeline' },
   { method: 'GET', path: '/checkpoint_status', summary: 'Get Checkpoint Status' },
+  { method: 'POST', path: '/start_transaction', summary: 'Begin Transaction' },
+  { method: 'POST', path: '/commit_transaction', summary: 'Commit Transaction' },
   { method: 'GET', path: '/checkpoints', summary: 'List local checkpoints' },
   { method: 'POST', path: '/checkpoint/sync', summary: 'Sync Checkpoint to object store', timeoutMs: LONG },
   { method: 'GET', path: '/checkpoint/sync_status', summary: 'Get Checkpoint Sync Status' },
@@ -68,6 +94,46 @@ const HOP_BY_HOP = new Set([
   'authorization',
   'content-length',
 ]);
+
+/** Raised inside the body stream when it passes the limit. */
+class BodyOverLimit extends Error {}
+
+/**
+ * The 413 for a body over `limit`. A client is typically still sending when it comes, and one
+ * whose connection is closed under it may never read the answer (a write error first), so the
+ * rest of the body is read and dropped, up to twice the limit; a client that sends more than
+ * that is disconnected, and one that declared more than that is told the connection closes.
+ */
+function payloadTooLarge(request: FastifyRequest, reply: FastifyReply, limit: number): ApiError {
+  const raw = request.raw;
+  if (Number(request.headers['content-length']) > 2 * limit) {
+    reply.header('connection', 'close');
+  } else {
+    let dropped = 0;
+    raw.on('data', (chunk: Buffer) => {
+      dropped += chunk.length;
+      if (dropped > 2 * limit) raw.destroy();
+    });
+    raw.resume();
+  }
+  return new ApiError('PayloadTooLarge', `Request body is larger than the limit of ${limit} bytes`, {
+    limit_bytes: limit,
+  });
+}
+
+/** `source` passed through, failing with `BodyOverLimit` once more than `limit` bytes went by. */
+function limitBody(source: NodeJS.ReadableStream, limit: number): NodeJS.ReadableStream {
+  let seen = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      seen += chunk.length;
+      if (seen > limit) callback(new BodyOverLimit());
+      else callback(null, chunk);
+    },
+  });
+  source.on('error', (err) => counter.destroy(err));
+  return source.pipe(counter);
+}
 
 function deployedOrThrow(rec: PipelineRecord, method: string, requestPath: string): void {
   const runtime = rec.deployment_runtime_status;
@@ -121,6 +187,12 @@ export async function pipelineInteractionRoutes(app: FastifyInstance, ctx: Manag
     for (const [k, v] of Object.entries(request.headers)) {
       if (typeof v === 'string' && !HOP_BY_HOP.has(k)) headers[k] = v;
     }
+    const limit = ctx.config.bodyLimitBytes;
+    let body: NodeJS.ReadableStream | undefined;
+    if (route.method === 'POST' && request.body) {
+      if (Number(request.headers['content-length']) > limit) throw payloadTooLarge(request, reply, limit);
+      body = limitBody(request.body as NodeJS.ReadableStream, limit);
+    }
     const abort = new AbortController();
     reply.raw.on('close', () => {
       if (!reply.raw.writableFinished) abort.abort();
@@ -130,11 +202,12 @@ export async function pipelineInteractionRoutes(app: FastifyInstance, ctx: Manag
       response = await ctx.runner.executor.request(location, route.method, processPath, {
         query,
         headers,
-        body: route.method === 'POST' ? (request.body as NodeJS.ReadableStream | undefined) : undefined,
+        body,
         timeoutMs: route.timeoutMs ?? 30_000,
         signal: abort.signal,
       });
     } catch (err) {
+      if (err instanceof BodyOverLimit) throw payloadTooLarge(request, reply, limit);
       throw new ApiError(
         'PipelineInteractionUnreachable',
         `Error sending HTTP request to pipeline '${rec.name}': ${(err as Error).message}`,

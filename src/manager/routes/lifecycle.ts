@@ -9,8 +9,9 @@
 import { type Static, Type as T } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ApiError } from '../../types/errors.js';
-import type { RuntimeDesiredStatus } from '../../types/pipeline.js';
+import { BOOTSTRAP_POLICIES, type BootstrapPolicy, type RuntimeDesiredStatus } from '../../types/pipeline.js';
 import type { ManagerContext } from '../app.js';
+import { checkPipelineEnv } from '../pipelines/pipeline-env.js';
 import { refreshDerivedStatus } from '../pipelines/record.js';
 import type { PipelineRecord } from '../store/types.js';
 import { getPipelineOr404, isFullyStopped, PipelineNameParams } from './pipelines.js';
@@ -18,9 +19,12 @@ import { getPipelineOr404, isFullyStopped, PipelineNameParams } from './pipeline
 const StartQuery = T.Object({
   initial: T.Optional(T.String()),
   dismiss_error: T.Optional(T.Boolean()),
-  bootstrap_policy: T.Optional(T.String()),
+  bootstrap_policy: T.Optional(T.Union(BOOTSTRAP_POLICIES.map((p) => T.Literal(p)))),
   silent_bootstrap: T.Optional(T.Boolean()),
 });
+
+/** Feldera's default when `/start` names no `bootstrap_policy`. */
+const DEFAULT_BOOTSTRAP_POLICY: BootstrapPolicy = 'await_approval';
 const StopQuery = T.Object({ force: T.Optional(T.Boolean()) });
 
 function illegal(rec: PipelineRecord, newDesired: string, hint: string): ApiError {
@@ -47,6 +51,38 @@ function isStopping(rec: PipelineRecord): boolean {
 
 function hasStorage(rec: PipelineRecord): boolean {
   return rec.runtime_config.storage !== null && rec.runtime_config.storage !== undefined;
+}
+
+/** Whether the configuration allows `initial=standby`: file storage with a sync configuration. */
+function canStandby(rec: PipelineRecord): boolean {
+  const storage = rec.runtime_config.storage as {
+    backend?: { name?: string; config?: { sync?: unknown } };
+  } | null;
+  const sync = storage?.backend?.config?.sync;
+  return storage?.backend?.name === 'file' && sync !== null && sync !== undefined;
+}
+
+/**
+ * A second `/start` of a pipeline that is not stopped succeeds only if it asks for what the
+ * first one did (Feldera 0.312): another `initial` or `bootstrap_policy` is refused, as
+ * neither can change without a restart.
+ */
+function checkSameStart(rec: PipelineRecord, initial: RuntimeDesiredStatus, policy: BootstrapPolicy): void {
+  if (rec.deployment_initial !== null && rec.deployment_initial !== initial) {
+    throw new ApiError(
+      'InitialImmutableUnlessStopped',
+      `Pipeline '${rec.name}' was started with initial '${rec.deployment_initial.toLowerCase()}'; it cannot be started again with initial '${initial.toLowerCase()}' unless it is stopped first.`,
+      { current: rec.deployment_initial, requested: initial },
+    );
+  }
+  const current = rec.bootstrap_policy ?? DEFAULT_BOOTSTRAP_POLICY;
+  if (current !== policy) {
+    throw new ApiError(
+      'BootstrapPolicyImmutableUnlessStopped',
+      `Pipeline '${rec.name}' was started with bootstrap_policy '${current}'; it cannot be started again with bootstrap_policy '${policy}' unless it is stopped first.`,
+      { current, requested: policy },
+    );
+  }
 }
 
 export async function lifecycleRoutes(app: FastifyInstance, ctx: ManagerContext): Promise<void> {
@@ -116,14 +152,37 @@ export async function lifecycleRoutes(app: FastifyInstance, ctx: ManagerContext)
             'Cannot restart the pipeline while it is stopping. Wait for it to stop before starting a new instance of the pipeline.',
           );
         }
-        if (rec.deployment_resources_desired_status === 'Provisioned') return;
+        const policy = query.bootstrap_policy ?? DEFAULT_BOOTSTRAP_POLICY;
+        // The deprecated `standby: true` of the sync configuration asks for standby when
+        // `initial` is not given.
+        const runtimeDesired = query.initial === undefined && standbyConfigured(rec) ? 'Standby' : requested;
+        if (rec.deployment_resources_desired_status === 'Provisioned') {
+          checkSameStart(rec, runtimeDesired, policy);
+          // Started and paused by a rejected input (no storage, runtime/controller.ts): /start
+          // goes on without it, as it would after a restart from a checkpoint.
+          if (
+            rec.deployment_error?.error_code === 'InputRejected' &&
+            requested === 'Running' &&
+            query.dismiss_error !== false
+          ) {
+            setRuntimeDesired(rec, 'Running', now);
+          }
+          return;
+        }
+        // Stored before today's rules, a configuration may hold a variable that must not run.
+        checkPipelineEnv(rec.runtime_config.env);
         if (['SqlError', 'RustError', 'SystemError'].includes(rec.program_status)) {
           throw new ApiError(
-            'ProgramNotCompiled',
-            `Cannot start pipeline '${rec.name}': program_status is ${rec.program_status}; see program_error`,
-            {
-              program_status: rec.program_status,
-            },
+            'CannotStartWithCompilationError',
+            `Cannot start pipeline '${rec.name}': its program failed to compile (program_status ${rec.program_status}); see program_error`,
+            { program_status: rec.program_status },
+          );
+        }
+        if (runtimeDesired === 'Standby' && !canStandby(rec)) {
+          throw new ApiError(
+            'InitialStandbyNotAllowed',
+            `Pipeline '${rec.name}' cannot start in standby: it needs runtime_config.storage.backend 'file' with a 'sync' configuration to pull checkpoints from.`,
+            {},
           );
         }
         if (rec.deployment_error) {
@@ -136,12 +195,11 @@ export async function lifecycleRoutes(app: FastifyInstance, ctx: ManagerContext)
           }
           rec.deployment_error = null;
         }
-        // The deprecated `standby: true` of the sync configuration asks for standby when
-        // `initial` is not given.
-        const runtimeDesired = query.initial === undefined && standbyConfigured(rec) ? 'Standby' : requested;
         rec.deployment_resources_desired_status = 'Provisioned';
         rec.deployment_resources_desired_status_since = now;
         rec.deployment_initial = runtimeDesired;
+        rec.bootstrap_policy = policy;
+        rec.silent_bootstrap = query.silent_bootstrap ?? false;
         setRuntimeDesired(rec, runtimeDesired, now);
       });
     },
@@ -208,17 +266,19 @@ export async function lifecycleRoutes(app: FastifyInstance, ctx: ManagerContext)
     async (request, reply) => {
       const { pipeline_name } = request.params as Static<typeof PipelineNameParams>;
       return act(reply, pipeline_name, (rec) => {
-        if (rec.storage_status !== 'InUse' || !isFullyStopped(rec)) {
-          const lower = rec.storage_status.toLowerCase();
+        // As Feldera 0.312: nothing to do (202) when cleared or already clearing, so a client's
+        // cleanup works on a pipeline that never ran; refused while the pipeline runs, stops,
+        // or is asked to start (its desired status is Provisioned).
+        if (rec.storage_status !== 'InUse') return;
+        if (!isFullyStopped(rec)) {
           throw new ApiError(
-            'InvalidStorageStatusTransition',
-            rec.storage_status === 'InUse'
-              ? "Cannot clear storage while the pipeline is not stopped. Stop it first with '/stop'."
-              : `Cannot transition from storage status '${lower}' to 'clearing'`,
+            'StorageStatusImmutableUnlessStopped',
+            "Cannot clear storage while the pipeline is not stopped. Stop it first with '/stop'.",
             {
+              resources_status: rec.deployment_resources_status,
+              resources_desired_status: rec.deployment_resources_desired_status,
               current_status: rec.storage_status,
               new_status: 'Clearing',
-              deployment_status: rec.deployment_status,
             },
           );
         }

@@ -55,8 +55,13 @@ export async function logsRoutes(app: FastifyInstance, ctx: ManagerContext): Pro
         out.end();
       };
       reply.raw.on('close', stop);
-      reply.header('content-type', 'text/plain; charset=utf-8');
-      return reply.send(out);
+      // Headers go out now: a pipeline that never started has no log yet, and a client must
+      // not wait for its first line to learn that the stream is open (Feldera answers at once).
+      reply.hijack();
+      reply.raw.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+      reply.raw.flushHeaders();
+      out.pipe(reply.raw);
+      return reply;
     },
   );
 }

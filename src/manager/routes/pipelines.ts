@@ -59,6 +59,30 @@ function requireStopped(rec: PipelineRecord): void {
   }
 }
 
+/** The runtime config fields the stored state depends on (its partitioning and its volume). */
+const STORAGE_BOUND_FIELDS = ['workers', 'hosts', 'resources.storage_mb_max', 'resources.storage_class'];
+
+function fieldAt(config: Record<string, unknown>, path: string): unknown {
+  let value: unknown = config;
+  for (const key of path.split('.')) value = (value as Record<string, unknown> | null)?.[key];
+  return value ?? null;
+}
+
+/** Refuses a change of a storage-bound field while storage is in use (Feldera 0.312). */
+function requireEditableStorage(rec: PipelineRecord, next: Record<string, unknown> | undefined): void {
+  if (!next || rec.storage_status === 'Cleared') return;
+  const changed = STORAGE_BOUND_FIELDS.filter(
+    (f) => JSON.stringify(fieldAt(next, f)) !== JSON.stringify(fieldAt(rec.runtime_config, f)),
+  );
+  if (changed.length > 0) {
+    throw new ApiError(
+      'EditRestrictedToClearedStorage',
+      `Cannot change runtime_config.${changed.join(', runtime_config.')} of pipeline '${rec.name}' while its storage is in use: the stored state depends on it. Clear storage first with '/clear'.`,
+      { pipeline_name: rec.name, storage_status: rec.storage_status, fields: changed },
+    );
+  }
+}
+
 async function requireNameFree(tx: StoreTx, name: string): Promise<void> {
   if (await tx.getPipelineByName(name)) {
     throw new ApiError('DuplicateName', 'An entity with this name already exists', { name });
@@ -143,6 +167,8 @@ export async function pipelineRoutes(app: FastifyInstance, ctx: ManagerContext):
         }
         requireStopped(existing);
         if (body.name !== existing.name) await requireNameFree(tx, body.name);
+        const runtimeConfig = runtimeConfigFrom(body.runtime_config, existing.runtime_config);
+        requireEditableStorage(existing, runtimeConfig);
         const change: DefinitionChange = {
           name: body.name,
           description: body.description ?? '',
@@ -150,7 +176,7 @@ export async function pipelineRoutes(app: FastifyInstance, ctx: ManagerContext):
           udf_rust: body.udf_rust ?? '',
           udf_toml: body.udf_toml ?? '',
           program_config: fillProgramConfig(body.program_config),
-          runtime_config: runtimeConfigFrom(body.runtime_config, existing.runtime_config),
+          runtime_config: runtimeConfig,
         };
         applyDefinitionChange(existing, change);
         await tx.updatePipeline(existing);
@@ -181,6 +207,7 @@ export async function pipelineRoutes(app: FastifyInstance, ctx: ManagerContext):
         if (body.runtime_config)
           change.runtime_config = runtimeConfigFrom(body.runtime_config, existing.runtime_config);
         if (Object.keys(change).length > 0) requireStopped(existing);
+        requireEditableStorage(existing, change.runtime_config);
         if (change.name !== undefined && change.name !== existing.name)
           await requireNameFree(tx, change.name);
         if (applyDefinitionChange(existing, change)) await tx.updatePipeline(existing);

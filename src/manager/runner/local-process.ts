@@ -3,10 +3,10 @@
  *
  * The process is spawned detached, in its own process group, with stdout and stderr appended
  * to the pipeline's log file, so it outlives a manager restart and the next manager can adopt
- * it. It binds a loopback port of its own choosing and announces it by writing
- * `runtime.json` (atomically) into the pipeline directory; every request from the manager
- * carries a per-deployment token that the process checks, so other local users cannot drive
- * it. Under tsx (tests, development) the TypeScript entry point is run through tsx; from
+ * it. Its environment is built by pipelines/pipeline-env.ts, never inherited whole. It binds
+ * a loopback port of its own choosing and announces it by writing `runtime.json`
+ * (atomically) into the pipeline directory; every request from the manager carries a
+ * per-deployment token that the process checks, so other local users cannot drive it. Under tsx (tests, development) the TypeScript entry point is run through tsx; from
  * `dist/` the compiled one.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -16,7 +16,8 @@ import { readFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { heapLimitMb, PIPELINE_FILES, TOKEN_HEADER } from '../../types/runtime.js';
+import { heapLimitMb, PIPELINE_FILES, PRIVATE_FILE_MODE, TOKEN_HEADER } from '../../types/runtime.js';
+import { buildPipelineEnv } from '../pipelines/pipeline-env.js';
 import type { DeploymentLocation } from '../store/types.js';
 import type {
   DeploymentSpec,
@@ -44,15 +45,12 @@ export class LocalProcessExecutor implements PipelineExecutor {
 
   async spawn(spec: DeploymentSpec): Promise<DeploymentLocation> {
     const token = randomBytes(24).toString('hex');
+    // Checked again here (defence in depth): a refused variable never reaches a process.
+    const env = buildPipelineEnv(process.env, spec.runtimeConfig.env, token);
     const deploymentPath = join(spec.pipelineDir, PIPELINE_FILES.deployment);
-    writeFileSync(deploymentPath, JSON.stringify(spec), { mode: 0o600 });
+    writeFileSync(deploymentPath, JSON.stringify(spec), { mode: PRIVATE_FILE_MODE });
     const logPath = join(spec.pipelineDir, PIPELINE_FILES.log);
-    const logFd = openSync(logPath, 'a');
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      ...(spec.runtimeConfig.env as Record<string, string> | undefined),
-      SLUICE_PIPELINE_TOKEN: token,
-    };
+    const logFd = openSync(logPath, 'a', PRIVATE_FILE_MODE);
     const heapMb = heapLimitMb(
       (spec.runtimeConfig.resources as { memory_mb_max?: unknown } | undefined)?.memory_mb_max,
     );

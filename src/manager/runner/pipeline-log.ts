@@ -4,7 +4,8 @@
  * The process writes to the file through its stdout and stderr (the executor opens the file
  * for it in append mode), and the runner appends lifecycle lines to the same file, so the
  * log survives a manager restart and `GET /logs` can catch up from the file and then follow
- * it. A new deployment keeps only the tail of the previous one.
+ * it. A new deployment keeps only the tail of the previous one. The file is created 0600: logs
+ * may quote data.
  */
 import {
   appendFileSync,
@@ -16,6 +17,7 @@ import {
   truncateSync,
   writeFileSync,
 } from 'node:fs';
+import { PRIVATE_FILE_MODE } from '../../types/runtime.js';
 
 const KEEP_BYTES_ON_ROTATE = 256 * 1024;
 
@@ -60,14 +62,25 @@ export function tailLines(path: string, n: number): string[] {
 }
 
 /** Appends one lifecycle line, as the runner sees it. */
+/** The first line of a new log, Feldera's ("Fresh start of pipeline logs", from its runner). */
+export const FRESH_LOG_LINE = 'Fresh start of pipeline logs';
+
+const lifecycleLine = (message: string) => `${new Date().toISOString()} INFO [manager] ${message}\n`;
+
+/** Creates the log with its first line if it does not exist yet. */
+function ensureLog(path: string): void {
+  if (!existsSync(path)) writeFileSync(path, lifecycleLine(FRESH_LOG_LINE), { mode: PRIVATE_FILE_MODE });
+}
+
 export function appendLifecycle(path: string, message: string): void {
-  appendFileSync(path, `${new Date().toISOString()} INFO [manager] ${message}\n`);
+  ensureLog(path);
+  appendFileSync(path, lifecycleLine(message), { mode: PRIVATE_FILE_MODE });
 }
 
 /** Keeps only the tail of a log that grew large, before a new deployment writes to it. */
 export function rotateLog(path: string): void {
   if (!existsSync(path)) {
-    writeFileSync(path, '');
+    ensureLog(path);
     return;
   }
   const size = statSync(path).size;

@@ -15,18 +15,24 @@
  * `/status`), a restarted manager adopts the processes that still run and restarts those
  * that should run but are gone. A process that exits on its own is reported with its exit
  * status and the tail of its log in `deployment_error`; one that stops answering is shown
- * `Unavailable` after a few seconds and killed after `unreachableTimeoutMs`.
+ * `Unavailable` after a few seconds and killed after `unreachableTimeoutMs`. A process without
+ * storage that rejected an input stays alive and Paused with the error in its `/status`
+ * (runtime/controller.ts): the runner shows it as `deployment_error`, sets the desired runtime
+ * status to Paused so that it does not resume the pipeline by itself, and clears the error once
+ * the process reports it gone (after `/resume`).
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
-import type { ErrorBody } from '../../types/errors.js';
+import { ApiError, type ErrorBody } from '../../types/errors.js';
 import type { RuntimeStatus } from '../../types/pipeline.js';
 import { PIPELINE_FILES, PROCESS_CONTROL, type ProcessStatus } from '../../types/runtime.js';
 import { collectSecrets } from '../../types/secrets.js';
 import type { ManagerConfig } from '../config.js';
+import { ensurePrivateDir, MANAGER_FILES } from '../data-dir.js';
 import { nowIso, refreshDerivedStatus } from '../pipelines/record.js';
+import { readStorageDetails } from '../pipelines/storage-details.js';
 import type { DeploymentLocation, MetadataStore, PipelineRecord } from '../store/types.js';
 import type { PipelineExecutor } from './executor.js';
 import { appendLifecycle, rotateLog, tailLines } from './pipeline-log.js';
@@ -58,7 +64,7 @@ export class PipelineRunner {
   ) {}
 
   pipelineDir(id: string): string {
-    return join(this.config.dataDir, 'pipelines', id);
+    return join(this.config.dataDir, MANAGER_FILES.pipelines, id);
   }
 
   logPath(id: string): string {
@@ -80,6 +86,9 @@ export class PipelineRunner {
     setImmediate(() => void this.reconcile(id));
   }
 
+  /** When the reconcile loop last read the pipelines (ms since the epoch); for cluster health. */
+  lastPassAt: number | null = null;
+
   private async tickAll(): Promise<void> {
     let ids: string[];
     try {
@@ -88,6 +97,7 @@ export class PipelineRunner {
       this.log.error({ err }, 'runner could not list pipelines');
       return;
     }
+    this.lastPassAt = Date.now();
     await Promise.all(ids.map((id) => this.reconcile(id)));
   }
 
@@ -151,13 +161,14 @@ export class PipelineRunner {
     if (rec.program_status !== 'Success') {
       await this.fail(rec, {
         message: `Cannot start pipeline '${rec.name}': its program did not compile (program_status ${rec.program_status}). See program_error.`,
-        error_code: 'ProgramNotCompiled',
+        error_code: 'CannotStartWithCompilationError',
         details: { program_status: rec.program_status },
       });
       return;
     }
     const dir = this.pipelineDir(rec.id);
-    mkdirSync(join(dir, 'storage'), { recursive: true });
+    ensurePrivateDir(dir);
+    ensurePrivateDir(join(dir, 'storage'));
     rotateLog(this.logPath(rec.id));
     rmSync(join(dir, PIPELINE_FILES.runtime), { force: true });
     rmSync(join(dir, PIPELINE_FILES.fatal), { force: true });
@@ -168,15 +179,23 @@ export class PipelineRunner {
         ? rec.deployment_initial
         : 'Running';
     this.lifecycle(rec, `provisioning pipeline process (deployment ${deploymentId}, initial ${initial})`);
-    const location = await this.executor.spawn({
-      pipelineId: rec.id,
-      pipelineName: rec.name,
-      deploymentId,
-      programCode: rec.program_code,
-      runtimeConfig: rec.runtime_config,
-      initial,
-      pipelineDir: dir,
-    });
+    let location: DeploymentLocation;
+    try {
+      location = await this.executor.spawn({
+        pipelineId: rec.id,
+        pipelineName: rec.name,
+        deploymentId,
+        programCode: rec.program_code,
+        runtimeConfig: rec.runtime_config,
+        initial,
+        pipelineDir: dir,
+      });
+    } catch (err) {
+      // The executor refuses a configuration it must not run (a forbidden environment
+      // variable of a record stored before the rule): a deployment error, not a retry loop.
+      if (err instanceof ApiError) return this.fail(rec, err.toBody());
+      throw err;
+    }
     const now = Date.now();
     this.observations.set(rec.id, {
       deploymentId,
@@ -194,6 +213,7 @@ export class PipelineRunner {
       r.deployment_runtime_status = null;
       r.deployment_runtime_status_since = null;
       r.storage_status = 'InUse';
+      r.storage_status_details = readStorageDetails(join(dir, 'storage'));
     });
   }
 
@@ -371,7 +391,46 @@ export class PipelineRunner {
         this.setRuntimeStatus(r, status.runtime_status, status.details, ts),
       );
     }
+    if (await this.heldError(rec, status)) {
+      // The desired state changed under the control request last sent: send the next one afresh.
+      obs.requested = null;
+      return;
+    }
     await this.driveRuntime(rec, status.runtime_status, obs);
+  }
+
+  /**
+   * Mirrors the error a live process is paused with (a rejected input, without storage) into
+   * `deployment_error`, pausing the desired state so the pipeline is not resumed behind the
+   * user's back; clears it once the process no longer reports it. True when it changed the
+   * record (the caller then waits for the next tick to act on the new desired state).
+   */
+  private async heldError(rec: PipelineRecord, status: ProcessStatus): Promise<boolean> {
+    const held =
+      status.error?.error_code === 'InputRejected' && status.runtime_status === 'Paused'
+        ? status.error
+        : null;
+    const shown = rec.deployment_error;
+    if (held && shown?.message !== held.message) {
+      this.lifecycle(rec, `pipeline paused by a rejected input: ${held.message}`);
+      await this.update(rec.id, (r, ts) => {
+        r.deployment_error = held;
+        r.deployment_runtime_desired_status = 'Paused';
+        r.deployment_runtime_desired_status_since = ts;
+      });
+      return true;
+    }
+    const ownHeld =
+      shown?.error_code === 'InputRejected' &&
+      (shown.details as { deployment_id?: string } | null)?.deployment_id === rec.deployment_id;
+    if (!held && status.error === null && ownHeld) {
+      this.lifecycle(rec, 'pipeline resumed without the rejected input; its deployment error is cleared');
+      await this.update(rec.id, (r) => {
+        r.deployment_error = null;
+      });
+      return true;
+    }
+    return false;
   }
 
   /** Sends the control request that moves the runtime towards its desired status. */
@@ -433,6 +492,10 @@ export class PipelineRunner {
       r.deployment_location = null;
       r.deployment_id = null;
       r.deployment_initial = null;
+      r.bootstrap_policy = null;
+      r.silent_bootstrap = null;
+      if (r.storage_status === 'InUse')
+        r.storage_status_details = readStorageDetails(join(this.pipelineDir(r.id), 'storage'));
     });
   }
 

@@ -6,9 +6,17 @@
  * transactions are serialized through a promise queue so that two requests never interleave
  * inside BEGIN…COMMIT on the one connection. WAL mode and `synchronous=FULL` make a commit
  * durable before the API answers.
+ *
+ * The file holds object-store secrets and deployment tokens, so it is created 0600 before
+ * SQLite opens it: SQLite gives its `-wal` and `-shm` files the mode of the database file,
+ * whatever the umask. An existing file (and its `-wal`/`-shm`) is made 0600 too.
  */
+import { randomUUID } from 'node:crypto';
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { ApiKeyRecord, MetadataStore, PipelineRecord, StoreTx } from './types.js';
+import { PRIVATE_FILE_MODE } from '../../types/runtime.js';
+import { monitorEvent, monitoredStatus, PIPELINE_EVENTS_KEPT } from './monitor-events.js';
+import type { ApiKeyRecord, MetadataStore, PipelineMonitorEvent, PipelineRecord, StoreTx } from './types.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS pipelines (
@@ -16,6 +24,12 @@ CREATE TABLE IF NOT EXISTS pipelines (
   name TEXT NOT NULL UNIQUE,
   doc TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS pipeline_events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  pipeline_id TEXT NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS pipeline_events_by_pipeline ON pipeline_events (pipeline_id, seq);
 CREATE TABLE IF NOT EXISTS api_keys (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL UNIQUE,
@@ -24,17 +38,36 @@ CREATE TABLE IF NOT EXISTS api_keys (
 );
 `;
 
+/** Creates `path` empty with the private mode unless it exists. */
+function createPrivateFile(path: string): void {
+  try {
+    closeSync(openSync(path, 'wx', PRIVATE_FILE_MODE));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+}
+
 /** MetadataStore backed by an embedded SQLite database file. */
 export class SqliteStore implements MetadataStore {
   private readonly db: Database.Database;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly tx: StoreTx;
 
-  constructor(path: string) {
-    this.db = new Database(path);
+  /**
+   * Opens (creating if missing) the metadata database at `path`. `busyTimeoutMs` is how long a
+   * statement waits for another connection's write lock before failing with "database is
+   * locked" (default 5 s).
+   */
+  constructor(path: string, options: { busyTimeoutMs?: number } = {}) {
+    // Created with its mode here; never opened with a plain descriptor once it exists (closing
+    // one would drop the POSIX locks SQLite holds on it in this process).
+    createPrivateFile(path);
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+      if (existsSync(file)) chmodSync(file, PRIVATE_FILE_MODE);
+    }
+    this.db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
     this.tx = this.makeTx();
   }
@@ -47,6 +80,20 @@ export class SqliteStore implements MetadataStore {
     const insert = db.prepare('INSERT INTO pipelines (id, name, doc) VALUES (?, ?, ?)');
     const update = db.prepare('UPDATE pipelines SET name = ?, doc = ? WHERE id = ?');
     const del = db.prepare('DELETE FROM pipelines WHERE id = ?');
+    const insertEvent = db.prepare('INSERT INTO pipeline_events (pipeline_id, doc) VALUES (?, ?)');
+    const listEvents = db.prepare<[string, number], { doc: string }>(
+      'SELECT doc FROM pipeline_events WHERE pipeline_id = ? ORDER BY seq DESC LIMIT ?',
+    );
+    const trimEvents = db.prepare(
+      'DELETE FROM pipeline_events WHERE pipeline_id = ? AND seq <= (SELECT seq FROM pipeline_events WHERE pipeline_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)',
+    );
+    const delEvents = db.prepare('DELETE FROM pipeline_events WHERE pipeline_id = ?');
+    /** Stores a monitor event when `r`'s statuses differ from `before`'s (monitor-events.ts). */
+    const recordEvent = (r: PipelineRecord, before: PipelineRecord | undefined) => {
+      if (before && monitoredStatus(before) === monitoredStatus(r)) return;
+      insertEvent.run(r.id, JSON.stringify(monitorEvent(r, randomUUID(), new Date().toISOString())));
+      trimEvents.run(r.id, r.id, PIPELINE_EVENTS_KEPT);
+    };
     const listKeys = db.prepare<[], { doc: string }>('SELECT doc FROM api_keys ORDER BY name');
     const keyByName = db.prepare<[string], { doc: string }>('SELECT doc FROM api_keys WHERE name = ?');
     const keyByHash = db.prepare<[string], { doc: string }>('SELECT doc FROM api_keys WHERE hash = ?');
@@ -60,13 +107,21 @@ export class SqliteStore implements MetadataStore {
       getPipelineById: async (id) => parse<PipelineRecord>(byId.get(id)),
       insertPipeline: async (r) => {
         insert.run(r.id, r.name, JSON.stringify(r));
+        recordEvent(r, undefined);
       },
       updatePipeline: async (r) => {
+        const before = parse<PipelineRecord>(byId.get(r.id));
         update.run(r.name, JSON.stringify(r), r.id);
+        recordEvent(r, before);
       },
       deletePipeline: async (id) => {
         del.run(id);
+        delEvents.run(id);
       },
+      listPipelineEvents: async (pipelineId) =>
+        listEvents
+          .all(pipelineId, PIPELINE_EVENTS_KEPT)
+          .map((r) => JSON.parse(r.doc) as PipelineMonitorEvent),
       listApiKeys: async () => listKeys.all().map((r) => JSON.parse(r.doc) as ApiKeyRecord),
       getApiKeyByName: async (name) => parse<ApiKeyRecord>(keyByName.get(name)),
       getApiKeyByHash: async (hash) => parse<ApiKeyRecord>(keyByHash.get(hash)),

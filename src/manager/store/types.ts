@@ -8,6 +8,7 @@
  */
 import type { ErrorBody } from '../../types/errors.js';
 import type {
+  BootstrapPolicy,
   CombinedDesiredStatus,
   CombinedStatus,
   ProgramError,
@@ -52,6 +53,10 @@ export interface PipelineRecord {
   storage_status_details: unknown | null;
   deployment_id: string | null;
   deployment_initial: RuntimeDesiredStatus | null;
+  /** `/start?bootstrap_policy=` (default `await_approval`), set with `deployment_initial`, unset with it. */
+  bootstrap_policy: BootstrapPolicy | null;
+  /** `/start?silent_bootstrap=`, set and unset with `deployment_initial`. */
+  silent_bootstrap: boolean | null;
   deployment_status: CombinedStatus;
   deployment_status_since: string;
   deployment_desired_status: CombinedDesiredStatus;
@@ -67,6 +72,23 @@ export interface PipelineRecord {
   deployment_runtime_desired_status: RuntimeDesiredStatus | null;
   deployment_runtime_desired_status_since: string | null;
   deployment_location: DeploymentLocation | null;
+}
+
+/** A pipeline's statuses at one moment (Feldera's `PipelineMonitorEvent`; monitor-events.ts). */
+export interface PipelineMonitorEvent {
+  event_id: string;
+  recorded_at: string;
+  deployment_resources_status: PipelineRecord['deployment_resources_status'];
+  deployment_resources_status_details: unknown;
+  deployment_resources_desired_status: PipelineRecord['deployment_resources_desired_status'];
+  deployment_runtime_status: PipelineRecord['deployment_runtime_status'];
+  deployment_runtime_status_details: unknown;
+  deployment_runtime_desired_status: PipelineRecord['deployment_runtime_desired_status'];
+  deployment_has_error: boolean;
+  deployment_error: PipelineRecord['deployment_error'];
+  program_status: PipelineRecord['program_status'];
+  storage_status: PipelineRecord['storage_status'];
+  storage_status_details: unknown;
 }
 
 /** An API key as stored: only a hash of the secret is kept. */
@@ -87,7 +109,10 @@ export interface StoreTx {
   insertPipeline(record: PipelineRecord): Promise<void>;
   /** Replaces the stored pipeline with the same id (the name may change). */
   updatePipeline(record: PipelineRecord): Promise<void>;
+  /** Deletes the pipeline and its monitor events. */
   deletePipeline(id: string): Promise<void>;
+  /** The pipeline's monitor events, newest first (insert and update store them; monitor-events.ts). */
+  listPipelineEvents(pipelineId: string): Promise<PipelineMonitorEvent[]>;
 
   listApiKeys(): Promise<ApiKeyRecord[]>;
   getApiKeyByName(name: string): Promise<ApiKeyRecord | undefined>;

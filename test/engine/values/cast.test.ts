@@ -33,9 +33,9 @@ describe('casts', () => {
   });
 
   test('dates and timestamps', () => {
-    assert.equal(makeCast(t('TIMESTAMP'), t('DATE'))(86_400_000 * 1.5), 1);
-    assert.equal(makeCast(t('DATE'), t('TIMESTAMP'))(1), 86_400_000);
-    assert.equal(makeCast(t('TIMESTAMP'), t('TIME'))(-1), 86_399_999);
+    assert.equal(makeCast(t('TIMESTAMP'), t('DATE'))(129_600_000_000n), 1);
+    assert.equal(makeCast(t('DATE'), t('TIMESTAMP'))(1), 86_400_000_000n);
+    assert.equal(makeCast(t('TIMESTAMP'), t('TIME'))(-1n), 86_399_999_999_000);
     assert.throws(() => makeCast(t('DATE'), t('INTEGER')), /cannot cast/);
     assert.throws(() => makeCast(t('BOOLEAN'), t('DATE')), /cannot cast/);
   });

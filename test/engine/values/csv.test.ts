@@ -13,7 +13,9 @@ describe('CSV fields', () => {
     assert.equal(parseCsvField(t('INTEGER'), ''), null);
     assert.equal(parseCsvField(t('VARCHAR'), ''), '');
     assert.throws(() => parseCsvField(t('INTEGER', false), ''), /NOT NULL/);
-    assert.throws(() => parseCsvField(t('INTEGER'), 'x'), /not a number/);
+    assert.throws(() => parseCsvField(t('INTEGER'), 'x'), /expected an integer, got 'x'/);
+    assert.throws(() => parseCsvField(t('INTEGER'), '1.5'), /expected an integer, got '1.5'/);
+    assert.equal(parseCsvField(t('BIGINT'), '+007'), 7n);
   });
 
   test('format quotes fields that need it', () => {
@@ -21,5 +23,20 @@ describe('CSV fields', () => {
     assert.equal(formatCsvField(t('VARCHAR'), 'say "hi"'), '"say ""hi"""');
     assert.equal(formatCsvField(t('DATE'), 0), '1970-01-01');
     assert.equal(formatCsvField(t('INTEGER'), null), '');
+  });
+
+  test('non-finite floats round trip as Feldera writes them (NaN, inf, -inf)', () => {
+    for (const type of [t('DOUBLE'), t('REAL')]) {
+      assert.deepEqual(
+        [Number.NaN, Infinity, -Infinity, 1.5].map((v) => formatCsvField(type, v)),
+        ['NaN', 'inf', '-inf', '1.5'],
+      );
+      for (const v of [Number.NaN, Infinity, -Infinity, 0.1, -2e-300])
+        assert.ok(
+          Object.is(parseCsvField(type, formatCsvField(type, v)), type.type === 'REAL' ? Math.fround(v) : v),
+        );
+    }
+    assert.equal(parseCsvField(t('DOUBLE'), 'Infinity'), Infinity);
+    assert.throws(() => parseCsvField(t('DOUBLE'), '1e309'), /out of range/);
   });
 });

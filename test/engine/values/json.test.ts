@@ -42,9 +42,10 @@ describe('JSON codec', () => {
     assert.throws(() => parseJsonValue(t('VARCHAR'), 5), /expected VARCHAR/);
   });
 
-  test('CHAR(n) pads and VARCHAR(n) truncates', () => {
-    assert.equal(parseJsonValue(t('CHAR', { precision: 3 }), 'a'), 'a  ');
-    assert.equal(parseJsonValue(t('VARCHAR', { precision: 2 }), 'abc'), 'ab');
+  test('CHAR(n) and VARCHAR(n) keep the string the source sent, as Feldera does', () => {
+    assert.equal(parseJsonValue(t('CHAR', { precision: 3 }), 'a'), 'a');
+    assert.equal(parseJsonValue(t('CHAR'), 'hello'), 'hello');
+    assert.equal(parseJsonValue(t('VARCHAR', { precision: 2 }), 'abc'), 'abc');
   });
 
   test('rows print as exact JSON objects', () => {
@@ -63,5 +64,14 @@ describe('JSON codec', () => {
     const v = toJsonValue(t('BIGINT'), 5n);
     assert.ok(v instanceof JsonNumberText);
     assert.equal(JSON.stringify({ v }), '{"v":5}');
+  });
+
+  test('non-finite floats are written as null (as Feldera and serde_json do); out-of-range input is refused', () => {
+    assert.equal(rowToJsonText([{ name: 'x', type: t('DOUBLE') }], [Number.NaN]), '{"x":null}');
+    assert.equal(valueToJsonText(t('REAL'), -Infinity), 'null');
+    assert.throws(() => parseJsonValue(t('DOUBLE'), Infinity, '1e309'), /out of range for DOUBLE/);
+    assert.throws(() => parseJsonValue(t('INTEGER'), '1'), /expected INTEGER, got string/);
+    assert.throws(() => parseJsonValue(t('BIGINT'), 1, '1.0'), /expected an integer/);
+    assert.equal(String(parseJsonValue(t('DECIMAL', { precision: 5, scale: 1 }), '12.5')), '12.5');
   });
 });

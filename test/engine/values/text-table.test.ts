@@ -3,6 +3,12 @@ import { describe, test } from 'node:test';
 import { formatTextTable } from '../../../src/engine/index.js';
 
 describe('formatTextTable', () => {
+  test('formats 300,000 rows without overflowing the call stack', () => {
+    const rows = Array.from({ length: 300_000 }, (_, i) => [i]);
+    const text = formatTextTable([{ name: 'n', type: { type: 'INTEGER', nullable: false } }], rows);
+    assert.ok(text.includes('| 299999 |'));
+  });
+
   test('draws a box around aligned columns', () => {
     const text = formatTextTable(
       [
@@ -26,5 +32,13 @@ describe('formatTextTable', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  test('floats that are not finite print as Arrow prints them', () => {
+    const text = formatTextTable(
+      [{ name: 'x', type: { type: 'DOUBLE', nullable: true } }],
+      [[Number.NaN], [Infinity], [-Infinity]],
+    );
+    assert.deepEqual(text.split('\n').slice(3, 6), ['| NaN  |', '| inf  |', '| -inf |']);
   });
 });

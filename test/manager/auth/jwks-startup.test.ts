@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createAuthHook } from '../../../src/manager/auth/authenticate.js';
+import { AuthenticatedResponses } from '../../../src/manager/auth/authenticated-responses.js';
 import { defaultManagerConfig } from '../../../src/manager/config.js';
 import { SqliteStore } from '../../../src/manager/store/sqlite.js';
 
@@ -19,7 +20,11 @@ after(async () => {
 });
 
 function hookFor(jwksSource: string) {
-  return createAuthHook({ ...defaultManagerConfig().auth, enabled: true, jwksSource }, store);
+  return createAuthHook(
+    { ...defaultManagerConfig().auth, enabled: true, jwksSource },
+    store,
+    new AuthenticatedResponses(),
+  );
 }
 
 function jwksFile(name: string, content: string): string {
@@ -68,6 +73,7 @@ test('with authentication off the JWKS is not touched', async () => {
   const hook = await createAuthHook(
     { ...defaultManagerConfig().auth, enabled: false, jwksSource: join(dir, 'missing.json') },
     store,
+    new AuthenticatedResponses(),
   );
   assert.equal(typeof hook, 'function');
 });

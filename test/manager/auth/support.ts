@@ -20,6 +20,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from 'jose';
 import { clientErrorHandler, installErrorHandling } from '../../../src/http/errors.js';
 import { createAuthHook } from '../../../src/manager/auth/authenticate.js';
+import { AuthenticatedResponses } from '../../../src/manager/auth/authenticated-responses.js';
 import { SECURITY_SCHEME } from '../../../src/manager/auth/schemas.js';
 import { type AuthSettings, defaultManagerConfig } from '../../../src/manager/config.js';
 import { apiKeyRoutes } from '../../../src/manager/routes/api-keys.js';
@@ -79,10 +80,11 @@ export async function startAuthTestApp(
       },
     });
     app.get('/v0/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-    app.addHook('onRequest', await createAuthHook(config.auth, store));
+    const responses = new AuthenticatedResponses();
+    app.addHook('onRequest', await createAuthHook(config.auth, store, responses));
     app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'healthy' }));
     await app.register(configRoutes, { config });
-    await app.register(apiKeyRoutes, { store });
+    await app.register(apiKeyRoutes, { store, responses });
     await app.listen({ host: '127.0.0.1', port: 0 });
   } catch (err) {
     await app.close();

@@ -83,23 +83,23 @@ describe('API key endpoints', () => {
     assertError(
       await t.request('POST', '/v0/api_keys', { body: { name: 'n'.repeat(101) } }),
       400,
-      'NameDoesNotMatchPattern',
+      'TooLongName',
     );
     assert.equal((await t.request('DELETE', `/v0/api_keys/${'n'.repeat(100)}`)).status, 200);
   });
 
   test('a 1 MB name in the body: a short 400, nothing stored', async () => {
     const res = await t.request('POST', '/v0/api_keys', { body: { name: 'x'.repeat(1 << 20) } });
-    assertError(res, 400, 'NameDoesNotMatchPattern');
+    assertError(res, 400, 'TooLongName');
     assert.match(res.body.message, /too long: at most 100 characters/);
     assert.ok(res.text.length < 2000, `the answer echoes the name (${res.text.length} bytes)`);
     assert.equal((await t.request('GET', '/v0/api_keys')).body.length, 4);
   });
 
-  test('an over-long or malformed name in the path: 400 NameDoesNotMatchPattern', async () => {
+  test('an over-long or malformed name in the path: 400 TooLongName or NameDoesNotMatchPattern', async () => {
     for (const method of ['GET', 'DELETE']) {
       const long = await t.request(method, `/v0/api_keys/${'y'.repeat(1000)}`);
-      assertError(long, 400, 'NameDoesNotMatchPattern');
+      assertError(long, 400, 'TooLongName');
       assert.ok(long.text.length < 2000);
       assertError(await t.request(method, '/v0/api_keys/bad%23name'), 400, 'NameDoesNotMatchPattern');
     }

@@ -146,7 +146,7 @@ describe('pipeline CRUD', () => {
     const before = (await m.request('GET', '/v0/pipelines')).body.length;
     for (const name of names) {
       const res = await m.request('POST', '/v0/pipelines', { name, program_code: SIMPLE_PROGRAM });
-      assertError(res, 400, 'NameDoesNotMatchPattern');
+      assertError(res, 400, name.length > 100 ? 'TooLongName' : 'NameDoesNotMatchPattern');
       assert.ok(res.text.length < 2000, 'error must not echo a huge name');
     }
     assert.equal((await m.request('GET', '/v0/pipelines')).body.length, before);
@@ -178,7 +178,7 @@ describe('pipeline CRUD', () => {
         runtime_config: { workers: 'many' },
       }),
       400,
-      'InvalidRequest',
+      'InvalidRuntimeConfig',
     );
     assertError(
       await m.request('POST', '/v0/pipelines', {
@@ -187,7 +187,7 @@ describe('pipeline CRUD', () => {
         runtime_config: { fault_tolerance: { model: 'sometimes' } },
       }),
       400,
-      'InvalidRequest',
+      'InvalidRuntimeConfig',
     );
     assertError(
       await m.request('POST', '/v0/pipelines', {

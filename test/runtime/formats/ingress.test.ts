@@ -20,7 +20,11 @@ const table: TableShape = {
 
 const json: IngressOptions = { format: 'json', updateFormat: 'insert_delete', array: false };
 
-function rejects(body: string, options: IngressOptions, reason: RegExp, record?: number) {
+function decode(body: string | Buffer, options: IngressOptions) {
+  return decodeIngress(table, body, options).rows;
+}
+
+function rejects(body: string | Buffer, options: IngressOptions, reason: RegExp, record?: number) {
   assert.throws(
     () => decodeIngress(table, body, options),
     (err: unknown) => {
@@ -35,8 +39,7 @@ function rejects(body: string, options: IngressOptions, reason: RegExp, record?:
 
 describe('decodeIngress', () => {
   test('insert_delete with exact BIGINT and DECIMAL', () => {
-    const rows = decodeIngress(
-      table,
+    const rows = decode(
       '{"insert": {"id": 9007199254740993, "price": 12345678901234567.89, "Name": "a"}}\n{"delete": {"ID": 1}}',
       json,
     );
@@ -48,16 +51,13 @@ describe('decodeIngress', () => {
   });
 
   test('raw and weighted formats, arrays', () => {
-    assert.equal(
-      decodeIngress(table, '[{"id": 1}, {"id": 2}]', { ...json, updateFormat: 'raw', array: true }).length,
-      2,
-    );
-    const w = decodeIngress(table, '{"weight": 3, "data": {"id": 5}}', { ...json, updateFormat: 'weighted' });
+    assert.equal(decode('[{"id": 1}, {"id": 2}]', { ...json, updateFormat: 'raw', array: true }).length, 2);
+    const w = decode('{"weight": 3, "data": {"id": 5}}', { ...json, updateFormat: 'weighted' });
     assert.deepEqual(w, [{ row: [5n, null, null], weight: 3 }]);
   });
 
   test('CSV in column order', () => {
-    const rows = decodeIngress(table, '1,2.50,x\n2,,"y,z"\n', { ...json, format: 'csv' });
+    const rows = decode('1,2.50,x\n2,,"y,z"\n', { ...json, format: 'csv' });
     assert.equal(rows.length, 2);
     assert.equal(String(rows[0]?.row[1]), '2.50');
     assert.equal(rows[1]?.row[2], 'y,z');
@@ -76,3 +76,151 @@ describe('decodeIngress', () => {
     rejects('1,abc,x\n', { ...json, format: 'csv' }, /price/, 1);
   });
 });
+
+const floats: TableShape = {
+  name: 'f',
+  columns: [
+    { name: 'id', caseSensitive: false, type: { type: 'INTEGER', nullable: false } },
+    { name: 'd', caseSensitive: false, type: { type: 'DOUBLE', nullable: true } },
+    { name: 'r', caseSensitive: false, type: { type: 'REAL', nullable: true } },
+  ],
+  primaryKey: [0],
+};
+
+describe('decodeIngress refuses input that could be read two ways', () => {
+  test('a column given twice, as the same key or under another case, names the record', () => {
+    rejects(
+      '{"insert": {"id": 1}}\n{"insert": {"id": 4001, "Name": "x", "id": 1}}',
+      json,
+      /"id" appears twice/,
+      2,
+    );
+    rejects('{"insert": {"id": 1, "ID": 2}}', json, /column 'id' is given twice \(as 'id' and 'ID'\)/, 1);
+    rejects('{"insert": {"id": 1}, "insert": {"id": 2}}', json, /"insert" appears twice/, 1);
+    rejects('[{"id": 1}, {"id": 2, "id": 3}]', { ...json, updateFormat: 'raw', array: true }, /twice/, 2);
+  });
+
+  test('insert and delete in one record', () => {
+    rejects('{"insert": {"id": 1}, "delete": {"id": 2}}', json, /not "insert" and "delete"/, 1);
+    rejects('{"update": {"id": 1}, "insert": {"id": 2}}', json, /not "update" and "insert"/, 1);
+  });
+
+  test('invalid UTF-8 names the record that holds the first bad byte; valid UTF-8 passes', () => {
+    const prefix = Buffer.from('{"insert": {"id": 1, "Name": "é"}}\n{"insert": {"id": 2, "Name": "');
+    const body = Buffer.concat([prefix, Buffer.from([0xff]), Buffer.from('"}}\n')]);
+    rejects(body, json, new RegExp(`invalid UTF-8 at byte ${prefix.length} `), 2);
+    for (const bad of [[0xc3], [0xed, 0xa0, 0x80], [0xc0, 0x80], [0xf4, 0x90, 0x80, 0x80]]) {
+      const csv = Buffer.concat([Buffer.from('1,2.5,a\n2,3.5,'), Buffer.from(bad), Buffer.from('\n')]);
+      rejects(csv, { ...json, format: 'csv' }, /invalid UTF-8/, 2);
+    }
+    // The bad byte breaks the JSON syntax: still reported as what it is.
+    const broken = Buffer.concat([Buffer.from('{"insert": {"id": 1}}\n{"insert": '), Buffer.from([0xfe])]);
+    rejects(broken, json, /invalid UTF-8/, 2);
+    assert.equal(decode(Buffer.from('{"insert": {"id": 1, "Name": "😀 ü"}}'), json)[0]?.row[2], '😀 ü');
+  });
+
+  test('a byte order mark is refused, not stripped', () => {
+    rejects(Buffer.from('\ufeff{"insert": {"id": 1}}'), json, /byte order mark/, 1);
+    rejects(Buffer.from('\ufeff1,2,x\n'), { ...json, format: 'csv' }, /byte order mark/, 1);
+  });
+
+  test('numbers: integers take integer literals only, floats must be in range, strings are not numbers', () => {
+    const f = (body: string) => decodeIngress(floats, body, json).rows;
+    const bad = (body: string, reason: RegExp) =>
+      assert.throws(
+        () => f(body),
+        (err: unknown) => err instanceof ApiError && reason.test(err.message),
+      );
+    bad('{"insert": {"id": 1, "d": 1e309}}', /1e309 is out of range for DOUBLE/);
+    bad('{"insert": {"id": 1, "d": -1e309}}', /out of range/);
+    bad('{"insert": {"id": 1, "r": 1e39}}', /out of range for REAL/);
+    bad('{"insert": {"id": 1.0}}', /expected an integer, got 1.0/);
+    bad('{"insert": {"id": 1e2}}', /expected an integer, got 1e2/);
+    bad('{"insert": {"id": "1"}}', /expected INTEGER, got string/);
+    bad('{"insert": {"id": 1, "d": "NaN"}}', /expected DOUBLE, got string/);
+    bad('{"insert": {"id": 01}}', /invalid JSON/);
+    bad('{"insert": {"id": 1, "d": NaN}}', /invalid JSON/);
+    bad('{"insert": {"id": 1}} xyz', /record 2 .*invalid JSON/);
+    assert.deepEqual(f('{"insert": {"id": 7, "d": 1e308, "r": 1e-50}}')[0]?.row, [7, 1e308, 0]);
+    rejects('{"insert": {"id": "5"}}', json, /expected BIGINT, got string/, 1);
+  });
+
+  test('CSV floats carry NaN and the infinities as Feldera writes them; overflowing literals are refused', () => {
+    const csv = { ...json, format: 'csv' as const };
+    const rows = decodeIngress(floats, '1,NaN,inf\n2,-inf,Infinity\n3,+INF,-nan\n4,1.5e3,.5\n', csv).rows;
+    assert.ok(Number.isNaN(rows[0]?.row[1]));
+    assert.deepEqual(
+      rows.slice(1).map((r) => r.row),
+      [
+        [2, -Infinity, Infinity],
+        [3, Infinity, rows[2]?.row[2]],
+        [4, 1500, 0.5],
+      ],
+    );
+    assert.ok(Number.isNaN(rows[2]?.row[2]));
+    for (const [text, reason] of [
+      ['1,1e309,1', /out of range for DOUBLE/],
+      ['1,1,1e39', /out of range for REAL/],
+      ['1,0x10,1', /expected a DOUBLE number/],
+      ['1,infinit,1', /expected a DOUBLE number/],
+    ] as const)
+      assert.throws(
+        () => decodeIngress(floats, `2,1,1\n${text}\n`, csv),
+        (err: unknown) =>
+          err instanceof ApiError &&
+          reason.test(err.message) &&
+          (err.details as { record: number }).record === 2,
+      );
+  });
+});
+
+const unkeyed: TableShape = { ...table, name: 'u', primaryKey: null };
+
+describe('decodeIngress: rows as arrays, updates (issue 9, item 7)', () => {
+  test('a row may be an array of all values in column order, in every update format', () => {
+    const expect = [{ row: ['1', '2.50', 'a'], weight: 1 }];
+    const same = (rows: unknown) =>
+      assert.deepEqual(JSON.stringify(rows, replacer), JSON.stringify(expect, replacer));
+    same(decode('{"insert": [1, 2.5, "a"]}', json));
+    same(decode('[1, 2.5, "a"]', { ...json, updateFormat: 'raw' }));
+    same(decode('[[1, 2.5, "a"]]', { ...json, updateFormat: 'raw', array: true }));
+    same(decode('{"weight": 1, "data": [1, 2.5, "a"]}', { ...json, updateFormat: 'weighted' }));
+    same(decode('[{"insert": [1, 2.5, "a"]}]', { ...json, array: true }));
+    assert.deepEqual(decode('{"delete": [1, null, null]}', json), [{ row: [1n, null, null], weight: -1 }]);
+    // Each value is read by its column's rules.
+    rejects('{"insert": ["1", 2.5, "a"]}', json, /column 'id': expected BIGINT, got string/, 1);
+    rejects('{"insert": [null, 2.5, "a"]}', json, /column 'id': NULL value for a NOT NULL column/, 1);
+  });
+
+  test('an array row must hold every column: no more, no fewer', () => {
+    rejects('{"insert": [1, 2.5]}', json, /must hold the 3 column values of the table in order, got 2/, 1);
+    rejects('[1, 2.5, "a", 4]', { ...json, updateFormat: 'raw' }, /got 4/, 1);
+    rejects('{"insert": 5}', json, /expected a row: a JSON object .* or an array/, 1);
+  });
+
+  test('update: sets the columns given, marks them in the patch, needs the key', () => {
+    const [u] = decode('{"update": {"id": 7, "Name": null}}', json);
+    assert.deepEqual(u, { row: [7n, null, null], weight: 1, patch: [true, false, true] });
+    const [all] = decode('{"update": [7, 1.25, "x"]}', json);
+    assert.deepEqual(all?.patch, [true, true, true]);
+    rejects('{"update": {"Name": "x"}}', json, /an update must give the primary key column 'id'/, 1);
+    rejects('{"update": {"id": 7, "nope": 1}}', json, /unknown column 'nope'/, 1);
+  });
+
+  test('update on a table without a primary key is refused with what to send instead', () => {
+    assert.throws(
+      () => decodeIngress(unkeyed, '{"update": {"id": 1}}', json),
+      (err: unknown) =>
+        err instanceof ApiError &&
+        err.errorCode === 'ParseError' &&
+        /table 'u' has no primary key: send \{"delete": \.\.\.\} and \{"insert": \.\.\.\} instead/.test(
+          err.message,
+        ),
+    );
+  });
+});
+
+/** Prints Decimals and bigints as text so rows compare with JSON.stringify. */
+function replacer(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' || value instanceof Decimal ? String(value) : value;
+}

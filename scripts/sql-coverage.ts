@@ -1,0 +1,163 @@
+// The coverage tables of docs/sql.md, computed from the compiler itself: each of Feldera's
+// types and query forms is tried by compiling a small program, and each function and aggregate
+// of Feldera's reference is looked up in the registries. `npm run docs:sql` rewrites the
+// generated part of docs/sql.md; test/sql/docs.test.ts fails when it is out of date.
+import { compileProgram } from '../src/engine/index.js';
+import { AGGREGATES, FELDERA_AGGREGATES } from '../src/sql/aggregates/index.js';
+import { FELDERA_FUNCTIONS, FUNCTIONS, SYNTAX_FORMS } from '../src/sql/functions/index.js';
+
+export const BEGIN = '<!-- BEGIN GENERATED: npm run docs:sql -->';
+export const END = '<!-- END GENERATED -->';
+
+/** Feldera's types (its reference, "Data Types"), as column types. */
+const TYPES = [
+  'BOOLEAN',
+  'TINYINT',
+  'SMALLINT',
+  'INTEGER',
+  'BIGINT',
+  'TINYINT UNSIGNED',
+  'SMALLINT UNSIGNED',
+  'INTEGER UNSIGNED',
+  'BIGINT UNSIGNED',
+  'DECIMAL(10, 2)',
+  'REAL',
+  'DOUBLE',
+  'CHAR(3)',
+  'VARCHAR(10)',
+  'VARCHAR',
+  'BINARY(4)',
+  'VARBINARY',
+  'DATE',
+  'TIME',
+  'TIMESTAMP',
+  'TIMESTAMP WITH TIME ZONE',
+  'INTERVAL DAY',
+  'GEOMETRY',
+  'UUID',
+  'VARIANT',
+  'INT ARRAY',
+  'MAP<VARCHAR, INT>',
+  'ROW(a INT, b VARCHAR)',
+  'a user-defined type (CREATE TYPE)',
+];
+
+/**
+ * Query forms of Feldera's grammar, each as a view over `t (x INT, s VARCHAR, a INT ARRAY, ts
+ * TIMESTAMP)`, or a whole statement after that table when it starts with CREATE.
+ */
+const FORMS: [string, string][] = [
+  [
+    'SELECT DISTINCT, WHERE, GROUP BY, HAVING',
+    'SELECT DISTINCT x FROM t WHERE x > 0 GROUP BY x HAVING COUNT(*) > 1',
+  ],
+  ['inner, outer and cross joins', 'SELECT t.x FROM t LEFT JOIN t AS u ON t.x = u.x CROSS JOIN t AS w'],
+  ['NATURAL JOIN', 'SELECT x FROM t NATURAL JOIN t AS u'],
+  ['ASOF JOIN', 'SELECT t.x FROM t ASOF JOIN t AS u MATCH_CONDITION (t.ts >= u.ts) ON t.x = u.x'],
+  ['UNION / EXCEPT / INTERSECT [ALL]', 'SELECT x FROM t UNION ALL SELECT x FROM t EXCEPT SELECT x FROM t'],
+  [
+    'IN / EXISTS / scalar subqueries',
+    'SELECT x FROM t WHERE x IN (SELECT x FROM t) AND EXISTS (SELECT 1 FROM t)',
+  ],
+  ['ORDER BY ... LIMIT / OFFSET (top-k)', 'SELECT x FROM t ORDER BY x LIMIT 3 OFFSET 1'],
+  ['WITH (common table expressions)', 'WITH w AS (SELECT x FROM t) SELECT x FROM w'],
+  ['UNNEST [WITH ORDINALITY]', 'SELECT y, i FROM t, UNNEST(t.a) WITH ORDINALITY AS u(y, i)'],
+  ['CROSS JOIN UNNEST of a MAP', "SELECT k FROM t CROSS JOIN UNNEST(MAP['k', t.x]) AS u(k, v)"],
+  ['UNNEST of several collections', 'SELECT y FROM t, UNNEST(t.a, t.a) AS u(y, z)'],
+  ['window functions (OVER)', 'SELECT ROW_NUMBER() OVER (ORDER BY x) FROM t'],
+  ['aggregate FILTER (WHERE ...)', 'SELECT COUNT(*) FILTER (WHERE x > 0) FROM t'],
+  ['GROUP BY ROLLUP / CUBE / GROUPING SETS', 'SELECT x FROM t GROUP BY ROLLUP(x)'],
+  ['TUMBLE / HOP', 'SELECT * FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL 1 HOUR))'],
+  ['(a - b) UNIT interval differences', 'SELECT (ts - ts) DAY AS d FROM t'],
+  [
+    'period predicates (OVERLAPS, CONTAINS, EQUALS, [IMMEDIATELY] PRECEDES / SUCCEEDS)',
+    "SELECT (ts, INTERVAL '1' DAY) OVERLAPS (ts, ts) AS o, (ts, ts) CONTAINS ts AS c FROM t",
+  ],
+  ['NOW()', 'SELECT NOW() AS n FROM t'],
+  ["view property 'emit_final'", "CREATE VIEW w WITH ('emit_final' = 'x') AS SELECT x FROM t"],
+  [
+    'ARRAY / MAP / ROW constructors, subscripts, fields',
+    "SELECT ARRAY[x][1] AS a, MAP['k', x]['k'] AS m, ROW(x, s).EXPR$0 AS r FROM t",
+  ],
+  ['LIKE / ILIKE / RLIKE', "SELECT s LIKE 'a%' AS l, s ILIKE 'A%' AS i, s RLIKE 'a+' AS r FROM t"],
+  ['SIMILAR TO (Feldera refuses it too)', "SELECT s SIMILAR TO 'a' FROM t"],
+];
+
+/** Names in Feldera's function index that are operators of the period predicate syntax, not calls. */
+const PERIOD_OPERATORS: ReadonlySet<string> = new Set([
+  'CONTAINS',
+  'EQUALS',
+  'OVERLAPS',
+  'PRECEDES',
+  'SUCCEEDS',
+]);
+
+function status(program: string): string {
+  const r = compileProgram(program);
+  if (r.ok) return 'supported';
+  const e = r.errors[0]!;
+  return e.error_type === 'Not yet implemented' ? 'refused: Not yet implemented' : `error: ${e.message}`;
+}
+
+function typeStatus(type: string): string {
+  if (type.startsWith('a user-defined'))
+    return status(
+      'CREATE TYPE u AS (a INT, b VARCHAR); CREATE TABLE t (x u); CREATE VIEW v AS SELECT x FROM t;',
+    );
+  return status(`CREATE TABLE t (x ${type}); CREATE LOCAL VIEW v AS SELECT x FROM t;`);
+}
+
+const TABLE = 'CREATE TABLE t (x INT, s VARCHAR, a INT ARRAY, ts TIMESTAMP);';
+
+function table(header: [string, string], rows: [string, string][]): string {
+  return [
+    `| ${header[0]} | ${header[1]} |`,
+    '| --- | --- |',
+    ...rows.map(([a, b]) => `| ${a} | ${b} |`),
+  ].join('\n');
+}
+
+/** The generated part of docs/sql.md, markers included. */
+export function renderSqlCoverage(): string {
+  const names = (all: ReadonlySet<string>, implemented: ReadonlyMap<string, unknown>): [string, string][] =>
+    [...all]
+      .sort()
+      .map((n) => [
+        `\`${n}\``,
+        implemented.has(n) || SYNTAX_FORMS.has(n)
+          ? 'supported'
+          : PERIOD_OPERATORS.has(n)
+            ? 'supported (period predicate operator)'
+            : 'refused: Not yet implemented',
+      ]);
+  const counts = (rows: [string, string][]) =>
+    `${rows.filter(([, s]) => s.startsWith('supported')).length} of ${rows.length}`;
+  const types = TYPES.map((t): [string, string] => [`\`${t}\``, typeStatus(t)]);
+  const forms = FORMS.map(([name, sql]): [string, string] => [
+    name,
+    status(sql.startsWith('CREATE ') ? `${TABLE} ${sql};` : `${TABLE} CREATE LOCAL VIEW v AS ${sql};`),
+  ]);
+  const functions = names(FELDERA_FUNCTIONS, FUNCTIONS);
+  const aggregates = names(FELDERA_AGGREGATES, AGGREGATES);
+  return [
+    BEGIN,
+    '',
+    `### Types (${counts(types)} supported)`,
+    '',
+    table(['type', 'status'], types),
+    '',
+    `### Query forms (${counts(forms)} supported)`,
+    '',
+    table(['form', 'status'], forms),
+    '',
+    `### Scalar functions (${counts(functions)} supported)`,
+    '',
+    table(['function', 'status'], functions),
+    '',
+    `### Aggregates (${counts(aggregates)} supported)`,
+    '',
+    table(['aggregate', 'status'], aggregates),
+    '',
+    END,
+  ].join('\n');
+}

@@ -1,0 +1,159 @@
+/**
+ * The connectors of a running pipeline: made from the program's connector specs, started
+ * after the checkpoint restore, driven by the pipeline's status and the connector endpoints,
+ * and reported in `/stats`.
+ *
+ * Orchestration (Feldera's connectors/orchestration): an input connector starts in the state
+ * its `paused` property says and is started or paused through the API; one with `start_after`
+ * starts once every input connector carrying one of those labels has finished (its input
+ * ended and was processed). The pipeline is complete, for `pipeline_complete`, once every
+ * input connector has finished and the data plane has processed and sent out everything it
+ * accepted; HTTP ingress does not count as an input that could still come, as in Feldera.
+ */
+import { loadFakeStrings } from '../../connectors/datagen/fake.js';
+import type { FakeStrings } from '../../connectors/datagen/fields.js';
+import { usesFakeStrings } from '../../connectors/datagen/settings.js';
+import type { WeightedRow } from '../../engine/values/value.js';
+import type { DataPlane } from '../data-plane.js';
+import type { PipelineLogger } from '../log.js';
+import { DatagenEndpoint, parseJournalEntry } from './datagen.js';
+import type { EndpointHost, InputEndpoint } from './endpoint.js';
+import type { ConnectorHooks, RegeneratedBatch } from './hooks.js';
+import { EmptyInputEndpoint, NullOutputEndpoint } from './simple.js';
+
+/** A relation name as the identifier rule looks it up exactly. */
+function quoted(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+export class ConnectorSet implements ConnectorHooks {
+  private readonly inputs = new Map<string, InputEndpoint>();
+  private readonly outputs = new Map<string, NullOutputEndpoint>();
+
+  private constructor(
+    plane: DataPlane,
+    private readonly log: PipelineLogger,
+    fake: FakeStrings | null,
+  ) {
+    const host: EndpointHost = {
+      admitConnector: (endpoint, records, bound) => plane.admitConnector(endpoint, records, bound),
+      acceptConnector: (...args) => plane.acceptConnector(...args),
+      queuedRecords: (endpoint) => plane.queuedRecordsOf(endpoint),
+      changed: () => this.changed(),
+      log,
+    };
+    for (const spec of plane.program.connectors) {
+      if (spec.direction === 'output') {
+        this.outputs.set(spec.endpoint, new NullOutputEndpoint(spec, plane));
+        continue;
+      }
+      const table = plane.program.lookupRelation(quoted(spec.relation));
+      if (!table) throw new Error(`connector '${spec.endpoint}': no table '${spec.relation}'`);
+      this.inputs.set(
+        spec.endpoint,
+        spec.transport === 'datagen'
+          ? new DatagenEndpoint(spec, table.columns, fake, host)
+          : new EmptyInputEndpoint(spec, host),
+      );
+    }
+    this.changed();
+  }
+
+  /** The connectors of `plane`'s program (loading the fake-string library if one needs it). */
+  static async create(plane: DataPlane, log: PipelineLogger): Promise<ConnectorSet> {
+    const needsFake = plane.program.connectors.some((c) => c.datagen !== null && usesFakeStrings(c.datagen));
+    return new ConnectorSet(plane, log, needsFake ? await loadFakeStrings() : null);
+  }
+
+  get isEmpty(): boolean {
+    return this.inputs.size === 0 && this.outputs.size === 0;
+  }
+
+  /** Starts the input connectors' read loops; call once, after restoring the checkpoint. */
+  start(): void {
+    for (const input of this.inputs.values()) {
+      input.run().catch((err: Error) => {
+        this.log.error(`input connector '${input.endpoint}' stopped on an unexpected error: ${err.stack}`);
+        input.crashed(err.message);
+      });
+    }
+  }
+
+  setPipelineRunning(running: boolean): void {
+    for (const input of this.inputs.values()) {
+      input.pipelineRunning = running;
+      input.notify();
+    }
+  }
+
+  /** Stops every read loop for good (the pipeline is going down). */
+  stop(): void {
+    for (const input of this.inputs.values()) input.stop();
+  }
+
+  /** Every input connector has finished: its input ended and was processed. */
+  get finished(): boolean {
+    for (const input of this.inputs.values()) if (!input.finished) return false;
+    return true;
+  }
+
+  /** The input connector `name` of `table` (canonical table name). */
+  inputEndpoint(table: string, name: string): InputEndpoint | undefined {
+    return this.inputs.get(`${table}.${name}`);
+  }
+
+  outputEndpoint(view: string, name: string): NullOutputEndpoint | undefined {
+    return this.outputs.get(`${view}.${name}`);
+  }
+
+  inputStatuses(): Array<Record<string, unknown>> {
+    return [...this.inputs.values()].map((i) => i.status());
+  }
+
+  outputStatuses(): Array<Record<string, unknown>> {
+    return [...this.outputs.values()].map((o) => o.status());
+  }
+
+  /** Re-evaluates `start_after` once an input connector ended or had a batch processed. */
+  private changed(): void {
+    const all = [...this.inputs.values()];
+    for (const input of all) {
+      if (input.spec.startAfter.length === 0 || input.startAfterMet) continue;
+      const waitsFor = all.filter((o) => o.spec.labels.some((l) => input.spec.startAfter.includes(l)));
+      if (waitsFor.every((o) => o.finished)) {
+        input.startAfterMet = true;
+        this.log.info(
+          `input connector '${input.endpoint}' may start: every connector labelled ${input.spec.startAfter.map((l) => `'${l}'`).join(', ')} has finished`,
+        );
+        input.notify();
+      }
+    }
+  }
+
+  inputDone(endpoint: string, position: unknown): void {
+    this.inputs.get(endpoint)?.batchDone(position);
+  }
+
+  output(relation: string, delta: readonly WeightedRow[]): void {
+    for (const out of this.outputs.values()) if (out.spec.relation === relation) out.send(delta);
+  }
+
+  exportState(): Record<string, unknown> {
+    return Object.fromEntries([...this.inputs.values()].map((i) => [i.endpoint, i.exportState()]));
+  }
+
+  importState(state: Record<string, unknown>): void {
+    for (const [endpoint, s] of Object.entries(state)) this.inputs.get(endpoint)?.importState(s);
+    this.changed();
+  }
+
+  regenerate(payload: string): RegeneratedBatch {
+    const entry = parseJournalEntry(payload);
+    const input = this.inputs.get(entry.endpoint);
+    if (!(input instanceof DatagenEndpoint))
+      throw new Error(
+        `the journal names connector '${entry.endpoint}', which this program has no datagen connector of`,
+      );
+    return { endpoint: input.endpoint, table: input.spec.relation, ...input.regenerate(entry) };
+  }
+}

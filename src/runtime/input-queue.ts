@@ -1,0 +1,190 @@
+/**
+ * The inputs a pipeline accepted but has not processed yet, kept one accepted request apart
+ * from the next, with a bound on how many records may wait per table.
+ *
+ * Each accepted ingress request or INSERT is one `QueuedInput` with its input sequence number;
+ * a step takes all of them, and if the step fails the data plane can retry them separately
+ * (see isolation.ts). Keeping them apart here, rather than merged in the circuit's input
+ * buffers, is what makes that possible.
+ *
+ * Backpressure, as Feldera's `max_queued_records` (ConnectorConfig; default 1,000,000 per
+ * input connector, and each table's HTTP ingress is one connector): before an ingress request
+ * is accepted it must be admitted, which reserves its records against its table's bound. A
+ * request that would take the table past the bound waits (holding its client) until steps
+ * have drained the queue; waiting requests of a table are admitted in arrival order, so a
+ * large one is not starved by small ones. A request larger than the bound by itself is
+ * admitted once its table has nothing queued: a request is all-or-nothing, so refusing it
+ * would make a valid batch impossible to ingest, while its size is already capped by the body
+ * limit, so what waits in memory stays within the bound plus one request. Like Feldera's, the
+ * bound is therefore not a hard one. A waiting request whose client goes away is dropped
+ * before anything of it is accepted.
+ *
+ * An input connector (runtime/connectors) is admitted the same way under its own endpoint name
+ * and with its own `max_queued_records`, as Feldera bounds each connector separately; a
+ * generator that outruns the circuit then waits here instead of filling memory.
+ */
+import type { WeightedRow } from '../engine/values/value.js';
+import { ApiError } from '../types/errors.js';
+
+/** One accepted input (an ingress request or an INSERT) waiting for a step. */
+export interface QueuedInput {
+  seq: number;
+  kind: 'ingress' | 'sql' | 'connector';
+  /** Its changes, by table (an ingress request has one table). */
+  changes: Array<{ table: string; rows: WeightedRow[] }>;
+  records: number;
+  bytes: number;
+  /** The input connector that produced it (its admission key), and how far it had read. */
+  connector?: { endpoint: string; position: unknown };
+}
+
+/** Feldera's default `max_queued_records`. */
+export const DEFAULT_MAX_QUEUED_RECORDS = 1_000_000;
+
+interface Waiter {
+  /** Admission key: a table (HTTP ingress) or a connector's endpoint name. */
+  table: string;
+  records: number;
+  bound: number;
+  admit: () => void;
+  refuse: (err: Error) => void;
+}
+
+/** Accepted inputs in order, with per-table admission against `maxQueuedRecords`. */
+export class InputQueue {
+  private inputs: QueuedInput[] = [];
+  /** Records admitted per table and not yet processed. */
+  private readonly reserved = new Map<string, number>();
+  private readonly waiting: Waiter[] = [];
+  private refusal: Error | null = null;
+  records = 0;
+  bytes = 0;
+
+  constructor(readonly maxQueuedRecords: number) {}
+
+  get length(): number {
+    return this.inputs.length;
+  }
+
+  /** Records admitted for `table` and not yet processed. */
+  queuedRecords(table: string): number {
+    return this.reserved.get(table) ?? 0;
+  }
+
+  /** Requests waiting for room. */
+  get waitingRequests(): number {
+    return this.waiting.length;
+  }
+
+  private fits(table: string, records: number, bound: number): boolean {
+    const queued = this.queuedRecords(table);
+    return queued === 0 || queued + records <= bound;
+  }
+
+  private reserve(table: string, records: number): void {
+    this.reserved.set(table, this.queuedRecords(table) + records);
+  }
+
+  /**
+   * Resolves once `records` more records of `table` may be queued, and reserves room for them;
+   * the caller must then `push` them. Rejects if `signal` aborts first (the client went away)
+   * or the queue refuses input (`refuseAll`). `table` is the admission key (a connector's
+   * endpoint name for connector input), `bound` its limit.
+   */
+  async admit(
+    table: string,
+    records: number,
+    signal?: AbortSignal,
+    bound = this.maxQueuedRecords,
+  ): Promise<void> {
+    if (this.refusal) throw this.refusal;
+    if (!this.waiting.some((w) => w.table === table) && this.fits(table, records, bound)) {
+      this.reserve(table, records);
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        const i = this.waiting.indexOf(waiter);
+        if (i >= 0) this.waiting.splice(i, 1);
+        reject(
+          new ApiError(
+            'PipelineInteractionUnreachable',
+            'The client went away while its ingress request waited for room in the input queue; nothing of it was ingested',
+            { table },
+          ),
+        );
+        // It may have been first in line for its table.
+        this.admitWaiting();
+      };
+      const waiter: Waiter = {
+        table,
+        records,
+        bound,
+        admit: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        refuse: (err) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(err);
+        },
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiting.push(waiter);
+    });
+  }
+
+  /** Admits waiting requests, in arrival order per table, while they fit. */
+  private admitWaiting(): void {
+    const blocked = new Set<string>();
+    for (let i = 0; i < this.waiting.length; ) {
+      const w = this.waiting[i]!;
+      if (!blocked.has(w.table) && this.fits(w.table, w.records, w.bound)) {
+        this.reserve(w.table, w.records);
+        this.waiting.splice(i, 1);
+        w.admit();
+      } else {
+        blocked.add(w.table);
+        i++;
+      }
+    }
+  }
+
+  /** Queues an accepted input; `admitted` says its records were reserved by `admit`. */
+  push(input: QueuedInput, admitted: boolean): void {
+    if (!admitted) for (const [key, n] of admissionOf(input)) this.reserve(key, n);
+    this.inputs.push(input);
+    this.records += input.records;
+    this.bytes += input.bytes;
+  }
+
+  /** Removes and returns every queued input, for a step. */
+  takeAll(): QueuedInput[] {
+    const taken = this.inputs;
+    this.inputs = [];
+    return taken;
+  }
+
+  /** Accounts for inputs a step finished with (processed or rejected), making room. */
+  release(inputs: readonly QueuedInput[]): void {
+    for (const input of inputs) {
+      this.records -= input.records;
+      this.bytes -= input.bytes;
+      for (const [key, n] of admissionOf(input)) this.reserved.set(key, this.queuedRecords(key) - n);
+    }
+    this.admitWaiting();
+  }
+
+  /** From now on refuses every request with `err`, waiting ones included. */
+  refuseAll(err: Error): void {
+    this.refusal = err;
+    for (const w of this.waiting.splice(0)) w.refuse(err);
+  }
+}
+
+/** The admission keys an input's records are reserved under, with their counts. */
+function admissionOf(input: QueuedInput): Array<[string, number]> {
+  if (input.connector) return [[input.connector.endpoint, input.records]];
+  return input.changes.map((c) => [c.table, c.rows.length]);
+}

@@ -1,0 +1,27 @@
+"""Completion and statistics through the SDK: input_json returns a completion token that
+wait_for_token and completion_token_status read; stats() parses into PipelineStatistics with
+the input counted; wait_for_idle() returns once input and processed counts agree."""
+
+from feldera.enums import CompletionTokenStatus
+from sluice_compat import build, check, client, remove
+
+SQL = """
+CREATE TABLE t (id INT NOT NULL PRIMARY KEY, v INT) WITH ('materialized' = 'true');
+CREATE MATERIALIZED VIEW big AS SELECT id, v FROM t WHERE v > 10;
+"""
+
+c = client()
+p = build(c, "tokens", SQL)
+p.start()
+token = p.input_json("t", [{"id": 1, "v": 5}, {"id": 2, "v": 50}, {"id": 3, "v": 500}], wait=False)
+check(isinstance(token, str) and len(token) > 0, "a completion token", token)
+p.wait_for_token(token)
+check(p.completion_token_status(token) == CompletionTokenStatus.COMPLETE, "the token complete")
+check(list(p.query("SELECT id FROM big ORDER BY id")) == [{"id": 2}, {"id": 3}], "the rows processed")
+
+stats = p.stats()
+check(stats.global_metrics.total_input_records == 3, "3 input records", stats.global_metrics.total_input_records)
+check(stats.global_metrics.total_processed_records == 3, "3 processed", stats.global_metrics.total_processed_records)
+p.wait_for_idle(idle_interval_s=0.5, timeout_s=30)
+remove(p)
+print("ok")

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { compileProgram } from '../../src/engine/index.js';
+
+const withConnectors = (list: string) => `'connectors' = '${list.replace(/'/g, "''")}'`;
+
+function ok(sql: string) {
+  const r = compileProgram(sql);
+  assert.ok(r.ok, r.ok ? '' : JSON.stringify(r.errors.map((e) => e.message)));
+  return r;
+}
+
+function errors(sql: string) {
+  const r = compileProgram(sql);
+  assert.ok(!r.ok, 'expected compile errors');
+  return r.errors.filter((e) => !e.warning);
+}
+
+const GEN = '{"transport": {"name": "datagen", "config": {"plan": [{"limit": 1}]}}}';
+const named = (name: string) => `{"name": "${name}", "transport": {"name": "empty_input"}}`;
+
+describe('connector names and checks (Feldera pipeline manager rules)', () => {
+  test("unnamed connectors are numbered by their position among their relation's connectors", () => {
+    const r = ok(`CREATE TABLE "T" (id INT) WITH (${withConnectors(`[${GEN}, ${named('x')}, ${GEN}]`)});
+CREATE TABLE u (id INT) WITH (${withConnectors(`[${GEN}]`)});`);
+    if (!r.ok) return;
+    assert.deepEqual(
+      r.program.connectors.map((c) => [c.endpoint, c.name, c.relation, c.config.stream]),
+      [
+        ['T.unnamed-0', 'unnamed-0', 'T', '"T"'],
+        ['T.x', 'x', 'T', '"T"'],
+        ['T.unnamed-2', 'unnamed-2', 'T', '"T"'],
+        ['u.unnamed-0', 'unnamed-0', 'u', 'u'],
+      ],
+    );
+  });
+
+  test('names must be unique per relation and made of [a-zA-Z0-9_-]', () => {
+    const [dup] = errors(
+      `CREATE TABLE t (id INT) WITH (${withConnectors(`[${named('a')}, ${named('a')}]`)});`,
+    );
+    assert.match(dup!.message, /'t\.a' is not unique/);
+    const [collide] = errors(
+      `CREATE TABLE t (id INT) WITH (${withConnectors(`[${GEN}, ${named('unnamed-0')}]`)});`,
+    );
+    assert.match(collide!.message, /'t\.unnamed-0' is not unique/);
+    const [bad] = errors(`CREATE TABLE t (id INT) WITH (${withConnectors(`[${named('a.b')}]`)});`);
+    assert.match(bad!.message, /connector name "a\.b" is not valid/);
+    const [long] = errors(`CREATE TABLE t (id INT) WITH (${withConnectors(`[${named('x'.repeat(101))}]`)});`);
+    assert.match(long!.message, /1 to 100 characters/);
+  });
+
+  test('the property must be a JSON list; an error inside it points into the literal', () => {
+    const [json] = errors(`CREATE TABLE t (id INT) WITH ('connectors' = '[
+  {"transport": {"name": "datagen"},}
+]');`);
+    assert.match(json!.message, /property 'connectors' is not valid JSON/);
+    assert.equal(json!.start_line_number, 2);
+    const [list] = errors(`CREATE TABLE t (id INT) WITH (${withConnectors(GEN)});`);
+    assert.match(list!.message, /must be a JSON list of connectors/);
+  });
+
+  test('directions and transports: outputs on views, inputs on tables, nothing on LOCAL views', () => {
+    const [onTable] = errors(
+      `CREATE TABLE t (id INT) WITH (${withConnectors('[{"transport": {"name": "null_output"}}]')});`,
+    );
+    assert.match(
+      onTable!.message,
+      /expected an input variant but got an output variant for connector 't\.unnamed-0'/,
+    );
+    const [unknown] = errors(
+      `CREATE TABLE t (id INT) WITH (${withConnectors('[{"transport": {"name": "carrier_pigeon"}}]')});`,
+    );
+    assert.match(unknown!.message, /'carrier_pigeon', which is not a transport Feldera or Sluice knows/);
+    const [local] = errors(`CREATE TABLE t (id INT);
+CREATE LOCAL VIEW v WITH (${withConnectors('[{"transport": {"name": "null_output"}}]')}) AS SELECT * FROM t;`);
+    assert.match(local!.message, /view 'v' is LOCAL, so it cannot have output connectors/);
+    const [delta] = errors(`CREATE TABLE t (id INT);
+CREATE VIEW v WITH (${withConnectors('[{"transport": {"name": "delta_table_output", "config": {}}}]')}) AS SELECT * FROM t;`);
+    assert.match(
+      delta!.message,
+      /'delta_table_output', which Sluice does not run .* read this view over HTTP \(\/egress\) instead/,
+    );
+  });
+
+  test('generic attributes are checked; keys Feldera does not know are a warning', () => {
+    const r = ok(
+      `CREATE TABLE t (id INT) WITH (${withConnectors('[{"transport": {"name": "empty_input"}, "colour": "red", "max_batch_size": 10}]')});`,
+    );
+    assert.match(r.ok ? (r.warnings[0]?.message ?? '') : '', /unknown key 'colour' is ignored/);
+    const [paused] = errors(
+      `CREATE TABLE t (id INT) WITH (${withConnectors('[{"transport": {"name": "empty_input"}, "paused": "yes"}]')});`,
+    );
+    assert.match(paused!.message, /'paused' must be true or false/);
+    const [queued] = errors(
+      `CREATE TABLE t (id INT) WITH (${withConnectors('[{"transport": {"name": "empty_input"}, "max_queued_records": -1}]')});`,
+    );
+    assert.match(queued!.message, /'max_queued_records' must be a non-negative integer/);
+  });
+
+  test('start_after must name existing labels and must not wait in a cycle', () => {
+    const cycle = errors(
+      `CREATE TABLE t (id INT) WITH (${withConnectors(`[
+  {"name": "a", "labels": ["A"], "start_after": ["B"], "transport": {"name": "empty_input"}},
+  {"name": "b", "labels": ["B"], "start_after": ["A"], "transport": {"name": "empty_input"}}
+]`)});`,
+    );
+    assert.ok(
+      cycle.some((e) => /connectors wait for each other in a cycle: t\.a -> t\.b -> t\.a/.test(e.message)),
+      JSON.stringify(cycle.map((e) => e.message)),
+    );
+    ok(
+      `CREATE TABLE t (id INT) WITH (${withConnectors(`[
+  {"name": "a", "labels": ["A"], "transport": {"name": "empty_input"}},
+  {"name": "b", "start_after": ["A"], "transport": {"name": "empty_input"}}
+]`)});`,
+    );
+  });
+});

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { formatTextTable } from '../../../src/engine/values/index.js';
+import { errorLine, outputWriter } from '../../../src/runtime/adhoc/output.js';
+
+const COLUMNS = [
+  { name: 'id', type: { type: 'INTEGER' as const, nullable: false } },
+  { name: 'name', type: { type: 'VARCHAR' as const, nullable: true } },
+];
+
+describe('ad-hoc output formats', () => {
+  test('text: one batch prints exactly as formatTextTable; an empty result is the header', () => {
+    const rows = [
+      [1, 'ann'],
+      [22, null],
+    ];
+    const out = outputWriter('text', COLUMNS);
+    assert.equal(out.rows(rows) + out.end(), formatTextTable(COLUMNS, rows));
+    const empty = outputWriter('text', COLUMNS);
+    assert.equal(empty.rows([]) + empty.end(), formatTextTable(COLUMNS, []));
+  });
+
+  test('text: later batches continue the table, the closing rule comes at the end', () => {
+    const out = outputWriter('text', COLUMNS);
+    const text = out.rows([[1, 'ann']]) + out.rows([[333, 'a much longer name']]) + out.end();
+    assert.equal(
+      text,
+      [
+        '+----+------+',
+        '| id | name |',
+        '+----+------+',
+        '| 1  | ann  |',
+        '| 333 | a much longer name |',
+        '+-----+--------------------+',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('json: a line per row; errors in-band as the error body or an ERROR line', () => {
+    const out = outputWriter('json', COLUMNS);
+    assert.equal(
+      out.rows([
+        [1, 'ann'],
+        [2, null],
+      ]) + out.end(),
+      '{"id":1,"name":"ann"}\n{"id":2,"name":null}\n',
+    );
+    const error = { message: 'too slow', error_code: 'AdHocQueryTimeout', details: { limit_secs: 1 } };
+    assert.deepEqual(JSON.parse(errorLine('json', error)), error);
+    assert.equal(errorLine('text', error), 'ERROR: too slow [AdHocQueryTimeout]\n');
+  });
+});

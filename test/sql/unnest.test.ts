@@ -1,0 +1,108 @@
+/**
+ * UNNEST in FROM (bind-query.ts, the `unnest` plan node, engine/unnest.ts): column names and
+ * types, the lateral and CROSS JOIN forms, incremental maintenance, ad-hoc queries, refusals.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { compileProgram } from '../../src/engine/index.js';
+import { compile, contents, insert, show } from '../helpers/sql-circuit.js';
+import { evalSql } from '../helpers/sql-eval.js';
+
+const ARRAYS = {
+  columns: 'id INT, xs INT ARRAY, m MAP<VARCHAR, INT>',
+  rows: [
+    { id: 1, xs: [5, null, 5], m: { k: 1, a: 2 } },
+    { id: 2, xs: null, m: null },
+  ],
+};
+
+function refusal(program: string): string {
+  const r = compileProgram(program);
+  if (r.ok) return assert.fail('expected a compile error');
+  const e = r.errors[0]!;
+  return `${e.error_type} @${e.start_line_number}:${e.start_column}: ${e.message}`;
+}
+
+describe('UNNEST', () => {
+  test('the lateral form numbers elements from 1 and keeps duplicates and NULL elements', () => {
+    assert.deepEqual(evalSql('id, x, i', ARRAYS, ', UNNEST(t.xs) WITH ORDINALITY AS u (x, i)'), [
+      '{"id":1,"x":5,"i":1}',
+      '{"id":1,"x":5,"i":3}',
+      '{"id":1,"x":null,"i":2}',
+    ]);
+  });
+
+  test('default column names follow Calcite; a one-column alias names the column', () => {
+    const p = compile(`CREATE TABLE t (xs INT ARRAY, m MAP<VARCHAR, INT>);
+CREATE VIEW a AS SELECT * FROM UNNEST(ARRAY[1, 2]);
+CREATE VIEW b AS SELECT * FROM UNNEST(ARRAY['x']) WITH ORDINALITY;
+CREATE VIEW c AS SELECT e.* FROM t, UNNEST(t.m) AS e;
+CREATE VIEW d AS SELECT x FROM t CROSS JOIN UNNEST(t.xs) AS x;
+CREATE VIEW e AS SELECT r.* FROM UNNEST(ARRAY[ROW(1, 'a')]) AS r;`);
+    const names = (v: string) => p.lookupRelation(v)!.columns.map((c) => `${c.name} ${c.type.type}`);
+    assert.deepEqual(names('a'), ['EXPR$0 INTEGER']);
+    assert.deepEqual(names('b'), ['EXPR$0 VARCHAR', 'ORDINALITY INTEGER']);
+    assert.deepEqual(names('c'), ['KEY VARCHAR', 'VALUE INTEGER']);
+    assert.deepEqual(names('d'), ['x INTEGER']);
+    assert.deepEqual(names('e'), ['EXPR$0 INTEGER', 'EXPR$1 VARCHAR']);
+  });
+
+  test('a MAP unnests into key and value in key order; JOIN ... ON filters', () => {
+    assert.deepEqual(evalSql('id, k, v', ARRAYS, 'CROSS JOIN UNNEST(t.m) WITH ORDINALITY AS u (k, v, n)'), [
+      '{"id":1,"k":"a","v":2}',
+      '{"id":1,"k":"k","v":1}',
+    ]);
+    assert.deepEqual(evalSql('id, x', ARRAYS, 'JOIN UNNEST(xs) AS u (x) ON x IS NULL'), [
+      '{"id":1,"x":null}',
+    ]);
+  });
+
+  test('a view over UNNEST follows inserts and deletes of the source row', () => {
+    const c = compile(`CREATE TABLE t (id INT, xs VARCHAR ARRAY);
+CREATE MATERIALIZED VIEW v AS SELECT x, COUNT(*) AS n FROM t, UNNEST(xs) AS u (x) GROUP BY x;`).instantiate();
+    insert(c, 't', [
+      [1, ['a', 'b']],
+      [2, ['b']],
+    ]);
+    c.step();
+    assert.deepEqual(contents(c, 'v'), ["('a', 1n)", "('b', 2n)"]);
+    insert(c, 't', [[1, ['a', 'b']]], -1);
+    c.step();
+    assert.deepEqual(contents(c, 'v'), ["('b', 1n)"]);
+  });
+
+  test('ad-hoc queries unnest over snapshots', () => {
+    const c = compile(`CREATE TABLE t (id INT, xs INT ARRAY) WITH ('materialized' = 'true');`).instantiate();
+    c.query('INSERT INTO t VALUES (1, ARRAY[3, 4]), (2, NULL)');
+    c.step();
+    const r = c.query('SELECT id, x FROM t, UNNEST(xs) AS u (x) ORDER BY x DESC');
+    assert.deepEqual(
+      r.rows.map((row) => row.map(show).join(', ')),
+      ['1, 4', '1, 3'],
+    );
+  });
+
+  test('errors and refusals name the construct and its position', () => {
+    const head = 'CREATE TABLE t (id INT, xs INT ARRAY, n INT);\nCREATE VIEW v AS SELECT * FROM t';
+    assert.equal(
+      refusal(`${head}, UNNEST(n) AS u (x);`),
+      'Error in SQL statement @2:42: UNNEST needs an ARRAY or a MAP, got INTEGER',
+    );
+    assert.equal(
+      refusal(`${head}, UNNEST(xs, xs) AS u (x, y);`),
+      'Not yet implemented @2:46: UNNEST of more than one collection is not supported',
+    );
+    assert.equal(
+      refusal(`${head} LEFT JOIN UNNEST(xs) AS u (x) ON TRUE;`),
+      'Not yet implemented @2:32: LEFT JOIN with UNNEST is not supported',
+    );
+    assert.equal(
+      refusal(`${head}, UNNEST(xs) WITH ORDINALITY AS u (x);`),
+      'Error in SQL statement @2:35: The alias list has 1 names for 2 columns of UNNEST',
+    );
+    assert.equal(
+      refusal(`${head} WHERE 3 IN (SELECT x FROM UNNEST(t.xs) AS u (x));`),
+      "Not yet implemented @2:67: Correlated reference to 't.xs' is only supported in the WHERE clause of EXISTS and IN subqueries",
+    );
+  });
+});
