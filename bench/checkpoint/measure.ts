@@ -216,7 +216,7 @@ function ingestStream(plane: DataPlane, w: Workload, random: () => number) {
         return { insert: { id, customer_id, amount, status, note } };
       });
       const start = performance.now();
-      plane.ingest('orders', JSON.stringify(rows), {
+      await plane.ingest('orders', JSON.stringify(rows), {
         format: 'json',
         updateFormat: 'insert_delete',
         array: true,
@@ -335,7 +335,7 @@ export async function measureSize(task: SizeTask): Promise<SizeResult> {
       );
       return { insert: { id, customer_id, amount, status, note } };
     });
-    resumed.plane.ingest('orders', JSON.stringify(rows), {
+    await resumed.plane.ingest('orders', JSON.stringify(rows), {
       format: 'json',
       updateFormat: 'insert_delete',
       array: true,

@@ -85,7 +85,7 @@ test('disk full: failures are reported, the last checkpoint stays whole, nothing
   let lastCheckpointSteps = 0;
   for (let n = 1; n <= 5000 && refusals.length < 3; n++) {
     try {
-      first.plane.ingest('t', JSON.stringify(requestOf(n)), FORMAT);
+      await first.plane.ingest('t', JSON.stringify(requestOf(n)), FORMAT);
       acknowledged.push(n);
     } catch (err) {
       refusals.push((err as Error).message);

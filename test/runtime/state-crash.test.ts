@@ -103,7 +103,7 @@ test('SIGKILL during seals, merges, collections and checkpoints leaves every kep
       );
     // The resumed pipeline goes on: one more step and checkpoint work.
     plane.setRunning(true);
-    plane.ingest('t', JSON.stringify(requestOf(newest.steps + 1)), {
+    await plane.ingest('t', JSON.stringify(requestOf(newest.steps + 1)), {
       format: 'json',
       updateFormat: 'insert_delete',
       array: true,
@@ -128,7 +128,7 @@ test('files a push is uploading survive merges and collections until the push en
   await checkpointer.resume(plane, p.fingerprint);
   plane.setRunning(true);
   const step = async (n: number) => {
-    plane.ingest('t', JSON.stringify(requestOf(n)), {
+    await plane.ingest('t', JSON.stringify(requestOf(n)), {
       format: 'json',
       updateFormat: 'insert_delete',
       array: true,
