@@ -206,6 +206,49 @@ describe('Circuit', () => {
     assert.deepEqual(delta(restored.step(), 'stock'), delta(c.step(), 'stock'));
   });
 
+  test('partial updates and the aggregate kernels keep their state in batch files across a checkpoint', async () => {
+    const program = compile(`
+CREATE TABLE m (id INT NOT NULL PRIMARY KEY, g INT, x INT, s VARCHAR);
+CREATE MATERIALIZED VIEW k AS SELECT g, ARG_MAX(s, x) AS best, MIN(x) AS lo, MAX(x) AS hi, BIT_XOR(x) AS bx,
+  STDDEV_SAMP(x) AS sd, COUNTIF(x > 2) AS big, BOOL_AND(x > 0) AS pos FROM m GROUP BY g;`);
+    const storage = fileBackedStorage();
+    const filed = program.instantiate();
+    filed.attachStorage(storage);
+    const memory = program.instantiate();
+    const both = (f: (c: typeof memory) => void) => {
+      f(filed);
+      f(memory);
+      assert.deepEqual(delta(filed.step(), 'k'), delta(memory.step(), 'k'));
+    };
+    both((c) =>
+      insert(c, 'm', [
+        [1, 1, 5, 'a'],
+        [2, 1, 7, 'b'],
+        [3, 1, 3, 'c'],
+        [4, 2, 1, 'd'],
+      ]),
+    );
+    // Retractions of the maximum and minimum, and a partial update read from a batch file.
+    both((c) => {
+      c.push('m', [{ row: [2], weight: -1 }]);
+      c.push('m', [{ row: [3, null, 9, null], weight: 1, patch: [true, false, true, false] }]);
+    });
+    const state = await filed.checkpoint();
+    state.release();
+    const restored = program.instantiate();
+    restored.attachStorage(storage);
+    restored.restore(state.meta);
+    assert.deepEqual(contents(restored, 'k'), contents(memory, 'k'));
+    assert.deepEqual(contents(restored, 'm'), contents(memory, 'm'));
+    restored.push('m', [{ row: [1, 2, null, null], weight: 1, patch: [true, true, false, false] }]);
+    memory.push('m', [{ row: [1, 2, null, null], weight: 1, patch: [true, true, false, false] }]);
+    restored.push('m', [{ row: [4], weight: -1 }]);
+    memory.push('m', [{ row: [4], weight: -1 }]);
+    assert.deepEqual(delta(restored.step(), 'k'), delta(memory.step(), 'k'));
+    assert.deepEqual(contents(restored, 'k'), contents(memory, 'k'));
+    assert.deepEqual(contents(restored, 'm'), ["(1, 2, 5, 'a')", "(3, 1, 9, 'c')"]);
+  });
+
   test('restore rejects state of another program, of another format, of other operators, and used circuits', async () => {
     const program = compile(PROGRAM);
     const storage = fileBackedStorage();
