@@ -1,33 +1,24 @@
 /**
- * Checkpoint benchmark: how long a pipeline's checkpoint takes and how many bytes it writes as
- * its state grows, what a second checkpoint after a small change writes, and how long a resume
- * takes.
+ * Checkpoint benchmark: what a checkpoint costs a running pipeline as its state grows, what
+ * consecutive checkpoints write after small changes, and how long a resume from a cold copy
+ * takes, with the state on disk (src/engine/trace/).
  *
  *   node --import tsx bench/checkpoint.ts        (or: npm run bench -- checkpoint)
  *
- * Environment (defaults in brackets): BENCH_MAX_STATE_MB [300] largest state, in MiB of
- * exported state (the series is 10, 30, 100, 300 MiB up to it, then it; 1024 for the 1 GiB
- * figures, which take 22-26 minutes and 8.5 GB of memory on 2 cores), BENCH_CHANGE_PERCENT [1]
- * share of the orders updated before the second checkpoint, BENCH_BATCH [50000] rows per step
- * while loading, BENCH_HEAP_MB [12288] V8 heap limit of each measuring process, BENCH_SEED [1].
+ * Environment (defaults in brackets): BENCH_MAX_STATE_MB [300] largest state in MiB of
+ * checkpointed state (the series is 10, 100, 300 MiB up to it, then it; 1024 for the 1 GiB
+ * figures), BENCH_SIZES_MB [none] the sizes to run instead of that series (e.g. "300"),
+ * BENCH_CHANGE_PERCENT [1] share of the orders updated before each measured
+ * checkpoint, BENCH_ROUNDS [20] checkpoints after the second, each after such a change,
+ * BENCH_BATCH [20000] rows per step while loading, BENCH_MEMORY_MB [none]
+ * resources.memory_mb_max of the measured pipeline, BENCH_SEED [1].
  *
  * The program (bench/checkpoint/workload.ts) has two keyed, materialized tables, a GROUP BY
- * view and a join view; the circuit is bulk-loaded to each size and then checkpointed and
- * resumed with the same calls src/runtime/checkpointer.ts makes, each phase timed on its own
- * (bench/checkpoint/measure.ts):
- *  - capture: `circuit.exportState()`, synchronous: the pipeline's steps (and its event loop)
- *    wait for it;
- *  - write: `CheckpointStore.write` (SHA-256, write + fsync of new state files, renames,
- *    directory fsync, manifest last), with the bytes and files it wrote and reused;
- *  - plain: the same files written with a plain write + fsync each (in parallel) and a
- *    directory fsync: durable, but no hashing, content addressing or manifest;
- *  - second checkpoint: after one step that upserts BENCH_CHANGE_PERCENT of the orders, and
- *    asserting that it wrote exactly the state files whose bytes changed;
- *  - resume: open the store, load the newest checkpoint verifying every file's SHA-256, and
- *    `importState` into a fresh circuit (the loaded circuit is dropped first).
- * Each size runs in a fresh process, one at a time, so sizes do not share heap or garbage.
- * Rows are labeled by the bytes `exportState` produced. Resume reads files just written, so
- * they mostly come from the page cache: the figure is the CPU cost, not a cold-disk read.
+ * view and a join view. Each size runs in a fresh process through the pipeline process's own
+ * data plane and checkpointer (bench/checkpoint/measure.ts says what each phase measures):
+ * the second checkpoint is taken while an ingest stream runs, so its stall is measured as a
+ * pipeline sees it, not after a forced GC; the resume starts from a copy of the storage
+ * directory (with the page cache dropped when the machine allows it).
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -42,16 +33,21 @@ const setting = (name: string, fallback: number) => Number(process.env[name] ?? 
 const config = {
   maxStateMiB: setting('BENCH_MAX_STATE_MB', 300),
   changePercent: setting('BENCH_CHANGE_PERCENT', 1),
-  batch: setting('BENCH_BATCH', 50_000),
-  heapMiB: setting('BENCH_HEAP_MB', 12_288),
+  rounds: setting('BENCH_ROUNDS', 20),
+  batch: setting('BENCH_BATCH', 20_000),
+  memoryMb: process.env.BENCH_MEMORY_MB ? Number(process.env.BENCH_MEMORY_MB) : null,
   seed: setting('BENCH_SEED', 1),
 };
-const SERIES_MIB = [10, 30, 100, 300];
+const SERIES_MIB = [10, 100, 300];
+/** Flink's incremental checkpoints upload about this share of the state each time. */
+const FLINK_PERCENT = 16;
 const WORKER = fileURLToPath(new URL('./checkpoint/worker.ts', import.meta.url));
 const started = performance.now();
 
-/** 10, 30, 100, 300 MiB below BENCH_MAX_STATE_MB, then BENCH_MAX_STATE_MB itself. */
+/** BENCH_SIZES_MB (comma-separated) if set, else 10, 100, 300 MiB below BENCH_MAX_STATE_MB, then it. */
 function sizes(): number[] {
+  const listed = process.env.BENCH_SIZES_MB;
+  if (listed) return listed.split(',').map(Number);
   return [...SERIES_MIB.filter((size) => size < config.maxStateMiB), config.maxStateMiB];
 }
 
@@ -70,7 +66,9 @@ function machine(): string {
 /** Measures one size in a fresh process with a GC the measurement can trigger. */
 function runInChild(task: SizeTask): Promise<SizeResult> {
   return new Promise((resolve, reject) => {
-    const execArgv = [...process.execArgv, '--expose-gc', `--max-old-space-size=${config.heapMiB}`];
+    const heap =
+      config.memoryMb === null ? [] : [`--max-old-space-size=${Math.floor(config.memoryMb * 0.6)}`];
+    const execArgv = [...process.execArgv, ...heap];
     const child = fork(WORKER, [JSON.stringify(task)], { execArgv });
     let result: SizeResult | undefined;
     child.on('message', (m) => {
@@ -84,105 +82,131 @@ function runInChild(task: SizeTask): Promise<SizeResult> {
   });
 }
 
-function firstCheckpointRows(results: SizeResult[]): string[][] {
-  return results.map(({ first, plainWriteSeconds, workload }) => [
-    mib(first.stateBytes),
-    count(workload.orders),
-    `${first.filesWritten}/${first.files}`,
-    secs(first.captureSeconds),
-    secs(first.writeSeconds),
-    mib(first.bytesWritten),
-    mibPerSecond(first.bytesWritten, first.writeSeconds),
-    secs(first.captureSeconds + first.writeSeconds),
-    secs(plainWriteSeconds),
-    ratio(first.writeSeconds / plainWriteSeconds),
+const ms = (x: number) => x.toFixed(x < 10 ? 1 : 0);
+
+function stallRows(results: SizeResult[]): string[][] {
+  return results.map((r) => [
+    mib(r.first.stateBytes),
+    count(r.changedOrders),
+    ms(r.stalled.captureMs),
+    ms(r.stalledPlainMs),
+    ratio(r.stalled.captureMs / Math.max(r.stalledPlainMs, 0.001)),
+    ms(r.loopDelayMaxMs),
+    ms(r.loopDelayP99Ms),
+    `${ms(r.stepP99BeforeMs)} / ${ms(r.stepP99DuringMs)} (${r.stepsDuring})`,
+    ms(r.stalled.totalMs),
   ]);
 }
 
-function secondCheckpointRows(results: SizeResult[]): string[][] {
-  return results.map(({ first, second, changedOrders, changeStepSeconds }) => [
-    mib(first.stateBytes),
-    count(changedOrders),
-    secs(changeStepSeconds),
-    secs(second.captureSeconds),
-    secs(second.writeSeconds),
-    `${second.filesWritten}/${second.filesReused}`,
-    mib(second.bytesWritten),
-    percent(second.bytesWritten, second.stateBytes),
-  ]);
-}
-
-function stateFileRows({ secondFiles }: SizeResult): string[][] {
-  return secondFiles.map((f) => [f.name, mib(f.bytes), f.changed ? 'written' : 'reused']);
+function bytesRows(results: SizeResult[]): string[][] {
+  return results.map((r) => {
+    const average = r.roundsAddedBytes.reduce((n, b) => n + b, 0) / Math.max(1, r.roundsAddedBytes.length);
+    return [
+      mib(r.first.stateBytes),
+      `${secs(r.first.totalMs / 1000)} (${ms(r.first.captureMs)} ms)`,
+      `${secs(r.firstPlainMs / 1000)}`,
+      mib(r.second.addedBytes),
+      percent(r.second.addedBytes, r.first.stateBytes),
+      ms(r.secondPlainMs),
+      percent(average, r.first.stateBytes),
+      ms(r.roundsCaptureMaxMs),
+      String(r.merges),
+      `${FLINK_PERCENT}%`,
+    ];
+  });
 }
 
 function resumeRows(results: SizeResult[]): string[][] {
   return results.map((r) => [
-    mib(r.second.stateBytes),
-    secs(r.readSeconds),
-    mibPerSecond(r.second.stateBytes, r.readSeconds),
-    secs(r.importSeconds),
-    secs(r.readSeconds + r.importSeconds),
+    mib(r.first.stateBytes),
+    secs(r.resumeMs / 1000),
+    ms(r.firstStepAfterResumeMs),
+    r.pageCacheDropped ? 'yes' : 'no',
     secs(r.loadSeconds),
     mib(r.heapBytes),
     mib(r.peakRssBytes),
+    config.memoryMb === null ? '-' : ratio(r.peakRssBytes / (config.memoryMb * 2 ** 20)),
   ]);
+}
+
+function remoteRows(results: SizeResult[]): string[][] {
+  return results.map((r) => {
+    const { remote } = r;
+    return [
+      mib(r.first.stateBytes),
+      `${mib(remote.firstPushBytes)} in ${secs(remote.firstPushSeconds)} s`,
+      `${mib(remote.nextPushBytes)} (${remote.nextPushFiles} files) in ${secs(remote.nextPushSeconds)} s`,
+      percent(remote.nextPushBytes, r.first.stateBytes),
+      `${mib(remote.pullBytes)} in ${secs(remote.pullSeconds)} s (${mibPerSecond(remote.pullBytes, remote.pullSeconds)} MiB/s)`,
+      secs(r.remoteResumeMs / 1000),
+      remote.aws === null
+        ? 'not installed'
+        : `${mib(remote.aws.bytes)} in ${secs(remote.aws.seconds)} s (${mibPerSecond(remote.aws.bytes, remote.aws.seconds)} MiB/s)`,
+    ];
+  });
 }
 
 function report(results: SizeResult[]): void {
   table(
-    'First checkpoint of the loaded circuit (every state file new); plain = the same files written + fsynced, ' +
-      'no hashing or content addressing',
-    [
-      'state MiB',
-      'orders',
-      'files written',
-      'capture s',
-      'write s',
-      'MiB written',
-      'write MiB/s',
-      'checkpoint s',
-      'plain s',
-      'write ÷ plain',
-    ],
-    firstCheckpointRows(results),
-  );
-  table(
-    `Second checkpoint after one step updating ${config.changePercent}% of the orders ` +
-      '(asserted: it writes exactly the state files whose bytes changed)',
+    `Stall: a checkpoint after one step updating ${config.changePercent}% of the orders, taken while an ingest stream runs ` +
+      '(capture = the event loop held to seal the state; plain = write + fsync of the bytes it added)',
     [
       'state MiB',
       'orders updated',
-      'step s',
-      'capture s',
-      'write s',
-      'files written/reused',
-      'MiB written',
-      'of state',
+      'capture ms',
+      'plain ms',
+      'capture ÷ plain',
+      'loop delay max ms',
+      'loop delay p99 ms',
+      'step p99 ms before / during (steps)',
+      'checkpoint ms',
     ],
-    secondCheckpointRows(results),
+    stallRows(results),
   );
-  const largest = results.at(-1);
-  if (largest)
-    table(
-      `State files of the second checkpoint at ${mib(largest.second.stateBytes)} MiB ` +
-        '(one file per stateful operator, plus circuit.json)',
-      ['file', 'MiB', 'second checkpoint'],
-      stateFileRows(largest),
-    );
   table(
-    'Resume: open the store + read and verify every file (SHA-256), then importState into a fresh circuit',
+    `Bytes: what checkpoints add to the store (and a sync uploads): the first; the second after a ${config.changePercent}% change; ` +
+      `the average over ${config.rounds} more, each after a ${config.changePercent}% change, merges included`,
     [
       'state MiB',
-      'read+verify s',
-      'MiB/s',
-      'import s',
-      'resume s',
-      'bulk load s',
+      'first s (capture)',
+      'plain s',
+      '2nd MiB',
+      '2nd of state',
+      '2nd plain ms',
+      `avg of ${config.rounds}`,
+      'max capture ms',
+      'merges',
+      'Flink',
+    ],
+    bytesRows(results),
+  );
+  table(
+    'Resume from a cold copy of the storage directory: until Running, then the first step (100 upserts)',
+    [
+      'state MiB',
+      'to Running s',
+      'first step ms',
+      'page cache dropped',
+      'load s',
       'heap MiB',
       'peak RSS MiB',
+      'peak RSS ÷ memory_mb_max',
     ],
     resumeRows(results),
+  );
+  table(
+    'Object store (loopback s3rver): push the checkpoint before last, then the last (a sync after one change); ' +
+      'pull the last into an empty directory (hash-verified), then resume from it; aws s3 sync downloading the same prefix (whole process timed)',
+    [
+      'state MiB',
+      'first push',
+      'next push',
+      'next of state',
+      'pull',
+      'resume after pull s',
+      'aws s3 sync download',
+    ],
+    remoteRows(results),
   );
 }
 
@@ -196,9 +220,9 @@ async function main(): Promise<void> {
   try {
     for (const targetMiB of sizes()) {
       progress(`~${targetMiB} MiB of state`);
-      const { changePercent, batch, seed } = config;
+      const { changePercent, batch, seed, rounds, memoryMb } = config;
       const dir = join(scratch, `${targetMiB}`);
-      results.push(await runInChild({ targetMiB, dir, seed, batch, changePercent }));
+      results.push(await runInChild({ targetMiB, dir, seed, batch, changePercent, rounds, memoryMb }));
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const BENCHMARKS = ['engine', 'sync', 'checkpoint', 'adhoc'];
+const BENCHMARKS = ['engine', 'sync', 'checkpoint', 'state-stores', 'adhoc'];
 /** Tiny sizes for a smoke run, by the setting each benchmark reads. */
 const SMOKE_SETTINGS: Record<string, string> = {
   BENCH_BASE_ROWS: '2000',
@@ -25,8 +25,9 @@ const SMOKE_SETTINGS: Record<string, string> = {
   BENCH_ROWS: '5000',
   BENCH_QUERIES: '2',
   BENCH_ENTRIES: '5000',
-  SLUICE_BENCH_MB: '8',
-  SLUICE_BENCH_LOCAL_MB: '4',
+  BENCH_SYNC_STATE_MB: '4',
+  BENCH_SYNC_CUTOFF_MB: '1',
+  BENCH_SYNC_RUNS: '1',
 };
 const smoke = process.env.BENCH_SMOKE === '1';
 const env = smoke ? { ...SMOKE_SETTINGS, ...process.env } : process.env;

@@ -1,233 +1,325 @@
 /**
- * Checkpoint storage benchmark: local checkpoint writes and resumes, and object-store sync.
+ * Object-store sync benchmark: Sluice's push and pull against rclone (the tool Feldera's sync
+ * runs, with Feldera's default flags) and `aws s3 sync`, on the same loopback s3rver.
  *
- *   node --import tsx bench/sync.ts
+ *   node --import tsx bench/sync.ts        (or: npm run bench -- sync)
  *
- * Environment: SLUICE_BENCH_MB (state size for the sync runs, default 300),
- * SLUICE_BENCH_LOCAL_MB (comma-separated state sizes for the local runs, default 10,30,100,300).
+ * Environment (defaults in brackets): BENCH_SYNC_STATE_MB [100] state of the pipeline whose
+ * checkpoints are synced, BENCH_SYNC_CUTOFF_MB [8] multipart cutoff given to all three tools
+ * (the run fails unless some file of the checkpoint is above it, so multipart is exercised),
+ * BENCH_SYNC_RUNS [3].
  *
- * Local: writes a checkpoint of fresh state (every file new), then one after a 1% change, and
- * reports time and bytes written; then the time to load (read + verify every file) the latest
- * checkpoint, as a resume does.
- * Sync: against each loopback S3 server available (s3rver always, moto_server if installed),
- * push a checkpoint, pull it into an empty store, then push a checkpoint after a 1% change, and
- * the same with `aws s3 sync` (if installed) on the same files and server.
- * The state is 1 MiB files plus one file of a quarter of the total, so both single-PUT and
- * multipart/ranged transfers are exercised. Contents are random (incompressible).
+ * What is synced: two consecutive checkpoints of a real pipeline (bench/sync/checkpoints.ts:
+ * the checkpoint benchmark's program, the second after a step that upserts 1% of the orders).
+ * Sluice pushes them from the pipeline's storage directory; rclone and aws copy the same files
+ * laid out as the object-store layout has them (`blobs/<sha256>`, then the manifest).
+ *
+ * Timing: every tool runs as a whole process, timed from spawn to exit, Sluice included
+ * (bench/sync/sluice-tool.ts); each tool's start-up (a run that loads and exits) is printed
+ * beside it. Each run pushes the first checkpoint to a fresh prefix, then the second, then the
+ * second again (nothing to do), then pulls the second into an empty directory. The tools run
+ * in rotated order in each run. The number of files each run uploaded or downloaded is
+ * asserted for every tool: everything, then only the files the second checkpoint added, then
+ * none.
  */
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CheckpointStore, type NewCheckpoint } from '../src/storage/checkpoint-store.js';
-import { pullCheckpoint } from '../src/storage/pull.js';
-import { pushCheckpoint } from '../src/storage/push.js';
-import { RemoteStore } from '../src/storage/remote-store.js';
-import {
-  motoServerAvailable,
-  type S3ServerKind,
-  type S3TestServer,
-  startS3Server,
-} from '../test/helpers/s3server.js';
+import { fileURLToPath } from 'node:url';
+import { CheckpointStore } from '../src/storage/checkpoint-store.js';
+import type { SyncConfig } from '../src/storage/sync-config.js';
+import { type S3TestServer, startS3Server } from '../test/helpers/s3server.js';
+import { mib, table } from './checkpoint/report.js';
+import { layOut, makeCheckpoints } from './sync/checkpoints.js';
 
-const MIB = 1024 * 1024;
-const SMALL_FILE = MIB;
-const OWNER = { pipelineId: '0190a1b2-0000-7000-8000-0000000000be', pipelineName: 'bench' };
-const syncMb = Number(process.env.SLUICE_BENCH_MB ?? 300);
-const localMbs = (process.env.SLUICE_BENCH_LOCAL_MB ?? '10,30,100,300').split(',').map(Number);
-const scratch = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
+const stateMiB = Number(process.env.BENCH_SYNC_STATE_MB ?? 100);
+const cutoffMiB = Number(process.env.BENCH_SYNC_CUTOFF_MB ?? 8);
+const runs = Number(process.env.BENCH_SYNC_RUNS ?? 3);
+const SLUICE_TOOL = fileURLToPath(new URL('./sync/sluice-tool.ts', import.meta.url));
+const started = performance.now();
 
-type State = Array<{ name: string; data: Buffer }>;
-
-/** Random state of `mb` MiB: one file of a quarter of it, the rest in 1 MiB files. */
-function makeState(mb: number): State {
-  const total = mb * MIB;
-  const large = Math.floor(total / 4);
-  const state: State = [{ name: 'large', data: randomBytes(large) }];
-  for (let i = 0, left = total - large; left > 0; i++, left -= SMALL_FILE) {
-    state.push({ name: `part-${String(i).padStart(4, '0')}`, data: randomBytes(Math.min(SMALL_FILE, left)) });
-  }
-  return state;
+type ToolName = 'sluice' | 'rclone' | 'aws';
+interface Outcome {
+  seconds: number;
+  files: number;
+}
+/** Where a tool pushes from: Sluice names a checkpoint of its store, the others a directory. */
+interface Source {
+  dir: string;
+  uuid: string;
+}
+interface Tool {
+  name: ToolName;
+  start(): Outcome;
+  push(source: Source, prefix: string): Outcome;
+  pull(prefix: string, uuid: string, dir: string): Outcome;
 }
 
-/** The state with 1% of its bytes replaced, as whole small files (at least one). */
-function changeOnePercent(state: State): { state: State; changedBytes: number } {
-  const total = state.reduce((sum, f) => sum + f.data.length, 0);
-  const next = [...state];
-  let changedBytes = 0;
-  for (let i = 1; i < next.length && changedBytes < total / 100; i++) {
-    next[i] = { name: next[i]!.name, data: randomBytes(next[i]!.data.length) };
-    changedBytes += next[i]!.data.length;
-  }
-  return { state: next, changedBytes };
+function progress(what: string): void {
+  process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0)}s] ${what}\n`);
 }
 
-function checkpointOf(state: State, steps: number): NewCheckpoint {
-  return { fingerprint: 1, steps, processedRecords: steps, files: state };
-}
-
-async function timed<T>(fn: () => Promise<T>): Promise<{ seconds: number; value: T }> {
-  const started = process.hrtime.bigint();
-  const value = await fn();
-  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, value };
-}
-
-const mb = (bytes: number) => (bytes / MIB).toFixed(1);
-const rate = (bytes: number, seconds: number) => (bytes / MIB / seconds).toFixed(0);
-
-function table(title: string, header: string[], rows: string[][]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(`\n${title}\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
-  for (const row of rows) console.log(line(row));
-}
-
-async function benchLocal(): Promise<void> {
-  const rows: string[][] = [];
-  for (const size of localMbs) {
-    const dir = join(scratch, `local-${size}`);
-    const store = await CheckpointStore.open(dir);
-    const state = makeState(size);
-    const first = await timed(() => store.write(checkpointOf(state, 1)));
-    const changed = changeOnePercent(state);
-    const second = await timed(() => store.write(checkpointOf(changed.state, 2)));
-    const load = await timed(async () => (await CheckpointStore.open(dir)).loadLatestValid());
-    const total = first.value.manifest.size;
-    rows.push([
-      `${size} MiB`,
-      first.seconds.toFixed(2),
-      rate(total, first.seconds),
-      mb(first.value.bytesWritten),
-      second.seconds.toFixed(3),
-      mb(second.value.bytesWritten),
-      load.seconds.toFixed(2),
-      rate(total, load.seconds),
-    ]);
-    rmSync(dir, { recursive: true, force: true });
-  }
-  table(
-    'Local checkpoint store (write = hash + write + fsync; resume = open + read + verify SHA-256 of every file)',
-    [
-      'state',
-      'write s',
-      'MiB/s',
-      'MiB written',
-      'write after 1% change s',
-      'MiB written',
-      'resume s',
-      'MiB/s',
-    ],
-    rows,
-  );
-}
-
-/** Runs the aws CLI against `s3`; returns seconds and how many files it uploaded. */
-function awsCli(s3: S3TestServer, args: string[]): { seconds: number; uploadedFiles: number } {
-  const started = process.hrtime.bigint();
-  const result = spawnSync('aws', ['--endpoint-url', s3.endpoint, '--region', s3.region, 's3', ...args], {
+function run(
+  command: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+): { seconds: number; out: string } {
+  const start = performance.now();
+  const result = spawnSync(command, args, {
     encoding: 'utf8',
-    maxBuffer: 64 * MIB,
-    env: {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: s3.accessKey,
-      AWS_SECRET_ACCESS_KEY: s3.secretKey,
-      // Without this, recent botocore sends aws-chunked CRC32 trailers that s3rver stores verbatim.
-      AWS_REQUEST_CHECKSUM_CALCULATION: 'when_required',
-      AWS_RESPONSE_CHECKSUM_VALIDATION: 'when_required',
-    },
+    env: { ...process.env, ...env },
+    maxBuffer: 2 ** 26,
   });
-  if (result.status !== 0) throw new Error(`aws s3 ${args.join(' ')} failed: ${result.stderr}`);
-  const uploaded = result.stdout.split(/\r|\n/).filter((l) => l.startsWith('upload: '));
-  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, uploadedFiles: uploaded.length };
+  const seconds = (performance.now() - start) / 1000;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr}`);
+  return { seconds, out: `${result.stdout}\n${result.stderr}` };
 }
 
-async function benchSync(kind: S3ServerKind, state: State, changed: ReturnType<typeof changeOnePercent>) {
-  const s3 = await startS3Server(kind);
-  const rows: string[][] = [];
-  try {
-    const bucket = `bench-${kind}`;
-    await s3.createBucket(bucket);
-    const total = state.reduce((sum, f) => sum + f.data.length, 0);
-
-    const local = await CheckpointStore.open(join(scratch, `${kind}-push`));
-    const first = (await local.write(checkpointOf(state, 1))).manifest;
-    const second = (await local.write(checkpointOf(changed.state, 2))).manifest;
-    const remote = RemoteStore.open(s3.syncConfig(`${bucket}/sluice`));
-    try {
-      const push = await timed(() => pushCheckpoint(remote, local, first.uuid, OWNER));
-      const restored = await CheckpointStore.open(join(scratch, `${kind}-pull`));
-      const pull = await timed(() => pullCheckpoint(remote, first.uuid, restored));
-      const again = await timed(() => pushCheckpoint(remote, local, second.uuid, OWNER));
-      const noop = await timed(() => pushCheckpoint(remote, local, second.uuid, OWNER));
-      rows.push([
-        kind,
-        'sluice',
-        push.seconds.toFixed(2),
-        rate(total, push.seconds),
-        pull.seconds.toFixed(2),
-        rate(total, pull.seconds),
-        `${mb(again.value.uploadedBytes)} MiB in ${again.seconds.toFixed(2)} s`,
-        noop.seconds.toFixed(3),
-      ]);
-    } finally {
-      remote.close();
-    }
-
-    if (spawnSync('aws', ['--version']).status === 0) {
-      const source = join(scratch, `${kind}-aws-source`);
-      mkdirSync(source);
-      for (const file of state) writeFileSync(join(source, file.name), file.data);
-      const target = `s3://${bucket}/awscli`;
-      const push = awsCli(s3, ['sync', '--only-show-errors', source, target]);
-      const pullDir = join(scratch, `${kind}-aws-pull`);
-      const pull = awsCli(s3, ['sync', '--only-show-errors', target, pullDir]);
-      const changedNames = new Set(changed.state.filter((f, i) => f !== state[i]).map((f) => f.name));
-      for (const file of changed.state)
-        if (changedNames.has(file.name)) writeFileSync(join(source, file.name), file.data);
-      const again = awsCli(s3, ['sync', '--no-progress', source, target]);
-      const noop = awsCli(s3, ['sync', '--no-progress', source, target]);
-      const againBytes = changed.state
-        .filter((f) => changedNames.has(f.name))
-        .reduce((sum, f) => sum + f.data.length, 0);
-      rows.push([
-        kind,
-        'aws s3 sync',
-        push.seconds.toFixed(2),
-        rate(total, push.seconds),
-        pull.seconds.toFixed(2),
-        rate(total, pull.seconds),
-        `${again.uploadedFiles} files (${mb(againBytes)} MiB) in ${again.seconds.toFixed(2)} s`,
-        noop.seconds.toFixed(3),
-      ]);
-    }
-  } finally {
-    await s3.stop();
-  }
-  return rows;
+function sluiceTool(s3: S3TestServer): Tool {
+  const config = (prefix: string): SyncConfig =>
+    s3.syncConfig(`bench/${prefix}`, { multi_thread_cutoff: `${cutoffMiB}M` });
+  const call = (args: object): Outcome => {
+    const { seconds, out } = run(
+      process.execPath,
+      ['--import', 'tsx', SLUICE_TOOL, JSON.stringify(args)],
+      {},
+    );
+    const line = out.split('\n').find((l) => l.startsWith('{'))!;
+    return { seconds, files: (JSON.parse(line) as { files: number }).files };
+  };
+  return {
+    name: 'sluice',
+    start: () => call({ op: 'start' }),
+    push: (source, prefix) =>
+      call({ op: 'push', storeDir: source.dir, uuid: source.uuid, config: config(prefix) }),
+    pull: (prefix, uuid, dir) => call({ op: 'pull', storeDir: dir, uuid, config: config(prefix) }),
+  };
 }
+
+/** rclone with the flags Feldera's sync passes by default (docs: pipelines/checkpoint-sync). */
+function rcloneTool(s3: S3TestServer): Tool {
+  const env = {
+    RCLONE_CONFIG_BENCH_TYPE: 's3',
+    RCLONE_CONFIG_BENCH_PROVIDER: 'Other',
+    RCLONE_CONFIG_BENCH_ACCESS_KEY_ID: s3.accessKey,
+    RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY: s3.secretKey,
+    RCLONE_CONFIG_BENCH_ENDPOINT: s3.endpoint,
+    RCLONE_CONFIG_BENCH_REGION: s3.region,
+    // rclone's S3 client cannot load a custom CA bundle with its own HTTP transport (and the
+    // loopback server is plain HTTP).
+    AWS_CA_BUNDLE: undefined,
+  };
+  const flags = [
+    '--transfers=20',
+    '--checkers=20',
+    '--multi-thread-streams=10',
+    `--multi-thread-cutoff=${cutoffMiB}M`,
+    '--s3-upload-concurrency=10',
+    `--s3-upload-cutoff=${cutoffMiB}M`,
+    '-v',
+    '--stats=0',
+  ];
+  const copy = (from: string, to: string): Outcome => {
+    const { seconds, out } = run('rclone', ['copy', from, to, ...flags], env);
+    return {
+      seconds,
+      files: out.split('\n').filter((l) => /: (Multi-thread )?Copied \((new|replaced existing)\)/.test(l))
+        .length,
+    };
+  };
+  return {
+    name: 'rclone',
+    start: () => ({ seconds: run('rclone', ['version'], env).seconds, files: 0 }),
+    push: (source, prefix) => copy(source.dir, `bench:bench/${prefix}`),
+    pull: (prefix, _uuid, dir) => copy(`bench:bench/${prefix}`, dir),
+  };
+}
+
+function awsTool(s3: S3TestServer, scratch: string): Tool {
+  const configFile = join(scratch, 'aws-config');
+  // The same multipart cutoff and parallelism as the others.
+  writeFileSync(
+    configFile,
+    `[default]\ns3 =\n  multipart_threshold = ${cutoffMiB}MB\n  multipart_chunksize = ${cutoffMiB}MB\n  max_concurrent_requests = 20\n`,
+  );
+  const env = {
+    AWS_CONFIG_FILE: configFile,
+    AWS_ACCESS_KEY_ID: s3.accessKey,
+    AWS_SECRET_ACCESS_KEY: s3.secretKey,
+    // Without these, recent botocore sends aws-chunked CRC32 trailers that s3rver stores verbatim.
+    AWS_REQUEST_CHECKSUM_CALCULATION: 'when_required',
+    AWS_RESPONSE_CHECKSUM_VALIDATION: 'when_required',
+  };
+  const sync = (from: string, to: string, verb: string): Outcome => {
+    const args = [
+      '--endpoint-url',
+      s3.endpoint,
+      '--region',
+      s3.region,
+      's3',
+      'sync',
+      '--no-progress',
+      from,
+      to,
+    ];
+    const { seconds, out } = run('aws', args, env);
+    return { seconds, files: out.split(/\r|\n/).filter((l) => l.startsWith(`${verb}: `)).length };
+  };
+  return {
+    name: 'aws',
+    start: () => ({ seconds: run('aws', ['--version'], env).seconds, files: 0 }),
+    push: (source, prefix) => sync(source.dir, `s3://bench/${prefix}`, 'upload'),
+    pull: (prefix, _uuid, dir) => sync(`s3://bench/${prefix}`, dir, 'download'),
+  };
+}
+
+function available(command: string, args: string[]): boolean {
+  return spawnSync(command, args).status === 0;
+}
+
+function expect(tool: ToolName, what: string, got: number, want: number): void {
+  if (got !== want) throw new Error(`${tool} ${what}: ${got} files transferred, expected ${want}`);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const spread = (xs: number[]) =>
+  `${median(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)})`;
 
 async function main(): Promise<void> {
-  console.log(`Node ${process.version}, ${availableParallelism()} CPUs, scratch ${scratch}`);
-  await benchLocal();
+  const scratch = mkdtempSync(join(tmpdir(), 'sluice-bench-sync-'));
+  console.log(`Sync benchmark — ${new Date().toISOString()}, scratch ${scratch}`);
+  const s3 = await startS3Server('s3rver');
+  try {
+    progress(`a pipeline with ~${stateMiB} MiB of state: two consecutive checkpoints`);
+    const cps = await makeCheckpoints(join(scratch, 'pipeline'), stateMiB, 1);
+    const store = await CheckpointStore.open(cps.storageDir);
+    const firstDir = join(scratch, 'plain-first');
+    layOut(store, cps.storageDir, cps.first, firstDir);
+    const secondDir = join(scratch, 'plain-second');
+    cpSync(firstDir, secondDir, { recursive: true, preserveTimestamps: true });
+    layOut(store, cps.storageDir, cps.second, secondDir);
 
-  const state = makeState(syncMb);
-  const changed = changeOnePercent(state);
-  const total = state.reduce((sum, f) => sum + f.data.length, 0);
-  const kinds: S3ServerKind[] = motoServerAvailable() ? ['s3rver', 'moto'] : ['s3rver'];
-  const rows: string[][] = [];
-  for (const kind of kinds) rows.push(...(await benchSync(kind, state, changed)));
-  table(
-    `Object-store sync of ${mb(total)} MiB in ${state.length} files over loopback ` +
-      `(2nd push: after a change of ${mb(changed.changedBytes)} MiB = 1%)`,
-    ['server', 'tool', 'push s', 'MiB/s', 'pull s', 'MiB/s', '2nd push uploads', 'no-op push s'],
-    rows,
-  );
+    const firstBlobs = new Map(cps.first.files.map((f) => [f.sha256, f.size]));
+    const added = new Map(
+      cps.second.files.filter((f) => !firstBlobs.has(f.sha256)).map((f) => [f.sha256, f.size]),
+    );
+    const secondBlobs = new Map(cps.second.files.map((f) => [f.sha256, f.size]));
+    const bytes = (m: Map<string, number>) => [...m.values()].reduce((n, s) => n + s, 0);
+    const largest = Math.max(...secondBlobs.values());
+    if (largest <= cutoffMiB * 2 ** 20)
+      throw new Error(`no file above the ${cutoffMiB} MiB multipart cutoff (largest ${mib(largest)} MiB)`);
+    console.log(
+      `checkpoints: first ${firstBlobs.size} files, ${mib(bytes(firstBlobs))} MiB; second adds ${added.size} files, ` +
+        `${mib(bytes(added))} MiB (${((100 * bytes(added)) / bytes(secondBlobs)).toFixed(1)}% of its ${mib(bytes(secondBlobs))} MiB); ` +
+        `largest file ${mib(largest)} MiB, multipart cutoff ${cutoffMiB} MiB`,
+    );
+
+    await s3.createBucket('bench');
+    const tools: Tool[] = [sluiceTool(s3)];
+    if (available('rclone', ['version'])) tools.push(rcloneTool(s3));
+    else console.log('rclone: not installed, skipped');
+    if (available('aws', ['--version'])) tools.push(awsTool(s3, scratch));
+    else console.log('aws: not installed, skipped');
+
+    const results = new Map<
+      ToolName,
+      { start: number[]; push: number[]; next: number[]; noop: number[]; pull: number[] }
+    >();
+    for (const tool of tools) results.set(tool.name, { start: [], push: [], next: [], noop: [], pull: [] });
+    for (let r = 0; r < runs; r++) {
+      const order = [...tools.slice(r % tools.length), ...tools.slice(0, r % tools.length)];
+      progress(`run ${r + 1}: ${order.map((t) => t.name).join(', ')}`);
+      for (const tool of order) {
+        const out = results.get(tool.name)!;
+        const prefix = `${tool.name}-${r}`;
+        const generic = tool.name !== 'sluice';
+        // The generic tools also copy the manifest file; Sluice's counts are blobs.
+        const extra = generic ? 1 : 0;
+        out.start.push(tool.start().seconds);
+        const source = (dir: string, uuid: string) =>
+          generic ? { dir, uuid } : { dir: cps.storageDir, uuid };
+        const push = tool.push(source(firstDir, cps.first.uuid), prefix);
+        expect(tool.name, 'first push', push.files, firstBlobs.size + extra);
+        const next = tool.push(source(secondDir, cps.second.uuid), prefix);
+        expect(tool.name, 'push after the change', next.files, added.size + extra);
+        const noop = tool.push(source(secondDir, cps.second.uuid), prefix);
+        expect(tool.name, 'push with nothing new', noop.files, 0);
+        const pullDir = join(scratch, `pull-${prefix}`);
+        const pull = tool.pull(prefix, cps.second.uuid, pullDir);
+        // rclone and aws download the whole prefix: both checkpoints' files and manifests.
+        const wantPull = generic
+          ? new Set([...firstBlobs.keys(), ...secondBlobs.keys()]).size + 2
+          : secondBlobs.size;
+        expect(tool.name, 'pull', pull.files, wantPull);
+        rmSync(pullDir, { recursive: true, force: true });
+        out.push.push(push.seconds);
+        out.next.push(next.seconds);
+        out.noop.push(noop.seconds);
+        out.pull.push(pull.seconds);
+      }
+    }
+
+    const rows = tools.map((tool) => {
+      const o = results.get(tool.name)!;
+      return [tool.name, spread(o.start), spread(o.push), spread(o.next), spread(o.noop), spread(o.pull)];
+    });
+    table(
+      `Seconds, whole process, median (min–max) of ${runs} runs: start-up; push of the first checkpoint ` +
+        `(${mib(bytes(firstBlobs))} MiB); push of the second (${added.size} new files, ${mib(bytes(added))} MiB); ` +
+        `the same again; pull of the second (${mib(bytes(secondBlobs))} MiB; rclone and aws fetch the whole prefix, ` +
+        `${mib(bytes(new Map([...firstBlobs, ...secondBlobs])))} MiB)`,
+      ['tool', 'start-up', 'push', 'push after 1% change', 'push, nothing new', 'pull'],
+      rows,
+    );
+    const sluice = results.get('sluice')!;
+    const ratioRows = tools
+      .filter((t) => t.name !== 'sluice')
+      .map((t) => {
+        const o = results.get(t.name)!;
+        const r = (a: number[], b: number[]) => `${(median(a) / median(b)).toFixed(2)}×`;
+        return [
+          t.name,
+          r(o.push, sluice.push),
+          r(o.next, sluice.next),
+          r(o.noop, sluice.noop),
+          r(o.pull, sluice.pull),
+        ];
+      });
+    table(
+      'Speed-up of Sluice: the tool’s median time ÷ Sluice’s (above 1 = Sluice faster; start-up included for all)',
+      ['tool', 'push', 'push after 1% change', 'push, nothing new', 'pull'],
+      ratioRows,
+    );
+    const net = (o: { start: number[] }, xs: number[]) => median(xs) - median(o.start);
+    // Below a tenth of a second the difference is within the start-up's own variation.
+    const NOISE = 0.1;
+    const netRows = tools
+      .filter((t) => t.name !== 'sluice')
+      .map((t) => {
+        const o = results.get(t.name)!;
+        const r = (a: number[], b: number[]) => {
+          const [theirs, ours] = [net(o, a), net(sluice, b)];
+          return theirs < NOISE || ours < NOISE ? 'within noise' : `${(theirs / ours).toFixed(2)}×`;
+        };
+        return [
+          t.name,
+          r(o.push, sluice.push),
+          r(o.next, sluice.next),
+          r(o.noop, sluice.noop),
+          r(o.pull, sluice.pull),
+        ];
+      });
+    table(
+      'The same with each tool’s median start-up subtracted from its medians (the work itself)',
+      ['tool', 'push', 'push after 1% change', 'push, nothing new', 'pull'],
+      netRows,
+    );
+    console.log(`\nfinished in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  } finally {
+    await s3.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
-try {
-  await main();
-} finally {
-  rmSync(scratch, { recursive: true, force: true });
-}
+await main();

@@ -1,24 +1,47 @@
 /**
- * One state size of the checkpoint benchmark, making the calls src/runtime/checkpointer.ts
- * makes, each phase timed on its own (and reported on stderr as it ends):
- *  - capture: `circuit.exportState()` at a step boundary (Checkpointer.take, 'capturing state');
- *  - write: `CheckpointStore.write` of those files with the data plane's metadata (hash, write
- *    and fsync each new state file, rename, fsync the directory, write the manifest last);
- *  - plain: the same files written to a plain directory, all at once, each fsynced, then the
- *    directory fsynced: no hashing, no content addressing, no manifest (the comparison);
- *  - a second checkpoint after one step that updates a small share of the orders;
- *  - resume (Checkpointer.open + resume): open the store, `loadLatestValid` (read every file and
- *    verify its SHA-256), check the fingerprint, `importState` into a fresh circuit.
- * The loaded circuit is dropped before the resume, as in a restarted process. A full GC runs
- * before each timed phase (with --expose-gc), so no phase pays for an earlier one's garbage.
+ * One state size of the checkpoint benchmark, run through the pipeline process's own parts: a
+ * `DataPlane` (ingress decoding, steps on the event loop) and a `Checkpointer` over a real
+ * checkpoint store, with the state on disk as a pipeline has it (src/runtime/memory.ts
+ * defaults; BENCH_MEMORY_MB sets resources.memory_mb_max). Phases, reported on stderr as they end:
+ *  - load: the tables filled in steps of `batch` rows (heads sealed into batch files as they pass
+ *    the memory budget, merged in the background);
+ *  - first checkpoint, once the merges the load left behind are done; then a plain write +
+ *    fsync of as many bytes as it added (the comparison);
+ *  - second checkpoint after one step that upserts `changePercent` of the orders: the bytes it
+ *    added, and a plain write + fsync of that many bytes;
+ *  - a third after another such step, taken while an ingest stream runs (HTTP-shaped JSON
+ *    requests of 20 order upserts, one every ~5 ms, through `DataPlane.ingest`, each awaited
+ *    until processed): the synchronous capture (sealing) against a plain write + fsync of the
+ *    bytes it added, the event-loop delay while it runs, and the latency of the stream's steps
+ *    before and during it;
+ *  - `rounds` more checkpoints, each after a `changePercent` change (merges run meanwhile): the
+ *    bytes each added, on average;
+ *  - resume from a cold copy: the storage directory copied elsewhere (and the page cache dropped
+ *    when the machine allows), then a new data plane and checkpointer resume from it: time to
+ *    Running, and the latency of the first step after it (100 upserts, read through the cache);
+ *  - the object store (bench/checkpoint/remote.ts): the last two checkpoints pushed, the last
+ *    pulled into an empty directory and resumed from, and the aws CLI downloading the same.
  */
+import { cpSync, writeFileSync } from 'node:fs';
 import { mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Circuit, compileProgram, type Program, type StateFile } from '../../src/engine/index.js';
-import { fingerprintNumber } from '../../src/runtime/checkpointer.js';
-import type { DataPlaneMeta } from '../../src/runtime/data-plane.js';
-import { CheckpointStore, type NewCheckpoint, type WriteResult } from '../../src/storage/checkpoint-store.js';
-import { bulkLoad, PROGRAM_SQL, seededRandom, updateOrders, type Workload, workloadFor } from './workload.js';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { compileProgram, type Program } from '../../src/engine/index.js';
+import { Checkpointer } from '../../src/runtime/checkpointer.js';
+import { DataPlane } from '../../src/runtime/data-plane.js';
+import { PipelineLogger } from '../../src/runtime/log.js';
+import { stateSettingsOf } from '../../src/runtime/memory.js';
+import type { CheckpointManifest } from '../../src/storage/manifest.js';
+import { measureRemote, type RemoteFigures } from './remote.js';
+import {
+  bulkLoad,
+  orderRow,
+  PROGRAM_SQL,
+  seededRandom,
+  updateOrders,
+  type Workload,
+  workloadFor,
+} from './workload.js';
 
 export interface SizeTask {
   targetMiB: number;
@@ -27,223 +50,347 @@ export interface SizeTask {
   seed: number;
   /** Rows per step while loading. */
   batch: number;
-  /** Share of the orders updated before the second checkpoint. */
+  /** Share of the orders updated before each measured checkpoint. */
   changePercent: number;
+  /** Checkpoints after the second, each after a change. */
+  rounds: number;
+  /** resources.memory_mb_max of the measured pipeline (null: none). */
+  memoryMb: number | null;
 }
 
 export interface CheckpointFigures {
+  /** Milliseconds the checkpoint held the event loop to seal the state (the capture). */
+  captureMs: number;
+  /** Milliseconds from the request to the durable manifest. */
+  totalMs: number;
+  /** Bytes of the files this checkpoint named that the previous one did not. */
+  addedBytes: number;
+  /** Bytes of all the files it names. */
   stateBytes: number;
-  files: number;
-  captureSeconds: number;
-  writeSeconds: number;
-  bytesWritten: number;
-  filesWritten: number;
-  filesReused: number;
-}
-
-export interface StateFileChange {
-  name: string;
-  bytes: number;
-  /** Its bytes differ from the first checkpoint's file of that name. */
-  changed: boolean;
 }
 
 export interface SizeResult {
   workload: Workload;
   loadSeconds: number;
-  /** V8 heap in use after loading (after a full GC). */
-  heapBytes: number;
   first: CheckpointFigures;
-  plainWriteSeconds: number;
-  changedOrders: number;
-  changeStepSeconds: number;
+  firstPlainMs: number;
   second: CheckpointFigures;
-  secondFiles: StateFileChange[];
-  readSeconds: number;
-  importSeconds: number;
+  secondPlainMs: number;
+  /** The checkpoint taken while the ingest stream runs. */
+  stalled: CheckpointFigures;
+  stalledPlainMs: number;
+  changedOrders: number;
+  stepP99BeforeMs: number;
+  stepP99DuringMs: number;
+  stepsDuring: number;
+  loopDelayMaxMs: number;
+  loopDelayP99Ms: number;
+  roundsAddedBytes: number[];
+  roundsCaptureMaxMs: number;
+  merges: number;
+  resumeMs: number;
+  firstStepAfterResumeMs: number;
+  pageCacheDropped: boolean;
+  /** The object-store phase (bench/checkpoint/remote.ts). */
+  remote: RemoteFigures;
+  /** From the pulled checkpoint to Running (the download not included). */
+  remoteResumeMs: number;
+  heapBytes: number;
   peakRssBytes: number;
 }
 
-const collectGarbage = () => (globalThis as { gc?: () => void }).gc?.();
-const since = (start: number) => (performance.now() - start) / 1000;
-
-/** Runs `fn` after a full GC; returns its seconds, also reported on stderr as `phase`. */
-async function timed(phase: string, fn: () => unknown): Promise<number> {
-  collectGarbage();
-  const start = performance.now();
-  await fn();
-  const seconds = since(start);
-  process.stderr.write(`  ${phase}: ${seconds.toFixed(2)} s\n`);
-  return seconds;
+/** Log lines go to stderr, so that stdout keeps the report. */
+export class BenchLog extends PipelineLogger {
+  override info(message: string): void {
+    if (process.env.BENCH_VERBOSE) process.stderr.write(`  log: ${message}\n`);
+  }
+  override warn(message: string): void {
+    process.stderr.write(`  WARN ${message}\n`);
+  }
+  override error(message: string): void {
+    process.stderr.write(`  ERROR ${message}\n`);
+  }
 }
 
-function compile(): Program {
+const since = (start: number) => performance.now() - start;
+
+export function compile(): Program {
   const compiled = compileProgram(PROGRAM_SQL);
   if (!compiled.ok) throw new Error(`benchmark program does not compile: ${JSON.stringify(compiled.errors)}`);
   return compiled.program;
 }
 
-/** What Checkpointer.take hands to the store: the files plus the data plane's metadata. */
-function newCheckpoint(
-  program: Program,
-  circuit: Circuit,
-  records: number,
-  files: StateFile[],
-): NewCheckpoint {
-  const meta: DataPlaneMeta = {
-    lineage: 'bench',
-    inputSeq: circuit.stepCount,
-    completedSteps: circuit.stepCount,
-    totalInputRecords: records,
-    totalInputBytes: 0,
-    totalProcessedRecords: records,
-    outputSequences: {},
-  };
-  return {
-    fingerprint: fingerprintNumber(program.fingerprint),
-    steps: meta.completedSteps,
-    processedRecords: meta.totalProcessedRecords,
-    identifier: null,
-    extra: meta,
-    files,
-  };
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function checkpoint(
-  label: string,
-  store: CheckpointStore,
+/** A pipeline's data plane and checkpointer over `storageDir`, resumed and running. */
+export async function startPipeline(
   program: Program,
-  circuit: Circuit,
-  records: number,
-): Promise<{ files: StateFile[]; figures: CheckpointFigures }> {
-  let files: StateFile[] = [];
-  const captureSeconds = await timed(`${label} capture`, () => {
-    files = circuit.exportState();
+  storageDir: string,
+  task: SizeTask,
+  log: PipelineLogger,
+) {
+  const captures: number[] = [];
+  let captureStart = 0;
+  const checkpointer = await Checkpointer.open(
+    {
+      storageDir,
+      model: 'none',
+      intervalSecs: null,
+      keep: 5,
+      state: stateSettingsOf({ storage: {}, resources: { memory_mb_max: task.memoryMb } }),
+      onBlockingWork: (busy) => {
+        if (busy) captureStart = performance.now();
+        else captures.push(since(captureStart));
+      },
+      onCorrupt: (message) => {
+        throw new Error(message);
+      },
+    },
+    log,
+  );
+  const plane = new DataPlane(program, 'bench', log, {
+    onRejected: (rejected) => {
+      throw new Error(`unexpected rejection of ${rejected.length} input(s)`);
+    },
+    onFatal: (message) => {
+      throw new Error(message);
+    },
   });
-  let result: WriteResult | undefined;
-  const writeSeconds = await timed(`${label} write`, async () => {
-    result = await store.write(newCheckpoint(program, circuit, records, files));
-  });
-  const { bytesWritten, filesWritten, filesReused } = result!;
-  const stateBytes = files.reduce((sum, f) => sum + f.data.length, 0);
+  await checkpointer.resume(plane, program.fingerprint);
+  plane.setRunning(true);
+  return { checkpointer, plane, captures };
+}
+
+type Pipeline = Awaited<ReturnType<typeof startPipeline>>;
+
+/** Takes a checkpoint and measures it against the previous manifest. */
+async function checkpoint(
+  p: Pipeline,
+  previous: CheckpointManifest | null,
+): Promise<[CheckpointFigures, CheckpointManifest]> {
+  const start = performance.now();
+  const manifest = await p.checkpointer.request('bench').done;
+  const totalMs = since(start);
+  const before = new Set(previous?.files.map((f) => f.sha256));
+  const added = new Map(manifest.files.filter((f) => !before.has(f.sha256)).map((f) => [f.sha256, f.size]));
+  return [
+    {
+      captureMs: p.captures.at(-1)!,
+      totalMs,
+      addedBytes: [...added.values()].reduce((n, s) => n + s, 0),
+      stateBytes: manifest.size,
+    },
+    manifest,
+  ];
+}
+
+/** The comparison: `bytes` written to a new file, fsynced, and its directory fsynced. */
+async function plainWrite(dir: string, bytes: number): Promise<number> {
+  await mkdir(dir, { recursive: true });
+  const data = Buffer.alloc(bytes, 7);
+  const start = performance.now();
+  const file = await open(join(dir, 'plain'), 'w');
+  await file.writeFile(data);
+  await file.sync();
+  await file.close();
+  const d = await open(dir, 'r');
+  await d.sync();
+  await d.close();
+  const ms = since(start);
+  await rm(dir, { recursive: true });
+  return ms;
+}
+
+/** Upserts 20 orders per request through the data plane until `stop`; records step latencies. */
+function ingestStream(plane: DataPlane, w: Workload, random: () => number) {
+  const latencies: Array<{ at: number; ms: number }> = [];
+  let stopped = false;
+  const done = (async () => {
+    while (!stopped) {
+      const rows = Array.from({ length: 20 }, () => {
+        const [id, customer_id, amount, status, note] = orderRow(random() % w.orders, w, random);
+        return { insert: { id, customer_id, amount, status, note } };
+      });
+      const start = performance.now();
+      await plane.ingest('orders', JSON.stringify(rows), {
+        format: 'json',
+        updateFormat: 'insert_delete',
+        array: true,
+      });
+      await plane.waitProcessed();
+      latencies.push({ at: start, ms: since(start) });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  })();
   return {
-    files,
-    figures: {
-      stateBytes,
-      files: files.length,
-      captureSeconds,
-      writeSeconds,
-      bytesWritten,
-      filesWritten,
-      filesReused,
+    latencies,
+    stop: async () => {
+      stopped = true;
+      await done;
     },
   };
 }
 
-/** The comparison: every file written and fsynced at once, then the directory fsynced. */
-async function plainWrite(dir: string, files: StateFile[]): Promise<void> {
-  await mkdir(dir);
-  const sync = async (path: string, flags: string, data?: Buffer) => {
-    const handle = await open(path, flags);
-    try {
-      if (data) await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+/**
+ * Waits until background storage work (building and merging batches) has stopped for two
+ * seconds with no job queued or running: the merges a bulk load leaves behind are done before
+ * the first checkpoint, as in a pipeline that has been running a while. (Counting finished jobs
+ * alone is not enough: a merge of a large batch can run longer than the two seconds.)
+ */
+export async function settled(checkpointer: Checkpointer): Promise<void> {
+  const work = () => {
+    const c = checkpointer.stateCounters;
+    return c ? c.batchesBuilt + c.merges : 0;
   };
-  await Promise.all(files.map((f) => sync(join(dir, f.name), 'w', f.data)));
-  await sync(dir, 'r');
+  for (let last = -1; work() !== last || checkpointer.stateJobsPending > 0; ) {
+    last = work();
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
 }
 
-/** Each file of a capture, and whether its bytes differ from the earlier capture's. */
-function compareCaptures(before: StateFile[], after: StateFile[]): StateFileChange[] {
-  const old = new Map(before.map((f) => [f.name, f.data]));
-  return after.map((f) => ({
-    name: f.name,
-    bytes: f.data.length,
-    changed: !old.get(f.name)?.equals(f.data),
-  }));
-}
-
-/** The sharing check: a checkpoint writes exactly the files whose bytes changed, nothing else. */
-function assertWroteChanged(figures: CheckpointFigures, files: StateFileChange[]): void {
-  const changed = files.filter((f) => f.changed);
-  const bytes = changed.reduce((sum, f) => sum + f.bytes, 0);
-  if (figures.bytesWritten !== bytes || figures.filesWritten !== changed.length)
-    throw new Error(
-      `second checkpoint wrote ${figures.filesWritten} files, ${figures.bytesWritten} bytes; ` +
-        `exactly the ${changed.length} changed files (${bytes} bytes) were expected`,
-    );
-}
-
-/** Loads, checkpoints, compares with a plain write, changes, checkpoints again. */
-async function loadAndCheckpoint(task: SizeTask, program: Program) {
-  const workload = workloadFor(task.targetMiB);
-  const random = seededRandom(task.seed);
-  const circuit = program.instantiate();
-  let records = 0;
-  const loadSeconds = await timed('bulk load', () => {
-    records = bulkLoad(circuit, workload, task.batch, random);
-  });
-  collectGarbage();
-  const heapBytes = process.memoryUsage().heapUsed;
-
-  const store = await CheckpointStore.open(join(task.dir, 'store'));
-  const first = await checkpoint('1st checkpoint', store, program, circuit, records);
-  const plainDir = join(task.dir, 'plain');
-  const plainWriteSeconds = await timed('plain write', () => plainWrite(plainDir, first.files));
-  await rm(plainDir, { recursive: true });
-
-  const changedOrders = Math.max(1, Math.round((workload.orders * task.changePercent) / 100));
-  const changeStepSeconds = await timed('update step', () =>
-    updateOrders(circuit, workload, changedOrders, random),
-  );
-  const second = await checkpoint('2nd checkpoint', store, program, circuit, records + changedOrders);
-  const secondFiles = compareCaptures(first.files, second.files);
-  assertWroteChanged(second.figures, secondFiles);
-  return {
-    workload,
-    loadSeconds,
-    heapBytes,
-    steps: circuit.stepCount,
-    first: first.figures,
-    plainWriteSeconds,
-    changedOrders,
-    changeStepSeconds,
-    second: second.figures,
-    secondFiles,
-  };
-}
-
-/** Resumes from the newest checkpoint into a fresh circuit, and checks what it got. */
-async function resume(task: SizeTask, program: Program, workload: Workload, steps: number) {
-  let files: Map<string, Buffer> = new Map();
-  const readSeconds = await timed('resume read+verify', async () => {
-    const store = await CheckpointStore.open(join(task.dir, 'store'));
-    const { checkpoint } = await store.loadLatestValid();
-    if (checkpoint?.manifest.fingerprint !== fingerprintNumber(program.fingerprint))
-      throw new Error('no checkpoint of this program to resume from');
-    files = checkpoint.files;
-  });
-  const circuit = program.instantiate();
-  const importSeconds = await timed('resume import', () =>
-    circuit.importState([...files].map(([name, data]) => ({ name, data }))),
-  );
-  const orders = circuit.snapshot('orders').length;
-  if (circuit.stepCount !== steps || orders !== workload.orders)
-    throw new Error(
-      `resumed at step ${circuit.stepCount} with ${orders} orders; expected ${steps}, ${workload.orders}`,
-    );
-  return { readSeconds, importSeconds };
+function dropPageCache(): boolean {
+  try {
+    writeFileSync('/proc/sys/vm/drop_caches', '1');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export async function measureSize(task: SizeTask): Promise<SizeResult> {
+  const log = new BenchLog();
+  const program = compile();
+  const workload = workloadFor(task.targetMiB);
+  const random = seededRandom(task.seed);
+  const storageDir = join(task.dir, 'storage');
   try {
-    const program = compile();
-    const { steps, ...loaded } = await loadAndCheckpoint(task, program);
-    const resumed = await resume(task, program, loaded.workload, steps);
-    return { ...loaded, ...resumed, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
+    const p = await startPipeline(program, storageDir, task, log);
+    let start = performance.now();
+    await bulkLoad(p.plane.circuit, workload, task.batch, random);
+    const loadSeconds = since(start) / 1000;
+    process.stderr.write(`  load: ${loadSeconds.toFixed(1)} s\n`);
+    await settled(p.checkpointer);
+    const [first, firstManifest] = await checkpoint(p, null);
+    const firstPlainMs = await plainWrite(join(task.dir, 'plain'), first.addedBytes);
+    process.stderr.write(`  first checkpoint: ${first.totalMs.toFixed(0)} ms\n`);
+
+    const changedOrders = Math.max(1, Math.round((workload.orders * task.changePercent) / 100));
+    await p.plane.idle();
+    updateOrders(p.plane.circuit, workload, changedOrders, random);
+    const [second, secondManifest] = await checkpoint(p, firstManifest);
+    const secondPlainMs = await plainWrite(join(task.dir, 'plain'), second.addedBytes);
+    process.stderr.write(`  second checkpoint: ${second.totalMs.toFixed(0)} ms\n`);
+
+    await p.plane.idle();
+    updateOrders(p.plane.circuit, workload, changedOrders, random);
+    const stream = ingestStream(p.plane, workload, random);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const delay = monitorEventLoopDelay({ resolution: 1 });
+    delay.enable();
+    const during = performance.now();
+    const [stalled, stalledManifest] = await checkpoint(p, secondManifest);
+    delay.disable();
+    await stream.stop();
+    const before = stream.latencies.filter((l) => l.at < during).map((l) => l.ms);
+    const inside = stream.latencies.filter((l) => l.at >= during && l.at <= during + stalled.totalMs);
+    const stalledPlainMs = await plainWrite(join(task.dir, 'plain'), stalled.addedBytes);
+    process.stderr.write(`  checkpoint during ingest: ${stalled.totalMs.toFixed(0)} ms\n`);
+
+    let beforeLast = secondManifest;
+    let previous = stalledManifest;
+    const roundsAddedBytes: number[] = [];
+    let roundsCaptureMaxMs = 0;
+    for (let round = 0; round < task.rounds; round++) {
+      await p.plane.idle();
+      updateOrders(p.plane.circuit, workload, changedOrders, random);
+      const [figures, manifest] = await checkpoint(p, previous);
+      roundsAddedBytes.push(figures.addedBytes);
+      roundsCaptureMaxMs = Math.max(roundsCaptureMaxMs, figures.captureMs);
+      beforeLast = previous;
+      previous = manifest;
+    }
+    const merges = p.checkpointer.stateCounters?.merges ?? 0;
+    const heapBytes = process.memoryUsage().heapUsed;
+    const steps = p.plane.circuit.stepCount;
+    p.checkpointer.close();
+
+    const cold = join(task.dir, 'cold');
+    cpSync(storageDir, cold, { recursive: true });
+    const pageCacheDropped = dropPageCache();
+    start = performance.now();
+    const resumed = await startPipeline(program, cold, task, log);
+    const resumeMs = since(start);
+    if (resumed.plane.circuit.stepCount !== steps)
+      throw new Error(`resumed at step ${resumed.plane.circuit.stepCount}, expected ${steps}`);
+    start = performance.now();
+    const rows = Array.from({ length: 100 }, (_, i) => {
+      const [id, customer_id, amount, status, note] = orderRow(
+        (i * 7919) % workload.orders,
+        workload,
+        random,
+      );
+      return { insert: { id, customer_id, amount, status, note } };
+    });
+    await resumed.plane.ingest('orders', JSON.stringify(rows), {
+      format: 'json',
+      updateFormat: 'insert_delete',
+      array: true,
+    });
+    await resumed.plane.waitProcessed();
+    const firstStepAfterResumeMs = since(start);
+    resumed.checkpointer.close();
+
+    const pulledDir = join(task.dir, 'pulled');
+    const remote = await measureRemote(
+      storageDir,
+      beforeLast.uuid,
+      previous.uuid,
+      pulledDir,
+      join(task.dir, 'aws'),
+    );
+    process.stderr.write(`  pushed twice, pulled in ${remote.pullSeconds.toFixed(1)} s\n`);
+    dropPageCache();
+    start = performance.now();
+    const fromRemote = await startPipeline(program, pulledDir, task, log);
+    const remoteResumeMs = since(start);
+    if (fromRemote.plane.circuit.stepCount !== steps)
+      throw new Error(
+        `resumed from the pull at step ${fromRemote.plane.circuit.stepCount}, expected ${steps}`,
+      );
+    fromRemote.checkpointer.close();
+    return {
+      workload,
+      loadSeconds,
+      first,
+      firstPlainMs,
+      second,
+      secondPlainMs,
+      stalled,
+      stalledPlainMs,
+      changedOrders,
+      stepP99BeforeMs: percentile(before, 99),
+      stepP99DuringMs: percentile(
+        inside.map((l) => l.ms),
+        99,
+      ),
+      stepsDuring: inside.length,
+      loopDelayMaxMs: delay.max / 1e6,
+      loopDelayP99Ms: delay.percentile(99) / 1e6,
+      roundsAddedBytes,
+      roundsCaptureMaxMs,
+      merges,
+      resumeMs,
+      firstStepAfterResumeMs,
+      pageCacheDropped,
+      remote,
+      remoteResumeMs,
+      heapBytes,
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    };
   } finally {
     await rm(task.dir, { recursive: true, force: true });
   }

@@ -6,12 +6,20 @@
  * operator fails the log is replayed backwards, so the circuit (and the pending input) is
  * exactly as before the call.
  *
- * Checkpoint state is one file per stateful operator (`op-<node>.bin`) plus `circuit.json`
- * (fingerprint and step). Node numbers are fixed by the program, and every operator writes
- * its entries sorted by key, so equal state gives equal bytes and an operator whose state did
- * not change produces the identical file. An operator's file is only re-encoded after a step
- * that changed it (it recorded undo actions); otherwise the previous encoding is reused, so a
- * checkpoint after a small step costs as much as the operators that step touched.
+ * State lives in the stateful operators' traces (trace/trace.ts). Without storage attached a
+ * trace is its in-memory head; with storage (`attachStorage`), heads are sealed into batches
+ * when their estimated size passes the storage's budget, and batches go to files, read through
+ * the shared block cache and merged in the background.
+ *
+ * A checkpoint (`checkpoint`) seals every trace's head at the current step boundary, which is
+ * O(number of traces) and is all a checkpoint does synchronously; it then resolves once every
+ * batch of that cut is a durable file, with `circuit.json` (state format, fingerprint, step,
+ * and per operator its traces' batch files, oldest first, and small extra state) and the list
+ * of files. Files are named by their SHA-256 and shared by consecutive checkpoints, so a
+ * checkpoint writes the batches sealed since the previous one plus what merges wrote. Node
+ * numbers are fixed by the program, so a checkpoint names traces by node and position.
+ * `restore` loads such a description into a fresh circuit; batches are opened as lookups
+ * reach them.
  */
 import type { TableInfo, ViewInfo } from '../sql/catalog.js';
 import type { CompiledView } from '../sql/compile.js';
@@ -21,7 +29,8 @@ import { Dataflow, isStateful, NodeFailure } from './dataflow.js';
 import { EngineError, type RuntimeErrorDetails } from './errors.js';
 import { Integrate } from './operators/integrate.js';
 import { TableInput } from './operators/table-input.js';
-import { StateReader, StateWriter } from './state-codec.js';
+import type { TraceStorage } from './trace/storage.js';
+import type { BatchFileRef, Trace } from './trace/trace.js';
 import { UndoLog } from './undo-log.js';
 import { typeToSql } from './values/types.js';
 import { hasValueShape } from './values/validate.js';
@@ -33,9 +42,24 @@ export type { QueryResult };
 /** Each table's and output view's delta for one step, by canonical name. */
 export type StepOutput = Map<string, WeightedRow[]>;
 
-export interface StateFile {
-  name: string;
-  data: Buffer;
+/** Version of the state a checkpoint holds (`circuit.json` and its batch files). */
+export const STATE_FORMAT = 2;
+
+/** A checkpoint's part of a circuit: its description and the batch files it names. */
+export interface CircuitState {
+  /** `circuit.json`. */
+  meta: Buffer;
+  /** Every batch file, with a unique name (`n<node>.t<trace>.b<batch>`); several may share a hash. */
+  files: Array<{ name: string; sha256: string; size: number }>;
+  /** Unpins the files; call once a durable manifest names them (or the checkpoint failed). */
+  release(): void;
+}
+
+interface CircuitMeta {
+  format: number;
+  fingerprint: string;
+  step: number;
+  operators: Record<string, { traces: BatchFileRef[][]; extra?: unknown }>;
 }
 
 export interface Circuit {
@@ -64,12 +88,25 @@ export interface Circuit {
   query(sql: string): QueryResult;
   /** Plans an ad-hoc statement without running or applying it (see adhoc.ts). */
   prepareQuery(sql: string): AdHocStatement;
-  exportState(): StateFile[];
-  /** Loads state exported from a circuit of the same program; only on a fresh instance. */
-  importState(files: StateFile[]): void;
+  /** Gives every trace on-disk storage; call before the first step or restore. */
+  attachStorage(storage: TraceStorage): void;
+  /**
+   * Seals every trace now (synchronously, at this step boundary) and resolves with the state
+   * as of now once all of it is in durable files. Steps may run while it resolves.
+   */
+  checkpoint(): Promise<CircuitState>;
+  /** Loads a checkpoint's `circuit.json` (and so its batch files) into a fresh circuit. */
+  restore(meta: Buffer): void;
+  /**
+   * Backpressure: resolves once the sealed state still waiting to become batch files fits the
+   * storage's budget (at once without storage). Await it before a step, so that input cannot
+   * outrun the background writing and grow memory without bound.
+   */
+  ready(): Promise<void>;
 }
 
-const META_FILE = 'circuit.json';
+/** The checkpoint file that describes a circuit's state. */
+export const META_FILE = 'circuit.json';
 
 interface TableSlot {
   info: TableInfo;
@@ -91,8 +128,7 @@ export class CircuitInstance implements Circuit {
   private steps = 0;
   private fresh = true;
   private readonly undo = new UndoLog();
-  /** Last exported state of each operator, dropped when a step changes that operator. */
-  private readonly exported = new Map<number, Buffer>();
+  private storage: TraceStorage | null = null;
 
   constructor(
     private readonly fingerprint: string,
@@ -203,7 +239,6 @@ export class CircuitInstance implements Circuit {
     try {
       const run = this.dataflow.run(external, { undo: this.undo, step: this.steps + 1 });
       outputs = run.outputs;
-      for (const id of run.changed) this.exported.delete(id);
     } catch (e) {
       this.undo.rollback();
       if (!(e instanceof NodeFailure)) throw e;
@@ -218,6 +253,7 @@ export class CircuitInstance implements Circuit {
     this.pending = new Map();
     this.steps++;
     this.fresh = false;
+    this.sealIfOverBudget();
     const result: StepOutput = new Map();
     for (const [name, slot] of this.tables) result.set(name, outputs[slot.node]!);
     for (const [name, slot] of this.views)
@@ -261,56 +297,115 @@ export class CircuitInstance implements Circuit {
     return prepareAdHoc(sql, this.adHocTarget);
   }
 
-  exportState(): StateFile[] {
-    const files: StateFile[] = [
-      {
-        name: META_FILE,
-        data: Buffer.from(JSON.stringify({ fingerprint: this.fingerprint, step: this.steps })),
-      },
-    ];
-    for (const node of this.dataflow.nodes) {
-      if (!isStateful(node.op)) continue;
-      let data = this.exported.get(node.id);
-      if (!data) {
-        const w = new StateWriter();
-        node.op.exportState(w);
-        data = w.finish();
-        this.exported.set(node.id, data);
-      }
-      files.push({ name: `op-${node.id}.bin`, data });
-    }
-    return files;
+  /** Every trace of every stateful node, with the node and its position there. */
+  private traces(): Array<{ node: number; index: number; trace: Trace<unknown> }> {
+    const out: Array<{ node: number; index: number; trace: Trace<unknown> }> = [];
+    for (const node of this.dataflow.nodes)
+      if (isStateful(node.op))
+        node.op.traces().forEach((trace, index) => {
+          out.push({ node: node.id, index, trace });
+        });
+    return out;
   }
 
-  importState(files: StateFile[]): void {
-    if (!this.fresh)
-      throw new EngineError('StateMismatch', 'State can only be imported into a fresh circuit');
-    const byName = new Map(files.map((f) => [f.name, f.data]));
-    const meta = byName.get(META_FILE);
-    if (!meta) throw new EngineError('StateMismatch', `State has no ${META_FILE}`);
-    const parsed = JSON.parse(meta.toString('utf8')) as { fingerprint?: unknown; step?: unknown };
-    if (parsed.fingerprint !== this.fingerprint)
-      throw new EngineError('StateMismatch', 'State belongs to a different program (fingerprint mismatch)', {
-        expected: this.fingerprint,
-        found: parsed.fingerprint,
-      });
-    const expected = this.dataflow.nodes.filter((n) => isStateful(n.op)).map((n) => `op-${n.id}.bin`);
-    const unexpected = files.map((f) => f.name).filter((n) => n !== META_FILE && !expected.includes(n));
-    const missing = expected.filter((n) => !byName.has(n));
-    if (missing.length > 0 || unexpected.length > 0)
-      throw new EngineError('StateMismatch', 'State files do not match the program', { missing, unexpected });
-    this.fresh = false;
+  attachStorage(storage: TraceStorage): void {
+    this.storage = storage;
+    for (const { trace } of this.traces()) trace.attach(storage);
+  }
+
+  /** Seals the heads once, together, they are estimated above the storage's budget. */
+  private sealIfOverBudget(): void {
+    if (!this.storage) return;
+    const traces = this.traces();
+    let bytes = 0;
+    for (const { trace } of traces) bytes += trace.headBytes;
+    if (bytes <= this.storage.settings.headBudgetBytes || bytes === 0) return;
+    for (const { trace } of traces) if (trace.headBytes > 0) trace.seal();
+  }
+
+  async ready(): Promise<void> {
+    const storage = this.storage;
+    if (!storage) return;
+    for (;;) {
+      const traces = this.traces().map((t) => t.trace);
+      const pending = traces.reduce((n, t) => n + t.frozenBytes, 0);
+      const busy = traces.filter((t) => t.converting);
+      // Work that failed (a full disk) stops converting: its layers stay in memory.
+      if (pending <= storage.settings.headBudgetBytes || busy.length === 0) return;
+      await Promise.race(busy.map((t) => t.progress()));
+    }
+  }
+
+  checkpoint(): Promise<CircuitState> {
+    if (!this.storage) return Promise.reject(new Error('the circuit has no storage attached'));
+    const cuts = this.traces().map((t) => ({ ...t, cut: t.trace.freeze() }));
+    const operators: CircuitMeta['operators'] = {};
     for (const node of this.dataflow.nodes) {
       if (!isStateful(node.op)) continue;
-      const name = `op-${node.id}.bin`;
-      const reader = new StateReader(byName.get(name)!);
-      try {
-        node.op.importState(reader);
-      } catch (e) {
-        throw new EngineError('StateMismatch', `Corrupt state file ${name}: ${(e as Error).message}`);
-      }
-      if (!reader.done()) throw new EngineError('StateMismatch', `State file ${name} has trailing bytes`);
+      const extra = node.op.saveExtra?.();
+      operators[node.id] = { traces: [], ...(extra === undefined ? {} : { extra }) };
     }
-    this.steps = Number(parsed.step);
+    const header = { format: STATE_FORMAT, fingerprint: this.fingerprint, step: this.steps };
+    return (async () => {
+      const settled = await Promise.allSettled(cuts.map((c) => c.trace.persist(c.cut)));
+      const releases = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value.release] : []));
+      const release = () => {
+        for (const r of releases) r();
+      };
+      const failed = settled.find((s) => s.status === 'rejected');
+      if (failed) {
+        release();
+        throw (failed as PromiseRejectedResult).reason;
+      }
+      const files: CircuitState['files'] = [];
+      cuts.forEach((c, i) => {
+        const persisted = (settled[i] as PromiseFulfilledResult<{ files: BatchFileRef[] }>).value.files;
+        operators[c.node]!.traces[c.index] = persisted;
+        persisted.forEach((f, j) => {
+          files.push({ name: `n${c.node}.t${c.index}.b${j}`, sha256: f.sha256, size: f.size });
+        });
+      });
+      const meta: CircuitMeta = { ...header, operators };
+      return { meta: Buffer.from(JSON.stringify(meta)), files, release };
+    })();
+  }
+
+  restore(metaBytes: Buffer): void {
+    if (!this.fresh)
+      throw new EngineError('StateMismatch', 'State can only be restored into a fresh circuit');
+    let meta: Partial<CircuitMeta>;
+    try {
+      meta = JSON.parse(metaBytes.toString('utf8')) as Partial<CircuitMeta>;
+    } catch (e) {
+      throw new EngineError('StateMismatch', `Corrupt ${META_FILE}: ${(e as Error).message}`);
+    }
+    if (meta.format !== STATE_FORMAT)
+      throw new EngineError(
+        'StateMismatch',
+        `State is in state format ${meta.format ?? 1}; this Sluice reads state format ${STATE_FORMAT}`,
+        { found: meta.format ?? 1, expected: STATE_FORMAT },
+      );
+    if (meta.fingerprint !== this.fingerprint)
+      throw new EngineError('StateMismatch', 'State belongs to a different program (fingerprint mismatch)', {
+        expected: this.fingerprint,
+        found: meta.fingerprint,
+      });
+    const operators = meta.operators ?? {};
+    const traces = this.traces();
+    const expected = new Map<string, number>();
+    for (const { node, index } of traces) expected.set(String(node), index + 1);
+    const mismatch =
+      Object.keys(operators).length !== expected.size ||
+      [...expected].some(([node, count]) => operators[node]?.traces?.length !== count);
+    if (mismatch) throw new EngineError('StateMismatch', "State does not match the program's operators");
+    this.fresh = false;
+    for (const { node, index, trace } of traces) trace.restore(operators[String(node)]!.traces[index]!);
+    for (const node of this.dataflow.nodes) {
+      if (!isStateful(node.op)) continue;
+      const extra = operators[String(node.id)]!.extra;
+      if (extra !== undefined) node.op.loadExtra?.(extra);
+      node.op.restored?.();
+    }
+    this.steps = Number(meta.step);
   }
 }

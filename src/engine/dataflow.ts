@@ -4,11 +4,12 @@
  * (tables, ad-hoc snapshots) receive their batch from outside.
  *
  * An operator sees the deltas of its inputs for this step and returns its output delta.
- * Stateful operators (joins, aggregates, DISTINCT, top-k, materializations) keep their
- * integrated state privately, record undo actions for every mutation, and can write and read
- * that state for checkpoints.
+ * Stateful operators (joins, aggregates, DISTINCT, top-k, set operations, tables with a key,
+ * materializations) keep their integrated state in traces (trace/trace.ts), record undo
+ * actions for every mutation, and expose the traces so that the circuit can give them storage,
+ * checkpoint them and restore them.
  */
-import type { StateReader, StateWriter } from './state-codec.js';
+import type { Trace } from './trace/trace.js';
 import type { UndoLog } from './undo-log.js';
 import type { Batch } from './zset.js';
 
@@ -24,13 +25,17 @@ export interface Operator {
 
 /** An operator with state that checkpoints must save. */
 export interface StatefulOperator extends Operator {
-  exportState(w: StateWriter): void;
-  /** Loads state written by `exportState` into a fresh operator. */
-  importState(r: StateReader): void;
+  /** The operator's traces, always in the same order (a checkpoint names them by position). */
+  traces(): Trace<unknown>[];
+  /** Small state kept outside traces, as JSON (saved in the checkpoint's circuit.json). */
+  saveExtra?(): unknown;
+  loadExtra?(extra: unknown): void;
+  /** Rebuilds what the operator derives from its traces, after they were restored. */
+  restored?(): void;
 }
 
 export function isStateful(op: Operator): op is StatefulOperator {
-  return typeof (op as StatefulOperator).exportState === 'function';
+  return typeof (op as StatefulOperator).traces === 'function';
 }
 
 export interface DataflowNode {

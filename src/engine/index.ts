@@ -9,7 +9,7 @@ export {
   prepareAdHoc,
   type QueryResult,
 } from './adhoc.js';
-export type { Circuit, StateFile, StepOutput } from './circuit.js';
+export { type Circuit, type CircuitState, META_FILE, STATE_FORMAT, type StepOutput } from './circuit.js';
 export {
   EngineError,
   type EngineErrorCode,
@@ -25,6 +25,7 @@ export type {
   SourcePosition,
   SqlIdentifier,
 } from './schema.js';
+export { TraceStorage, type TraceStorageSettings } from './trace/storage.js';
 export {
   type ColumnDesc,
   type ColumnType,

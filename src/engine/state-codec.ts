@@ -25,14 +25,19 @@ type Tag = (typeof Tag)[keyof typeof Tag];
 
 /** Appends encoded fields to a growing buffer. */
 export class StateWriter {
-  private buf = Buffer.allocUnsafe(1024);
-  private pos = 0;
+  protected buf = Buffer.allocUnsafe(1024);
+  protected pos = 0;
 
-  private ensure(n: number): void {
+  protected ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
+  }
+
+  u8(n: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = n;
   }
 
   u32(n: number): void {
@@ -41,10 +46,26 @@ export class StateWriter {
     this.pos += 4;
   }
 
+  /** Bytes written so far. */
+  get length(): number {
+    return this.pos;
+  }
+
+  /** Overwrites the u32 at byte `at` (a length reserved earlier). */
+  patchU32(at: number, n: number): void {
+    this.buf.writeUInt32LE(n, at);
+  }
+
   f64(n: number): void {
     this.ensure(8);
     this.buf.writeDoubleLE(n, this.pos);
     this.pos += 8;
+  }
+
+  bytes(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
   }
 
   string(s: string): void {
@@ -122,11 +143,6 @@ export class StateWriter {
     new Uint8Array(out).set(this.buf.subarray(0, this.pos));
     return out;
   }
-
-  /** Bytes written so far. */
-  get length(): number {
-    return this.pos;
-  }
 }
 
 /** Reads fields in the order a `StateWriter` wrote them. */
@@ -145,6 +161,13 @@ export class StateReader {
     const n = this.buf.readDoubleLE(this.pos);
     this.pos += 8;
     return n;
+  }
+
+  /** The next `n` bytes (a view of the buffer being read). */
+  bytes(n: number): Buffer {
+    const out = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
   }
 
   string(): string {

@@ -25,15 +25,3 @@ export class UndoLog {
     return this.actions.length;
   }
 }
-
-/** Sets `map[key] = value` (or deletes it for undefined), recording the previous state. */
-export function setRecorded<K, V>(map: Map<K, V>, key: K, value: V | undefined, undo: UndoLog): void {
-  const had = map.has(key);
-  const prev = map.get(key);
-  if (value === undefined) map.delete(key);
-  else map.set(key, value);
-  undo.record(() => {
-    if (had) map.set(key, prev as V);
-    else map.delete(key);
-  });
-}

@@ -1,9 +1,10 @@
 /**
  * Z-sets: collections of rows with integer weights. A `Batch` is an unconsolidated list (the
  * same row may appear several times, weights may cancel); stateful operators and outputs
- * consolidate it first. `ZSetMap` is an integrated Z-set keyed by row.
+ * consolidate it first. `ZSetMap` is an integrated Z-set keyed by row, kept in a trace.
  */
-import { type StateReader, type StateWriter, sortedEntries } from './state-codec.js';
+import type { StateReader, StateWriter } from './state-codec.js';
+import { Trace, type ValueCodec } from './trace/trace.js';
 import type { UndoLog } from './undo-log.js';
 import { type Row, rowKey, type WeightedRow } from './values/value.js';
 
@@ -41,9 +42,20 @@ export function consolidate(batch: Batch): Batch {
   return markConsolidated(out);
 }
 
+/** Trace values that are a row and its weight. */
+export const weightedRowCodec: ValueCodec<WeightedRow> = {
+  write(w: StateWriter, v: WeightedRow): void {
+    w.row(v.row);
+    w.f64(v.weight);
+  },
+  read(r: StateReader): WeightedRow {
+    return { row: r.row(), weight: r.f64() };
+  },
+};
+
 /** An integrated Z-set: each distinct row with its accumulated weight (never zero). */
 export class ZSetMap {
-  readonly entries = new Map<string, WeightedRow>();
+  readonly trace = new Trace<WeightedRow>({ codec: weightedRowCodec });
 
   /** Adds a consolidated batch, recording how to undo it. */
   apply(batch: Batch, undo: UndoLog): void {
@@ -51,30 +63,32 @@ export class ZSetMap {
   }
 
   add(key: string, row: Row, weight: number, undo: UndoLog): void {
-    const e = this.entries.get(key);
-    if (e) {
-      e.weight += weight;
-      if (e.weight === 0) this.entries.delete(key);
-      undo.record(() => {
-        if (e.weight === 0) this.entries.set(key, e);
-        e.weight -= weight;
-      });
-    } else {
-      const fresh = { row, weight };
-      this.entries.set(key, fresh);
-      undo.record(() => this.entries.delete(key));
+    const e = this.trace.getMut(key, '', undo);
+    if (!e) {
+      this.trace.set(key, '', { row, weight }, undo);
+      return;
     }
+    e.weight += weight;
+    undo.record(() => {
+      e.weight -= weight;
+    });
+    if (e.weight === 0) this.trace.delete(key, '', undo);
   }
 
-  /** Rows with their weights (a copy). */
+  /** The weight of the row with key `key` (0 if absent). */
+  weightOf(key: string): number {
+    return this.trace.get(key)?.weight ?? 0;
+  }
+
+  /** Rows with their weights (copies). */
   toArray(): WeightedRow[] {
-    return [...this.entries.values()].map((e) => ({ row: e.row, weight: e.weight }));
+    return [...this.trace.values()].map((e) => ({ row: e.row, weight: e.weight }));
   }
 
-  /** Rows with their weights (copies), `size` at a time; the map must not change meanwhile. */
+  /** Rows with their weights (copies), `size` at a time; the trace must not change meanwhile. */
   *chunks(size: number): Generator<WeightedRow[], void, undefined> {
     let chunk: WeightedRow[] = [];
-    for (const e of this.entries.values()) {
+    for (const e of this.trace.values()) {
       chunk.push({ row: e.row, weight: e.weight });
       if (chunk.length === size) {
         yield chunk;
@@ -82,27 +96,5 @@ export class ZSetMap {
       }
     }
     if (chunk.length > 0) yield chunk;
-  }
-
-  get size(): number {
-    return this.entries.size;
-  }
-
-  /** Writes the entries sorted by row key, so equal contents give equal bytes. */
-  write(w: StateWriter): void {
-    const entries = sortedEntries(this.entries);
-    w.u32(entries.length);
-    for (const [, e] of entries) {
-      w.row(e.row);
-      w.f64(e.weight);
-    }
-  }
-
-  read(r: StateReader): void {
-    const n = r.u32();
-    for (let i = 0; i < n; i++) {
-      const row = r.row();
-      this.entries.set(rowKey(row), { row, weight: r.f64() });
-    }
   }
 }

@@ -1,20 +1,32 @@
 /**
  * Checkpoints of a pipeline process: taking them, listing them, resuming from them.
  *
- * A checkpoint is taken at a step boundary: the checkpointer waits until no step runs (and,
- * while the pipeline runs, until all accepted input is processed), then captures the
- * circuit's state files and the data plane's positions synchronously, so the capture is
- * consistent; writing them to the store (content-addressed, manifest last, see
- * src/storage/checkpoint-store.ts) happens afterwards without holding up steps. Requests are
- * served one at a time in order; each gets the sequence number its checkpoint will carry.
+ * The circuit's state lives in traces whose batch files sit in the checkpoint store's `state/`
+ * directory, named by their SHA-256 (src/engine/trace/). A checkpoint is taken at a step
+ * boundary: the checkpointer waits until no step runs (and, while the pipeline runs, until all
+ * accepted input is processed), then seals every trace and captures the data plane's
+ * positions, synchronously and in O(number of traces), so the capture is consistent. Steps go
+ * on while the sealed heads become batch files (in the background); then the store writes
+ * `circuit.json` and the manifest naming those files (manifest last, see
+ * src/storage/checkpoint-store.ts). A checkpoint thus writes what changed since the previous
+ * one, plus what merges rewrote. Requests are served one at a time in order; each gets the
+ * sequence number its checkpoint will carry.
  *
- * Resuming loads the newest checkpoint that verifies (falling back past corrupt ones, and
- * saying so in the log), refuses one taken by a different program, and, for exactly-once
- * pipelines, replays the journal entries the checkpoint does not cover.
+ * Resuming opens the newest checkpoint that verifies (falling back past corrupt ones, and
+ * saying so in the log): every file must be there with its size, `circuit.json` is read and
+ * hashed, and batches are opened as lookups reach them, so a large state resumes in about the
+ * time it takes to read its description. The SHA-256 of every batch file is checked as well:
+ * before the resume when the checkpoint is small, in the background after it otherwise (a
+ * mismatch is then fatal, and the damaged file deleted, so the next start falls back to an
+ * older checkpoint); every block is also checked against its CRC-32 when it is read. A
+ * checkpoint taken by a different program, or in the format of an older Sluice, is refused.
+ * For exactly-once pipelines, the journal entries the checkpoint does not cover are replayed.
  */
 import { join } from 'node:path';
-import { CheckpointStore } from '../storage/checkpoint-store.js';
-import type { CheckpointManifest, CheckpointMetadata } from '../storage/manifest.js';
+import { META_FILE } from '../engine/circuit.js';
+import { type StorageCounters, TraceStorage } from '../engine/trace/storage.js';
+import { CheckpointStore, type OpenedCheckpoint } from '../storage/checkpoint-store.js';
+import { type CheckpointManifest, type CheckpointMetadata, MANIFEST_FORMAT } from '../storage/manifest.js';
 import { ApiError } from '../types/errors.js';
 import type { DataPlane, DataPlaneMeta } from './data-plane.js';
 import { InputJournal, readJournal } from './journal.js';
@@ -22,17 +34,37 @@ import type { PipelineLogger } from './log.js';
 
 export type FaultTolerance = 'none' | 'at_least_once' | 'exactly_once';
 
+/** How the circuit's state uses memory and disk (from `runtime_config`). */
+export interface StateSettings {
+  /** `storage.min_storage_bytes`: smaller batches stay in memory until a checkpoint... */
+  minStorageBytes: number;
+  /** ...while all such batches take at most this many bytes. */
+  memoryBatchBytes: number;
+  /** `storage.cache_mib` in bytes: the block cache. */
+  cacheBytes: number;
+  /** Estimated bytes of unsealed changes at which every trace is sealed. */
+  headBudgetBytes: number;
+}
+
+/** A checkpoint at most this large has every file hashed before the resume, not after. */
+const VERIFY_BEFORE_RESUME_BYTES = 256 * 1024 * 1024;
+/** Delay before deleting the batch files merges replaced (one collection for a burst of merges). */
+const COLLECT_DELAY_MS = 2000;
+
 export interface CheckpointSettings {
   storageDir: string;
   model: FaultTolerance;
   /** Seconds between automatic checkpoints; null: none. */
   intervalSecs: number | null;
   keep: number;
+  state: StateSettings;
   /**
-   * Called around the synchronous state capture, which holds the event loop (and so leaves
-   * HTTP unanswered) for as long as the state takes to encode.
+   * Called around the synchronous state capture (sealing the traces), which holds the event
+   * loop for as long as it takes.
    */
   onBlockingWork?: (busy: boolean) => void;
+  /** Called when a file of the checkpoint resumed from turns out to be corrupt (background check). */
+  onCorrupt?: (message: string) => void;
 }
 
 /** What `GET /checkpoint_status` reports. */
@@ -66,6 +98,8 @@ export class Checkpointer {
 
   /** Steps covered by the newest checkpoint, to skip automatic checkpoints of unchanged state. */
   private lastSteps = -1;
+  private traceStorage: TraceStorage | null = null;
+  private collectTimer: NodeJS.Timeout | null = null;
 
   private constructor(
     readonly store: CheckpointStore,
@@ -96,24 +130,30 @@ export class Checkpointer {
    */
   async resume(plane: DataPlane, fingerprint: string): Promise<CheckpointManifest | null> {
     this.attached = plane;
-    const { checkpoint, skipped } = await this.store.loadLatestValid();
+    this.traceStorage = new TraceStorage({
+      dir: this.store.stateDir,
+      ...this.settings.state,
+      mode: 'background',
+      pin: (sha256) => this.store.retainBlobs([sha256]),
+      onDiscard: () => this.scheduleCollect(),
+      onBackgroundError: (message) => this.log.warn(message),
+    });
+    plane.circuit.attachStorage(this.traceStorage);
+    const { checkpoint, skipped } = await this.store.openLatestValid((name) => name === META_FILE);
     for (const s of skipped) this.log.warn(`checkpoint ${s.uuid} is unusable and was skipped: ${s.reason}`);
     if (skipped.length > 0 && !checkpoint) {
       throw new Error(`no usable checkpoint: ${skipped.map((s) => `${s.uuid}: ${s.reason}`).join('; ')}`);
     }
     if (checkpoint) {
-      const { manifest, files } = checkpoint;
-      const expected = fingerprintNumber(fingerprint);
-      if (manifest.fingerprint !== expected) {
-        throw new Error(
-          `checkpoint ${manifest.uuid} was taken by a different program (fingerprint ${manifest.fingerprint}, this program ${expected}). ` +
-            'Restore the original program, or clear the storage (/clear) to start this program from scratch.',
-        );
+      try {
+        await this.restore(checkpoint, fingerprint);
+      } catch (err) {
+        checkpoint.release();
+        throw err;
       }
-      this.plane.circuit.importState([...files].map(([name, data]) => ({ name, data })));
-      this.plane.importMeta(manifest.extra as DataPlaneMeta);
+      const { manifest } = checkpoint;
       this.log.info(
-        `resumed from checkpoint ${manifest.uuid} (sequence ${manifest.sequence}, step ${manifest.steps}, ${manifest.processed_records} records)` +
+        `resumed from checkpoint ${manifest.uuid} (sequence ${manifest.sequence}, step ${manifest.steps}, ${manifest.processed_records} records, ${manifest.size} bytes of state)` +
           (skipped.length > 0 ? `, falling back past ${skipped.length} corrupt newer checkpoint(s)` : ''),
       );
     }
@@ -132,6 +172,61 @@ export class Checkpointer {
     this.nextSequence = (latest?.sequence ?? 0) + 1;
     this.status.success = latest?.sequence ?? null;
     return checkpoint?.manifest ?? null;
+  }
+
+  /** Checks the checkpoint's format, program and files, and restores it into the data plane. */
+  private async restore(checkpoint: OpenedCheckpoint, fingerprint: string): Promise<void> {
+    const { manifest, files, release } = checkpoint;
+    if (manifest.format !== MANIFEST_FORMAT) {
+      throw new Error(
+        `checkpoint ${manifest.uuid} is in checkpoint format ${manifest.format} (written by a Sluice that kept state in memory); ` +
+          `this Sluice resumes from checkpoint format ${MANIFEST_FORMAT} only and does not convert older ones. ` +
+          'Clear the storage (/clear) to start this pipeline from scratch, or run it with the Sluice version that wrote the checkpoint.',
+      );
+    }
+    const expected = fingerprintNumber(fingerprint);
+    if (manifest.fingerprint !== expected) {
+      throw new Error(
+        `checkpoint ${manifest.uuid} was taken by a different program (fingerprint ${manifest.fingerprint}, this program ${expected}). ` +
+          'Restore the original program, or clear the storage (/clear) to start this program from scratch.',
+      );
+    }
+    const meta = files.get(META_FILE);
+    if (!meta) throw new Error(`checkpoint ${manifest.uuid} has no ${META_FILE}`);
+    if (manifest.size <= VERIFY_BEFORE_RESUME_BYTES) {
+      await this.store.verify(manifest.uuid);
+      release();
+    } else this.verifyInBackground(manifest, release);
+    this.plane.circuit.restore(meta);
+    this.plane.importMeta(manifest.extra as DataPlaneMeta);
+  }
+
+  /** Hashes every file of the checkpoint resumed from while the pipeline runs. */
+  private verifyInBackground(manifest: CheckpointManifest, release: () => void): void {
+    const started = Date.now();
+    this.store
+      .verify(manifest.uuid)
+      .then(() =>
+        this.log.info(
+          `checkpoint ${manifest.uuid}: every file verified (SHA-256) in ${Date.now() - started} ms`,
+        ),
+      )
+      .catch((err: Error) =>
+        this.settings.onCorrupt?.(`the checkpoint resumed from is corrupt: ${err.message}`),
+      )
+      .finally(release);
+  }
+
+  /** Deletes, shortly, the batch files merges replaced that no checkpoint names. */
+  private scheduleCollect(): void {
+    if (this.collectTimer) return;
+    this.collectTimer = setTimeout(() => {
+      this.collectTimer = null;
+      this.store
+        .collectGarbage()
+        .catch((err: Error) => this.log.warn(`collecting state files failed: ${err.message}`));
+    }, COLLECT_DELAY_MS);
+    this.collectTimer.unref();
   }
 
   /** A periodic checkpoint, skipped when nothing happened since the last one. */
@@ -156,31 +251,50 @@ export class Checkpointer {
       await this.plane.idle();
       this.progress = { sequence_number: sequence, phase: 'capturing state' };
       this.settings.onBlockingWork?.(true);
-      let files: ReturnType<typeof this.plane.circuit.exportState>;
+      let pending: ReturnType<typeof this.plane.circuit.checkpoint>;
       let meta: DataPlaneMeta;
       try {
-        files = this.plane.circuit.exportState();
+        pending = this.plane.circuit.checkpoint();
         meta = this.plane.exportMeta();
       } finally {
         this.settings.onBlockingWork?.(false);
       }
       this.progress = { sequence_number: sequence, phase: 'writing' };
-      const result = await this.store.write({
-        fingerprint: fingerprintNumber(this.plane.program.fingerprint),
-        steps: meta.completedSteps,
-        processedRecords: meta.totalProcessedRecords,
-        identifier: null,
-        extra: meta,
-        files,
-      });
+      const state = await pending;
+      const previous = new Set((await this.store.latest())?.files.map((f) => f.sha256));
+      let result: Awaited<ReturnType<CheckpointStore['write']>>;
+      try {
+        result = await this.store.write({
+          fingerprint: fingerprintNumber(this.plane.program.fingerprint),
+          steps: meta.completedSteps,
+          processedRecords: meta.totalProcessedRecords,
+          identifier: null,
+          extra: meta,
+          files: [{ name: META_FILE, data: state.meta }, ...state.files],
+        });
+      } finally {
+        state.release();
+      }
       const manifest = result.manifest;
       if (manifest.sequence !== sequence) this.nextSequence = manifest.sequence + 1;
-      this.journal?.truncateThrough(meta.inputSeq);
+      try {
+        this.journal?.truncateThrough(meta.inputSeq);
+      } catch (err) {
+        // The checkpoint is durable; the journal keeps entries it covers, which a replay skips.
+        this.log.warn(
+          `could not shorten the input journal after checkpoint ${manifest.uuid}: ${(err as Error).message}`,
+        );
+      }
       this.status.success = manifest.sequence;
       this.lastSteps = meta.completedSteps;
+      // What this checkpoint added to the store: the files the previous one did not name.
+      const added = new Map(
+        manifest.files.filter((f) => !previous.has(f.sha256)).map((f) => [f.sha256, f.size]),
+      );
+      const addedBytes = [...added.values()].reduce((n, size) => n + size, 0);
       this.log.info(
         `checkpoint ${manifest.uuid} (sequence ${manifest.sequence}, ${reason}) written in ${Date.now() - started} ms: ` +
-          `${result.filesWritten} file(s), ${result.bytesWritten} bytes written, ${result.filesReused} reused`,
+          `${added.size} file(s), ${addedBytes} bytes written, ${manifest.files.length - added.size} reused, ${manifest.size} bytes of state`,
       );
       return manifest;
     } catch (err) {
@@ -199,6 +313,16 @@ export class Checkpointer {
     }
   }
 
+  /** Counters of the state's storage work (batches built, merges, bytes written). */
+  get stateCounters(): StorageCounters | null {
+    return this.traceStorage?.counters ?? null;
+  }
+
+  /** Storage jobs (builds, writes, merges) queued or running; 0 without trace storage. */
+  get stateJobsPending(): number {
+    return this.traceStorage?.pendingJobs ?? 0;
+  }
+
   checkpointStatus(): CheckpointStatus & { progress: unknown } {
     return { ...this.status, progress: this.progress };
   }
@@ -209,6 +333,8 @@ export class Checkpointer {
 
   close(): void {
     if (this.timer) clearInterval(this.timer);
+    if (this.collectTimer) clearTimeout(this.collectTimer);
     this.journal?.close();
+    void this.traceStorage?.close();
   }
 }

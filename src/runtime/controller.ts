@@ -28,6 +28,7 @@ import { DataPlane, describeRejected, type RejectedInput } from './data-plane.js
 import type { EngineProgram } from './engine-api.js';
 import { DEFAULT_MAX_QUEUED_RECORDS } from './input-queue.js';
 import type { PipelineLogger } from './log.js';
+import { stateSettingsOf } from './memory.js';
 import { SyncService, syncConfigOf } from './sync.js';
 import type { SyncMetrics } from './sync-metrics.js';
 
@@ -213,7 +214,9 @@ export class Controller {
           model: ft.model ?? 'none',
           intervalSecs: ft.checkpoint_interval_secs === undefined ? 60 : ft.checkpoint_interval_secs,
           keep: tweaks.checkpoints_to_keep ?? 5,
+          state: stateSettingsOf(this.config.runtimeConfig),
           onBlockingWork: (busy) => this.markBusy(busy ? 'capturing checkpoint state' : null),
+          onCorrupt: (message) => this.fail(message),
         },
         this.log,
       );

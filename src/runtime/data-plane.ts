@@ -147,7 +147,7 @@ export class DataPlane {
     this.queue = new InputQueue(settings.maxQueuedRecords ?? DEFAULT_MAX_QUEUED_RECORDS);
   }
 
-  /** The data plane's counters and positions, consistent with `circuit.exportState()` at a step boundary. */
+  /** The data plane's counters and positions, consistent with `circuit.checkpoint()` at a step boundary. */
   exportMeta(): DataPlaneMeta {
     return {
       lineage: this.lineage,
@@ -427,7 +427,7 @@ export class DataPlane {
   }
 
   private scheduleStep(): void {
-    if (!this.running || this.stepScheduled || !this.hasWork() || this.transaction?.phase === 'open') return;
+    if (this.stepScheduled || !this.canStep()) return;
     this.stepScheduled = true;
     setImmediate(() => {
       this.stepping = this.stepping.then(() => this.runStep());
@@ -480,11 +480,20 @@ export class DataPlane {
     }
   }
 
+  /** Whether a step may run now: the pipeline runs, a step is due, and no transaction is open. */
+  private canStep(): boolean {
+    return this.running && this.hasWork() && this.transaction?.phase !== 'open';
+  }
+
   private async runStep(): Promise<void> {
     this.stepScheduled = false;
-    if (!this.running || !this.hasWork() || this.transaction?.phase === 'open') return;
+    if (!this.canStep()) return;
     this.stepRunning = true;
     try {
+      // Backpressure from state storage: wait while sealed state is still being written; the
+      // pipeline may have paused or opened a transaction meanwhile.
+      await this.circuit.ready();
+      if (!this.canStep()) return;
       await this.stepOnce();
     } finally {
       this.stepRunning = false;

@@ -3,7 +3,10 @@
  * and a circuit it feeds and steps. Declared here so the data plane depends on this narrow
  * contract, not on the engine's internals.
  */
+
 import type { ConnectorSpec } from '../connectors/spec.js';
+import type { CircuitState } from '../engine/circuit.js';
+import type { TraceStorage } from '../engine/trace/storage.js';
 import type { Row, WeightedRow } from '../engine/values/value.js';
 import type { ColumnInfo } from '../sql/catalog.js';
 
@@ -37,8 +40,14 @@ export interface EngineCircuit {
   snapshotChunks(name: string, size: number): Iterable<WeightedRow[]>;
   query(sql: string): QueryOutput;
   prepareQuery(sql: string): PreparedQuery;
-  exportState(): Array<{ name: string; data: Buffer }>;
-  importState(files: Array<{ name: string; data: Buffer }>): void;
+  /** Gives the circuit's state on-disk storage (before the first step or restore). */
+  attachStorage(storage: TraceStorage): void;
+  /** Seals the state synchronously now; resolves once it is in durable files. */
+  checkpoint(): Promise<CircuitState>;
+  /** Loads a checkpoint's circuit description into the fresh circuit. */
+  restore(meta: Buffer): void;
+  /** Resolves when the circuit may step without its unwritten state outgrowing its budget. */
+  ready(): Promise<void>;
 }
 
 export interface EngineProgram {

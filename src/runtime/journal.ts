@@ -8,8 +8,10 @@
  *
  * Entry layout: one JSON header line `{"seq", "kind", ...,"bytes"}`, then `bytes` bytes of
  * payload, then a newline. A crash during an append leaves a torn last entry, which was
- * never acknowledged and is ignored. After a checkpoint the journal is rewritten (to a
- * temporary file, fsynced, renamed) without the entries the checkpoint covers.
+ * never acknowledged and is ignored. An append that fails (a full disk) cuts the file back to
+ * where the entry began before it reports the failure, so a later entry never follows a torn
+ * one. After a checkpoint the journal is rewritten (to a temporary file, fsynced, renamed)
+ * without the entries the checkpoint covers.
  *
  * A `rejected` entry lists inputs a step failed on and that were left out of the state
  * (runtime/isolation.ts); replay skips them, so a crash before the checkpoint that follows a
@@ -20,7 +22,18 @@
  * connector and its position), not the rows, because the connector can make the same rows
  * again (runtime/connectors).
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export type JournalEntry =
@@ -82,10 +95,18 @@ export class InputJournal {
     this.fd = openSync(path, 'a');
   }
 
-  /** Appends one entry and makes it durable before returning. */
+  /** Appends one entry and makes it durable before returning; on failure, leaves no part of it. */
   append(entry: JournalEntry): void {
-    writeSync(this.fd, encode(entry));
-    fsyncSync(this.fd);
+    const data = encode(entry);
+    const start = fstatSync(this.fd).size;
+    try {
+      let written = 0;
+      while (written < data.length) written += writeSync(this.fd, data, written, data.length - written);
+      fsyncSync(this.fd);
+    } catch (err) {
+      ftruncateSync(this.fd, start);
+      throw err;
+    }
   }
 
   /** Drops the entries with `seq <= upTo` (covered by a checkpoint), crash-safely. */
@@ -93,8 +114,18 @@ export class InputJournal {
     const keep = readJournal(this.path).filter((e) => e.seq > upTo);
     const tmp = join(dirname(this.path), `.journal-${process.pid}.tmp`);
     const fd = openSync(tmp, 'w');
-    for (const e of keep) writeSync(fd, encode(e));
-    fsyncSync(fd);
+    try {
+      for (const e of keep) {
+        const data = encode(e);
+        let written = 0;
+        while (written < data.length) written += writeSync(fd, data, written, data.length - written);
+      }
+      fsyncSync(fd);
+    } catch (err) {
+      closeSync(fd);
+      unlinkSync(tmp);
+      throw err;
+    }
     closeSync(fd);
     closeSync(this.fd);
     renameSync(tmp, this.path);

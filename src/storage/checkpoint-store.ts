@@ -27,8 +27,9 @@
  * the bad one.
  *
  * One process owns a storage directory. Within it, writes, installs and collections run one at
- * a time, because each decides which files exist and then acts on that. Readers and uploads
- * that work outside that lock pin their files (`pin`, `retainBlobs`), which collection respects.
+ * a time, because each decides which files exist and then acts on that. Readers, uploads and
+ * the engine (which adds trace batch files to `state/` while the pipeline runs) work outside
+ * that lock and pin their files (`pin`, `retainBlobs`), which collection respects.
  */
 
 import { createHash } from 'node:crypto';
@@ -63,8 +64,14 @@ import {
 } from './manifest.js';
 import { isUuid, uuidv7 } from './uuid.js';
 
-/** A state file handed to `write`: in memory, or a file to stream from. */
-export type CheckpointFileInput = { name: string; data: Uint8Array } | { name: string; path: string };
+/**
+ * A state file handed to `write`: in memory, a file to stream from, or a file already stored in
+ * `state/` under its hash (a trace's batch, written there by the engine and pinned by it).
+ */
+export type CheckpointFileInput =
+  | { name: string; data: Uint8Array }
+  | { name: string; path: string }
+  | { name: string; sha256: string; size: number };
 
 /** Everything the runtime persists at a step boundary. */
 export interface NewCheckpoint {
@@ -111,6 +118,15 @@ export interface LoadedCheckpoint {
 export interface SkippedCheckpoint {
   uuid: string;
   reason: string;
+}
+
+/** A checkpoint opened for a resume: sizes checked, small files read and verified, files pinned. */
+export interface OpenedCheckpoint {
+  manifest: CheckpointManifest;
+  /** Contents of the files `open` was asked to read, by logical name, verified by SHA-256. */
+  files: Map<string, Buffer>;
+  /** Unpins the checkpoint's files. */
+  release: () => void;
 }
 
 export interface LatestValid<T> {
@@ -258,6 +274,49 @@ export class CheckpointStore {
     return this.#latestValid((uuid) => this.load(uuid));
   }
 
+  /**
+   * Opens checkpoint `uuid` for a resume without reading all of it: every file must exist with
+   * its size; the files `read` selects are read and verified by SHA-256 (throws
+   * `CheckpointCorrupt`). The files stay pinned until `release`; verify the rest with `verify`.
+   */
+  async open(uuid: string, read: (name: string) => boolean): Promise<OpenedCheckpoint> {
+    const { manifest, release } = await this.pin(uuid);
+    try {
+      await forEachLimit(distinctBlobs(manifest), FILE_CONCURRENCY, async (file) => {
+        const size = await fileSizeOrNull(this.blobPath(file.sha256));
+        if (size === null) throw corruptCheckpoint(uuid, file, 'is missing');
+        await this.#rejectMismatch(uuid, file, size, file.sha256);
+      });
+      const files = new Map<string, Buffer>();
+      for (const file of manifest.files)
+        if (read(file.name)) files.set(file.name, await this.#readVerified(uuid, file));
+      return { manifest, files, release };
+    } catch (err) {
+      release();
+      throw err;
+    }
+  }
+
+  /** The newest checkpoint that `open` accepts, reporting the newer ones it did not. */
+  openLatestValid(read: (name: string) => boolean): Promise<LatestValid<OpenedCheckpoint>> {
+    return this.#latestValid((uuid) => this.open(uuid, read));
+  }
+
+  /** Path of the directory of state files (the engine writes trace batches there). */
+  get stateDir(): string {
+    return this.#stateDir;
+  }
+
+  /**
+   * Deletes the state files that no kept checkpoint names and nothing pins (batches a merge
+   * replaced), as collection after a write does.
+   */
+  collectGarbage(): Promise<void> {
+    return this.#exclusive(async () => {
+      await this.#collect();
+    });
+  }
+
   /** Like `loadLatestValid`, but only verifies (streaming) and returns the manifest. */
   findLatestValid(): Promise<LatestValid<CheckpointManifest>> {
     return this.#latestValid((uuid) => this.verify(uuid));
@@ -333,24 +392,35 @@ export class CheckpointStore {
   async #write(input: NewCheckpoint): Promise<WriteResult> {
     const files: ManifestFile[] = [];
     const distinct = new Map<string, { file: ManifestFile; source: CheckpointFileInput }>();
+    let stored = 0;
     for (const source of input.files) {
       const { sha256, size } =
         'data' in source
           ? { sha256: await sha256OfBuffer(source.data), size: source.data.length }
-          : await hashFile(source.path);
+          : 'path' in source
+            ? await hashFile(source.path)
+            : source;
       const file = { name: source.name, sha256, size };
       files.push(file);
+      if ('sha256' in source) stored++;
       if (!distinct.has(sha256)) distinct.set(sha256, { file, source });
     }
     let filesWritten = 0;
     let bytesWritten = 0;
     await forEachLimit([...distinct.values()], FILE_CONCURRENCY, async ({ file, source }) => {
       if (await this.hasBlob(file.sha256, file.size)) return;
+      if ('sha256' in source)
+        throw new ApiError(
+          'CheckpointFailed',
+          `State file '${file.name}' (state/${file.sha256}, ${file.size} bytes) is not in the store`,
+          { file: file.name, sha256: file.sha256 },
+        );
       await this.#writeStateFile(file, source);
       filesWritten++;
       bytesWritten += file.size;
     });
-    if (filesWritten > 0) {
+    // Files stored by the engine were renamed into state/ without a directory fsync.
+    if (filesWritten > 0 || stored > 0) {
       await fsyncDir(this.#stateDir);
       this.#onStage('state-durable');
     }
@@ -383,7 +453,7 @@ export class CheckpointStore {
     const temp = tempPathIn(this.#stateDir);
     try {
       if ('data' in source) await writeFileSynced(temp, source.data);
-      else await copyVerified(source.path, temp, file);
+      else if ('path' in source) await copyVerified(source.path, temp, file);
       this.#onStage('state-file-temp-written');
       await rename(temp, this.blobPath(file.sha256));
       this.#onStage('state-file-renamed');
@@ -405,12 +475,15 @@ export class CheckpointStore {
       this.#onStage('old-manifests-deleted');
     }
     if (invalid.length > 0) return excess.map((m) => m.uuid);
-    const referenced = new Set(this.#retained.keys());
+    const referenced = new Set<string>();
     for (const manifest of manifests.slice(excess.length)) {
       for (const file of manifest.files) referenced.add(file.sha256);
     }
+    // Pins are read as each file is considered, not before listing: the engine adds batch files
+    // outside this lock, pinning each before it takes its name, so a file in the listing that a
+    // live trace holds is already pinned when it is looked at here.
     for (const name of await readdir(this.#stateDir)) {
-      if (SHA256_HEX.test(name) && !referenced.has(name))
+      if (SHA256_HEX.test(name) && !referenced.has(name) && !this.#retained.has(name))
         await unlink(this.blobPath(name)).catch(ignoreMissing);
     }
     this.#onStage('collected');

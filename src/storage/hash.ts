@@ -59,6 +59,24 @@ export async function hashFile(path: string): Promise<{ sha256: string; size: nu
   return { sha256: hash.digest('hex'), size };
 }
 
+/** The hex digests of a file under each algorithm, read once as a stream, and its size. */
+export async function digestFile<A extends HashAlgorithm>(
+  path: string,
+  algorithms: readonly A[],
+): Promise<Record<A, string> & { size: number }> {
+  const hashes = algorithms.map((algorithm) => createHash(algorithm));
+  let size = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: FILE_READ_BYTES })) {
+    for (const hash of hashes) hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  const out = { size } as Record<A, string> & { size: number };
+  algorithms.forEach((algorithm, i) => {
+    (out as Record<A, string>)[algorithm] = hashes[i]!.digest('hex');
+  });
+  return out;
+}
+
 /** Converts a hex digest to the base64 form HTTP headers such as Content-MD5 carry. */
 export function hexToBase64(hex: string): string {
   return Buffer.from(hex, 'hex').toString('base64');

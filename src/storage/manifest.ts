@@ -12,7 +12,14 @@
 import { SHA256_HEX } from './hash.js';
 import { isUuid } from './uuid.js';
 
-export const MANIFEST_FORMAT = 1;
+/**
+ * Checkpoint format written now. 2: the state is `circuit.json` plus trace batch files (state on
+ * disk). 1: one encoded file per operator; still listed, pushed, pulled and collected, but a
+ * pipeline refuses to resume from it.
+ */
+export const MANIFEST_FORMAT = 2;
+/** Formats `parseManifest` accepts. */
+export const READABLE_FORMATS: readonly number[] = [1, 2];
 
 /** One state file of a checkpoint. Several names may share one hash. */
 export interface ManifestFile {
@@ -23,7 +30,7 @@ export interface ManifestFile {
 
 /** The stored form of a checkpoint. Field names follow the REST API (snake_case). */
 export interface CheckpointManifest {
-  format: typeof MANIFEST_FORMAT;
+  format: 1 | typeof MANIFEST_FORMAT;
   uuid: string;
   /** Increases by one with each checkpoint of a storage directory; `checkpoint_status.success`. */
   sequence: number;
@@ -112,7 +119,7 @@ export function parseManifest(text: string | Uint8Array, expectedUuid?: string):
   }
   check(typeof value === 'object' && value !== null && !Array.isArray(value), 'not a JSON object');
   const m = value as Record<string, unknown>;
-  check(m.format === MANIFEST_FORMAT, `unsupported format ${JSON.stringify(m.format)}`);
+  check(READABLE_FORMATS.includes(m.format as number), `unsupported format ${JSON.stringify(m.format)}`);
   check(typeof m.uuid === 'string' && isUuid(m.uuid), 'uuid is not a uuid');
   check(expectedUuid === undefined || m.uuid === expectedUuid, `uuid ${m.uuid} does not match its name`);
   for (const field of ['sequence', 'fingerprint', 'steps', 'processed_records', 'size'] as const) {

@@ -12,6 +12,8 @@
  * the header (s3rver, moto) as long as their ETag is the MD5 (it is not under SSE-KMS: such an
  * ETag is not checked).
  */
+
+import { createReadStream } from 'node:fs';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -43,6 +45,8 @@ export interface CompletedPart {
 }
 
 const DELETE_BATCH = 1000;
+/** Read size of streamed uploads. */
+const STREAM_CHUNK_BYTES = 1024 * 1024;
 /** Parts carry Content-MD5 (checked through the ETag) instead of a signed payload hash. */
 const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 const MD5_ETAG = /^"?([0-9a-f]{32})"?$/;
@@ -132,6 +136,36 @@ export class ObjectStore {
         // 501 is retried; the retry goes out as a plain PUT.
         if (conditional && name === 'NotImplemented') conditional = false;
         throw err;
+      }
+    });
+  }
+
+  /**
+   * Uploads the file at `path` (`size` bytes, with the given digests, computed by the caller
+   * from the same immutable file) in one request, streaming it from disk: memory holds only
+   * the stream's buffers, whatever the file's size. Each retry streams the file again.
+   */
+  async putFile(
+    key: string,
+    path: string,
+    size: number,
+    digests: { md5Hex: string; sha256Hex: string },
+  ): Promise<void> {
+    await this.#request('PutObject', key, async () => {
+      const body = createReadStream(path, { highWaterMark: STREAM_CHUNK_BYTES });
+      try {
+        const command = new PutObjectCommand({
+          Bucket: this.location.bucket,
+          Key: this.#key(key),
+          Body: body,
+          ContentLength: size,
+          ContentMD5: hexToBase64(digests.md5Hex),
+        });
+        setPayloadHash(command, digests.sha256Hex);
+        const out = await this.#client.send(command);
+        checkEtag(out.ETag, digests.md5Hex, key);
+      } finally {
+        body.destroy();
       }
     });
   }

@@ -6,8 +6,9 @@
  * `CheckpointCorrupt` and never uploaded. On the wire, every request carries Content-MD5 and
  * its ETag is checked (object-store.ts).
  *
- * - Files up to `multi_thread_cutoff` (capped at 512 MiB: such a file is one buffer in memory):
- *   read whole, verified, one PUT.
+ * - Files up to `multi_thread_cutoff` (capped at 512 MiB): hashed in one streaming pass
+ *   (SHA-256 and MD5), then sent in one PUT streamed from disk, so a push holds buffers, never
+ *   whole files (the file is immutable and pinned, so both passes read the same bytes).
  * - Larger files: multipart. Parts are read in order (the SHA-256 needs them in order) and up
  *   to `upload_concurrency` are in flight; CompleteMultipartUpload is sent only once all parts
  *   are stored and the whole file verified, and the upload is aborted on any failure, so a
@@ -16,11 +17,11 @@
  * flight, which bounds memory whatever `transfers` and `upload_concurrency` are.
  */
 import { createHash } from 'node:crypto';
-import { type FileHandle, open, readFile } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { corruptCheckpoint } from './checkpoint-store.js';
 import { Semaphore } from './concurrency.js';
 import { isMissing } from './fs-atomic.js';
-import { digestBuffer, updateHashes } from './hash.js';
+import { digestFile, updateHashes } from './hash.js';
 import type { ManifestFile } from './manifest.js';
 import type { CompletedPart, ObjectStore } from './object-store.js';
 import { blobKey } from './remote-store.js';
@@ -30,6 +31,8 @@ const MIB = 1024 * 1024;
 const MIN_PART_BYTES = 8 * MIB;
 const MAX_PARTS = 10_000;
 const MAX_SINGLE_PUT_BYTES = 512 * MIB;
+/** What a streamed upload holds in memory (its read-ahead), counted against the push's budget. */
+const STREAM_BUDGET_BYTES = 2 * MIB;
 
 export interface UploadContext {
   objects: ObjectStore;
@@ -52,23 +55,25 @@ export async function uploadBlob(ctx: UploadContext, path: string, file: Manifes
 }
 
 async function uploadWhole(ctx: UploadContext, path: string, file: ManifestFile): Promise<void> {
-  const release = await ctx.memoryBudget.acquire(file.size);
+  const release = await ctx.memoryBudget.acquire(Math.min(file.size, STREAM_BUDGET_BYTES));
   try {
-    let body: Buffer;
+    let digest: { sha256: string; md5: string; size: number };
     try {
-      body = await readFile(path);
+      digest = await digestFile(path, ['sha256', 'md5']);
     } catch (err) {
       if (isMissing(err)) throw corruptCheckpoint(ctx.checkpointUuid, file, 'is missing');
       throw err;
     }
-    if (body.length !== file.size) {
-      throw corruptCheckpoint(ctx.checkpointUuid, file, `has ${body.length} bytes instead of ${file.size}`);
+    if (digest.size !== file.size) {
+      throw corruptCheckpoint(ctx.checkpointUuid, file, `has ${digest.size} bytes instead of ${file.size}`);
     }
-    const digest = await digestBuffer(body, ['sha256', 'md5']);
     if (digest.sha256 !== file.sha256) {
       throw corruptCheckpoint(ctx.checkpointUuid, file, `has SHA-256 ${digest.sha256}; it was not uploaded`);
     }
-    await ctx.objects.putBuffer(blobKey(file.sha256), body, { md5Hex: digest.md5, sha256Hex: digest.sha256 });
+    await ctx.objects.putFile(blobKey(file.sha256), path, file.size, {
+      md5Hex: digest.md5,
+      sha256Hex: digest.sha256,
+    });
     ctx.onBytes(file.size);
   } finally {
     release();

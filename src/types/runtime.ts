@@ -56,6 +56,16 @@ export interface DeploymentSpec {
   pipelineDir: string;
 }
 
+/**
+ * The V8 heap limit (MiB, for `--max-old-space-size`) of a pipeline process whose
+ * `resources.memory_mb_max` is `memoryMbMax`: 60% of it; the rest is for buffers (the block
+ * cache, batches in memory) and the merge worker (src/runtime/memory.ts). Null: no limit set.
+ */
+export function heapLimitMb(memoryMbMax: unknown): number | null {
+  if (typeof memoryMbMax !== 'number' || !Number.isSafeInteger(memoryMbMax) || memoryMbMax <= 0) return null;
+  return Math.max(64, Math.floor(memoryMbMax * 0.6));
+}
+
 /** `GET /status` of a pipeline process. */
 export interface ProcessStatus {
   deployment_id: string;

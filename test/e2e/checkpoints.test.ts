@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -165,6 +166,33 @@ describe('checkpoints, suspend and resume', () => {
       `restored ${count.c} rows: the old checkpoint or the new one`,
     );
     await stopAndWait(m, 'kill', true);
+  });
+
+  test('a checkpoint in the format of a Sluice before state on disk is refused, naming its format', async () => {
+    await createPipeline(m, 'oldfmt', 'none');
+    const p = await startAndWait(m, 'oldfmt');
+    await push(m, 'oldfmt', [{ id: 1, grp: 'x', qty: 1 }]);
+    await stopAndWait(m, 'oldfmt', false);
+    // Rewrite the checkpoint as the previous Sluice stored it: checkpoint format 1, whose
+    // circuit.json held only the fingerprint and the step (operators were in op-<node>.bin files).
+    const storage = join(m.dataDir, 'pipelines', p.id, 'storage');
+    const [name] = readdirSync(join(storage, 'checkpoints'));
+    const manifest = JSON.parse(readFileSync(join(storage, 'checkpoints', name!), 'utf8'));
+    const circuit = Buffer.from(JSON.stringify({ fingerprint: 'old', step: manifest.steps }));
+    const sha256 = createHash('sha256').update(circuit).digest('hex');
+    writeFileSync(join(storage, 'state', sha256), circuit);
+    const old = {
+      ...manifest,
+      format: 1,
+      size: circuit.length,
+      files: [{ name: 'circuit.json', sha256, size: circuit.length }],
+    };
+    writeFileSync(join(storage, 'checkpoints', name!), `${JSON.stringify(old)}\n`);
+    await m.request('POST', '/v0/pipelines/oldfmt/start');
+    const failed = await m.waitFor('oldfmt', (q) => q.deployment_error !== null, 20_000, 'deployment_error');
+    assert.match(failed.deployment_error.message, /checkpoint format 1/);
+    assert.match(failed.deployment_error.message, /resumes from checkpoint format 2 only/);
+    assert.equal(failed.deployment_status, 'Stopped');
   });
 
   test('a checkpoint of a different program is not resumed silently', async () => {

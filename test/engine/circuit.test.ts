@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { EngineError } from '../../src/engine/index.js';
 import { compile, contents, delta, insert } from '../helpers/sql-circuit.js';
+import { fileBackedStorage } from '../helpers/trace-storage.js';
 
 const PROGRAM = `
 CREATE TABLE item (id INT NOT NULL PRIMARY KEY, name VARCHAR NOT NULL, qty INT) WITH ('materialized' = 'true');
@@ -80,7 +81,7 @@ describe('Circuit', () => {
     const c = compile(PROGRAM).instantiate();
     insert(c, 'item', [[1, 'apple', 3]]);
     c.step();
-    const before = c.exportState();
+    const before = ['item', 'stock'].map((name) => contents(c, name));
     insert(c, 'item', [
       [2, 'pear', 0],
       [3, 'fig', 2],
@@ -102,8 +103,8 @@ describe('Circuit', () => {
     assert.equal(c.stepCount, 1);
     assert.deepEqual(contents(c, 'stock'), ["('apple', 3)"]);
     assert.deepEqual(
-      c.exportState().map((f) => f.data),
-      before.map((f) => f.data),
+      ['item', 'stock'].map((name) => contents(c, name)),
+      before,
     );
     assert.throws(() => c.step(), EngineError);
     c.discardPending();
@@ -163,52 +164,129 @@ describe('Circuit', () => {
     assert.deepEqual(c.snapshot('stock'), []);
   });
 
-  test('exported state restores exactly and unchanged operators keep byte-identical files', () => {
+  test('a checkpoint restores exactly, and the next one shares the batches that did not change', async () => {
     const program = compile(PROGRAM);
+    const storage = fileBackedStorage();
     const c = program.instantiate();
+    c.attachStorage(storage);
     insert(c, 'item', [
       [1, 'apple', 3],
       [2, 'pear', 4],
     ]);
     c.step();
-    const first = c.exportState();
+    const first = await c.checkpoint();
+    first.release();
     assert.deepEqual(
-      first.map((f) => f.name),
-      ['circuit.json', 'op-0.bin', 'op-1.bin', 'op-3.bin', 'op-4.bin', 'op-8.bin'],
+      first.files.map((f) => f.name),
+      ['n0.t0.b0', 'n3.t0.b0', 'n4.t0.b0', 'n8.t0.b0'],
+      'one batch per trace that holds state (item, the aggregate, stock, the COUNT)',
     );
     insert(c, 'log', [['hello']]);
+    insert(c, 'item', [[2, 'pear', 5]]);
     c.step();
-    const second = c.exportState();
-    const changed = second.filter((f, i) => !f.data.equals(first[i]!.data)).map((f) => f.name);
-    assert.deepEqual(changed, ['circuit.json']);
+    const second = await c.checkpoint();
+    second.release();
+    const firstHashes = new Set(first.files.map((f) => f.sha256));
+    assert.ok(
+      first.files.every((f) => second.files.some((g) => g.name === f.name && g.sha256 === f.sha256)),
+      'every batch of the first checkpoint is still named by the second',
+    );
+    assert.ok(
+      second.files.some((f) => !firstHashes.has(f.sha256)),
+      'the change added batches',
+    );
 
     const restored = program.instantiate();
-    restored.importState(second);
+    restored.attachStorage(storage);
+    restored.restore(second.meta);
     assert.equal(restored.stepCount, 2);
-    assert.deepEqual(contents(restored, 'stock'), contents(c, 'stock'));
-    assert.deepEqual(
-      restored.exportState().map((f) => f.data),
-      second.map((f) => f.data),
-    );
+    for (const name of ['item', 'stock']) assert.deepEqual(contents(restored, name), contents(c, name));
     insert(c, 'item', [[1, 'apple', 10]]);
     insert(restored, 'item', [[1, 'apple', 10]]);
     assert.deepEqual(delta(restored.step(), 'stock'), delta(c.step(), 'stock'));
   });
 
-  test('importState rejects state of another program, missing files and used circuits', () => {
-    const state = compile(PROGRAM).instantiate().exportState();
-    const other = compile(`${PROGRAM}\nCREATE VIEW extra AS SELECT 1 AS one;`);
-    assert.throws(() => other.instantiate().importState(state), {
-      code: 'StateMismatch',
-      message: /fingerprint/,
+  test('partial updates and the aggregate kernels keep their state in batch files across a checkpoint', async () => {
+    const program = compile(`
+CREATE TABLE m (id INT NOT NULL PRIMARY KEY, g INT, x INT, s VARCHAR);
+CREATE MATERIALIZED VIEW k AS SELECT g, ARG_MAX(s, x) AS best, MIN(x) AS lo, MAX(x) AS hi, BIT_XOR(x) AS bx,
+  STDDEV_SAMP(x) AS sd, COUNTIF(x > 2) AS big, BOOL_AND(x > 0) AS pos FROM m GROUP BY g;`);
+    const storage = fileBackedStorage();
+    const filed = program.instantiate();
+    filed.attachStorage(storage);
+    const memory = program.instantiate();
+    const both = (f: (c: typeof memory) => void) => {
+      f(filed);
+      f(memory);
+      assert.deepEqual(delta(filed.step(), 'k'), delta(memory.step(), 'k'));
+    };
+    both((c) =>
+      insert(c, 'm', [
+        [1, 1, 5, 'a'],
+        [2, 1, 7, 'b'],
+        [3, 1, 3, 'c'],
+        [4, 2, 1, 'd'],
+      ]),
+    );
+    // Retractions of the maximum and minimum, and a partial update read from a batch file.
+    both((c) => {
+      c.push('m', [{ row: [2], weight: -1 }]);
+      c.push('m', [{ row: [3, null, 9, null], weight: 1, patch: [true, false, true, false] }]);
     });
+    const state = await filed.checkpoint();
+    state.release();
+    const restored = program.instantiate();
+    restored.attachStorage(storage);
+    restored.restore(state.meta);
+    assert.deepEqual(contents(restored, 'k'), contents(memory, 'k'));
+    assert.deepEqual(contents(restored, 'm'), contents(memory, 'm'));
+    restored.push('m', [{ row: [1, 2, null, null], weight: 1, patch: [true, true, false, false] }]);
+    memory.push('m', [{ row: [1, 2, null, null], weight: 1, patch: [true, true, false, false] }]);
+    restored.push('m', [{ row: [4], weight: -1 }]);
+    memory.push('m', [{ row: [4], weight: -1 }]);
+    assert.deepEqual(delta(restored.step(), 'k'), delta(memory.step(), 'k'));
+    assert.deepEqual(contents(restored, 'k'), contents(memory, 'k'));
+    assert.deepEqual(contents(restored, 'm'), ["(1, 2, 5, 'a')", "(3, 1, 9, 'c')"]);
+  });
+
+  test('restore rejects state of another program, of another format, of other operators, and used circuits', async () => {
     const program = compile(PROGRAM);
-    assert.throws(() => program.instantiate().importState(state.slice(0, 2)), { code: 'StateMismatch' });
-    const used = program.instantiate();
+    const storage = fileBackedStorage();
+    const source = program.instantiate();
+    source.attachStorage(storage);
+    const state = await source.checkpoint();
+    state.release();
+    const fresh = () => {
+      const c = program.instantiate();
+      c.attachStorage(storage);
+      return c;
+    };
+    const other = compile(`${PROGRAM}\nCREATE VIEW extra AS SELECT 1 AS one;`).instantiate();
+    other.attachStorage(storage);
+    assert.throws(() => other.restore(state.meta), { code: 'StateMismatch', message: /fingerprint/ });
+    const meta = JSON.parse(state.meta.toString()) as { format: number; operators: Record<string, unknown> };
+    const rewrite = (change: (m: typeof meta) => void) => {
+      const copy = structuredClone(meta);
+      change(copy);
+      return Buffer.from(JSON.stringify(copy));
+    };
+    assert.throws(() => fresh().restore(Buffer.from(JSON.stringify({ fingerprint: 'x', step: 1 }))), {
+      code: 'StateMismatch',
+      message: /state format 1; this Sluice reads state format 2/,
+    });
+    assert.throws(
+      () =>
+        fresh().restore(
+          rewrite((m) => {
+            delete m.operators['3'];
+          }),
+        ),
+      { code: 'StateMismatch', message: /operators/ },
+    );
+    const used = fresh();
     used.step();
-    assert.throws(() => used.importState(state), { code: 'StateMismatch' });
-    const corrupt = state.map((f) => (f.name === 'op-4.bin' ? { ...f, data: Buffer.from([1, 2, 3]) } : f));
-    assert.throws(() => program.instantiate().importState(corrupt), { code: 'StateMismatch' });
+    assert.throws(() => used.restore(state.meta), { code: 'StateMismatch' });
+    assert.throws(() => fresh().restore(Buffer.from('{')), { code: 'StateMismatch' });
   });
 
   test('views over views, constants and global aggregates start correctly', () => {

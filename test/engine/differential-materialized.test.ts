@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { differentialSettings, runDifferential } from '../helpers/sql-oracle.js';
 
-test('snapshots and ad-hoc queries agree with SQLite', (t) => {
+test('snapshots and ad-hoc queries agree with SQLite', async (t) => {
   const { first, cases, steps } = differentialSettings(100_001, 400);
   const started = Date.now();
-  const checks = runDifferential(first, cases, steps, true);
+  const checks = await runDifferential(first, cases, steps, true);
   t.diagnostic(
     `${cases} programs (seeds ${first}..${first + cases - 1}), ${steps} steps each, ${checks} comparisons, ${Date.now() - started} ms`,
   );

@@ -9,10 +9,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { differentialSettings, runDifferential } from '../helpers/sql-oracle.js';
 
-test('incremental views agree with SQLite after every step', (t) => {
+test('incremental views agree with SQLite after every step', async (t) => {
   const { first, cases, steps } = differentialSettings(1, 800);
   const started = Date.now();
-  const checks = runDifferential(first, cases, steps, false);
+  const checks = await runDifferential(first, cases, steps, false);
   t.diagnostic(
     `${cases} programs (seeds ${first}..${first + cases - 1}), ${steps} steps each, ${checks} view comparisons, ${Date.now() - started} ms`,
   );

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { compile, contents, insert } from '../helpers/sql-circuit.js';
+import { fileBackedStorage } from '../helpers/trace-storage.js';
 
 const PROGRAM = `
 CREATE TABLE laps (id INT, started TIMESTAMP, finished TIMESTAMP);
@@ -16,9 +17,11 @@ CREATE MATERIALIZED VIEW shown AS SELECT id, CAST(best AS VARCHAR) AS best, CAST
 const us = (text: string) => BigInt(Date.parse(`${text}Z`)) * 1000n;
 
 describe('intervals in operator state', () => {
-  test('MIN and MAX of intervals follow retractions and survive a checkpoint', () => {
+  test('MIN and MAX of intervals follow retractions and survive a checkpoint', async () => {
     const program = compile(PROGRAM);
+    const storage = fileBackedStorage();
     const c = program.instantiate();
+    c.attachStorage(storage);
     const a = [1, us('2024-01-01T00:00:00'), us('2024-01-01T00:01:30')];
     const b = [1, us('2024-01-01T00:00:00'), us('2024-03-05T00:00:00')];
     insert(c, 'laps', [a, b]);
@@ -28,8 +31,11 @@ describe('intervals in operator state', () => {
     c.step();
     assert.deepEqual(contents(c, 'shown'), ["(1, '+5529600.000000', '+2')"]);
 
+    const state = await c.checkpoint();
+    state.release();
     const restored = program.instantiate();
-    restored.importState(c.exportState());
+    restored.attachStorage(storage);
+    restored.restore(state.meta);
     insert(restored, 'laps', [[1, us('2024-01-01T00:00:00'), us('2024-01-01T00:00:01.5')]]);
     restored.step();
     assert.deepEqual(contents(restored, 'shown'), ["(1, '+1.500000', '+2')"]);

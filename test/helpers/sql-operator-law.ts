@@ -4,16 +4,19 @@
  *   fresh operator run once over the whole integrated input I;
  * - atomicity: a step rolled back with its undo log and run again emits the same delta, and
  *   the stream continues as if the failed attempt never happened;
- * - checkpoints: state exported mid-stream and imported into a fresh operator continues
- *   identically, and exporting it again gives the same bytes.
+ * - checkpoints: state checkpointed mid-stream (its traces sealed into batch files) and
+ *   restored into a fresh operator continues identically.
+ * Every check runs twice: with the operator's traces in memory, and with them file-backed
+ * (every step's changes sealed into a batch file, lookups through a one-byte cache, merges).
  */
 import assert from 'node:assert/strict';
 import { isStateful, type Operator } from '../../src/engine/dataflow.js';
-import { StateReader, StateWriter } from '../../src/engine/state-codec.js';
+import type { TraceStorage } from '../../src/engine/trace/storage.js';
 import { UndoLog } from '../../src/engine/undo-log.js';
 import { type Row, rowKey } from '../../src/engine/values/value.js';
 import type { Batch } from '../../src/engine/zset.js';
 import { Random } from './sql-random.js';
+import { fileBackedStorage } from './trace-storage.js';
 
 type Bag = Map<string, { row: Row; weight: number }>;
 
@@ -64,9 +67,20 @@ export interface LawOptions {
 }
 
 export function checkOperatorLaws(opts: LawOptions): void {
+  runLaws(opts, null);
+  runLaws(opts, fileBackedStorage());
+}
+
+/** Gives `op`'s traces storage; returns the operator. */
+function attach(op: Operator, storage: TraceStorage | null): Operator {
+  if (storage && isStateful(op)) for (const trace of op.traces()) trace.attach(storage);
+  return op;
+}
+
+function runLaws(opts: LawOptions, storage: TraceStorage | null): void {
   const r = new Random(opts.seed);
   const gen = opts.row ?? randomRow;
-  const op = opts.make();
+  const op = attach(opts.make(), storage);
   let replica: Operator | null = null;
   const integrated: Row[][] = opts.widths.map(() => []);
   let previous: Bag = new Map();
@@ -120,18 +134,25 @@ export function checkOperatorLaws(opts: LawOptions): void {
         `seed ${opts.seed} step ${step}: restored operator diverged`,
       );
     }
+    if (storage && isStateful(op)) for (const trace of op.traces()) trace.seal();
     if (step === Math.floor(steps / 2) && isStateful(op)) {
-      const w = new StateWriter();
-      op.exportState(w);
-      const bytes = w.finish();
-      const copy = opts.make();
+      const checkpointStorage = storage ?? fileBackedStorage();
+      const copy = attach(opts.make(), checkpointStorage);
       assert.ok(isStateful(copy));
-      const reader = new StateReader(bytes);
-      copy.importState(reader);
-      assert.ok(reader.done(), 'import consumed every byte');
-      const again = new StateWriter();
-      copy.exportState(again);
-      assert.deepEqual(again.finish(), bytes, `seed ${opts.seed}: re-export differs`);
+      const traces = op.traces();
+      if (!storage) for (const trace of traces) trace.attach(checkpointStorage);
+      const saved = traces.map((trace) => trace.persistSync(trace.freeze()));
+      copy.traces().forEach((trace, i) => {
+        trace.restore(saved[i]!.files);
+      });
+      const extra = op.saveExtra?.();
+      if (extra !== undefined) copy.loadExtra?.(JSON.parse(JSON.stringify(extra)));
+      copy.restored?.();
+      assert.deepEqual(
+        copy.traces().map((trace) => trace.persistSync(trace.freeze()).files),
+        saved.map((s) => s.files),
+        `seed ${opts.seed}: a restored operator checkpoints the same files`,
+      );
       replica = copy;
     }
   }

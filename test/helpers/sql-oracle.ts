@@ -1,6 +1,8 @@
 /**
  * Differential-testing harness: drives a Sluice circuit and an SQLite database with the same
- * random changes and compares every view after every step.
+ * random changes and compares every view after every step. With file-backed storage, every
+ * step's changes are sealed into batch files and every lookup below the heads reads a block
+ * through a one-byte cache (test/helpers/trace-storage.ts).
  */
 import Database from 'better-sqlite3';
 import {
@@ -11,8 +13,10 @@ import {
   type Value,
   type WeightedRow,
 } from '../../src/engine/index.js';
+import type { TraceStorage } from '../../src/engine/trace/storage.js';
 import { DDL, type GenView, ProgramGen, STRINGS } from './sql-generator.js';
 import { Random } from './sql-random.js';
+import { fileBackedStorage } from './trace-storage.js';
 
 /** Canonical text of a value for comparing multisets across engines. */
 export function normalizeValue(v: unknown): string {
@@ -79,6 +83,7 @@ export class DifferentialCase {
   constructor(
     readonly seed: number,
     readonly materialized: boolean,
+    private readonly storage: TraceStorage | null = null,
   ) {
     this.r = new Random(seed);
     const gen = new ProgramGen(this.r);
@@ -94,6 +99,7 @@ export class DifferentialCase {
       );
     this.program = compiled.program;
     this.circuit = this.program.instantiate();
+    if (storage) this.circuit.attachStorage(storage);
     this.db = new Database(':memory:');
     this.db.pragma('case_sensitive_like = ON');
     this.db.exec(DDL.lite);
@@ -182,7 +188,7 @@ export class DifferentialCase {
   }
 
   /** Runs `steps` random steps, comparing everything after each. */
-  run(steps: number): void {
+  async run(steps: number): Promise<void> {
     for (let step = 1; step <= steps; step++) {
       this.changes();
       let out: Map<string, WeightedRow[]>;
@@ -211,20 +217,32 @@ export class DifferentialCase {
         }
       }
       if (this.materialized && step === steps) this.checkAdHoc(step);
-      if (step === steps) this.checkCheckpoint(step);
+      if (step === steps) await this.checkCheckpoint(step);
     }
   }
 
-  /** Exported state (partly reused from earlier exports) must restore to the same state. */
-  private checkCheckpoint(step: number): void {
-    const files = this.circuit.exportState();
+  /**
+   * A checkpoint must restore to the same state: a fresh circuit restored from it has the same
+   * snapshots and checkpoints the same batch files.
+   */
+  private async checkCheckpoint(step: number): Promise<void> {
+    const storage = this.storage ?? fileBackedStorage();
+    if (!this.storage) this.circuit.attachStorage(storage);
+    const state = await this.circuit.checkpoint();
     const copy = this.program.instantiate();
-    copy.importState(files);
-    const again = copy.exportState();
-    const differ = files
-      .filter((f, i) => f.name !== again[i]?.name || !f.data.equals(again[i].data))
-      .map((f) => f.name);
-    if (differ.length > 0) this.fail(step, 'exportState/importState', differ);
+    copy.attachStorage(storage);
+    copy.restore(state.meta);
+    if (this.materialized)
+      for (const name of ['t1', 't2', 't3', ...this.views.map((v) => v.name)]) {
+        const diff = bagDiff(bagOfWeighted(copy.snapshot(name)), bagOfWeighted(this.circuit.snapshot(name)));
+        if (diff.length > 0) this.fail(step, `restored snapshot(${name})`, diff);
+      }
+    const again = await copy.checkpoint();
+    const names = (s: typeof state) => s.files.map((f) => `${f.name}=${f.sha256}`);
+    if (names(again).join() !== names(state).join())
+      this.fail(step, 'checkpoint/restore', [`${names(state).join(' ')} became ${names(again).join(' ')}`]);
+    state.release();
+    again.release();
   }
 
   /** Each view's query run ad hoc over the materialized tables must match SQLite too. */
@@ -261,13 +279,22 @@ export function differentialSettings(
   };
 }
 
-/** Runs `cases` generated programs from seed `first`; returns the number of view comparisons. */
-export function runDifferential(first: number, cases: number, steps: number, materialized: boolean): number {
+/**
+ * Runs `cases` generated programs from seed `first`; returns the number of view comparisons.
+ * With `files`, the circuits' state is file-backed (see the module header).
+ */
+export async function runDifferential(
+  first: number,
+  cases: number,
+  steps: number,
+  materialized: boolean,
+  files = false,
+): Promise<number> {
   let checks = 0;
   for (let seed = first; seed < first + cases; seed++) {
-    const c = new DifferentialCase(seed, materialized);
+    const c = new DifferentialCase(seed, materialized, files ? fileBackedStorage() : null);
     try {
-      c.run(steps);
+      await c.run(steps);
       checks += c.checks;
     } finally {
       c.close();

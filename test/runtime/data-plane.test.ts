@@ -9,6 +9,7 @@ import type { EngineProgram } from '../../src/runtime/engine-api.js';
 import { InputJournal, readJournal } from '../../src/runtime/journal.js';
 import { PipelineLogger } from '../../src/runtime/log.js';
 import { ApiError } from '../../src/types/errors.js';
+import { fileBackedStorage } from '../helpers/trace-storage.js';
 
 const PROGRAM = `CREATE TABLE t (id INT NOT NULL PRIMARY KEY, x BIGINT) WITH ('materialized' = 'true');
 CREATE TABLE u (id INT NOT NULL PRIMARY KEY) WITH ('materialized' = 'true');
@@ -267,12 +268,17 @@ describe('the initial step', () => {
   });
 
   test('is not taken again by a data plane restored after a step', async () => {
+    const storage = fileBackedStorage();
     const { p } = plane();
+    p.circuit.attachStorage(storage);
     p.setRunning(true);
     await p.ingest('t', rows(0, 3), JSON_INSERTS);
     await p.idle();
+    const state = await p.circuit.checkpoint();
+    state.release();
     const restored = plane().p;
-    restored.circuit.importState(p.circuit.exportState());
+    restored.circuit.attachStorage(storage);
+    restored.circuit.restore(state.meta);
     restored.importMeta(p.exportMeta());
     restored.setRunning(true);
     await new Promise((r) => setImmediate(r));

@@ -16,6 +16,7 @@ import {
   type Value,
 } from '../../src/engine/index.js';
 import { compile } from '../helpers/sql-circuit.js';
+import { fileBackedStorage } from '../helpers/trace-storage.js';
 
 const DDL = `CREATE TYPE address_typ AS (street VARCHAR(30), city VARCHAR(20), zip INT);
 CREATE TABLE t (
@@ -216,23 +217,33 @@ CREATE MATERIALIZED VIEW d AS SELECT DISTINCT m FROM rr;`);
     assert.deepEqual(jsonRows(program, out, 'd'), []);
   });
 
-  test('state with every type survives a checkpoint round trip', () => {
+  test('state with every type survives a checkpoint round trip', async () => {
     const program = compile(`${DDL}
 CREATE MATERIALIZED VIEW g AS SELECT a, m, r, v, COUNT(*) AS n, MAX(bin) AS mb FROM t GROUP BY a, m, r, v;`);
-    const c = program.instantiate();
-    c.push(
-      't',
-      rowsOf(program, 't', [RECORD, { ...RECORD, id: 2 }]).map((row) => ({ row, weight: 1 })),
-    );
-    c.step();
+    const storage = fileBackedStorage();
+    const loaded = () => {
+      const c = program.instantiate();
+      c.attachStorage(storage);
+      c.push(
+        't',
+        rowsOf(program, 't', [RECORD, { ...RECORD, id: 2 }]).map((row) => ({ row, weight: 1 })),
+      );
+      c.step();
+      return c;
+    };
+    const c = loaded();
+    const state = await c.checkpoint();
+    state.release();
     const copy = program.instantiate();
-    copy.importState(c.exportState());
+    copy.attachStorage(storage);
+    copy.restore(state.meta);
     assert.deepEqual(copy.snapshot('g'), c.snapshot('g'));
     assert.deepEqual(copy.snapshot('t'), c.snapshot('t'));
-    const bytes = c.exportState().map((f) => f.data.toString('hex'));
+    const twin = await loaded().checkpoint();
+    twin.release();
     assert.deepEqual(
-      copy.exportState().map((f) => f.data.toString('hex')),
-      bytes,
+      twin.files.map((f) => f.sha256),
+      state.files.map((f) => f.sha256),
       'state encodes deterministically',
     );
     copy.push('t', [{ row: [2], weight: -1 }]);

@@ -7,12 +7,17 @@
  * still exists while it has rows. A group whose count drops to zero disappears. A global
  * aggregate (no GROUP BY) always has exactly one output row, produced in the first step even
  * for empty input.
+ *
+ * Groups live in a trace keyed by the group key; a group's value is its key row, its count and
+ * every accumulator's state, encoded with the accumulators' own `write`/`read`. (An accumulator
+ * that keeps its group's values, such as MIN/MAX with retractions, re-encodes that group when
+ * it is sealed.)
  */
 import type { AggregateCall } from '../../sql/plan.js';
 import { type Accumulator, makeAccumulator } from '../accumulators.js';
 import type { StatefulOperator, StepContext } from '../dataflow.js';
-import { type StateReader, type StateWriter, sortedEntries } from '../state-codec.js';
-import { setRecorded } from '../undo-log.js';
+import type { StateReader, StateWriter } from '../state-codec.js';
+import { Trace, type ValueCodec } from '../trace/trace.js';
 import type { ColumnType } from '../values/types.js';
 import { keyOf, type Row, rowKey, type Value } from '../values/value.js';
 import { type Batch, consolidate, markConsolidated } from '../zset.js';
@@ -30,7 +35,7 @@ export interface AggregateSpec {
 }
 
 export class Aggregate implements StatefulOperator {
-  private readonly groups = new Map<string, Group>();
+  private readonly groups: Trace<Group>;
   /** Whether a global aggregate has emitted its row yet. */
   private started = false;
   private readonly global: boolean;
@@ -40,6 +45,23 @@ export class Aggregate implements StatefulOperator {
     private readonly specs: readonly AggregateSpec[],
   ) {
     this.global = groupKeys.length === 0;
+    const codec: ValueCodec<Group> = {
+      write(w: StateWriter, g: Group): void {
+        w.row(g.key);
+        w.f64(g.count);
+        for (const a of g.accumulators) a.write(w);
+      },
+      read: (r: StateReader): Group => {
+        const g: Group = {
+          key: r.row(),
+          count: r.f64(),
+          accumulators: this.specs.map((spec) => makeAccumulator(spec.call, spec.argType)),
+        };
+        for (const a of g.accumulators) a.read(r);
+        return g;
+      },
+    };
+    this.groups = new Trace<Group>({ codec });
   }
 
   private newGroup(row: Row): Group {
@@ -64,12 +86,12 @@ export class Aggregate implements StatefulOperator {
     const touch = (key: string, row: Row) => {
       let t = touched.get(key);
       if (t) return t;
-      let group = this.groups.get(key);
+      let group = this.groups.getMut(key, '', undo);
       let old: Row | null = null;
       if (group) old = this.exists(group) ? this.output(group) : null;
       else {
         group = this.newGroup(row);
-        setRecorded(this.groups, key, group, undo);
+        this.groups.set(key, '', group, undo);
       }
       const g = group;
       const count = g.count;
@@ -103,35 +125,21 @@ export class Aggregate implements StatefulOperator {
       if (old && now && rowKey(old) === rowKey(now)) continue;
       if (old) out.push({ row: old, weight: -1 });
       if (now) out.push({ row: now, weight: 1 });
-      if (!this.global && group.count === 0) setRecorded(this.groups, key, undefined, undo);
+      if (!this.global && group.count === 0) this.groups.delete(key, '', undo);
     }
     // Distinct groups have distinct keys, and a group's old and new rows differ.
     return markConsolidated(out);
   }
 
-  exportState(w: StateWriter): void {
-    w.u32(this.started ? 1 : 0);
-    const groups = sortedEntries(this.groups);
-    w.u32(groups.length);
-    for (const [, g] of groups) {
-      w.row(g.key);
-      w.f64(g.count);
-      for (const a of g.accumulators) a.write(w);
-    }
+  traces(): Trace<unknown>[] {
+    return [this.groups];
   }
 
-  importState(r: StateReader): void {
-    this.started = r.u32() === 1;
-    const n = r.u32();
-    for (let i = 0; i < n; i++) {
-      const key = r.row();
-      const g: Group = {
-        key,
-        count: r.f64(),
-        accumulators: this.specs.map((s) => makeAccumulator(s.call, s.argType)),
-      };
-      for (const a of g.accumulators) a.read(r);
-      this.groups.set(rowKey(key), g);
-    }
+  saveExtra(): unknown {
+    return { started: this.started };
+  }
+
+  loadExtra(extra: unknown): void {
+    this.started = (extra as { started?: unknown } | null)?.started === true;
   }
 }

@@ -1,9 +1,9 @@
 /**
  * DISTINCT: keeps each row's integrated weight and emits +1 when a row's weight becomes
- * positive, -1 when it stops being positive. Work per step is one map lookup per changed row.
+ * positive, -1 when it stops being positive. Work per step is one lookup per changed row.
  */
 import type { StatefulOperator, StepContext } from '../dataflow.js';
-import type { StateReader, StateWriter } from '../state-codec.js';
+import type { Trace } from '../trace/trace.js';
 import { rowKey } from '../values/value.js';
 import { type Batch, consolidate, markConsolidated, ZSetMap } from '../zset.js';
 
@@ -14,7 +14,7 @@ export class Distinct implements StatefulOperator {
     const out: Batch = [];
     for (const { row, weight } of consolidate(input!)) {
       const key = rowKey(row);
-      const before = this.counts.entries.get(key)?.weight ?? 0;
+      const before = this.counts.weightOf(key);
       this.counts.add(key, row, weight, ctx.undo);
       const after = before + weight;
       if (before <= 0 && after > 0) out.push({ row, weight: 1 });
@@ -23,11 +23,7 @@ export class Distinct implements StatefulOperator {
     return markConsolidated(out);
   }
 
-  exportState(w: StateWriter): void {
-    this.counts.write(w);
-  }
-
-  importState(r: StateReader): void {
-    this.counts.read(r);
+  traces(): Trace<unknown>[] {
+    return [this.counts.trace];
   }
 }

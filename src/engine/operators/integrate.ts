@@ -1,5 +1,5 @@
 import type { StatefulOperator, StepContext } from '../dataflow.js';
-import type { StateReader, StateWriter } from '../state-codec.js';
+import type { Trace } from '../trace/trace.js';
 import type { WeightedRow } from '../values/value.js';
 import { type Batch, consolidate, ZSetMap } from '../zset.js';
 
@@ -25,11 +25,7 @@ export class Integrate implements StatefulOperator {
     return this.contents.chunks(size);
   }
 
-  exportState(w: StateWriter): void {
-    this.contents.write(w);
-  }
-
-  importState(r: StateReader): void {
-    this.contents.read(r);
+  traces(): Trace<unknown>[] {
+    return [this.contents.trace];
   }
 }

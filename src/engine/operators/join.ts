@@ -15,8 +15,9 @@
  * stored.
  */
 import type { StatefulOperator, StepContext } from '../dataflow.js';
-import { type StateReader, type StateWriter, sortedEntries } from '../state-codec.js';
-import { UndoLog } from '../undo-log.js';
+import type { StateReader, StateWriter } from '../state-codec.js';
+import { Trace } from '../trace/trace.js';
+import type { UndoLog } from '../undo-log.js';
 import { type Row, rowKey } from '../values/value.js';
 import { type Batch, consolidate } from '../zset.js';
 
@@ -31,62 +32,38 @@ interface Entry {
   matches: number;
 }
 
-/** Integrated rows of one join input, by join key then by row. */
+const entryCodec = {
+  write(w: StateWriter, e: Entry): void {
+    w.row(e.row);
+    w.f64(e.weight);
+    w.f64(e.matches);
+  },
+  read(r: StateReader): Entry {
+    return { row: r.row(), weight: r.f64(), matches: r.f64() };
+  },
+};
+
+/** Integrated rows of one join input: a trace grouped by join key, then keyed by row. */
 class JoinIndex {
-  readonly byKey = new Map<string, Map<string, Entry>>();
+  readonly trace = new Trace<Entry>({ codec: entryCodec, grouped: true });
 
   /** The entry of `row` under `key`, created with weight 0 if absent. */
   entry(key: string, rk: string, row: Row, undo: UndoLog): Entry {
-    let bucket = this.byKey.get(key);
-    if (!bucket) {
-      bucket = new Map();
-      this.byKey.set(key, bucket);
-    }
-    let e = bucket.get(rk);
-    if (!e) {
-      e = { row, weight: 0, matches: 0 };
-      bucket.set(rk, e);
-      const b = bucket;
-      undo.record(() => {
-        b.delete(rk);
-        if (b.size === 0 && this.byKey.get(key) === b) this.byKey.delete(key);
-      });
-    }
-    return e;
+    const existing = this.trace.getMut(key, rk, undo);
+    if (existing) return existing;
+    const fresh = { row, weight: 0, matches: 0 };
+    this.trace.set(key, rk, fresh, undo);
+    return fresh;
   }
 
   /** Drops an entry whose weight reached zero. */
   dropIfEmpty(key: string, rk: string, e: Entry, undo: UndoLog): void {
-    if (e.weight !== 0) return;
-    const bucket = this.byKey.get(key)!;
-    bucket.delete(rk);
-    if (bucket.size === 0) this.byKey.delete(key);
-    undo.record(() => {
-      bucket.set(rk, e);
-      this.byKey.set(key, bucket);
-    });
+    if (e.weight === 0) this.trace.delete(key, rk, undo);
   }
 
-  write(w: StateWriter): void {
-    let n = 0;
-    for (const b of this.byKey.values()) n += b.size;
-    w.u32(n);
-    for (const [, bucket] of sortedEntries(this.byKey))
-      for (const [, e] of sortedEntries(bucket)) {
-        w.row(e.row);
-        w.f64(e.weight);
-        w.f64(e.matches);
-      }
-  }
-
-  read(r: StateReader, keyOf: KeyFunction, undo: UndoLog): void {
-    const n = r.u32();
-    for (let i = 0; i < n; i++) {
-      const row = r.row();
-      const e = this.entry(keyOf(row)!, rowKey(row), row, undo);
-      e.weight = r.f64();
-      e.matches = r.f64();
-    }
+  /** The rows joining with key `key`: changeable (to count matches) or read-only. */
+  rows(key: string, mutable: boolean, undo: UndoLog): Iterable<[string, Entry]> {
+    return mutable ? this.trace.groupMut(key, undo) : this.trace.group(key);
   }
 }
 
@@ -147,18 +124,16 @@ export class Join implements StatefulOperator {
       const entry = this.left.entry(key, rk, l, ctx.undo);
       touch(touchedLeft, entry);
       let matches = 0;
-      const bucket = this.right.byKey.get(key);
-      if (bucket)
-        for (const r of bucket.values()) {
-          const joined = l.concat(r.row);
-          if (residual && !residual(joined)) continue;
-          matches += r.weight;
-          if (emitPairs) out.push({ row: joined, weight: w * r.weight });
-          if (this.trackRight) {
-            touch(touchedRight, r);
-            r.matches += w;
-          }
+      for (const [, r] of this.right.rows(key, this.trackRight, ctx.undo)) {
+        const joined = l.concat(r.row);
+        if (residual && !residual(joined)) continue;
+        matches += r.weight;
+        if (emitPairs) out.push({ row: joined, weight: w * r.weight });
+        if (this.trackRight) {
+          touch(touchedRight, r);
+          r.matches += w;
         }
+      }
       entry.matches = matches;
       entry.weight += w;
       this.left.dropIfEmpty(key, rk, entry, ctx.undo);
@@ -175,18 +150,16 @@ export class Join implements StatefulOperator {
       const entry = this.right.entry(key, rk, r, ctx.undo);
       touch(touchedRight, entry);
       let matches = 0;
-      const bucket = this.left.byKey.get(key);
-      if (bucket)
-        for (const l of bucket.values()) {
-          const joined = l.row.concat(r);
-          if (residual && !residual(joined)) continue;
-          matches += l.weight;
-          if (emitPairs) out.push({ row: joined, weight: l.weight * w });
-          if (this.trackLeft) {
-            touch(touchedLeft, l);
-            l.matches += w;
-          }
+      for (const [, l] of this.left.rows(key, this.trackLeft, ctx.undo)) {
+        const joined = l.row.concat(r);
+        if (residual && !residual(joined)) continue;
+        matches += l.weight;
+        if (emitPairs) out.push({ row: joined, weight: l.weight * w });
+        if (this.trackLeft) {
+          touch(touchedLeft, l);
+          l.matches += w;
         }
+      }
       entry.matches = matches;
       entry.weight += w;
       this.right.dropIfEmpty(key, rk, entry, ctx.undo);
@@ -213,15 +186,8 @@ export class Join implements StatefulOperator {
     }
   }
 
-  exportState(w: StateWriter): void {
-    this.left.write(w);
-    this.right.write(w);
-  }
-
-  importState(r: StateReader): void {
-    const undo = new UndoLog();
-    this.left.read(r, this.leftKey, undo);
-    this.right.read(r, this.rightKey, undo);
+  traces(): Trace<unknown>[] {
+    return [this.left.trace, this.right.trace];
   }
 }
 

@@ -5,7 +5,8 @@
  * as set operations require.
  */
 import type { StatefulOperator, StepContext } from '../dataflow.js';
-import { type StateReader, type StateWriter, sortedEntries } from '../state-codec.js';
+import type { StateReader, StateWriter } from '../state-codec.js';
+import { Trace } from '../trace/trace.js';
 import { type Row, rowKey } from '../values/value.js';
 import { type Batch, consolidate, markConsolidated } from '../zset.js';
 
@@ -14,6 +15,17 @@ interface Counts {
   left: number;
   right: number;
 }
+
+const countsCodec = {
+  write(w: StateWriter, c: Counts): void {
+    w.row(c.row);
+    w.f64(c.left);
+    w.f64(c.right);
+  },
+  read(r: StateReader): Counts {
+    return { row: r.row(), left: r.f64(), right: r.f64() };
+  },
+};
 
 type Multiplicity = (left: number, right: number) => number;
 
@@ -29,7 +41,7 @@ const RULES: Record<'intersect' | 'except', Record<'all' | 'distinct', Multiplic
 };
 
 export class SetMembership implements StatefulOperator {
-  private readonly counts = new Map<string, Counts>();
+  private readonly counts = new Trace<Counts>({ codec: countsCodec });
   private readonly rule: Multiplicity;
 
   constructor(op: 'intersect' | 'except', all: boolean) {
@@ -37,19 +49,21 @@ export class SetMembership implements StatefulOperator {
   }
 
   step([left, right]: readonly Batch[], ctx: StepContext): Batch {
-    const touched = new Map<string, { counts: Counts; before: number; left: number; right: number }>();
+    const { undo } = ctx;
+    const touched = new Map<string, { counts: Counts; before: number; existed: boolean }>();
     const apply = (batch: Batch, side: 'left' | 'right') => {
       for (const { row, weight } of consolidate(batch)) {
         const key = rowKey(row);
         let t = touched.get(key);
         if (!t) {
-          const counts = this.counts.get(key) ?? { row, left: 0, right: 0 };
-          t = {
-            counts,
-            before: this.rule(counts.left, counts.right),
-            left: counts.left,
-            right: counts.right,
-          };
+          const existing = this.counts.getMut(key, '', undo);
+          const counts = existing ?? { row, left: 0, right: 0 };
+          const { left: l, right: r } = counts;
+          undo.record(() => {
+            counts.left = l;
+            counts.right = r;
+          });
+          t = { counts, before: this.rule(l, r), existed: existing !== undefined };
           touched.set(key, t);
         }
         t.counts[side] += weight;
@@ -58,38 +72,17 @@ export class SetMembership implements StatefulOperator {
     apply(left!, 'left');
     apply(right!, 'right');
     const out: Batch = [];
-    for (const [key, t] of touched) {
-      const { counts } = t;
-      const diff = this.rule(counts.left, counts.right) - t.before;
+    for (const [key, { counts, before, existed }] of touched) {
+      const diff = this.rule(counts.left, counts.right) - before;
       if (diff !== 0) out.push({ row: counts.row, weight: diff });
-      const existed = this.counts.has(key);
-      if (counts.left === 0 && counts.right === 0) this.counts.delete(key);
-      else this.counts.set(key, counts);
-      ctx.undo.record(() => {
-        counts.left = t.left;
-        counts.right = t.right;
-        if (existed) this.counts.set(key, counts);
-        else this.counts.delete(key);
-      });
+      if (counts.left === 0 && counts.right === 0) {
+        if (existed) this.counts.delete(key, '', undo);
+      } else if (!existed) this.counts.set(key, '', counts, undo);
     }
     return markConsolidated(out);
   }
 
-  exportState(w: StateWriter): void {
-    const entries = sortedEntries(this.counts);
-    w.u32(entries.length);
-    for (const [, c] of entries) {
-      w.row(c.row);
-      w.f64(c.left);
-      w.f64(c.right);
-    }
-  }
-
-  importState(r: StateReader): void {
-    const n = r.u32();
-    for (let i = 0; i < n; i++) {
-      const row = r.row();
-      this.counts.set(rowKey(row), { row, left: r.f64(), right: r.f64() });
-    }
+  traces(): Trace<unknown>[] {
+    return [this.counts];
   }
 }

@@ -3,7 +3,7 @@
  * primary key the table has upsert semantics: the operator keeps the current row of every key,
  * applies the pushed changes in order (an insert replaces the row with the same key, a delete
  * removes the row with that key whatever its other columns), and emits the effective delta
- * (old rows retracted, new rows inserted). That map is also the table's contents, so a
+ * (old rows retracted, new rows inserted). That trace is also the table's contents, so a
  * materialized table with a key needs no other state.
  *
  * A partial update (a row with a `patch`, Feldera's `{"update": ...}`) replaces the columns
@@ -11,13 +11,18 @@
  * does not hold does nothing, as in Feldera.
  */
 import type { StatefulOperator, StepContext } from '../dataflow.js';
-import { type StateReader, type StateWriter, sortedEntries } from '../state-codec.js';
-import { setRecorded } from '../undo-log.js';
+import type { StateReader, StateWriter } from '../state-codec.js';
+import { Trace } from '../trace/trace.js';
 import { keyOf, type Row, type WeightedRow } from '../values/value.js';
 import { type Batch, consolidate, ZSetMap } from '../zset.js';
 
+const rowCodec = {
+  write: (w: StateWriter, row: Row) => w.row(row),
+  read: (r: StateReader) => r.row(),
+};
+
 export class TableInput implements StatefulOperator {
-  private readonly byKey = new Map<string, Row>();
+  private readonly byKey = new Trace<Row>({ codec: rowCodec });
   private readonly contents = new ZSetMap();
 
   constructor(
@@ -41,12 +46,13 @@ export class TableInput implements StatefulOperator {
         if (!old) continue;
         const updated = old.map((v, i) => (patch[i] ? row[i]! : v));
         out.push({ row: old, weight: -1 }, { row: updated, weight: 1 });
-        setRecorded(this.byKey, key, updated, ctx.undo);
+        this.byKey.set(key, '', updated, ctx.undo);
         continue;
       }
       if (old) out.push({ row: old, weight: -1 });
+      if (weight > 0) this.byKey.set(key, '', row, ctx.undo);
+      else if (old) this.byKey.delete(key, '', ctx.undo);
       if (weight > 0) out.push({ row, weight: 1 });
-      setRecorded(this.byKey, key, weight > 0 ? row : undefined, ctx.undo);
     }
     return consolidate(out);
   }
@@ -74,25 +80,7 @@ export class TableInput implements StatefulOperator {
     if (chunk.length > 0) yield chunk;
   }
 
-  exportState(w: StateWriter): void {
-    if (!this.primaryKey) {
-      this.contents.write(w);
-      return;
-    }
-    const entries = sortedEntries(this.byKey);
-    w.u32(entries.length);
-    for (const [, row] of entries) w.row(row);
-  }
-
-  importState(r: StateReader): void {
-    if (!this.primaryKey) {
-      this.contents.read(r);
-      return;
-    }
-    const n = r.u32();
-    for (let i = 0; i < n; i++) {
-      const row = r.row();
-      this.byKey.set(keyOf(row, this.primaryKey), row);
-    }
+  traces(): Trace<unknown>[] {
+    return this.primaryKey ? [this.byKey] : [this.contents.trace];
   }
 }

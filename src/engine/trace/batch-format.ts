@@ -1,0 +1,365 @@
+/**
+ * The batch file: an immutable, sorted, consolidated run of a trace's entries.
+ *
+ *   [data block]…  [index block]  [bloom block]  [footer, 68 bytes]
+ *
+ * - A data block holds consecutive entries in key order, about 16 KiB of them:
+ *   `u32 count`, then per entry `u8 flags` (1: tombstone, 2: key stored as UTF-16LE instead of
+ *   Latin-1), `u32 key bytes`, the key, `u32 prefix length` (in code units: the part of the key
+ *   the bloom filter hashed), and unless a tombstone `u32 value bytes` and the value. Values are opaque
+ *   here: the trace's codec wrote them (src/engine/state-codec.ts), so new value types need no
+ *   change to this format.
+ * - The index lists every block: `f64 offset`, `u32 length`, `u32 CRC-32`, `u32 count`, and its
+ *   first key (flags, length, bytes). It is read once per batch, kept in memory, and searched
+ *   to find the one block that can hold a key.
+ * - The bloom block is the filter over entry prefixes (bloom.ts).
+ * - The footer: magic `SLUICEB1`, format version, entry and tombstone counts, offset, length
+ *   and CRC-32 of the index and of the bloom block, and its own CRC-32.
+ * Every part is checked against its CRC-32 when it is first read, so a damaged file is found
+ * at the block it damages (the file's SHA-256, its name, is checked in the background on resume
+ * and on every pull). Little-endian throughout. Keys are compared as JS strings (UTF-16 code
+ * units); they are stored as Latin-1 when every code unit fits in a byte, which also keeps
+ * lone surrogates intact where UTF-8 would not.
+ *
+ * `BatchBuilder` writes the format in one pass to a sink (a file, or memory for small batches);
+ * `BatchReader` (batch-reader.ts) reads it.
+ */
+import { crc32 } from 'node:zlib';
+import { Bloom } from './bloom.js';
+
+export const BATCH_FORMAT_VERSION = 1;
+const MAGIC = Buffer.from('SLUICEB1', 'latin1');
+export const FOOTER_BYTES = 68;
+/** Data blocks are closed once they reach this many bytes. */
+export const TARGET_BLOCK_BYTES = 16 * 1024;
+
+export const FLAG_TOMBSTONE = 1;
+export const FLAG_WIDE = 2;
+/** True when every code unit of a key fits in one byte (it is stored as Latin-1). */
+export const NARROW = /^[\u0000-\u00ff]*$/;
+
+/** A growing byte buffer with little-endian writers. */
+class ByteBuffer {
+  buf = Buffer.allocUnsafe(TARGET_BLOCK_BYTES * 2);
+  pos = 0;
+
+  ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+
+  u8(n: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = n;
+  }
+
+  u32(n: number): void {
+    this.ensure(4);
+    this.buf.writeUInt32LE(n, this.pos);
+    this.pos += 4;
+  }
+
+  f64(n: number): void {
+    this.ensure(8);
+    this.buf.writeDoubleLE(n, this.pos);
+    this.pos += 8;
+  }
+
+  bytes(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  /** Writes `key` with its flags and length; `extraFlags` are or-ed in. */
+  key(key: string, extraFlags: number): void {
+    const wide = !NARROW.test(key);
+    const length = wide ? key.length * 2 : key.length;
+    this.u8(extraFlags | (wide ? FLAG_WIDE : 0));
+    this.u32(length);
+    this.ensure(length);
+    this.buf.write(key, this.pos, length, wide ? 'utf16le' : 'latin1');
+    this.pos += length;
+  }
+
+  take(): Buffer {
+    const out = Buffer.from(this.buf.subarray(0, this.pos));
+    this.pos = 0;
+    return out;
+  }
+}
+
+/** What a finished batch holds. */
+export interface BatchSummary {
+  entries: number;
+  tombstones: number;
+  bytes: number;
+}
+
+/**
+ * Writes a batch in one pass. Keys must be added in strictly ascending order; blocks go to
+ * `sink` as they fill, and `finish` writes the index, bloom filter and footer.
+ */
+export class BatchBuilder {
+  private readonly block = new ByteBuffer();
+  private readonly index = new ByteBuffer();
+  private readonly bloom: Bloom;
+  private blockCount = 0;
+  private blockEntries = 0;
+  private blockFirst: string | null = null;
+  private last: string | null = null;
+  private offset = 0;
+  private entries = 0;
+  private tombstones = 0;
+
+  constructor(
+    expectedEntries: number,
+    private readonly sink: (chunk: Buffer) => void,
+  ) {
+    this.bloom = Bloom.forEntries(expectedEntries);
+    this.block.u32(0);
+  }
+
+  add(key: string, prefixLength: number, value: Uint8Array | null): void {
+    if (this.last !== null && !(this.last < key))
+      throw new Error(`batch keys out of order: ${JSON.stringify(key)} after ${JSON.stringify(this.last)}`);
+    this.last = key;
+    if (this.blockFirst === null) this.blockFirst = key;
+    const b = this.block;
+    b.key(key, value === null ? FLAG_TOMBSTONE : 0);
+    b.u32(prefixLength);
+    if (value === null) this.tombstones++;
+    else {
+      b.u32(value.length);
+      b.bytes(value);
+    }
+    this.bloom.add(key, prefixLength);
+    this.entries++;
+    this.blockEntries++;
+    if (b.pos >= TARGET_BLOCK_BYTES) this.flushBlock();
+  }
+
+  private flushBlock(): void {
+    if (this.blockEntries === 0) return;
+    this.block.buf.writeUInt32LE(this.blockEntries, 0);
+    const data = this.block.take();
+    const crc = crc32(data);
+    this.sink(data);
+    this.index.f64(this.offset);
+    this.index.u32(data.length);
+    this.index.u32(crc);
+    this.index.u32(this.blockEntries);
+    this.index.key(this.blockFirst!, 0);
+    this.offset += data.length;
+    this.blockCount++;
+    this.blockEntries = 0;
+    this.blockFirst = null;
+    this.block.u32(0);
+  }
+
+  finish(): BatchSummary {
+    this.flushBlock();
+    const index = Buffer.concat([u32(this.blockCount), this.index.take()]);
+    const bloom = Buffer.from(this.bloom.bits);
+    const indexOffset = this.offset;
+    const bloomOffset = indexOffset + index.length;
+    const footer = Buffer.alloc(FOOTER_BYTES);
+    MAGIC.copy(footer, 0);
+    footer.writeUInt32LE(BATCH_FORMAT_VERSION, 8);
+    footer.writeDoubleLE(this.entries, 16);
+    footer.writeDoubleLE(this.tombstones, 24);
+    footer.writeDoubleLE(indexOffset, 32);
+    footer.writeUInt32LE(index.length, 40);
+    footer.writeUInt32LE(crc32(index), 44);
+    footer.writeDoubleLE(bloomOffset, 48);
+    footer.writeUInt32LE(bloom.length, 56);
+    footer.writeUInt32LE(crc32(bloom), 60);
+    footer.writeUInt32LE(crc32(footer.subarray(0, 64)), 64);
+    this.sink(index);
+    this.sink(bloom);
+    this.sink(footer);
+    return {
+      entries: this.entries,
+      tombstones: this.tombstones,
+      bytes: bloomOffset + bloom.length + FOOTER_BYTES,
+    };
+  }
+}
+
+function u32(n: number): Buffer {
+  const b = Buffer.allocUnsafe(4);
+  b.writeUInt32LE(n, 0);
+  return b;
+}
+
+/** A batch file whose bytes do not match their checksums or layout. */
+export class CorruptBatchError extends Error {
+  override readonly name = 'CorruptBatchError';
+}
+
+/** Where each part of a batch lies, from its footer. */
+export interface BatchFooter {
+  entries: number;
+  tombstones: number;
+  indexOffset: number;
+  indexLength: number;
+  indexCrc: number;
+  bloomOffset: number;
+  bloomLength: number;
+  bloomCrc: number;
+}
+
+export function parseFooter(footer: Buffer, fileSize: number, what: string): BatchFooter {
+  const fail = (reason: string): never => {
+    throw new CorruptBatchError(`batch ${what}: ${reason}`);
+  };
+  if (footer.length !== FOOTER_BYTES) fail(`is shorter than its footer (${fileSize} bytes)`);
+  if (!footer.subarray(0, 8).equals(MAGIC)) fail('is not a Sluice batch file (bad magic)');
+  if (crc32(footer.subarray(0, 64)) !== footer.readUInt32LE(64)) fail('footer checksum mismatch');
+  const version = footer.readUInt32LE(8);
+  if (version !== BATCH_FORMAT_VERSION)
+    fail(`has batch format version ${version}; this Sluice reads version ${BATCH_FORMAT_VERSION}`);
+  const f: BatchFooter = {
+    entries: footer.readDoubleLE(16),
+    tombstones: footer.readDoubleLE(24),
+    indexOffset: footer.readDoubleLE(32),
+    indexLength: footer.readUInt32LE(40),
+    indexCrc: footer.readUInt32LE(44),
+    bloomOffset: footer.readDoubleLE(48),
+    bloomLength: footer.readUInt32LE(56),
+    bloomCrc: footer.readUInt32LE(60),
+  };
+  if (
+    f.bloomOffset + f.bloomLength + FOOTER_BYTES !== fileSize ||
+    f.indexOffset + f.indexLength !== f.bloomOffset
+  )
+    fail('footer does not describe the file layout');
+  return f;
+}
+
+/** One data block as the index describes it. */
+export interface BlockRef {
+  offset: number;
+  length: number;
+  crc: number;
+  count: number;
+}
+
+export interface BatchIndex {
+  blocks: BlockRef[];
+  /** First key of each block, ascending. */
+  firstKeys: string[];
+}
+
+function readKey(buf: Buffer, pos: number): { key: string; flags: number; next: number } {
+  const flags = buf[pos]!;
+  const length = buf.readUInt32LE(pos + 1);
+  const start = pos + 5;
+  const key = buf.toString(flags & FLAG_WIDE ? 'utf16le' : 'latin1', start, start + length);
+  return { key, flags, next: start + length };
+}
+
+export function parseIndex(buf: Buffer, crc: number, what: string): BatchIndex {
+  if (crc32(buf) !== crc) throw new CorruptBatchError(`batch ${what}: index checksum mismatch`);
+  const n = buf.readUInt32LE(0);
+  const blocks: BlockRef[] = new Array(n);
+  const firstKeys: string[] = new Array(n);
+  let pos = 4;
+  for (let i = 0; i < n; i++) {
+    blocks[i] = {
+      offset: buf.readDoubleLE(pos),
+      length: buf.readUInt32LE(pos + 8),
+      crc: buf.readUInt32LE(pos + 12),
+      count: buf.readUInt32LE(pos + 16),
+    };
+    const { key, next } = readKey(buf, pos + 20);
+    firstKeys[i] = key;
+    pos = next;
+  }
+  return { blocks, firstKeys };
+}
+
+export function parseBloom(buf: Buffer, crc: number, what: string): Bloom {
+  if (crc32(buf) !== crc) throw new CorruptBatchError(`batch ${what}: bloom filter checksum mismatch`);
+  return new Bloom(new Uint8Array(buf.buffer, buf.byteOffset, buf.length));
+}
+
+/**
+ * A data block (or a record buffer) opened for lookups: one pass finds where each entry starts;
+ * keys are decoded to strings only when a search or a cursor reaches them, and values stay
+ * slices of the block's bytes.
+ */
+export class BlockView {
+  readonly count: number;
+  /** Estimated heap and buffer bytes it occupies, for the cache's budget. */
+  readonly bytes: number;
+  private readonly offsets: Uint32Array;
+  private readonly keys: Array<string | undefined>;
+
+  constructor(
+    private readonly buf: Buffer,
+    what: string,
+  ) {
+    const n = buf.readUInt32LE(0);
+    const offsets = new Uint32Array(n);
+    let pos = 4;
+    for (let i = 0; i < n; i++) {
+      offsets[i] = pos;
+      const flags = buf[pos]!;
+      pos += 5 + buf.readUInt32LE(pos + 1) + 4;
+      if (!(flags & FLAG_TOMBSTONE)) pos += 4 + buf.readUInt32LE(pos);
+    }
+    if (pos !== buf.length) throw new CorruptBatchError(`batch ${what} is malformed`);
+    this.count = n;
+    this.offsets = offsets;
+    this.keys = new Array(n);
+    this.bytes = buf.length + n * 16;
+  }
+
+  key(i: number): string {
+    let key = this.keys[i];
+    if (key === undefined) {
+      const at = this.offsets[i]!;
+      const length = this.buf.readUInt32LE(at + 1);
+      key = this.buf.toString(this.buf[at]! & FLAG_WIDE ? 'utf16le' : 'latin1', at + 5, at + 5 + length);
+      this.keys[i] = key;
+    }
+    return key;
+  }
+
+  private afterKey(i: number): number {
+    const at = this.offsets[i]!;
+    return at + 5 + this.buf.readUInt32LE(at + 1);
+  }
+
+  prefixLength(i: number): number {
+    return this.buf.readUInt32LE(this.afterKey(i));
+  }
+
+  /** The value bytes, or null for a tombstone. */
+  value(i: number): Buffer | null {
+    if (this.buf[this.offsets[i]!]! & FLAG_TOMBSTONE) return null;
+    const at = this.afterKey(i) + 4;
+    return this.buf.subarray(at + 4, at + 4 + this.buf.readUInt32LE(at));
+  }
+
+  /** The first entry whose key is >= `key` (`count` if none). */
+  lowerBound(key: string): number {
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.key(mid) < key) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
+export function decodeBlock(buf: Buffer, ref: BlockRef, what: string): BlockView {
+  if (buf.length !== ref.length || crc32(buf) !== ref.crc)
+    throw new CorruptBatchError(`batch ${what}: block at byte ${ref.offset} checksum mismatch`);
+  return new BlockView(buf, `${what} (block at byte ${ref.offset})`);
+}

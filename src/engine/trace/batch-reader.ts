@@ -1,0 +1,226 @@
+/**
+ * Reading one batch (batch-format.ts), from a file or from memory.
+ *
+ * Nothing is read when a reader is created: a resumed pipeline opens its batches as the first
+ * lookups reach them. The first access reads the footer, the index and the bloom filter (each
+ * checked against its CRC-32) and keeps them in memory; data blocks are read with positioned,
+ * synchronous reads (steps are synchronous, and a block of a hot batch usually comes from the
+ * page cache in microseconds) and decoded into the shared block cache.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import {
+  type BatchFooter,
+  type BatchIndex,
+  type BlockView,
+  CorruptBatchError,
+  decodeBlock,
+  FOOTER_BYTES,
+  parseBloom,
+  parseFooter,
+  parseIndex,
+} from './batch-format.js';
+import type { BlockCache } from './block-cache.js';
+import type { Bloom } from './bloom.js';
+
+/** Where a batch's bytes are: a file (by path) or a buffer holding the whole file image. */
+export type BatchSource = { path: string } | { image: Buffer };
+
+let nextReaderId = 1;
+
+/**
+ * Open batch files, least recently used first. A process may hold thousands of batches (many
+ * traces, many circuits in tests); at most this many have a descriptor open at once, and a
+ * batch whose descriptor was closed reopens it at its next read.
+ */
+const MAX_OPEN_FILES = 256;
+const openFiles = new Map<string, number>();
+
+function fdFor(path: string): number {
+  let fd = openFiles.get(path);
+  if (fd !== undefined) {
+    openFiles.delete(path);
+    openFiles.set(path, fd);
+    return fd;
+  }
+  for (const [oldest, oldFd] of openFiles) {
+    if (openFiles.size < MAX_OPEN_FILES) break;
+    openFiles.delete(oldest);
+    closeSync(oldFd);
+  }
+  fd = openSync(path, 'r');
+  openFiles.set(path, fd);
+  return fd;
+}
+
+function closeFile(path: string): void {
+  const fd = openFiles.get(path);
+  if (fd === undefined) return;
+  openFiles.delete(path);
+  closeSync(fd);
+}
+/** Block ids in the cache are `reader id × BLOCK_ID_SPAN + block number`. */
+const BLOCK_ID_SPAN = 2 ** 24;
+
+interface Loaded {
+  footer: BatchFooter;
+  index: BatchIndex;
+  bloom: Bloom;
+}
+
+/** Lower bound: the first index in sorted `keys` whose key is >= `key`. */
+function lowerBound(keys: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export class BatchReader {
+  private readonly id = nextReaderId++;
+  private loaded: Loaded | null = null;
+
+  constructor(
+    readonly source: BatchSource,
+    /** Size of the batch in bytes. */
+    readonly size: number,
+    /** How errors name the batch (its file name, or "in memory"). */
+    readonly label: string,
+    private readonly cache: BlockCache | null,
+  ) {}
+
+  private read(offset: number, length: number): Buffer {
+    if ('image' in this.source) return this.source.image.subarray(offset, offset + length);
+    const fd = fdFor(this.source.path);
+    const out = Buffer.allocUnsafe(length);
+    let filled = 0;
+    while (filled < length) {
+      const n = readSync(fd, out, filled, length - filled, offset + filled);
+      if (n === 0) throw new CorruptBatchError(`batch ${this.label}: ends at byte ${offset + filled}`);
+      filled += n;
+    }
+    return out;
+  }
+
+  private load(): Loaded {
+    if (this.loaded) return this.loaded;
+    if (this.size < FOOTER_BYTES)
+      throw new CorruptBatchError(`batch ${this.label}: too short (${this.size} bytes)`);
+    const footer = parseFooter(this.read(this.size - FOOTER_BYTES, FOOTER_BYTES), this.size, this.label);
+    const index = parseIndex(this.read(footer.indexOffset, footer.indexLength), footer.indexCrc, this.label);
+    const bloom = parseBloom(this.read(footer.bloomOffset, footer.bloomLength), footer.bloomCrc, this.label);
+    this.loaded = { footer, index, bloom };
+    return this.loaded;
+  }
+
+  /** Reads the footer, index and bloom filter now (verifying them), if not yet read. */
+  open(): void {
+    this.load();
+  }
+
+  get entries(): number {
+    return this.load().footer.entries;
+  }
+
+  get tombstones(): number {
+    return this.load().footer.tombstones;
+  }
+
+  get blockCount(): number {
+    return this.load().index.blocks.length;
+  }
+
+  mayContain(key: string, prefixLength: number): boolean {
+    return this.load().bloom.mayContain(key, prefixLength);
+  }
+
+  block(n: number): BlockView {
+    const cacheId = this.id * BLOCK_ID_SPAN + n;
+    const cached = this.cache?.get(cacheId);
+    if (cached) return cached;
+    const ref = this.load().index.blocks[n]!;
+    const block = decodeBlock(this.read(ref.offset, ref.length), ref, this.label);
+    this.cache?.put(cacheId, block);
+    return block;
+  }
+
+  /** The last block whose first key is <= `key` (0 if none: the key sorts before every entry). */
+  blockFor(key: string): number {
+    const { firstKeys } = this.load().index;
+    const i = lowerBound(firstKeys, key);
+    if (i < firstKeys.length && firstKeys[i] === key) return i;
+    return Math.max(0, i - 1);
+  }
+
+  /** The value bytes stored for `key`, null for a tombstone, undefined when absent. */
+  find(key: string, prefixLength: number): Buffer | null | undefined {
+    const loaded = this.load();
+    if (loaded.index.blocks.length === 0 || !loaded.bloom.mayContain(key, prefixLength)) return undefined;
+    const block = this.block(this.blockFor(key));
+    const i = block.lowerBound(key);
+    return i < block.count && block.key(i) === key ? block.value(i) : undefined;
+  }
+
+  /** A cursor at the first entry whose key is >= `from`. */
+  cursor(from: string): BatchCursor {
+    return new BatchCursor(this, from);
+  }
+
+  /** Closes the file's descriptor (another reader of the same file reopens it if it reads). */
+  close(): void {
+    if ('path' in this.source) closeFile(this.source.path);
+  }
+}
+
+/** Walks a batch's entries in key order. */
+export class BatchCursor {
+  private blockNo: number;
+  private block: BlockView | null = null;
+  private i = 0;
+
+  constructor(
+    private readonly reader: BatchReader,
+    from: string,
+  ) {
+    const count = reader.blockCount;
+    this.blockNo = count === 0 ? 0 : reader.blockFor(from);
+    if (count === 0) return;
+    this.block = reader.block(this.blockNo);
+    this.i = this.block.lowerBound(from);
+    this.settle();
+  }
+
+  /** Moves past exhausted blocks. */
+  private settle(): void {
+    while (this.block && this.i >= this.block.count) {
+      this.blockNo++;
+      this.i = 0;
+      this.block = this.blockNo < this.reader.blockCount ? this.reader.block(this.blockNo) : null;
+    }
+  }
+
+  get valid(): boolean {
+    return this.block !== null;
+  }
+
+  get key(): string {
+    return this.block!.key(this.i);
+  }
+
+  get prefixLength(): number {
+    return this.block!.prefixLength(this.i);
+  }
+
+  /** Value bytes, or null for a tombstone. */
+  get value(): Buffer | null {
+    return this.block!.value(this.i);
+  }
+
+  next(): void {
+    this.i++;
+    this.settle();
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * File-backed trace storage for engine tests: inline mode (synchronous and deterministic),
+ * min_storage_bytes = 0 and a one-byte block cache, so that every sealed head becomes a batch
+ * file and every lookup below the head reads a block through the cache. Files go to a
+ * directory under /dev/shm when there is one (fsync is free there), removed when the process
+ * exits.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TraceStorage, type TraceStorageSettings } from '../../src/engine/trace/storage.js';
+
+let shared: string | null = null;
+
+/** A scratch directory for batch files, deleted at exit. */
+export function scratchDir(): string {
+  if (shared) return shared;
+  const base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+  const dir = mkdtempSync(join(base, 'sluice-traces-'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  shared = dir;
+  return dir;
+}
+
+/** Inline storage with every batch in a file and a tiny cache; `pins` counts pinned files. */
+export function fileBackedStorage(overrides: Partial<TraceStorageSettings> = {}): TraceStorage {
+  const pins = new Map<string, number>();
+  return new TraceStorage({
+    dir: scratchDir(),
+    minStorageBytes: 0,
+    memoryBatchBytes: 0,
+    cacheBytes: 1,
+    headBudgetBytes: 0,
+    mode: 'inline',
+    pin: (sha) => {
+      pins.set(sha, (pins.get(sha) ?? 0) + 1);
+      return () => pins.set(sha, pins.get(sha)! - 1);
+    },
+    ...overrides,
+  });
+}
