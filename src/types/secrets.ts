@@ -27,8 +27,8 @@ const URL_WITH_PASSWORD_RE = /^[a-z][a-z0-9+.-]*:\/\/[^/?#@:]*:[^/?#@]+@/i;
 /**
  * Whether environment variable `name` with `value` holds a credential: its name contains
  * SECRET, PASSWORD, PASSWD, PASSPHRASE, TOKEN, CREDENTIAL, PRIVATE, APIKEY, API_KEY or
- * COOKIE, or has a word (between underscores) AUTH, AUTHORIZATION, DSN, PWD (not the shell's
- * own `PWD`) or KEY/KEYS not followed by ID (`SIGNING_KEY` is secret, `AWS_ACCESS_KEY_ID` is
+ * COOKIE, or has a word (between underscores) AUTH, AUTHORIZATION, DSN, PASS, HMAC, JAAS, PWD
+ * (not the shell's own `PWD`) or KEY/KEYS not followed by ID (`SIGNING_KEY` is secret, `AWS_ACCESS_KEY_ID` is
  * not); or its value is a URL with a password. Names are compared without case.
  */
 export function isSecretEnvVariable(name: string, value: string): boolean {
@@ -40,6 +40,9 @@ export function isSecretEnvVariable(name: string, value: string): boolean {
       w === 'AUTH' ||
       w === 'AUTHORIZATION' ||
       w === 'DSN' ||
+      w === 'PASS' ||
+      w === 'HMAC' ||
+      w === 'JAAS' ||
       (w === 'PWD' && words.length > 1) ||
       ((w === 'KEY' || w === 'KEYS') && words[i + 1] !== 'ID'),
   );

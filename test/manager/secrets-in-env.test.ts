@@ -24,12 +24,16 @@ const SECRET: Record<string, string> = {
   ENCRYPTION_KEY: 'k3y-example',
   DATABASE_URL: 'postgres://app:s3cr3t@db.internal:5432/app',
   db_passwd: 'lower-case-name',
+  SMTP_PASS: 'mail-pass-example',
+  WEBHOOK_HMAC: 'hmac-example',
+  KAFKA_SASL_JAAS: 'org.apache.kafka.common.security.plain.PlainLoginModule required password="x";',
 };
 const PLAIN: Record<string, string> = {
   AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE',
   AWS_REGION: 'eu-west-1',
   MY_SETTING: 'visible',
   SERVICE_URL: 'https://api.example.com/v1',
+  PASSENGER_COUNT: '4',
 };
 
 describe('credentials in runtime_config.env', () => {

@@ -55,7 +55,6 @@ describe('right answers', () => {
     // [select list and clauses, where the construct starts in them, the message's start]
     const cases: [string, string, string][] = [
       ['x, ROW_NUMBER() OVER (ORDER BY x) AS r', 'OVER', 'Window functions (OVER)'],
-      ['* FROM t NATURAL JOIN t AS u', 'NATURAL', 'NATURAL JOIN'],
       ['x FROM t QUALIFY x > 1', 'QUALIFY', 'QUALIFY'],
       [
         'x FROM t MATCH_RECOGNIZE (ORDER BY x MEASURES A.x AS ax PATTERN (A) DEFINE A AS A.x > 0)',
