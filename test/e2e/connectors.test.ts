@@ -419,7 +419,8 @@ CREATE MATERIALIZED VIEW q AS SELECT id, 12 / x AS r FROM t;`;
             plan: [
               {
                 limit: 4000,
-                rate: 1000,
+                // Slow enough that a checkpoint on a loaded machine still ends midway.
+                rate: 250,
                 worker_chunk_size: 100,
                 fields: { v: { strategy: 'word' }, d: { range: [98, 102] } },
               },
