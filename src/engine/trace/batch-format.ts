@@ -25,6 +25,7 @@
  * `BatchReader` (batch-reader.ts) reads it.
  */
 import { crc32 } from 'node:zlib';
+import { StateWriter } from '../state-codec.js';
 import { Bloom } from './bloom.js';
 
 export const BATCH_FORMAT_VERSION = 1;
@@ -38,41 +39,8 @@ export const FLAG_WIDE = 2;
 /** True when every code unit of a key fits in one byte (it is stored as Latin-1). */
 export const NARROW = /^[\u0000-\u00ff]*$/;
 
-/** A growing byte buffer with little-endian writers. */
-class ByteBuffer {
-  buf = Buffer.allocUnsafe(TARGET_BLOCK_BYTES * 2);
-  pos = 0;
-
-  ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
-    this.buf.copy(next, 0, 0, this.pos);
-    this.buf = next;
-  }
-
-  u8(n: number): void {
-    this.ensure(1);
-    this.buf[this.pos++] = n;
-  }
-
-  u32(n: number): void {
-    this.ensure(4);
-    this.buf.writeUInt32LE(n, this.pos);
-    this.pos += 4;
-  }
-
-  f64(n: number): void {
-    this.ensure(8);
-    this.buf.writeDoubleLE(n, this.pos);
-    this.pos += 8;
-  }
-
-  bytes(b: Uint8Array): void {
-    this.ensure(b.length);
-    this.buf.set(b, this.pos);
-    this.pos += b.length;
-  }
-
+/** The state codec's growing buffer, plus batch keys and taking a finished block. */
+class ByteBuffer extends StateWriter {
   /** Writes `key` with its flags and length; `extraFlags` are or-ed in. */
   key(key: string, extraFlags: number): void {
     const wide = !NARROW.test(key);
@@ -84,6 +52,7 @@ class ByteBuffer {
     this.pos += length;
   }
 
+  /** The bytes written so far, copied out; the buffer is then empty and reused. */
   take(): Buffer {
     const out = Buffer.from(this.buf.subarray(0, this.pos));
     this.pos = 0;
@@ -138,12 +107,12 @@ export class BatchBuilder {
     this.bloom.add(key, prefixLength);
     this.entries++;
     this.blockEntries++;
-    if (b.pos >= TARGET_BLOCK_BYTES) this.flushBlock();
+    if (b.length >= TARGET_BLOCK_BYTES) this.flushBlock();
   }
 
   private flushBlock(): void {
     if (this.blockEntries === 0) return;
-    this.block.buf.writeUInt32LE(this.blockEntries, 0);
+    this.block.patchU32(0, this.blockEntries);
     const data = this.block.take();
     const crc = crc32(data);
     this.sink(data);
