@@ -17,9 +17,12 @@
  *   (form posts, `text/plain` bodies): `POST /stop` or an ingress from `evil.example` would
  *   work against an unauthenticated manager. A request is cross-origin when it carries
  *   `Sec-Fetch-Site: cross-site` or `same-site` (set by browsers, not by scripts), or an
- *   `Origin` whose host and port differ from its `Host` (`Origin: null` included). Such a
- *   request is refused (403 `CrossOriginRequest`), with or without authentication, unless it
- *   is a GET or HEAD of a route in `CROSS_ORIGIN_READABLE`. Those only read, and the page
+ *   `Origin` whose host and port differ from its `Host` (`Origin: null` included). The scheme
+ *   is not compared: behind a proxy that terminates TLS the page is `https:` while the manager
+ *   sees plain HTTP, and no page of another scheme can be served from the manager's own
+ *   host and port. Such a request is refused (403 `CrossOriginRequest`), with or without
+ *   authentication, unless it is a GET or HEAD of a route in `CROSS_ORIGIN_READABLE`. Those
+ *   only read, and the page
  *   cannot read their answer: Sluice sends no CORS headers. The ad-hoc query endpoint is not
  *   among them: `GET /query` runs `INSERT` statements. A route added later is refused until
  *   it is listed here, so the default is safe.
