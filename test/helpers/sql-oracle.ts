@@ -14,7 +14,8 @@ import {
   type WeightedRow,
 } from '../../src/engine/index.js';
 import type { TraceStorage } from '../../src/engine/trace/storage.js';
-import { DDL, type GenView, ProgramGen, STRINGS } from './sql-generator.js';
+import { ChangeGenerator } from './sql-changes.js';
+import { DDL, type GenView, ProgramGen } from './sql-generator.js';
 import { Random } from './sql-random.js';
 import { fileBackedStorage } from './trace-storage.js';
 
@@ -55,6 +56,15 @@ export function bagOfWeighted(rows: Iterable<WeightedRow>): Bag {
   return bag;
 }
 
+/** Adds a step's output delta to the accumulated contents of a relation. */
+export function addToBag(bag: Bag, delta: Iterable<WeightedRow>): void {
+  for (const [k, w] of bagOfWeighted(delta)) {
+    const n = (bag.get(k) ?? 0) + w;
+    if (n === 0) bag.delete(k);
+    else bag.set(k, n);
+  }
+}
+
 /** Differences between two bags, for failure messages; empty when equal. */
 export function bagDiff(ours: Bag, oracle: Bag, oracleName = 'sqlite'): string[] {
   const out: string[] = [];
@@ -64,8 +74,6 @@ export function bagDiff(ours: Bag, oracle: Bag, oracleName = 'sqlite'): string[]
   return out;
 }
 
-type Row3 = Value[];
-
 /** One generated program and change stream, run in both engines. */
 export class DifferentialCase {
   readonly r: Random;
@@ -74,9 +82,7 @@ export class DifferentialCase {
   readonly program: Program;
   private readonly circuit: Circuit;
   private readonly db: Database.Database;
-  private readonly t1 = new Map<number, Row3>();
-  private readonly t2 = new Map<number, Row3>();
-  private readonly t3: Row3[] = [];
+  private readonly generator: ChangeGenerator;
   private readonly contents = new Map<string, Bag>();
   checks = 0;
 
@@ -100,6 +106,7 @@ export class DifferentialCase {
     this.program = compiled.program;
     this.circuit = this.program.instantiate();
     if (storage) this.circuit.attachStorage(storage);
+    this.generator = new ChangeGenerator(this.r, false);
     this.db = new Database(':memory:');
     this.db.pragma('case_sensitive_like = ON');
     this.db.exec(DDL.lite);
@@ -114,60 +121,28 @@ export class DifferentialCase {
       this.contents.set(name, new Map());
   }
 
-  private int(): number | null {
-    return this.r.chance(0.15) ? null : this.r.int(-3, 5);
-  }
-
-  private str(): string | null {
-    return this.r.chance(0.15) ? null : this.r.pick(STRINGS);
-  }
-
-  private dbl(): number | null {
-    return this.r.chance(0.15) ? null : this.r.int(-8, 8) / 4;
-  }
-
-  /** Random inserts, updates (upserts) and deletes on all three tables. */
+  /** Applies the generator's changes to SQLite. */
   private changes(): void {
-    const r = this.r;
-    const ops = r.int(1, 8);
-    for (let i = 0; i < ops; i++) {
-      const which = r.int(0, 2);
-      if (which === 2) {
-        if (this.t3.length > 0 && r.chance(0.35)) {
-          const idx = r.int(0, this.t3.length - 1);
-          const row = this.t3[idx]!;
-          this.t3.splice(idx, 1);
+    for (const change of this.generator.next(this.circuit)) {
+      switch (change.kind) {
+        case 'insert-bag':
+          this.db.prepare('INSERT INTO t3 VALUES (?, ?)').run(...change.row);
+          break;
+        case 'delete-bag':
           this.db
             .prepare('DELETE FROM t3 WHERE rowid IN (SELECT rowid FROM t3 WHERE x IS ? AND y IS ? LIMIT 1)')
-            .run(...row);
-          this.circuit.push('t3', [{ row, weight: -1 }]);
-        } else {
-          const row = [this.int(), this.int()];
-          this.t3.push(row);
-          this.db.prepare('INSERT INTO t3 VALUES (?, ?)').run(...row);
-          this.circuit.push('t3', [{ row, weight: 1 }]);
-        }
-        continue;
-      }
-      const table = which === 0 ? this.t1 : this.t2;
-      const name = which === 0 ? 't1' : 't2';
-      const id = r.int(1, 12);
-      if (table.has(id) && r.chance(0.3)) {
-        table.delete(id);
-        this.db.prepare(`DELETE FROM ${name} WHERE id = ?`).run(id);
-        // Deletes by key alone half of the time.
-        const row = r.chance(0.5) ? [id] : [id, ...new Array(which === 0 ? 4 : 3).fill(null)];
-        this.circuit.push(name, [{ row, weight: -1 }]);
-      } else {
-        const row =
-          which === 0
-            ? [id, this.int(), this.int(), this.str(), this.dbl()]
-            : [id, this.int(), this.int(), this.str()];
-        table.set(id, row);
-        this.db
-          .prepare(`INSERT OR REPLACE INTO ${name} VALUES (${row.map(() => '?').join(', ')})`)
-          .run(...row);
-        this.circuit.push(name, [{ row, weight: 1 }]);
+            .run(...change.row);
+          break;
+        case 'delete-key':
+          this.db.prepare(`DELETE FROM ${change.table} WHERE id = ?`).run(change.id);
+          break;
+        case 'upsert':
+          this.db
+            .prepare(
+              `INSERT OR REPLACE INTO ${change.table} VALUES (${change.row.map(() => '?').join(', ')})`,
+            )
+            .run(...change.row);
+          break;
       }
     }
   }
@@ -197,14 +172,7 @@ export class DifferentialCase {
       } catch (e) {
         this.fail(step, 'step()', [String((e as Error).message)]);
       }
-      for (const [name, delta] of out) {
-        const bag = this.contents.get(name)!;
-        for (const [k, w] of bagOfWeighted(delta)) {
-          const n = (bag.get(k) ?? 0) + w;
-          if (n === 0) bag.delete(k);
-          else bag.set(k, n);
-        }
-      }
+      for (const [name, delta] of out) addToBag(this.contents.get(name)!, delta);
       for (const name of ['t1', 't2', 't3', ...this.views.map((v) => v.name)]) {
         const oracle = bagOf(this.db.prepare(this.oracleQuery(name)).raw().all() as unknown[][]);
         const ours = this.contents.get(name)!;

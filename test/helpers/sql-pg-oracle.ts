@@ -9,9 +9,10 @@
  * generator's fixed strings, which hold no quote), so a step is one round trip.
  */
 import type { PGlite } from '@electric-sql/pglite';
-import { type Circuit, compileProgram, Decimal, type Program, type Value } from '../../src/engine/index.js';
-import { type GenView, PG_DDL, ProgramGen, STRINGS } from './sql-generator.js';
-import { type Bag, bagDiff, bagOf, bagOfWeighted } from './sql-oracle.js';
+import { type Circuit, compileProgram, type Program, type Value } from '../../src/engine/index.js';
+import { ChangeGenerator, type TableChange } from './sql-changes.js';
+import { type GenView, PG_DDL, ProgramGen } from './sql-generator.js';
+import { addToBag, type Bag, bagDiff, bagOf } from './sql-oracle.js';
 import { Random } from './sql-random.js';
 
 const NUMERIC_OID = 1700;
@@ -23,14 +24,22 @@ export async function startPostgres(): Promise<PGlite> {
   return PGlite.create({ parsers: { [NUMERIC_OID]: Number, [INT8_OID]: Number } });
 }
 
-/** SQL literal of a generated value. */
+/** SQL literal of a generated value (the generator's strings hold no quote). */
 function literal(v: Value): string {
   if (v === null) return 'NULL';
   if (typeof v === 'string') return `'${v}'`;
   return String(v);
 }
 
-type Row = Value[];
+/** A generated change as one Postgres statement. */
+function postgresStatement(change: TableChange): string {
+  if (change.kind === 'insert-bag') return `INSERT INTO t3 VALUES (${change.row.map(literal).join(', ')});`;
+  if (change.kind === 'delete-bag')
+    return `DELETE FROM t3 WHERE ctid IN (SELECT ctid FROM t3 WHERE x IS NOT DISTINCT FROM ${literal(change.row[0]!)} AND y IS NOT DISTINCT FROM ${literal(change.row[1]!)} LIMIT 1);`;
+  if (change.kind === 'delete-key') return `DELETE FROM ${change.table} WHERE id = ${change.id};`;
+  const cols = change.table === 't1' ? ['a', 'b', 's', 'd', 'm'] : ['a', 'c', 's', 'm'];
+  return `INSERT INTO ${change.table} VALUES (${change.row.map(literal).join(', ')}) ON CONFLICT (id) DO UPDATE SET ${cols.map((c) => `${c} = EXCLUDED.${c}`).join(', ')};`;
+}
 
 /** One generated program and change stream, run in Sluice and in Postgres. */
 export class PostgresCase {
@@ -40,9 +49,7 @@ export class PostgresCase {
   checks = 0;
   private readonly r: Random;
   private readonly circuit: Circuit;
-  private readonly t1 = new Map<number, Row>();
-  private readonly t2 = new Map<number, Row>();
-  private readonly t3: Row[] = [];
+  private readonly generator: ChangeGenerator;
   private readonly contents = new Map<string, Bag>();
 
   constructor(
@@ -62,6 +69,7 @@ export class PostgresCase {
       );
     this.program = compiled.program;
     this.circuit = this.program.instantiate();
+    this.generator = new ChangeGenerator(this.r, true);
     for (const name of this.relations()) this.contents.set(name, new Map());
   }
 
@@ -85,73 +93,9 @@ export class PostgresCase {
     }
   }
 
-  private int(): number | null {
-    return this.r.chance(0.15) ? null : this.r.int(-3, 5);
-  }
-
-  private str(): string | null {
-    return this.r.chance(0.15) ? null : this.r.pick(STRINGS);
-  }
-
-  private dbl(): number | null {
-    return this.r.chance(0.15) ? null : this.r.int(-8, 8) / 4;
-  }
-
-  /** A DECIMAL(6, 2) value as its text (the ingress form), small enough that products fit. */
-  private dec(): string | null {
-    return this.r.chance(0.15) ? null : (this.r.int(-2000, 2000) / 100).toFixed(2);
-  }
-
-  /** Random inserts, upserts and deletes on the three tables; returns Postgres's statements. */
+  /** The generator's changes as Postgres statements. */
   private changes(): string[] {
-    const r = this.r;
-    const sql: string[] = [];
-    const ops = r.int(1, 8);
-    for (let i = 0; i < ops; i++) {
-      const which = r.int(0, 2);
-      if (which === 2) {
-        if (this.t3.length > 0 && r.chance(0.35)) {
-          const idx = r.int(0, this.t3.length - 1);
-          const row = this.t3[idx]!;
-          this.t3.splice(idx, 1);
-          sql.push(
-            `DELETE FROM t3 WHERE ctid IN (SELECT ctid FROM t3 WHERE x IS NOT DISTINCT FROM ${literal(row[0]!)} AND y IS NOT DISTINCT FROM ${literal(row[1]!)} LIMIT 1);`,
-          );
-          this.circuit.push('t3', [{ row, weight: -1 }]);
-        } else {
-          const row = [this.int(), this.int()];
-          this.t3.push(row);
-          sql.push(`INSERT INTO t3 VALUES (${row.map(literal).join(', ')});`);
-          this.circuit.push('t3', [{ row, weight: 1 }]);
-        }
-        continue;
-      }
-      const table = which === 0 ? this.t1 : this.t2;
-      const name = which === 0 ? 't1' : 't2';
-      const id = r.int(1, 12);
-      const arity = which === 0 ? 6 : 5;
-      if (table.has(id) && r.chance(0.3)) {
-        table.delete(id);
-        sql.push(`DELETE FROM ${name} WHERE id = ${id};`);
-        // Deletes by key alone half of the time.
-        const row = r.chance(0.5) ? [id] : [id, ...new Array(arity - 1).fill(null)];
-        this.circuit.push(name, [{ row, weight: -1 }]);
-      } else {
-        const text =
-          which === 0
-            ? [id, this.int(), this.int(), this.str(), this.dbl(), this.dec()]
-            : [id, this.int(), this.int(), this.str(), this.dec()];
-        table.set(id, text);
-        const cols = which === 0 ? ['a', 'b', 's', 'd', 'm'] : ['a', 'c', 's', 'm'];
-        sql.push(
-          `INSERT INTO ${name} VALUES (${text.map(literal).join(', ')}) ON CONFLICT (id) DO UPDATE SET ${cols.map((c) => `${c} = EXCLUDED.${c}`).join(', ')};`,
-        );
-        // The last column is the DECIMAL one: the engine holds it as a Decimal.
-        const row = text.map((v, i) => (i === arity - 1 && v !== null ? Decimal.parse(String(v))! : v));
-        this.circuit.push(name, [{ row, weight: 1 }]);
-      }
-    }
-    return sql;
+    return this.generator.next(this.circuit).map(postgresStatement);
   }
 
   private fail(step: number, what: string, lines: string[]): never {
@@ -171,14 +115,7 @@ export class PostgresCase {
       } catch (e) {
         this.fail(step, 'step()', [String((e as Error).message)]);
       }
-      for (const [name, delta] of out) {
-        const bag = this.contents.get(name)!;
-        for (const [k, w] of bagOfWeighted(delta)) {
-          const n = (bag.get(k) ?? 0) + w;
-          if (n === 0) bag.delete(k);
-          else bag.set(k, n);
-        }
-      }
+      for (const [name, delta] of out) addToBag(this.contents.get(name)!, delta);
       const reads = names.map((n) => `SELECT * FROM ${n};`);
       let results: Awaited<ReturnType<PGlite['exec']>>;
       try {
