@@ -15,8 +15,10 @@
  * laid out as the object-store layout has them (`blobs/<sha256>`, then the manifest).
  *
  * Timing: every tool runs as a whole process, timed from spawn to exit, Sluice included
- * (bench/sync/sluice-tool.ts); each tool's start-up (a run that loads and exits) is printed
- * beside it. Each run pushes the first checkpoint to a fresh prefix, then the second, then the
+ * (bench/sync/sluice-tool.ts, bundled into one ES module with esbuild and run by plain `node`,
+ * the way a Node command-line tool ships: rclone and aws are not compiled at each start either;
+ * under tsx, transpiling at start-up cost 2–5 s a run on a loaded machine); each tool's
+ * start-up (a run that loads and exits) is printed beside it. Each run pushes the first checkpoint to a fresh prefix, then the second, then the
  * second again (nothing to do), then pulls the second into an empty directory. The tools run
  * in rotated order in each run. The number of files each run uploaded or downloaded is
  * asserted for every tool: everything, then only the files the second checkpoint added, then
@@ -27,6 +29,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { CheckpointStore } from '../src/storage/checkpoint-store.js';
 import type { SyncConfig } from '../src/storage/sync-config.js';
 import { type S3TestServer, startS3Server } from '../test/helpers/s3server.js';
@@ -76,15 +79,33 @@ function run(
   return { seconds, out: `${result.stdout}\n${result.stderr}` };
 }
 
-function sluiceTool(s3: S3TestServer): Tool {
+/**
+ * Bundles the Sluice tool with its dependencies (the AWS SDK included) into one ES module in
+ * `scratch`. The SDK's CommonJS parts `require` Node's built-ins, hence the `require` banner.
+ */
+async function bundleSluiceTool(scratch: string): Promise<string> {
+  const outfile = join(scratch, 'sluice-tool.mjs');
+  await build({
+    entryPoints: [SLUICE_TOOL],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    mainFields: ['module', 'main'],
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+function sluiceTool(s3: S3TestServer, bundle: string): Tool {
   const config = (prefix: string): SyncConfig =>
     s3.syncConfig(`bench/${prefix}`, { multi_thread_cutoff: `${cutoffMiB}M` });
   const call = (args: object): Outcome => {
-    const { seconds, out } = run(
-      process.execPath,
-      ['--import', 'tsx', SLUICE_TOOL, JSON.stringify(args)],
-      {},
-    );
+    const { seconds, out } = run(process.execPath, [bundle, JSON.stringify(args)], {});
     const line = out.split('\n').find((l) => l.startsWith('{'))!;
     return { seconds, files: (JSON.parse(line) as { files: number }).files };
   };
@@ -216,7 +237,7 @@ async function main(): Promise<void> {
     );
 
     await s3.createBucket('bench');
-    const tools: Tool[] = [sluiceTool(s3)];
+    const tools: Tool[] = [sluiceTool(s3, await bundleSluiceTool(scratch))];
     if (available('rclone', ['version'])) tools.push(rcloneTool(s3));
     else console.log('rclone: not installed, skipped');
     if (available('aws', ['--version'])) tools.push(awsTool(s3, scratch));

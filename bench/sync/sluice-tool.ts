@@ -4,6 +4,8 @@
  *
  *   node --import tsx bench/sync/sluice-tool.ts '{"op":"push"|"pull"|"start", "storeDir", "uuid", "config"}'
  *
+ * The benchmark runs it bundled (bench/sync.ts), so no transpiling is timed.
+ *
  * `start` loads the same modules and exits: the start-up every timed run includes.
  */
 import { CheckpointStore } from '../../src/storage/checkpoint-store.js';

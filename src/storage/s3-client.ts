@@ -9,6 +9,11 @@
  *   CRC32 to every upload, sent as an aws-chunked trailer on streamed bodies, which S3 clones
  *   such as s3rver store verbatim as object data. Integrity comes from Content-MD5 on every
  *   upload, an ETag check, and the SHA-256 of every blob verified end to end.
+ * - No `Expect: 100-continue`. The SDK adds it to every upload of 2 MiB or more, and for such a
+ *   request its Node handler opens a fresh connection without keep-alive (unless given an
+ *   Agent instance) and waits for the server's 100 before sending the body: a connection and a
+ *   round trip per file and per part. The header only saves sending a body the store would
+ *   refuse, which a sync's uploads almost never are (rclone does not send it either).
  * - A connect timeout, and an idle-socket timeout rather than a total one, so that a hung store
  *   fails fast while a slow multi-gigabyte transfer does not.
  */
@@ -33,6 +38,7 @@ export function createS3Client(settings: SyncSettings): S3Client {
     maxAttempts: 1,
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    expectContinueHeader: false,
     requestHandler: {
       connectionTimeout: CONNECT_TIMEOUT_MS,
       socketTimeout: IDLE_SOCKET_TIMEOUT_MS,
