@@ -593,6 +593,15 @@ export abstract class ExpressionParser extends TokenStream {
         }
         case 'TRIM':
           return this.parseTrim();
+        case 'CONVERT':
+        case 'TRANSLATE':
+          // Calcite's forms take a type or a character set (`CONVERT(s USING utf8)`,
+          // `CONVERT(VARCHAR, s)`), which would otherwise read as a column or fail to parse.
+          return this.fail(
+            `${t.upper} is not supported${t.upper === 'CONVERT' ? '; use CAST' : ''}`,
+            t.span,
+            UNSUPPORTED,
+          );
         case 'FLOOR':
         case 'CEIL':
         case 'CEILING':

@@ -153,7 +153,12 @@ class Parser extends ExpressionParser {
         const cols = this.parseIdentList();
         if (primaryKey) this.fail('Duplicate PRIMARY KEY clause', joinSpans(pkStart, this.prevSpan()));
         primaryKey = { columns: cols, span: joinSpans(pkStart, this.prevSpan()) };
-      } else if (this.isKeyword('FOREIGN') || this.isKeyword('CONSTRAINT') || this.isKeyword('UNIQUE')) {
+      } else if (
+        this.isKeyword('FOREIGN') ||
+        this.isKeyword('CONSTRAINT') ||
+        this.isKeyword('UNIQUE') ||
+        (this.isKeyword('CHECK') && this.isOp('(', 1))
+      ) {
         this.fail(`${this.peek().upper} constraints are not supported`, this.peek().span, UNSUPPORTED);
       } else {
         columns.push(this.parseColumnDef());
@@ -186,8 +191,17 @@ class Parser extends ExpressionParser {
         this.next();
         this.expectKeyword('KEY');
         primaryKey = true;
-      } else if (this.isKeyword('DEFAULT') || this.isKeyword('LATENESS') || this.isKeyword('WATERMARK')) {
-        this.fail(`${this.peek().upper} is not supported`, this.peek().span, UNSUPPORTED);
+      } else if (
+        this.isKeyword('DEFAULT') ||
+        this.isKeyword('LATENESS') ||
+        this.isKeyword('WATERMARK') ||
+        this.isKeyword('FOREIGN')
+      ) {
+        this.fail(
+          `${this.isKeyword('FOREIGN') ? 'FOREIGN KEY' : this.peek().upper} is not supported`,
+          this.peek().span,
+          UNSUPPORTED,
+        );
       } else {
         break;
       }
@@ -377,8 +391,15 @@ class Parser extends ExpressionParser {
   protected parseSelect(): SelectCore {
     const start = this.expectKeyword('SELECT').span;
     let distinct = false;
-    if (this.acceptKeyword('DISTINCT')) distinct = true;
-    else this.acceptKeyword('ALL');
+    if (this.acceptKeyword('DISTINCT')) {
+      distinct = true;
+      if (this.isKeyword('ON') && this.isOp('(', 1))
+        this.fail(
+          'SELECT DISTINCT ON (...) is not supported',
+          joinSpans(start, this.peek().span),
+          UNSUPPORTED,
+        );
+    } else this.acceptKeyword('ALL');
     const items: SelectItem[] = [];
     do items.push(this.parseSelectItem());
     while (this.acceptOp(','));
@@ -517,7 +538,22 @@ class Parser extends ExpressionParser {
     if (this.isOp('('))
       this.fail(`Table function ${name.name.toUpperCase()} is not supported`, name.span, UNSUPPORTED);
     const alias = this.parseAlias();
-    return { kind: 'table', name, alias, span: joinSpans(start, this.prevSpan()) };
+    const span = joinSpans(start, this.prevSpan());
+    if (!alias || !this.isOp('(')) return { kind: 'table', name, alias, span };
+    // `t AS a (c1, c2)` renames the columns: it reads as `(SELECT * FROM t) AS a (c1, c2)`.
+    const columnAliases = this.parseIdentList();
+    const select: SelectCore = {
+      kind: 'select',
+      distinct: false,
+      items: [{ kind: 'star', qualifier: null, span }],
+      from: [{ kind: 'table', name, alias: null, span }],
+      where: null,
+      groupBy: [],
+      having: null,
+      span,
+    };
+    const query: Query = { kind: 'query', body: select, orderBy: [], limit: null, offset: null, span };
+    return { kind: 'subquery', query, alias, columnAliases, span: joinSpans(start, this.prevSpan()) };
   }
 
   /** `UNNEST '(' expression [, expression]* ')' [WITH ORDINALITY] [[AS] alias [(columns)]]`. */
