@@ -516,6 +516,8 @@ export abstract class ExpressionParser extends TokenStream {
         break;
       case 'ROW':
         if (next.kind === 'op' && next.value === '(') {
+          if (this.isOp('*', 2) || (this.peek(2).kind !== 'op' && this.isOp('.', 3) && this.isOp('*', 4)))
+            this.fail('ROW(*) and ROW(t.*) are not supported', t.span, UNSUPPORTED);
           this.pos++;
           const fields = this.parseParenList();
           return { kind: 'row', fields, span: joinSpans(t.span, this.prevSpan()) };

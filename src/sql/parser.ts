@@ -147,6 +147,8 @@ class Parser extends ExpressionParser {
     const columns: ColumnDef[] = [];
     let primaryKey: CreateTable['primaryKey'] = null;
     do {
+      // `CONSTRAINT name PRIMARY KEY (...)` names the key, which changes nothing else.
+      if (this.isKeyword('CONSTRAINT') && this.isKeyword('PRIMARY', 2)) this.pos += 2;
       if (this.isKeyword('PRIMARY')) {
         const pkStart = this.next().span;
         this.expectKeyword('KEY');
@@ -159,7 +161,11 @@ class Parser extends ExpressionParser {
         this.isKeyword('UNIQUE') ||
         (this.isKeyword('CHECK') && this.isOp('(', 1))
       ) {
-        this.fail(`${this.peek().upper} constraints are not supported`, this.peek().span, UNSUPPORTED);
+        this.fail(
+          `${this.isKeyword('CHECK', 2) ? 'CHECK' : this.peek().upper} constraints are not supported`,
+          this.peek().span,
+          UNSUPPORTED,
+        );
       } else {
         columns.push(this.parseColumnDef());
       }
@@ -274,7 +280,7 @@ class Parser extends ExpressionParser {
     }
     let limit: Expr | null = null;
     let offset: Expr | null = null;
-    if (this.acceptKeyword('LIMIT')) {
+    if (this.acceptKeyword('LIMIT') && !this.acceptKeyword('ALL')) {
       limit = this.parseExpr();
       if (this.acceptOp(',')) {
         offset = limit;
@@ -287,7 +293,11 @@ class Parser extends ExpressionParser {
     }
     if (this.acceptKeyword('FETCH')) {
       if (!this.acceptKeyword('FIRST')) this.expectKeyword('NEXT');
-      limit = this.parseExpr();
+      // The count is optional: `FETCH FIRST ROW ONLY` is one row.
+      limit =
+        this.isKeyword('ROW') || this.isKeyword('ROWS')
+          ? { kind: 'literal', literal: 'number', text: '1', span: this.peek().span }
+          : this.parseExpr();
       if (!this.acceptKeyword('ROWS')) this.expectKeyword('ROW');
       this.expectKeyword('ONLY');
     }
@@ -367,10 +377,15 @@ class Parser extends ExpressionParser {
 
   protected parseQueryPrimary(): QueryBody {
     if (this.isKeyword('SELECT')) return this.parseSelect();
-    if (this.isKeyword('VALUES')) {
+    if (this.isKeyword('VALUES') || this.isKeyword('VALUE')) {
       const start = this.next().span;
       const rows: Expr[][] = [];
       do {
+        // A row is `(e, ...)` or, with one column, any expression (`VALUES 1, 2`).
+        if (!this.isOp('(')) {
+          rows.push([this.parseExpr()]);
+          continue;
+        }
         this.expectOp('(');
         const row = [this.parseExpr()];
         while (this.acceptOp(',')) row.push(this.parseExpr());
@@ -423,7 +438,9 @@ class Parser extends ExpressionParser {
           t.span,
           UNSUPPORTED,
         );
-      do groupBy.push(this.parseExpr());
+      // ALL and DISTINCT only differ for grouping sets, which are refused above.
+      if (!this.acceptKeyword('ALL')) this.acceptKeyword('DISTINCT');
+      do groupBy.push(...this.parseGroupItem());
       while (this.acceptOp(','));
     }
     const having = this.acceptKeyword('HAVING') ? this.parseExpr() : null;
@@ -441,12 +458,34 @@ class Parser extends ExpressionParser {
     };
   }
 
+  /** A group item: an expression, `()` (no keys: the grand total) or `(e, ...)` (those keys). */
+  protected parseGroupItem(): Expr[] {
+    if (this.isOp('(') && this.isOp(')', 1)) {
+      this.pos += 2;
+      return [];
+    }
+    const start = this.peek();
+    const e = this.parseExpr();
+    return start.value === '(' && start.kind === 'op' && e.kind === 'row' ? e.fields : [e];
+  }
+
   protected parseSelectItem(): SelectItem {
     const start = this.peek().span;
-    if (this.acceptOp('*')) return { kind: 'star', qualifier: null, span: start };
+    let qualifier: Ident | null = null;
     if (this.isIdentStart() && this.isOp('.', 1) && this.isOp('*', 2)) {
-      const qualifier = this.parseIdent();
-      this.pos += 2;
+      qualifier = this.parseIdent();
+      this.pos++;
+    }
+    if (qualifier || this.isOp('*')) {
+      this.next();
+      // `* EXCLUDE (c, ...)`, also spelled `* EXCEPT (c, ...)` (the reference's selectWithExclude).
+      if ((this.isKeyword('EXCLUDE') || this.isKeyword('EXCEPT')) && this.isOp('(', 1)) {
+        this.next();
+        const exclude = this.parseIdentList();
+        return { kind: 'star', qualifier, exclude, span: joinSpans(start, this.prevSpan()) };
+      }
+      if (this.isKeyword('REPLACE') && this.isOp('(', 1))
+        this.fail('SELECT * REPLACE (...) is not supported', this.peek().span, UNSUPPORTED);
       return { kind: 'star', qualifier, span: joinSpans(start, this.prevSpan()) };
     }
     const expr = this.parseExpr();

@@ -110,6 +110,16 @@ describe('clear errors instead of raw messages', () => {
     );
   });
 
+  test('CONSTRAINT name PRIMARY KEY (...) declares the key; CONSTRAINT name CHECK is refused', () => {
+    const r = compileProgram('CREATE TABLE t (x INT NOT NULL, y INT, CONSTRAINT pk PRIMARY KEY (x));');
+    assert.ok(r.ok);
+    assert.deepEqual(r.program.tables[0]!.primaryKey, [0]);
+    assert.equal(
+      programError('CREATE TABLE t (x INT, CONSTRAINT c CHECK (x > 0));'),
+      'Not yet implemented @1:24: CHECK constraints are not supported',
+    );
+  });
+
   test('a table alias may rename the columns', () => {
     assert.deepEqual(
       evalSql(

@@ -83,3 +83,26 @@ CREATE VIEW v AS SELECT id, people.a.street AS street, people.a.n AS n, addr('x'
 {"id": 1, "street": "main", "n": 7, "made": {"street": "x", "n": 1}}
 {"id": 2, "street": null, "n": 3, "made": {"street": "x", "n": 2}}
 {"id": 3, "street": null, "n": null, "made": {"street": "x", "n": 3}}
+
+-- case: SELECT * EXCLUDE leaves columns out
+CREATE TABLE p (x INT, y VARCHAR, z INT);
+INSERT INTO p VALUES (1, 'one', 10), (NULL, 'two', NULL);
+CREATE VIEW v AS SELECT * EXCLUDE (z) FROM p;
+-- expect:
+{"x": 1, "y": "one"}
+{"x": null, "y": "two"}
+
+-- case: GROUP BY () is the grand total, GROUP BY (a, b) groups by both
+CREATE TABLE p (x INT, y VARCHAR, z INT);
+INSERT INTO p VALUES (1, 'a', 10), (1, 'a', 5), (2, 'a', 1);
+CREATE VIEW v AS SELECT x, y, SUM(z) AS total FROM p GROUP BY (x, y);
+-- expect:
+{"x": 1, "y": "a", "total": 15}
+{"x": 2, "y": "a", "total": 1}
+
+-- case: FETCH FIRST ROW ONLY keeps one row
+CREATE TABLE p (x INT);
+INSERT INTO p VALUES (3), (1), (2);
+CREATE VIEW v AS SELECT x FROM p ORDER BY x DESC FETCH FIRST ROW ONLY;
+-- expect:
+{"x": 3}
