@@ -542,6 +542,19 @@ export abstract class ExpressionParser extends TokenStream {
           : { kind: 'cast', operand, type, safe: true, span };
       }
       case 'EXISTS': {
+        // `EXISTS(array, x -> ...)` is the higher-order function ARRAY_EXISTS (the reference's
+        // lambda example); `EXISTS (query)` the predicate.
+        if (
+          next.kind === 'op' &&
+          next.value === '(' &&
+          !this.isKeyword('SELECT', 2) &&
+          !this.isKeyword('VALUES', 2) &&
+          !this.isKeyword('WITH', 2) &&
+          !this.isOp('(', 2)
+        ) {
+          const call = this.parseCall();
+          return call.kind === 'call' ? { ...call, name: 'ARRAY_EXISTS' } : call;
+        }
         this.next();
         this.expectOp('(');
         const query = this.parseQuery();

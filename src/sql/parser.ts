@@ -533,6 +533,7 @@ class Parser extends ExpressionParser {
       else if (natural) this.fail(`Encountered ${this.describe(this.peek())}; was expecting JOIN`);
       else return left;
       if (joinType === 'left' || joinType === 'right' || joinType === 'full') this.acceptKeyword('OUTER');
+      if (this.isKeyword('ASOF')) this.fail('ASOF JOIN is not supported', start, UNSUPPORTED);
       this.expectKeyword('JOIN');
       const right = this.parseFromPrimary();
       let on: Expr | null = null;

@@ -92,6 +92,26 @@ describe("Feldera's query grammar", () => {
     assert.deepEqual(evalSql('y', T, 'ORDER BY y DESC OFFSET 1 ROW FETCH NEXT ROWS ONLY'), ['{"y":20}']);
   });
 
+  test('EXISTS(array, lambda) is ARRAY_EXISTS; EXISTS (query) is still the predicate', () => {
+    const arrays: Table = { columns: 'a INT ARRAY', rows: [{ a: [1, -12, 3] }, { a: [-1] }, { a: null }] };
+    assert.deepEqual(
+      evalSql('EXISTS(a, x -> x > 0) AS e, EXISTS(ARRAY[1, -12, 3], x -> x > 0) AS r', arrays),
+      ['{"e":false,"r":true}', '{"e":null,"r":true}', '{"e":true,"r":true}'],
+    );
+    assert.deepEqual(evalSql('y', T, 'WHERE EXISTS (SELECT 1) AND EXISTS ((SELECT 2)) AND y > 20'), [
+      '{"y":30}',
+    ]);
+  });
+
+  test('LEFT ASOF JOIN is refused by name', () => {
+    assert.equal(
+      firstError(
+        'CREATE TABLE l (x INT);\nCREATE TABLE r (x INT);\nCREATE VIEW v AS SELECT * FROM l LEFT ASOF JOIN r MATCH_CONDITION (l.x >= r.x) ON TRUE;',
+      ),
+      'Not yet implemented @3:34: ASOF JOIN is not supported',
+    );
+  });
+
   test('VALUES rows may be bare expressions, and VALUE is VALUES', () => {
     assert.deepEqual(
       views(
