@@ -20,7 +20,7 @@
 import { planAdHoc } from '../sql/adhoc.js';
 import type { Ident } from '../sql/ast.js';
 import type { BoundQuery } from '../sql/bind-query.js';
-import type { TableInfo, ViewInfo } from '../sql/catalog.js';
+import { NO_USER_TYPES, type TableInfo, type UserTypes, type ViewInfo } from '../sql/catalog.js';
 import { SqlError } from '../sql/messages.js';
 import type { Column, Rel } from '../sql/plan.js';
 import { VALIDATION_ERROR } from '../sql/scope.js';
@@ -40,6 +40,8 @@ export interface QueryResult {
 export interface AdHocCatalog {
   /** A table or output view by canonical name. */
   relation(name: string): TableInfo | ViewInfo | undefined;
+  /** The program's user-defined types and SQL functions (none when absent). */
+  readonly types?: UserTypes;
 }
 
 /** What `runAdHoc` reads and writes. */
@@ -219,6 +221,7 @@ export function prepareAdHoc(sql: string, catalog: AdHocCatalog): AdHocStatement
       const rel = catalog.relation(name);
       return rel?.kind === 'table' ? rel : undefined;
     },
+    types: catalog.types ?? NO_USER_TYPES,
   });
   if (plan.kind === 'error') {
     throw new EngineError('InvalidQuery', plan.messages.map((m) => m.message).join('\n'), {

@@ -21,7 +21,7 @@
  * `restore` loads such a description into a fresh circuit; batches are opened as lookups
  * reach them.
  */
-import type { TableInfo, ViewInfo } from '../sql/catalog.js';
+import { NO_USER_TYPES, type TableInfo, type UserTypes, type ViewInfo } from '../sql/catalog.js';
 import type { CompiledView } from '../sql/compile.js';
 import { type AdHocStatement, type AdHocTarget, prepareAdHoc, type QueryResult, runAdHoc } from './adhoc.js';
 import { buildRel } from './build.js';
@@ -135,6 +135,7 @@ export class CircuitInstance implements Circuit {
     tables: TableInfo[],
     views: CompiledView[],
     private readonly resolve: (name: string) => TableInfo | ViewInfo | undefined,
+    private readonly definitions: UserTypes = NO_USER_TYPES,
   ) {
     for (const info of tables) {
       const input = new TableInput(info.primaryKey, info.materialized);
@@ -280,21 +281,25 @@ export class CircuitInstance implements Circuit {
     return this.tables.get(info.name)?.input ?? this.views.get(info.name)!.contents!;
   }
 
-  private readonly adHocTarget: AdHocTarget = {
-    relation: (name) => {
-      const info = this.tables.get(name)?.info ?? this.views.get(name)?.info;
-      return info && !(info.kind === 'view' && info.local) ? info : undefined;
-    },
-    snapshot: (name) => this.snapshot(name),
-    push: (table, rows) => this.push(table, rows),
-  };
+  /** What ad-hoc statements read and write (made per statement: it is cheap). */
+  private adHocTarget(): AdHocTarget {
+    return {
+      relation: (name) => {
+        const info = this.tables.get(name)?.info ?? this.views.get(name)?.info;
+        return info && !(info.kind === 'view' && info.local) ? info : undefined;
+      },
+      snapshot: (name) => this.snapshot(name),
+      push: (table, rows) => this.push(table, rows),
+      types: this.definitions,
+    };
+  }
 
   query(sql: string): QueryResult {
-    return runAdHoc(sql, this.adHocTarget);
+    return runAdHoc(sql, this.adHocTarget());
   }
 
   prepareQuery(sql: string): AdHocStatement {
-    return prepareAdHoc(sql, this.adHocTarget);
+    return prepareAdHoc(sql, this.adHocTarget());
   }
 
   /** Every trace of every stateful node, with the node and its position there. */

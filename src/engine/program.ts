@@ -4,7 +4,13 @@
  */
 import { createHash } from 'node:crypto';
 import type { ConnectorSpec } from '../connectors/spec.js';
-import { canonicalName, type TableInfo, type ViewInfo } from '../sql/catalog.js';
+import {
+  canonicalName,
+  NO_USER_TYPES,
+  type TableInfo,
+  type UserTypes,
+  type ViewInfo,
+} from '../sql/catalog.js';
 import { type CompiledView, compileProgramSql, type IndexInfo } from '../sql/compile.js';
 import type { SqlCompilerMessage } from '../sql/messages.js';
 import { type Circuit, CircuitInstance } from './circuit.js';
@@ -30,6 +36,8 @@ export interface Program {
   readonly connectors: ConnectorSpec[];
   /** `CREATE INDEX` unique keys of output views (an index on a LOCAL view has no effect, as in Feldera). */
   readonly indexes: IndexInfo[];
+  /** Its `CREATE TYPE`s and `CREATE FUNCTION`s, which ad-hoc statements may use too. */
+  readonly definitions: UserTypes;
   /** Finds a table or output view: `"Quoted"` names are exact, others are case-insensitive. */
   lookupRelation(name: string): TableInfo | ViewInfo | undefined;
   instantiate(): Circuit;
@@ -48,6 +56,8 @@ class CompiledProgram implements Program {
     private readonly compiledViews: CompiledView[],
     readonly connectors: ConnectorSpec[],
     indexes: IndexInfo[],
+    /** The program's `CREATE TYPE`s and `CREATE FUNCTION`s, for ad-hoc statements. */
+    readonly definitions: UserTypes = NO_USER_TYPES,
   ) {
     this.views = compiledViews.filter((v) => !v.info.local).map((v) => v.info);
     this.indexes = indexes.filter((i) => this.views.some((v) => v.name === i.view));
@@ -60,7 +70,13 @@ class CompiledProgram implements Program {
   }
 
   instantiate(): Circuit {
-    return new CircuitInstance(this.fingerprint, this.tables, this.compiledViews, (n) => this.resolve(n));
+    return new CircuitInstance(
+      this.fingerprint,
+      this.tables,
+      this.compiledViews,
+      (n) => this.resolve(n),
+      this.definitions,
+    );
   }
 
   /** Canonical name first (what step() reports), then the identifier rule. */
@@ -76,7 +92,14 @@ export function compileProgram(sql: string): CompileResult {
   const fingerprint = createHash('sha256').update(`${ENGINE_VERSION}\n${front.canonicalText}`).digest('hex');
   return {
     ok: true,
-    program: new CompiledProgram(fingerprint, front.tables, front.views, front.connectors, front.indexes),
+    program: new CompiledProgram(
+      fingerprint,
+      front.tables,
+      front.views,
+      front.connectors,
+      front.indexes,
+      front.definitions,
+    ),
     warnings: front.warnings,
   };
 }

@@ -5,7 +5,7 @@
 import type * as ast from './ast.js';
 import { bindExpr } from './bind-expr.js';
 import { type BoundQuery, QueryBinder, type RelationSource } from './bind-query.js';
-import { findColumn, NO_USER_TYPES, type TableInfo } from './catalog.js';
+import { findColumn, type TableInfo, type UserTypes } from './catalog.js';
 import { coerce } from './coercion.js';
 import { MessageSink, type SqlCompilerMessage, SqlError } from './messages.js';
 import { optimize } from './optimize.js';
@@ -25,6 +25,8 @@ export type AdHocPlan =
 export interface AdHocCatalog extends RelationSource {
   /** The table an INSERT names, or undefined. */
   table(name: string): TableInfo | undefined;
+  /** The program's user-defined types and SQL functions: `INSERT ... VALUES (addr('a', 1))`. */
+  types: UserTypes;
 }
 
 export function planAdHoc(source: string, catalog: AdHocCatalog): AdHocPlan {
@@ -39,7 +41,7 @@ export function planAdHoc(source: string, catalog: AdHocCatalog): AdHocPlan {
   const st = statements[0]!;
   try {
     if (st.kind === 'query') {
-      const query = new QueryBinder(catalog).bindQuery(st.query, null);
+      const query = new QueryBinder(catalog, catalog.types).bindQuery(st.query, null);
       let rel = query.rel;
       if (query.limit !== null || query.offset > 0)
         rel = {
@@ -78,7 +80,7 @@ function planInsert(st: ast.InsertStatement, catalog: AdHocCatalog): AdHocPlan {
         return i;
       })
     : table.columns.map((_, i) => i);
-  const ctx = { scope: new Scope([]), subqueries: null, aggregates: null, types: NO_USER_TYPES };
+  const ctx = { scope: new Scope([]), subqueries: null, aggregates: null, types: catalog.types };
   const rows = st.source.body.rows.map((values) => {
     if (values.length !== targets.length)
       throw new SqlError(

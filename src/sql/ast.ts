@@ -193,7 +193,8 @@ export interface ValuesBody {
 }
 
 export type SelectItem =
-  | { kind: 'star'; qualifier: Ident | null; span: Span }
+  /** `*` or `t.*`, less the columns of `* EXCLUDE (...)` (or `EXCEPT (...)`). */
+  | { kind: 'star'; qualifier: Ident | null; exclude?: Ident[]; span: Span }
   | { kind: 'expr'; expr: Expr; alias: Ident | null; span: Span };
 
 export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'cross';

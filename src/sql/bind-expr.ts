@@ -42,7 +42,7 @@ import {
   type LambdaScope,
 } from './functions/array.js';
 import { bindExtract, bindUnitCall, timeUnit } from './functions/datetime-units.js';
-import { bindFunction, refuseUnimplemented } from './functions/index.js';
+import { bindFunction, FUNCTIONS, refuseUnimplemented } from './functions/index.js';
 import { REGEX_FUNCTIONS } from './functions/regex.js';
 import { bindConcatOperator, bindStringForm, trimBinder } from './functions/string.js';
 import {
@@ -56,6 +56,7 @@ import { expandPeriod } from './periods.js';
 import { colRef, type Expr, type FunctionName } from './plan.js';
 import { Scope } from './scope.js';
 import { leastRestrictive } from './typing.js';
+import { refuseUnitArguments } from './unit-arguments.js';
 import { bindUserCall } from './user-functions.js';
 
 const UNSUPPORTED = 'Not yet implemented';
@@ -341,6 +342,14 @@ export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr
     case 'call': {
       if (isAggregateName(e.name)) fail(e.span, `Aggregate function ${e.name} is not allowed here`);
       refuseUnimplemented(e);
+      refuseUnitArguments(
+        e,
+        (id) => isColumnOrVariable(id, ctx),
+        FUNCTIONS.has(e.name) ||
+          HIGHER_ORDER_FUNCTIONS.has(e.name) ||
+          ctx.types.userFunction?.(e.name) !== undefined ||
+          ctx.types.get(e.name.toLowerCase()) !== undefined,
+      );
       if (HIGHER_ORDER_FUNCTIONS.has(e.name))
         // A subquery in a lambda's body would be planned apart from the element it reads.
         return bindHigherOrder(e, ctx.lambdas, (x, lambdas) =>
@@ -430,7 +439,44 @@ function bindColumnPath(parts: ast.Ident[], ctx: BindContext): Expr {
     // PI is a constant written without parentheses (Feldera's reference); a column named pi wins.
     if (parts.length === 1 && !parts[0]!.quoted && parts[0]!.name === 'pi')
       return lit(Math.PI, { type: 'DOUBLE', nullable: false });
+    if (parts.length === 1 && !parts[0]!.quoted && NILADIC.has(parts[0]!.name))
+      fail(
+        parts[0]!.span,
+        `${parts[0]!.name.toUpperCase()} is not supported${/date|time/.test(parts[0]!.name) ? "; Feldera's clock function is NOW()" : ''}`,
+        'Not yet implemented',
+      );
     throw err;
+  }
+}
+
+/**
+ * SQL's functions written without parentheses that read the clock or the session; Calcite
+ * parses them as calls, Sluice would otherwise report "Column 'current_date' not found".
+ */
+const NILADIC: ReadonlySet<string> = new Set([
+  'current_date',
+  'current_time',
+  'current_timestamp',
+  'localtime',
+  'localtimestamp',
+  'current_user',
+  'session_user',
+  'system_user',
+  'user',
+  'current_role',
+  'current_path',
+  'current_catalog',
+  'current_schema',
+]);
+
+/** True if `id` names a column or a lambda variable in `ctx`. */
+function isColumnOrVariable(id: ast.Ident, ctx: BindContext): boolean {
+  if (ctx.lambdas?.vars.has(id.name)) return true;
+  try {
+    ctx.scope.resolve([id]);
+    return true;
+  } catch {
+    return false;
   }
 }
 

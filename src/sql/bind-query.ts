@@ -363,7 +363,7 @@ export class QueryBinder implements SubqueryBinder {
     const aliases: string[] = [];
     for (const item of core.items) {
       if (item.kind === 'star') {
-        for (const c of scope.star(item.qualifier)) {
+        for (const c of scope.star(item.qualifier, item.exclude)) {
           exprs.push(host ? this.groupedColumn(host, c, item.span) : colRef(c.index, c.type));
           names.push(c.name);
           aliases.push(c.name);
@@ -465,7 +465,7 @@ export class QueryBinder implements SubqueryBinder {
       };
       for (const item of body.items) {
         if (item.kind === 'star')
-          select.push(...from.scope.star(item.qualifier).map((c) => colRef(c.index, c.type)));
+          select.push(...from.scope.star(item.qualifier, item.exclude).map((c) => colRef(c.index, c.type)));
         else select.push(bindExpr(item.expr, ctx));
       }
     } catch (e) {

@@ -57,6 +57,8 @@ export interface FrontEndResult {
   warnings: SqlCompilerMessage[];
   /** The program's tokens with layout, comments and unquoted case removed (for fingerprints). */
   canonicalText: string;
+  /** Its user-defined types and SQL functions, which ad-hoc statements may use too. */
+  definitions: UserTypes;
 }
 
 function fail(span: Span, message: string, type = VALIDATION_ERROR): never {
@@ -318,5 +320,6 @@ export function compileProgramSql(source: string): FrontEndResult {
     errors: sink.errors,
     warnings: sink.warnings,
     canonicalText: canonicalTokens(source, new MessageSink(source)),
+    definitions: defs,
   };
 }

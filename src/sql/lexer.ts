@@ -230,6 +230,20 @@ export function tokenize(source: string, sink: MessageSink): Token[] {
       } else if (c === '"' && text === '') {
         sink.error(span, 'Error parsing SQL', 'Empty quoted identifier');
       }
+      const prev = tokens[tokens.length - 1];
+      const gap = /\s*$/.exec(source.slice(0, startOffset))![0];
+      if (c === "'" && prev?.kind === 'string' && source[startOffset - gap.length - 1] === "'") {
+        // 'foo'<newline>'bar' is one literal (the reference's "String constants"); on one
+        // line it is an error, as in Calcite.
+        if (!gap.includes('\n'))
+          sink.error(span, 'Error parsing SQL', 'String literal continued on same line');
+        tokens[tokens.length - 1] = {
+          ...prev,
+          value: prev.value + text,
+          span: { ...prev.span, endLine: span.endLine, endCol: span.endCol },
+        };
+        continue;
+      }
       tokens.push({
         kind: c === '"' ? 'qident' : 'string',
         value: text,

@@ -516,6 +516,8 @@ export abstract class ExpressionParser extends TokenStream {
         break;
       case 'ROW':
         if (next.kind === 'op' && next.value === '(') {
+          if (this.isOp('*', 2) || (this.peek(2).kind !== 'op' && this.isOp('.', 3) && this.isOp('*', 4)))
+            this.fail('ROW(*) and ROW(t.*) are not supported', t.span, UNSUPPORTED);
           this.pos++;
           const fields = this.parseParenList();
           return { kind: 'row', fields, span: joinSpans(t.span, this.prevSpan()) };
@@ -540,6 +542,19 @@ export abstract class ExpressionParser extends TokenStream {
           : { kind: 'cast', operand, type, safe: true, span };
       }
       case 'EXISTS': {
+        // `EXISTS(array, x -> ...)` is the higher-order function ARRAY_EXISTS (the reference's
+        // lambda example); `EXISTS (query)` the predicate.
+        if (
+          next.kind === 'op' &&
+          next.value === '(' &&
+          !this.isKeyword('SELECT', 2) &&
+          !this.isKeyword('VALUES', 2) &&
+          !this.isKeyword('WITH', 2) &&
+          !this.isOp('(', 2)
+        ) {
+          const call = this.parseCall();
+          return call.kind === 'call' ? { ...call, name: 'ARRAY_EXISTS' } : call;
+        }
         this.next();
         this.expectOp('(');
         const query = this.parseQuery();
@@ -593,6 +608,15 @@ export abstract class ExpressionParser extends TokenStream {
         }
         case 'TRIM':
           return this.parseTrim();
+        case 'CONVERT':
+        case 'TRANSLATE':
+          // Calcite's forms take a type or a character set (`CONVERT(s USING utf8)`,
+          // `CONVERT(VARCHAR, s)`), which would otherwise read as a column or fail to parse.
+          return this.fail(
+            `${t.upper} is not supported${t.upper === 'CONVERT' ? '; use CAST' : ''}`,
+            t.span,
+            UNSUPPORTED,
+          );
         case 'FLOOR':
         case 'CEIL':
         case 'CEILING':

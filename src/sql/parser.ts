@@ -147,14 +147,25 @@ class Parser extends ExpressionParser {
     const columns: ColumnDef[] = [];
     let primaryKey: CreateTable['primaryKey'] = null;
     do {
+      // `CONSTRAINT name PRIMARY KEY (...)` names the key, which changes nothing else.
+      if (this.isKeyword('CONSTRAINT') && this.isKeyword('PRIMARY', 2)) this.pos += 2;
       if (this.isKeyword('PRIMARY')) {
         const pkStart = this.next().span;
         this.expectKeyword('KEY');
         const cols = this.parseIdentList();
         if (primaryKey) this.fail('Duplicate PRIMARY KEY clause', joinSpans(pkStart, this.prevSpan()));
         primaryKey = { columns: cols, span: joinSpans(pkStart, this.prevSpan()) };
-      } else if (this.isKeyword('FOREIGN') || this.isKeyword('CONSTRAINT') || this.isKeyword('UNIQUE')) {
-        this.fail(`${this.peek().upper} constraints are not supported`, this.peek().span, UNSUPPORTED);
+      } else if (
+        this.isKeyword('FOREIGN') ||
+        this.isKeyword('CONSTRAINT') ||
+        this.isKeyword('UNIQUE') ||
+        (this.isKeyword('CHECK') && this.isOp('(', 1))
+      ) {
+        this.fail(
+          `${this.isKeyword('CHECK', 2) ? 'CHECK' : this.peek().upper} constraints are not supported`,
+          this.peek().span,
+          UNSUPPORTED,
+        );
       } else {
         columns.push(this.parseColumnDef());
       }
@@ -186,8 +197,17 @@ class Parser extends ExpressionParser {
         this.next();
         this.expectKeyword('KEY');
         primaryKey = true;
-      } else if (this.isKeyword('DEFAULT') || this.isKeyword('LATENESS') || this.isKeyword('WATERMARK')) {
-        this.fail(`${this.peek().upper} is not supported`, this.peek().span, UNSUPPORTED);
+      } else if (
+        this.isKeyword('DEFAULT') ||
+        this.isKeyword('LATENESS') ||
+        this.isKeyword('WATERMARK') ||
+        this.isKeyword('FOREIGN')
+      ) {
+        this.fail(
+          `${this.isKeyword('FOREIGN') ? 'FOREIGN KEY' : this.peek().upper} is not supported`,
+          this.peek().span,
+          UNSUPPORTED,
+        );
       } else {
         break;
       }
@@ -260,7 +280,7 @@ class Parser extends ExpressionParser {
     }
     let limit: Expr | null = null;
     let offset: Expr | null = null;
-    if (this.acceptKeyword('LIMIT')) {
+    if (this.acceptKeyword('LIMIT') && !this.acceptKeyword('ALL')) {
       limit = this.parseExpr();
       if (this.acceptOp(',')) {
         offset = limit;
@@ -273,7 +293,11 @@ class Parser extends ExpressionParser {
     }
     if (this.acceptKeyword('FETCH')) {
       if (!this.acceptKeyword('FIRST')) this.expectKeyword('NEXT');
-      limit = this.parseExpr();
+      // The count is optional: `FETCH FIRST ROW ONLY` is one row.
+      limit =
+        this.isKeyword('ROW') || this.isKeyword('ROWS')
+          ? { kind: 'literal', literal: 'number', text: '1', span: this.peek().span }
+          : this.parseExpr();
       if (!this.acceptKeyword('ROWS')) this.expectKeyword('ROW');
       this.expectKeyword('ONLY');
     }
@@ -353,10 +377,15 @@ class Parser extends ExpressionParser {
 
   protected parseQueryPrimary(): QueryBody {
     if (this.isKeyword('SELECT')) return this.parseSelect();
-    if (this.isKeyword('VALUES')) {
+    if (this.isKeyword('VALUES') || this.isKeyword('VALUE')) {
       const start = this.next().span;
       const rows: Expr[][] = [];
       do {
+        // A row is `(e, ...)` or, with one column, any expression (`VALUES 1, 2`).
+        if (!this.isOp('(')) {
+          rows.push([this.parseExpr()]);
+          continue;
+        }
         this.expectOp('(');
         const row = [this.parseExpr()];
         while (this.acceptOp(',')) row.push(this.parseExpr());
@@ -377,8 +406,15 @@ class Parser extends ExpressionParser {
   protected parseSelect(): SelectCore {
     const start = this.expectKeyword('SELECT').span;
     let distinct = false;
-    if (this.acceptKeyword('DISTINCT')) distinct = true;
-    else this.acceptKeyword('ALL');
+    if (this.acceptKeyword('DISTINCT')) {
+      distinct = true;
+      if (this.isKeyword('ON') && this.isOp('(', 1))
+        this.fail(
+          'SELECT DISTINCT ON (...) is not supported',
+          joinSpans(start, this.peek().span),
+          UNSUPPORTED,
+        );
+    } else this.acceptKeyword('ALL');
     const items: SelectItem[] = [];
     do items.push(this.parseSelectItem());
     while (this.acceptOp(','));
@@ -402,7 +438,9 @@ class Parser extends ExpressionParser {
           t.span,
           UNSUPPORTED,
         );
-      do groupBy.push(this.parseExpr());
+      // ALL and DISTINCT only differ for grouping sets, which are refused above.
+      if (!this.acceptKeyword('ALL')) this.acceptKeyword('DISTINCT');
+      do groupBy.push(...this.parseGroupItem());
       while (this.acceptOp(','));
     }
     const having = this.acceptKeyword('HAVING') ? this.parseExpr() : null;
@@ -420,12 +458,34 @@ class Parser extends ExpressionParser {
     };
   }
 
+  /** A group item: an expression, `()` (no keys: the grand total) or `(e, ...)` (those keys). */
+  protected parseGroupItem(): Expr[] {
+    if (this.isOp('(') && this.isOp(')', 1)) {
+      this.pos += 2;
+      return [];
+    }
+    const start = this.peek();
+    const e = this.parseExpr();
+    return start.value === '(' && start.kind === 'op' && e.kind === 'row' ? e.fields : [e];
+  }
+
   protected parseSelectItem(): SelectItem {
     const start = this.peek().span;
-    if (this.acceptOp('*')) return { kind: 'star', qualifier: null, span: start };
+    let qualifier: Ident | null = null;
     if (this.isIdentStart() && this.isOp('.', 1) && this.isOp('*', 2)) {
-      const qualifier = this.parseIdent();
-      this.pos += 2;
+      qualifier = this.parseIdent();
+      this.pos++;
+    }
+    if (qualifier || this.isOp('*')) {
+      this.next();
+      // `* EXCLUDE (c, ...)`, also spelled `* EXCEPT (c, ...)` (the reference's selectWithExclude).
+      if ((this.isKeyword('EXCLUDE') || this.isKeyword('EXCEPT')) && this.isOp('(', 1)) {
+        this.next();
+        const exclude = this.parseIdentList();
+        return { kind: 'star', qualifier, exclude, span: joinSpans(start, this.prevSpan()) };
+      }
+      if (this.isKeyword('REPLACE') && this.isOp('(', 1))
+        this.fail('SELECT * REPLACE (...) is not supported', this.peek().span, UNSUPPORTED);
       return { kind: 'star', qualifier, span: joinSpans(start, this.prevSpan()) };
     }
     const expr = this.parseExpr();
@@ -473,6 +533,7 @@ class Parser extends ExpressionParser {
       else if (natural) this.fail(`Encountered ${this.describe(this.peek())}; was expecting JOIN`);
       else return left;
       if (joinType === 'left' || joinType === 'right' || joinType === 'full') this.acceptKeyword('OUTER');
+      if (this.isKeyword('ASOF')) this.fail('ASOF JOIN is not supported', start, UNSUPPORTED);
       this.expectKeyword('JOIN');
       const right = this.parseFromPrimary();
       let on: Expr | null = null;
@@ -517,7 +578,22 @@ class Parser extends ExpressionParser {
     if (this.isOp('('))
       this.fail(`Table function ${name.name.toUpperCase()} is not supported`, name.span, UNSUPPORTED);
     const alias = this.parseAlias();
-    return { kind: 'table', name, alias, span: joinSpans(start, this.prevSpan()) };
+    const span = joinSpans(start, this.prevSpan());
+    if (!alias || !this.isOp('(')) return { kind: 'table', name, alias, span };
+    // `t AS a (c1, c2)` renames the columns: it reads as `(SELECT * FROM t) AS a (c1, c2)`.
+    const columnAliases = this.parseIdentList();
+    const select: SelectCore = {
+      kind: 'select',
+      distinct: false,
+      items: [{ kind: 'star', qualifier: null, span }],
+      from: [{ kind: 'table', name, alias: null, span }],
+      where: null,
+      groupBy: [],
+      having: null,
+      span,
+    };
+    const query: Query = { kind: 'query', body: select, orderBy: [], limit: null, offset: null, span };
+    return { kind: 'subquery', query, alias, columnAliases, span: joinSpans(start, this.prevSpan()) };
   }
 
   /** `UNNEST '(' expression [, expression]* ')' [WITH ORDINALITY] [[AS] alias [(columns)]]`. */

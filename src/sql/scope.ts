@@ -36,12 +36,17 @@ export class Scope {
   }
 
   /** Columns a `*` (or `q.*`) expands to. */
-  star(qualifier: Ident | null): ScopeColumn[] {
-    if (qualifier === null) return this.columns.filter((c) => !c.qualifiedOnly);
-    const cols = this.columns.filter((c) => c.qualifier === qualifier.name);
-    if (cols.length === 0)
-      throw new SqlError(qualifier.span, VALIDATION_ERROR, `Table '${qualifier.name}' not found`);
-    return cols;
+  star(qualifier: Ident | null, exclude: readonly Ident[] = []): ScopeColumn[] {
+    let cols = this.columns.filter((c) => !c.qualifiedOnly);
+    if (qualifier !== null) {
+      cols = this.columns.filter((c) => c.qualifier === qualifier.name);
+      if (cols.length === 0)
+        throw new SqlError(qualifier.span, VALIDATION_ERROR, `Table '${qualifier.name}' not found`);
+    }
+    for (const id of exclude)
+      if (!cols.some((c) => c.name === id.name))
+        throw new SqlError(id.span, VALIDATION_ERROR, `Column '${id.name}' not found in the columns of *`);
+    return cols.filter((c) => !exclude.some((id) => id.name === c.name));
   }
 
   private match(cols: ScopeColumn[], parts: Ident[]): ScopeColumn[] {

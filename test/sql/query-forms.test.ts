@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { compileProgram, makeRowJsonEncoder, parseJsonValue } from '../../src/engine/index.js';
 import { planAdHoc } from '../../src/sql/adhoc.js';
+import { NO_USER_TYPES } from '../../src/sql/catalog.js';
 import { evalSql } from '../helpers/sql-eval.js';
 
 /**
@@ -101,6 +102,7 @@ CREATE MATERIALIZED VIEW v AS SELECT x FROM t
     const plan = planAdHoc('WITH w (y) AS (SELECT x FROM t) SELECT y FROM w NATURAL JOIN w AS w2', {
       resolve: () => ({ name: 't', columns }),
       table: () => undefined,
+      types: NO_USER_TYPES,
     });
     assert.equal(plan.kind, 'query');
     assert.deepEqual(plan.kind === 'query' && plan.query.rel.columns.map((c) => c.name), ['y']);

@@ -27,7 +27,10 @@ if (!port) throw new Error('the query worker must run in a worker thread');
 const compiled = compileProgram((workerData as WorkerSetup).programCode);
 if (!compiled.ok) throw new Error('the pipeline program does not compile in the query worker');
 const relations = new Map([...compiled.program.tables, ...compiled.program.views].map((r) => [r.name, r]));
-const catalog: AdHocCatalog = { relation: (name) => relations.get(name) };
+const catalog: AdHocCatalog = {
+  relation: (name) => relations.get(name),
+  types: compiled.program.definitions,
+};
 const encoder = new TextEncoder();
 
 function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
