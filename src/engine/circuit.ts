@@ -2,6 +2,11 @@
  * A running instance of a program: tables receive pushed changes, `step()` runs the dataflow
  * once and returns every relation's delta, materialized relations can be read.
  *
+ * A program that calls `NOW()` has a clock input (operators/clock-input.ts, made when the
+ * first plan reads it): `step(nowMillis)` gives it the step's time, which the caller chooses
+ * (the pipeline's runtime reads and rounds the wall clock; tests pick their times), and its
+ * one row is state like any other, so checkpoints carry it.
+ *
  * Steps are atomic: operators record undo actions as they mutate their state, and if any
  * operator fails the log is replayed backwards, so the circuit (and the pending input) is
  * exactly as before the call.
