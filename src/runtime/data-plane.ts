@@ -550,7 +550,6 @@ export class DataPlane {
       return;
     }
     if (committing) this.endTransaction();
-    if (nowMillis !== undefined && this.running) this.clock!.arm(nowMillis);
     if (rejected.length > 0) {
       this.running = false;
       this.journal?.append({
@@ -562,6 +561,8 @@ export class DataPlane {
       this.settings.onRejected(rejected);
       return;
     }
+    // The next tick is one resolution after this step's time (an input step moves it too).
+    if (nowMillis !== undefined && this.running) this.clock!.arm(nowMillis);
     await Promise.all([...this.subscribers].map((s) => s.drained()));
     this.scheduleStep();
   }

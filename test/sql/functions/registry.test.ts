@@ -70,6 +70,8 @@ const CORE = new Set([
   'mod',
   'coalesce',
   'array',
+  // NOW(): the planner replaces it by the clock input's column (sql/now.ts).
+  'now',
 ]);
 
 /** Functions bound outside the registry: inside a subscript (SAFE_OFFSET) or with a lambda. */
