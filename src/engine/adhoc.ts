@@ -185,6 +185,7 @@ function scannedRelations(rel: Rel, out = new Set<string>()): Set<string> {
       out.add(rel.relation);
       break;
     case 'values':
+    case 'clock':
       break;
     case 'join':
     case 'setop':
@@ -203,26 +204,32 @@ function scannedRelations(rel: Rel, out = new Set<string>()): Set<string> {
 /**
  * Plans an ad-hoc SELECT or INSERT. Throws `EngineError`: `InvalidQuery` (with the compiler
  * messages) or `NotMaterialized` when a SELECT reads a relation that is not materialized.
+ * `nowMillis` (milliseconds since the epoch) is `NOW()` for the whole query; by default the
+ * time of planning, which is when the query starts.
  */
-export function prepareAdHoc(sql: string, catalog: AdHocCatalog): AdHocStatement {
-  const plan = planAdHoc(sql, {
-    resolve(id: Ident): { name: string; columns: Column[] } {
-      const rel = catalog.relation(id.name);
-      if (!rel) throw new SqlError(id.span, VALIDATION_ERROR, `Object '${id.name}' not found`);
-      if (!rel.materialized)
-        throw new EngineError(
-          'NotMaterialized',
-          `${rel.kind === 'table' ? 'Table' : 'View'} '${rel.name}' is not materialized; declare it with ${rel.kind === 'table' ? "WITH ('materialized' = 'true')" : 'CREATE MATERIALIZED VIEW'} to query it`,
-          { relation: rel.name },
-        );
-      return { name: rel.name, columns: rel.columns.map((c) => ({ name: c.name, type: c.type })) };
+export function prepareAdHoc(sql: string, catalog: AdHocCatalog, nowMillis = Date.now()): AdHocStatement {
+  const plan = planAdHoc(
+    sql,
+    {
+      resolve(id: Ident): { name: string; columns: Column[] } {
+        const rel = catalog.relation(id.name);
+        if (!rel) throw new SqlError(id.span, VALIDATION_ERROR, `Object '${id.name}' not found`);
+        if (!rel.materialized)
+          throw new EngineError(
+            'NotMaterialized',
+            `${rel.kind === 'table' ? 'Table' : 'View'} '${rel.name}' is not materialized; declare it with ${rel.kind === 'table' ? "WITH ('materialized' = 'true')" : 'CREATE MATERIALIZED VIEW'} to query it`,
+            { relation: rel.name },
+          );
+        return { name: rel.name, columns: rel.columns.map((c) => ({ name: c.name, type: c.type })) };
+      },
+      table(name: string) {
+        const rel = catalog.relation(name);
+        return rel?.kind === 'table' ? rel : undefined;
+      },
+      types: catalog.types ?? NO_USER_TYPES,
     },
-    table(name: string) {
-      const rel = catalog.relation(name);
-      return rel?.kind === 'table' ? rel : undefined;
-    },
-    types: catalog.types ?? NO_USER_TYPES,
-  });
+    nowMillis,
+  );
   if (plan.kind === 'error') {
     throw new EngineError('InvalidQuery', plan.messages.map((m) => m.message).join('\n'), {
       messages: plan.messages,

@@ -56,17 +56,28 @@ function isIdentity(rel: Extract<Rel, { kind: 'project' }>): boolean {
 
 const NO_ROW: Row = [];
 
-/** Adds the nodes computing `rel` to `dataflow`; returns the node of its output. */
+function noClock(): number {
+  throw new Error('this plan reads the clock input, which only a pipeline circuit has');
+}
+
+/**
+ * Adds the nodes computing `rel` to `dataflow`; returns the node of its output. `scan` gives
+ * the node of a table or view, `clock` the node of the clock input (the planner puts it where
+ * the SQL calls `NOW()`; plans without it never call `clock`).
+ */
 export function buildRel(
   rel: Rel,
   owner: string,
   dataflow: Dataflow,
   scan: (relation: string) => number,
+  clock: () => number = noClock,
 ): number {
-  const build = (r: Rel) => buildRel(r, owner, dataflow, scan);
+  const build = (r: Rel) => buildRel(r, owner, dataflow, scan, clock);
   switch (rel.kind) {
     case 'scan':
       return scan(rel.relation);
+    case 'clock':
+      return clock();
     case 'values': {
       const rows = rel.rows.map((r) => r.map(compileExpr));
       return dataflow.add(new Constant(() => rows.map((r) => r.map((f) => f(NO_ROW)))), [], owner);

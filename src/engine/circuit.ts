@@ -2,6 +2,11 @@
  * A running instance of a program: tables receive pushed changes, `step()` runs the dataflow
  * once and returns every relation's delta, materialized relations can be read.
  *
+ * A program that calls `NOW()` has a clock input (operators/clock-input.ts, made when the
+ * first plan reads it): `step(nowMillis)` gives it the step's time, which the caller chooses
+ * (the pipeline's runtime reads and rounds the wall clock; tests pick their times), and its
+ * one row is state like any other, so checkpoints carry it.
+ *
  * Steps are atomic: operators record undo actions as they mutate their state, and if any
  * operator fails the log is replayed backwards, so the circuit (and the pending input) is
  * exactly as before the call.
@@ -27,11 +32,13 @@ import { type AdHocStatement, type AdHocTarget, prepareAdHoc, type QueryResult, 
 import { buildRel } from './build.js';
 import { Dataflow, isStateful, NodeFailure } from './dataflow.js';
 import { EngineError, type RuntimeErrorDetails } from './errors.js';
+import { ClockInput } from './operators/clock-input.js';
 import { Integrate } from './operators/integrate.js';
 import { TableInput } from './operators/table-input.js';
 import type { TraceStorage } from './trace/storage.js';
 import type { BatchFileRef, Trace } from './trace/trace.js';
 import { UndoLog } from './undo-log.js';
+import { timestampFromEpochMillis } from './values/datetime.js';
 import { typeToSql } from './values/types.js';
 import { hasValueShape } from './values/validate.js';
 import type { Value, WeightedRow } from './values/value.js';
@@ -65,8 +72,15 @@ interface CircuitMeta {
 export interface Circuit {
   /** Buffers changes to a table (rows in column order); they are applied by the next `step()`. */
   push(table: string, rows: WeightedRow[]): void;
-  /** Applies the buffered changes; returns every table's and output view's delta. Atomic. */
-  step(): StepOutput;
+  /**
+   * Applies the buffered changes; returns every table's and output view's delta. Atomic.
+   * `nowMillis` is the step's time for `NOW()` (the clock input), in milliseconds since the
+   * epoch; the caller (the pipeline's runtime) reads and rounds it. Without it the clock keeps
+   * its time; a circuit that `usesClock` throws if its clock never had one.
+   */
+  step(nowMillis?: number): StepOutput;
+  /** Whether the program calls `NOW()`: its steps need a time, and time passing changes its views. */
+  readonly usesClock: boolean;
   readonly stepCount: number;
   /** Drops the buffered changes (e.g. after a step failed on them). */
   discardPending(): void;
@@ -123,6 +137,8 @@ interface ViewSlot {
 export class CircuitInstance implements Circuit {
   private readonly dataflow = new Dataflow();
   private readonly tables = new Map<string, TableSlot>();
+  /** The clock input and its node, made when the first plan reads it. */
+  private clock: { node: number; input: ClockInput } | null = null;
   private readonly views = new Map<string, ViewSlot>();
   private pending = new Map<string, Batch>();
   private steps = 0;
@@ -142,7 +158,13 @@ export class CircuitInstance implements Circuit {
       this.tables.set(info.name, { info, node: this.dataflow.addSource(input, info.name), input });
     }
     for (const { info, plan } of views) {
-      let node = buildRel(plan, info.name, this.dataflow, (name) => this.nodeOf(name));
+      let node = buildRel(
+        plan,
+        info.name,
+        this.dataflow,
+        (name) => this.nodeOf(name),
+        () => this.clockNode(),
+      );
       let contents: Integrate | null = null;
       if (info.materialized) {
         contents = new Integrate();
@@ -150,6 +172,18 @@ export class CircuitInstance implements Circuit {
       }
       this.views.set(info.name, { info, node, contents });
     }
+  }
+
+  private clockNode(): number {
+    if (!this.clock) {
+      const input = new ClockInput();
+      this.clock = { node: this.dataflow.addSource(input, 'NOW()'), input };
+    }
+    return this.clock.node;
+  }
+
+  get usesClock(): boolean {
+    return this.clock !== null;
   }
 
   private nodeOf(name: string): number {
@@ -233,9 +267,15 @@ export class CircuitInstance implements Circuit {
     return taken;
   }
 
-  step(): StepOutput {
+  step(nowMillis?: number): StepOutput {
     const external = new Map<number, Batch>();
     for (const [name, batch] of this.pending) external.set(this.tables.get(name)!.node, batch);
+    if (this.clock) {
+      if (nowMillis !== undefined)
+        external.set(this.clock.node, [{ row: [timestampFromEpochMillis(nowMillis)], weight: 1 }]);
+      else if (this.clock.input.time === undefined)
+        throw new Error('the program calls NOW(): its first step needs the time');
+    }
     let outputs: Batch[];
     try {
       const run = this.dataflow.run(external, { undo: this.undo, step: this.steps + 1 });

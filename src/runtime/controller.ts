@@ -268,6 +268,7 @@ export class Controller {
     const program = this.loadProgram(this.config.programCode);
     const plane: DataPlane = new DataPlane(program, this.incarnationUuid, this.log, {
       maxQueuedRecords: this.maxQueuedRecords(),
+      clockResolutionUsecs: this.clockResolutionUsecs(),
       onRejected: (rejected) => void this.inputRejected(plane, rejected),
       onFatal: (message) => this.fail(message),
     });
@@ -289,6 +290,16 @@ export class Controller {
     this.connectorSet = connectors;
     connectors.start();
     this.setStatus(status);
+  }
+
+  /** `runtime_config.clock_resolution_usecs` (null: Feldera's default, one second). */
+  private clockResolutionUsecs(): number | null {
+    const value = this.config.runtimeConfig.clock_resolution_usecs ?? null;
+    if (value !== null && (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0))
+      throw new Error(
+        `runtime_config.clock_resolution_usecs must be a non-negative integer, got ${JSON.stringify(value)}`,
+      );
+    return value;
   }
 
   /** `runtime_config.dev_tweaks.max_queued_records`: records per table accepted but not processed. */

@@ -25,6 +25,12 @@
  * tells the connector when it is done with, so a checkpoint records how far each connector's
  * processed input got. Output connectors see every step's deltas.
  *
+ * A program that calls `NOW()` also steps on its clock (clock.ts): every step gives the circuit
+ * the time rounded to `clock_resolution_usecs` (one value for the whole step, retries
+ * included), and a tick one resolution after the last step takes a step without input, so
+ * views such as `WHERE ts > NOW() - INTERVAL 1 HOUR` drop rows as time passes. A step is due
+ * as soon as the pipeline runs (after a restore too, which moves the clock to the new time).
+ *
  * Transactions (`/start_transaction`, `/commit_transaction`, one at a time as in Feldera):
  * while one is open, accepted inputs wait in the input queue and no step runs, so its outputs
  * and ad-hoc queries show the state from before it; the commit processes everything accepted
@@ -37,6 +43,7 @@ import type { WeightedRow } from '../engine/values/value.js';
 import { canonicalName } from '../sql/catalog.js';
 import { ApiError } from '../types/errors.js';
 import type { RelationSnapshot } from './adhoc/snapshot-codec.js';
+import { PipelineClock } from './clock.js';
 import { decodeToken, encodeToken } from './completion.js';
 import type { ConnectorHooks } from './connectors/hooks.js';
 import { type EgressOptions, EgressSubscriber } from './egress.js';
@@ -96,6 +103,8 @@ const FIRST_ROW_CHARS = 300;
 export interface DataPlaneSettings {
   /** Records accepted but not processed per table before ingress waits (`max_queued_records`). */
   maxQueuedRecords?: number;
+  /** `runtime_config.clock_resolution_usecs`: how often a program that calls `NOW()` steps. */
+  clockResolutionUsecs?: number | null;
   /** Called when a step failed on some inputs, which were rejected; steps have stopped. */
   onRejected: (rejected: RejectedInput[]) => void;
   /** Called on an unexpected failure outside the circuit; the pipeline cannot go on. */
@@ -121,6 +130,10 @@ export class DataPlane {
   completedSteps = 0;
   /** Whether the initial step (taken even without input) is still to be taken. */
   private initialStepDue = true;
+  /** The clock of a program that calls `NOW()`, else null. */
+  private readonly clock: PipelineClock | null;
+  /** Whether a clock tick (a step without input) is due. */
+  private clockDue = false;
   private readonly waiters: Array<{ seq: number; resolve: () => void }> = [];
   /** Next chunk sequence number of each relation's output stream; survives checkpoints. */
   private readonly outputSequences = new Map<string, number>();
@@ -145,6 +158,12 @@ export class DataPlane {
     this.circuit = program.instantiate();
     this.lineage = incarnation;
     this.queue = new InputQueue(settings.maxQueuedRecords ?? DEFAULT_MAX_QUEUED_RECORDS);
+    this.clock = this.circuit.usesClock
+      ? new PipelineClock(settings.clockResolutionUsecs, () => {
+          this.clockDue = true;
+          this.scheduleStep();
+        })
+      : null;
   }
 
   /** The data plane's counters and positions, consistent with `circuit.checkpoint()` at a step boundary. */
@@ -305,6 +324,9 @@ export class DataPlane {
 
   setRunning(running: boolean): void {
     this.running = running;
+    // Like Feldera's clock connector: a step at once when the pipeline runs, no ticks while not.
+    if (running && this.clock) this.clockDue = true;
+    if (!running) this.clock?.stop();
     if (running) this.scheduleStep();
   }
 
@@ -423,7 +445,7 @@ export class DataPlane {
 
   /** Whether a step is due: input is queued, or the initial step has not been taken. */
   private hasWork(): boolean {
-    return this.queue.length > 0 || this.initialStepDue;
+    return this.queue.length > 0 || this.initialStepDue || this.clockDue;
   }
 
   private scheduleStep(): void {
@@ -435,11 +457,11 @@ export class DataPlane {
   }
 
   /** Pushes `inputs` into the circuit and steps it; commits on success, rolls back on failure. */
-  private attempt(inputs: readonly QueuedInput[]): Attempt {
+  private attempt(inputs: readonly QueuedInput[], nowMillis: number | undefined): Attempt {
     let outputs: Map<string, WeightedRow[]>;
     try {
       for (const input of inputs) for (const c of input.changes) this.circuit.push(c.table, c.rows);
-      outputs = this.circuit.step();
+      outputs = this.circuit.step(nowMillis);
     } catch (error) {
       this.circuit.discardPending();
       return { ok: false, error };
@@ -505,8 +527,11 @@ export class DataPlane {
     const committing = this.transaction?.phase === 'committing';
     const inputs = this.queue.takeAll();
     const rejected: RejectedInput[] = [];
+    // One time for the whole step, including the retries of its inputs apart.
+    const nowMillis = this.clock?.now();
+    this.clockDue = false;
     try {
-      const first = this.attempt(inputs);
+      const first = this.attempt(inputs, nowMillis);
       if (!first.ok) {
         this.log.warn(
           `step ${this.completedSteps + 1} failed on ${inputs.length} input(s): ${errorText(first.error)}; retrying them apart to find the failing one(s)`,
@@ -514,7 +539,7 @@ export class DataPlane {
         isolateFailures(
           inputs,
           first.error,
-          (part) => this.attempt(part),
+          (part) => this.attempt(part, nowMillis),
           (input, error) => {
             rejected.push(this.reject(input, error));
           },
@@ -536,6 +561,8 @@ export class DataPlane {
       this.settings.onRejected(rejected);
       return;
     }
+    // The next tick is one resolution after this step's time (an input step moves it too).
+    if (nowMillis !== undefined && this.running) this.clock!.arm(nowMillis);
     await Promise.all([...this.subscribers].map((s) => s.drained()));
     this.scheduleStep();
   }

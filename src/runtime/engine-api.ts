@@ -31,7 +31,10 @@ export type PreparedQuery =
 
 export interface EngineCircuit {
   push(table: string, rows: WeightedRow[]): void;
-  step(): Map<string, WeightedRow[]>;
+  /** `nowMillis`: the step's time for `NOW()` (ms since the epoch, rounded by the caller). */
+  step(nowMillis?: number): Map<string, WeightedRow[]>;
+  /** Whether the program calls `NOW()`: then it steps on the clock too, not only on input. */
+  readonly usesClock: boolean;
   discardPending(): void;
   takePending(): Map<string, WeightedRow[]>;
   readonly stepCount: number;

@@ -8,6 +8,7 @@ import { type BoundQuery, QueryBinder, type RelationSource } from './bind-query.
 import { findColumn, type TableInfo, type UserTypes } from './catalog.js';
 import { coerce } from './coercion.js';
 import { MessageSink, type SqlCompilerMessage, SqlError } from './messages.js';
+import { containsNow, nowAsLiteral } from './now.js';
 import { optimize } from './optimize.js';
 import { parseScript } from './parser.js';
 import type { Expr } from './plan.js';
@@ -29,7 +30,11 @@ export interface AdHocCatalog extends RelationSource {
   types: UserTypes;
 }
 
-export function planAdHoc(source: string, catalog: AdHocCatalog): AdHocPlan {
+/**
+ * Plans one ad-hoc statement. `nowMillis` (milliseconds since the epoch) is the value of
+ * `NOW()` for the whole query: the time it started, as Feldera's ad-hoc engine evaluates it.
+ */
+export function planAdHoc(source: string, catalog: AdHocCatalog, nowMillis = Date.now()): AdHocPlan {
   const sink = new MessageSink(source);
   const statements = parseScript(source, sink);
   if (sink.errors.length > 0) return { kind: 'error', messages: sink.errors };
@@ -52,7 +57,7 @@ export function planAdHoc(source: string, catalog: AdHocCatalog): AdHocPlan {
           offset: query.offset,
           columns: rel.columns,
         };
-      return { kind: 'query', query: { ...query, rel: optimize(rel) } };
+      return { kind: 'query', query: { ...query, rel: nowAsLiteral(optimize(rel), nowMillis) } };
     }
     if (st.kind === 'insert') return planInsert(st, catalog);
     throw new SqlError(st.span, VALIDATION_ERROR, 'Ad-hoc queries accept SELECT and INSERT statements only');
@@ -96,6 +101,9 @@ function planInsert(st: ast.InsertStatement, catalog: AdHocCatalog): AdHocPlan {
     values.forEach((v, i) => {
       const column = table.columns[targets[i]!]!;
       const e = bindExpr(v, ctx);
+      // An INSERT is journaled as its text and replayed on recovery, when NOW() has moved on.
+      if (containsNow(e))
+        throw new SqlError(v.span, 'Not yet implemented', 'NOW() in an INSERT is not supported');
       row[targets[i]!] = coerce(e, { ...column.type, nullable: e.type.nullable }, v.span);
     });
     table.columns.forEach((c, i) => {

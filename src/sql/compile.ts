@@ -19,6 +19,7 @@ import {
   type ViewInfo,
 } from './catalog.js';
 import { MessageSink, type Span, type SqlCompilerMessage, SqlError } from './messages.js';
+import { implementNow } from './now.js';
 import { optimize } from './optimize.js';
 import { canonicalTokens, parseScript } from './parser.js';
 import type { Column, Expr, Rel } from './plan.js';
@@ -197,7 +198,10 @@ function buildView(st: ast.CreateView, binder: QueryBinder, sink: MessageSink): 
   } else {
     names = uniqueNames(names);
   }
-  plan = { ...optimize(plan), columns: plan.columns.map((c, i) => ({ name: names[i]!, type: c.type })) };
+  plan = {
+    ...implementNow(optimize(plan)),
+    columns: plan.columns.map((c, i) => ({ name: names[i]!, type: c.type })),
+  };
   // Feldera allows interval columns in LOCAL views only (its reference, "Data Types").
   for (const c of st.local ? [] : plan.columns)
     if (isIntervalType(c.type))

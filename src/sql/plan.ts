@@ -53,7 +53,12 @@ export type CoreFunction =
   | 'transform'
   | 'array_exists'
   /** `lambda_var(depth)`: the element of the enclosing lambda call at that depth. */
-  | 'lambda_var';
+  | 'lambda_var'
+  /**
+   * `NOW()`. Never reaches the engine: the planner (sql/now.ts) turns it into a column of the
+   * clock input in programs and into a literal in ad-hoc queries.
+   */
+  | 'now';
 
 /** A core operator or a library function's kernel id. */
 export type FunctionName = CoreFunction | (string & {});
@@ -123,7 +128,12 @@ export type Rel =
       expand: UnnestExpansion;
       ordinality: boolean;
       columns: Column[];
-    };
+    }
+  /**
+   * The clock input: one row holding the step's `NOW()` (a TIMESTAMP), replaced each time the
+   * clock moves (the old row retracted, the new one inserted). See sql/now.ts.
+   */
+  | { kind: 'clock'; columns: Column[] };
 
 export type UnnestExpansion = 'element' | 'fields' | 'entries';
 

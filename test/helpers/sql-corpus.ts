@@ -134,7 +134,8 @@ export function runCase(c: CorpusCase): CaseResult {
   try {
     const circuit = compiled.program.instantiate();
     for (const insert of c.inserts) circuit.query(insert);
-    for (const { row, weight } of circuit.step().get(view.name) ?? []) {
+    // The current time is the step's NOW().
+    for (const { row, weight } of circuit.step(Date.now()).get(view.name) ?? []) {
       const key = encode(row);
       contents.set(key, (contents.get(key) ?? 0) + weight);
     }

@@ -36,7 +36,7 @@ export function evalSql(select: string, table: Table = NO_TABLE, rest = ''): str
       weight: 1,
     })),
   );
-  circuit.step();
+  circuit.step(Date.now()); // the step's NOW()
   const encode = makeRowJsonEncoder(program.program.lookupRelation('v')!.columns);
   return circuit
     .snapshot('v')

@@ -32,6 +32,17 @@ export function floorDiv(a: bigint, b: bigint): bigint {
   return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 }
 
+/**
+ * The TIMESTAMP value of an instant given in whole milliseconds since the Unix epoch (UTC), as
+ * `Date.now()` reads it: what `NOW()` is for a step (the clock input) or an ad-hoc query. The
+ * one place that knows a TIMESTAMP's unit for the clock, so a change of that unit changes only
+ * this function. Shape: `ms` an integer (fractions are dropped); result in the TIMESTAMP
+ * representation above.
+ */
+export function timestampFromEpochMillis(ms: number): bigint {
+  return BigInt(Math.trunc(ms)) * US_PER_MILLI;
+}
+
 /** The day of a timestamp (days since the epoch). */
 export function timestampDays(us: bigint): number {
   return Number(floorDiv(us, US_PER_DAY));

@@ -17,6 +17,7 @@ import {
   isStringType,
 } from '../../engine/values/types.js';
 import { call, coerce, fail, VARCHAR } from '../coercion.js';
+import { nowCall } from '../now.js';
 import type { Expr } from '../plan.js';
 import { bindExtract, bindUnitCall, timeUnit } from './datetime-units.js';
 import {
@@ -190,4 +191,9 @@ export const DATETIME_FUNCTIONS: FunctionFamily = {
   DATE_ADD: dateShift('add'),
   DATE_SUB: dateShift('sub'),
   CONVERT_TIMEZONE: convertTimezone,
+  // The step's time: the planner turns the call into a read of the clock input (sql/now.ts).
+  NOW: (site) => {
+    arity(site, 0);
+    return nowCall();
+  },
 };
