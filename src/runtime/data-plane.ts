@@ -3,17 +3,31 @@
  *
  * Ingress requests are decoded whole (a bad record rejects the request and changes nothing),
  * admitted against the input bound (input-queue.ts: a request that does not fit waits), then
- * queued with their input sequence number and given a completion token. Steps run on the
- * event loop as soon as input is waiting and the pipeline is running: every input accepted
- * since the previous step is processed together, and each output delta is sent to the egress
- * subscribers of its relation. Counters for `/stats` are kept here.
+ * queued with their input sequence number and given a completion token; the HTTP 200 is
+ * answered then, before any step (Feldera's meaning: the data is ingested; the completion
+ * token says when it is processed). Decoding runs in slices that yield the event loop
+ * (formats/ingress.ts), so a body of tens of megabytes does not stall other requests. Steps
+ * run on the event loop as soon as input is waiting and the pipeline is running; a step takes
+ * the inputs accepted since the previous one up to `max_batch_size` records (Feldera's
+ * connector setting, default 10,000 here), splitting a larger request across steps
+ * (input-queue.ts), and the next step waits for a later turn of the event loop (after
+ * `setImmediate`), so `/stats`, egress and other ingress are served between the steps of one
+ * large request. A request's completion token is complete once the step holding its last row
+ * is done. Each output delta is sent to the egress subscribers of its relation. Counters for
+ * `/stats` are kept here.
  *
  * A step that fails is rolled back by the circuit; its inputs are then retried apart
  * (isolation.ts), so the good ones are processed and only the ones the failure comes from are
  * rejected. The data plane then stops stepping and hands the rejected inputs to the controller,
  * which keeps the state it reached (checkpoint, or a pause) and reports them. A rejected
  * input's completion token answers `InputRejected`; its sequence number counts as processed,
- * so the tokens of later inputs complete normally.
+ * so the tokens of later inputs complete normally. When the failing part belongs to a request
+ * split across steps, the parts earlier steps processed stay (they are committed state, and
+ * `kept_records` says how many rows), and the failing part is rejected together with the rest
+ * of its request, which is dropped unprocessed: a request is never applied with a hole in its
+ * middle. A checkpoint taken between the parts of a request (while paused, or in the window
+ * before a capture) records how far it got (`partial`), and a journal replay applies only the
+ * rest of it.
  *
  * The first time the pipeline runs, a step is taken even without input (as Feldera's
  * controller does at start): a global aggregate such as `SELECT COUNT(*), SUM(x) FROM t` holds
@@ -28,9 +42,10 @@
  * Transactions (`/start_transaction`, `/commit_transaction`, one at a time as in Feldera):
  * while one is open, accepted inputs wait in the input queue and no step runs, so its outputs
  * and ad-hoc queries show the state from before it; the commit processes everything accepted
- * in one step, and the transaction ends once that step is done. The input bound
- * (`max_queued_records`) therefore also bounds what one transaction can hold per table:
- * ingress beyond it waits for the commit.
+ * in one step (the one step not bounded by `max_batch_size`: the circuit has no steps whose
+ * outputs stay hidden until a later one), and the transaction ends once that step is done.
+ * The input bound (`max_queued_records`) therefore also bounds what one transaction can hold
+ * per table, and so its commit step: ingress beyond it waits for the commit.
  */
 import { makeRowJsonEncoder } from '../engine/values/index.js';
 import type { WeightedRow } from '../engine/values/value.js';

@@ -18,6 +18,12 @@
  * key given twice in one object or one column named twice under different case (Feldera keeps
  * the last), and a record holding both `insert` and `delete` (Feldera applies both). Values
  * follow src/engine/values/json.ts and csv.ts.
+ *
+ * Ingress decodes in slices (`decodeIngressSliced`): the readers are generators that pause
+ * every `SLICE_RECORDS` records, and the driver yields the event loop once a slice has taken
+ * `DECODE_SLICE_MS`, so a body of millions of records (tens of megabytes, which the body
+ * limit admits) does not stop the pipeline answering. The rows are returned only when the
+ * whole body has decoded, so all-or-nothing holds as before.
  */
 import { parseCsvField, parseJsonValue, ValueError } from '../../engine/values/index.js';
 import type { Row, WeightedRow } from '../../engine/values/value.js';
