@@ -65,7 +65,9 @@ function watchStats(m: TestManager): Watch {
         // Say why: the runner's account of the process (its log tail when it killed it).
         await sleep(25_000);
         const p = (await m.request('GET', BASE)).body;
-        assert.fail(`GET /stats answered ${stats.text.slice(0, 500)}; pipeline: ${JSON.stringify(p).slice(0, 4000)}`);
+        assert.fail(
+          `GET /stats answered ${stats.text.slice(0, 500)}; pipeline: ${JSON.stringify(p).slice(0, 4000)}`,
+        );
       }
       assert.ok(took < ANSWER_BOUND_MS, `GET /stats took ${took} ms`);
       slowestMs = Math.max(slowestMs, took);
@@ -113,7 +115,11 @@ describe('one large valid ingest request does not put the pipeline at risk', () 
   before(async () => {
     m = await startTestManager();
     const runtime_config = { storage: null, fault_tolerance: { model: 'none' } };
-    const res = await m.request('POST', '/v0/pipelines', { name: NAME, program_code: PROGRAM, runtime_config });
+    const res = await m.request('POST', '/v0/pipelines', {
+      name: NAME,
+      program_code: PROGRAM,
+      runtime_config,
+    });
     assert.equal(res.status, 201, res.text);
     await m.waitFor(NAME, (p) => p.program_status === 'Success', 30_000, 'compiled');
     await startAndWait(m, NAME);
@@ -157,7 +163,10 @@ describe('one large valid ingest request does not put the pipeline at risk', () 
   test(`${JSON_ROWS} NDJSON records in one request: the same`, async () => {
     const body = ndjsonBody(JSON_ROWS);
     assert.ok(body.length < 32 * 1024 * 1024, `${body.length} bytes, under the body limit`);
-    const { res, watch, acknowledgedMs, started } = await push(body, 'format=json&update_format=insert_delete');
+    const { res, watch, acknowledgedMs, started } = await push(
+      body,
+      'format=json&update_format=insert_delete',
+    );
     assert.equal(res.status, 200, res.text.slice(0, 500));
     await waitComplete(m, res.body.token, 600_000);
     const { slowestMs, answers } = await watch.stop();
