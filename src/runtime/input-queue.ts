@@ -116,6 +116,8 @@ export class InputQueue {
     bound = this.maxQueuedRecords,
   ): Promise<void> {
     if (this.refusal) throw this.refusal;
+    // Decoding a large body yields the event loop: its client may have gone meanwhile.
+    if (signal?.aborted) throw clientWentAway(table);
     if (!this.waiting.some((w) => w.table === table) && this.fits(table, records, bound)) {
       this.reserve(table, records);
       return;
@@ -124,13 +126,7 @@ export class InputQueue {
       const onAbort = () => {
         const i = this.waiting.indexOf(waiter);
         if (i >= 0) this.waiting.splice(i, 1);
-        reject(
-          new ApiError(
-            'PipelineInteractionUnreachable',
-            'The client went away while its ingress request waited for room in the input queue; nothing of it was ingested',
-            { table },
-          ),
-        );
+        reject(clientWentAway(table));
         // It may have been first in line for its table.
         this.admitWaiting();
       };
@@ -258,6 +254,14 @@ export class InputQueue {
     this.refusal = err;
     for (const w of this.waiting.splice(0)) w.refuse(err);
   }
+}
+
+function clientWentAway(table: string): ApiError {
+  return new ApiError(
+    'PipelineInteractionUnreachable',
+    'The client went away before its ingress request was accepted (while it was decoded or waited for room in the input queue); nothing of it was ingested',
+    { table },
+  );
 }
 
 /** Whether steps may take `input` in parts: one table's rows, one record a row. */

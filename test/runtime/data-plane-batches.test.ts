@@ -171,6 +171,16 @@ describe('steps take at most max_batch_size records', () => {
     assert.equal(second.rejections.length, 0);
   });
 
+  test('a request whose client goes away while its body decodes is not ingested', async () => {
+    const { p } = plane(10);
+    const gone = new AbortController();
+    const ingest = p.ingest('t', csv(0, 50_000), CSV, gone.signal);
+    gone.abort();
+    await assert.rejects(ingest, /client went away before its ingress request was accepted/);
+    assert.equal(p.stats().bufferedRecords, 0);
+    assert.equal(p.totalInputRecords, 0);
+  });
+
   test("a transaction's commit is one step, whatever max_batch_size", async () => {
     const { p } = plane(10);
     p.setRunning(true);
