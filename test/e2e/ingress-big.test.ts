@@ -11,7 +11,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startTestManager, type TestManager } from '../helpers/manager.js';
+import { type HttpResult, startTestManager, type TestManager } from '../helpers/manager.js';
 import { queryRows, startAndWait } from '../helpers/pipeline.js';
 
 const NAME = 'big';
@@ -51,7 +51,10 @@ interface Watch {
   stop(): Promise<{ slowestMs: number; answers: number }>;
 }
 
-/** Polls `/stats` (and the pipeline's status) until stopped; every answer must be 200 within the bound. */
+/**
+ * Polls `/stats` until stopped; every answer must be 200 within the bound. A failure ends the
+ * polling and is thrown by `stop` (always called, so nothing polls after its test).
+ */
 function watchStats(m: TestManager): Watch {
   let stopped = false;
   let slowestMs = 0;
@@ -75,6 +78,8 @@ function watchStats(m: TestManager): Watch {
       await sleep(100);
     }
   })();
+  // Reported by `stop`.
+  loop.catch(() => {});
   return {
     async stop() {
       stopped = true;
@@ -128,29 +133,39 @@ describe('one large valid ingest request does not put the pipeline at risk', () 
     await m.close();
   });
 
-  async function push(body: Buffer, query: string) {
+  /**
+   * POSTs `body` while `/stats` is watched, then runs `check` with the answer; the watch is
+   * stopped (and its failure thrown) whatever happens.
+   */
+  async function push(
+    body: Buffer,
+    query: string,
+    check: (res: HttpResult, acknowledgedMs: number, started: number) => Promise<void>,
+  ): Promise<{ slowestMs: number; answers: number }> {
     const watch = watchStats(m);
     const started = Date.now();
-    let res: Awaited<ReturnType<TestManager['request']>>;
     try {
-      res = await m.request('POST', `${BASE}/ingress/t?${query}`, body);
+      const res = await m.request('POST', `${BASE}/ingress/t?${query}`, body);
+      await check(res, Date.now() - started, started);
     } catch (err) {
-      await watch.stop().catch(() => {});
+      // The watch's failure says more (e.g. why the process stopped answering).
+      await watch.stop();
       throw err;
     }
-    const acknowledgedMs = Date.now() - started;
-    return { res, watch, acknowledgedMs, started };
+    return watch.stop();
   }
 
   test(`${CSV_ROWS} CSV rows in one request: /stats answers throughout, the process lives, every row counts`, async () => {
     const body = csvBody(CSV_ROWS);
     assert.ok(body.length < 32 * 1024 * 1024, `${body.length} bytes, under the body limit`);
-    const { res, watch, acknowledgedMs, started } = await push(body, 'format=csv');
-    assert.equal(res.status, 200, res.text.slice(0, 500));
-    await waitComplete(m, res.body.token, 600_000);
-    const { slowestMs, answers } = await watch.stop();
+    let timing = '';
+    const { slowestMs, answers } = await push(body, 'format=csv', async (res, acknowledgedMs, started) => {
+      assert.equal(res.status, 200, res.text.slice(0, 500));
+      await waitComplete(m, res.body.token, 600_000);
+      timing = `acknowledged after ${acknowledgedMs} ms, processed after ${Date.now() - started} ms`;
+    });
     console.log(
-      `# ${CSV_ROWS} CSV rows (${body.length} bytes): acknowledged after ${acknowledgedMs} ms, processed after ${Date.now() - started} ms; ${answers} /stats answers, slowest ${slowestMs} ms`,
+      `# ${CSV_ROWS} CSV rows (${body.length} bytes): ${timing}; ${answers} /stats answers, slowest ${slowestMs} ms`,
     );
     await assertAlive(m);
     expected = { n: CSV_ROWS, s: valueSum(CSV_ROWS) };
@@ -163,15 +178,15 @@ describe('one large valid ingest request does not put the pipeline at risk', () 
   test(`${JSON_ROWS} NDJSON records in one request: the same`, async () => {
     const body = ndjsonBody(JSON_ROWS);
     assert.ok(body.length < 32 * 1024 * 1024, `${body.length} bytes, under the body limit`);
-    const { res, watch, acknowledgedMs, started } = await push(
-      body,
-      'format=json&update_format=insert_delete',
-    );
-    assert.equal(res.status, 200, res.text.slice(0, 500));
-    await waitComplete(m, res.body.token, 600_000);
-    const { slowestMs, answers } = await watch.stop();
+    let timing = '';
+    const query = 'format=json&update_format=insert_delete';
+    const { slowestMs, answers } = await push(body, query, async (res, acknowledgedMs, started) => {
+      assert.equal(res.status, 200, res.text.slice(0, 500));
+      await waitComplete(m, res.body.token, 600_000);
+      timing = `acknowledged after ${acknowledgedMs} ms, processed after ${Date.now() - started} ms`;
+    });
     console.log(
-      `# ${JSON_ROWS} NDJSON records (${body.length} bytes): acknowledged after ${acknowledgedMs} ms, processed after ${Date.now() - started} ms; ${answers} /stats answers, slowest ${slowestMs} ms`,
+      `# ${JSON_ROWS} NDJSON records (${body.length} bytes): ${timing}; ${answers} /stats answers, slowest ${slowestMs} ms`,
     );
     await assertAlive(m);
     expected = { n: expected.n + JSON_ROWS, s: expected.s + valueSum(JSON_ROWS) };
@@ -182,12 +197,12 @@ describe('one large valid ingest request does not put the pipeline at risk', () 
 
   test(`${CSV_ROWS} CSV rows with a bad one near the end: refused whole with 400, nothing applied`, async () => {
     const badAt = CSV_ROWS - 10;
-    const { res, watch } = await push(csvBody(CSV_ROWS, badAt), 'format=csv');
-    const { slowestMs } = await watch.stop();
-    assert.equal(res.status, 400, res.text.slice(0, 500));
-    assert.equal(res.body.error_code, 'ParseError');
-    assert.equal(res.body.details.record, badAt + 1);
-    assert.match(res.body.message, /No record of this request was ingested/);
+    const { slowestMs } = await push(csvBody(CSV_ROWS, badAt), 'format=csv', async (res) => {
+      assert.equal(res.status, 400, res.text.slice(0, 500));
+      assert.equal(res.body.error_code, 'ParseError');
+      assert.equal(res.body.details.record, badAt + 1);
+      assert.match(res.body.message, /No record of this request was ingested/);
+    });
     console.log(`# malformed ${CSV_ROWS}-row body refused; slowest /stats answer ${slowestMs} ms`);
     await assertAlive(m);
     const c = await counts(m);
