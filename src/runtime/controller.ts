@@ -24,7 +24,7 @@ import type { RuntimeStatus } from '../types/pipeline.js';
 import { type DeploymentSpec, PIPELINE_FILES, type ProcessStatus } from '../types/runtime.js';
 import { Checkpointer, type FaultTolerance } from './checkpointer.js';
 import { ConnectorSet } from './connectors/connector-set.js';
-import { DataPlane, describeRejected, type RejectedInput } from './data-plane.js';
+import { DataPlane, DEFAULT_MAX_BATCH_SIZE, describeRejected, type RejectedInput } from './data-plane.js';
 import type { EngineProgram } from './engine-api.js';
 import { DEFAULT_MAX_QUEUED_RECORDS } from './input-queue.js';
 import type { PipelineLogger } from './log.js';
@@ -267,7 +267,8 @@ export class Controller {
   private async bringUp(status: 'Running' | 'Paused'): Promise<void> {
     const program = this.loadProgram(this.config.programCode);
     const plane: DataPlane = new DataPlane(program, this.incarnationUuid, this.log, {
-      maxQueuedRecords: this.maxQueuedRecords(),
+      maxQueuedRecords: this.devTweak('max_queued_records', DEFAULT_MAX_QUEUED_RECORDS),
+      maxBatchSize: this.devTweak('max_batch_size', DEFAULT_MAX_BATCH_SIZE),
       clockResolutionUsecs: this.clockResolutionUsecs(),
       onRejected: (rejected) => void this.inputRejected(plane, rejected),
       onFatal: (message) => this.fail(message),
@@ -302,13 +303,17 @@ export class Controller {
     return value;
   }
 
-  /** `runtime_config.dev_tweaks.max_queued_records`: records per table accepted but not processed. */
-  private maxQueuedRecords(): number {
-    const tweaks = (this.config.runtimeConfig.dev_tweaks ?? {}) as { max_queued_records?: unknown };
-    const value = tweaks.max_queued_records ?? DEFAULT_MAX_QUEUED_RECORDS;
+  /**
+   * A positive integer from `runtime_config.dev_tweaks`: `max_queued_records` (records per
+   * table accepted but not processed) or `max_batch_size` (records per step); both are
+   * Feldera's connector settings, applied here to each table's HTTP ingress.
+   */
+  private devTweak(name: 'max_queued_records' | 'max_batch_size', fallback: number): number {
+    const tweaks = (this.config.runtimeConfig.dev_tweaks ?? {}) as Record<string, unknown>;
+    const value = tweaks[name] ?? fallback;
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
       throw new Error(
-        `runtime_config.dev_tweaks.max_queued_records must be a positive integer, got ${JSON.stringify(value)}`,
+        `runtime_config.dev_tweaks.${name} must be a positive integer, got ${JSON.stringify(value)}`,
       );
     }
     return value;

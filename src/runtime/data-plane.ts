@@ -3,17 +3,31 @@
  *
  * Ingress requests are decoded whole (a bad record rejects the request and changes nothing),
  * admitted against the input bound (input-queue.ts: a request that does not fit waits), then
- * queued with their input sequence number and given a completion token. Steps run on the
- * event loop as soon as input is waiting and the pipeline is running: every input accepted
- * since the previous step is processed together, and each output delta is sent to the egress
- * subscribers of its relation. Counters for `/stats` are kept here.
+ * queued with their input sequence number and given a completion token; the HTTP 200 is
+ * answered then, before any step (Feldera's meaning: the data is ingested; the completion
+ * token says when it is processed). Decoding runs in slices that yield the event loop
+ * (formats/ingress.ts), so a body of tens of megabytes does not stall other requests. Steps
+ * run on the event loop as soon as input is waiting and the pipeline is running; a step takes
+ * the inputs accepted since the previous one up to `max_batch_size` records (Feldera's
+ * connector setting, default 10,000 here), splitting a larger request across steps
+ * (input-queue.ts), and the next step waits for a later turn of the event loop (after
+ * `setImmediate`), so `/stats`, egress and other ingress are served between the steps of one
+ * large request. A request's completion token is complete once the step holding its last row
+ * is done. Each output delta is sent to the egress subscribers of its relation. Counters for
+ * `/stats` are kept here.
  *
  * A step that fails is rolled back by the circuit; its inputs are then retried apart
  * (isolation.ts), so the good ones are processed and only the ones the failure comes from are
  * rejected. The data plane then stops stepping and hands the rejected inputs to the controller,
  * which keeps the state it reached (checkpoint, or a pause) and reports them. A rejected
  * input's completion token answers `InputRejected`; its sequence number counts as processed,
- * so the tokens of later inputs complete normally.
+ * so the tokens of later inputs complete normally. When the failing part belongs to a request
+ * split across steps, the parts earlier steps processed stay (they are committed state, and
+ * `kept_records` says how many rows), and the failing part is rejected together with the rest
+ * of its request, which is dropped unprocessed: a request is never applied with a hole in its
+ * middle. A checkpoint taken between the parts of a request (while paused, or in the window
+ * before a capture) records how far it got (`partial`), and a journal replay applies only the
+ * rest of it.
  *
  * The first time the pipeline runs, a step is taken even without input (as Feldera's
  * controller does at start): a global aggregate such as `SELECT COUNT(*), SUM(x) FROM t` holds
@@ -34,9 +48,10 @@
  * Transactions (`/start_transaction`, `/commit_transaction`, one at a time as in Feldera):
  * while one is open, accepted inputs wait in the input queue and no step runs, so its outputs
  * and ad-hoc queries show the state from before it; the commit processes everything accepted
- * in one step, and the transaction ends once that step is done. The input bound
- * (`max_queued_records`) therefore also bounds what one transaction can hold per table:
- * ingress beyond it waits for the commit.
+ * in one step (the one step not bounded by `max_batch_size`: the circuit has no steps whose
+ * outputs stay hidden until a later one), and the transaction ends once that step is done.
+ * The input bound (`max_queued_records`) therefore also bounds what one transaction can hold
+ * per table, and so its commit step: ingress beyond it waits for the commit.
  */
 import { makeRowJsonEncoder } from '../engine/values/index.js';
 import type { WeightedRow } from '../engine/values/value.js';
@@ -49,8 +64,13 @@ import type { ConnectorHooks } from './connectors/hooks.js';
 import { type EgressOptions, EgressSubscriber } from './egress.js';
 import type { EngineCircuit, EngineProgram, QueryOutput, RelationShape } from './engine-api.js';
 import { withApiErrors } from './engine-errors.js';
-import { decodeIngress, type IngressOptions } from './formats/ingress.js';
-import { DEFAULT_MAX_QUEUED_RECORDS, InputQueue, type QueuedInput } from './input-queue.js';
+import {
+  type DecodedIngress,
+  decodeIngress,
+  decodeIngressSliced,
+  type IngressOptions,
+} from './formats/ingress.js';
+import { DEFAULT_MAX_QUEUED_RECORDS, type InputPart, InputQueue, type QueuedInput } from './input-queue.js';
 import { type Attempt, isolateFailures } from './isolation.js';
 import type { InputJournal, JournalEntry } from './journal.js';
 import type { PipelineLogger } from './log.js';
@@ -69,6 +89,12 @@ export interface RejectedInput {
   error: string;
   /** JSON text of its first row (truncated), to find it in the client's data. */
   first_row: string | null;
+  /**
+   * For an input split across steps (over `max_batch_size`): how many of its first rows
+   * earlier steps processed. They are kept; `records` counts the rows from the failed part to
+   * its end, none of which were processed. Absent for an input rejected whole.
+   */
+  kept_records?: number;
 }
 
 /** The data plane's own state that a checkpoint carries besides the circuit's. */
@@ -84,7 +110,19 @@ export interface DataPlaneMeta {
   rejected?: RejectedInput[];
   /** How far each input connector's processed input got (absent without connectors). */
   connectors?: Record<string, unknown>;
+  /**
+   * The input (sequence `inputSeq + 1`) that steps had processed `taken` rows of when the
+   * checkpoint was taken, being split across steps: a replay applies only its other rows.
+   */
+  partial?: { seq: number; taken: number };
 }
+
+/**
+ * Records one step takes at most by default: Feldera's `max_worker_batch_size` default
+ * (10,000 records per worker) times one worker, as Sluice's circuit runs on one thread.
+ * `runtime_config.dev_tweaks.max_batch_size` sets it (Feldera's connector `max_batch_size`).
+ */
+export const DEFAULT_MAX_BATCH_SIZE = 10_000;
 
 /** Rows of a relation copied per event-loop turn when a query's snapshot is captured. */
 export const CAPTURE_CHUNK_ROWS = 32_768;
@@ -105,6 +143,8 @@ export interface DataPlaneSettings {
   maxQueuedRecords?: number;
   /** `runtime_config.clock_resolution_usecs`: how often a program that calls `NOW()` steps. */
   clockResolutionUsecs?: number | null;
+  /** Records one step takes at most (`max_batch_size`), except a transaction's commit step. */
+  maxBatchSize?: number;
   /** Called when a step failed on some inputs, which were rejected; steps have stopped. */
   onRejected: (rejected: RejectedInput[]) => void;
   /** Called on an unexpected failure outside the circuit; the pipeline cannot go on. */
@@ -144,6 +184,9 @@ export class DataPlane {
   /** The transaction under way, if any (`committing`: its commit step is waiting or running). */
   private transaction: { id: number; phase: 'open' | 'committing' } | null = null;
   private lastTransactionId = 0;
+  /** From the checkpoint restored: the input a replay must skip the first rows of. */
+  private replayPartial: { seq: number; taken: number } | null = null;
+  private readonly maxBatchSize: number;
   /** Set for exactly-once pipelines: every accepted input is journaled before it is acknowledged. */
   journal: InputJournal | null = null;
   /** The pipeline's connectors, once they are set up (before checkpoint restore). */
@@ -164,10 +207,12 @@ export class DataPlane {
           this.scheduleStep();
         })
       : null;
+    this.maxBatchSize = settings.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
   }
 
   /** The data plane's counters and positions, consistent with `circuit.checkpoint()` at a step boundary. */
   exportMeta(): DataPlaneMeta {
+    const partial = this.queue.partial();
     return {
       lineage: this.lineage,
       inputSeq: this.processedSeq,
@@ -178,6 +223,7 @@ export class DataPlane {
       outputSequences: Object.fromEntries(this.outputSequences),
       rejected: [...this.rejected.values()],
       ...(this.connectors ? { connectors: this.connectors.exportState() } : {}),
+      ...(partial ? { partial } : {}),
     };
   }
 
@@ -194,11 +240,14 @@ export class DataPlane {
     for (const [name, seq] of Object.entries(meta.outputSequences)) this.outputSequences.set(name, seq);
     for (const r of meta.rejected ?? []) this.remember(r);
     if (meta.connectors) this.connectors?.importState(meta.connectors);
+    this.replayPartial = meta.partial ?? null;
   }
 
   /**
    * Re-applies journaled inputs that the restored checkpoint does not cover. An input the
-   * journal marks as rejected keeps its sequence number but contributes no rows.
+   * journal marks as rejected keeps its sequence number but contributes no rows, except the
+   * rows steps had kept of it before the failed part (`kept_records`); an input the checkpoint
+   * holds the first rows of (`partial`) contributes the others.
    */
   replay(entries: JournalEntry[]): number {
     const rejected = new Map<number, RejectedInput>();
@@ -209,21 +258,23 @@ export class DataPlane {
     for (const entry of entries) {
       if (entry.kind === 'rejected' || entry.seq <= this.pushedSeq) continue;
       const wasRejected = rejected.get(entry.seq);
+      const keep = (rows: WeightedRow[]) => this.replayedRows(entry.seq, rows, wasRejected);
       if (entry.kind === 'connector') {
         const batch = this.regenerate(entry.payload);
         if (wasRejected) this.remember(wasRejected);
+        const rows = keep(batch.rows);
         this.enqueue(
           {
             seq: ++this.pushedSeq,
             kind: 'connector',
-            changes: wasRejected ? [] : [{ table: batch.table, rows: batch.rows }],
-            records: wasRejected ? 0 : batch.rows.length,
-            bytes: wasRejected ? 0 : batch.bytes,
+            changes: [{ table: batch.table, rows }],
+            records: rows.length,
+            bytes: rows.length === batch.rows.length ? batch.bytes : 0,
             connector: { endpoint: batch.endpoint, position: batch.position },
           },
           false,
         );
-      } else if (wasRejected) {
+      } else if (wasRejected && !(entry.kind === 'ingress' && wasRejected.kept_records)) {
         this.remember(wasRejected);
         this.enqueue(
           { seq: ++this.pushedSeq, kind: wasRejected.kind, changes: [], records: 0, bytes: 0 },
@@ -236,7 +287,9 @@ export class DataPlane {
           updateFormat: entry.updateFormat as 'insert_delete' | 'raw' | 'weighted',
           array: entry.array,
         });
-        this.acceptRows(table.name, rows, Buffer.byteLength(entry.payload), false);
+        if (wasRejected) this.remember(wasRejected);
+        const kept = keep(rows);
+        this.acceptRows(table.name, kept, kept === rows ? Buffer.byteLength(entry.payload) : 0, false);
       } else {
         const result = this.circuit.query(entry.payload);
         this.acceptInserted(Number(result.rows[0]?.[0] ?? 0));
@@ -244,6 +297,13 @@ export class DataPlane {
       replayed++;
     }
     return replayed;
+  }
+
+  /** The rows of replayed input `seq` that are not in the restored state nor rejected. */
+  private replayedRows(seq: number, rows: WeightedRow[], rejected: RejectedInput | undefined): WeightedRow[] {
+    const from = this.replayPartial?.seq === seq ? this.replayPartial.taken : 0;
+    const to = rejected ? (rejected.kept_records ?? 0) : rows.length;
+    return from === 0 && to === rows.length ? rows : rows.slice(from, Math.max(from, to));
   }
 
   private regenerate(payload: string) {
@@ -347,9 +407,9 @@ export class DataPlane {
   ): Promise<{ token: string; records: number }> {
     const table = this.relation(tableName, 'table');
     const counters = this.inputCounters(table.name);
-    let decoded: ReturnType<typeof decodeIngress>;
+    let decoded: DecodedIngress;
     try {
-      decoded = decodeIngress(table, body, options);
+      decoded = await decodeIngressSliced(table, body, options);
     } catch (err) {
       counters.parseErrors++;
       throw err;
@@ -457,7 +517,7 @@ export class DataPlane {
   }
 
   /** Pushes `inputs` into the circuit and steps it; commits on success, rolls back on failure. */
-  private attempt(inputs: readonly QueuedInput[], nowMillis: number | undefined): Attempt {
+  private attempt(inputs: readonly InputPart[], nowMillis: number | undefined): Attempt {
     let outputs: Map<string, WeightedRow[]>;
     try {
       for (const input of inputs) for (const c of input.changes) this.circuit.push(c.table, c.rows);
@@ -486,9 +546,10 @@ export class DataPlane {
    * A rejected input's records count as processed too: they are done with, and clients (e.g.
    * Feldera's SDK `wait_for_idle`) wait for processed records to catch up with input records.
    */
-  private finish(inputs: readonly QueuedInput[]): void {
+  private finish(inputs: readonly InputPart[]): void {
     for (const input of inputs) {
       this.totalProcessedRecords += input.records;
+      if (!input.final) continue;
       this.processedSeq = Math.max(this.processedSeq, input.seq);
       if (input.connector) this.connectors?.inputDone(input.connector.endpoint, input.connector.position);
     }
@@ -522,10 +583,14 @@ export class DataPlane {
     }
   }
 
-  /** One step over everything queued, isolating failing inputs; then the next if input waits. */
+  /**
+   * One step over the next `max_batch_size` records queued (a transaction's commit: over all
+   * of them), isolating failing inputs; then the next, on a later turn of the event loop, if
+   * input waits.
+   */
   private async stepOnce(): Promise<void> {
     const committing = this.transaction?.phase === 'committing';
-    const inputs = this.queue.takeAll();
+    const inputs = this.queue.takeBatch(committing ? Number.POSITIVE_INFINITY : this.maxBatchSize);
     const rejected: RejectedInput[] = [];
     // One time for the whole step, including the retries of its inputs apart.
     const nowMillis = this.clock?.now();
@@ -567,8 +632,14 @@ export class DataPlane {
     this.scheduleStep();
   }
 
-  /** Records a rejected input, marks it done with, and describes it. */
-  private reject(input: QueuedInput, error: unknown): RejectedInput {
+  /**
+   * Records a rejected input, marks it done with, and describes it. A failed part of a split
+   * input takes the rest of its input with it (dropped from the queue unprocessed); the parts
+   * earlier steps processed stay processed.
+   */
+  private reject(part: InputPart, error: unknown): RejectedInput {
+    const rest = part.final ? null : this.queue.dropRest(part.seq);
+    const input: InputPart = rest ? { ...part, records: part.records + rest.records, final: true } : part;
     const first = input.changes.find((c) => c.rows.length > 0);
     let firstRow: string | null = null;
     if (first) {
@@ -585,9 +656,10 @@ export class DataPlane {
       error: errorText(error),
       first_row: firstRow,
       ...(input.connector ? { connector: input.connector.endpoint } : {}),
+      ...(part.offset > 0 ? { kept_records: part.offset } : {}),
     };
     this.remember(rejected);
-    this.finish([input]);
+    this.finish(rest ? [{ ...part, final: false }, rest] : [part]);
     return rejected;
   }
 
@@ -794,5 +866,8 @@ export function describeRejected(r: RejectedInput): string {
         ? `the batch of connector '${r.connector ?? ''}' into table '${r.tables[0] ?? ''}'`
         : 'the INSERT';
   const row = r.first_row === null ? '' : `, first row ${r.first_row}`;
-  return `${what} (${r.records} record${r.records === 1 ? '' : 's'}, input sequence ${r.seq}, completion token ${r.completion_token}${row}) failed: ${r.error}`;
+  const kept = r.kept_records
+    ? `; it was split across steps, and its first ${r.kept_records} record${r.kept_records === 1 ? ' was' : 's were'} processed and kept, the rest from record ${r.kept_records + 1} on not`
+    : '';
+  return `${what} (${r.records} record${r.records === 1 ? '' : 's'}, input sequence ${r.seq}, completion token ${r.completion_token}${row}) failed: ${r.error}${kept}`;
 }

@@ -22,6 +22,14 @@
  * An input connector (runtime/connectors) is admitted the same way under its own endpoint name
  * and with its own `max_queued_records`, as Feldera bounds each connector separately; a
  * generator that outruns the circuit then waits here instead of filling memory.
+ *
+ * Steps take bounded batches (`takeBatch`, Feldera's `max_batch_size`): inputs in order while
+ * they fit, and an input larger than what is left of the batch is split, its first rows going
+ * in this step and the rest staying at the head of the queue (`taken` counts the rows already
+ * stepped) for the next. So one 3-million-row request becomes a few hundred steps, each short
+ * enough for the event loop to serve HTTP between them. A part knows whether it is the last
+ * of its input (`final`): only then is the input processed, and its completion token done.
+ * An INSERT's input (which may span several tables) is not split.
  */
 import type { WeightedRow } from '../engine/values/value.js';
 import { ApiError } from '../types/errors.js';
@@ -36,6 +44,16 @@ export interface QueuedInput {
   bytes: number;
   /** The input connector that produced it (its admission key), and how far it had read. */
   connector?: { endpoint: string; position: unknown };
+  /** Rows of its one change already taken by steps, when it is split across steps. */
+  taken?: number;
+}
+
+/** The part of a queued input one step takes: the whole input, or a slice of its rows. */
+export interface InputPart extends QueuedInput {
+  /** Row offset of this part in its input (0 for the first or only part). */
+  offset: number;
+  /** Whether this part ends its input: the input is processed once this part is. */
+  final: boolean;
 }
 
 /** Feldera's default `max_queued_records`. */
@@ -98,6 +116,8 @@ export class InputQueue {
     bound = this.maxQueuedRecords,
   ): Promise<void> {
     if (this.refusal) throw this.refusal;
+    // Decoding a large body yields the event loop: its client may have gone meanwhile.
+    if (signal?.aborted) throw clientWentAway(table);
     if (!this.waiting.some((w) => w.table === table) && this.fits(table, records, bound)) {
       this.reserve(table, records);
       return;
@@ -106,13 +126,7 @@ export class InputQueue {
       const onAbort = () => {
         const i = this.waiting.indexOf(waiter);
         if (i >= 0) this.waiting.splice(i, 1);
-        reject(
-          new ApiError(
-            'PipelineInteractionUnreachable',
-            'The client went away while its ingress request waited for room in the input queue; nothing of it was ingested',
-            { table },
-          ),
-        );
+        reject(clientWentAway(table));
         // It may have been first in line for its table.
         this.admitWaiting();
       };
@@ -159,11 +173,70 @@ export class InputQueue {
     this.bytes += input.bytes;
   }
 
-  /** Removes and returns every queued input, for a step. */
-  takeAll(): QueuedInput[] {
-    const taken = this.inputs;
-    this.inputs = [];
-    return taken;
+  /**
+   * Removes and returns, for a step, queued inputs in order up to `maxRecords` records in
+   * all, splitting the input that does not fit (see the module header). A step takes at least
+   * one input or part; an input that cannot be split is taken whole even when it alone is
+   * over the bound.
+   */
+  takeBatch(maxRecords: number): InputPart[] {
+    const out: InputPart[] = [];
+    let budget = maxRecords;
+    while (this.inputs.length > 0 && budget > 0) {
+      const head = this.inputs[0]!;
+      const done = head.taken ?? 0;
+      const left = head.records - done;
+      if (left <= budget || !splittable(head)) {
+        if (left > budget && out.length > 0) break;
+        this.inputs.shift();
+        out.push(done === 0 ? { ...head, offset: 0, final: true } : this.part(head, done, left));
+        budget -= left;
+        continue;
+      }
+      out.push(this.part(head, done, budget));
+      budget = 0;
+    }
+    return out;
+  }
+
+  /** Rows `[from, from + n)` of `input` as a part; marks them taken. */
+  private part(input: QueuedInput, from: number, n: number): InputPart {
+    const change = input.changes[0]!;
+    const end = from + n;
+    const final = end === input.records;
+    // Bytes are spread over the parts in proportion to their rows.
+    const bytesTo = (rows: number) => Math.round((input.bytes * rows) / input.records);
+    input.taken = end;
+    return {
+      ...input,
+      changes: [{ table: change.table, rows: change.rows.slice(from, end) }],
+      records: n,
+      bytes: bytesTo(end) - bytesTo(from),
+      offset: from,
+      final,
+    };
+  }
+
+  /**
+   * The input at the head of the queue when steps have taken part of it: its sequence number
+   * and how many of its rows they took. A checkpoint taken between its parts records this.
+   */
+  partial(): { seq: number; taken: number } | null {
+    const head = this.inputs[0];
+    return head?.taken ? { seq: head.seq, taken: head.taken } : null;
+  }
+
+  /**
+   * Removes what steps have not taken of input `seq` (at the head of the queue after a part
+   * of it failed) and returns it as its final part, for the caller to reject; null if no rows
+   * of it are left.
+   */
+  dropRest(seq: number): InputPart | null {
+    const head = this.inputs[0];
+    if (head?.seq !== seq) return null;
+    this.inputs.shift();
+    const done = head.taken ?? 0;
+    return this.part(head, done, head.records - done);
   }
 
   /** Accounts for inputs a step finished with (processed or rejected), making room. */
@@ -181,6 +254,21 @@ export class InputQueue {
     this.refusal = err;
     for (const w of this.waiting.splice(0)) w.refuse(err);
   }
+}
+
+function clientWentAway(table: string): ApiError {
+  return new ApiError(
+    'PipelineInteractionUnreachable',
+    'The client went away before its ingress request was accepted (while it was decoded or waited for room in the input queue); nothing of it was ingested',
+    { table },
+  );
+}
+
+/** Whether steps may take `input` in parts: one table's rows, one record a row. */
+function splittable(input: QueuedInput): boolean {
+  return (
+    input.kind !== 'sql' && input.changes.length === 1 && input.changes[0]!.rows.length === input.records
+  );
 }
 
 /** The admission keys an input's records are reserved under, with their counts. */

@@ -46,7 +46,18 @@ export function parseCsvField(type: ColumnType, text: string): Value {
   if (type.type === 'REAL' || type.type === 'DOUBLE') return parseFloatText(type, text);
   if (INTEGER_TYPES.has(type.type) && !INTEGER_TEXT.test(text.trim()))
     throw new ValueError(`expected an integer, got '${text.slice(0, 40)}'`);
-  return makeCast(TEXT, type)(text);
+  return castFromText(type)(text);
+}
+
+/** The cast from text to each column type, made once: making it per field dominated CSV ingress. */
+const textCasts = new WeakMap<ColumnType, (v: Value) => Value>();
+function castFromText(type: ColumnType): (v: Value) => Value {
+  let cast = textCasts.get(type);
+  if (!cast) {
+    cast = makeCast(TEXT, type);
+    textCasts.set(type, cast);
+  }
+  return cast;
 }
 
 const INTEGER_TYPES = new Set([

@@ -27,62 +27,67 @@ export interface CsvRecord {
 
 /** Yields the records of `text`; throws `CsvSyntaxError` at the first malformed one. */
 export function* csvRecords(text: string): Generator<CsvRecord> {
+  // Scans with charCodeAt and takes an unquoted field with one slice: building fields a
+  // character at a time made a 28 MB body take tens of seconds.
+  const n = text.length;
   let fields: string[] = [];
-  let field = '';
   let i = 0;
-  let atFieldStart = true;
   let start = 0;
   let count = 0;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (atFieldStart && c === '"') {
+  for (;;) {
+    // At the start of a field.
+    let field: string;
+    if (i < n && text.charCodeAt(i) === QUOTE) {
       i++;
+      field = '';
+      let from = i;
       for (;;) {
-        if (i >= text.length) throw new CsvSyntaxError('unterminated quoted field', count + 1, i);
-        const q = text[i]!;
-        if (q === '"') {
-          if (text[i + 1] === '"') {
-            field += '"';
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
+        const q = text.indexOf('"', i);
+        if (q < 0) throw new CsvSyntaxError('unterminated quoted field', count + 1, n);
+        if (text.charCodeAt(q + 1) === QUOTE) {
+          field += text.slice(from, q + 1);
+          i = q + 2;
+          from = i;
+          continue;
         }
-        field += q;
+        field += text.slice(from, q);
+        i = q + 1;
+        break;
+      }
+      if (i < n) {
+        const next = text.charCodeAt(i);
+        if (next !== COMMA && next !== LF && next !== CR) {
+          throw new CsvSyntaxError('unexpected character after a closing quote', count + 1, i);
+        }
+      }
+    } else {
+      const from = i;
+      while (i < n) {
+        const c = text.charCodeAt(i);
+        if (c === COMMA || c === LF || c === CR) break;
         i++;
       }
-      const next = text[i];
-      if (next !== undefined && next !== ',' && next !== '\n' && next !== '\r') {
-        throw new CsvSyntaxError('unexpected character after a closing quote', count + 1, i);
-      }
-      atFieldStart = false;
+      field = text.slice(from, i);
+    }
+    fields.push(field);
+    if (i < n && text.charCodeAt(i) === COMMA) {
+      i++;
       continue;
     }
-    if (c === ',') {
-      fields.push(field);
-      field = '';
-      atFieldStart = true;
-      i++;
-    } else if (c === '\n' || c === '\r') {
-      fields.push(field);
-      if (!(fields.length === 1 && fields[0] === '')) {
-        count++;
-        yield { fields, start, end: i };
-      }
-      i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
-      fields = [];
-      field = '';
-      atFieldStart = true;
-      start = i;
-    } else {
-      field += c;
-      atFieldStart = false;
-      i++;
+    // End of a record: a line end or the end of the text.
+    if (!(fields.length === 1 && fields[0] === '')) {
+      count++;
+      yield { fields, start, end: i };
     }
-  }
-  if (field !== '' || fields.length > 0) {
-    fields.push(field);
-    yield { fields, start, end: text.length };
+    if (i >= n) return;
+    i += text.charCodeAt(i) === CR && text.charCodeAt(i + 1) === LF ? 2 : 1;
+    fields = [];
+    start = i;
+    if (i >= n) return;
   }
 }
+
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const LF = 0x0a;
+const CR = 0x0d;

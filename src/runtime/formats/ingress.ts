@@ -18,6 +18,12 @@
  * key given twice in one object or one column named twice under different case (Feldera keeps
  * the last), and a record holding both `insert` and `delete` (Feldera applies both). Values
  * follow src/engine/values/json.ts and csv.ts.
+ *
+ * Ingress decodes in slices (`decodeIngressSliced`): the readers are generators that pause
+ * every `SLICE_RECORDS` records, and the driver yields the event loop once a slice has taken
+ * `DECODE_SLICE_MS`, so a body of millions of records (tens of megabytes, which the body
+ * limit admits) does not stop the pipeline answering. The rows are returned only when the
+ * whole body has decoded, so all-or-nothing holds as before.
  */
 import { parseCsvField, parseJsonValue, ValueError } from '../../engine/values/index.js';
 import type { Row, WeightedRow } from '../../engine/values/value.js';
@@ -213,9 +219,13 @@ function invalidUtf8(shape: TableShape, record: number, byte: number): ApiError 
   return parseError(shape.name, record, `invalid UTF-8 at byte ${byte} of the body`, { byte });
 }
 
-function decodeJson(shape: TableShape, body: DecodedBody, options: IngressOptions): WeightedRow[] {
+function* decodeJson(
+  shape: TableShape,
+  body: DecodedBody,
+  options: IngressOptions,
+  out: WeightedRow[],
+): Generator<void> {
   const lookup = columnIndex(shape.columns);
-  const out: WeightedRow[] = [];
   const bad = body.invalid;
   let n = 0;
   try {
@@ -223,6 +233,7 @@ function decodeJson(shape: TableShape, body: DecodedBody, options: IngressOption
       n++;
       if (bad && bad.char < end) throw invalidUtf8(shape, n, bad.byte);
       for (const row of decodeJsonRecord(shape, lookup, node, n, options.updateFormat)) out.push(row);
+      if (n % SLICE_RECORDS === 0) yield;
     }
   } catch (err) {
     if (!(err instanceof JsonSyntaxError)) throw err;
@@ -231,11 +242,9 @@ function decodeJson(shape: TableShape, body: DecodedBody, options: IngressOption
     throw parseError(shape.name, err.record, `invalid JSON: ${err.message}`, { line: err.line });
   }
   if (bad) throw invalidUtf8(shape, n + 1, bad.byte);
-  return out;
 }
 
-function decodeCsv(shape: TableShape, body: DecodedBody): WeightedRow[] {
-  const out: WeightedRow[] = [];
+function* decodeCsv(shape: TableShape, body: DecodedBody, out: WeightedRow[]): Generator<void> {
   const bad = body.invalid;
   let n = 0;
   try {
@@ -257,6 +266,7 @@ function decodeCsv(shape: TableShape, body: DecodedBody): WeightedRow[] {
         }
       });
       out.push({ row, weight: 1 });
+      if (n % SLICE_RECORDS === 0) yield;
     }
   } catch (err) {
     if (!(err instanceof CsvSyntaxError)) throw err;
@@ -264,18 +274,24 @@ function decodeCsv(shape: TableShape, body: DecodedBody): WeightedRow[] {
     throw parseError(shape.name, err.record, `invalid CSV: ${err.message}`);
   }
   if (bad) throw invalidUtf8(shape, n + 1, bad.byte);
-  return out;
 }
 
+/** Records decoded between checks of the clock (and pauses, in `decodeIngressSliced`). */
+const SLICE_RECORDS = 1024;
+
+/** Milliseconds `decodeIngressSliced` holds the event loop before it yields. */
+export const DECODE_SLICE_MS = 20;
+
 /**
- * Decodes a whole request body (bytes, decoded as strict UTF-8, or text already decoded), or
- * throws `ParseError` and decodes nothing.
+ * The decoding of a whole body as a generator that pauses every `SLICE_RECORDS` records;
+ * `rows` fills as it runs and is complete when it returns. Throws `ParseError` as
+ * `decodeIngress` does.
  */
-export function decodeIngress(
+function decoding(
   shape: TableShape,
   body: Uint8Array | string,
   options: IngressOptions,
-): DecodedIngress {
+): { text: string; rows: WeightedRow[]; steps: Generator<void> } {
   const decoded: DecodedBody = typeof body === 'string' ? { text: body, invalid: null } : decodeUtf8(body);
   if (decoded.text.charCodeAt(0) === 0xfeff) {
     throw parseError(
@@ -284,6 +300,46 @@ export function decodeIngress(
       'the body starts with a byte order mark (U+FEFF): send UTF-8 without one',
     );
   }
-  const rows = options.format === 'csv' ? decodeCsv(shape, decoded) : decodeJson(shape, decoded, options);
-  return { rows, text: decoded.text };
+  const rows: WeightedRow[] = [];
+  const steps =
+    options.format === 'csv' ? decodeCsv(shape, decoded, rows) : decodeJson(shape, decoded, options, rows);
+  return { text: decoded.text, rows, steps };
+}
+
+/**
+ * Decodes a whole request body (bytes, decoded as strict UTF-8, or text already decoded), or
+ * throws `ParseError` and decodes nothing. Holds the event loop for the whole body: for
+ * small bodies and the journal replay at start; ingress uses `decodeIngressSliced`.
+ */
+export function decodeIngress(
+  shape: TableShape,
+  body: Uint8Array | string,
+  options: IngressOptions,
+): DecodedIngress {
+  const { text, rows, steps } = decoding(shape, body, options);
+  for (const _ of steps);
+  return { rows, text };
+}
+
+/**
+ * `decodeIngress` in slices of about `DECODE_SLICE_MS` of work, yielding the event loop
+ * between them (`setImmediate`, so HTTP requests and steps are served in between): a 28 MB
+ * body takes seconds to decode and must not hold `/stats` or other ingress that long. Still
+ * all-or-nothing: the rows are handed over only once the whole body decoded, and a bad record
+ * anywhere rejects it. Only the UTF-8 decoding of the body is one piece (about 10 ms per
+ * 10 MB).
+ */
+export async function decodeIngressSliced(
+  shape: TableShape,
+  body: Uint8Array | string,
+  options: IngressOptions,
+): Promise<DecodedIngress> {
+  const { text, rows, steps } = decoding(shape, body, options);
+  let sliceStart = performance.now();
+  for (const _ of steps) {
+    if (performance.now() - sliceStart < DECODE_SLICE_MS) continue;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    sliceStart = performance.now();
+  }
+  return { rows, text };
 }
