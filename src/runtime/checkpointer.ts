@@ -44,6 +44,8 @@ export interface StateSettings {
   cacheBytes: number;
   /** Estimated bytes of unsealed changes at which every trace is sealed. */
   headBudgetBytes: number;
+  /** Old-generation limit (MiB) of the merge worker's V8 heap; null or absent: V8's default. */
+  workerHeapMb?: number | null;
 }
 
 /** A checkpoint at most this large has every file hashed before the resume, not after. */

@@ -14,6 +14,7 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { compileProgram } from '../engine/index.js';
 import { type DirectoryLock, LockHeldError, lockFile } from '../storage/dir-lock.js';
 import { PIPELINE_FILES, PRIVATE_UMASK } from '../types/runtime.js';
@@ -33,6 +34,17 @@ function loadProgram(programCode: string): EngineProgram {
     );
   }
   return result.program;
+}
+
+/**
+ * The memory bound this process runs under, as V8 applied it: `resources.memory_mb_max` and
+ * the heap limit the runner's --max-old-space-size gave (old plus young generation), so that
+ * the log shows whether the limit reached the process.
+ */
+function memoryLine(runtimeConfig: Record<string, unknown>): string {
+  const max = (runtimeConfig.resources as { memory_mb_max?: unknown } | undefined)?.memory_mb_max;
+  const limitMb = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
+  return `memory: resources.memory_mb_max ${typeof max === 'number' ? `${max} MiB` : 'not set'}, V8 heap limit ${limitMb} MiB`;
 }
 
 /** How long a new process waits for a previous one (being killed) to let go of the directory. */
@@ -82,6 +94,7 @@ async function main(): Promise<void> {
   writeFileSync(tmp, JSON.stringify({ pid: process.pid, port, deployment_id: config.deploymentId }));
   renameSync(tmp, join(dir, PIPELINE_FILES.runtime));
   log.info(`pipeline process listening on 127.0.0.1:${port} (pid ${process.pid})`);
+  log.info(memoryLine(config.runtimeConfig));
   // A pipeline whose directory is gone (deleted pipeline, cleared data dir) has nobody left
   // to manage it: exit rather than linger as an orphan.
   setInterval(() => {

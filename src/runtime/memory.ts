@@ -1,24 +1,36 @@
 /**
- * How a pipeline process spends memory on its state, from `runtime_config`:
+ * How a pipeline process spends memory on its state, from `runtime_config`. With
+ * `resources.memory_mb_max` = M every part below has a bound, and together they stay within M
+ * (the issue-11 target is a peak RSS of at most 1.25 M; bench/checkpoint prints the ratio):
  *
- *   resources.memory_mb_max = M   the whole process: V8 heap + buffers + the merge worker
- *     V8 heap limit                0.6 M (set by the runner with --max-old-space-size, see
- *                                   src/types/runtime.ts)
- *     unsealed changes (heads)     0.04 M of encoded bytes (their JS objects take ~4× that),
- *                                   and as much again of sealed changes being written (steps
- *                                   wait beyond that: `Circuit.ready`)
- *     block cache                  0.15 M, unless storage.cache_mib says otherwise
- *     batches kept in memory       0.1 M (batches below min_storage_bytes, until a checkpoint)
- *   storage.min_storage_bytes      batches smaller than this stay in memory until a checkpoint
- *                                   (Feldera's default: 10,048,576 bytes)
+ *   part                         bound                       where it lives
+ *   main thread's V8 heap        old generation 0.6 M        --max-old-space-size, set by the
+ *                                                            runner (src/types/runtime.ts)
+ *     of which unsealed heads    0.04 M of encoded bytes     JS objects, ~4× their encoding;
+ *     and sealed heads waiting   as much again (steps wait   `Circuit.ready`)
+ *   merge worker's V8 heap       old generation 0.1 M,       `resourceLimits` of the worker
+ *                                young generation 8 MiB      thread (a V8 isolate of its own;
+ *                                (src/engine/trace/storage)  the process flag does not bound it)
+ *   block cache                  0.15 M, unless              Buffers + decoded keys, estimated
+ *                                storage.cache_mib says      by `BlockView.bytes`
+ *   batches kept in memory       0.1 M                       Buffers (below min_storage_bytes,
+ *                                                            until a checkpoint writes them)
+ *   the rest                     ~0.2 M at M = 512           code, the young generation of the
+ *                                                            main heap, I/O buffers, malloc
+ *
+ *   storage.min_storage_bytes    batches smaller than this stay in memory until a checkpoint
+ *                                (Feldera's default: 10,048,576 bytes)
+ *
  * Without memory_mb_max the heads, the batches in memory and the cache may each reach 256 MiB
- * (Feldera's default cache per thread).
+ * (Feldera's default cache per thread), and the merge worker's heap is V8's default.
  */
 import type { StateSettings } from './checkpointer.js';
 
 const MIB = 1024 * 1024;
 export const DEFAULT_MIN_STORAGE_BYTES = 10_048_576;
 const DEFAULT_BUDGET_BYTES = 256 * MIB;
+/** The merge worker's old generation never gets less than this (its code and a build's keys). */
+const MIN_WORKER_HEAP_MB = 24;
 
 function count(value: unknown): number | null {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null;
@@ -39,5 +51,6 @@ export function stateSettingsOf(runtimeConfig: Record<string, unknown>): StateSe
           : DEFAULT_BUDGET_BYTES,
     headBudgetBytes: memoryMb ? Math.floor(memoryMb * 0.04 * MIB) : DEFAULT_BUDGET_BYTES,
     memoryBatchBytes: memoryMb ? Math.floor(memoryMb * 0.1 * MIB) : DEFAULT_BUDGET_BYTES,
+    workerHeapMb: memoryMb ? Math.max(MIN_WORKER_HEAP_MB, Math.floor(memoryMb * 0.1)) : null,
   };
 }

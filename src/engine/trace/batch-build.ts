@@ -3,7 +3,7 @@
  * functions over buffers and files, run on the merge worker thread (merge-worker.ts) or, in
  * inline mode, on the caller's thread.
  *
- * A batch goes to memory (a buffer holding the exact file image) or to a file. A file is
+ * A batch goes to memory (a buffer over shared memory holding the exact file image) or to a file. A file is
  * written under a temporary name in the target directory, hashed (SHA-256) as it is written,
  * and fsynced; the caller renames it to its hash once it has pinned that name, so that the
  * checkpoint store never sees, and never collects, a live batch file it does not know about.
@@ -36,8 +36,10 @@ function build(
     const builder = new BatchBuilder(expectedEntries, (c) => chunks.push(c));
     write(builder);
     const summary = builder.finish();
-    // An unpooled buffer of its own, so that the worker can transfer it.
-    const image = Buffer.allocUnsafeSlow(summary.bytes);
+    // Shared memory: the image travels between the main thread and the merge worker (built
+    // there, written to a file or merged there later) without a copy in each isolate, which
+    // would double the memory of batches kept in memory while a checkpoint writes them.
+    const image = Buffer.from(new SharedArrayBuffer(summary.bytes));
     let at = 0;
     for (const c of chunks) at += c.copy(image, at);
     return { kind: 'image', image, size: summary.bytes, entries: summary.entries };

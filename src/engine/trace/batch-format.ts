@@ -260,6 +260,9 @@ export function parseBloom(buf: Buffer, crc: number, what: string): Bloom {
  * keys are decoded to strings only when a search or a cursor reaches them, and values stay
  * slices of the block's bytes.
  */
+/** Heap bytes of a decoded key string beyond its characters (V8's header, rounded). */
+const STRING_HEADER_BYTES = 16;
+
 export class BlockView {
   readonly count: number;
   /** Estimated heap and buffer bytes it occupies, for the cache's budget. */
@@ -274,17 +277,23 @@ export class BlockView {
     const n = buf.readUInt32LE(0);
     const offsets = new Uint32Array(n);
     let pos = 4;
+    let keyBytes = 0;
     for (let i = 0; i < n; i++) {
       offsets[i] = pos;
       const flags = buf[pos]!;
-      pos += 5 + buf.readUInt32LE(pos + 1) + 4;
+      const keyLength = buf.readUInt32LE(pos + 1);
+      keyBytes += keyLength;
+      pos += 5 + keyLength + 4;
       if (!(flags & FLAG_TOMBSTONE)) pos += 4 + buf.readUInt32LE(pos);
     }
     if (pos !== buf.length) throw new CorruptBatchError(`batch ${what} is malformed`);
     this.count = n;
     this.offsets = offsets;
     this.keys = new Array(n);
-    this.bytes = buf.length + n * 16;
+    // As if every key were decoded (a cursor walk does that): its string (a V8 string header
+    // of about 16 bytes plus its characters, 1 or 2 bytes each as stored), its slot in `keys`,
+    // its offset. Counting only the buffer let a cache of walked blocks take ~2× its budget.
+    this.bytes = buf.length + keyBytes + n * (STRING_HEADER_BYTES + 4 + 8);
   }
 
   key(i: number): string {

@@ -1,7 +1,7 @@
 /**
  * The worker thread that builds and merges batches off the step path: it receives jobs
- * (jobs.ts) one at a time and answers each with the batch it made or the error it met. The
- * buffers it returns are transferred, not copied.
+ * (jobs.ts) one at a time and answers each with the batch it made or the error it met. Batch
+ * images it receives or returns are in shared memory, so they are not copied.
  */
 import { parentPort } from 'node:worker_threads';
 import { type JobReply, type JobRequest, revive, runJob } from './jobs.js';
@@ -14,6 +14,6 @@ parentPort?.on('message', ({ id, job }: JobRequest) => {
     const e = err as NodeJS.ErrnoException;
     reply = { id, ok: false, message: e.message, code: e.code };
   }
-  const transfer = reply.ok && reply.built.kind === 'image' ? [reply.built.image.buffer as ArrayBuffer] : [];
-  parentPort?.postMessage(reply, transfer);
+  // An image lives in a SharedArrayBuffer (batch-build.ts): posting it shares, not copies, it.
+  parentPort?.postMessage(reply);
 });

@@ -21,6 +21,8 @@ import { BlockCache } from './block-cache.js';
 import { batchPath } from './files.js';
 import { asBuffer, type Job, type JobReply, type JobRequest, runJob } from './jobs.js';
 
+/** Young generation (MiB) of a bounded worker: its garbage (a merge's decoded keys) is short-lived. */
+const WORKER_YOUNG_MB = 8;
 const RUNNING_UNDER_TS = import.meta.url.endsWith('.ts');
 const WORKER_ENTRY = fileURLToPath(
   new URL(`./merge-worker.${RUNNING_UNDER_TS ? 'ts' : 'js'}`, import.meta.url),
@@ -37,6 +39,12 @@ export interface TraceStorageSettings {
   cacheBytes: number;
   /** Heads are sealed once their estimated bytes, over all traces, exceed this. */
   headBudgetBytes: number;
+  /**
+   * Old-generation limit (MiB) of the worker thread's V8 heap (an isolate of its own, which
+   * the process's --max-old-space-size does not bound together with the main thread's);
+   * null or absent: V8's default.
+   */
+  workerHeapMb?: number | null;
   mode: 'inline' | 'background';
   /** Keeps the checkpoint store from deleting file `sha256`; returns the release. */
   pin: (sha256: string) => () => void;
@@ -134,6 +142,11 @@ export class TraceStorage {
     return this.queue.length + (this.running === null ? 0 : 1);
   }
 
+  /** The V8 limits the worker thread runs under (null until it has started, or in inline mode). */
+  get workerResourceLimits(): Worker['resourceLimits'] | null {
+    return this.worker?.resourceLimits ?? null;
+  }
+
   get inline(): boolean {
     return this.settings.mode === 'inline';
   }
@@ -181,12 +194,17 @@ export class TraceStorage {
     if (this.worker) return this.worker;
     // Under tsx (tests, development) a worker thread does not inherit the TypeScript loader:
     // it registers it before loading the worker module.
+    const heapMb = this.settings.workerHeapMb;
+    const options =
+      heapMb === null || heapMb === undefined
+        ? {}
+        : { resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: WORKER_YOUNG_MB } };
     const worker = RUNNING_UNDER_TS
       ? new Worker(
           `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(pathToFileURL(WORKER_ENTRY).href)}); });`,
-          { eval: true },
+          { eval: true, ...options },
         )
-      : new Worker(WORKER_ENTRY);
+      : new Worker(WORKER_ENTRY, options);
     worker.on('message', (reply: JobReply) => {
       const waiter = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);

@@ -1,0 +1,48 @@
+/**
+ * resources.memory_mb_max reaches the pipeline process: the runner starts it with the V8 heap
+ * limit derived from it (src/types/runtime.ts `heapLimitMb`), and the process logs the limit
+ * V8 applied (old plus young generation), which is what this test reads.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { heapLimitMb } from '../../src/types/runtime.js';
+import { SIMPLE_PROGRAM, startTestManager, type TestManager } from '../helpers/manager.js';
+import { pipelineLog, startAndWait, stopAndWait } from '../helpers/pipeline.js';
+
+/** V8's young generation on top of the old-generation limit: at most 3 × a 16 MiB semi-space. */
+const YOUNG_GENERATION_MAX_MB = 48;
+
+describe('the heap limit from resources.memory_mb_max', () => {
+  let m: TestManager;
+  before(async () => {
+    m = await startTestManager();
+  });
+  after(async () => {
+    await m.close();
+  });
+
+  async function loggedHeapLimit(name: string, memoryMb: number | null): Promise<number> {
+    const res = await m.request('POST', '/v0/pipelines', {
+      name,
+      program_code: SIMPLE_PROGRAM,
+      runtime_config: { resources: { memory_mb_max: memoryMb } },
+    });
+    assert.equal(res.status, 201, res.text);
+    await m.waitFor(name, (p) => p.program_status === 'Success', 15_000, 'compiled');
+    const p = await startAndWait(m, name);
+    const log = pipelineLog(m, p);
+    await stopAndWait(m, name, true);
+    const line = /memory: resources\.memory_mb_max (\d+ MiB|not set), V8 heap limit (\d+) MiB/.exec(log);
+    assert.ok(line, `no memory line in the log:\n${log}`);
+    assert.equal(line[1], memoryMb === null ? 'not set' : `${memoryMb} MiB`);
+    return Number(line[2]);
+  }
+
+  test('512 MiB gives the process a 307 MiB old generation; without it V8 keeps its default', async () => {
+    const limited = await loggedHeapLimit('mem-limited', 512);
+    const old = heapLimitMb(512)!;
+    assert.ok(limited >= old && limited <= old + YOUNG_GENERATION_MAX_MB, `heap limit ${limited} MiB`);
+    const free = await loggedHeapLimit('mem-free', null);
+    assert.ok(free > old + YOUNG_GENERATION_MAX_MB, `default heap limit ${free} MiB`);
+  });
+});
