@@ -1,8 +1,8 @@
 """Ingress as Feldera 0.312 takes it: JSON rows as positional arrays; {"update": ...} on a
 table with a primary key; no `format` parameter means CSV; TIME and TIMESTAMP keep nanoseconds
 (issue 9 item 7 and issue 10, which win over Feldera's docs where those say TIMESTAMP(6)), in a
-cast to text, in the JSON an ad-hoc query answers, and in a view's JSON output; a table with a
-primary key can be queried ad hoc without 'materialized'."""
+cast to text and in the JSON an ad-hoc query answers (egress of views: test/e2e/ingress-feldera);
+a table with a primary key can be queried ad hoc without 'materialized'."""
 
 from sluice_compat import build, check, client, remove
 
