@@ -228,7 +228,13 @@ CREATE MATERIALIZED VIEW g AS SELECT a, m, r, v, COUNT(*) AS n, MAX(bin) AS mb F
       c.attachStorage(storage);
       c.push(
         't',
-        rowsOf(program, 't', [RECORD, { ...RECORD, id: 2 }]).map((row) => ({ row, weight: 1 })),
+        // Past 2^63 nanoseconds: no fixed 64-bit field may carry a TIMESTAMP.
+        rowsOf(program, 't', [RECORD, { ...RECORD, id: 2, ts: '9999-12-31 23:59:59.123456789' }]).map(
+          (row) => ({
+            row,
+            weight: 1,
+          }),
+        ),
       );
       c.step();
       return c;
