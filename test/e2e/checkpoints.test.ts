@@ -216,7 +216,7 @@ describe('checkpoints, suspend and resume', () => {
     const failed = await m.waitFor(
       'oldstate',
       (q) => q.deployment_error !== null,
-      20_000,
+      60_000,
       'deployment_error',
     );
     assert.match(failed.deployment_error.message, /state format 2; this Sluice reads state format 3/);
