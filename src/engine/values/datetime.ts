@@ -31,7 +31,6 @@ export const NS_PER_SECOND_BIG = 1_000_000_000n;
 export const NS_PER_DAY_BIG = 86_400n * NS_PER_SECOND_BIG;
 
 /** Microseconds per unit as bigints, for day-time INTERVAL values. */
-export const US_PER_MILLI = 1000n;
 export const US_PER_SECOND = 1_000_000n;
 export const US_PER_MINUTE = 60n * US_PER_SECOND;
 export const US_PER_HOUR = 60n * US_PER_MINUTE;
