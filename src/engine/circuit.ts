@@ -49,8 +49,18 @@ export type { QueryResult };
 /** Each table's and output view's delta for one step, by canonical name. */
 export type StepOutput = Map<string, WeightedRow[]>;
 
-/** Version of the state a checkpoint holds (`circuit.json` and its batch files). */
-export const STATE_FORMAT = 2;
+/**
+ * Version of the state a checkpoint holds (`circuit.json` and its batch files). 3: TIMESTAMP
+ * values are nanoseconds since the epoch (2 held microseconds, so its values would be read
+ * 1000 times too early; it is refused, not converted).
+ */
+export const STATE_FORMAT = 3;
+
+/** Why an older state format cannot be read, for the refusal's message. */
+const OLD_STATE_FORMATS: Record<number, string> = {
+  1: 'state format 1 was written by a Sluice that kept state in memory',
+  2: 'state format 2 holds TIMESTAMP values in microseconds, this Sluice in nanoseconds',
+};
 
 /** A checkpoint's part of a circuit: its description and the batch files it names. */
 export interface CircuitState {
@@ -424,12 +434,16 @@ export class CircuitInstance implements Circuit {
     } catch (e) {
       throw new EngineError('StateMismatch', `Corrupt ${META_FILE}: ${(e as Error).message}`);
     }
-    if (meta.format !== STATE_FORMAT)
+    if (meta.format !== STATE_FORMAT) {
+      const found = meta.format ?? 1;
+      const why = OLD_STATE_FORMATS[found];
       throw new EngineError(
         'StateMismatch',
-        `State is in state format ${meta.format ?? 1}; this Sluice reads state format ${STATE_FORMAT}`,
-        { found: meta.format ?? 1, expected: STATE_FORMAT },
+        `State is in state format ${found}; this Sluice reads state format ${STATE_FORMAT}${why ? ` (${why})` : ''}. ` +
+          'Clear the storage to start from scratch, or run the Sluice version that wrote it.',
+        { found, expected: STATE_FORMAT },
       );
+    }
     if (meta.fingerprint !== this.fingerprint)
       throw new EngineError('StateMismatch', 'State belongs to a different program (fingerprint mismatch)', {
         expected: this.fingerprint,

@@ -195,6 +195,35 @@ describe('checkpoints, suspend and resume', () => {
     assert.equal(failed.deployment_status, 'Stopped');
   });
 
+  test('a checkpoint whose state holds TIMESTAMPs in microseconds (state format 2) is refused, naming it', async () => {
+    await createPipeline(m, 'oldstate', 'none');
+    const p = await startAndWait(m, 'oldstate');
+    await push(m, 'oldstate', [{ id: 1, grp: 'x', qty: 1 }]);
+    await stopAndWait(m, 'oldstate', false);
+    // The same checkpoint, its circuit.json marked as written before TIMESTAMPs were nanoseconds.
+    const storage = join(m.dataDir, 'pipelines', p.id, 'storage');
+    const [name] = readdirSync(join(storage, 'checkpoints'));
+    const manifest = JSON.parse(readFileSync(join(storage, 'checkpoints', name!), 'utf8'));
+    const entry = manifest.files.find((f: { name: string }) => f.name === 'circuit.json');
+    const meta = JSON.parse(readFileSync(join(storage, 'state', entry.sha256), 'utf8'));
+    const circuit = Buffer.from(JSON.stringify({ ...meta, format: 2 }));
+    const sha256 = createHash('sha256').update(circuit).digest('hex');
+    writeFileSync(join(storage, 'state', sha256), circuit);
+    manifest.size += circuit.length - entry.size;
+    Object.assign(entry, { sha256, size: circuit.length });
+    writeFileSync(join(storage, 'checkpoints', name!), `${JSON.stringify(manifest)}\n`);
+    await m.request('POST', '/v0/pipelines/oldstate/start');
+    const failed = await m.waitFor(
+      'oldstate',
+      (q) => q.deployment_error !== null,
+      60_000,
+      'deployment_error',
+    );
+    assert.match(failed.deployment_error.message, /state format 2; this Sluice reads state format 3/);
+    assert.match(failed.deployment_error.message, /TIMESTAMP values in microseconds/);
+    assert.equal(failed.deployment_status, 'Stopped');
+  });
+
   test('a checkpoint of a different program is not resumed silently', async () => {
     await createPipeline(m, 'fp', 'none');
     await startAndWait(m, 'fp');

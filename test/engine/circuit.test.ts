@@ -272,8 +272,21 @@ CREATE MATERIALIZED VIEW k AS SELECT g, ARG_MAX(s, x) AS best, MIN(x) AS lo, MAX
     };
     assert.throws(() => fresh().restore(Buffer.from(JSON.stringify({ fingerprint: 'x', step: 1 }))), {
       code: 'StateMismatch',
-      message: /state format 1; this Sluice reads state format 2/,
+      message: /state format 1; this Sluice reads state format 3/,
     });
+    // Format 2 held TIMESTAMPs in microseconds: refused, naming its version and why.
+    assert.throws(
+      () =>
+        fresh().restore(
+          rewrite((m) => {
+            m.format = 2;
+          }),
+        ),
+      {
+        code: 'StateMismatch',
+        message: /state format 2; this Sluice reads state format 3 \(.*TIMESTAMP values in microseconds/,
+      },
+    );
     assert.throws(
       () =>
         fresh().restore(

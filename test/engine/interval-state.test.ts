@@ -14,7 +14,7 @@ CREATE LOCAL VIEW extremes AS SELECT id, MIN((finished - started) SECOND) AS bes
 CREATE MATERIALIZED VIEW shown AS SELECT id, CAST(best AS VARCHAR) AS best, CAST(longest AS VARCHAR) AS longest FROM extremes;
 `;
 
-const us = (text: string) => BigInt(Date.parse(`${text}Z`)) * 1000n;
+const ns = (text: string) => BigInt(Date.parse(`${text}Z`)) * 1_000_000n;
 
 describe('intervals in operator state', () => {
   test('MIN and MAX of intervals follow retractions and survive a checkpoint', async () => {
@@ -22,8 +22,8 @@ describe('intervals in operator state', () => {
     const storage = fileBackedStorage();
     const c = program.instantiate();
     c.attachStorage(storage);
-    const a = [1, us('2024-01-01T00:00:00'), us('2024-01-01T00:01:30')];
-    const b = [1, us('2024-01-01T00:00:00'), us('2024-03-05T00:00:00')];
+    const a = [1, ns('2024-01-01T00:00:00'), ns('2024-01-01T00:01:30')];
+    const b = [1, ns('2024-01-01T00:00:00'), ns('2024-03-05T00:00:00')];
     insert(c, 'laps', [a, b]);
     c.step();
     assert.deepEqual(contents(c, 'shown'), ["(1, '+90.000000', '+2')"]);
@@ -36,7 +36,7 @@ describe('intervals in operator state', () => {
     const restored = program.instantiate();
     restored.attachStorage(storage);
     restored.restore(state.meta);
-    insert(restored, 'laps', [[1, us('2024-01-01T00:00:00'), us('2024-01-01T00:00:01.5')]]);
+    insert(restored, 'laps', [[1, ns('2024-01-01T00:00:00'), ns('2024-01-01T00:00:01.5')]]);
     restored.step();
     assert.deepEqual(contents(restored, 'shown'), ["(1, '+1.500000', '+2')"]);
   });

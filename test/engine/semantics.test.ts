@@ -333,7 +333,7 @@ CREATE MATERIALIZED VIEW v AS SELECT ${exprs} FROM t;`).instantiate();
     const text = row!.map((v: Value, i: number) => {
       const t = r.columns[i]!.type.type;
       if (t === 'DATE') return new Date((v as number) * 86_400_000).toISOString().slice(0, 10);
-      if (t === 'TIMESTAMP') return new Date(Number((v as bigint) / 1000n)).toISOString();
+      if (t === 'TIMESTAMP') return new Date(Number((v as bigint) / 1_000_000n)).toISOString();
       return show(v);
     });
     assert.deepEqual(text, [

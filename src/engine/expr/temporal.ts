@@ -14,6 +14,7 @@
  */
 import { SqlRuntimeError } from '../errors.js';
 import {
+  addMicrosToTimestamp,
   addMonthsToDate,
   addMonthsToTimestamp,
   checkDays,
@@ -106,7 +107,7 @@ export function makeTemporalArithmetic(
       return (a, b) => checkDays((a as number) + sign * Number((b as bigint) / US_PER_DAY));
     case 'TIMESTAMP':
       return (a, b) =>
-        checkTimestamp(op === 'sub' ? (a as bigint) - (b as bigint) : (a as bigint) + (b as bigint));
+        checkTimestamp(addMicrosToTimestamp(a as bigint, op === 'sub' ? -(b as bigint) : (b as bigint)));
     case 'TIME':
       return (a, b) => {
         const shift = Number((b as bigint) % US_PER_DAY) * NS_PER_MICRO;

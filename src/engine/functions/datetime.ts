@@ -1,7 +1,7 @@
 /**
  * Date, time, timestamp and interval functions (Feldera's reference, "Date- and Time-Related
  * Operations"). The SQL side (sql/functions/datetime*.ts) has checked the argument types and
- * converted them: a kernel sees DATE (day number), TIME (ns of day), TIMESTAMP (µs) or
+ * converted them: a kernel sees DATE (day number), TIME (ns of day), TIMESTAMP (ns) or
  * interval values as values/datetime.ts and values/interval.ts hold them, and a time unit,
  * already canonical (`DAY`, not `DAYS` or `SQL_TSI_DAY`), in the call's `unit`.
  */
@@ -11,11 +11,13 @@ import {
   civilFromDays,
   daysFromCivil,
   daysInMonth,
+  floorDiv,
   makeTimestamp,
   NS_PER_DAY,
   NS_PER_HOUR,
   NS_PER_MICRO,
   NS_PER_MILLI,
+  NS_PER_MILLI_BIG,
   NS_PER_MINUTE,
   NS_PER_SECOND,
   timestampDays,
@@ -58,7 +60,7 @@ function toMoment(t: ColumnType): (v: Value) => Moment {
   }
 }
 
-/** Writes a moment back as a value of type `t` (sub-microseconds of a TIMESTAMP dropped). */
+/** Writes a moment back as a value of type `t`. */
 function fromMoment(t: ColumnType): (m: Moment) => Value {
   switch (t.type) {
     case 'DATE':
@@ -287,7 +289,6 @@ export const DATETIME_KERNELS: KernelFamily = {
         const [d, ns] = read(v!);
         let total = BigInt(ns) + (BigInt(n as number | bigint) / perMilli) * step;
         if (t!.type === 'TIME' && result.type === 'TIME') return Number(((total % day) + day) % day);
-        // TIMESTAMPs keep microseconds: nanoseconds below one are dropped, toward the past.
         const days = total >= 0n ? total / day : -((-total + day - 1n) / day);
         total -= days * day;
         return write([d + Number(days), Number(total)]);
@@ -350,12 +351,13 @@ export const DATETIME_KERNELS: KernelFamily = {
       ([from, to, v]) => {
         const [z1, z2] = [findZone(from as string), findZone(to as string)];
         if (!z1 || !z2) return null;
-        const us = v as bigint;
-        const ms = Number(us / 1000n - (us % 1000n < 0n ? 1n : 0n));
-        const sub = us - BigInt(ms) * 1000n;
-        const utc = wallToUtc(z1, ms);
+        // Zones work in milliseconds; the nanoseconds below the millisecond ride along.
+        const ts = v as bigint;
+        const ms = floorDiv(ts, NS_PER_MILLI_BIG);
+        const sub = ts - ms * NS_PER_MILLI_BIG;
+        const utc = wallToUtc(z1, Number(ms));
         if (utc === null) return null;
-        return BigInt(utc + z2(utc)) * 1000n + sub;
+        return BigInt(utc + z2(utc)) * NS_PER_MILLI_BIG + sub;
       },
   },
 };

@@ -12,13 +12,13 @@ import {
   formatDate,
   formatTime,
   formatTimestamp,
-  NS_PER_MICRO,
+  makeTimestamp,
+  NS_PER_MILLI_BIG,
   parseDate,
   parseTime,
   parseTimestamp,
+  timestampDays,
   timestampTimeOfDay,
-  US_PER_DAY,
-  US_PER_MILLI,
 } from './datetime.js';
 import { Decimal, pow10 } from './decimal.js';
 import { ValueError } from './errors.js';
@@ -242,7 +242,7 @@ function dateTimeCast(from: ColumnType, to: ColumnType): Caster {
   switch (to.type) {
     case 'DATE':
       if (text) return (v) => parseDate((v as string).trim()) ?? null;
-      if (from.type === 'TIMESTAMP') return (v) => Number(floorDiv(v as bigint, US_PER_DAY));
+      if (from.type === 'TIMESTAMP') return (v) => timestampDays(v as bigint);
       break;
     case 'TIME':
       if (text) return (v) => parseTime((v as string).trim()) ?? null;
@@ -250,13 +250,14 @@ function dateTimeCast(from: ColumnType, to: ColumnType): Caster {
       break;
     default:
       if (text) return (v) => parseTimestamp((v as string).trim()) ?? null;
-      if (from.type === 'DATE') return (v) => BigInt(v as number) * US_PER_DAY;
-      if (from.type === 'TIME') return (v) => BigInt(Math.trunc((v as number) / NS_PER_MICRO));
+      if (from.type === 'DATE') return (v) => makeTimestamp(v as number, 0);
+      // A TIME is that time on 1970-01-01, nanoseconds kept.
+      if (from.type === 'TIME') return (v) => makeTimestamp(0, v as number);
       // A number is milliseconds since the epoch, cut toward zero to whole seconds, as
       // Feldera's runtime gives it (CAST(-1111.52 AS TIMESTAMP) is 1969-12-31 23:59:59).
       if (isNumericType(from)) {
         const millis = makeNonNullCast(from, { type: 'BIGINT', nullable: false });
-        return (v) => ((millis(v) as bigint) / 1000n) * 1000n * US_PER_MILLI;
+        return (v) => ((millis(v) as bigint) / 1000n) * 1000n * NS_PER_MILLI_BIG;
       }
   }
   if (from.type === to.type) return (v) => v;
@@ -366,7 +367,7 @@ function makeNonNullCast(from: ColumnType, to: ColumnType): Caster {
   // A TIMESTAMP as a number is milliseconds since the epoch.
   if (from.type === 'TIMESTAMP' && isNumericType(to)) {
     const num = makeNonNullCast({ type: 'BIGINT', nullable: false }, to);
-    return (v) => num(floorDiv(v as bigint, US_PER_MILLI));
+    return (v) => num(floorDiv(v as bigint, NS_PER_MILLI_BIG));
   }
   if (dateLike(from) && !isStringType(to))
     throw new ValueError(`cannot cast ${typeToSql(from)} to ${typeToSql(to)}`);

@@ -1,7 +1,8 @@
 /**
  * Time zones for CONVERT_TIMEZONE: an IANA name (`America/New_York`, through the ICU data of
- * Node's `Intl`) or a fixed offset (`+08:00`, `-0530`, `Z`). Timestamps are microseconds of
- * wall-clock time; a zone maps one to an instant and back.
+ * Node's `Intl`) or a fixed offset (`+08:00`, `-0530`, `Z`). A zone works on milliseconds of
+ * wall-clock time (the kernel carries a TIMESTAMP's nanoseconds below them unchanged); it maps
+ * one to an instant and back.
  */
 
 const FIXED = /^([+-])(\d{2}):?(\d{2})$/;

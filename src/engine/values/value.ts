@@ -14,7 +14,7 @@
  * | UUID                              | `string`: canonical lower-case `8-4-4-4-12` hex         |
  * | DATE                              | `number`: days since 1970-01-01                         |
  * | TIME                              | `number`: nanoseconds since midnight                    |
- * | TIMESTAMP                         | `bigint`: microseconds since 1970-01-01 00:00:00        |
+ * | TIMESTAMP                         | `bigint`: nanoseconds since 1970-01-01 00:00:00         |
  * | INTERVAL (day-time / year-month)  | `bigint` microseconds / `number` months                 |
  * | ARRAY, ROW (STRUCT)               | `Value[]` (elements / fields in order)                  |
  * | MAP                               | `SqlMap` (entries sorted by key)                        |

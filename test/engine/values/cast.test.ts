@@ -33,9 +33,18 @@ describe('casts', () => {
   });
 
   test('dates and timestamps', () => {
-    assert.equal(makeCast(t('TIMESTAMP'), t('DATE'))(129_600_000_000n), 1);
-    assert.equal(makeCast(t('DATE'), t('TIMESTAMP'))(1), 86_400_000_000n);
-    assert.equal(makeCast(t('TIMESTAMP'), t('TIME'))(-1n), 86_399_999_999_000);
+    // TIMESTAMPs are nanoseconds since the epoch.
+    assert.equal(makeCast(t('TIMESTAMP'), t('DATE'))(129_600_000_000_000n), 1);
+    assert.equal(makeCast(t('TIMESTAMP'), t('DATE'))(-1n), -1);
+    assert.equal(makeCast(t('DATE'), t('TIMESTAMP'))(1), 86_400_000_000_000n);
+    assert.equal(makeCast(t('TIMESTAMP'), t('TIME'))(-1n), 86_399_999_999_999);
+    assert.equal(makeCast(t('TIME'), t('TIMESTAMP'))(1), 1n);
+    assert.equal(makeCast(t('TIMESTAMP'), t('VARCHAR'))(1_500_000_001n), '1970-01-01 00:00:01.500000001');
+    assert.equal(makeCast(t('VARCHAR'), t('TIMESTAMP'))(' 1970-01-01 00:00:01.500000001 '), 1_500_000_001n);
+    // As numbers they are milliseconds (Feldera's reference, "Timestamps"), floored.
+    assert.equal(makeCast(t('TIMESTAMP'), t('BIGINT'))(1_999_999_999n), 1999n);
+    assert.equal(makeCast(t('TIMESTAMP'), t('BIGINT'))(-1n), -1n);
+    assert.equal(makeCast(t('BIGINT'), t('TIMESTAMP'))(1999n), 1_000_000_000n);
     assert.throws(() => makeCast(t('DATE'), t('INTEGER')), /cannot cast/);
     assert.throws(() => makeCast(t('BOOLEAN'), t('DATE')), /cannot cast/);
   });

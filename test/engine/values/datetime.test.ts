@@ -31,9 +31,16 @@ describe('datetime', () => {
     assert.equal(parseTime('23:59:59.123456789'), 86_399_123_456_789);
     assert.equal(parseTime('24:00:00'), undefined);
     assert.equal(parseTimestamp('2024-01-02T03:04:05.006'), parseTimestamp('2024-01-02 03:04:05.006'));
-    assert.equal(parseTimestamp('2024-01-02'), BigInt(daysFromCivil(2024, 1, 2)) * 86_400_000_000n);
-    assert.equal(parseTimestamp('2024-01-02 00:00:00.1234567'), parseTimestamp('2024-01-02 00:00:00.123456'));
+    assert.equal(parseTimestamp('2024-01-02'), BigInt(daysFromCivil(2024, 1, 2)) * 86_400_000_000_000n);
+    // TIMESTAMP keeps nanoseconds; digits past the ninth are cut.
+    assert.equal(parseTimestamp('1970-01-01 00:00:00.123456789'), 123_456_789n);
+    assert.equal(parseTimestamp('1970-01-01 00:00:00.1234567891'), 123_456_789n);
+    assert.equal(parseTimestamp('1969-12-31 23:59:59.999999999'), -1n);
     assert.equal(parseTimestamp('2024-01-02T02:00:00+02:00'), parseTimestamp('2024-01-02 00:00:00'));
+    assert.equal(
+      parseTimestamp('2024-01-02T03:04:05.000000001-01:30'),
+      parseTimestamp('2024-01-02 04:34:05.000000001'),
+    );
   });
 
   test("prints Feldera's encoding: fractions only when not zero", () => {
@@ -42,8 +49,21 @@ describe('datetime', () => {
     assert.equal(formatTime(3_600_000_001_000), '01:00:00.000001');
     assert.equal(formatTime(3_600_000_000_001), '01:00:00.000000001');
     assert.equal(formatTimestamp(parseTimestamp('1999-12-31 23:59:59.5')!), '1999-12-31 23:59:59.500');
-    assert.equal(formatTimestamp(-1000n), '1969-12-31 23:59:59.999');
-    assert.equal(formatTimestamp(-1n), '1969-12-31 23:59:59.999999');
+    assert.equal(formatTimestamp(-1_000_000n), '1969-12-31 23:59:59.999');
+    assert.equal(formatTimestamp(-1000n), '1969-12-31 23:59:59.999999');
+    assert.equal(formatTimestamp(-1n), '1969-12-31 23:59:59.999999999');
+    assert.equal(
+      formatTimestamp(parseTimestamp('2024-01-02 03:04:05.123456789')!),
+      '2024-01-02 03:04:05.123456789',
+    );
+    assert.equal(
+      formatTimestamp(parseTimestamp('2024-01-02 03:04:05.1234567')!),
+      '2024-01-02 03:04:05.123456700',
+    );
+    assert.equal(
+      formatTimestamp(parseTimestamp('2024-01-02 03:04:05.000001')!, 'T'),
+      '2024-01-02T03:04:05.000001',
+    );
   });
 
   test('adding months clamps to the end of the month', () => {
