@@ -212,9 +212,9 @@ describe('NOW()', () => {
     assert.equal(c.usesClock, false);
     insert(program, c, 't', [{ id: 1, ts: '2024-01-01 00:00:09' }]);
     c.step();
-    const before = BigInt(Date.now()) * 1000n;
+    const before = BigInt(Date.now()) * 1_000_000n;
     const result = c.query('SELECT id, NOW() AS a, NOW() AS b, ts < NOW() AS past FROM t');
-    const after = BigInt(Date.now()) * 1000n;
+    const after = BigInt(Date.now()) * 1_000_000n;
     const [row] = result.rows;
     assert.equal(row![0], 1);
     assert.equal(row![1], row![2], 'one value for the whole query');

@@ -50,7 +50,7 @@ export function floorDiv(a: bigint, b: bigint): bigint {
  * representation above.
  */
 export function timestampFromEpochMillis(ms: number): bigint {
-  return BigInt(Math.trunc(ms)) * US_PER_MILLI;
+  return BigInt(Math.trunc(ms)) * NS_PER_MILLI_BIG;
 }
 
 /** The day of a timestamp (days since the epoch). */
