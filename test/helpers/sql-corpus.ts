@@ -20,16 +20,19 @@
  *   record through the real ingress decoder, in order with the INSERTs; a record the decoder
  *   rejects makes the case `other`;
  * - `-- expect adhoc:` compares in the JSON form of Feldera's ad-hoc queries (Arrow's), which
- *   differs from the egress form in two ways: a TIMESTAMP has a `T` between date and time, and
- *   binary values are lower-case hexadecimal text rather than arrays of bytes.
+ *   differs from the egress form in three ways: a TIMESTAMP has a `T` between date and time,
+ *   binary values are lower-case hexadecimal text rather than arrays of bytes, and a VARIANT
+ *   is a string holding its JSON text (`"20"`, `"null"`).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileProgram, makeRowJsonEncoder } from '../../src/engine/index.js';
 import { Decimal } from '../../src/engine/values/decimal.js';
+import { valueToJsonText } from '../../src/engine/values/json.js';
 import { JsonNumberText } from '../../src/engine/values/json-number.js';
 import { type JsonTree, parseJsonText } from '../../src/engine/values/json-text.js';
 import type { ColumnType } from '../../src/engine/values/types.js';
+import type { Value } from '../../src/engine/values/value.js';
 import { decodeIngress } from '../../src/runtime/formats/ingress.js';
 
 export type Verdict = 'right' | 'wrong' | 'refused' | 'other';
@@ -199,6 +202,7 @@ export function runCase(c: CorpusCase): CaseResult {
   const view = views[0]!;
   const encode = makeRowJsonEncoder(view.columns);
   const contents = new Map<string, number>();
+  const rowsByKey = new Map<string, readonly Value[]>();
   try {
     const circuit = compiled.program.instantiate();
     for (const insert of c.inserts) {
@@ -223,6 +227,7 @@ export function runCase(c: CorpusCase): CaseResult {
     for (const { row, weight } of circuit.step().get(view.name) ?? []) {
       const key = encode(row);
       contents.set(key, (contents.get(key) ?? 0) + weight);
+      rowsByKey.set(key, row);
     }
   } catch (err) {
     if (c.expected === null) return result('right');
@@ -231,12 +236,20 @@ export function runCase(c: CorpusCase): CaseResult {
   if (c.expected === null) return result('wrong', 'ran, but Feldera rejects this program');
   let actual = [...contents].flatMap(([row, n]) => Array.from({ length: Math.max(0, n) }, () => row));
   if (c.adhoc) {
-    const types = new Map(view.columns.map((col) => [col.name, col.type]));
-    actual = actual.map((row) => {
-      const tree = parseJsonText(row) as Record<string, JsonTree>;
-      const out = Object.entries(tree).map(
-        ([k, v]) => `${JSON.stringify(k)}:${jsonText(adhocForm(types.get(k)!, v))}`,
-      );
+    // A top-level VARIANT is its JSON text as a string; SQL NULL stays null (the VARIANT null
+    // is the text "null"), which the egress JSON cannot tell apart, so this reads the values.
+    actual = actual.map((key) => {
+      const row = rowsByKey.get(key)!;
+      const out = view.columns.map((col, i) => {
+        const v = row[i] ?? null;
+        const text =
+          col.type.type === 'VARIANT'
+            ? v === null
+              ? 'null'
+              : JSON.stringify(valueToJsonText(col.type, v))
+            : jsonText(adhocForm(col.type, parseJsonText(valueToJsonText(col.type, v))));
+        return `${JSON.stringify(col.name)}:${text}`;
+      });
       return `{${out.join(',')}}`;
     });
   }
