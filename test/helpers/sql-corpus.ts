@@ -167,12 +167,20 @@ function adhocForm(type: ColumnType, tree: JsonTree): JsonTree {
       return Array.isArray(tree)
         ? tree.map((b) => Number(jsonText(b)).toString(16).padStart(2, '0')).join('')
         : tree;
+    case 'VARIANT':
+      // Nested in a compound value; a VARIANT null there reads as SQL NULL (egress JSON cannot tell them apart).
+      return jsonText(tree);
     case 'ARRAY':
       return Array.isArray(tree) ? tree.map((e) => adhocForm(type.component!, e)) : tree;
     case 'MAP':
       if (tree === null || typeof tree !== 'object' || Array.isArray(tree) || tree instanceof JsonNumberText)
         return tree;
-      return Object.fromEntries(Object.entries(tree).map(([k, v]) => [k, adhocForm(type.value!, v)]));
+      return Object.fromEntries(
+        Object.entries(tree).map(([k, v]) => [
+          type.key!.type === 'VARIANT' && !/^["{[]/.test(k) ? JSON.stringify(k) : k,
+          adhocForm(type.value!, v),
+        ]),
+      );
     case 'STRUCT':
       if (typeof tree !== 'object' || Array.isArray(tree) || tree instanceof JsonNumberText) return tree;
       return Object.fromEntries(
