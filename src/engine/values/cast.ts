@@ -19,6 +19,7 @@ import {
   timestampTimeOfDay,
   US_PER_DAY,
   US_PER_MILLI,
+  US_PER_SECOND,
 } from './datetime.js';
 import { Decimal, pow10 } from './decimal.js';
 import { ValueError } from './errors.js';
@@ -176,11 +177,20 @@ export function formatReal(v: number): string {
   return String(v);
 }
 
+/**
+ * Text of a TIMESTAMP cast to a string: `YYYY-MM-DD HH:MM:SS`, the fraction of a second dropped,
+ * as Feldera's sqllib `cast_to_s_Timestamp` prints it (a plain `{:02}` seconds format), so
+ * CAST(TIMESTAMP '2020-06-21 14:23:44.123' AS VARCHAR) is '2020-06-21 14:23:44'.
+ */
+function timestampText(ts: bigint): string {
+  return formatTimestamp(floorDiv(ts, US_PER_SECOND) * US_PER_SECOND);
+}
+
 /** Text of a scalar value of type `from`, as CAST(... AS VARCHAR) produces it. */
 export function valueToText(v: Value, from: ColumnType): string {
   if (typeof v === 'string') return from.type === 'CHAR' ? v.replace(/ +$/, '') : v;
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
-  if (typeof v === 'bigint') return from.type === 'TIMESTAMP' ? formatTimestamp(v) : String(v);
+  if (typeof v === 'bigint') return from.type === 'TIMESTAMP' ? timestampText(v) : String(v);
   if (v instanceof Decimal) return v.toString();
   if (v instanceof Uint8Array) return toHex(v);
   if (typeof v === 'number') {

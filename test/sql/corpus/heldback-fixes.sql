@@ -1,0 +1,26 @@
+-- Cases for the findings of the held-back corpus sample (Feldera's runtime_aggtest): NULL
+-- ordering keys in ARG_MAX/ARG_MIN, TIMESTAMP text without its fraction, the VARIANT null from
+-- a cast of NULL, JSON ingress of ROW fields and non-string MAP keys, and the ad-hoc JSON form.
+-- Format: test/helpers/sql-corpus.ts.
+
+-- case: a reading taken at an unknown hour still counts for ARG_MAX and ARG_MIN
+CREATE TABLE readings (sensor VARCHAR, hour INT);
+INSERT INTO readings VALUES ('north', NULL), ('south', 7), ('east', 3);
+CREATE VIEW v AS SELECT ARG_MAX(sensor, hour) AS latest, ARG_MIN(sensor, hour) AS earliest FROM readings;
+-- expect:
+{"latest": "south", "earliest": "north"}
+
+-- case: a group whose only key is NULL picks that row in both
+CREATE TABLE shifts (crew INT, lead VARCHAR, started TIME);
+INSERT INTO shifts VALUES (1, 'kim', NULL), (2, 'lou', TIME '06:00:00'), (2, 'max', TIME '22:00:00');
+CREATE VIEW v AS SELECT crew, ARG_MAX(lead, started) AS last_lead, ARG_MIN(lead, started) AS first_lead FROM shifts GROUP BY crew;
+-- expect:
+{"crew": 1, "last_lead": "kim", "first_lead": "kim"}
+{"crew": 2, "last_lead": "max", "first_lead": "lou"}
+
+-- case: a TIMESTAMP turned into text has no fraction of a second
+CREATE TABLE stamps (at TIMESTAMP);
+INSERT INTO stamps VALUES (TIMESTAMP '2031-07-04 09:08:07.654321');
+CREATE VIEW v AS SELECT CAST(at AS VARCHAR) AS txt, RIGHT(at, 5) AS tail, CONCAT('at ', at) AS label FROM stamps;
+-- expect:
+{"txt": "2031-07-04 09:08:07", "tail": "08:07", "label": "at 2031-07-04 09:08:07"}
