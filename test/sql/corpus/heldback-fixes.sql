@@ -24,3 +24,11 @@ INSERT INTO stamps VALUES (TIMESTAMP '2031-07-04 09:08:07.654321');
 CREATE VIEW v AS SELECT CAST(at AS VARCHAR) AS txt, RIGHT(at, 5) AS tail, CONCAT('at ', at) AS label FROM stamps;
 -- expect:
 {"txt": "2031-07-04 09:08:07", "tail": "08:07", "label": "at 2031-07-04 09:08:07"}
+
+-- case: a missing number cast to VARIANT is the VARIANT null, which is not SQL NULL
+CREATE TABLE gauges (id INT, level SMALLINT);
+INSERT INTO gauges VALUES (1, 40), (2, NULL);
+CREATE VIEW v AS SELECT id, CAST(level AS VARIANT) IS NULL AS missing, TO_JSON(CAST(level AS VARIANT)) AS js FROM gauges;
+-- expect:
+{"id": 1, "missing": false, "js": "40"}
+{"id": 2, "missing": false, "js": "null"}
