@@ -366,7 +366,8 @@ export function makeCast(from: ColumnType, to: ColumnType): (v: Value) => Value 
   // A SQL NULL of a typed value cast to VARIANT is a VARIANT null, not SQL NULL: Feldera's
   // sqllib `cast_to_V_<type>N` maps `None` to `Variant::SqlNull`, which IS NULL finds false and
   // ad-hoc output prints as "null". The NULL literal and VARIANT itself pass through as they are.
-  const whenNull = to.type === 'VARIANT' && from.type !== 'VARIANT' && from.type !== 'NULL' ? Variant.NULL : null;
+  const whenNull =
+    to.type === 'VARIANT' && from.type !== 'VARIANT' && from.type !== 'NULL' ? Variant.NULL : null;
   return (v) => (v === null ? whenNull : inner(v));
 }
 
