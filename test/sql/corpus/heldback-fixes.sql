@@ -32,3 +32,21 @@ CREATE VIEW v AS SELECT id, CAST(level AS VARIANT) IS NULL AS missing, TO_JSON(C
 -- expect:
 {"id": 1, "missing": false, "js": "40"}
 {"id": 2, "missing": false, "js": "null"}
+
+-- case: JSON null in the VARIANT fields of a ROW is the VARIANT null
+CREATE TABLE events (id INT, meta ROW(src VARIANT, note VARIANT));
+-- input events: {"insert": {"id": 1, "meta": {"src": "app", "note": null}}}
+-- input events: {"insert": {"id": 2, "meta": {"src": null, "note": null}}}
+CREATE VIEW v AS SELECT id, meta.src IS NULL AS src_missing, TO_JSON(meta.note) AS note FROM events;
+-- expect:
+{"id": 1, "src_missing": false, "note": "null"}
+{"id": 2, "src_missing": false, "note": "null"}
+
+-- case: a MAP with integer keys arrives as a JSON object keyed by the numbers' text
+CREATE TABLE stock (shelf INT, counts MAP<INT, INT>);
+-- input stock: {"insert": {"shelf": 1, "counts": {"10": 3, "20": 5}}}
+-- input stock: {"insert": {"shelf": 2, "counts": {"-1": null}}}
+CREATE VIEW v AS SELECT shelf, counts[20] AS twenty, CARDINALITY(counts) AS kinds, counts FROM stock;
+-- expect:
+{"shelf": 1, "twenty": 5, "kinds": 2, "counts": {"10": 3, "20": 5}}
+{"shelf": 2, "twenty": null, "kinds": 1, "counts": {"-1": null}}
