@@ -19,20 +19,19 @@
  * - `-- input <table>: <record>` lines (among the statements) push one `insert_delete` JSON
  *   record through the real ingress decoder, in order with the INSERTs; a record the decoder
  *   rejects makes the case `other`;
- * - `-- expect adhoc:` compares in the JSON form of Feldera's ad-hoc queries (Arrow's), which
- *   differs from the egress form in three ways: a TIMESTAMP has a `T` between date and time,
- *   binary values are lower-case hexadecimal text rather than arrays of bytes, and a VARIANT
- *   is a string holding its JSON text (`"20"`, `"null"`).
+ * - `-- expect adhoc:` compares in the JSON form of Feldera's ad-hoc queries (Arrow's), the
+ *   form Sluice's `/query?format=json` writes (src/runtime/adhoc/arrow-json.ts): a TIMESTAMP
+ *   has a `T` between date and time, binary values are lower-case hexadecimal text, and a
+ *   VARIANT is a string holding its JSON text (`"20"`, `"null"`).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileProgram, makeRowJsonEncoder } from '../../src/engine/index.js';
 import { Decimal } from '../../src/engine/values/decimal.js';
-import { valueToJsonText } from '../../src/engine/values/json.js';
 import { JsonNumberText } from '../../src/engine/values/json-number.js';
 import { type JsonTree, parseJsonText } from '../../src/engine/values/json-text.js';
-import type { ColumnType } from '../../src/engine/values/types.js';
 import type { Value } from '../../src/engine/values/value.js';
+import { makeAdhocRowEncoder } from '../../src/runtime/adhoc/arrow-json.js';
 import { decodeIngress } from '../../src/runtime/formats/ingress.js';
 
 export type Verdict = 'right' | 'wrong' | 'refused' | 'other';
@@ -141,57 +140,8 @@ function canonical(tree: JsonTree): string {
   return JSON.stringify(tree);
 }
 
-/** JSON text of a tree, numbers as written. */
-function jsonText(tree: JsonTree): string {
-  if (tree instanceof JsonNumberText) return tree.text;
-  if (Array.isArray(tree)) return `[${tree.map(jsonText).join(',')}]`;
-  if (tree !== null && typeof tree === 'object')
-    return `{${Object.entries(tree)
-      .map(([k, v]) => `${JSON.stringify(k)}:${jsonText(v)}`)
-      .join(',')}}`;
-  return JSON.stringify(tree);
-}
-
 function normalize(rows: string[]): string[] {
   return rows.map((r) => canonical(parseJsonText(r))).sort();
-}
-
-/** A value of `type` in egress JSON form, rewritten into the ad-hoc (Arrow) JSON form. */
-function adhocForm(type: ColumnType, tree: JsonTree): JsonTree {
-  if (tree === null) return null;
-  switch (type.type) {
-    case 'TIMESTAMP':
-      return typeof tree === 'string' ? tree.replace(' ', 'T') : tree;
-    case 'BINARY':
-    case 'VARBINARY':
-      return Array.isArray(tree)
-        ? tree.map((b) => Number(jsonText(b)).toString(16).padStart(2, '0')).join('')
-        : tree;
-    case 'VARIANT':
-      // Nested in a compound value; a VARIANT null there reads as SQL NULL (egress JSON cannot tell them apart).
-      return jsonText(tree);
-    case 'ARRAY':
-      return Array.isArray(tree) ? tree.map((e) => adhocForm(type.component!, e)) : tree;
-    case 'MAP':
-      if (tree === null || typeof tree !== 'object' || Array.isArray(tree) || tree instanceof JsonNumberText)
-        return tree;
-      return Object.fromEntries(
-        Object.entries(tree).map(([k, v]) => [
-          type.key!.type === 'VARIANT' && !/^["{[]/.test(k) ? JSON.stringify(k) : k,
-          adhocForm(type.value!, v),
-        ]),
-      );
-    case 'STRUCT':
-      if (typeof tree !== 'object' || Array.isArray(tree) || tree instanceof JsonNumberText) return tree;
-      return Object.fromEntries(
-        Object.entries(tree).map(([k, v]) => {
-          const field = type.fields!.find((f) => f.name === k);
-          return [k, field ? adhocForm(field.columntype, v) : v];
-        }),
-      );
-    default:
-      return tree;
-  }
 }
 
 /** Runs one case. */
@@ -244,22 +194,9 @@ export function runCase(c: CorpusCase): CaseResult {
   if (c.expected === null) return result('wrong', 'ran, but Feldera rejects this program');
   let actual = [...contents].flatMap(([row, n]) => Array.from({ length: Math.max(0, n) }, () => row));
   if (c.adhoc) {
-    // A top-level VARIANT is its JSON text as a string; SQL NULL stays null (the VARIANT null
-    // is the text "null"), which the egress JSON cannot tell apart, so this reads the values.
-    actual = actual.map((key) => {
-      const row = rowsByKey.get(key)!;
-      const out = view.columns.map((col, i) => {
-        const v = row[i] ?? null;
-        const text =
-          col.type.type === 'VARIANT'
-            ? v === null
-              ? 'null'
-              : JSON.stringify(valueToJsonText(col.type, v))
-            : jsonText(adhocForm(col.type, parseJsonText(valueToJsonText(col.type, v))));
-        return `${JSON.stringify(col.name)}:${text}`;
-      });
-      return `{${out.join(',')}}`;
-    });
+    // The ad-hoc form is what /query?format=json writes (src/runtime/adhoc/arrow-json.ts).
+    const adhoc = makeAdhocRowEncoder(view.columns);
+    actual = actual.map((key) => adhoc(rowsByKey.get(key)!));
   }
   const [want, got] = [normalize(c.expected), normalize(actual)];
   if (want.length === got.length && want.every((r, i) => r === got[i])) return result('right');

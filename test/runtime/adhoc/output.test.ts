@@ -48,6 +48,12 @@ describe('ad-hoc output formats', () => {
     );
     const error = { message: 'too slow', error_code: 'AdHocQueryTimeout', details: { limit_secs: 1 } };
     assert.deepEqual(JSON.parse(errorLine('json', error)), error);
+    const stamped = outputWriter('json', [{ name: 'at', type: { type: 'TIMESTAMP', nullable: true } }]);
+    assert.equal(
+      stamped.rows([[1_500_000n]]),
+      '{"at":"1970-01-01T00:00:01.500"}\n',
+      'the ad-hoc (Arrow) form',
+    );
     assert.equal(errorLine('text', error), 'ERROR: too slow [AdHocQueryTimeout]\n');
   });
 });

@@ -239,8 +239,8 @@ describe('decodeIngress of ROW and MAP columns', () => {
           type: 'STRUCT',
           nullable: true,
           fields: [
-            { name: 'tag', columntype: VARIANT },
-            { name: 'n', columntype: INT },
+            { name: 'tag', columntype: VARIANT, case_sensitive: false, unused: false },
+            { name: 'n', columntype: INT, case_sensitive: false, unused: false },
           ],
         },
       },
