@@ -50,3 +50,10 @@ CREATE VIEW v AS SELECT shelf, counts[20] AS twenty, CARDINALITY(counts) AS kind
 -- expect:
 {"shelf": 1, "twenty": 5, "kinds": 2, "counts": {"10": 3, "20": 5}}
 {"shelf": 2, "twenty": null, "kinds": 1, "counts": {"-1": null}}
+
+-- case: the ad-hoc JSON form: T in timestamps, hex bytes, VARIANT as its JSON text
+CREATE TABLE parcels (id INT, sent TIMESTAMP, tag VARBINARY, info VARIANT, extra INT);
+INSERT INTO parcels VALUES (1, TIMESTAMP '2022-03-04 05:06:07.25', x'0aff', PARSE_JSON('{"kg": 2}'), NULL);
+CREATE VIEW v AS SELECT id, sent, tag, info, CAST(extra AS VARIANT) AS extra_v, ARRAY[info] AS infos FROM parcels;
+-- expect adhoc:
+{"id": 1, "sent": "2022-03-04T05:06:07.250", "tag": "0aff", "info": "{\"kg\":2}", "extra_v": "null", "infos": ["{\"kg\":2}"]}
