@@ -56,6 +56,7 @@ const FORMS: [name: string, view: string, before?: string, after?: string][] = [
   ['NATURAL JOIN', 'SELECT x FROM t NATURAL JOIN t AS u'],
   ['JOIN ... USING (columns)', 'SELECT x FROM t JOIN t AS u USING (x, s)'],
   ['ASOF JOIN', 'SELECT t.x FROM t ASOF JOIN t AS u MATCH_CONDITION (t.ts >= u.ts) ON t.x = u.x'],
+  ['LEFT ASOF JOIN', 'SELECT t.x FROM t LEFT ASOF JOIN t AS u MATCH_CONDITION (t.ts >= u.ts) ON t.x = u.x'],
   ['UNION / EXCEPT / INTERSECT [ALL]', 'SELECT x FROM t UNION ALL SELECT x FROM t EXCEPT SELECT x FROM t'],
   [
     'IN / EXISTS / scalar subqueries',

@@ -533,7 +533,9 @@ class Parser extends ExpressionParser {
       else if (natural) this.fail(`Encountered ${this.describe(this.peek())}; was expecting JOIN`);
       else return left;
       if (joinType === 'left' || joinType === 'right' || joinType === 'full') this.acceptKeyword('OUTER');
-      if (this.isKeyword('ASOF')) this.fail('ASOF JOIN is not supported', start, UNSUPPORTED);
+      // Feldera's `LEFT ASOF JOIN u MATCH_CONDITION (...) ON ...`: refused at the join's start.
+      if (this.isKeyword('ASOF'))
+        this.fail(`${joinType.toUpperCase()} ASOF JOIN is not supported`, start, UNSUPPORTED);
       this.expectKeyword('JOIN');
       const right = this.parseFromPrimary();
       let on: Expr | null = null;

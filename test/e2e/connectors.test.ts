@@ -205,9 +205,9 @@ CREATE TABLE stocks (symbol VARCHAR NOT NULL, price_time BIGINT NOT NULL, price 
     assert.equal(input(done, 'times.unnamed-0').metrics.end_of_input, true);
     const times = await queryRows(m, 'examples', 'SELECT dt, ts, t FROM times ORDER BY ts, dt');
     assert.deepEqual(times, [
-      { dt: '2024-08-28', ts: '2024-08-28 00:00:00', t: '00:00:05' },
-      { dt: '2024-08-28', ts: '2024-08-28 00:00:00', t: '00:00:05' },
-      { dt: '2024-08-29', ts: '2024-08-28 00:00:01', t: '00:00:06' },
+      { dt: '2024-08-28', ts: '2024-08-28T00:00:00', t: '00:00:05' },
+      { dt: '2024-08-28', ts: '2024-08-28T00:00:00', t: '00:00:05' },
+      { dt: '2024-08-29', ts: '2024-08-28T00:00:01', t: '00:00:06' },
     ]);
     assert.deepEqual(await queryRows(m, 'examples', 'SELECT col1, col2 FROM example1 ORDER BY col1'), [
       { col1: 1, col2: 'a' },
@@ -266,7 +266,7 @@ CREATE TABLE c (${cols}) ${gen(43)};`;
       assert.ok([2, 3].includes(r.w.split(' ').length), `words ${r.w}`);
       assert.equal(r.n, null);
       assert.ok(['x', 'y'].includes(r.h));
-      assert.ok(r.ts >= '2030-01-01 00:00:00' && r.ts < '2030-01-02 00:00:00', `timestamp ${r.ts}`);
+      assert.ok(r.ts >= '2030-01-01T00:00:00' && r.ts < '2030-01-02T00:00:00', `timestamp ${r.ts}`);
     }
     // Zipf with exponent 2 favours the start of the range.
     const first = a.filter((r) => r.z === 100).length;

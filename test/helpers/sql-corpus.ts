@@ -12,6 +12,17 @@
  * `CREATE VIEW` (the view under test, any name). Then either `-- expect:` followed by one JSON
  * object per expected row (in any order; numbers compare by value, so 3017.3 equals 3017.30),
  * or `-- expect error` when Feldera itself rejects the program or fails at run time.
+ *
+ * Two forms serve corpora converted from Feldera's Python runtime tests (its
+ * `python/tests/runtime_aggtest`), which load tables through the JSON ingress and read views
+ * through ad-hoc queries:
+ * - `-- input <table>: <record>` lines (among the statements) push one `insert_delete` JSON
+ *   record through the real ingress decoder, in order with the INSERTs; a record the decoder
+ *   rejects makes the case `other`;
+ * - `-- expect adhoc:` compares in the JSON form of Feldera's ad-hoc queries (Arrow's), the
+ *   form Sluice's `/query?format=json` writes (src/runtime/adhoc/arrow-json.ts): a TIMESTAMP
+ *   has a `T` between date and time, binary values are lower-case hexadecimal text, and a
+ *   VARIANT is a string holding its JSON text (`"20"`, `"null"`).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +30,9 @@ import { compileProgram, makeRowJsonEncoder } from '../../src/engine/index.js';
 import { Decimal } from '../../src/engine/values/decimal.js';
 import { JsonNumberText } from '../../src/engine/values/json-number.js';
 import { type JsonTree, parseJsonText } from '../../src/engine/values/json-text.js';
+import type { Value } from '../../src/engine/values/value.js';
+import { makeAdhocRowEncoder } from '../../src/runtime/adhoc/arrow-json.js';
+import { decodeIngress } from '../../src/runtime/formats/ingress.js';
 
 export type Verdict = 'right' | 'wrong' | 'refused' | 'other';
 
@@ -27,9 +41,12 @@ export interface CorpusCase {
   name: string;
   /** Statements other than INSERT, in order. */
   program: string;
-  inserts: string[];
+  /** INSERT statements, and `{table, record}` JSON ingress records, in order. */
+  inserts: (string | { table: string; record: string })[];
   /** Expected rows as JSON texts, or null when an error is expected. */
   expected: string[] | null;
+  /** Whether expected rows are in the ad-hoc query form (`-- expect adhoc:`). */
+  adhoc?: boolean;
 }
 
 export interface CaseResult {
@@ -69,9 +86,20 @@ export function parseCorpus(file: string, text: string): CorpusCase[] {
     const newline = chunk.indexOf('\n');
     const name = chunk.slice(0, newline).trim();
     const body = chunk.slice(newline + 1);
-    const marker = /^-- expect( error|:)\s*$/m.exec(body);
+    const marker = /^-- expect( error| adhoc:|:)\s*$/m.exec(body);
     if (!marker) throw new Error(`${file}: case '${name}' has no '-- expect:' or '-- expect error' line`);
-    const sql = statements(body.slice(0, marker.index));
+    // Statements and `-- input` records, each in its place in the text.
+    const inserts: CorpusCase['inserts'] = [];
+    const others: string[] = [];
+    for (const part of body.slice(0, marker.index).split(/^(-- input [^:\n]+:.*)$/m)) {
+      const input = /^-- input ([^:\n]+):(.*)$/.exec(part);
+      if (input) inserts.push({ table: input[1]!.trim(), record: input[2]!.trim() });
+      else
+        for (const stmt of statements(part)) {
+          if (/^INSERT\b/i.test(stmt)) inserts.push(stmt);
+          else others.push(stmt);
+        }
+    }
     const expected =
       marker[1] === ' error'
         ? null
@@ -83,9 +111,10 @@ export function parseCorpus(file: string, text: string): CorpusCase[] {
     cases.push({
       file,
       name,
-      program: sql.filter((s) => !/^INSERT\b/i.test(s)).join(';\n'),
-      inserts: sql.filter((s) => /^INSERT\b/i.test(s)),
+      program: others.join(';\n'),
+      inserts,
       expected,
+      adhoc: marker[1] === ' adhoc:',
     });
   }
   return cases;
@@ -131,20 +160,45 @@ export function runCase(c: CorpusCase): CaseResult {
   const view = views[0]!;
   const encode = makeRowJsonEncoder(view.columns);
   const contents = new Map<string, number>();
+  const rowsByKey = new Map<string, readonly Value[]>();
   try {
     const circuit = compiled.program.instantiate();
-    for (const insert of c.inserts) circuit.query(insert);
-    // The current time is the step's NOW().
-    for (const { row, weight } of circuit.step(Date.now()).get(view.name) ?? []) {
+    for (const insert of c.inserts) {
+      if (typeof insert === 'string') {
+        circuit.query(insert);
+        continue;
+      }
+      const table = compiled.program.tables.find((t) => t.name.toLowerCase() === insert.table.toLowerCase());
+      if (!table) return result('other', `input for unknown table ${insert.table}`);
+      let rows: ReturnType<typeof decodeIngress>['rows'];
+      try {
+        rows = decodeIngress(table, insert.record, {
+          format: 'json',
+          updateFormat: 'insert_delete',
+          array: false,
+        }).rows;
+      } catch (err) {
+        return result('other', `input rejected: ${(err as Error).message}`);
+      }
+      circuit.push(table.name, rows);
+    }
+    for (const { row, weight } of // The current time is the step's NOW().
+    circuit.step(Date.now()).get(view.name) ?? []) {
       const key = encode(row);
       contents.set(key, (contents.get(key) ?? 0) + weight);
+      rowsByKey.set(key, row);
     }
   } catch (err) {
     if (c.expected === null) return result('right');
     return result('wrong', `failed at run time: ${(err as Error).message}`);
   }
   if (c.expected === null) return result('wrong', 'ran, but Feldera rejects this program');
-  const actual = [...contents].flatMap(([row, n]) => Array.from({ length: Math.max(0, n) }, () => row));
+  let actual = [...contents].flatMap(([row, n]) => Array.from({ length: Math.max(0, n) }, () => row));
+  if (c.adhoc) {
+    // The ad-hoc form is what /query?format=json writes (src/runtime/adhoc/arrow-json.ts).
+    const adhoc = makeAdhocRowEncoder(view.columns);
+    actual = actual.map((key) => adhoc(rowsByKey.get(key)!));
+  }
   const [want, got] = [normalize(c.expected), normalize(actual)];
   if (want.length === got.length && want.every((r, i) => r === got[i])) return result('right');
   return result('wrong', `expected ${JSON.stringify(c.expected)}, got ${JSON.stringify(actual.sort())}`);

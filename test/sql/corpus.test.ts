@@ -62,3 +62,37 @@ CREATE VIEW v AS SELECT x + 1 FROM t;
     ],
   );
 });
+
+test('JSON input records and the ad-hoc (Arrow) expected form', () => {
+  const cases = parseCorpus(
+    'inline',
+    `-- case: ad-hoc forms
+CREATE TABLE t (id INT, ts TIMESTAMP, b VARBINARY, m MAP<INT, VARIANT>);
+-- input t: {"insert": {"id": 1, "ts": "2020-06-21 14:23:44.123", "b": [11, 22], "m": null}}
+INSERT INTO t VALUES (2, '2021-01-01 00:00:00', x'ff', NULL);
+CREATE VIEW v AS SELECT id, ts, b, CAST(id AS VARIANT) AS var, CAST(NULL AS VARIANT) AS sqlnull, ARRAY[CAST('x' AS VARIANT)] AS arr FROM t;
+-- expect adhoc:
+{"id": 1, "ts": "2020-06-21T14:23:44.123", "b": "0b16", "var": "1", "sqlnull": null, "arr": ["\\"x\\""]}
+{"id": 2, "ts": "2021-01-01T00:00:00", "b": "ff", "var": "2", "sqlnull": null, "arr": ["\\"x\\""]}
+-- case: egress form is not the ad-hoc form
+CREATE TABLE t (ts TIMESTAMP);
+INSERT INTO t VALUES ('2021-01-01 00:00:00');
+CREATE VIEW v AS SELECT ts FROM t;
+-- expect adhoc:
+{"ts": "2021-01-01 00:00:00"}
+-- case: a record the ingress decoder rejects
+CREATE TABLE t (x INT NOT NULL);
+-- input t: {"insert": {"x": null}}
+CREATE VIEW v AS SELECT x FROM t;
+-- expect:
+`,
+  );
+  assert.deepEqual(
+    cases.map((c) => [c.name, runCase(c).verdict]),
+    [
+      ['ad-hoc forms', 'right'],
+      ['egress form is not the ad-hoc form', 'wrong'],
+      ['a record the ingress decoder rejects', 'other'],
+    ],
+  );
+});

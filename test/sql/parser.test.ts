@@ -82,4 +82,20 @@ describe('parser', () => {
       ['Not yet implemented', 'Not yet implemented', 'Not yet implemented'],
     );
   });
+
+  test('an ASOF join, plain or LEFT, is refused at its first keyword, not a raw parse error', () => {
+    const { errors } = parse(
+      [
+        'CREATE VIEW v AS SELECT q.k FROM q LEFT ASOF JOIN p MATCH_CONDITION (q.t >= p.t) ON q.k = p.k;',
+        'CREATE VIEW w AS SELECT q.k FROM q ASOF JOIN p MATCH_CONDITION (q.t >= p.t) ON q.k = p.k;',
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      errors.map((e) => [e.error_type, e.message, e.start_line_number, e.start_column]),
+      [
+        ['Not yet implemented', 'LEFT ASOF JOIN is not supported', 1, 36],
+        ['Not yet implemented', 'ASOF JOIN is not supported', 2, 36],
+      ],
+    );
+  });
 });

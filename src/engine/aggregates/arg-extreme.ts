@@ -1,10 +1,12 @@
 /**
  * ARG_MAX(value, compared) and ARG_MIN(value, compared). The SQL side passes the pair as one
- * argument, `ROW(value, compared)`. Rows whose `compared` is NULL are ignored. Among the rest the
- * result is the `value` of the largest (smallest) pair ordered by `compared` and then by `value`
- * (NULL the smallest), which is how Feldera breaks ties: over (value, compared) = (5, 2),
- * (NULL, 2), ARG_MAX is 5 and ARG_MIN is NULL. The pairs are a sorted multiset, so retracting
- * the winner finds the next one in O(log n).
+ * argument, `ROW(value, compared)`. Every row is a candidate, a NULL `compared` included: the
+ * result is the `value` of the largest (smallest) pair ordered by `compared` and then by `value`,
+ * NULL the smallest in both, as Feldera orders them (its runtime_aggtest expects ARG_MAX over a
+ * group whose only `compared` is NULL to be that row's value, and so ARG_MIN picks a row with a
+ * NULL `compared` over any other). Ties: over (value, compared) = (5, 2), (NULL, 2), ARG_MAX is 5
+ * and ARG_MIN is NULL. The pairs are a sorted multiset, so retracting the winner finds the next
+ * one in O(log n).
  */
 import type { StateReader, StateWriter } from '../state-codec.js';
 import type { UndoLog } from '../undo-log.js';
@@ -22,7 +24,7 @@ class ArgExtremeAccumulator implements Accumulator {
 
   add(v: Value, weight: number, undo: UndoLog): void {
     const [value, compared] = v as [Value, Value];
-    if (compared !== null) this.pairs.add([compared, value], weight, undo);
+    this.pairs.add([compared, value], weight, undo);
   }
 
   result(): Value {

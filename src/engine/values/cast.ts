@@ -14,6 +14,7 @@ import {
   formatTimestamp,
   makeTimestamp,
   NS_PER_MILLI_BIG,
+  NS_PER_SECOND_BIG,
   parseDate,
   parseTime,
   parseTimestamp,
@@ -44,7 +45,7 @@ import {
   type SmallIntName,
   typeToSql,
 } from './types.js';
-import { SqlMap, type Value } from './value.js';
+import { SqlMap, type Value, Variant } from './value.js';
 import { fromVariantCaster, toVariantCaster } from './variant.js';
 
 export type Caster = (v: Value) => Value;
@@ -176,11 +177,20 @@ export function formatReal(v: number): string {
   return String(v);
 }
 
+/**
+ * Text of a TIMESTAMP cast to a string: `YYYY-MM-DD HH:MM:SS`, the fraction of a second dropped,
+ * as Feldera's sqllib `cast_to_s_Timestamp` prints it (a plain `{:02}` seconds format), so
+ * CAST(TIMESTAMP '2020-06-21 14:23:44.123' AS VARCHAR) is '2020-06-21 14:23:44'.
+ */
+function timestampText(ts: bigint): string {
+  return formatTimestamp(floorDiv(ts, NS_PER_SECOND_BIG) * NS_PER_SECOND_BIG);
+}
+
 /** Text of a scalar value of type `from`, as CAST(... AS VARCHAR) produces it. */
 export function valueToText(v: Value, from: ColumnType): string {
   if (typeof v === 'string') return from.type === 'CHAR' ? v.replace(/ +$/, '') : v;
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
-  if (typeof v === 'bigint') return from.type === 'TIMESTAMP' ? formatTimestamp(v) : String(v);
+  if (typeof v === 'bigint') return from.type === 'TIMESTAMP' ? timestampText(v) : String(v);
   if (v instanceof Decimal) return v.toString();
   if (v instanceof Uint8Array) return toHex(v);
   if (typeof v === 'number') {
@@ -354,7 +364,12 @@ export function castCanBeNull(from: ColumnType, to: ColumnType): boolean {
  */
 export function makeCast(from: ColumnType, to: ColumnType): (v: Value) => Value {
   const inner = makeNonNullCast(from, to);
-  return (v) => (v === null ? null : inner(v));
+  // A SQL NULL of a typed value cast to VARIANT is a VARIANT null, not SQL NULL: Feldera's
+  // sqllib `cast_to_V_<type>N` maps `None` to `Variant::SqlNull`, which IS NULL finds false and
+  // ad-hoc output prints as "null". The NULL literal and VARIANT itself pass through as they are.
+  const whenNull =
+    to.type === 'VARIANT' && from.type !== 'VARIANT' && from.type !== 'NULL' ? Variant.NULL : null;
+  return (v) => (v === null ? whenNull : inner(v));
 }
 
 function makeNonNullCast(from: ColumnType, to: ColumnType): Caster {

@@ -13,6 +13,7 @@ import { parseUuid } from './binary.js';
 import { US_PER_DAY, US_PER_HOUR, US_PER_MINUTE, US_PER_SECOND } from './datetime.js';
 import { ValueError } from './errors.js';
 import { JsonNumberText } from './json-number.js';
+import { parseJsonText } from './json-text.js';
 import { type ColumnType, isIntervalType, isLongIntervalType } from './types.js';
 import { SqlMap, type Value, Variant } from './value.js';
 import { jsonNumberVariant, kindType } from './variant.js';
@@ -124,6 +125,36 @@ export function variantFromJson(json: unknown): Variant {
   throw new ValueError(`cannot read ${describe(json)} as a VARIANT`);
 }
 
+/**
+ * A MAP key from the text of a JSON object key. String and VARIANT keys are the text itself;
+ * any other key type reads the text as JSON first (`"1"` is the number 1, and `"\"2020-01-02\""`,
+ * the form `keyText` writes for a DATE, the string in it) and else as a JSON string (`"2020-01-02"`),
+ * which is how a JSON object (whose keys are always strings) carries `MAP<INT, INT>` and the
+ * like: Feldera's Python SDK sends such maps as dicts, which JSON turns into text keys.
+ */
+function mapKeyFromJson(type: ColumnType, text: string, decode: DecodeJson): Value {
+  if (type.type === 'CHAR' || type.type === 'VARCHAR' || type.type === 'VARIANT') return decode(type, text);
+  let tree: unknown = text;
+  try {
+    tree = parseJsonText(text);
+  } catch {
+    // Not JSON text: read it as a string below.
+  }
+  try {
+    return decode(type, tree);
+  } catch (err) {
+    if (!(err instanceof ValueError)) throw err;
+    if (tree !== text) {
+      try {
+        return decode(type, text);
+      } catch {
+        // Report the first reading's reason.
+      }
+    }
+    throw new ValueError(`map key ${JSON.stringify(text.slice(0, 40))}: ${err.message}`);
+  }
+}
+
 /** The value of one of this module's types from parsed JSON (numbers possibly as `JsonNumberText`). */
 export function compoundFromJson(type: ColumnType, json: unknown, decode: DecodeJson): Value {
   const wrong = (): never => {
@@ -140,7 +171,7 @@ export function compoundFromJson(type: ColumnType, json: unknown, decode: Decode
       if (!isObject(json)) return wrong();
       return new SqlMap(
         Object.keys(json).map((k) => {
-          const key = decode(type.key!, k);
+          const key = mapKeyFromJson(type.key!, k, decode);
           if (key === null) throw new ValueError('a MAP key cannot be NULL');
           return [key, decode(type.value!, json[k])] as const;
         }),
@@ -153,7 +184,11 @@ export function compoundFromJson(type: ColumnType, json: unknown, decode: Decode
         const key = f.case_sensitive
           ? keys.find((k) => k === f.name)
           : (keys.find((k) => k === f.name) ?? keys.find((k) => k.toLowerCase() === f.name.toLowerCase()));
-        return decode(f.columntype, key === undefined ? null : json[key]);
+        try {
+          return decode(f.columntype, key === undefined ? null : json[key]);
+        } catch (err) {
+          throw err instanceof ValueError ? err.withinField(f.name) : err;
+        }
       });
     }
     case 'BINARY':

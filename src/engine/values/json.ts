@@ -31,7 +31,7 @@ import { ValueError } from './errors.js';
 import { compoundFromJson, compoundToJsonText } from './json-compound.js';
 import { JsonNumberText } from './json-number.js';
 import { type ColumnType, typeToSql } from './types.js';
-import type { Value } from './value.js';
+import { type Value, Variant } from './value.js';
 
 export { JsonNumberText };
 
@@ -68,6 +68,9 @@ function integerOf(json: number, rawText: string | undefined): number {
  */
 export function parseJsonValue(type: ColumnType, json: unknown, rawText?: string): Value {
   if (json === null || json === undefined) {
+    // A NOT NULL VARIANT (a ROW field, whose fields are NOT NULL by default) reads JSON null as
+    // the VARIANT null, as Feldera does; a nullable one reads it as SQL NULL.
+    if (type.type === 'VARIANT' && !type.nullable) return Variant.NULL;
     if (!type.nullable) throw new ValueError('NULL value for a NOT NULL column');
     return null;
   }

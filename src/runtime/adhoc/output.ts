@@ -1,16 +1,18 @@
 /**
  * The formats of `/query` output, written batch by batch as rows arrive (Feldera streams them
  * the same way):
- *   - `json`: one JSON object per row and line;
+ *   - `json`: one JSON object per row and line, in the Arrow JSON form of Feldera's ad-hoc
+ *     queries (arrow-json.ts), not the egress form;
  *   - `text`: a box-drawn table. Each batch is drawn with its own column widths; the header is
  *     drawn once and the closing rule is held back until the end, so a result that fits in
  *     one batch prints exactly as `formatTextTable` draws it.
  * An error after output has started is written in-band as the last line: the error body as
  * JSON for `json`, `ERROR: <message> [<error_code>]` for `text`.
  */
-import { type ColumnDesc, formatTextTable, makeRowJsonEncoder } from '../../engine/values/index.js';
+import { type ColumnDesc, formatTextTable } from '../../engine/values/index.js';
 import type { Row } from '../../engine/values/value.js';
 import type { ErrorBody } from '../../types/errors.js';
+import { makeAdhocRowEncoder } from './arrow-json.js';
 import type { AdHocFormat } from './protocol.js';
 
 export interface OutputWriter {
@@ -21,7 +23,7 @@ export interface OutputWriter {
 }
 
 function jsonWriter(columns: readonly ColumnDesc[]): OutputWriter {
-  const encode = makeRowJsonEncoder(columns);
+  const encode = makeAdhocRowEncoder(columns);
   return {
     rows: (batch) => {
       let out = '';

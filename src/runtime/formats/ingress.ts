@@ -88,7 +88,9 @@ function decodeValue(shape: TableShape, record: number, i: number, value: JsonNo
       : parseJsonValue(col.type, value);
   } catch (err) {
     if (err instanceof ValueError) {
-      throw parseError(shape.name, record, `column '${col.name}': ${err.message}`, { column: col.name });
+      // A fault inside a ROW names the field too: `column 'r.v1': ...`.
+      const where = [col.name, ...err.path].join('.');
+      throw parseError(shape.name, record, `column '${where}': ${err.message}`, { column: col.name });
     }
     throw err;
   }

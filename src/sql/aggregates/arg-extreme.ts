@@ -6,7 +6,8 @@ import { type AggregateBinder, type AggregateFamily, argumentsOf } from './signa
 
 /**
  * `ARG_MAX(value, compared)`: the kernel gets `ROW(value, compared)`; the result has the type of
- * `value` and is NULL when no row has a non-NULL `compared`. DISTINCT changes nothing.
+ * `value` and is NULL over no rows (a row with a NULL `compared` is a candidate, see the kernel).
+ * DISTINCT changes nothing.
  */
 function argExtreme(fn: 'arg_max' | 'arg_min'): AggregateBinder {
   return (site) => {

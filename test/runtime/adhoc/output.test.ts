@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { formatTextTable } from '../../../src/engine/values/index.js';
+import { formatTextTable, parseJsonValue } from '../../../src/engine/values/index.js';
 import { errorLine, outputWriter } from '../../../src/runtime/adhoc/output.js';
 
 const COLUMNS = [
@@ -48,6 +48,13 @@ describe('ad-hoc output formats', () => {
     );
     const error = { message: 'too slow', error_code: 'AdHocQueryTimeout', details: { limit_secs: 1 } };
     assert.deepEqual(JSON.parse(errorLine('json', error)), error);
+    const TS = { type: 'TIMESTAMP' as const, nullable: true };
+    const stamped = outputWriter('json', [{ name: 'at', type: TS }]);
+    assert.equal(
+      stamped.rows([[parseJsonValue(TS, '1970-01-01 00:00:01.5')]]),
+      '{"at":"1970-01-01T00:00:01.500"}\n',
+      'the ad-hoc (Arrow) form',
+    );
     assert.equal(errorLine('text', error), 'ERROR: too slow [AdHocQueryTimeout]\n');
   });
 });

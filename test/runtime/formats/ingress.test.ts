@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Decimal } from '../../../src/engine/values/index.js';
+import { SqlMap, Variant } from '../../../src/engine/values/value.js';
 import { decodeIngress, type IngressOptions, type TableShape } from '../../../src/runtime/formats/ingress.js';
 import { ApiError } from '../../../src/types/errors.js';
 
@@ -224,3 +225,71 @@ describe('decodeIngress: rows as arrays, updates (issue 9, item 7)', () => {
 function replacer(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' || value instanceof Decimal ? String(value) : value;
 }
+
+describe('decodeIngress of ROW and MAP columns', () => {
+  const INT = { type: 'INTEGER' as const, nullable: false };
+  const VARIANT = { type: 'VARIANT' as const, nullable: false };
+  const shape: TableShape = {
+    name: 'nested',
+    columns: [
+      {
+        name: 'r',
+        caseSensitive: false,
+        type: {
+          type: 'STRUCT',
+          nullable: true,
+          fields: [
+            { name: 'tag', columntype: VARIANT, case_sensitive: false, unused: false },
+            { name: 'n', columntype: INT, case_sensitive: false, unused: false },
+          ],
+        },
+      },
+      {
+        name: 'm',
+        caseSensitive: false,
+        type: { type: 'MAP', nullable: true, key: INT, value: { ...INT, nullable: true } },
+      },
+      {
+        name: 'dm',
+        caseSensitive: false,
+        type: { type: 'MAP', nullable: true, key: { type: 'DATE', nullable: false }, value: INT },
+      },
+    ],
+    primaryKey: [],
+  };
+  const rows = (body: string) => decodeIngress(shape, body, json).rows.map((r) => r.row);
+  const fails = (body: string, reason: RegExp) =>
+    assert.throws(
+      () => decodeIngress(shape, body, json),
+      (err: unknown) => err instanceof ApiError && reason.test(err.message),
+    );
+
+  test('JSON null in a NOT NULL VARIANT field is the VARIANT null', () => {
+    const [row] = rows('{"insert": {"r": {"tag": null, "n": 4}}}');
+    assert.deepEqual(row![0], [Variant.NULL, 4]);
+  });
+
+  test('JSON null in a NOT NULL field of another type names the field', () => {
+    fails('{"insert": {"r": {"tag": 1, "n": null}}}', /column 'r\.n': NULL value/);
+  });
+
+  test('non-string MAP keys are read from the key text; a key that does not parse is named', () => {
+    const [row] = rows(
+      '{"insert": {"m": {"7": 70, "-2": null}, "dm": {"2024-02-29": 1, "\\"2000-01-01\\"": 2}}}',
+    );
+    assert.ok(row![1] instanceof SqlMap && row![2] instanceof SqlMap);
+    assert.deepEqual(row![1].entries, [
+      [-2, null],
+      [7, 70],
+    ]);
+    assert.deepEqual(
+      row![2].entries.map(([k, v]) => [k, v]),
+      [
+        [10957, 2],
+        [19782, 1],
+      ],
+    );
+    fails('{"insert": {"m": {"seven": 70}}}', /column 'm': map key "seven": expected INTEGER/);
+    fails('{"insert": {"dm": {"2024-02-30": 1}}}', /column 'dm': map key "2024-02-30"/);
+  });
+});

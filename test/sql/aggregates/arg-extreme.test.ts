@@ -19,11 +19,11 @@ const T = {
 };
 
 describe('ARG_MAX and ARG_MIN', () => {
-  test('rows with a NULL compared value are ignored; ties go to the larger (smaller) value, NULL the smallest', () => {
+  test('a NULL compared value is the smallest, still a candidate; ties go to the larger (smaller) value, NULL the smallest', () => {
     assert.deepEqual(evalSql('g, ARG_MAX(v, c) AS hi, ARG_MIN(v, c) AS lo', T, 'GROUP BY g'), [
-      '{"g":1,"hi":"b","lo":"d"}',
+      '{"g":1,"hi":"b","lo":"c"}',
       '{"g":2,"hi":"p","lo":null}',
-      '{"g":3,"hi":null,"lo":null}',
+      '{"g":3,"hi":"q","lo":"q"}',
     ]);
   });
 
@@ -33,7 +33,7 @@ describe('ARG_MAX and ARG_MIN', () => {
         "ARG_MAX(DISTINCT v, c) AS d, ARG_MAX(v, c) FILTER (WHERE v < 'b') AS f, ARG_MIN(c, v) AS m",
         T,
       ),
-      ['{"d":"b","f":"a","m":3}'],
+      ['{"d":"b","f":"a","m":1}'],
     );
   });
 
@@ -73,6 +73,20 @@ describe('ARG_MAX and ARG_MIN', () => {
       { delete: [{ v: 'a', c: 3 }] },
     ]);
     assert.deepEqual(steps, [['{"hi":"b","lo":"c"}'], ['{"hi":"a","lo":"a"}'], ['{"hi":null,"lo":null}']]);
+  });
+
+  test('a row with a NULL compared value wins ARG_MIN until it is retracted, then ARG_MAX when alone', () => {
+    const steps = viewAfterSteps('v VARCHAR, c INT', 'ARG_MAX(v, c) AS hi, ARG_MIN(v, c) AS lo', [
+      {
+        insert: [
+          { v: 'x', c: null },
+          { v: 'y', c: 4 },
+        ],
+      },
+      { delete: [{ v: 'x', c: null }] },
+      { insert: [{ v: 'z', c: null }], delete: [{ v: 'y', c: 4 }] },
+    ]);
+    assert.deepEqual(steps, [['{"hi":"y","lo":"x"}'], ['{"hi":"y","lo":"y"}'], ['{"hi":"z","lo":"z"}']]);
   });
 
   test('two arguments are required', () => {

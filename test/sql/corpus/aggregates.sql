@@ -11,12 +11,12 @@ CREATE VIEW v AS SELECT region, COUNT(*) FILTER (WHERE returned) AS r,
 {"region": "n", "r": 1, "kept": 10, "big": 25}
 {"region": "s", "r": 0, "kept": 3, "big": null}
 
--- case: ARG_MAX and ARG_MIN break ties by the value, NULL the smallest
+-- case: ARG_MAX and ARG_MIN break ties by the value, NULL the smallest; a NULL compared value is the smallest key
 CREATE TABLE scores (who VARCHAR, pts INT);
 INSERT INTO scores VALUES ('ann', 9), ('bob', 9), (NULL, 2), ('cy', 2), ('dee', NULL);
 CREATE VIEW v AS SELECT ARG_MAX(who, pts) AS best, ARG_MIN(who, pts) AS worst FROM scores;
 -- expect:
-{"best": "bob", "worst": null}
+{"best": "bob", "worst": "dee"}
 
 -- case: ARG_MAX of a group whose compared values are all NULL
 CREATE TABLE p (g INT, v VARCHAR, c DATE);
@@ -24,7 +24,7 @@ INSERT INTO p VALUES (1, 'a', DATE '2024-01-02'), (1, 'b', DATE '2023-05-06'), (
 CREATE VIEW v AS SELECT g, ARG_MAX(v, c) AS latest, ARG_MIN(v, c) AS earliest FROM p GROUP BY g;
 -- expect:
 {"g": 1, "latest": "a", "earliest": "b"}
-{"g": 2, "latest": null, "earliest": null}
+{"g": 2, "latest": "c", "earliest": "c"}
 
 -- case: EVERY, SOME and their aliases ignore NULL
 CREATE TABLE flags (g INT, ok BOOLEAN);

@@ -102,6 +102,30 @@ describe('casts', () => {
     );
   });
 
+  test('a TIMESTAMP as text drops the fraction of a second, in CAST and in implicit conversions', () => {
+    assert.deepEqual(
+      evalValues(
+        [
+          'CAST(ts AS VARCHAR)',
+          'RIGHT(ts, 2)',
+          'CONCAT(ts, ts)',
+          "CAST(TIMESTAMP '1999-12-31 23:59:59.999999' AS VARCHAR)",
+          "CAST(TIMESTAMP '1969-12-31 23:59:58.5' AS VARCHAR)",
+          "CAST(TIMESTAMP '2001-02-03 04:05:06' AS VARCHAR)",
+        ],
+        ROW,
+      ),
+      [
+        '"2020-06-21 14:23:44"',
+        '"44"',
+        '"2020-06-21 14:23:442020-06-21 14:23:44"',
+        '"1999-12-31 23:59:59"',
+        '"1969-12-31 23:59:58"',
+        '"2001-02-03 04:05:06"',
+      ],
+    );
+  });
+
   test('numbers between themselves: truncation toward zero, range errors', () => {
     assert.deepEqual(
       evalValues(

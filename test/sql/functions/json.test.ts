@@ -101,6 +101,27 @@ describe('VARIANT and JSON functions', () => {
     );
   });
 
+  test('a SQL NULL of any typed value cast to VARIANT is the VARIANT null', () => {
+    const t: Table = {
+      columns: 'n INT, b BOOLEAN, d DECIMAL(6, 2), a INT ARRAY',
+      rows: [{ n: null, b: null, d: null, a: null }],
+    };
+    assert.deepEqual(
+      evalValues(
+        [
+          'CAST(n AS VARIANT) IS NULL',
+          'CAST(b AS VARIANT) IS NOT NULL',
+          'TO_JSON(CAST(d AS VARIANT))',
+          'TO_JSON(CAST(a AS VARIANT))',
+          'CAST(CAST(n AS VARIANT) AS INT)',
+          'CAST(NULL AS VARIANT) IS NULL',
+        ],
+        t,
+      ),
+      ['false', 'true', '"null"', '"null"', 'null', 'true'],
+    );
+  });
+
   test('TYPEOF takes only a VARIANT', () => {
     assert.match(
       compileError('TYPEOF(x)'),

@@ -1,0 +1,59 @@
+-- Cases for the findings of the held-back corpus sample (Feldera's runtime_aggtest): NULL
+-- ordering keys in ARG_MAX/ARG_MIN, TIMESTAMP text without its fraction, the VARIANT null from
+-- a cast of NULL, JSON ingress of ROW fields and non-string MAP keys, and the ad-hoc JSON form.
+-- Format: test/helpers/sql-corpus.ts.
+
+-- case: a reading taken at an unknown hour still counts for ARG_MAX and ARG_MIN
+CREATE TABLE readings (sensor VARCHAR, hour INT);
+INSERT INTO readings VALUES ('north', NULL), ('south', 7), ('east', 3);
+CREATE VIEW v AS SELECT ARG_MAX(sensor, hour) AS latest, ARG_MIN(sensor, hour) AS earliest FROM readings;
+-- expect:
+{"latest": "south", "earliest": "north"}
+
+-- case: a group whose only key is NULL picks that row in both
+CREATE TABLE shifts (crew INT, lead VARCHAR, started TIME);
+INSERT INTO shifts VALUES (1, 'kim', NULL), (2, 'lou', TIME '06:00:00'), (2, 'max', TIME '22:00:00');
+CREATE VIEW v AS SELECT crew, ARG_MAX(lead, started) AS last_lead, ARG_MIN(lead, started) AS first_lead FROM shifts GROUP BY crew;
+-- expect:
+{"crew": 1, "last_lead": "kim", "first_lead": "kim"}
+{"crew": 2, "last_lead": "max", "first_lead": "lou"}
+
+-- case: a TIMESTAMP turned into text has no fraction of a second
+CREATE TABLE stamps (at TIMESTAMP);
+INSERT INTO stamps VALUES (TIMESTAMP '2031-07-04 09:08:07.654321');
+CREATE VIEW v AS SELECT CAST(at AS VARCHAR) AS txt, RIGHT(at, 5) AS tail, CONCAT('at ', at) AS label FROM stamps;
+-- expect:
+{"txt": "2031-07-04 09:08:07", "tail": "08:07", "label": "at 2031-07-04 09:08:07"}
+
+-- case: a missing number cast to VARIANT is the VARIANT null, which is not SQL NULL
+CREATE TABLE gauges (id INT, level SMALLINT);
+INSERT INTO gauges VALUES (1, 40), (2, NULL);
+CREATE VIEW v AS SELECT id, CAST(level AS VARIANT) IS NULL AS missing, TO_JSON(CAST(level AS VARIANT)) AS js FROM gauges;
+-- expect:
+{"id": 1, "missing": false, "js": "40"}
+{"id": 2, "missing": false, "js": "null"}
+
+-- case: JSON null in the VARIANT fields of a ROW is the VARIANT null
+CREATE TABLE events (id INT, meta ROW(src VARIANT, note VARIANT));
+-- input events: {"insert": {"id": 1, "meta": {"src": "app", "note": null}}}
+-- input events: {"insert": {"id": 2, "meta": {"src": null, "note": null}}}
+CREATE VIEW v AS SELECT id, meta.src IS NULL AS src_missing, TO_JSON(meta.note) AS note FROM events;
+-- expect:
+{"id": 1, "src_missing": false, "note": "null"}
+{"id": 2, "src_missing": false, "note": "null"}
+
+-- case: a MAP with integer keys arrives as a JSON object keyed by the numbers' text
+CREATE TABLE stock (shelf INT, counts MAP<INT, INT>);
+-- input stock: {"insert": {"shelf": 1, "counts": {"10": 3, "20": 5}}}
+-- input stock: {"insert": {"shelf": 2, "counts": {"-1": null}}}
+CREATE VIEW v AS SELECT shelf, counts[20] AS twenty, CARDINALITY(counts) AS kinds, counts FROM stock;
+-- expect:
+{"shelf": 1, "twenty": 5, "kinds": 2, "counts": {"10": 3, "20": 5}}
+{"shelf": 2, "twenty": null, "kinds": 1, "counts": {"-1": null}}
+
+-- case: the ad-hoc JSON form: T in timestamps, hex bytes, VARIANT as its JSON text
+CREATE TABLE parcels (id INT, sent TIMESTAMP, tag VARBINARY, info VARIANT, extra INT);
+INSERT INTO parcels VALUES (1, TIMESTAMP '2022-03-04 05:06:07.25', x'0aff', PARSE_JSON('{"kg": 2}'), NULL);
+CREATE VIEW v AS SELECT id, sent, tag, info, CAST(extra AS VARIANT) AS extra_v, ARRAY[info] AS infos FROM parcels;
+-- expect adhoc:
+{"id": 1, "sent": "2022-03-04T05:06:07.250", "tag": "0aff", "info": "{\"kg\":2}", "extra_v": "null", "infos": ["{\"kg\":2}"]}
