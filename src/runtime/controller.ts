@@ -333,7 +333,7 @@ export class Controller {
     this.setStatus('Running');
   }
 
-  /** Leaves standby: stops pulling and runs from the newest checkpoint pulled. */
+  /** Leaves standby: stops pulling and runs from the newest checkpoint pulled (or the pinned uuid). */
   async activate(): Promise<void> {
     if (this.status !== 'Standby' || this.activating) return;
     this.activating = true;
