@@ -105,6 +105,11 @@ export const ERROR_CODES = {
     description:
       'The pipeline cannot start because its program failed to compile (see `program_error`). Also the `deployment_error` of a pipeline started before its compilation failed.',
   },
+  CannotStartWithUndismissedError: {
+    status: 400,
+    description:
+      '`/start?dismiss_error=false` while the pipeline still has a `deployment_error`: dismiss it first (`/dismiss_error`) or start without `dismiss_error=false`.',
+  },
   InitialImmutableUnlessStopped: {
     status: 400,
     description:
