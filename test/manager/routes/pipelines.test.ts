@@ -62,7 +62,12 @@ describe('pipeline CRUD', () => {
     assertError(await m.request('POST', '/v0/pipelines/rusty/start'), 400, 'CannotStartWithCompilationError');
     // Emptying udf_rust recompiles to Success.
     await m.request('PATCH', '/v0/pipelines/rusty', { udf_rust: '' });
-    await m.waitFor('rusty', (x) => x.program_status === 'Success', 10_000, 'Success after emptying udf_rust');
+    await m.waitFor(
+      'rusty',
+      (x) => x.program_status === 'Success',
+      10_000,
+      'Success after emptying udf_rust',
+    );
     await m.request('DELETE', '/v0/pipelines/rusty');
   });
 
