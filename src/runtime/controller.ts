@@ -189,7 +189,9 @@ export class Controller {
           : ''
       }`;
     }
-    this.failWith({ message: `${what}; ${kept}.`, error_code: 'InputRejected', details });
+    // Feldera stops a pipeline whose step failed with `RuntimeError.WorkerPanic` (clients match
+    // the code); the message and details still name the rejected input and where the rest is.
+    this.failWith({ message: `${what}; ${kept}.`, error_code: 'RuntimeError.WorkerPanic', details });
   }
 
   get runtimeStatus(): RuntimeStatus {

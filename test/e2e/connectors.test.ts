@@ -422,7 +422,7 @@ CREATE MATERIALIZED VIEW q AS SELECT id, 12 / x AS r FROM t;`;
       30_000,
       'stopped with the rejected batch',
     );
-    assert.equal(stopped.deployment_error.error_code, 'InputRejected');
+    assert.equal(stopped.deployment_error.error_code, 'RuntimeError.WorkerPanic');
     assert.match(
       stopped.deployment_error.message,
       /the batch of connector 't\.gen' into table 't' \(1 record/,
