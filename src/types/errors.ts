@@ -219,6 +219,16 @@ export const ERROR_CODES = {
     status: 410,
     description: 'The completion token was issued by a previous incarnation of the pipeline process.',
   },
+  'RuntimeError.WorkerPanic': {
+    status: 500,
+    description:
+      "Feldera's code for a pipeline stopped by a failed step (e.g. an overflow or an out-of-range `ELEMENT`). In Sluice the failed step's input is rejected and named in the message and `details.rejected`; everything else accepted is kept in a checkpoint, which `/start` resumes from. The `deployment_error` of such a pipeline (a pipeline without storage pauses with `InputRejected` instead).",
+  },
+  UnstableFeatureDisabled: {
+    status: 405,
+    description:
+      "The endpoint belongs to an unstable feature that is off (e.g. `POST /v0/pipelines/{name}/testing` needs `FELDERA_UNSTABLE_FEATURES=testing` in the manager's environment).",
+  },
   InputRejected: {
     status: 422,
     description:
