@@ -13,7 +13,9 @@
  * a `sequence_number` (taking the relation's next number, as Feldera's does) goes out when a
  * subscriber connects without a snapshot and after every `KEEPALIVE_MS` without data. Clients
  * need it: the Python SDK's `listen()` returns only once the first line arrives, and a client
- * that went away is noticed only on a write.
+ * that went away is noticed only on a write. It has no `json_data` at all, not an empty one:
+ * SDK 0.312 skips a chunk without it but fails on `"json_data": []` (its DataFrame conversion
+ * of no rows raises), so that is the shape Feldera sends.
  */
 import { PassThrough } from 'node:stream';
 import { formatCsvField, makeRowJsonEncoder } from '../engine/values/index.js';
