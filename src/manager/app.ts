@@ -28,6 +28,7 @@ import { lifecycleRoutes } from './routes/lifecycle.js';
 import { logsRoutes } from './routes/logs.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { pipelineRoutes } from './routes/pipelines.js';
+import { platformVersionRoutes } from './routes/platform-version.js';
 import type { PipelineRunner } from './runner/runner.js';
 import type { MetadataStore } from './store/types.js';
 import { PLATFORM_VERSION } from './version.js';
@@ -111,5 +112,6 @@ export async function buildManagerApp(
   await app.register(logsRoutes, ctx);
   await app.register(metricsRoutes, ctx);
   await app.register(eventRoutes, ctx);
+  await app.register(platformVersionRoutes, ctx);
   return app;
 }

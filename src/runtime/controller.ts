@@ -189,7 +189,9 @@ export class Controller {
           : ''
       }`;
     }
-    this.failWith({ message: `${what}; ${kept}.`, error_code: 'InputRejected', details });
+    // Feldera stops a pipeline whose step failed with `RuntimeError.WorkerPanic` (clients match
+    // the code); the message and details still name the rejected input and where the rest is.
+    this.failWith({ message: `${what}; ${kept}.`, error_code: 'RuntimeError.WorkerPanic', details });
   }
 
   get runtimeStatus(): RuntimeStatus {
@@ -349,7 +351,7 @@ export class Controller {
     this.setStatus('Running');
   }
 
-  /** Leaves standby: stops pulling and runs from the newest checkpoint pulled. */
+  /** Leaves standby: stops pulling and runs from the newest checkpoint pulled (or the pinned uuid). */
   async activate(): Promise<void> {
     if (this.status !== 'Standby' || this.activating) return;
     this.activating = true;

@@ -2,7 +2,7 @@
  * An egress subscriber: one HTTP response streaming the changes of one table or view.
  *
  * Each step's delta becomes one `Chunk` (`{"sequence_number", "snapshot", "json_data"}` or
- * `"text_data"` for CSV), written as a line. Sequence numbers count the output batches of the
+ * `"text_data"` for CSV), written as a line, its deletions before its insertions. Sequence numbers count the output batches of the
  * relation since the pipeline first started (they continue across suspend and resume), so a
  * client can tell which batches it saw. Without backpressure a subscriber never holds
  * more than `MAX_QUEUED_BYTES` in its socket buffer: a chunk that does not fit is dropped (its
@@ -13,7 +13,9 @@
  * a `sequence_number` (taking the relation's next number, as Feldera's does) goes out when a
  * subscriber connects without a snapshot and after every `KEEPALIVE_MS` without data. Clients
  * need it: the Python SDK's `listen()` returns only once the first line arrives, and a client
- * that went away is noticed only on a write.
+ * that went away is noticed only on a write. It has no `json_data` at all, not an empty one:
+ * SDK 0.312 skips a chunk without it but fails on `"json_data": []` (its DataFrame conversion
+ * of no rows raises), so that is the shape Feldera sends.
  */
 import { PassThrough } from 'node:stream';
 import { formatCsvField, makeRowJsonEncoder } from '../engine/values/index.js';
@@ -27,6 +29,10 @@ export const KEEPALIVE_MS = 3_000;
 export interface EgressOptions {
   format: 'json' | 'csv';
   backpressure: boolean;
+}
+
+function deletesFirst(rows: WeightedRow[]): WeightedRow[] {
+  return [...rows.filter((r) => r.weight < 0), ...rows.filter((r) => r.weight > 0)];
 }
 
 /** One client's stream of changes to one relation. */
@@ -80,7 +86,13 @@ export class EgressSubscriber {
     return this.closed || this.stream.destroyed;
   }
 
-  private encode(rows: WeightedRow[], sequence: number, snapshot: boolean): string {
+  /**
+   * Feldera writes a batch's deletions before its insertions (an upsert reads as "delete the
+   * old row, insert the new one" whatever the key order); a stable sort keeps the order within
+   * each kind.
+   */
+  private encode(batch: WeightedRow[], sequence: number, snapshot: boolean): string {
+    const rows = batch.some((r) => r.weight < 0) ? deletesFirst(batch) : batch;
     if (this.options.format === 'csv') {
       const lines = rows.map(
         ({ row, weight }) =>

@@ -5,7 +5,8 @@
  * Standby and activation pull the newest checkpoint with the start's rule (resolve.ts):
  * `bucket`, or `read_bucket` while `bucket` has none, so a standby seeded from another
  * pipeline's store moves to its own once that has a checkpoint. Activation pulls once more
- * before it runs, so it never runs a checkpoint older than the store's newest.
+ * before it runs, so it never runs a checkpoint older than the store's newest. A standby whose
+ * `start_from_checkpoint` is a uuid pulls and activates that checkpoint only.
  *
  * The hard parts live in src/storage (content-addressed push with the manifest last,
  * verified pulls, retention, ownership); this module wires them to the pipeline: it names the
@@ -182,15 +183,16 @@ export class SyncService {
   }
 
   /**
-   * Pulls the newest checkpoint of `bucket` (or of `read_bucket` while `bucket` has none) into
-   * local storage, reporting progress in `/status`. Throws `CheckpointFetchError` when a store
-   * cannot be reached or read.
+   * Pulls the standby's checkpoint of `bucket` (or of `read_bucket` while `bucket` has none)
+   * into local storage, reporting progress in `/status`: the one `start_from_checkpoint` pins
+   * when it names a uuid, else the newest. Throws `CheckpointFetchError` when a store cannot be
+   * reached or read.
    */
-  private async pullNewest(what: string): Promise<RemotePull> {
+  private async pullStandbyTarget(what: string): Promise<RemotePull> {
     const onProgress = progressLogger(this.log, what);
     const started = Date.now();
     try {
-      const pulled = await pullFromObjectStore(this.config, 'latest', this.store, {
+      const pulled = await pullFromObjectStore(this.config, this.standbyTarget, this.store, {
         onProgress: (p) => {
           this.pullProgress = { ...p };
           onProgress(p);
@@ -213,11 +215,21 @@ export class SyncService {
     }
   }
 
-  /** Standby: pulls the newest remote checkpoint now and every `pull_interval` seconds. */
+  /**
+   * What standby and activation pull: the uuid `start_from_checkpoint` pins (Feldera runs a
+   * standby started from a uuid from that checkpoint, however many newer ones the primary
+   * pushes), else 'latest'.
+   */
+  private get standbyTarget(): string {
+    const target = this.settings.startFromCheckpoint;
+    return target && target !== 'latest' ? target : 'latest';
+  }
+
+  /** Standby: pulls its checkpoint (see `standbyTarget`) now and every `pull_interval` seconds. */
   startStandby(): void {
     const pull = async () => {
       try {
-        const pulled = await this.pullNewest('standby pull');
+        const pulled = await this.pullStandbyTarget('standby pull');
         if (!pulled.found) this.log.info('standby: no checkpoint in the object store yet');
       } catch (err) {
         this.log.warn(
@@ -234,7 +246,9 @@ export class SyncService {
         });
       }, Math.max(1, this.settings.pullIntervalSeconds) * 1000);
     };
-    this.log.info(`standby: pulling the newest checkpoint every ${this.settings.pullIntervalSeconds} s`);
+    this.log.info(
+      `standby: pulling ${this.standbyTarget === 'latest' ? 'the newest checkpoint' : `checkpoint ${this.standbyTarget}`} every ${this.settings.pullIntervalSeconds} s`,
+    );
     void inFlight.finally(() => {
       if (!stopped) schedule();
     });
@@ -247,14 +261,15 @@ export class SyncService {
   }
 
   /**
-   * Activation: ends the standby loop, then pulls the store's newest checkpoint, which the
-   * start then runs from (a standby may be a pull interval behind). A store that cannot be
+   * Activation: ends the standby loop, then pulls the store's newest checkpoint (or the pinned
+   * uuid, see `standbyTarget`), which the start then runs from (a standby may be a pull
+   * interval behind). A store that cannot be
    * read fails the activation (`CheckpointFetchError`), as does an empty store with
    * `fail_if_no_checkpoint`; never a silent start from older state.
    */
   async prepareActivation(): Promise<void> {
     await this.stopStandby();
-    const pulled = await this.pullNewest('activation pull');
+    const pulled = await this.pullStandbyTarget('activation pull');
     if (pulled.found) return;
     const local = await this.store.latest();
     if (local) {
@@ -262,7 +277,7 @@ export class SyncService {
         `activation: no checkpoint in the object store; running from local checkpoint ${local.uuid}`,
       );
     } else if (this.settings.failIfNoCheckpoint) {
-      throw checkpointNotFound('latest', [
+      throw checkpointNotFound(this.standbyTarget, [
         { source: 'local', reason: `local storage ${this.store.dir} has no checkpoint` },
         ...pulled.skipped,
       ]);

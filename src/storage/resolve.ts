@@ -88,14 +88,15 @@ export async function pullFromObjectStore(
 
 /**
  * The `CheckpointFetchError` of `fail_if_no_checkpoint` when no store has checkpoint
- * `target`: it says so and names the stores looked in (`skipped`, in order).
+ * `target`: it says so and names the stores looked in (`skipped`, in order). "were not found
+ * in source" is the phrase of Feldera's own message (its checkpoint-sync tests match it).
  */
 export function checkpointNotFound(target: string, skipped: StartResolution['skipped']): ApiError {
-  const what = target === 'latest' ? 'no checkpoint' : `checkpoint ${target}`;
+  const what = target === 'latest' ? 'checkpoints' : `checkpoints with uuid ${target}`;
   return fetchError(
-    `checkpoint not found: fail_if_no_checkpoint is set and ${what} was found in ${skipped
+    `checkpoint not found: fail_if_no_checkpoint is set and ${what} were not found in source ${skipped
       .map((s) => `${s.source} (${s.reason})`)
-      .join(', nor in ')}`,
+      .join(', nor in source ')}`,
     { target, looked_in: skipped },
   );
 }

@@ -105,6 +105,11 @@ export const ERROR_CODES = {
     description:
       'The pipeline cannot start because its program failed to compile (see `program_error`). Also the `deployment_error` of a pipeline started before its compilation failed.',
   },
+  CannotStartWithUndismissedError: {
+    status: 400,
+    description:
+      '`/start?dismiss_error=false` while the pipeline still has a `deployment_error`: dismiss it first (`/dismiss_error`) or start without `dismiss_error=false`.',
+  },
   InitialImmutableUnlessStopped: {
     status: 400,
     description:
@@ -213,6 +218,16 @@ export const ERROR_CODES = {
   StaleCompletionToken: {
     status: 410,
     description: 'The completion token was issued by a previous incarnation of the pipeline process.',
+  },
+  'RuntimeError.WorkerPanic': {
+    status: 500,
+    description:
+      "Feldera's code for a pipeline stopped by a failed step (e.g. an overflow or an out-of-range `ELEMENT`). In Sluice the failed step's input is rejected and named in the message and `details.rejected`; everything else accepted is kept in a checkpoint, which `/start` resumes from. The `deployment_error` of such a pipeline (a pipeline without storage pauses with `InputRejected` instead).",
+  },
+  UnstableFeatureDisabled: {
+    status: 405,
+    description:
+      "The endpoint belongs to an unstable feature that is off (e.g. `POST /v0/pipelines/{name}/testing` needs `FELDERA_UNSTABLE_FEATURES=testing` in the manager's environment).",
   },
   InputRejected: {
     status: 422,

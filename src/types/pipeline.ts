@@ -44,6 +44,21 @@ export const StorageOptionsSchema = T.Object(
 
 const NullableInt = () => T.Optional(Nullable(T.Integer({ minimum: 0 })));
 
+/** 0.312's `ResourceConfig`: every field optional and nullable, typed as the OpenAPI document has it. */
+export const ResourceConfigSchema = T.Object(
+  {
+    cpu_cores_min: T.Optional(Nullable(T.Number({ minimum: 0 }))),
+    cpu_cores_max: T.Optional(Nullable(T.Number({ minimum: 0 }))),
+    memory_mb_min: NullableInt(),
+    memory_mb_max: NullableInt(),
+    storage_mb_max: NullableInt(),
+    storage_class: T.Optional(Nullable(T.String())),
+    service_account_name: T.Optional(Nullable(T.String())),
+    namespace: T.Optional(Nullable(T.String())),
+  },
+  { additionalProperties: true },
+);
+
 export const RuntimeConfigSchema = T.Object(
   {
     workers: T.Optional(T.Integer({ minimum: 0, maximum: 2147483647 })),
@@ -55,7 +70,7 @@ export const RuntimeConfigSchema = T.Object(
     tracing_endpoint_jaeger: T.Optional(T.String()),
     min_batch_size_records: T.Optional(T.Integer({ minimum: 0 })),
     max_buffering_delay_usecs: T.Optional(T.Integer({ minimum: 0 })),
-    resources: T.Optional(T.Object({}, { additionalProperties: true })),
+    resources: T.Optional(ResourceConfigSchema),
     clock_resolution_usecs: NullableInt(),
     pin_cpus: T.Optional(T.Array(T.Integer({ minimum: 0 }))),
     provisioning_timeout_secs: NullableInt(),
@@ -69,7 +84,7 @@ export const RuntimeConfigSchema = T.Object(
     env: T.Optional(T.Record(T.String(), T.String())),
     dev_tweaks: T.Optional(T.Object({}, { additionalProperties: true })),
     logging: T.Optional(Nullable(T.String())),
-    pipeline_template_configmap: T.Optional(T.Unknown()),
+    pipeline_template_configmap: T.Optional(Nullable(T.Object({}, { additionalProperties: true }))),
   },
   { additionalProperties: true },
 );
@@ -201,7 +216,8 @@ export interface SqlCompilerMessage {
 
 export interface ProgramError {
   sql_compilation: { exit_code: number; messages: SqlCompilerMessage[] } | null;
-  rust_compilation: null;
+  /** 0.312's `RustCompilationInfo`: set once the (Rust) build step finished, ok or not. */
+  rust_compilation: { exit_code: number; stdout: string; stderr: string } | null;
   system_error: string | null;
 }
 

@@ -108,8 +108,10 @@ describe('pipeline lifecycle with real processes', () => {
     assertError(
       await m.request('POST', '/v0/pipelines/life/start?dismiss_error=false'),
       400,
-      'IllegalPipelineAction',
+      'CannotStartWithUndismissedError',
     );
+    // The refused start kept the error (Feldera: only /dismiss_error or a dismissing start clears it).
+    assert.notEqual((await m.request('GET', '/v0/pipelines/life')).body.deployment_error, null);
     assert.equal((await m.request('POST', '/v0/pipelines/life/dismiss_error')).status, 200);
     assert.equal((await m.request('GET', '/v0/pipelines/life')).body.deployment_error, null);
     await m.request('POST', '/v0/pipelines/life/start');

@@ -59,11 +59,33 @@ describe('EgressSubscriber', () => {
       sequence_number: 7,
       snapshot: false,
       json_data: [
+        { delete: { id: 2, note: null } },
+        { delete: { id: 2, note: null } },
         { insert: { id: 1, note: 'a' } },
-        { delete: { id: 2, note: null } },
-        { delete: { id: 2, note: null } },
       ],
     });
+    // Feldera's order within a batch: every deletion, then every insertion (each kind in order).
+    const upsert = new EgressSubscriber(relation, { format: 'json', backpressure: false }, () => 0);
+    upsert.send(
+      [
+        { row: [1, 'old'], weight: -1 },
+        { row: [1, 'new'], weight: 1 },
+        { row: [2, 'old'], weight: -1 },
+        { row: [2, 'new'], weight: 1 },
+      ],
+      8,
+    );
+    assert.deepEqual(
+      JSON.parse(upsert.stream.read().toString().trim()).json_data.map((u: Record<string, unknown>) =>
+        JSON.stringify(u),
+      ),
+      [
+        '{"delete":{"id":1,"note":"old"}}',
+        '{"delete":{"id":2,"note":"old"}}',
+        '{"insert":{"id":1,"note":"new"}}',
+        '{"insert":{"id":2,"note":"new"}}',
+      ],
+    );
     const csv = new EgressSubscriber(relation, { format: 'csv', backpressure: false }, () => 0);
     csv.send([{ row: [1, 'a,b'], weight: 1 }], 0, true);
     const chunk = JSON.parse(csv.stream.read().toString().trim());

@@ -107,11 +107,11 @@ test('nothing anywhere: start empty, or fail naming every store looked in', asyn
       assert.equal(err.errorCode, 'CheckpointFetchError');
       assert.match(
         err.message,
-        /checkpoint not found: fail_if_no_checkpoint is set and no checkpoint was found in local/,
+        /checkpoint not found: fail_if_no_checkpoint is set and checkpoints were not found in source local/,
       );
       assert.match(
         err.message,
-        new RegExp(`nor in bucket \\(.*${empty}.*\\), nor in read_bucket \\(.*${emptySeed}`),
+        new RegExp(`nor in source bucket \\(.*${empty}.*\\), nor in source read_bucket \\(.*${emptySeed}`),
       );
       return true;
     },
@@ -119,7 +119,7 @@ test('nothing anywhere: start empty, or fail naming every store looked in', asyn
   const missing = '01900000-0000-7000-8000-000000000001';
   await assert.rejects(
     resolveStartCheckpoint({ ...config, start_from_checkpoint: missing, fail_if_no_checkpoint: true }, local),
-    new RegExp(`checkpoint ${missing} was found in local`),
+    new RegExp(`checkpoints with uuid ${missing} were not found in source local`),
   );
 });
 

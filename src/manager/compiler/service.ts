@@ -4,7 +4,8 @@
  * Compilation here means parsing, type-checking and planning the SQL program (the pipeline
  * process compiles the same program again when it starts: there is no binary to build).
  * The status walks Feldera's states, Pending → CompilingSql → SqlCompiled → CompilingRust →
- * Success, or stops at SqlError with every message the compiler produced. A result is only
+ * Success, or stops at SqlError with every message the compiler produced, or at RustError for
+ * a program with Rust UDFs (`udf_rust`), which Sluice cannot build. A result is only
  * stored if the program did not change meanwhile (`program_version` is compared), so a
  * quick edit during compilation is never overwritten by a stale outcome.
  */
@@ -19,6 +20,20 @@ export type CompileOutcome =
   | { ok: false; messages: SqlCompilerMessage[] };
 
 export type CompileFn = (programCode: string) => CompileOutcome;
+
+/** What `cargo build` exits with on a compile error: Feldera's `RustError` carries it. */
+const RUST_FAILED_EXIT_CODE = 101;
+
+/**
+ * The `rust_compilation.stderr` of a program with a non-empty `udf_rust`: Sluice has no Rust
+ * toolchain in the loop, so Rust UDFs are refused rather than ignored (the SQL declaring them
+ * would have no body). It quotes the start of the code, as rustc quotes what it rejects.
+ */
+function refusedRustUdfs(udfRust: string): string {
+  const code = udfRust.trim();
+  const quoted = code.length > 200 ? `${code.slice(0, 200)}…` : code;
+  return `error: Sluice cannot compile Rust user-defined functions: udf_rust must be empty (write the function in SQL with CREATE FUNCTION ... AS <expression>). udf_rust begins:\n${quoted}\n`;
+}
 
 /** Background worker that compiles pending programs, one at a time. */
 export class CompilerService {
@@ -124,9 +139,24 @@ export class CompilerService {
         rec.program_info = programInfo;
       });
     }
+    if (p.udf_rust.trim() !== '') {
+      await this.setStatus(p.id, version, (rec, now) => {
+        rec.program_status = 'RustError';
+        rec.program_status_since = now;
+        rec.program_error.rust_compilation = {
+          exit_code: RUST_FAILED_EXIT_CODE,
+          stdout: '',
+          stderr: refusedRustUdfs(p.udf_rust),
+        };
+      });
+      this.log.info({ pipeline: p.name }, 'program refused: it has Rust UDFs');
+      return;
+    }
     await this.setStatus(p.id, version, (rec, now) => {
       rec.program_status = 'Success';
       rec.program_status_since = now;
+      // 0.312 reports the (here trivially) finished Rust build too: the SDK reads its exit code.
+      rec.program_error.rust_compilation = { exit_code: 0, stdout: '', stderr: '' };
     });
     this.log.info({ pipeline: p.name }, 'program compiled');
   }

@@ -109,6 +109,8 @@ export function applyDefinitionChange(
   rec.version += 1;
   rec.refresh_version += 1;
   if (programChanged) {
+    // Recompiled by this manager: it now has this platform's version (Feldera's rule).
+    rec.platform_version = PLATFORM_VERSION;
     rec.program_version += 1;
     rec.program_status = 'Pending';
     rec.program_status_since = now;

@@ -187,10 +187,10 @@ export async function lifecycleRoutes(app: FastifyInstance, ctx: ManagerContext)
         }
         if (rec.deployment_error) {
           if (query.dismiss_error === false) {
-            throw illegal(
-              rec,
-              'Provisioned',
-              'The pipeline has a deployment error: dismiss it first with /dismiss_error, or start with dismiss_error=true.',
+            throw new ApiError(
+              'CannotStartWithUndismissedError',
+              `Cannot start pipeline '${rec.name}': it has a deployment error that is not dismissed; dismiss it first with /dismiss_error, or start with dismiss_error=true`,
+              { deployment_error: rec.deployment_error },
             );
           }
           rec.deployment_error = null;

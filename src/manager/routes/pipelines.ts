@@ -49,7 +49,7 @@ export function isFullyStopped(rec: PipelineRecord): boolean {
   );
 }
 
-function requireStopped(rec: PipelineRecord): void {
+export function requireStopped(rec: PipelineRecord): void {
   if (!isFullyStopped(rec)) {
     throw new ApiError(
       'UpdateRestrictedToStopped',

@@ -386,10 +386,19 @@ export class PipelineRunner {
       return;
     }
     obs.lastContact = Date.now();
-    if (status.runtime_status !== rec.deployment_runtime_status || status.details !== null) {
-      await this.update(rec.id, (r, ts) =>
-        this.setRuntimeStatus(r, status.runtime_status, status.details, ts),
-      );
+    // Feldera lists a checkpoint in storage_status_details as soon as the running pipeline has
+    // taken it, not only once it stops.
+    const storage = readStorageDetails(join(this.pipelineDir(rec.id), 'storage'));
+    const storageChanged = JSON.stringify(storage) !== JSON.stringify(rec.storage_status_details);
+    if (
+      status.runtime_status !== rec.deployment_runtime_status ||
+      status.details !== null ||
+      storageChanged
+    ) {
+      await this.update(rec.id, (r, ts) => {
+        this.setRuntimeStatus(r, status.runtime_status, status.details, ts);
+        if (r.storage_status === 'InUse') r.storage_status_details = storage;
+      });
     }
     if (await this.heldError(rec, status)) {
       // The desired state changed under the control request last sent: send the next one afresh.

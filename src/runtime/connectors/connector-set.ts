@@ -5,8 +5,8 @@
  *
  * Orchestration (Feldera's connectors/orchestration): an input connector starts in the state
  * its `paused` property says and is started or paused through the API; one with `start_after`
- * starts once every input connector carrying one of those labels has finished (its input
- * ended and was processed). The pipeline is complete, for `pipeline_complete`, once every
+ * is started once every input connector carrying one of those labels has finished (its input
+ * ended and was processed), even if it was created paused. The pipeline is complete, for `pipeline_complete`, once every
  * input connector has finished and the data plane has processed and sent out everything it
  * accepted; HTTP ingress does not count as an input that could still come, as in Feldera.
  */
@@ -114,8 +114,15 @@ export class ConnectorSet implements ConnectorHooks {
     return [...this.outputs.values()].map((o) => o.status());
   }
 
-  /** Re-evaluates `start_after` once an input connector ended or had a batch processed. */
-  private changed(): void {
+  /**
+   * Re-evaluates `start_after` once an input connector ended or had a batch processed. A
+   * connector whose labels all finished is started, even one created `"paused": true`: Feldera
+   * starts it then (its suspend test pauses every connector and expects the `start_after` one
+   * to run once the labelled one ends). On a restore (`starting` false) it is only let through
+   * its gate: its paused flag comes from the checkpoint, which already holds that start, or a
+   * pause the user made since.
+   */
+  private changed(starting = true): void {
     const all = [...this.inputs.values()];
     for (const input of all) {
       if (input.spec.startAfter.length === 0 || input.startAfterMet) continue;
@@ -125,6 +132,7 @@ export class ConnectorSet implements ConnectorHooks {
         this.log.info(
           `input connector '${input.endpoint}' may start: every connector labelled ${input.spec.startAfter.map((l) => `'${l}'`).join(', ')} has finished`,
         );
+        if (starting) input.setPaused(false);
         input.notify();
       }
     }
@@ -144,7 +152,7 @@ export class ConnectorSet implements ConnectorHooks {
 
   importState(state: Record<string, unknown>): void {
     for (const [endpoint, s] of Object.entries(state)) this.inputs.get(endpoint)?.importState(s);
-    this.changed();
+    this.changed(false);
   }
 
   regenerate(payload: string): RegeneratedBatch {

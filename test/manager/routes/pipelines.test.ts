@@ -38,6 +38,37 @@ describe('pipeline CRUD', () => {
     const p = await m.waitFor('p1', (x) => x.program_status === 'Success', 10_000, 'Success');
     assertMatchesReference('PipelineInfo', p);
     assert.ok(p.program_info.schema.inputs.length === 1);
+    // 0.312 reports both finished steps; the SDK reads `rust_compilation.exit_code`.
+    assert.deepEqual(p.program_error, {
+      sql_compilation: { exit_code: 0, messages: [] },
+      rust_compilation: { exit_code: 0, stdout: '', stderr: '' },
+      system_error: null,
+    });
+  });
+
+  test('a program with Rust UDFs ends in RustError quoting the code, never Success', async () => {
+    const res = await m.request('POST', '/v0/pipelines', {
+      name: 'rusty',
+      program_code: '',
+      udf_rust: 'pub fn davy_jones() {}',
+    });
+    assert.equal(res.status, 201);
+    const p = await m.waitFor('rusty', (x) => x.program_status === 'RustError', 10_000, 'RustError');
+    assertMatchesReference('PipelineInfo', p);
+    assert.equal(p.program_error.sql_compilation.exit_code, 0);
+    assert.equal(p.program_error.rust_compilation.exit_code, 101);
+    assert.match(p.program_error.rust_compilation.stderr, /Rust user-defined functions/);
+    assert.match(p.program_error.rust_compilation.stderr, /pub fn davy_jones\(\) \{\}/);
+    assertError(await m.request('POST', '/v0/pipelines/rusty/start'), 400, 'CannotStartWithCompilationError');
+    // Emptying udf_rust recompiles to Success.
+    await m.request('PATCH', '/v0/pipelines/rusty', { udf_rust: '' });
+    await m.waitFor(
+      'rusty',
+      (x) => x.program_status === 'Success',
+      10_000,
+      'Success after emptying udf_rust',
+    );
+    await m.request('DELETE', '/v0/pipelines/rusty');
   });
 
   test('a program that does not parse ends in SqlError with messages', async () => {
@@ -189,6 +220,18 @@ describe('pipeline CRUD', () => {
       400,
       'InvalidRuntimeConfig',
     );
+    // Every field is typed as 0.312's RuntimeConfig has it, nested `resources` included.
+    for (const runtime_config of [
+      { resources: { storage_mb_max: 'not-a-number' } },
+      { resources: { cpu_cores_min: '2' } },
+      { resources: { storage_class: 5 } },
+      { resources: 'big' },
+      { pipeline_template_configmap: 'name' },
+      { storage: { cache_mib: -1 } },
+    ]) {
+      const res = await m.request('POST', '/v0/pipelines', { name: 'x', program_code: '', runtime_config });
+      assertError(res, 400, 'InvalidRuntimeConfig');
+    }
     assertError(
       await m.request('POST', '/v0/pipelines', {
         name: 'x',
