@@ -182,8 +182,8 @@ export function runCase(c: CorpusCase): CaseResult {
       }
       circuit.push(table.name, rows);
     }
-    for (const { row, weight } of // The current time is the step's NOW().
-    circuit.step(Date.now()).get(view.name) ?? []) {
+    // The current time is the step's NOW().
+    for (const { row, weight } of circuit.step(Date.now()).get(view.name) ?? []) {
       const key = encode(row);
       contents.set(key, (contents.get(key) ?? 0) + weight);
       rowsByKey.set(key, row);
