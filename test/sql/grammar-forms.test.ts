@@ -108,7 +108,7 @@ describe("Feldera's query grammar", () => {
       firstError(
         'CREATE TABLE l (x INT);\nCREATE TABLE r (x INT);\nCREATE VIEW v AS SELECT * FROM l LEFT ASOF JOIN r MATCH_CONDITION (l.x >= r.x) ON TRUE;',
       ),
-      'Not yet implemented @3:34: ASOF JOIN is not supported',
+      'Not yet implemented @3:34: LEFT ASOF JOIN is not supported',
     );
   });
 
