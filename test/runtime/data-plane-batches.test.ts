@@ -8,10 +8,10 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { compileProgram } from '../../src/engine/index.js';
 import { DataPlane, type RejectedInput } from '../../src/runtime/data-plane.js';
 import { InputJournal, readJournal } from '../../src/runtime/journal.js';
