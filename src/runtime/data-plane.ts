@@ -1,12 +1,16 @@
 /**
  * The data plane of a pipeline process: the circuit, its inputs and its outputs.
  *
- * Ingress requests are decoded whole (a bad record rejects the request and changes nothing),
+ * Ingress requests are validated whole (a bad record rejects the request and changes nothing),
  * admitted against the input bound (input-queue.ts: a request that does not fit waits), then
  * queued with their input sequence number and given a completion token; the HTTP 200 is
  * answered then, before any step (Feldera's meaning: the data is ingested; the completion
- * token says when it is processed). Decoding runs in slices that yield the event loop
- * (formats/ingress.ts), so a body of tens of megabytes does not stall other requests. Steps
+ * token says when it is processed). Validation runs in slices that yield the event loop
+ * (formats/ingress.ts), so a body of tens of megabytes does not stall other requests, and
+ * keeps the body's text with where each chunk of `max_batch_size` records starts, not its
+ * rows: a step decodes the rows it takes (a part whose rows fail to decode again fails its
+ * step like a bad row), so a queued request holds its text plus one chunk's rows, not
+ * hundreds of megabytes of decoded rows whose garbage collection stalled the process. Steps
  * run on the event loop as soon as input is waiting and the pipeline is running; a step takes
  * the inputs accepted since the previous one up to `max_batch_size` records (Feldera's
  * connector setting, default 10,000 here), splitting a larger request across steps
