@@ -1,12 +1,16 @@
 /**
  * The data plane of a pipeline process: the circuit, its inputs and its outputs.
  *
- * Ingress requests are decoded whole (a bad record rejects the request and changes nothing),
+ * Ingress requests are validated whole (a bad record rejects the request and changes nothing),
  * admitted against the input bound (input-queue.ts: a request that does not fit waits), then
  * queued with their input sequence number and given a completion token; the HTTP 200 is
  * answered then, before any step (Feldera's meaning: the data is ingested; the completion
- * token says when it is processed). Decoding runs in slices that yield the event loop
- * (formats/ingress.ts), so a body of tens of megabytes does not stall other requests. Steps
+ * token says when it is processed). Validation runs in slices that yield the event loop
+ * (formats/ingress.ts), so a body of tens of megabytes does not stall other requests, and
+ * keeps the body's text with where each chunk of `max_batch_size` records starts, not its
+ * rows: a step decodes the rows it takes (a part whose rows fail to decode again fails its
+ * step like a bad row), so a queued request holds its text plus one chunk's rows, not
+ * hundreds of megabytes of decoded rows whose garbage collection stalled the process. Steps
  * run on the event loop as soon as input is waiting and the pipeline is running; a step takes
  * the inputs accepted since the previous one up to `max_batch_size` records (Feldera's
  * connector setting, default 10,000 here), splitting a larger request across steps
@@ -64,13 +68,14 @@ import type { ConnectorHooks } from './connectors/hooks.js';
 import { type EgressOptions, EgressSubscriber } from './egress.js';
 import type { EngineCircuit, EngineProgram, QueryOutput, RelationShape } from './engine-api.js';
 import { withApiErrors } from './engine-errors.js';
+import { type IngressOptions, type IngressRows, scanIngress, scanIngressSliced } from './formats/ingress.js';
 import {
-  type DecodedIngress,
-  decodeIngress,
-  decodeIngressSliced,
-  type IngressOptions,
-} from './formats/ingress.js';
-import { DEFAULT_MAX_QUEUED_RECORDS, type InputPart, InputQueue, type QueuedInput } from './input-queue.js';
+  DEFAULT_MAX_QUEUED_RECORDS,
+  type InputPart,
+  InputQueue,
+  type QueuedInput,
+  type RowSource,
+} from './input-queue.js';
 import { type Attempt, isolateFailures } from './isolation.js';
 import type { InputJournal, JournalEntry } from './journal.js';
 import type { PipelineLogger } from './log.js';
@@ -258,11 +263,12 @@ export class DataPlane {
     for (const entry of entries) {
       if (entry.kind === 'rejected' || entry.seq <= this.pushedSeq) continue;
       const wasRejected = rejected.get(entry.seq);
-      const keep = (rows: WeightedRow[]) => this.replayedRows(entry.seq, rows, wasRejected);
+      const keep = (count: number) => this.replayedRange(entry.seq, count, wasRejected);
       if (entry.kind === 'connector') {
         const batch = this.regenerate(entry.payload);
         if (wasRejected) this.remember(wasRejected);
-        const rows = keep(batch.rows);
+        const { from, to } = keep(batch.rows.length);
+        const rows = from === 0 && to === batch.rows.length ? batch.rows : batch.rows.slice(from, to);
         this.enqueue(
           {
             seq: ++this.pushedSeq,
@@ -282,14 +288,21 @@ export class DataPlane {
         );
       } else if (entry.kind === 'ingress') {
         const table = this.relation(entry.table, 'table');
-        const { rows } = decodeIngress(table, entry.payload, {
-          format: entry.format as 'json' | 'csv',
-          updateFormat: entry.updateFormat as 'insert_delete' | 'raw' | 'weighted',
-          array: entry.array,
-        });
+        const rows = scanIngress(
+          table,
+          entry.payload,
+          {
+            format: entry.format as 'json' | 'csv',
+            updateFormat: entry.updateFormat as 'insert_delete' | 'raw' | 'weighted',
+            array: entry.array,
+          },
+          this.maxBatchSize,
+        );
         if (wasRejected) this.remember(wasRejected);
-        const kept = keep(rows);
-        this.acceptRows(table.name, kept, kept === rows ? Buffer.byteLength(entry.payload) : 0, false);
+        const { from, to } = keep(rows.count);
+        const whole = from === 0 && to === rows.count;
+        const source: RowSource = whole ? rows : { read: (a, b) => rows.read(a + from, b + from) };
+        this.acceptRows(table.name, source, to - from, whole ? Buffer.byteLength(entry.payload) : 0, false);
       } else {
         const result = this.circuit.query(entry.payload);
         this.acceptInserted(Number(result.rows[0]?.[0] ?? 0));
@@ -299,11 +312,18 @@ export class DataPlane {
     return replayed;
   }
 
-  /** The rows of replayed input `seq` that are not in the restored state nor rejected. */
-  private replayedRows(seq: number, rows: WeightedRow[], rejected: RejectedInput | undefined): WeightedRow[] {
+  /**
+   * The rows `[from, to)` of replayed input `seq` (of `count` rows) that are not in the
+   * restored state nor rejected.
+   */
+  private replayedRange(
+    seq: number,
+    count: number,
+    rejected: RejectedInput | undefined,
+  ): { from: number; to: number } {
     const from = this.replayPartial?.seq === seq ? this.replayPartial.taken : 0;
-    const to = rejected ? (rejected.kept_records ?? 0) : rows.length;
-    return from === 0 && to === rows.length ? rows : rows.slice(from, Math.max(from, to));
+    const to = rejected ? (rejected.kept_records ?? 0) : count;
+    return { from, to: Math.max(from, to) };
   }
 
   private regenerate(payload: string) {
@@ -407,19 +427,18 @@ export class DataPlane {
   ): Promise<{ token: string; records: number }> {
     const table = this.relation(tableName, 'table');
     const counters = this.inputCounters(table.name);
-    let decoded: DecodedIngress;
+    let rows: IngressRows;
     try {
-      decoded = await decodeIngressSliced(table, body, options);
+      rows = await scanIngressSliced(table, body, options, this.maxBatchSize);
     } catch (err) {
       counters.parseErrors++;
       throw err;
     }
-    const { rows, text } = decoded;
     try {
-      await this.queue.admit(table.name, rows.length, signal);
+      await this.queue.admit(table.name, rows.count, signal);
     } catch (err) {
       this.log.warn(
-        `ingress request to '${table.name}' (${rows.length} record${rows.length === 1 ? '' : 's'}) not accepted: ${(err as Error).message}`,
+        `ingress request to '${table.name}' (${rows.count} record${rows.count === 1 ? '' : 's'}) not accepted: ${(err as Error).message}`,
       );
       throw err;
     }
@@ -431,12 +450,12 @@ export class DataPlane {
       format: options.format,
       updateFormat: options.updateFormat,
       array: options.array,
-      payload: text,
+      payload: rows.text,
     });
-    counters.totalRecords += rows.length;
+    counters.totalRecords += rows.count;
     counters.totalBytes += bytes;
-    this.acceptRows(table.name, rows, bytes, true);
-    return { token: encodeToken(this.lineage, this.pushedSeq), records: rows.length };
+    this.acceptRows(table.name, rows, rows.count, bytes, true);
+    return { token: encodeToken(this.lineage, this.pushedSeq), records: rows.count };
   }
 
   private inputCounters(table: string): InputCounters {
@@ -448,9 +467,16 @@ export class DataPlane {
     return c;
   }
 
-  private acceptRows(table: string, rows: WeightedRow[], bytes: number, admitted: boolean): void {
+  /** Queues an ingress request's `records` rows, decoded from `source` when steps take them. */
+  private acceptRows(
+    table: string,
+    source: RowSource,
+    records: number,
+    bytes: number,
+    admitted: boolean,
+  ): void {
     this.enqueue(
-      { seq: ++this.pushedSeq, kind: 'ingress', changes: [{ table, rows }], records: rows.length, bytes },
+      { seq: ++this.pushedSeq, kind: 'ingress', changes: [{ table, rows: [] }], source, records, bytes },
       admitted,
     );
   }
@@ -520,7 +546,11 @@ export class DataPlane {
   private attempt(inputs: readonly InputPart[], nowMillis: number | undefined): Attempt {
     let outputs: Map<string, WeightedRow[]>;
     try {
-      for (const input of inputs) for (const c of input.changes) this.circuit.push(c.table, c.rows);
+      for (const input of inputs) {
+        // A part of a request whose rows did not decode again fails the step, as a bad row would.
+        if (input.failure !== undefined) throw input.failure;
+        for (const c of input.changes) this.circuit.push(c.table, c.rows);
+      }
       outputs = this.circuit.step(nowMillis);
     } catch (error) {
       this.circuit.discardPending();

@@ -7,10 +7,11 @@
  * `;`-separated statements (adhoc/statements.ts) is checked whole before anything runs; then
  * the statements run in order and only the last one's result is sent, as in Feldera.
  *
- * `/ingress` answers 200 with a completion token once the whole body is decoded (in slices
+ * `/ingress` answers 200 with a completion token once the whole body is validated (in slices
  * that yield the event loop), admitted against `max_queued_records` and queued: before any
  * step processes it, as Feldera answers once the data is ingested. A large request is then
- * processed over several steps of at most `max_batch_size` records (data-plane.ts);
+ * processed over several steps of at most `max_batch_size` records, each decoding its rows
+ * from the queued body text (data-plane.ts);
  * `/completion_status` with its token says when the last of them is done.
  */
 import { type Static, Type as T } from '@sinclair/typebox';

@@ -30,16 +30,31 @@
  * enough for the event loop to serve HTTP between them. A part knows whether it is the last
  * of its input (`final`): only then is the input processed, and its completion token done.
  * An INSERT's input (which may span several tables) is not split.
+ *
+ * An ingress request is queued without its rows: it carries a `RowSource` (its validated body
+ * text, formats/ingress.ts) that decodes rows when a part is made, so the queue holds text,
+ * not the decoded rows of millions of records. A part whose rows do not decode carries the
+ * error (`failure`), for the step to fail on it as on any failing input.
  */
 import type { WeightedRow } from '../engine/values/value.js';
 import { ApiError } from '../types/errors.js';
+
+/** Rows of an input decoded when a step takes them: `read(from, to)` gives rows `[from, to)`. */
+export interface RowSource {
+  read(from: number, to: number): WeightedRow[];
+}
 
 /** One accepted input (an ingress request or an INSERT) waiting for a step. */
 export interface QueuedInput {
   seq: number;
   kind: 'ingress' | 'sql' | 'connector';
-  /** Its changes, by table (an ingress request has one table). */
+  /**
+   * Its changes, by table (an ingress request has one table). With `source`, the one change
+   * names the table and its rows are empty until a part reads them.
+   */
   changes: Array<{ table: string; rows: WeightedRow[] }>;
+  /** Where its `records` rows are decoded from when steps take them (ingress requests). */
+  source?: RowSource;
   records: number;
   bytes: number;
   /** The input connector that produced it (its admission key), and how far it had read. */
@@ -54,6 +69,8 @@ export interface InputPart extends QueuedInput {
   offset: number;
   /** Whether this part ends its input: the input is processed once this part is. */
   final: boolean;
+  /** Why its rows could not be decoded from its `source`: the step fails on this part. */
+  failure?: unknown;
 }
 
 /** Feldera's default `max_queued_records`. */
@@ -189,7 +206,9 @@ export class InputQueue {
       if (left <= budget || !splittable(head)) {
         if (left > budget && out.length > 0) break;
         this.inputs.shift();
-        out.push(done === 0 ? { ...head, offset: 0, final: true } : this.part(head, done, left));
+        out.push(
+          done === 0 && !head.source ? { ...head, offset: 0, final: true } : this.part(head, done, left),
+        );
         budget -= left;
         continue;
       }
@@ -199,21 +218,35 @@ export class InputQueue {
     return out;
   }
 
-  /** Rows `[from, from + n)` of `input` as a part; marks them taken. */
-  private part(input: QueuedInput, from: number, n: number): InputPart {
+  /**
+   * Rows `[from, from + n)` of `input` as a part; marks them taken. Without `decode`, a part
+   * of an input with a `source` is left without its rows (a rest that is dropped unprocessed).
+   */
+  private part(input: QueuedInput, from: number, n: number, decode = true): InputPart {
     const change = input.changes[0]!;
     const end = from + n;
+    let rows: WeightedRow[] = [];
+    let failure: unknown;
+    if (!input.source) rows = change.rows.slice(from, end);
+    else if (decode) {
+      try {
+        rows = input.source.read(from, end);
+      } catch (err) {
+        failure = err;
+      }
+    }
     const final = end === input.records;
     // Bytes are spread over the parts in proportion to their rows.
     const bytesTo = (rows: number) => Math.round((input.bytes * rows) / input.records);
     input.taken = end;
     return {
       ...input,
-      changes: [{ table: change.table, rows: change.rows.slice(from, end) }],
+      changes: [{ table: change.table, rows }],
       records: n,
       bytes: bytesTo(end) - bytesTo(from),
       offset: from,
       final,
+      ...(failure !== undefined ? { failure } : {}),
     };
   }
 
@@ -236,7 +269,7 @@ export class InputQueue {
     if (head?.seq !== seq) return null;
     this.inputs.shift();
     const done = head.taken ?? 0;
-    return this.part(head, done, head.records - done);
+    return this.part(head, done, head.records - done, false);
   }
 
   /** Accounts for inputs a step finished with (processed or rejected), making room. */
@@ -267,12 +300,14 @@ function clientWentAway(table: string): ApiError {
 /** Whether steps may take `input` in parts: one table's rows, one record a row. */
 function splittable(input: QueuedInput): boolean {
   return (
-    input.kind !== 'sql' && input.changes.length === 1 && input.changes[0]!.rows.length === input.records
+    input.source !== undefined ||
+    (input.kind !== 'sql' && input.changes.length === 1 && input.changes[0]!.rows.length === input.records)
   );
 }
 
 /** The admission keys an input's records are reserved under, with their counts. */
 function admissionOf(input: QueuedInput): Array<[string, number]> {
   if (input.connector) return [[input.connector.endpoint, input.records]];
+  if (input.source) return [[input.changes[0]!.table, input.records]];
   return input.changes.map((c) => [c.table, c.rows.length]);
 }

@@ -21,8 +21,9 @@ CREATE MATERIALIZED VIEW c AS SELECT COUNT(*) AS n, SUM(i) AS si, SUM(j) AS sj F
 /**
  * Every answer of the pipeline while it works through a big request comes within this: half
  * the runner's 22 s unresponsiveness limit (before, `/stats` took 17 s and more). Typical
- * answers take milliseconds; the slowest, 2-4 s on a 2-core machine at load 20-30, are
- * full garbage collections over the decoded rows (docs/security.md), hence not 5 s.
+ * answers take milliseconds; the slowest were 2-4 s on a 2-core machine at load 20-30, full
+ * garbage collections over the decoded rows, when a queued request held them (it now holds
+ * its text: docs/security.md); 1-2 s at load 11-12 since.
  */
 const ANSWER_BOUND_MS = 10_000;
 const CSV_ROWS = 3_000_000;

@@ -19,11 +19,19 @@
  * the last), and a record holding both `insert` and `delete` (Feldera applies both). Values
  * follow src/engine/values/json.ts and csv.ts.
  *
- * Ingress decodes in slices (`decodeIngressSliced`): the readers are generators that pause
+ * Ingress validates in slices (`scanIngressSliced`): the readers are generators that pause
  * every `SLICE_RECORDS` records, and the driver yields the event loop once a slice has taken
  * `DECODE_SLICE_MS`, so a body of millions of records (tens of megabytes, which the body
- * limit admits) does not stop the pipeline answering. The rows are returned only when the
- * whole body has decoded, so all-or-nothing holds as before.
+ * limit admits) does not stop the pipeline answering. That pass decodes every record and
+ * drops its rows, keeping only the text offset where each chunk of `chunkRecords` records
+ * (the data plane's `max_batch_size`) starts; the result (`IngressRows`) decodes a chunk again
+ * when a step takes its rows. Decoded rows take tens of times the heap of their text (about
+ * 500 MB for 3 million CSV rows of two integers, whose full GC stalled the process for
+ * seconds), so a queued request holds its text plus at most one chunk's rows. All-or-nothing
+ * holds as before: only a body that validated whole is returned, and decoding is
+ * deterministic, so its chunks decode again without error (a fault that made one fail is
+ * reported as a `ParseError` by `IngressRows.read`). The readers resume at a chunk's start
+ * offset (inside a JSON array too), so a chunk is decoded without reading what precedes it.
  */
 import { parseCsvField, parseJsonValue, ValueError } from '../../engine/values/index.js';
 import type { Row, WeightedRow } from '../../engine/values/value.js';
@@ -221,20 +229,56 @@ function invalidUtf8(shape: TableShape, record: number, byte: number): ApiError 
   return parseError(shape.name, record, `invalid UTF-8 at byte ${byte} of the body`, { byte });
 }
 
+/** Where a chunk of a body's records starts: text offset, record number (1-based), row index. */
+interface ChunkStart {
+  pos: number;
+  record: number;
+  row: number;
+}
+
+/**
+ * One pass of the readers over a body: it counts rows, notes where each chunk of
+ * `chunkRecords` records starts, keeps the rows only when `out` is given, and, resumed at a
+ * chunk (`from`), stops after `limit` records.
+ */
+class Pass {
+  rows = 0;
+  readonly chunks: ChunkStart[] = [];
+  constructor(
+    readonly out: WeightedRow[] | null,
+    readonly chunkRecords: number,
+    readonly from?: { pos: number; record: number },
+    readonly limit = Number.POSITIVE_INFINITY,
+  ) {}
+
+  /** Whether record `n` is past the records of this pass. */
+  done(n: number): boolean {
+    return n - (this.from ? this.from.record - 1 : 0) > this.limit;
+  }
+
+  /** Notes that record `n`, at text offset `pos`, decoded to `rows`. */
+  add(n: number, pos: number, rows: WeightedRow[]): void {
+    if ((n - 1) % this.chunkRecords === 0) this.chunks.push({ pos, record: n, row: this.rows });
+    this.rows += rows.length;
+    if (this.out) for (const row of rows) this.out.push(row);
+  }
+}
+
 function* decodeJson(
   shape: TableShape,
   body: DecodedBody,
   options: IngressOptions,
-  out: WeightedRow[],
+  pass: Pass,
 ): Generator<void> {
   const lookup = columnIndex(shape.columns);
   const bad = body.invalid;
-  let n = 0;
+  let n = pass.from ? pass.from.record - 1 : 0;
   try {
-    for (const { node, end } of jsonRecords(body.text, options.array)) {
+    for (const { node, start, end } of jsonRecords(body.text, options.array, pass.from)) {
       n++;
+      if (pass.done(n)) return;
       if (bad && bad.char < end) throw invalidUtf8(shape, n, bad.byte);
-      for (const row of decodeJsonRecord(shape, lookup, node, n, options.updateFormat)) out.push(row);
+      pass.add(n, start, decodeJsonRecord(shape, lookup, node, n, options.updateFormat));
       if (n % SLICE_RECORDS === 0) yield;
     }
   } catch (err) {
@@ -246,12 +290,13 @@ function* decodeJson(
   if (bad) throw invalidUtf8(shape, n + 1, bad.byte);
 }
 
-function* decodeCsv(shape: TableShape, body: DecodedBody, out: WeightedRow[]): Generator<void> {
+function* decodeCsv(shape: TableShape, body: DecodedBody, pass: Pass): Generator<void> {
   const bad = body.invalid;
-  let n = 0;
+  let n = pass.from ? pass.from.record - 1 : 0;
   try {
-    for (const { fields, end } of csvRecords(body.text)) {
+    for (const { fields, start, end } of csvRecords(body.text, pass.from)) {
       n++;
+      if (pass.done(n)) return;
       if (bad && bad.char < end) throw invalidUtf8(shape, n, bad.byte);
       if (fields.length !== shape.columns.length) {
         throw parseError(shape.name, n, `expected ${shape.columns.length} fields, found ${fields.length}`);
@@ -267,7 +312,7 @@ function* decodeCsv(shape: TableShape, body: DecodedBody, out: WeightedRow[]): G
           throw err;
         }
       });
-      out.push({ row, weight: 1 });
+      pass.add(n, start, [{ row, weight: 1 }]);
       if (n % SLICE_RECORDS === 0) yield;
     }
   } catch (err) {
@@ -285,15 +330,16 @@ const SLICE_RECORDS = 1024;
 export const DECODE_SLICE_MS = 20;
 
 /**
- * The decoding of a whole body as a generator that pauses every `SLICE_RECORDS` records;
- * `rows` fills as it runs and is complete when it returns. Throws `ParseError` as
- * `decodeIngress` does.
+ * A pass of the readers over a whole body (or, with `pass.from`, over one chunk of it) as a
+ * generator that pauses every `SLICE_RECORDS` records; `pass` fills as it runs and is
+ * complete when it returns. Throws `ParseError` as `decodeIngress` does.
  */
 function decoding(
   shape: TableShape,
   body: Uint8Array | string,
   options: IngressOptions,
-): { text: string; rows: WeightedRow[]; steps: Generator<void> } {
+  pass: Pass,
+): { text: string; steps: Generator<void> } {
   const decoded: DecodedBody = typeof body === 'string' ? { text: body, invalid: null } : decodeUtf8(body);
   if (decoded.text.charCodeAt(0) === 0xfeff) {
     throw parseError(
@@ -302,46 +348,132 @@ function decoding(
       'the body starts with a byte order mark (U+FEFF): send UTF-8 without one',
     );
   }
-  const rows: WeightedRow[] = [];
   const steps =
-    options.format === 'csv' ? decodeCsv(shape, decoded, rows) : decodeJson(shape, decoded, options, rows);
-  return { text: decoded.text, rows, steps };
+    options.format === 'csv' ? decodeCsv(shape, decoded, pass) : decodeJson(shape, decoded, options, pass);
+  return { text: decoded.text, steps };
 }
 
 /**
  * Decodes a whole request body (bytes, decoded as strict UTF-8, or text already decoded), or
- * throws `ParseError` and decodes nothing. Holds the event loop for the whole body: for
- * small bodies and the journal replay at start; ingress uses `decodeIngressSliced`.
+ * throws `ParseError` and decodes nothing. Holds the event loop for the whole body and keeps
+ * all its rows: for small bodies and tests; ingress uses `scanIngressSliced` and the journal
+ * replay `scanIngress`.
  */
 export function decodeIngress(
   shape: TableShape,
   body: Uint8Array | string,
   options: IngressOptions,
 ): DecodedIngress {
-  const { text, rows, steps } = decoding(shape, body, options);
+  const rows: WeightedRow[] = [];
+  const { text, steps } = decoding(shape, body, options, new Pass(rows, Number.POSITIVE_INFINITY));
   for (const _ of steps);
   return { rows, text };
 }
 
 /**
- * `decodeIngress` in slices of about `DECODE_SLICE_MS` of work, yielding the event loop
- * between them (`setImmediate`, so HTTP requests and steps are served in between): a 28 MB
- * body takes seconds to decode and must not hold `/stats` or other ingress that long. Still
- * all-or-nothing: the rows are handed over only once the whole body decoded, and a bad record
- * anywhere rejects it. Only the UTF-8 decoding of the body is one piece (about 10 ms per
- * 10 MB).
+ * The rows of a validated body, decoded a chunk at a time when asked for (`read`). It keeps
+ * the body's text, where each chunk of `chunkRecords` records starts, and the rows of the
+ * chunk it decoded last (parts are read in order, so the next part mostly reads it again):
+ * a few bytes of text per row instead of the rows, which take tens of times more heap.
  */
-export async function decodeIngressSliced(
+export class IngressRows {
+  private cached: { chunk: number; rows: WeightedRow[] } | null = null;
+
+  constructor(
+    private readonly shape: TableShape,
+    readonly text: string,
+    private readonly options: IngressOptions,
+    private readonly chunkRecords: number,
+    private readonly chunks: readonly ChunkStart[],
+    /** How many rows the body holds. */
+    readonly count: number,
+  ) {}
+
+  /**
+   * Rows `[from, to)` of the body (row indexes, not record numbers: a weighted record of
+   * weight 0 holds none). Throws `ParseError` if a chunk does not decode as it did when the
+   * body was validated (decoding is deterministic, so only a fault would make it).
+   */
+  read(from: number, to: number): WeightedRow[] {
+    const out: WeightedRow[] = [];
+    for (let k = this.chunkOf(from); k < this.chunks.length && this.chunks[k]!.row < to; k++) {
+      const start = this.chunks[k]!.row;
+      const rows = this.chunk(k);
+      const expected = (this.chunks[k + 1]?.row ?? this.count) - start;
+      if (rows.length !== expected) {
+        throw parseError(
+          this.shape.name,
+          this.chunks[k]!.record,
+          `the chunk of records starting here decoded to ${rows.length} rows when processed, ${expected} when accepted`,
+        );
+      }
+      for (let i = Math.max(from, start) - start; i < rows.length && start + i < to; i++) out.push(rows[i]!);
+    }
+    return out;
+  }
+
+  /** The last chunk starting at or before row `row`. */
+  private chunkOf(row: number): number {
+    let lo = 0;
+    let hi = this.chunks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.chunks[mid]!.row <= row) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  private chunk(k: number): WeightedRow[] {
+    if (this.cached?.chunk === k) return this.cached.rows;
+    const rows: WeightedRow[] = [];
+    const start = this.chunks[k]!;
+    const pass = new Pass(rows, this.chunkRecords, start, this.chunkRecords);
+    for (const _ of decoding(this.shape, this.text, this.options, pass).steps);
+    this.cached = { chunk: k, rows };
+    return rows;
+  }
+}
+
+/**
+ * Validates a whole body (as `decodeIngress`, throwing the same `ParseError`) and returns
+ * its rows as `IngressRows`, which decode a chunk of `chunkRecords` records when asked; the
+ * rows are decoded and dropped as the pass goes. Holds the event loop for the whole body:
+ * the journal replay at start uses it.
+ */
+export function scanIngress(
   shape: TableShape,
   body: Uint8Array | string,
   options: IngressOptions,
-): Promise<DecodedIngress> {
-  const { text, rows, steps } = decoding(shape, body, options);
+  chunkRecords: number,
+): IngressRows {
+  const pass = new Pass(null, chunkRecords);
+  const { text, steps } = decoding(shape, body, options, pass);
+  for (const _ of steps);
+  return new IngressRows(shape, text, options, chunkRecords, pass.chunks, pass.rows);
+}
+
+/**
+ * `scanIngress` in slices of about `DECODE_SLICE_MS` of work, yielding the event loop
+ * between them (`setImmediate`, so HTTP requests and steps are served in between): a 28 MB
+ * body takes seconds to validate and must not hold `/stats` or other ingress that long. Still
+ * all-or-nothing: a bad record anywhere rejects the body, and only a body that validated
+ * whole is returned. Only the UTF-8 decoding of the body is one piece (about 10 ms per
+ * 10 MB).
+ */
+export async function scanIngressSliced(
+  shape: TableShape,
+  body: Uint8Array | string,
+  options: IngressOptions,
+  chunkRecords: number,
+): Promise<IngressRows> {
+  const pass = new Pass(null, chunkRecords);
+  const { text, steps } = decoding(shape, body, options, pass);
   let sliceStart = performance.now();
   for (const _ of steps) {
     if (performance.now() - sliceStart < DECODE_SLICE_MS) continue;
     await new Promise<void>((resolve) => setImmediate(resolve));
     sliceStart = performance.now();
   }
-  return { rows, text };
+  return new IngressRows(shape, text, options, chunkRecords, pass.chunks, pass.rows);
 }

@@ -205,12 +205,26 @@ class Reader {
 /**
  * Yields the records of an ingress body: with `array`, the elements of one JSON array (or
  * several, one after another); otherwise a sequence of JSON values separated by whitespace
- * (newline-delimited JSON). Throws `JsonSyntaxError` naming the record being read.
+ * (newline-delimited JSON). Throws `JsonSyntaxError` naming the record being read. With
+ * `from`, reading resumes at a record's start offset (one an earlier reading yielded, inside
+ * an array with `array`), that record being number `from.record`: ingress decodes a large
+ * body again chunk by chunk.
  */
-export function* jsonRecords(text: string, array: boolean): Generator<JsonRecord> {
+export function* jsonRecords(
+  text: string,
+  array: boolean,
+  from?: { pos: number; record: number },
+): Generator<JsonRecord> {
   const reader = new Reader(text);
   let index = 0;
-  while (!reader.atEnd()) {
+  // Resuming in array form starts at an element, inside its array.
+  let inArray = false;
+  if (from) {
+    reader.pos = from.pos;
+    index = from.record - 1;
+    inArray = array;
+  }
+  while (inArray || !reader.atEnd()) {
     if (!array) {
       reader.record = ++index;
       const start = reader.pos;
@@ -218,14 +232,17 @@ export function* jsonRecords(text: string, array: boolean): Generator<JsonRecord
       yield { node, start, end: reader.pos };
       continue;
     }
-    reader.record = index + 1;
-    if (reader.peek() !== '[') reader.fail('expected a JSON array of records (array=true)');
-    reader.pos++;
-    reader.skipWs();
-    if (reader.peek() === ']') {
+    if (!inArray) {
+      reader.record = index + 1;
+      if (reader.peek() !== '[') reader.fail('expected a JSON array of records (array=true)');
       reader.pos++;
-      continue;
+      reader.skipWs();
+      if (reader.peek() === ']') {
+        reader.pos++;
+        continue;
+      }
     }
+    inArray = false;
     for (;;) {
       reader.record = ++index;
       reader.skipWs();
