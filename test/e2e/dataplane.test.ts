@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestManager, type TestManager } from '../helpers/manager.js';
-import { waitForToken } from '../helpers/pipeline.js';
+import { egressSnapshot, waitForToken } from '../helpers/pipeline.js';
 import { assertError, assertMatchesReference } from '../helpers/reference.js';
 
 const PROGRAM = `
@@ -92,20 +92,7 @@ describe('data plane end to end through the manager', () => {
   });
 
   test('egress with send_snapshot starts with the current contents; CSV egress carries weights', async () => {
-    const controller = new AbortController();
-    const res = await fetch(`${m.url}${base}/egress/big_orders?format=csv&send_snapshot=true`, {
-      method: 'POST',
-      signal: controller.signal,
-    });
-    assert.equal(res.status, 200);
-    const reader = res.body!.getReader();
-    let text = '';
-    while (!text.includes('\r\n')) {
-      const { value } = await reader.read();
-      text += Buffer.from(value ?? new Uint8Array()).toString('utf8');
-    }
-    controller.abort();
-    const first = JSON.parse(text.split('\r\n')[0]!);
+    const first = await egressSnapshot(m, 'shop', 'big_orders', 'csv');
     assert.equal(first.snapshot, true);
     assert.deepEqual(first.text_data.trim().split('\n').sort(), ['1,alice,250.50,1', '3,alice,99999.99,1']);
   });

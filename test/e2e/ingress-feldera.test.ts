@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestManager, type TestManager } from '../helpers/manager.js';
-import { queryRows, startAndWait, waitForToken } from '../helpers/pipeline.js';
+import { egressSnapshot, queryRows, startAndWait, waitForToken } from '../helpers/pipeline.js';
 
 const PROGRAM = `CREATE TABLE t (id INT NOT NULL PRIMARY KEY, v INT, at TIME, ts TIMESTAMP);
 CREATE TABLE log (msg VARCHAR);
@@ -79,24 +79,6 @@ describe('ingress as Feldera takes it', () => {
     assert.match(noKey.body.message, /an update must give the primary key column 'id'/);
   });
 
-  /** The first chunk of a view's egress in `format`, its snapshot included. */
-  async function egressSnapshot(format: 'json' | 'csv') {
-    const controller = new AbortController();
-    const res = await fetch(`${m.url}${base}/egress/times?format=${format}&send_snapshot=true`, {
-      method: 'POST',
-      signal: controller.signal,
-    });
-    assert.equal(res.status, 200);
-    const reader = res.body!.getReader();
-    let text = '';
-    while (!text.includes('\r\n')) {
-      const { value } = await reader.read();
-      text += Buffer.from(value ?? new Uint8Array()).toString('utf8');
-    }
-    controller.abort();
-    return JSON.parse(text.split('\r\n')[0]!);
-  }
-
   test('TIME and TIMESTAMP keep nanoseconds from JSON and CSV ingress to egress and ad-hoc output', async () => {
     const at = '12:34:56.123456789';
     const ts = '2024-01-02 03:04:05.123456789';
@@ -107,7 +89,7 @@ describe('ingress as Feldera takes it', () => {
     // Ad-hoc JSON writes a TIMESTAMP in Arrow's form, with a `T`.
     const adhoc = (text: string) => text.replace(' ', 'T');
     for (const id of [7, 8]) assert.deepEqual(await row(id), { v: null, at, ts: adhoc(ts) }, `row ${id}`);
-    const json = await egressSnapshot('json');
+    const json = await egressSnapshot(m, 'ingress', 'times', 'json');
     assert.deepEqual(
       json.json_data
         .map((u: { insert: unknown }) => u.insert)
@@ -117,7 +99,7 @@ describe('ingress as Feldera takes it', () => {
         { id: 8, at, ts, later },
       ],
     );
-    const csv = await egressSnapshot('csv');
+    const csv = await egressSnapshot(m, 'ingress', 'times', 'csv');
     assert.deepEqual(csv.text_data.trim().split('\n').sort(), [
       `7,${at},${ts},${later},1`,
       `8,${at},${ts},${later},1`,

@@ -13,7 +13,7 @@ import { parseCsvField } from '../../src/engine/values/index.js';
 import { csvRecords } from '../../src/runtime/formats/csv-reader.js';
 import { applyRecords, caseArb, encodeCase, rowKey, TABLE, TABLE_SQL } from '../helpers/hostile-input.js';
 import { startTestManager, type TestManager } from '../helpers/manager.js';
-import { startAndWait, waitForToken } from '../helpers/pipeline.js';
+import { egressSnapshot, startAndWait, waitForToken } from '../helpers/pipeline.js';
 
 const NAME = 'hostile';
 const TYPES = [
@@ -39,21 +39,7 @@ function asCsvSees(table: Map<string, string>): Map<string, string> {
 
 /** The table's contents, read from the snapshot chunk of a CSV egress stream. */
 async function tableOf(m: TestManager): Promise<Map<string, string>> {
-  const controller = new AbortController();
-  const res = await fetch(`${m.url}/v0/pipelines/${NAME}/egress/${TABLE}?format=csv&send_snapshot=true`, {
-    method: 'POST',
-    signal: controller.signal,
-  });
-  assert.equal(res.status, 200);
-  const reader = res.body!.getReader();
-  let text = '';
-  while (!text.includes('\r\n')) {
-    const { value, done } = await reader.read();
-    assert.equal(done, false, 'the stream ended before its snapshot');
-    text += Buffer.from(value).toString('utf8');
-  }
-  controller.abort();
-  const chunk = JSON.parse(text.slice(0, text.indexOf('\r\n')));
+  const chunk = await egressSnapshot(m, NAME, TABLE, 'csv');
   assert.equal(chunk.snapshot, true);
   const table = new Map<string, string>();
   for (const { fields } of csvRecords(chunk.text_data as string)) {

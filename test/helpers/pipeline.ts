@@ -99,6 +99,40 @@ export async function queryRows(m: TestManager, name: string, sql: string): Prom
     .map((l) => JSON.parse(l));
 }
 
+/** A chunk of an egress stream as Feldera sends it; tests check it field by field. */
+// biome-ignore lint/suspicious/noExplicitAny: the chunk's fields depend on the format
+type EgressChunk = any;
+
+/**
+ * The first chunk of `POST /egress/{relation}?send_snapshot=true` in `format` (its snapshot),
+ * parsed; the stream is then closed.
+ */
+export async function egressSnapshot(
+  m: TestManager,
+  pipeline: string,
+  relation: string,
+  format: 'json' | 'csv',
+): Promise<EgressChunk> {
+  const controller = new AbortController();
+  const res = await fetch(
+    `${m.url}/v0/pipelines/${pipeline}/egress/${relation}?format=${format}&send_snapshot=true`,
+    {
+      method: 'POST',
+      signal: controller.signal,
+    },
+  );
+  assert.equal(res.status, 200);
+  const reader = res.body!.getReader();
+  let text = '';
+  while (!text.includes('\r\n')) {
+    const { value, done } = await reader.read();
+    assert.equal(done, false, 'the stream ended before its snapshot');
+    text += Buffer.from(value).toString('utf8');
+  }
+  controller.abort();
+  return JSON.parse(text.slice(0, text.indexOf('\r\n')));
+}
+
 /** The pipeline's log file, as written so far. */
 export function pipelineLog(m: TestManager, pipeline: { id: string }): string {
   return readFileSync(join(m.dataDir, 'pipelines', pipeline.id, 'pipeline.log'), 'utf8');
