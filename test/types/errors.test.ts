@@ -12,9 +12,9 @@ test('every registered error code is documented in docs/errors.md (run npm run d
   assert.equal(docs, renderErrorDocs(), 'docs/errors.md is out of date');
 });
 
-test('codes are CamelCase with a description and an HTTP error status', () => {
+test("codes are CamelCase (Feldera's dotted RuntimeError.* too) with a description and an HTTP error status", () => {
   for (const [code, info] of Object.entries(ERROR_CODES)) {
-    assert.match(code, /^[A-Z][A-Za-z]+$/);
+    assert.match(code, /^[A-Z][A-Za-z]+(\.[A-Z][A-Za-z]+)?$/);
     assert.ok(info.description.length > 10, code);
     assert.ok(info.status >= 400 && info.status < 600, code);
   }
