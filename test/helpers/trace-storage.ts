@@ -22,11 +22,17 @@ export function scratchDir(): string {
   return dir;
 }
 
-/** Inline storage with every batch in a file and a tiny cache; `pins` counts pinned files. */
-export function fileBackedStorage(overrides: Partial<TraceStorageSettings> = {}): TraceStorage {
-  const pins = new Map<string, number>();
+/**
+ * Inline storage in `dir` with every batch in a file and a tiny cache; `pins` counts the
+ * pins taken on each file (sha256 -> count).
+ */
+export function fileBackedStorageIn(
+  dir: string,
+  overrides: Partial<TraceStorageSettings> = {},
+  pins = new Map<string, number>(),
+): TraceStorage {
   return new TraceStorage({
-    dir: scratchDir(),
+    dir,
     minStorageBytes: 0,
     memoryBatchBytes: 0,
     cacheBytes: 1,
@@ -38,4 +44,9 @@ export function fileBackedStorage(overrides: Partial<TraceStorageSettings> = {})
     },
     ...overrides,
   });
+}
+
+/** The same in this process's shared scratch directory. */
+export function fileBackedStorage(overrides: Partial<TraceStorageSettings> = {}): TraceStorage {
+  return fileBackedStorageIn(scratchDir(), overrides);
 }

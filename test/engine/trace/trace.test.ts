@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { test } from 'node:test';
 import type { StateReader, StateWriter } from '../../../src/engine/state-codec.js';
-import { TraceStorage, type TraceStorageSettings } from '../../../src/engine/trace/storage.js';
 import { Trace } from '../../../src/engine/trace/trace.js';
 import { UndoLog } from '../../../src/engine/undo-log.js';
 import { Random } from '../../helpers/sql-random.js';
 import { tempDir } from '../../helpers/storage.js';
+import { fileBackedStorageIn } from '../../helpers/trace-storage.js';
 
 interface Counter {
   name: string;
@@ -25,26 +25,6 @@ const codec = {
   },
   read: (r: StateReader): Counter => ({ name: r.string(), n: r.f64() }),
 };
-
-function storageIn(
-  dir: string,
-  overrides: Partial<TraceStorageSettings> = {},
-  pins = new Map<string, number>(),
-): TraceStorage {
-  return new TraceStorage({
-    dir,
-    minStorageBytes: 0,
-    memoryBatchBytes: 0,
-    cacheBytes: 1,
-    headBudgetBytes: 0,
-    mode: 'inline',
-    pin: (sha) => {
-      pins.set(sha, (pins.get(sha) ?? 0) + 1);
-      return () => pins.set(sha, pins.get(sha)! - 1);
-    },
-    ...overrides,
-  });
-}
 
 type Model = Map<string, Map<string, number>>;
 
@@ -65,7 +45,7 @@ function check(trace: Trace<Counter>, model: Model, seed: number, step: number):
 async function randomRun(seed: number, dir: string, mode: 'inline' | 'background'): Promise<void> {
   const r = new Random(seed);
   const pins = new Map<string, number>();
-  const storage = storageIn(dir, { mode }, pins);
+  const storage = fileBackedStorageIn(dir, { mode }, pins);
   const trace = new Trace<Counter>({ codec, grouped: true });
   trace.attach(storage);
   const model: Model = new Map();
@@ -152,7 +132,7 @@ test('the same with building and merging on the worker thread', async (t) => {
 
 test('merges keep the number of batches bounded and lookups go through the cache', async (t) => {
   const dir = tempDir(t, 'sluice-trace-merge-');
-  const storage = storageIn(dir, { cacheBytes: 64 * 1024 });
+  const storage = fileBackedStorageIn(dir, { cacheBytes: 64 * 1024 });
   const trace = new Trace<Counter>({ codec, ordered: true });
   trace.attach(storage);
   const undo = new UndoLog();
