@@ -47,19 +47,26 @@ export interface LatencyTask {
 
 export type Task = ThroughputTask | LatencyTask;
 
-export interface ThroughputResult {
-  /** Milliseconds of each timed batch. */
+/**
+ * The timed steps: wall-clock milliseconds of each, and the CPU milliseconds of the process
+ * (all its threads, GC helpers included) over each, which other processes on a shared machine
+ * do not inflate as much as they inflate the wall clock.
+ */
+export interface StepTimes {
   samples: number[];
+  cpuSamples: number[];
+}
+
+export interface ThroughputResult extends StepTimes {
   checksum: number;
 }
 
-export interface LatencyPoint {
+/** The measured 1-row update steps at one table size. */
+export interface LatencyPoint extends StepTimes {
   orders: number;
   customers: number;
   /** Seconds spent loading this size's new rows (untimed for the update samples). */
   loadSeconds: number;
-  /** Milliseconds of each measured 1-row update step. */
-  samples: number[];
 }
 
 export interface LatencyResult {
@@ -78,9 +85,15 @@ function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
+const cpuMs = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+};
+
 /** Applies batches; times each (ms) until the budget is spent, then loads the rest untimed. */
-function timeBatches(engine: ViewEngine, batches: Iterable<Batch>, budget: Budget): number[] {
+function timeBatches(engine: ViewEngine, batches: Iterable<Batch>, budget: Budget): StepTimes {
   const samples: number[] = [];
+  const cpuSamples: number[] = [];
   const deadline =
     budget.seconds === null ? Number.POSITIVE_INFINITY : performance.now() + budget.seconds * 1000;
   for (const batch of batches) {
@@ -89,13 +102,15 @@ function timeBatches(engine: ViewEngine, batches: Iterable<Batch>, budget: Budge
       continue;
     }
     const run = engine.prepare(batch);
+    const cpuStarted = process.cpuUsage();
     const started = performance.now();
     run();
     const ms = performance.now() - started;
+    cpuSamples.push(cpuMs(cpuStarted));
     engine.settle();
     samples.push(ms);
   }
-  return samples;
+  return { samples, cpuSamples };
 }
 
 /** Grows the tables to `orders` orders (and their customers) through `load`; returns seconds. */
@@ -116,8 +131,8 @@ function runThroughput(task: ThroughputTask): ThroughputResult {
   engine.load(data.growCustomers(Math.ceil((task.baseRows + task.streamRows) * CUSTOMERS_PER_ORDER)));
   for (const batch of orderBatches(data, task.baseRows, task.loadBatch)) engine.load(batch);
   collectGarbage();
-  const samples = timeBatches(engine, orderBatches(data, task.streamRows, task.batch), task.budget);
-  return { samples, checksum: engine.checksum() };
+  const times = timeBatches(engine, orderBatches(data, task.streamRows, task.batch), task.budget);
+  return { ...times, checksum: engine.checksum() };
 }
 
 function runLatency(task: LatencyTask): LatencyResult {
@@ -128,8 +143,8 @@ function runLatency(task: LatencyTask): LatencyResult {
     const loadSeconds = grow(engine, data, orders, task.loadBatch);
     for (const batch of updates(data, task.warmup)) engine.load(batch);
     collectGarbage();
-    const samples = timeBatches(engine, updates(data, task.updates), task.budget);
-    points.push({ orders, customers: Math.ceil(orders * CUSTOMERS_PER_ORDER), loadSeconds, samples });
+    const times = timeBatches(engine, updates(data, task.updates), task.budget);
+    points.push({ orders, customers: Math.ceil(orders * CUSTOMERS_PER_ORDER), loadSeconds, ...times });
   }
   return { points, checksum: engine.checksum() };
 }
