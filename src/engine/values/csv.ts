@@ -22,7 +22,7 @@ import { ValueError } from './errors.js';
 import { parseJsonValue, valueToJsonText } from './json.js';
 import { compoundFromJson } from './json-compound.js';
 import { parseJsonText } from './json-text.js';
-import { type ColumnType, isCompoundType, isDateTimeType, isStringType } from './types.js';
+import { type ColumnType, isCompoundType, isDateTimeType, isIntegerType, isStringType } from './types.js';
 import type { Value } from './value.js';
 
 const TEXT: ColumnType = { type: 'VARCHAR', nullable: true, precision: -1 };
@@ -44,7 +44,7 @@ export function parseCsvField(type: ColumnType, text: string): Value {
     throw new ValueError(`expected a boolean, got '${text}'`);
   }
   if (type.type === 'REAL' || type.type === 'DOUBLE') return parseFloatText(type, text);
-  if (INTEGER_TYPES.has(type.type) && !INTEGER_TEXT.test(text.trim()))
+  if (isIntegerType(type) && !INTEGER_TEXT.test(text.trim()))
     throw new ValueError(`expected an integer, got '${text.slice(0, 40)}'`);
   return castFromText(type)(text);
 }
@@ -60,16 +60,6 @@ function castFromText(type: ColumnType): (v: Value) => Value {
   return cast;
 }
 
-const INTEGER_TYPES = new Set([
-  'TINYINT',
-  'SMALLINT',
-  'INTEGER',
-  'BIGINT',
-  'UTINYINT',
-  'USMALLINT',
-  'UINTEGER',
-  'UBIGINT',
-]);
 const INTEGER_TEXT = /^[+-]?\d+$/;
 const FLOAT_TEXT = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NON_FINITE_TEXT = /^([+-]?)(?:(inf|infinity)|nan)$/i;
