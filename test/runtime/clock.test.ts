@@ -1,30 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { compileProgram } from '../../src/engine/index.js';
 import { clockResolutionMs, PipelineClock } from '../../src/runtime/clock.js';
-import { DataPlane } from '../../src/runtime/data-plane.js';
-import { PipelineLogger } from '../../src/runtime/log.js';
+import { testDataPlane } from '../helpers/data-plane.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-class QuietLog extends PipelineLogger {
-  override info(): void {}
-  override warn(): void {}
-  override error(): void {}
-}
-
 function plane(sql: string, clockResolutionUsecs: number | null) {
-  const result = compileProgram(sql);
-  if (!result.ok) throw new Error(JSON.stringify(result.errors));
-  return new DataPlane(result.program, 'clock-test', new QuietLog(), {
+  return testDataPlane(sql, {
+    incarnation: 'clock-test',
     clockResolutionUsecs,
     onRejected: () => {
       throw new Error('unexpected rejection');
     },
-    onFatal: (message) => {
-      throw new Error(`unexpected fatal: ${message}`);
-    },
-  });
+  }).plane;
 }
 
 describe('pipeline clock', () => {

@@ -12,34 +12,18 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { compileProgram } from '../../src/engine/index.js';
-import { DataPlane, type RejectedInput } from '../../src/runtime/data-plane.js';
+import type { DataPlane } from '../../src/runtime/data-plane.js';
 import { InputJournal, readJournal } from '../../src/runtime/journal.js';
-import { PipelineLogger } from '../../src/runtime/log.js';
 import { ApiError } from '../../src/types/errors.js';
+import { testDataPlane } from '../helpers/data-plane.js';
 
 const PROGRAM = `CREATE TABLE t (id INT NOT NULL PRIMARY KEY, x BIGINT) WITH ('materialized' = 'true');
 CREATE MATERIALIZED VIEW s AS SELECT SUM(x) AS total, COUNT(*) AS n FROM t;`;
 const MAX = 9223372036854775807n;
 const CSV = { format: 'csv', updateFormat: 'insert_delete', array: false } as const;
 
-class QuietLog extends PipelineLogger {
-  override info(): void {}
-  override warn(): void {}
-  override error(): void {}
-}
-
 function plane(maxBatchSize: number, incarnation = 'batches') {
-  const compiled = compileProgram(PROGRAM);
-  if (!compiled.ok) throw new Error(JSON.stringify(compiled.errors));
-  const rejections: RejectedInput[][] = [];
-  const p = new DataPlane(compiled.program, incarnation, new QuietLog(), {
-    maxBatchSize,
-    onRejected: (r) => rejections.push(r),
-    onFatal: (message) => {
-      throw new Error(`unexpected fatal: ${message}`);
-    },
-  });
+  const { plane: p, rejections } = testDataPlane(PROGRAM, { maxBatchSize, incarnation });
   return { p, rejections };
 }
 

@@ -4,28 +4,19 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { compileProgram } from '../../src/engine/index.js';
-import { CAPTURE_CHUNK_ROWS, DataPlane } from '../../src/runtime/data-plane.js';
-import { PipelineLogger } from '../../src/runtime/log.js';
+import { CAPTURE_CHUNK_ROWS, type DataPlane } from '../../src/runtime/data-plane.js';
+import { testDataPlane } from '../helpers/data-plane.js';
 
 const PROGRAM = `
 CREATE TABLE t (id INT NOT NULL PRIMARY KEY) WITH ('materialized' = 'true');
 CREATE MATERIALIZED VIEW n AS SELECT COUNT(*) AS c FROM t;`;
 const JSON_LINES = { format: 'json', updateFormat: 'insert_delete', array: false } as const;
 
-class QuietLogger extends PipelineLogger {
-  override info(): void {}
-}
-
 function plane(): DataPlane {
-  const compiled = compileProgram(PROGRAM);
-  assert.ok(compiled.ok);
-  const p = new DataPlane(compiled.program, 'test', new QuietLogger(), {
+  return testDataPlane(PROGRAM, {
+    running: true,
     onRejected: (rejected) => assert.fail(`rejected: ${JSON.stringify(rejected)}`),
-    onFatal: (message) => assert.fail(message),
-  });
-  p.setRunning(true);
-  return p;
+  }).plane;
 }
 
 const rows = (from: number, to: number) =>

@@ -4,29 +4,20 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { compileProgram } from '../../src/engine/index.js';
-import { DataPlane } from '../../src/runtime/data-plane.js';
-import { PipelineLogger } from '../../src/runtime/log.js';
+import type { DataPlane } from '../../src/runtime/data-plane.js';
 import type { ApiError } from '../../src/types/errors.js';
+import { testDataPlane } from '../helpers/data-plane.js';
 
 const PROGRAM = `
 CREATE TABLE t (id INT NOT NULL PRIMARY KEY) WITH ('materialized' = 'true');
 CREATE MATERIALIZED VIEW n AS SELECT COUNT(*) AS c FROM t;`;
 const JSON_LINES = { format: 'json', updateFormat: 'insert_delete', array: false } as const;
 
-class QuietLogger extends PipelineLogger {
-  override info(): void {}
-}
-
 function plane(): DataPlane {
-  const compiled = compileProgram(PROGRAM);
-  assert.ok(compiled.ok);
-  const p = new DataPlane(compiled.program, 'test', new QuietLogger(), {
+  return testDataPlane(PROGRAM, {
+    running: true,
     onRejected: (rejected) => assert.fail(`rejected: ${JSON.stringify(rejected)}`),
-    onFatal: (message) => assert.fail(message),
-  });
-  p.setRunning(true);
-  return p;
+  }).plane;
 }
 
 const row = (id: number) => JSON.stringify({ insert: { id } });
