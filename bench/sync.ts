@@ -7,7 +7,10 @@
  * Environment (defaults in brackets): BENCH_SYNC_STATE_MB [100] state of the pipeline whose
  * checkpoints are synced, BENCH_SYNC_CUTOFF_MB [8] multipart cutoff given to all three tools
  * (the run fails unless some file of the checkpoint is above it, so multipart is exercised),
- * BENCH_SYNC_RUNS [3].
+ * BENCH_SYNC_RUNS [3], BENCH_SYNC_TOOLS [sluice,rclone,aws] which tools run, BENCH_SYNC_DATA
+ * [a fresh temporary directory] where the pipeline's checkpoints are made, kept and reused by
+ * later runs (a directory that already holds them is not loaded again), BENCH_SYNC_NODE_ARGS
+ * extra `node` flags for Sluice's tool (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  *
  * What is synced: two consecutive checkpoints of a real pipeline (bench/sync/checkpoints.ts:
  * the checkpoint benchmark's program, the second after a step that upserts 1% of the orders).
@@ -25,7 +28,7 @@
  * none.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,11 +37,14 @@ import { CheckpointStore } from '../src/storage/checkpoint-store.js';
 import type { SyncConfig } from '../src/storage/sync-config.js';
 import { type S3TestServer, startS3Server } from '../test/helpers/s3server.js';
 import { mib, table } from './checkpoint/report.js';
-import { layOut, makeCheckpoints } from './sync/checkpoints.js';
+import { type Checkpoints, layOut, makeCheckpoints } from './sync/checkpoints.js';
 
 const stateMiB = Number(process.env.BENCH_SYNC_STATE_MB ?? 100);
 const cutoffMiB = Number(process.env.BENCH_SYNC_CUTOFF_MB ?? 8);
 const runs = Number(process.env.BENCH_SYNC_RUNS ?? 3);
+const toolNames = (process.env.BENCH_SYNC_TOOLS ?? 'sluice,rclone,aws').split(',');
+const dataDir = process.env.BENCH_SYNC_DATA;
+const nodeArgs = (process.env.BENCH_SYNC_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
 const SLUICE_TOOL = fileURLToPath(new URL('./sync/sluice-tool.ts', import.meta.url));
 const started = performance.now();
 
@@ -105,7 +111,7 @@ function sluiceTool(s3: S3TestServer, bundle: string): Tool {
   const config = (prefix: string): SyncConfig =>
     s3.syncConfig(`bench/${prefix}`, { multi_thread_cutoff: `${cutoffMiB}M` });
   const call = (args: object): Outcome => {
-    const { seconds, out } = run(process.execPath, [bundle, JSON.stringify(args)], {});
+    const { seconds, out } = run(process.execPath, [...nodeArgs, bundle, JSON.stringify(args)], {});
     const line = out.split('\n').find((l) => l.startsWith('{'))!;
     return { seconds, files: (JSON.parse(line) as { files: number }).files };
   };
@@ -207,13 +213,30 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const spread = (xs: number[]) =>
   `${median(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)})`;
 
+/**
+ * The two checkpoints in `storageDir`: made there (and their uuids recorded in
+ * `bench-checkpoints.json`) unless a previous run left them.
+ */
+async function reusedCheckpoints(storageDir: string): Promise<Checkpoints> {
+  const record = join(storageDir, 'bench-checkpoints.json');
+  if (existsSync(record)) {
+    const { first, second } = JSON.parse(readFileSync(record, 'utf8')) as { first: string; second: string };
+    const store = await CheckpointStore.open(storageDir);
+    const [a, b] = [await store.manifest(first), await store.manifest(second)];
+    if (a && b) return { storageDir, first: a, second: b };
+  }
+  const cps = await makeCheckpoints(storageDir, stateMiB, 1);
+  writeFileSync(record, JSON.stringify({ first: cps.first.uuid, second: cps.second.uuid }));
+  return cps;
+}
+
 async function main(): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), 'sluice-bench-sync-'));
   console.log(`Sync benchmark — ${new Date().toISOString()}, scratch ${scratch}`);
   const s3 = await startS3Server('s3rver');
   try {
     progress(`a pipeline with ~${stateMiB} MiB of state: two consecutive checkpoints`);
-    const cps = await makeCheckpoints(join(scratch, 'pipeline'), stateMiB, 1);
+    const cps = await reusedCheckpoints(dataDir ?? join(scratch, 'pipeline'));
     const store = await CheckpointStore.open(cps.storageDir);
     const firstDir = join(scratch, 'plain-first');
     layOut(store, cps.storageDir, cps.first, firstDir);
@@ -237,10 +260,13 @@ async function main(): Promise<void> {
     );
 
     await s3.createBucket('bench');
-    const tools: Tool[] = [sluiceTool(s3, await bundleSluiceTool(scratch))];
-    if (available('rclone', ['version'])) tools.push(rcloneTool(s3));
+    const tools: Tool[] = [];
+    if (toolNames.includes('sluice')) tools.push(sluiceTool(s3, await bundleSluiceTool(scratch)));
+    if (!toolNames.includes('rclone')) console.log('rclone: not asked for');
+    else if (available('rclone', ['version'])) tools.push(rcloneTool(s3));
     else console.log('rclone: not installed, skipped');
-    if (available('aws', ['--version'])) tools.push(awsTool(s3, scratch));
+    if (!toolNames.includes('aws')) console.log('aws: not asked for');
+    else if (available('aws', ['--version'])) tools.push(awsTool(s3, scratch));
     else console.log('aws: not installed, skipped');
 
     const results = new Map<

@@ -365,7 +365,8 @@ export class CheckpointStore {
         for (const temp of staged.values()) await unlink(temp).catch(ignoreMissing);
         return false;
       }
-      for (const file of distinctBlobs(manifest)) {
+      // The renames are independent; only their order against the manifest matters.
+      await forEachLimit(distinctBlobs(manifest), FILE_CONCURRENCY, async (file) => {
         const temp = staged.get(file.sha256);
         const present = await this.hasBlob(file.sha256, file.size);
         if (temp && present) await unlink(temp).catch(ignoreMissing);
@@ -377,7 +378,7 @@ export class CheckpointStore {
             { uuid: manifest.uuid, sha256: file.sha256 },
           );
         }
-      }
+      });
       await fsyncDir(this.#stateDir);
       await writeFileAtomic(
         this.#checkpointsDir,

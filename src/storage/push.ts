@@ -19,7 +19,7 @@ import { claimOwnership, type PipelineOwner } from './ownership.js';
 import { type ProgressListener, ProgressTracker } from './progress.js';
 import { BLOBS_PREFIX, manifestKey, type RemoteStore } from './remote-store.js';
 import { applyRetention, type RetentionResult } from './retention.js';
-import { uploadBlob } from './upload.js';
+import { HASHING_FILES, uploadBlob } from './upload.js';
 
 export interface PushOptions {
   onProgress?: ProgressListener;
@@ -99,6 +99,7 @@ async function push(
     multipartCutoffBytes: remote.settings.multiThreadCutoffBytes,
     partsInFlight: remote.settings.uploadConcurrency,
     memoryBudget: new Semaphore(remote.memoryBudgetBytes),
+    hashingSlots: new Semaphore(HASHING_FILES),
     onBytes: (count: number) => progress.bytes(count),
   };
   await forEachLimit(missing, remote.settings.transfers, async (blob) => {

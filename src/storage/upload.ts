@@ -8,7 +8,11 @@
  *
  * - Files up to `multi_thread_cutoff` (capped at 512 MiB): hashed in one streaming pass
  *   (SHA-256 and MD5), then sent in one PUT streamed from disk, so a push holds buffers, never
- *   whole files (the file is immutable and pinned, so both passes read the same bytes).
+ *   whole files (the file is immutable and pinned, so both passes read the same bytes). At most
+ *   `HASHING_FILES` files are hashed at a time, in the order the push starts them: hashing all
+ *   `transfers` files at once interleaved them on the one JavaScript thread, so that none was
+ *   ready to send, and the store had nothing to do, until most of the push's bytes were hashed;
+ *   in turn, the first files go out while the next ones are hashed.
  * - Larger files: multipart. Parts are read in order (the SHA-256 needs them in order) and up
  *   to `upload_concurrency` are in flight; CompleteMultipartUpload is sent only once all parts
  *   are stored and the whole file verified, and the upload is aborted on any failure, so a
@@ -31,6 +35,8 @@ const MIB = 1024 * 1024;
 const MIN_PART_BYTES = 8 * MIB;
 const MAX_PARTS = 10_000;
 const MAX_SINGLE_PUT_BYTES = 512 * MIB;
+/** Files hashed at a time before their PUT (see the module header). */
+export const HASHING_FILES = 2;
 /** What a streamed upload holds in memory (its read-ahead), counted against the push's budget. */
 const STREAM_BUDGET_BYTES = 2 * MIB;
 
@@ -40,6 +46,8 @@ export interface UploadContext {
   multipartCutoffBytes: number;
   partsInFlight: number;
   memoryBudget: Semaphore;
+  /** Shared by a push's transfers: `HASHING_FILES` permits. */
+  hashingSlots: Semaphore;
   onBytes: (count: number) => void;
 }
 
@@ -58,11 +66,14 @@ async function uploadWhole(ctx: UploadContext, path: string, file: ManifestFile)
   const release = await ctx.memoryBudget.acquire(Math.min(file.size, STREAM_BUDGET_BYTES));
   try {
     let digest: { sha256: string; md5: string; size: number };
+    const releaseSlot = await ctx.hashingSlots.acquire();
     try {
       digest = await digestFile(path, ['sha256', 'md5']);
     } catch (err) {
       if (isMissing(err)) throw corruptCheckpoint(ctx.checkpointUuid, file, 'is missing');
       throw err;
+    } finally {
+      releaseSlot();
     }
     if (digest.size !== file.size) {
       throw corruptCheckpoint(ctx.checkpointUuid, file, `has ${digest.size} bytes instead of ${file.size}`);
