@@ -10,7 +10,9 @@
  * other inputs Sluice has give none, so the function is a NULL `VARIANT` in every Sluice
  * pipeline. A DEFAULT therefore always has one value, which the engine computes when the
  * program compiles (src/engine/defaults.ts); a DEFAULT that fails to evaluate, or that is NULL
- * for a NOT NULL column, is a compile-time error there.
+ * for a NOT NULL column, is a compile-time error there. (An input with metadata, such as a
+ * Kafka input, would make `CONNECTOR_METADATA()` and so the default differ per record: the
+ * default would then be evaluated at ingress, per record.)
  *
  * Type checking follows Calcite's assignment rule (`SqlTypeUtil.canAssignFrom`): the default
  * must be of the column's type family (numbers to numbers, strings to strings, binary to
