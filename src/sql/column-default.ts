@@ -75,9 +75,9 @@ function assignable(from: ColumnType, to: ColumnType): boolean {
 }
 
 /**
- * Binds `def`'s DEFAULT expression against the column's type `type`, or throws `SqlError`:
- * for a column reference ("not found": nothing is in scope), a call of `NOW()`, a value of
- * another type family, or a conversion the engine cannot make.
+ * Binds `def`'s DEFAULT expression (whose source text is `sql`) against the column's type
+ * `type`, or throws `SqlError`: for a column reference, a subquery, a call of `NOW()`, a value
+ * of another type family, or a conversion the engine cannot make (a literal out of range).
  */
 export function bindColumnDefault(
   def: ast.ColumnDef & { defaultValue: ast.Expr },
