@@ -14,6 +14,7 @@ import {
 import { type CompiledView, compileProgramSql, type IndexInfo } from '../sql/compile.js';
 import type { SqlCompilerMessage } from '../sql/messages.js';
 import { type Circuit, CircuitInstance } from './circuit.js';
+import { evaluateDefaults } from './defaults.js';
 import { type ProgramSchema, relationSchema } from './schema.js';
 
 export type { TableInfo, ViewInfo };
@@ -89,12 +90,14 @@ class CompiledProgram implements Program {
 export function compileProgram(sql: string): CompileResult {
   const front = compileProgramSql(sql);
   if (front.errors.length > 0) return { ok: false, errors: [...front.errors, ...front.warnings] };
+  const { tables, errors } = evaluateDefaults(front.tables, sql);
+  if (errors.length > 0) return { ok: false, errors: [...errors, ...front.warnings] };
   const fingerprint = createHash('sha256').update(`${ENGINE_VERSION}\n${front.canonicalText}`).digest('hex');
   return {
     ok: true,
     program: new CompiledProgram(
       fingerprint,
-      front.tables,
+      tables,
       front.views,
       front.connectors,
       front.indexes,

@@ -16,6 +16,8 @@ export interface SqlIdentifier {
 export interface Field extends SqlIdentifier {
   columntype: ColumnType;
   unused: boolean;
+  /** The column's DEFAULT expression as written; absent when it has none. */
+  default?: string;
 }
 
 export interface SourcePosition {
@@ -63,12 +65,16 @@ export function relationSchema(rel: RelationInfo): Relation {
   const out: Relation = {
     name: rel.name,
     case_sensitive: rel.caseSensitive,
-    fields: rel.columns.map((c) => ({
-      name: c.name,
-      case_sensitive: c.caseSensitive,
-      columntype: c.type,
-      unused: false,
-    })),
+    fields: rel.columns.map((c) => {
+      const field: Field = {
+        name: c.name,
+        case_sensitive: c.caseSensitive,
+        columntype: c.type,
+        unused: false,
+      };
+      if (c.default) field.default = c.default.sql;
+      return field;
+    }),
     materialized: rel.materialized,
   };
   if (rel.properties.length > 0) out.properties = properties(rel.properties);

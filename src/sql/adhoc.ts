@@ -1,6 +1,9 @@
 /**
  * Front end of ad-hoc statements run against a live circuit: a SELECT over materialized
- * relations, or `INSERT INTO t [(cols)] VALUES ...`.
+ * relations, or `INSERT INTO t [(cols)] VALUES ...`. The columns an INSERT's list omits are
+ * NULL, not their DEFAULT: Feldera runs ad-hoc INSERTs in DataFusion, whose table provider
+ * for a Feldera table declares no column defaults, so DataFusion fills omitted columns with
+ * NULL (and refuses a NOT NULL one) before the rows reach the table.
  */
 import type * as ast from './ast.js';
 import { bindExpr } from './bind-expr.js';
@@ -112,7 +115,9 @@ function planInsert(st: ast.InsertStatement, catalog: AdHocCatalog): AdHocPlan {
         throw new SqlError(
           st.span,
           VALIDATION_ERROR,
-          `Column '${c.name}' of table '${table.name}' is NOT NULL and has no value`,
+          c.default
+            ? `Column '${c.name}' of table '${table.name}' is NOT NULL and has no value (an INSERT gives omitted columns NULL, not their DEFAULT, as in Feldera)`
+            : `Column '${c.name}' of table '${table.name}' is NOT NULL and has no value`,
         );
     });
     return row;

@@ -54,6 +54,8 @@ export interface ColumnDef {
   type: TypeName;
   notNull: boolean;
   primaryKey: boolean;
+  /** `DEFAULT expr`: the value a JSON record that omits the column gets. */
+  defaultValue: Expr | null;
   span: Span;
 }
 

@@ -90,6 +90,8 @@ export interface BindContext {
   types: UserTypes;
   /** Inside a lambda's body (TRANSFORM, ARRAY_EXISTS): its variables, which shadow columns. */
   lambdas?: LambdaScope;
+  /** Binding a table column's DEFAULT, the one place `CONNECTOR_METADATA()` is allowed (column-default.ts). */
+  connectorMetadata?: boolean;
 }
 
 /** True if the syntax tree has an aggregate call outside any subquery. */
@@ -341,6 +343,7 @@ export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr
     }
     case 'call': {
       if (isAggregateName(e.name)) fail(e.span, `Aggregate function ${e.name} is not allowed here`);
+      if (e.name === 'CONNECTOR_METADATA' && ctx.connectorMetadata) return bindConnectorMetadata(e);
       refuseUnimplemented(e);
       refuseUnitArguments(
         e,
@@ -652,4 +655,14 @@ function bindCase(e: Extract<ast.Expr, { kind: 'case' }>, ctx: BindContext): Exp
     else: casted[casted.length - 1]!,
     type: { ...target, nullable: results.some((r) => r.type.nullable) },
   };
+}
+
+/**
+ * `CONNECTOR_METADATA()` in a column DEFAULT: a nullable VARIANT, NULL from every input Sluice
+ * has (Feldera fills it only for records its Kafka input reads; column-default.ts).
+ */
+function bindConnectorMetadata(e: Extract<ast.Expr, { kind: 'call' }>): Expr {
+  if (e.args.length > 0 || e.star || e.distinct)
+    fail(e.span, 'CONNECTOR_METADATA() takes no arguments', 'Function not found');
+  return { kind: 'lit', value: null, type: { type: 'VARIANT', nullable: true } };
 }

@@ -7,6 +7,7 @@
 import { intervalType } from '../engine/values/interval.js';
 import { arrayOf, type ColumnType, MAX_DECIMAL_PRECISION, mapOf } from '../engine/values/types.js';
 import type { Expr, Ident, Property, TypeName } from './ast.js';
+import type { ColumnDefault } from './column-default.js';
 import type { Span } from './messages.js';
 import { SqlError } from './messages.js';
 
@@ -14,6 +15,8 @@ export interface ColumnInfo {
   name: string;
   caseSensitive: boolean;
   type: ColumnType;
+  /** A table column's `DEFAULT` (column-default.ts). */
+  default?: ColumnDefault;
 }
 
 export interface TableInfo {

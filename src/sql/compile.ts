@@ -18,6 +18,7 @@ import {
   type UserTypes,
   type ViewInfo,
 } from './catalog.js';
+import { bindColumnDefault } from './column-default.js';
 import { MessageSink, type Span, type SqlCompilerMessage, SqlError } from './messages.js';
 import { implementNow } from './now.js';
 import { optimize } from './optimize.js';
@@ -121,7 +122,15 @@ function buildTable(st: ast.CreateTable, sink: MessageSink, types: UserTypes): T
         def.type.span,
         `Column '${def.name.name}' has type ${typeToSql(type)}; tables cannot have interval columns`,
       );
-    columns.push({ name: def.name.name, caseSensitive: def.name.quoted, type });
+    const column: ColumnInfo = { name: def.name.name, caseSensitive: def.name.quoted, type };
+    if (def.defaultValue)
+      column.default = bindColumnDefault(
+        { ...def, defaultValue: def.defaultValue },
+        type,
+        sink.text(def.defaultValue.span),
+        types,
+      );
+    columns.push(column);
   }
   const columnKeys = st.columns.filter((c) => c.primaryKey);
   if (columnKeys.length > 0 && st.primaryKey)

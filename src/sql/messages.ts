@@ -44,6 +44,17 @@ export class MessageSink {
     this.lines = source.split(/\r\n|\r|\n/);
   }
 
+  /** The source text a span covers. */
+  text(span: Span): string {
+    const out: string[] = [];
+    for (let n = span.startLine; n <= span.endLine; n++) {
+      const line = this.lines[n - 1] ?? '';
+      const from = n === span.startLine ? span.startCol - 1 : 0;
+      out.push(n === span.endLine ? line.slice(from, span.endCol) : line.slice(from));
+    }
+    return out.join('\n');
+  }
+
   error(span: Span, errorType: string, message: string): void {
     this.messages.push(this.make(span, errorType, message, false));
   }

@@ -187,6 +187,7 @@ class Parser extends ExpressionParser {
     const type = this.parseType();
     let notNull = false;
     let primaryKey = false;
+    let defaultValue: Expr | null = null;
     for (;;) {
       if (this.isKeyword('NOT') && this.isKeyword('NULL', 1)) {
         this.pos += 2;
@@ -197,12 +198,11 @@ class Parser extends ExpressionParser {
         this.next();
         this.expectKeyword('KEY');
         primaryKey = true;
-      } else if (
-        this.isKeyword('DEFAULT') ||
-        this.isKeyword('LATENESS') ||
-        this.isKeyword('WATERMARK') ||
-        this.isKeyword('FOREIGN')
-      ) {
+      } else if (this.isKeyword('DEFAULT')) {
+        const at = this.next().span;
+        if (defaultValue) this.fail('A column has at most one DEFAULT', at);
+        defaultValue = this.parseExpr();
+      } else if (this.isKeyword('LATENESS') || this.isKeyword('WATERMARK') || this.isKeyword('FOREIGN')) {
         this.fail(
           `${this.isKeyword('FOREIGN') ? 'FOREIGN KEY' : this.peek().upper} is not supported`,
           this.peek().span,
@@ -212,7 +212,7 @@ class Parser extends ExpressionParser {
         break;
       }
     }
-    return { name, type, notNull, primaryKey, span: joinSpans(name.span, this.prevSpan()) };
+    return { name, type, notNull, primaryKey, defaultValue, span: joinSpans(name.span, this.prevSpan()) };
   }
 
   protected parseWithProperties(): Property[] {

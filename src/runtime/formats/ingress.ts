@@ -105,11 +105,23 @@ function decodeValue(shape: TableShape, record: number, i: number, value: JsonNo
 }
 
 /**
- * How absent columns of a JSON object are read: `full` (an insert: NULL, refused for a NOT
- * NULL column), `key` (a delete on a keyed table: only the key is needed), `patch` (an
- * update: absent columns are not set, the key is needed).
+ * How absent columns of a JSON object are read: `full` (an insert: the column's DEFAULT, else
+ * NULL, refused for a NOT NULL column), `key` (a delete: the same, but on a keyed table only
+ * the key is needed), `patch` (an update: absent columns keep their values, the key is
+ * needed). This is Feldera's table-record deserializer: a field missing from an object takes
+ * the column's default, or None for a nullable column, or fails with "missing field"; an
+ * update's fields all default to "unchanged". A row given as an array, and a CSV record, must
+ * hold every column: neither takes defaults (Feldera reads both as sequences, which have no
+ * field defaults).
  */
 type RowMode = 'full' | 'key' | 'patch';
+
+/** The value of a column's DEFAULT, which the engine computed when the program compiled. */
+function defaultValue(col: ColumnInfo): Row[number] {
+  const value = col.default?.value;
+  if (value === undefined) throw new Error(`the DEFAULT of column '${col.name}' was not evaluated`);
+  return value;
+}
 
 /** Decodes one row (a JSON object, or an array of all values in column order). */
 function decodeRow(
@@ -162,6 +174,10 @@ function decodeRow(
   const keyCols = mode !== 'full' && shape.primaryKey ? new Set(shape.primaryKey) : null;
   shape.columns.forEach((col, i) => {
     if (given[i] !== undefined) return;
+    if (mode !== 'patch' && col.default) {
+      row[i] = defaultValue(col);
+      return;
+    }
     if (mode === 'patch' ? !keyCols!.has(i) : col.type.nullable || (keyCols && !keyCols.has(i))) return;
     throw parseError(
       shape.name,

@@ -97,7 +97,7 @@ export const INDEX_ALIASES: ReadonlyMap<string, string> = new Map([
 const REFUSALS: ReadonlyMap<string, string> = new Map([
   [
     'CONNECTOR_METADATA',
-    'CONNECTOR_METADATA() is only meaningful in a column DEFAULT expression, and column DEFAULT values are not implemented',
+    'CONNECTOR_METADATA() is supported only in the DEFAULT expression of a table column',
   ],
   [
     'XXHASH',

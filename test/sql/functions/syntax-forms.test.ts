@@ -76,7 +76,7 @@ describe('function forms of their own syntax', () => {
       ['DATE(2020, 1, 2)', /The DATE\(\.\.\.\) function/],
       ['TIME(d)', /The TIME\(\.\.\.\) function/],
       ['TIMESTAMP(d)', /The TIMESTAMP\(\.\.\.\) function/],
-      ['CONNECTOR_METADATA()', /only meaningful in a column DEFAULT expression/],
+      ['CONNECTOR_METADATA()', /supported only in the DEFAULT expression of a table column/],
       ["XXHASH('abc', 10)", /cannot reproduce the hash Feldera computes/],
       ["XXHASH(x'010203', 5)", /XXHASH is not yet implemented/],
     ];
