@@ -13,11 +13,14 @@
 import { loadFakeStrings } from '../../connectors/datagen/fake.js';
 import type { FakeStrings } from '../../connectors/datagen/fields.js';
 import { unknownFieldMessage, usesFakeStrings } from '../../connectors/datagen/settings.js';
+import type { ConnectorSpec } from '../../connectors/spec.js';
 import type { WeightedRow } from '../../engine/values/value.js';
 import type { DataPlane } from '../data-plane.js';
+import type { RelationShape } from '../engine-api.js';
 import type { PipelineLogger } from '../log.js';
 import { DatagenEndpoint, parseJournalEntry } from './datagen.js';
 import type { EndpointHost, InputEndpoint } from './endpoint.js';
+import { FileInputEndpoint, type FileJournalEntry } from './file-input.js';
 import { FileOutputEndpoint } from './file-output.js';
 import type { ConnectorHooks, RegeneratedBatch } from './hooks.js';
 import type { OutputEndpoint } from './output-endpoint.js';
@@ -63,15 +66,28 @@ export class ConnectorSet implements ConnectorHooks {
       const unknown = spec.datagen?.unknownFields[0];
       if (unknown !== undefined)
         throw fatalTransportError('input', spec.endpoint, unknownFieldMessage(unknown));
-      const table = relation;
-      this.inputs.set(
-        spec.endpoint,
-        spec.transport === 'datagen'
-          ? new DatagenEndpoint(spec, table.columns, fake, host)
-          : new EmptyInputEndpoint(spec, host),
-      );
+      this.inputs.set(spec.endpoint, this.inputFor(spec, relation, fake, host, dataDir));
     }
     this.changed();
+  }
+
+  private inputFor(
+    spec: ConnectorSpec,
+    table: RelationShape,
+    fake: FakeStrings | null,
+    host: EndpointHost,
+    dataDir: string,
+  ): InputEndpoint {
+    switch (spec.transport) {
+      case 'datagen':
+        return new DatagenEndpoint(spec, table.columns, fake, host);
+      case 'file_input':
+        return new FileInputEndpoint(spec, table, dataDir, host);
+      case 'empty_input':
+        return new EmptyInputEndpoint(spec, host);
+      default:
+        throw new Error(`connector '${spec.endpoint}': transport '${spec.transport}' has no runtime`);
+    }
   }
 
   /**
@@ -191,12 +207,18 @@ export class ConnectorSet implements ConnectorHooks {
   }
 
   regenerate(payload: string): RegeneratedBatch {
-    const entry = parseJournalEntry(payload);
-    const input = this.inputs.get(entry.endpoint);
-    if (!(input instanceof DatagenEndpoint))
+    const { endpoint } = JSON.parse(payload) as { endpoint: string };
+    const input = this.inputs.get(endpoint);
+    const batch =
+      input instanceof DatagenEndpoint
+        ? input.regenerate(parseJournalEntry(payload))
+        : input instanceof FileInputEndpoint
+          ? input.regenerate(JSON.parse(payload) as FileJournalEntry)
+          : null;
+    if (!input || !batch)
       throw new Error(
-        `the journal names connector '${entry.endpoint}', which this program has no datagen connector of`,
+        `the journal names connector '${endpoint}', which this program has no datagen or file_input connector of`,
       );
-    return { endpoint: input.endpoint, table: input.spec.relation, ...input.regenerate(entry) };
+    return { endpoint: input.endpoint, table: input.spec.relation, ...batch };
   }
 }
