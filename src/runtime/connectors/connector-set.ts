@@ -9,6 +9,12 @@
  * ended and was processed), even if it was created paused. The pipeline is complete, for `pipeline_complete`, once every
  * input connector has finished and the data plane has processed and sent out everything it
  * accepted; HTTP ingress does not count as an input that could still come, as in Feldera.
+ *
+ * A connector that cannot be opened (a datagen field naming no column, a file that cannot be
+ * used) makes `create` or `start` throw Feldera's `InputTransportError` /
+ * `OutputTransportError`, which fails the pipeline's start. Output connectors are opened in
+ * `start`, after the restore, because a `file_output` resumed from a checkpoint continues the
+ * file where the checkpoint left it instead of truncating it.
  */
 import { loadFakeStrings } from '../../connectors/datagen/fake.js';
 import type { FakeStrings } from '../../connectors/datagen/fields.js';
