@@ -331,4 +331,32 @@ CREATE VIEW v ${connectors([fileOut(out, { name: 'json' })])} AS SELECT * FROM t
       await stopAndWait(m, name, true);
     });
   }
+
+  test('file_input across a crash (exactly once): the journal reads its batches again from the file; a changed file is refused', async () => {
+    const name = 'fileinreplay';
+    const path = join(dir, 'replay.csv');
+    writeFileSync(path, Array.from({ length: 25 }, (_, i) => `${i}\n`).join(''));
+    const sql = `CREATE TABLE t (id INT NOT NULL) ${connectors([
+      fileIn(path, { name: 'csv' }, { name: 'f', paused: true, max_batch_size: 10 }),
+    ])};
+CREATE MATERIALIZED VIEW c AS SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM t;`;
+    const p = await create(m, name, sql, {
+      storage: { backend: { name: 'default' } },
+      fault_tolerance: { model: 'exactly_once', checkpoint_interval_secs: null },
+    });
+    assert.equal(p.program_status, 'Success', JSON.stringify(p.program_error));
+    await startAndWait(m, name);
+    // The checkpoint holds the connector unread; its three batches are journaled after it.
+    await checkpointAndWait(m, name);
+    assert.equal((await m.request('POST', `/v0/pipelines/${name}/tables/t/connectors/f/start`)).status, 200);
+    await untilComplete(m, name);
+    assert.deepEqual(await queryRows(m, name, 'SELECT n, d FROM c'), [{ n: 25, d: 25 }]);
+    await stopAndWait(m, name, true);
+    await startAndWait(m, name);
+    assert.deepEqual(await queryRows(m, name, 'SELECT n, d FROM c'), [{ n: 25, d: 25 }], 'replayed once');
+    await stopAndWait(m, name, true);
+    writeFileSync(path, '100\n');
+    const error = await startFails(m, name);
+    assert.match(error.message, /replay\.csv' changed since the checkpoint was taken/);
+  });
 });
