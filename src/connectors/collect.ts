@@ -174,7 +174,14 @@ function readConnector(
   let fileOutput = null;
   try {
     if (tname === 'file_input') fileInput = readFileInputConfig(transport.config, value.format);
-    if (tname === 'file_output') fileOutput = readFileOutputConfig(transport.config, value.format);
+    if (tname === 'file_output') {
+      fileOutput = readFileOutputConfig(transport.config, value.format);
+      // Both change what the file holds (a snapshot first; several steps merged into one
+      // batch), and Sluice's output connectors do neither.
+      for (const key of ['send_snapshot', 'enable_output_buffer'])
+        if (value[key] === true)
+          problem(`connector '${endpoint}' (file_output): '${key}' is not supported by Sluice`);
+    }
   } catch (err) {
     if (err instanceof FileConfigError) problem(`connector '${endpoint}' (${tname}): ${err.message}`);
     throw err;
