@@ -18,7 +18,8 @@
 import type { TableInfo, ViewInfo } from '../sql/catalog.js';
 import type { MessageSink, Span } from '../sql/messages.js';
 import { RecordGenerator } from './datagen/generator.js';
-import { DatagenConfigError, readDatagenConfig } from './datagen/settings.js';
+import { DatagenConfigError, readDatagenConfig, unknownFieldMessage } from './datagen/settings.js';
+import { FileConfigError, readFileInputConfig, readFileOutputConfig } from './file/settings.js';
 import { LiteralPositions } from './literal-position.js';
 import {
   type ConnectorDirection,
@@ -164,6 +165,26 @@ function readConnector(
       if (err instanceof DatagenConfigError) problem(`connector '${endpoint}' (datagen): ${err.message}`);
       throw err;
     }
+    for (const field of datagen.unknownFields)
+      warn(
+        `connector '${endpoint}' (datagen): ${unknownFieldMessage(field)} The program compiles (as in Feldera), but the pipeline will fail to start.`,
+      );
+  }
+  let fileInput = null;
+  let fileOutput = null;
+  try {
+    if (tname === 'file_input') fileInput = readFileInputConfig(transport.config, value.format);
+    if (tname === 'file_output') {
+      fileOutput = readFileOutputConfig(transport.config, value.format);
+      // Both change what the file holds (a snapshot first; several steps merged into one
+      // batch), and Sluice's output connectors do neither.
+      for (const key of ['send_snapshot', 'enable_output_buffer'])
+        if (value[key] === true)
+          problem(`connector '${endpoint}' (file_output): '${key}' is not supported by Sluice`);
+    }
+  } catch (err) {
+    if (err instanceof FileConfigError) problem(`connector '${endpoint}' (${tname}): ${err.message}`);
+    throw err;
   }
   const { name: _name, ...rest } = value;
   const config: Record<string, unknown> = {
@@ -189,6 +210,8 @@ function readConnector(
     startAfter,
     maxQueuedRecords: maxQueued,
     datagen,
+    fileInput,
+    fileOutput,
   };
 }
 

@@ -4,24 +4,25 @@
  * the shape Feldera's `program_info` lists it (`InputEndpointConfig` / `OutputEndpointConfig`).
  *
  * Which transports Sluice runs: the ones that need no outside service. Input: `datagen`
- * (connectors/datagen.md of Feldera's docs) and `empty_input` (no data, ends at once).
- * Output: `null_output` (discards what it is sent). Every other transport of Feldera's
+ * (connectors/datagen.md of Feldera's docs), `empty_input` (no data, ends at once) and
+ * `file_input` (a local file, read once). Output: `null_output` (discards what it is sent)
+ * and `file_output` (appends to a local file). Every other transport of Feldera's
  * `TransportConfig` is refused by the compiler with an error naming the connector.
  */
 import type { DatagenSettings } from './datagen/settings.js';
+import type { FileInputSettings, FileOutputSettings } from './file/settings.js';
 
 export type ConnectorDirection = 'input' | 'output';
 
 /** Transports Sluice runs, by direction. */
 export const RUNNABLE_TRANSPORTS: Record<ConnectorDirection, readonly string[]> = {
-  input: ['datagen', 'empty_input'],
-  output: ['null_output'],
+  input: ['datagen', 'empty_input', 'file_input'],
+  output: ['null_output', 'file_output'],
 };
 
 /** Feldera 0.312's other transports (its OpenAPI `TransportConfig`), refused with a reason. */
 export const FELDERA_TRANSPORTS: Record<ConnectorDirection, readonly string[]> = {
   input: [
-    'file_input',
     'nats_input',
     'kafka_input',
     'pub_sub_input',
@@ -37,7 +38,6 @@ export const FELDERA_TRANSPORTS: Record<ConnectorDirection, readonly string[]> =
     'clock_input',
   ],
   output: [
-    'file_output',
     'kafka_output',
     'delta_table_output',
     'dynamodb_output',
@@ -72,4 +72,8 @@ export interface ConnectorSpec {
   maxQueuedRecords: number;
   /** The validated generator settings of a `datagen` connector. */
   datagen: DatagenSettings | null;
+  /** The validated settings of a `file_input` connector. */
+  fileInput: FileInputSettings | null;
+  /** The validated settings of a `file_output` connector. */
+  fileOutput: FileOutputSettings | null;
 }

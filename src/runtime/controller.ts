@@ -24,6 +24,7 @@ import type { RuntimeStatus } from '../types/pipeline.js';
 import { type DeploymentSpec, PIPELINE_FILES, type ProcessStatus } from '../types/runtime.js';
 import { Checkpointer, type FaultTolerance } from './checkpointer.js';
 import { ConnectorSet } from './connectors/connector-set.js';
+import { dataDirOf } from './connectors/file-path.js';
 import { DataPlane, DEFAULT_MAX_BATCH_SIZE, describeRejected, type RejectedInput } from './data-plane.js';
 import type { EngineProgram } from './engine-api.js';
 import { DEFAULT_MAX_QUEUED_RECORDS } from './input-queue.js';
@@ -277,7 +278,7 @@ export class Controller {
     });
     // Before the restore: the checkpoint carries the connectors' positions, and an
     // exactly-once journal's connector batches are made again by them.
-    const connectors = await ConnectorSet.create(plane, this.log);
+    const connectors = await ConnectorSet.create(plane, this.log, dataDirOf(this.config.pipelineDir));
     plane.connectors = connectors;
     if (this.syncService) {
       this.details = { pull: 'resolving the start checkpoint' };

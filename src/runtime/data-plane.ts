@@ -721,7 +721,7 @@ export class DataPlane {
     const sub = new EgressSubscriber(rel, options, () => this.takeOutputSequence(rel.name));
     const rows = snapshot ? withApiErrors(() => this.circuit.snapshot(rel.name)) : [];
     if (snapshot) sub.send(rows, this.outputSequences.get(rel.name) ?? 0, true);
-    sub.startKeepalive(rows.length > 0);
+    sub.startKeepalive();
     this.subscribers.add(sub);
     sub.stream.on('close', () => this.subscribers.delete(sub));
     this.log.info(`egress subscriber connected to '${rel.name}' (format ${options.format})`);

@@ -9,18 +9,21 @@
  * sequence number is skipped, so the client can see the gap) and counted. With backpressure,
  * the data plane waits for the client before the next step.
  *
- * A stream with nothing to say still speaks: as Feldera's HTTP output does, a chunk with only
- * a `sequence_number` (taking the relation's next number, as Feldera's does) goes out when a
- * subscriber connects without a snapshot and after every `KEEPALIVE_MS` without data. Clients
- * need it: the Python SDK's `listen()` returns only once the first line arrives, and a client
- * that went away is noticed only on a write. It has no `json_data` at all, not an empty one:
- * SDK 0.312 skips a chunk without it but fails on `"json_data": []` (its DataFrame conversion
- * of no rows raises), so that is the shape Feldera sends.
+ * A stream with nothing to say still speaks, as Feldera's HTTP output does
+ * (crates/adapters/src/transport/http/output.rs): after every `KEEPALIVE_MS` without a chunk,
+ * a chunk with only a `sequence_number` (taking the relation's next number, as Feldera's
+ * does) goes out, so a client that went away is noticed on a write. Nothing is sent at
+ * connect, and a step whose delta for the relation is empty sends nothing either (Feldera's
+ * encoder pushes no buffer for an empty batch): clients such as Feldera's platform tests read
+ * every line's `json_data` as a list. The keepalive chunk has no `json_data` at all, not an
+ * empty one: SDK 0.312 skips a chunk without it but fails on `"json_data": []` (its DataFrame
+ * conversion of no rows raises). The SDK's `listen()` returns once the first line arrives, so
+ * on an idle view it waits for the first keepalive, as with Feldera.
  */
 import { PassThrough } from 'node:stream';
-import { formatCsvField, makeRowJsonEncoder } from '../engine/values/index.js';
 import type { WeightedRow } from '../engine/values/value.js';
 import type { RelationShape } from './engine-api.js';
+import { csvUpdateEncoder, jsonUpdateEncoder, type RecordEncoder } from './formats/output.js';
 
 export const MAX_QUEUED_BYTES = 4 * 1024 * 1024;
 /** Silence after which an empty chunk is sent (Feldera's HTTP output waits 3 s). */
@@ -31,10 +34,6 @@ export interface EgressOptions {
   backpressure: boolean;
 }
 
-function deletesFirst(rows: WeightedRow[]): WeightedRow[] {
-  return [...rows.filter((r) => r.weight < 0), ...rows.filter((r) => r.weight > 0)];
-}
-
 /** One client's stream of changes to one relation. */
 export class EgressSubscriber {
   readonly stream = new PassThrough({ highWaterMark: 64 * 1024 });
@@ -42,7 +41,7 @@ export class EgressSubscriber {
   transmittedRecords = 0;
   transmittedBytes = 0;
   droppedChunks = 0;
-  private readonly encodeRow: (row: readonly unknown[]) => string;
+  private readonly encoder: RecordEncoder;
   private keepalive: NodeJS.Timeout | null = null;
 
   /** `nextSequence` takes the relation's next output sequence number (for empty chunks). */
@@ -51,17 +50,17 @@ export class EgressSubscriber {
     readonly options: EgressOptions,
     private readonly nextSequence: () => number,
   ) {
-    this.encodeRow = makeRowJsonEncoder(relation.columns) as (row: readonly unknown[]) => string;
+    this.encoder =
+      options.format === 'csv' ? csvUpdateEncoder(relation.columns) : jsonUpdateEncoder(relation.columns);
     this.stream.on('close', () => {
       this.closed = true;
       this.stopKeepalive();
     });
   }
 
-  /** Sends an empty chunk now unless data went out already, then after each silence. */
-  startKeepalive(sentData: boolean): void {
-    if (!sentData) this.sendEmpty();
-    else this.armKeepalive();
+  /** Sends an empty chunk after each `KEEPALIVE_MS` of silence from now on. */
+  startKeepalive(): void {
+    this.armKeepalive();
   }
 
   private sendEmpty(): void {
@@ -86,27 +85,12 @@ export class EgressSubscriber {
     return this.closed || this.stream.destroyed;
   }
 
-  /**
-   * Feldera writes a batch's deletions before its insertions (an upsert reads as "delete the
-   * old row, insert the new one" whatever the key order); a stable sort keeps the order within
-   * each kind.
-   */
+  /** One chunk of `batch` (deletions first: formats/output.ts). */
   private encode(batch: WeightedRow[], sequence: number, snapshot: boolean): string {
-    const rows = batch.some((r) => r.weight < 0) ? deletesFirst(batch) : batch;
-    if (this.options.format === 'csv') {
-      const lines = rows.map(
-        ({ row, weight }) =>
-          `${row.map((v, i) => formatCsvField(this.relation.columns[i]!.type, v)).join(',')},${weight}\n`,
-      );
-      return `${JSON.stringify({ sequence_number: sequence, snapshot, text_data: lines.join('') })}\r\n`;
-    }
-    const updates: string[] = [];
-    for (const { row, weight } of rows) {
-      const op = weight > 0 ? 'insert' : 'delete';
-      const text = `{"${op}":${this.encodeRow(row)}}`;
-      for (let i = 0; i < Math.abs(weight); i++) updates.push(text);
-    }
-    return `{"sequence_number":${sequence},"snapshot":${snapshot},"json_data":[${updates.join(',')}]}\r\n`;
+    const records = this.encoder.records(batch);
+    if (this.options.format === 'csv')
+      return `${JSON.stringify({ sequence_number: sequence, snapshot, text_data: records.join('') })}\r\n`;
+    return `{"sequence_number":${sequence},"snapshot":${snapshot},"json_data":[${records.join(',')}]}\r\n`;
   }
 
   /**

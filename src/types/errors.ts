@@ -167,6 +167,16 @@ export const ERROR_CODES = {
     status: 500,
     description: 'The pipeline process did not come up within the provisioning timeout.',
   },
+  InputTransportError: {
+    status: 500,
+    description:
+      "An input connector could not be opened when the pipeline started (e.g. a datagen plan names a field that is not a column, or file_input's file is unreadable); the pipeline stops with it.",
+  },
+  OutputTransportError: {
+    status: 500,
+    description:
+      "An output connector could not be opened when the pipeline started (e.g. file_output's file cannot be created); the pipeline stops with it.",
+  },
 
   // Interaction with a running pipeline.
   PipelineInteractionNotDeployed: {

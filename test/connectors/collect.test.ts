@@ -83,6 +83,19 @@ CREATE VIEW v WITH (${withConnectors('[{"transport": {"name": "delta_table_outpu
     );
   });
 
+  test('file connectors: settings are checked at the connector; output options Sluice does not honour are refused', () => {
+    const [relative] = errors(`CREATE TABLE t (id INT);
+CREATE VIEW v WITH (${withConnectors('[{"transport": {"name": "file_output", "config": {"path": "x.json"}}, "format": {"name": "json"}}]')}) AS SELECT * FROM t;`);
+    assert.match(relative!.message, /connector 'v\.unnamed-0' \(file_output\): 'path' "x\.json" is relative/);
+    const [snapshot] = errors(`CREATE TABLE t (id INT);
+CREATE VIEW v WITH (${withConnectors('[{"transport": {"name": "file_output", "config": {"path": "/tmp/x.json"}}, "format": {"name": "json"}, "send_snapshot": true}]')}) AS SELECT * FROM t;`);
+    assert.match(snapshot!.message, /'send_snapshot' is not supported by Sluice/);
+    const [input] = errors(
+      `CREATE TABLE t (id INT) WITH (${withConnectors('[{"transport": {"name": "file_input", "config": {"path": "/tmp/x.csv"}}}]')});`,
+    );
+    assert.match(input!.message, /\(file_input\): a file connector needs a 'format'/);
+  });
+
   test('generic attributes are checked; keys Feldera does not know are a warning', () => {
     const r = ok(
       `CREATE TABLE t (id INT) WITH (${withConnectors('[{"transport": {"name": "empty_input"}, "colour": "red", "max_batch_size": 10}]')});`,

@@ -9,6 +9,7 @@ import {
   DEFAULT_FIELD,
   type FieldSettings,
   readDatagenConfig,
+  unknownFieldMessage,
 } from '../../src/connectors/datagen/settings.js';
 import type { ColumnType } from '../../src/engine/values/types.js';
 import type { ColumnInfo } from '../../src/sql/catalog.js';
@@ -167,11 +168,21 @@ describe('datagen settings are checked against the table', () => {
     );
   });
 
-  test('each mistake is named', () => {
-    bad(
-      { plan: [{ fields: { nope: {} } }] },
-      /Field `nope` specified in datagen does not exist in the table schema/,
+  test('a field that names no column is kept for the runtime to refuse (Feldera fails the start, not the compile)', () => {
+    const s = readDatagenConfig(
+      { plan: [{ fields: { nope: {}, id: {} } }, { fields: { other: {} } }] },
+      columns,
     );
+    assert.deepEqual(s.unknownFields, ['nope', 'other']);
+    assert.equal(s.plans[0]!.fields[0]?.strategy, 'increment');
+    assert.equal(
+      unknownFieldMessage('nope'),
+      'Field `nope` specified in datagen does not exist in the table schema.',
+    );
+  });
+
+  test('each mistake is named', () => {
+    bad({ plan: [{ fields: { nope: { strategy: 'sideways' } } }] }, /unknown strategy "sideways"/);
     bad({ plan: [{ limits: 3 }] }, /plan\[0\]: unknown key 'limits'/);
     bad({ seeds: 1 }, /unknown key 'seeds'/);
     bad({ workers: 0 }, /workers must be at least 1/);

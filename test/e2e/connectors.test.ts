@@ -122,7 +122,7 @@ CREATE VIEW v ${connectors([{ transport: { name: 'null_output' } }, { name: 'out
     matches('OutputEndpointConfig', info.output_connectors['v.out']);
   });
 
-  test('connectors Sluice cannot run, and bad datagen settings, are compile errors at the connector', async () => {
+  test('connectors Sluice cannot run, and bad datagen settings, are compile errors at the connector (an unknown datagen field only a warning)', async () => {
     const sql = [
       'CREATE TABLE ok (id INT NOT NULL);',
       `CREATE TABLE k (id INT) WITH ('connectors' = '[`,
@@ -153,7 +153,10 @@ CREATE VIEW v ${connectors([{ transport: { name: 'null_output' } }, { name: 'out
     const kafka = find(/connector 'k\.unnamed-1' uses transport 'kafka_input', which Sluice does not run/);
     assert.equal(kafka.start_line_number, 4, 'the error points at the connector, on its line');
     assert.match(kafka.snippet, /kafka_input/);
-    find(/d\.unnamed-0.*Field `nope` specified in datagen does not exist in the table schema/);
+    const unknownField = find(
+      /d\.unnamed-0.*Field `nope` specified in datagen does not exist in the table schema\. The program compiles \(as in Feldera\), but the pipeline will fail to start/,
+    );
+    assert.equal(unknownField.warning, true, 'Feldera compiles it; the start fails');
     find(/s\.unnamed-0.*unknown strategy "zigzag"/);
     find(/r\.unnamed-0.*field 'n': invalid strategy 'email' for type INTEGER/);
     find(/view 'v': expected an output variant but got an input variant for connector 'v\.unnamed-0'/);

@@ -8,7 +8,10 @@
  * (matched by the identifier rule), `rate` 0 means no rate limit, `worker_chunk_size` defaults
  * to `min(rate, 10000)`. Everything that can be checked without generating is checked here, so
  * a bad configuration is a compile error with the connector's position, not a failure at run
- * time; `fields.ts` then checks each field's strategy and range against its column type.
+ * time; `fields.ts` then checks each field's strategy and range against its column type. The
+ * one exception is a `fields` key that names no column: Feldera compiles that program and the
+ * pipeline fails to start (its SDK shows "Unable to START the pipeline"), so it is kept in
+ * `unknownFields` for the runtime to refuse.
  */
 import type { ColumnInfo } from '../../sql/catalog.js';
 
@@ -125,6 +128,11 @@ export interface DatagenSettings {
   workers: number;
   /** Records per atomically processed batch; null: no transactions. */
   transactionSize: number | null;
+  /**
+   * `fields` keys that name no column. Feldera compiles such a program and fails the
+   * connector when the pipeline starts, so the compiler only warns and the runtime refuses.
+   */
+  unknownFields: string[];
 }
 
 /** A configuration error; the message names the offending key. */
@@ -210,7 +218,12 @@ function readField(value: unknown, where: string): FieldSettings {
   };
 }
 
-function readPlan(value: unknown, index: number, columns: readonly ColumnInfo[]): PlanSettings {
+function readPlan(
+  value: unknown,
+  index: number,
+  columns: readonly ColumnInfo[],
+  unknownFields: string[],
+): PlanSettings {
   const where = `plan[${index}]`;
   if (!isObject(value)) fail(`${where} must be an object`);
   checkKeys(value, ['limit', 'rate', 'worker_chunk_size', 'fields'], where);
@@ -226,8 +239,11 @@ function readPlan(value: unknown, index: number, columns: readonly ColumnInfo[])
     if (!isObject(value.fields)) fail(`${where}.fields must be an object mapping column names to settings`);
     for (const [key, settings] of Object.entries(value.fields)) {
       const col = findColumn(columns, key);
-      if (col < 0)
-        fail(`Field \`${key.slice(0, 100)}\` specified in datagen does not exist in the table schema.`);
+      if (col < 0) {
+        readField(settings, `${where}.fields.${key.slice(0, 100)}`);
+        unknownFields.push(key);
+        continue;
+      }
       if (fields[col] !== null) fail(`${where}.fields names column '${columns[col]!.name}' twice`);
       fields[col] = readField(settings, `${where}.fields.${key}`);
     }
@@ -250,12 +266,22 @@ export function readDatagenConfig(config: unknown, columns: readonly ColumnInfo[
   if (workers === 0)
     fail('workers must be at least 1 (with 0 the connector would generate nothing and never end)');
   const transactionSize = count(cfg.transaction_size, 'transaction_size', true);
+  const unknownFields: string[] = [];
   return {
-    plans: planValues.map((p, i) => readPlan(p, i, columns)),
+    plans: planValues.map((p, i) => readPlan(p, i, columns, unknownFields)),
     seed: count(cfg.seed, 'seed', true),
     workers,
     transactionSize: transactionSize === 0 ? null : transactionSize,
+    unknownFields,
   };
+}
+
+/**
+ * Feldera's message for a `fields` key that names no column (its datagen connector refuses
+ * it when it opens, at pipeline start: crates/adapters/src/transport/datagen.rs).
+ */
+export function unknownFieldMessage(key: string): string {
+  return `Field \`${key.slice(0, 100)}\` specified in datagen does not exist in the table schema.`;
 }
 
 /** Whether any field uses a fake-string strategy (the faker library is then loaded). */
