@@ -15,6 +15,7 @@ import { type CompiledView, compileProgramSql, type IndexInfo } from '../sql/com
 import type { SqlCompilerMessage } from '../sql/messages.js';
 import { type Circuit, CircuitInstance } from './circuit.js';
 import { evaluateDefaults } from './defaults.js';
+import { type RelationSignature, relationSignatures } from './relation-signatures.js';
 import { type ProgramSchema, relationSchema } from './schema.js';
 
 export type { TableInfo, ViewInfo };
@@ -41,6 +42,8 @@ export interface Program {
   readonly definitions: UserTypes;
   /** Finds a table or output view: `"Quoted"` names are exact, others are case-insensitive. */
   lookupRelation(name: string): TableInfo | ViewInfo | undefined;
+  /** What a program change is compared by (relation-signatures.ts), LOCAL views included. */
+  relationSignatures(): RelationSignature[];
   instantiate(): Circuit;
 }
 
@@ -68,6 +71,10 @@ class CompiledProgram implements Program {
 
   lookupRelation(name: string): TableInfo | ViewInfo | undefined {
     return this.byName.get(canonicalName(name));
+  }
+
+  relationSignatures(): RelationSignature[] {
+    return relationSignatures(this.tables, this.compiledViews);
   }
 
   instantiate(): Circuit {

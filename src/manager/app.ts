@@ -20,6 +20,7 @@ import { BEARER_SECURITY } from './auth/schemas.js';
 import type { CompilerService } from './compiler/service.js';
 import type { ManagerConfig } from './config.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
+import { approveRoutes } from './routes/approve.js';
 import { configRoutes } from './routes/config.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
@@ -108,6 +109,7 @@ export async function buildManagerApp(
   await app.register(apiKeyRoutes, ctx);
   await app.register(pipelineRoutes, ctx);
   await app.register(lifecycleRoutes, ctx);
+  await app.register(approveRoutes, ctx);
   await app.register(pipelineInteractionRoutes, ctx);
   await app.register(logsRoutes, ctx);
   await app.register(metricsRoutes, ctx);

@@ -19,7 +19,10 @@
  * before the resume when the checkpoint is small, in the background after it otherwise (a
  * mismatch is then fatal, and the damaged file deleted, so the next start falls back to an
  * older checkpoint); every block is also checked against its CRC-32 when it is read. A
- * checkpoint taken by a different program, or in the format of an older Sluice, is refused.
+ * checkpoint in the format of an older Sluice is refused. Every checkpoint also holds the SQL of
+ * the program that took it (`program.sql`): a checkpoint taken by a different program is handed
+ * to the bootstrap (runtime/bootstrap.ts), which rebuilds the state for the new program as
+ * `bootstrap_policy` allows; one without it (written before programs were recorded) is refused.
  * For exactly-once pipelines, the journal entries the checkpoint does not cover are replayed.
  */
 import { join } from 'node:path';
@@ -28,6 +31,7 @@ import { type StorageCounters, TraceStorage } from '../engine/trace/storage.js';
 import { CheckpointStore, type OpenedCheckpoint } from '../storage/checkpoint-store.js';
 import { type CheckpointManifest, type CheckpointMetadata, MANIFEST_FORMAT } from '../storage/manifest.js';
 import { ApiError } from '../types/errors.js';
+import type { CheckpointedProgram } from './bootstrap.js';
 import type { DataPlane, DataPlaneMeta } from './data-plane.js';
 import { InputJournal, readJournal } from './journal.js';
 import type { PipelineLogger } from './log.js';
@@ -48,6 +52,18 @@ export interface StateSettings {
   workerHeapMb?: number | null;
 }
 
+/** The checkpoint file holding the SQL of the program that took the checkpoint. */
+export const PROGRAM_FILE = 'program.sql';
+
+/**
+ * Rebuilds the state of a checkpoint taken by another program into the fresh data plane
+ * (runtime/bootstrap.ts); throws when it must not or cannot.
+ */
+export type Bootstrapper = (
+  checkpointed: CheckpointedProgram,
+  readStorage: () => TraceStorage,
+) => Promise<void>;
+
 /** A checkpoint at most this large has every file hashed before the resume, not after. */
 const VERIFY_BEFORE_RESUME_BYTES = 256 * 1024 * 1024;
 /** Delay before deleting the batch files merges replaced (one collection for a burst of merges). */
@@ -55,6 +71,11 @@ const COLLECT_DELAY_MS = 2000;
 
 export interface CheckpointSettings {
   storageDir: string;
+  /**
+   * The SQL of the running program, recorded in every checkpoint for a later bootstrap;
+   * absent (tests, benchmarks): not recorded, so a program change cannot be bootstrapped.
+   */
+  programCode?: string;
   model: FaultTolerance;
   /** Seconds between automatic checkpoints; null: none. */
   intervalSecs: number | null;
@@ -130,7 +151,11 @@ export class Checkpointer {
    * Restores the newest valid checkpoint (if any) into the fresh data plane, then replays the
    * journal for exactly-once pipelines and starts journaling. Returns the checkpoint used.
    */
-  async resume(plane: DataPlane, fingerprint: string): Promise<CheckpointManifest | null> {
+  async resume(
+    plane: DataPlane,
+    fingerprint: string,
+    bootstrap?: Bootstrapper,
+  ): Promise<CheckpointManifest | null> {
     this.attached = plane;
     this.traceStorage = new TraceStorage({
       dir: this.store.stateDir,
@@ -141,14 +166,16 @@ export class Checkpointer {
       onBackgroundError: (message) => this.log.warn(message),
     });
     plane.circuit.attachStorage(this.traceStorage);
-    const { checkpoint, skipped } = await this.store.openLatestValid((name) => name === META_FILE);
+    const { checkpoint, skipped } = await this.store.openLatestValid(
+      (name) => name === META_FILE || name === PROGRAM_FILE,
+    );
     for (const s of skipped) this.log.warn(`checkpoint ${s.uuid} is unusable and was skipped: ${s.reason}`);
     if (skipped.length > 0 && !checkpoint) {
       throw new Error(`no usable checkpoint: ${skipped.map((s) => `${s.uuid}: ${s.reason}`).join('; ')}`);
     }
     if (checkpoint) {
       try {
-        await this.restore(checkpoint, fingerprint);
+        await this.restore(checkpoint, fingerprint, bootstrap);
       } catch (err) {
         checkpoint.release();
         throw err;
@@ -177,7 +204,11 @@ export class Checkpointer {
   }
 
   /** Checks the checkpoint's format, program and files, and restores it into the data plane. */
-  private async restore(checkpoint: OpenedCheckpoint, fingerprint: string): Promise<void> {
+  private async restore(
+    checkpoint: OpenedCheckpoint,
+    fingerprint: string,
+    bootstrap?: Bootstrapper,
+  ): Promise<void> {
     const { manifest, files, release } = checkpoint;
     if (manifest.format !== MANIFEST_FORMAT) {
       throw new Error(
@@ -187,6 +218,28 @@ export class Checkpointer {
       );
     }
     const expected = fingerprintNumber(fingerprint);
+    const program = files.get(PROGRAM_FILE);
+    if (manifest.fingerprint !== expected && program && bootstrap) {
+      const meta = files.get(META_FILE);
+      if (!meta) throw new Error(`checkpoint ${manifest.uuid} has no ${META_FILE}`);
+      // Verified first, whatever its size: the old state is read through once, and its files
+      // stay pinned until the bootstrap has read them.
+      await this.store.verify(manifest.uuid);
+      try {
+        await bootstrap(
+          {
+            uuid: manifest.uuid,
+            programCode: program.toString('utf8'),
+            circuitMeta: meta,
+            planeMeta: manifest.extra as DataPlaneMeta,
+          },
+          () => this.readOnlyStorage(),
+        );
+      } finally {
+        release();
+      }
+      return;
+    }
     if (manifest.fingerprint !== expected) {
       throw new Error(
         `checkpoint ${manifest.uuid} was taken by a different program (fingerprint ${manifest.fingerprint}, this program ${expected}). ` +
@@ -201,6 +254,16 @@ export class Checkpointer {
     } else this.verifyInBackground(manifest, release);
     this.plane.circuit.restore(meta);
     this.plane.importMeta(manifest.extra as DataPlaneMeta);
+  }
+
+  /** Trace storage for reading another program's checkpointed traces (no merges, nothing written). */
+  private readOnlyStorage(): TraceStorage {
+    return new TraceStorage({
+      dir: this.store.stateDir,
+      ...this.settings.state,
+      mode: 'inline',
+      pin: (sha256) => this.store.retainBlobs([sha256]),
+    });
   }
 
   /** Hashes every file of the checkpoint resumed from while the pipeline runs. */
@@ -272,7 +335,13 @@ export class Checkpointer {
           processedRecords: meta.totalProcessedRecords,
           identifier: null,
           extra: meta,
-          files: [{ name: META_FILE, data: state.meta }, ...state.files],
+          files: [
+            { name: META_FILE, data: state.meta },
+            ...(this.settings.programCode === undefined
+              ? []
+              : [{ name: PROGRAM_FILE, data: Buffer.from(this.settings.programCode, 'utf8') }]),
+            ...state.files,
+          ],
         });
       } finally {
         state.release();

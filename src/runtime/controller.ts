@@ -2,8 +2,10 @@
  * The controller of a pipeline process: its runtime status and the work behind each change.
  *
  *   Initializing ──▶ Running ⇄ Paused
- *        │              ▲
- *        └─▶ Standby ───┘ (activate)
+ *        │  │           ▲  ▲
+ *        │  └─▶ Standby ┘  │ (activate)
+ *        └─▶ AwaitingApproval ──approve──▶ Bootstrapping
+ *   (a checkpoint of another program, bootstrap.ts; `allow` skips AwaitingApproval)
  *   any ──suspend──▶ Suspended ──▶ process exits 0
  *
  * The manager's runner drives these transitions through the control endpoints; the
@@ -22,6 +24,7 @@ import { uuidv7 } from '../storage/uuid.js';
 import { ApiError, type ErrorBody } from '../types/errors.js';
 import type { RuntimeStatus } from '../types/pipeline.js';
 import { type DeploymentSpec, PIPELINE_FILES, type ProcessStatus } from '../types/runtime.js';
+import { bootstrapFrom, type PipelineDiff } from './bootstrap.js';
 import { Checkpointer, type FaultTolerance } from './checkpointer.js';
 import { ConnectorSet } from './connectors/connector-set.js';
 import { dataDirOf } from './connectors/file-path.js';
@@ -54,6 +57,8 @@ export class Controller {
   private activating = false;
   private syncService: SyncService | null = null;
   private checkpoints: Checkpointer | null = null;
+  /** Set while `AwaitingApproval`: lets the bootstrap go on (`/approve`). */
+  private approval: (() => void) | null = null;
 
   constructor(
     readonly config: DeploymentConfig,
@@ -214,6 +219,7 @@ export class Controller {
       this.checkpoints = await Checkpointer.open(
         {
           storageDir: this.storageDir,
+          programCode: this.config.programCode,
           model: ft.model ?? 'none',
           intervalSecs: ft.checkpoint_interval_secs === undefined ? 60 : ft.checkpoint_interval_secs,
           keep: tweaks.checkpoints_to_keep ?? 5,
@@ -286,7 +292,19 @@ export class Controller {
       this.details = null;
     }
     if (this.checkpoints) {
-      await this.checkpoints.resume(plane, program.fingerprint);
+      await this.checkpoints.resume(plane, program.fingerprint, (checkpointed, readStorage) =>
+        bootstrapFrom(checkpointed, program, plane, {
+          policy: this.config.bootstrapPolicy ?? 'await_approval',
+          compile: this.loadProgram,
+          readStorage,
+          awaitApproval: (diff) => this.awaitApproval(diff),
+          onBootstrapping: () => {
+            this.details = null;
+            this.setStatus('Bootstrapping');
+          },
+          log: this.log,
+        }),
+      );
       writeFileSync(join(this.storageDir, ACTIVATED_FILE), new Date().toISOString());
     }
     this.syncService?.startPeriodicPush();
@@ -338,6 +356,28 @@ export class Controller {
       details:
         this.details ?? (this.syncService?.pullProgress ? { pull: this.syncService.pullProgress } : null),
     };
+  }
+
+  /** Reports `AwaitingApproval` with the program diff as the status details until `/approve`. */
+  private awaitApproval(diff: PipelineDiff): Promise<void> {
+    this.details = diff;
+    this.setStatus('AwaitingApproval');
+    return new Promise((resolve) => {
+      this.approval = resolve;
+    });
+  }
+
+  /**
+   * `/approve`: lets the awaiting bootstrap go on. False when the pipeline is not awaiting
+   * approval. Silent or not makes no difference here: Sluice's bootstrap step sends nothing out.
+   */
+  approve(): boolean {
+    const go = this.approval;
+    if (this.status !== 'AwaitingApproval' || !go) return false;
+    this.approval = null;
+    this.log.info('bootstrap approved');
+    go();
+    return true;
   }
 
   pause(): void {

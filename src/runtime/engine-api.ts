@@ -6,6 +6,7 @@
 
 import type { ConnectorSpec } from '../connectors/spec.js';
 import type { CircuitState } from '../engine/circuit.js';
+import type { RelationSignature } from '../engine/relation-signatures.js';
 import type { TraceStorage } from '../engine/trace/storage.js';
 import type { Row, WeightedRow } from '../engine/values/value.js';
 import type { ColumnInfo } from '../sql/catalog.js';
@@ -58,5 +59,7 @@ export interface EngineProgram {
   /** The connectors declared in the program. */
   readonly connectors: readonly ConnectorSpec[];
   lookupRelation(name: string): RelationShape | undefined;
+  /** What a program change is compared by when bootstrapping (engine/relation-signatures.ts). */
+  relationSignatures(): RelationSignature[];
   instantiate(): EngineCircuit;
 }

@@ -64,6 +64,13 @@ export async function buildRuntimeApp(controller: Controller, token: string): Pr
     void controller.activate();
     return {};
   });
+  app.post(PROCESS_CONTROL.approve, async (_request, reply) => {
+    if (!controller.approve()) {
+      reply.status(409);
+      return { error: `not awaiting approval (status ${controller.runtimeStatus})` };
+    }
+    return {};
+  });
   app.post(PROCESS_CONTROL.suspend, async () => {
     await controller.suspend();
     return {};

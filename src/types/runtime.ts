@@ -6,7 +6,7 @@
  * manager's proxy forwards them verbatim, plus the control endpoints below.
  */
 import type { ErrorBody } from './errors.js';
-import type { RuntimeStatus } from './pipeline.js';
+import type { BootstrapPolicy, RuntimeStatus } from './pipeline.js';
 
 /**
  * Files in a pipeline's directory through which the runner and the process talk, and the
@@ -52,6 +52,13 @@ export interface DeploymentSpec {
   runtimeConfig: Record<string, unknown>;
   /** The runtime status the process should reach once initialized. */
   initial: 'Running' | 'Paused' | 'Standby';
+  /**
+   * What to do when the checkpoint resumed from was taken by another program
+   * (`/start?bootstrap_policy=`; absent in deployments of older managers: `await_approval`).
+   */
+  bootstrapPolicy?: BootstrapPolicy;
+  /** `/start?silent_bootstrap=`: bootstrap without sending the backfilled view contents out. */
+  silentBootstrap?: boolean;
   /** The pipeline's directory inside the data dir: storage, logs, runtime files. */
   pipelineDir: string;
 }
@@ -83,6 +90,8 @@ export const PROCESS_CONTROL = {
   pause: '/pause',
   resume: '/resume',
   activate: '/activate',
+  /** Lets a pipeline in `AwaitingApproval` bootstrap its modified program (`?silent_bootstrap=`). */
+  approve: '/approve',
   /** Checkpoint (when storage allows) and exit; the status becomes `Suspended` first. */
   suspend: '/suspend',
 } as const;

@@ -234,9 +234,12 @@ describe('checkpoints, suspend and resume', () => {
     });
     assert.equal(patched.status, 200);
     await m.waitFor('fp', (p) => p.program_status === 'Success', 15_000, 'recompiled');
-    await m.request('POST', '/v0/pipelines/fp/start');
+    await m.request('POST', '/v0/pipelines/fp/start?bootstrap_policy=reject');
     const failed = await m.waitFor('fp', (p) => p.deployment_error !== null, 20_000, 'deployment_error');
-    assert.match(failed.deployment_error.message, /different program/);
+    assert.match(
+      failed.deployment_error.message,
+      /modified since checkpoint .* bootstrap_policy is 'reject' \(added views: extra\)/,
+    );
     assert.equal(failed.deployment_status, 'Stopped');
     // Clearing storage lets the new program start from scratch.
     assert.equal((await m.request('POST', '/v0/pipelines/fp/clear')).status, 202);

@@ -188,6 +188,8 @@ export class PipelineRunner {
         programCode: rec.program_code,
         runtimeConfig: rec.runtime_config,
         initial,
+        bootstrapPolicy: rec.bootstrap_policy ?? 'await_approval',
+        silentBootstrap: rec.silent_bootstrap ?? false,
         pipelineDir: dir,
       });
     } catch (err) {

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { compileProgram } from '../../src/engine/index.js';
+import { isEmptyDiff, pipelineDiff } from '../../src/runtime/bootstrap.js';
+
+function program(sql: string) {
+  const r = compileProgram(sql);
+  assert.ok(r.ok, JSON.stringify(!r.ok && r.errors));
+  return r.program;
+}
+
+const BASE = `CREATE TABLE t1 (x INT) WITH ('materialized' = 'true');
+CREATE TABLE t2 (y INT);
+CREATE VIEW l AS SELECT x FROM t1 WHERE x > 0;
+CREATE MATERIALIZED VIEW v1 AS SELECT COUNT(*) AS c FROM l;
+CREATE MATERIALIZED VIEW v2 AS SELECT MAX(y) AS m FROM t2;
+`;
+
+test('a changed column modifies the table and every view reading it, directly or through views', () => {
+  const diff = pipelineDiff(program(BASE), program(BASE.replace('t1 (x INT)', 't1 (x BIGINT)')));
+  assert.deepEqual(diff.program_diff, {
+    added_tables: [],
+    removed_tables: [],
+    modified_tables: ['t1'],
+    added_views: [],
+    removed_views: [],
+    modified_views: ['l', 'v1'],
+  });
+});
+
+test('layout and comments change nothing; a MATERIALIZED flag or a query does', () => {
+  assert.ok(isEmptyDiff(pipelineDiff(program(BASE), program(`-- note\n${BASE.replace(/\n/g, '\n\n')}`))));
+  const flag = pipelineDiff(program(BASE), program(BASE.replace('MATERIALIZED VIEW v2', 'VIEW v2')));
+  assert.deepEqual(flag.program_diff?.modified_views, ['v2']);
+  const query = pipelineDiff(program(BASE), program(BASE.replace('x > 0', 'x > 1')));
+  assert.deepEqual(query.program_diff?.modified_views, ['l', 'v1']);
+  assert.deepEqual(query.program_diff?.modified_tables, []);
+});
+
+test('connectors are compared by endpoint name and configuration, not as table changes', () => {
+  const withGen = (limits: number[]) =>
+    BASE.replace(
+      "t1 (x INT) WITH ('materialized' = 'true')",
+      `t1 (x INT) WITH ('materialized' = 'true', 'connectors' = '[${limits
+        .map((l) => `{"transport": {"name": "datagen", "config": {"plan": [{"limit": ${l}}]}}}`)
+        .join(',')}]')`,
+    );
+  const diff = pipelineDiff(program(withGen([5])), program(withGen([6, 5])));
+  assert.ok(diff.program_diff && Object.values(diff.program_diff).every((l) => l.length === 0));
+  assert.deepEqual(diff.added_input_connectors, ['t1.unnamed-1']);
+  assert.deepEqual(diff.modified_input_connectors, ['t1.unnamed-0']);
+  assert.deepEqual(diff.removed_input_connectors, []);
+});
