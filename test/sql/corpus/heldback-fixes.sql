@@ -110,3 +110,30 @@ CREATE VIEW v AS SELECT id, b = 'abcd01' AS whole, b = 'ab' AS first_only, CASE 
 -- expect:
 {"id": 1, "whole": true, "first_only": false, "which": "long"}
 {"id": 2, "whole": false, "first_only": true, "which": "short"}
+
+-- case: TYPEOF of a SQL NULL is the text NULL (a JSON null element of a VARIANT ARRAY is one)
+CREATE TABLE bags (id INT, items VARIANT ARRAY);
+-- input bags: {"insert": {"id": 1, "items": ["pen", null]}}
+CREATE VIEW v AS SELECT id, TYPEOF(items[1]) AS first, TYPEOF(items[2]) AS json_null, TYPEOF(items[3]) AS past_end, TYPEOF(VARIANTNULL()) AS variant_null FROM bags;
+-- expect:
+{"id": 1, "first": "VARCHAR", "json_null": "NULL", "past_end": "NULL", "variant_null": "VARIANT"}
+
+-- case: JSON integers read into a VARIANT column are 64-bit integers, unsigned when not negative
+CREATE TABLE readings (id INT, val VARIANT);
+-- input readings: {"insert": {"id": 1, "val": 42}}
+-- input readings: {"insert": {"id": 2, "val": -42}}
+-- input readings: {"insert": {"id": 3, "val": 4.5}}
+-- input readings: {"insert": {"id": 4, "val": 18446744073709551616}}
+CREATE VIEW v AS SELECT id, TYPEOF(val) AS kind, CAST(val AS BIGINT) AS as_big FROM readings;
+-- expect:
+{"id": 1, "kind": "BIGINT UNSIGNED", "as_big": 42}
+{"id": 2, "kind": "BIGINT", "as_big": -42}
+{"id": 3, "kind": "DECIMAL", "as_big": 4}
+{"id": 4, "kind": "DECIMAL", "as_big": null}
+
+-- case: PARSE_JSON still reads every number as a DECIMAL
+CREATE TABLE docs (s VARCHAR);
+INSERT INTO docs VALUES ('{"n": 8}');
+CREATE VIEW v AS SELECT TYPEOF(PARSE_JSON(s)['n']) AS kind FROM docs;
+-- expect:
+{"kind": "DECIMAL"}
