@@ -137,3 +137,12 @@ INSERT INTO docs VALUES ('{"n": 8}');
 CREATE VIEW v AS SELECT TYPEOF(PARSE_JSON(s)['n']) AS kind FROM docs;
 -- expect:
 {"kind": "DECIMAL"}
+
+-- case: comparing two row constructors is field by field, so a NULL field can make it unknown
+CREATE TABLE pairs (id INT, a VARCHAR, b VARCHAR);
+INSERT INTO pairs VALUES (1, NULL, 'x'), (2, 'x', 'y'), (3, 'x', 'x');
+CREATE VIEW v AS SELECT id, ROW(b, a) = ROW(a, b) AS same, ROW(b, a) <> ROW(a, b) AS differ, ROW(a, 'k') = ROW(b, 'j') AS never FROM pairs;
+-- expect:
+{"id": 1, "same": null, "differ": null, "never": false}
+{"id": 2, "same": false, "differ": true, "never": false}
+{"id": 3, "same": true, "differ": false, "never": false}
