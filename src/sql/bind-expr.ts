@@ -570,6 +570,32 @@ const COMPARISON_FN: Record<string, FunctionName> = {
   '>=': 'ge',
 };
 
+/**
+ * `ROW(a, b) = ROW(c, d)` is `a = c AND b = d` and `<>` its OR of `<>`s, SQL's three-valued
+ * row comparison (Calcite expands row constructors this way; Feldera's tests, validated on
+ * Postgres, expect `ROW('x', NULL) = ROW(NULL, 'x')` to be NULL, not FALSE). Only when both
+ * sides are row constructors of the same width; otherwise undefined.
+ */
+function rowComparisonFieldWise(e: Extract<ast.Expr, { kind: 'binary' }>): ast.Expr | undefined {
+  if ((e.op !== '=' && e.op !== '<>') || e.left.kind !== 'row' || e.right.kind !== 'row') return undefined;
+  const rhs = e.right.fields;
+  if (e.left.fields.length !== rhs.length || rhs.length === 0) return undefined;
+  const pairs: ast.Expr[] = e.left.fields.map((f, i) => ({
+    kind: 'binary',
+    op: e.op,
+    left: f,
+    right: rhs[i]!,
+    span: e.span,
+  }));
+  return pairs.reduce((acc, p) => ({
+    kind: 'binary',
+    op: e.op === '=' ? 'AND' : 'OR',
+    left: acc,
+    right: p,
+    span: e.span,
+  }));
+}
+
 function bindBinary(e: Extract<ast.Expr, { kind: 'binary' }>, ctx: BindContext, truthOnly: boolean): Expr {
   if (e.op === 'AND' || e.op === 'OR') {
     // Under AND, a conjunct only needs to be TRUE for a row to pass, so truthOnly carries down.
@@ -581,6 +607,8 @@ function bindBinary(e: Extract<ast.Expr, { kind: 'binary' }>, ctx: BindContext, 
       nullable: l.type.nullable || r.type.nullable,
     });
   }
+  const fieldWise = rowComparisonFieldWise(e);
+  if (fieldWise) return bindExpr(fieldWise, ctx);
   const l = bindExpr(e.left, ctx);
   const r = bindExpr(e.right, ctx);
   const nullable = l.type.nullable || r.type.nullable;

@@ -4,7 +4,7 @@
  *   MAP<VARIANT, VARIANT>, `null` the JSON-null variant); text that is not JSON gives NULL;
  * - TO_JSON writes a variant's content as compact JSON, the same text the JSON egress writes
  *   (strings quoted, dates and times as strings, maps as objects in key order);
- * - TYPEOF names a variant's runtime type (`VARIANT` for the JSON-null variant);
+ * - TYPEOF names a variant's runtime type (`VARIANT` for the JSON-null variant, `NULL` for SQL NULL);
  * - VARIANTNULL is the JSON-null variant.
  */
 
@@ -47,6 +47,14 @@ function typeName(v: Variant): string {
 export const JSON_KERNELS: KernelFamily = {
   parse_json: strict(([s]) => parseJson(s as string)),
   to_json: strict(([v]) => valueToJsonText(VARIANT_TYPE, v as Variant)),
-  typeof: strict(([v]) => typeName(v as Variant)),
+  // A SQL NULL (an element index past the end, a missing key) is 'NULL', as Feldera's sqllib
+  // `typeofN` answers for `None`; the VARIANT null is 'VARIANT'.
+  typeof: {
+    nulls: 'nullable',
+    make:
+      () =>
+      ([v]) =>
+        v === null ? 'NULL' : typeName(v as Variant),
+  },
   variantnull: { nulls: 'nullable', make: () => () => Variant.NULL },
 };

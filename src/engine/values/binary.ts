@@ -68,3 +68,13 @@ export function uuidFromBytes(bytes: Uint8Array): string {
   const h = toHex(bytes);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
+
+/**
+ * The UUID of the first 16 bytes of a binary value, as CAST(binary AS UUID) reads it (Feldera's
+ * sqllib `cast_to_Uuid_bytes`: longer values are cut); fewer than 16 bytes is a `ValueError`.
+ */
+export function uuidFromLeadingBytes(bytes: Uint8Array): string {
+  if (bytes.length < 16)
+    throw new ValueError(`Need at least 16 bytes in BINARY value to create an UUID, got ${bytes.length}`);
+  return uuidFromBytes(bytes.length === 16 ? bytes : bytes.subarray(0, 16));
+}

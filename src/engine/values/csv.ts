@@ -16,13 +16,21 @@
  * Integer fields take an integer literal only (Rust's `str::parse::<i32>`, which Feldera
  * uses, refuses `1.5` and `1e2`): a CAST from text would truncate `1.5` to 1 without a word.
  */
+import { fitBinary, fromHex } from './binary.js';
 import { makeCast } from './cast.js';
 import { formatDate, formatTime, formatTimestamp } from './datetime.js';
 import { ValueError } from './errors.js';
 import { parseJsonValue, valueToJsonText } from './json.js';
 import { compoundFromJson } from './json-compound.js';
 import { parseJsonText } from './json-text.js';
-import { type ColumnType, isCompoundType, isDateTimeType, isIntegerType, isStringType } from './types.js';
+import {
+  type ColumnType,
+  isBinaryType,
+  isCompoundType,
+  isDateTimeType,
+  isIntegerType,
+  isStringType,
+} from './types.js';
 import type { Value } from './value.js';
 
 const TEXT: ColumnType = { type: 'VARCHAR', nullable: true, precision: -1 };
@@ -37,6 +45,7 @@ export function parseCsvField(type: ColumnType, text: string): Value {
   if (isCompoundType(type) || type.type === 'VARIANT')
     return compoundFromJson(type, parseJsonText(text, true), parseJsonValue);
   if (isDateTimeType(type)) return parseJsonValue(type, text);
+  if (isBinaryType(type)) return binaryFromHex(type, text);
   if (type.type === 'BOOLEAN') {
     const t = text.trim().toLowerCase();
     if (t === 'true' || t === 't' || t === '1') return true;
@@ -58,6 +67,18 @@ function castFromText(type: ColumnType): (v: Value) => Value {
     textCasts.set(type, cast);
   }
   return cast;
+}
+
+/**
+ * A BINARY / VARBINARY field: hexadecimal digits (an odd count gets a leading 0), fitted to the
+ * column's length. A CAST of text to binary takes its UTF-8 bytes instead; CSV keeps hex.
+ */
+function binaryFromHex(type: ColumnType, text: string): Uint8Array {
+  const t = text.trim();
+  const bytes = fromHex(t.length % 2 === 0 ? t : `0${t}`);
+  if (!bytes)
+    throw new ValueError(`expected hexadecimal digits for ${type.type}, got '${text.slice(0, 40)}'`);
+  return fitBinary(bytes, type);
 }
 
 const INTEGER_TEXT = /^[+-]?\d+$/;

@@ -39,10 +39,7 @@ const typeOf: FunctionBinder = (site) => {
       site.span,
       `Cannot apply 'TYPEOF' to arguments of type 'TYPEOF(<${typeToSql({ ...a.type, nullable: true })}>)'. Supported form(s): 'TYPEOF(<VARIANT>)'`,
     );
-  return call('typeof', [coerce(a, { ...VARIANT, nullable: true })], {
-    ...VARCHAR,
-    nullable: a.type.nullable,
-  });
+  return call('typeof', [coerce(a, { ...VARIANT, nullable: true })], VARCHAR);
 };
 
 const variantNull: FunctionBinder = (site) => {
