@@ -8,7 +8,7 @@ import { intervalType } from '../engine/values/interval.js';
 import { arrayOf, type ColumnType, MAX_DECIMAL_PRECISION, mapOf } from '../engine/values/types.js';
 import type { Expr, Ident, Property, TypeName } from './ast.js';
 import type { Span } from './messages.js';
-import { SqlError } from './messages.js';
+import { SqlError, TYPE_ERROR } from './messages.js';
 
 export interface ColumnInfo {
   name: string;
@@ -69,8 +69,6 @@ export class Catalog {
     return [...this.relations.values()];
   }
 }
-
-const TYPE_ERROR = 'Invalid type';
 
 /** A SQL function (`CREATE FUNCTION ... AS expr`); user-functions.ts binds its calls. */
 export interface UserFunction {
