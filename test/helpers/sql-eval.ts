@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { compileProgram, makeRowJsonEncoder, parseJsonValue } from '../../src/engine/index.js';
+import { COMPILATION_ERROR, validatorContext } from '../../src/sql/messages.js';
 
 export interface Table {
   /** Column definitions of table `t`, e.g. `s VARCHAR, n INT`. */
@@ -51,10 +52,25 @@ export function evalValues(exprs: string[], table: Table = NO_TABLE): string[] {
   return exprs.map((_, i) => JSON.stringify(parsed[`c${i}`]));
 }
 
-/** The first compile error of `SELECT <select> FROM t` as `type @line:col: message`. */
+/**
+ * The first compile error of `SELECT <select> FROM t` as `type @line:col: message`. A
+ * validator error ("Compilation error") must begin with Calcite's position text for its own
+ * range, which is checked here and left out of the result for brevity.
+ */
 export function compileError(select: string, columns = 'x INT, s VARCHAR'): string {
   const r = compileProgram(`CREATE TABLE t (${columns});\nCREATE VIEW v AS SELECT ${select} FROM t;`);
   if (r.ok) return assert.fail(`expected a compile error for ${select}`);
   const e = r.errors[0]!;
-  return `${e.error_type} @${e.start_line_number}:${e.start_column}: ${e.message}`;
+  let message = e.message;
+  if (e.error_type === COMPILATION_ERROR) {
+    const at = `${validatorContext({
+      startLine: e.start_line_number,
+      startCol: e.start_column,
+      endLine: e.end_line_number,
+      endCol: e.end_column,
+    })}: `;
+    assert.ok(message.startsWith(at), `${JSON.stringify(message)} should start with ${JSON.stringify(at)}`);
+    message = message.slice(at.length);
+  }
+  return `${e.error_type} @${e.start_line_number}:${e.start_column}: ${message}`;
 }
