@@ -55,7 +55,7 @@ describe("Feldera's query grammar", () => {
     assert.deepEqual(evalSql('t.* EXCEPT (x, s)', T, 'WHERE y > 10'), ['{"y":20}', '{"y":30}']);
     assert.equal(
       firstError('CREATE TABLE t (x INT);\nCREATE VIEW v AS SELECT * EXCLUDE (z) FROM t;'),
-      "Error in SQL statement @2:36: Column 'z' not found in the columns of *",
+      "Compilation error @2:36: Column 'z' not found in the columns of *",
     );
   });
 

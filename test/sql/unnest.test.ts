@@ -86,7 +86,7 @@ CREATE MATERIALIZED VIEW v AS SELECT x, COUNT(*) AS n FROM t, UNNEST(xs) AS u (x
     const head = 'CREATE TABLE t (id INT, xs INT ARRAY, n INT);\nCREATE VIEW v AS SELECT * FROM t';
     assert.equal(
       refusal(`${head}, UNNEST(n) AS u (x);`),
-      'Error in SQL statement @2:42: UNNEST needs an ARRAY or a MAP, got INTEGER',
+      'Compilation error @2:42: UNNEST needs an ARRAY or a MAP, got INTEGER',
     );
     assert.equal(
       refusal(`${head}, UNNEST(xs, xs) AS u (x, y);`),
@@ -98,7 +98,7 @@ CREATE MATERIALIZED VIEW v AS SELECT x, COUNT(*) AS n FROM t, UNNEST(xs) AS u (x
     );
     assert.equal(
       refusal(`${head}, UNNEST(xs) WITH ORDINALITY AS u (x);`),
-      'Error in SQL statement @2:35: The alias list has 1 names for 2 columns of UNNEST',
+      'Compilation error @2:35: The alias list has 1 names for 2 columns of UNNEST',
     );
     assert.equal(
       refusal(`${head} WHERE 3 IN (SELECT x FROM UNNEST(t.xs) AS u (x));`),
