@@ -59,6 +59,19 @@ export function validatorContext(span: Span): string {
   return `From line ${span.startLine}, column ${span.startCol} to line ${span.endLine}, column ${span.endCol}`;
 }
 
+/** The text of a message without the position a validator error starts with (for summaries). */
+export function withoutValidatorContext(m: SqlCompilerMessage): string {
+  if (m.error_type !== COMPILATION_ERROR) return m.message;
+  const span = {
+    startLine: m.start_line_number,
+    startCol: m.start_column,
+    endLine: m.end_line_number,
+    endCol: m.end_column,
+  };
+  const at = `${validatorContext(span)}: `;
+  return m.message.startsWith(at) ? m.message.slice(at.length) : m.message;
+}
+
 export interface MessageSinkOptions {
   /**
    * Frame validation errors as Feldera's SQL compiler does ("Compilation error", message
