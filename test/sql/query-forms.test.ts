@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { compileProgram, makeRowJsonEncoder, parseJsonValue } from '../../src/engine/index.js';
 import { planAdHoc } from '../../src/sql/adhoc.js';
 import { NO_USER_TYPES } from '../../src/sql/catalog.js';
-import { evalSql } from '../helpers/sql-eval.js';
+import { describeError, evalSql } from '../helpers/sql-eval.js';
 
 /**
  * Compiles `program`, pushes `rows` into its tables in one step, and returns view `v`'s rows
@@ -36,8 +36,7 @@ function run(program: string, rows: Record<string, Record<string, unknown>[]> = 
 function firstError(program: string): string {
   const r = compileProgram(program);
   if (r.ok) return assert.fail('expected a compile error');
-  const e = r.errors[0]!;
-  return `${e.error_type} @${e.start_line_number}:${e.start_column}: ${e.message}`;
+  return describeError(r.errors[0]!);
 }
 
 const T = 'CREATE TABLE t (x INT, s VARCHAR);\n';
@@ -290,7 +289,7 @@ CREATE VIEW w AS SELECT g(2) AS k;`);
     assert.ok(!r.ok);
     assert.deepEqual(
       r.errors.map((e) => `${e.start_line_number}:${e.start_column} ${e.message}`),
-      ["1:45 Column 'z' not found in any table"],
+      ["1:45 At line 1, column 45: Column 'z' not found in any table"],
     );
   });
 

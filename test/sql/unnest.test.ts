@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { compileProgram } from '../../src/engine/index.js';
 import { compile, contents, insert, show } from '../helpers/sql-circuit.js';
-import { evalSql } from '../helpers/sql-eval.js';
+import { describeError, evalSql } from '../helpers/sql-eval.js';
 
 const ARRAYS = {
   columns: 'id INT, xs INT ARRAY, m MAP<VARCHAR, INT>',
@@ -19,8 +19,7 @@ const ARRAYS = {
 function refusal(program: string): string {
   const r = compileProgram(program);
   if (r.ok) return assert.fail('expected a compile error');
-  const e = r.errors[0]!;
-  return `${e.error_type} @${e.start_line_number}:${e.start_column}: ${e.message}`;
+  return describeError(r.errors[0]!);
 }
 
 describe('UNNEST', () => {
