@@ -5,6 +5,7 @@
 import { compileProgram } from '../src/engine/index.js';
 import { AGGREGATES, FELDERA_AGGREGATES } from '../src/sql/aggregates/index.js';
 import { FELDERA_FUNCTIONS, FUNCTIONS, INDEX_ALIASES, SYNTAX_FORMS } from '../src/sql/functions/index.js';
+import { withoutValidatorContext } from '../src/sql/messages.js';
 
 export const BEGIN = '<!-- BEGIN GENERATED: npm run docs:sql -->';
 export const END = '<!-- END GENERATED -->';
@@ -121,7 +122,9 @@ function status(program: string): string {
   const r = compileProgram(program);
   if (r.ok) return 'supported';
   const e = r.errors[0]!;
-  return e.error_type === 'Not yet implemented' ? 'refused: Not yet implemented' : `error: ${e.message}`;
+  return e.error_type === 'Not yet implemented'
+    ? 'refused: Not yet implemented'
+    : `error: ${withoutValidatorContext(e)}`;
 }
 
 function typeStatus(type: string): string {

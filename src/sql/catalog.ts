@@ -9,7 +9,7 @@ import { arrayOf, type ColumnType, MAX_DECIMAL_PRECISION, mapOf } from '../engin
 import type { Expr, Ident, Property, TypeName } from './ast.js';
 import type { ColumnDefault } from './column-default.js';
 import type { Span } from './messages.js';
-import { SqlError } from './messages.js';
+import { SqlError, TYPE_ERROR } from './messages.js';
 
 export interface ColumnInfo {
   name: string;
@@ -72,8 +72,6 @@ export class Catalog {
     return [...this.relations.values()];
   }
 }
-
-const TYPE_ERROR = 'Invalid type';
 
 /** A SQL function (`CREATE FUNCTION ... AS expr`); user-functions.ts binds its calls. */
 export interface UserFunction {

@@ -111,8 +111,7 @@ export abstract class ExpressionParser extends TokenStream {
 
   protected parseBaseType(): TypeName {
     const t = this.peek();
-    if (t.kind !== 'ident' && t.kind !== 'qident')
-      return this.fail(`Encountered ${this.describe(t)}; was expecting a type`);
+    if (t.kind !== 'ident' && t.kind !== 'qident') return this.fail(this.encountered(t, 'a type'));
     if (t.kind === 'ident' && t.upper === 'MAP' && this.isOp('<', 1)) {
       this.pos += 2;
       const key = this.parseType();
@@ -266,9 +265,7 @@ export abstract class ExpressionParser extends TokenStream {
           const right = this.parseAdditive();
           left = { kind: 'isDistinct', left, right, negated, span: joinSpans(left.span, right.span) };
         } else {
-          this.fail(
-            `Encountered ${this.describe(this.peek())}; was expecting NULL, TRUE, FALSE or DISTINCT FROM`,
-          );
+          this.fail(this.encountered(this.peek(), 'NULL, TRUE, FALSE or DISTINCT FROM'));
         }
         continue;
       }
@@ -466,11 +463,11 @@ export abstract class ExpressionParser extends TokenStream {
           if (unit.kind === 'ident' && INTERVAL_UNITS[unit.upper]) return this.parseIntervalDiff(e, t);
           return { ...e, span: joinSpans(t.span, this.prevSpan()) };
         }
-        return this.fail(`Encountered ${this.describe(t)}; was expecting an expression`);
+        return this.fail(this.encountered(t, 'an expression'));
       case 'ident':
         return this.parseWordExpr(t);
       default:
-        return this.fail(`Encountered ${this.describe(t)}; was expecting an expression`);
+        return this.fail(this.encountered(t, 'an expression'));
     }
   }
 
@@ -626,7 +623,7 @@ export abstract class ExpressionParser extends TokenStream {
           return this.parseCall();
       }
     }
-    if (RESERVED.has(t.upper)) this.fail(`Encountered ${this.describe(t)}; was expecting an expression`);
+    if (RESERVED.has(t.upper)) this.fail(this.encountered(t, 'an expression'));
     return this.parseColumnRef();
   }
 
@@ -727,7 +724,7 @@ export abstract class ExpressionParser extends TokenStream {
     let unit: { name: string; span: Span } | undefined;
     if (this.acceptKeyword('TO')) {
       unit = this.acceptTimeUnit();
-      if (!unit) this.fail(`Encountered ${this.describe(this.peek())}; was expecting a time unit`);
+      if (!unit) this.fail(this.encountered(this.peek(), 'a time unit'));
     }
     this.expectOp(')');
     const e: Expr = {
@@ -855,7 +852,7 @@ export abstract class ExpressionParser extends TokenStream {
       const result = this.parseExpr();
       for (const when of values) whens.push({ when, result });
     }
-    if (whens.length === 0) this.fail(`Encountered ${this.describe(this.peek())}; was expecting WHEN`);
+    if (whens.length === 0) this.fail(this.encountered(this.peek(), 'WHEN'));
     const elseExpr = this.acceptKeyword('ELSE') ? this.parseExpr() : null;
     this.expectKeyword('END');
     return { kind: 'case', operand, whens, else: elseExpr, span: joinSpans(start, this.prevSpan()) };
@@ -864,8 +861,7 @@ export abstract class ExpressionParser extends TokenStream {
   protected parseIntervalUnit(): IntervalUnit {
     const t = this.peek();
     const unit = t.kind === 'ident' ? INTERVAL_UNITS[t.upper] : undefined;
-    if (!unit)
-      return this.fail(`Encountered ${this.describe(t)}; was expecting an interval unit (YEAR ... SECOND)`);
+    if (!unit) return this.fail(this.encountered(t, 'an interval unit (YEAR ... SECOND)'));
     this.next();
     if (this.isOp('(')) this.parseParenList();
     return unit;

@@ -53,9 +53,7 @@ class Parser extends ExpressionParser {
       this.fail('LATENESS statements are not supported', start.span, UNSUPPORTED);
     if (start.kind === 'ident' && start.upper === 'DECLARE')
       this.fail('DECLARE RECURSIVE VIEW is not supported', start.span, UNSUPPORTED);
-    return this.fail(
-      `Encountered ${this.describe(start)}; was expecting a statement (CREATE TABLE, CREATE VIEW)`,
-    );
+    return this.fail(this.encountered(start, 'a statement (CREATE TABLE, CREATE VIEW)'));
   }
 
   protected parseCreate(): CreateTable | CreateView | CreateType | CreateFunction | CreateIndex {
@@ -72,7 +70,7 @@ class Parser extends ExpressionParser {
     const t = this.peek();
     if (t.kind === 'ident' && ['AGGREGATE', 'LINEAR'].includes(t.upper))
       this.fail(`CREATE ${t.upper} is not supported`, t.span, UNSUPPORTED);
-    return this.fail(`Encountered ${this.describe(t)}; was expecting TABLE or VIEW`);
+    return this.fail(this.encountered(t, 'TABLE or VIEW'));
   }
 
   /** `CREATE FUNCTION name([param type [NOT NULL], ...]) RETURNS type [NOT NULL] [AS expr]`. */
@@ -221,13 +219,11 @@ class Parser extends ExpressionParser {
     const props: Property[] = [];
     do {
       const k = this.peek();
-      if (k.kind !== 'string')
-        this.fail(`Encountered ${this.describe(k)}; was expecting a property name string`);
+      if (k.kind !== 'string') this.fail(this.encountered(k, 'a property name string'));
       this.next();
       this.expectOp('=');
       const v = this.peek();
-      if (v.kind !== 'string')
-        this.fail(`Encountered ${this.describe(v)}; was expecting a property value string`);
+      if (v.kind !== 'string') this.fail(this.encountered(v, 'a property value string'));
       this.next();
       props.push({ key: k.value, value: v.value, keySpan: k.span, valueSpan: v.span });
     } while (this.acceptOp(','));
@@ -400,7 +396,7 @@ class Parser extends ExpressionParser {
       this.expectOp(')');
       return { ...q, span: joinSpans(start, this.prevSpan()) };
     }
-    return this.fail(`Encountered ${this.describe(this.peek())}; was expecting SELECT, VALUES or "("`);
+    return this.fail(this.encountered(this.peek(), 'SELECT, VALUES or "("'));
   }
 
   protected parseSelect(): SelectCore {
@@ -522,7 +518,9 @@ class Parser extends ExpressionParser {
       const start = this.peek().span;
       const natural = this.acceptKeyword('NATURAL');
       if (natural && this.isKeyword('CROSS'))
-        this.fail('Encountered "CROSS"; a NATURAL join cannot be a CROSS join');
+        this.fail(
+          `${this.encountered(this.peek(), 'JOIN, INNER, LEFT, RIGHT or FULL')}\nA NATURAL join cannot be a CROSS join`,
+        );
       if (this.acceptKeyword('CROSS')) joinType = 'cross';
       else if (this.acceptKeyword('INNER')) joinType = 'inner';
       else if (this.acceptKeyword('LEFT')) joinType = 'left';
@@ -530,7 +528,7 @@ class Parser extends ExpressionParser {
       else if (this.acceptKeyword('FULL')) joinType = 'full';
       else if (this.isKeyword('JOIN')) joinType = 'inner';
       else if (this.isKeyword('ASOF')) this.fail('ASOF JOIN is not supported', start, UNSUPPORTED);
-      else if (natural) this.fail(`Encountered ${this.describe(this.peek())}; was expecting JOIN`);
+      else if (natural) this.fail(this.encountered(this.peek(), 'JOIN'));
       else return left;
       if (joinType === 'left' || joinType === 'right' || joinType === 'full') this.acceptKeyword('OUTER');
       // Feldera's `LEFT ASOF JOIN u MATCH_CONDITION (...) ON ...`: refused at the join's start.
@@ -546,7 +544,7 @@ class Parser extends ExpressionParser {
       } else if (joinType !== 'cross') {
         if (this.acceptKeyword('ON')) on = this.parseExpr();
         else if (this.acceptKeyword('USING')) using = this.parseIdentList();
-        else this.fail(`Encountered ${this.describe(this.peek())}; was expecting ON or USING`);
+        else this.fail(this.encountered(this.peek(), 'ON or USING'));
       }
       const span = joinSpans(left.span, this.prevSpan());
       left = { kind: 'join', joinType, left, right, on, using, ...(natural ? { natural } : {}), span };
@@ -641,7 +639,7 @@ class Parser extends ExpressionParser {
   endStatement(): boolean {
     if (this.acceptOp(';') || this.peek().kind === 'eof') return true;
     this.refuseClause();
-    this.fail(`Encountered ${this.describe(this.peek())}; was expecting ";" or end of input`);
+    this.fail(this.encountered(this.peek(), '";" or "<EOF>"'));
   }
 
   atEnd(): boolean {

@@ -7,9 +7,9 @@
  */
 import type { ColumnType } from '../engine/values/types.js';
 import type { Ident } from './ast.js';
-import { SqlError } from './messages.js';
+import { SqlError, VALIDATION_ERROR } from './messages.js';
 
-export const VALIDATION_ERROR = 'Error in SQL statement';
+export { VALIDATION_ERROR };
 
 export interface ScopeColumn {
   name: string;

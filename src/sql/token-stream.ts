@@ -120,7 +120,7 @@ export class TokenStream {
   protected describe(t: Token): string {
     switch (t.kind) {
       case 'eof':
-        return 'end of input';
+        return '"<EOF>"';
       case 'string':
         return `string '${t.value}'`;
       case 'qident':
@@ -132,13 +132,21 @@ export class TokenStream {
     }
   }
 
+  /**
+   * Calcite's parse error text, which Feldera reports as is: `Encountered "x" at line 1,
+   * column 8.` and, on the next lines, what the parser would have accepted there.
+   */
+  protected encountered(t: Token, expecting: string): string {
+    return `Encountered ${this.describe(t)} at line ${t.span.startLine}, column ${t.span.startCol}.\nWas expecting:\n    ${expecting}`;
+  }
+
   protected expectKeyword(word: string): Token {
-    if (!this.isKeyword(word)) this.fail(`Encountered ${this.describe(this.peek())}; was expecting ${word}`);
+    if (!this.isKeyword(word)) this.fail(this.encountered(this.peek(), word));
     return this.next();
   }
 
   protected expectOp(op: string): Token {
-    if (!this.isOp(op)) this.fail(`Encountered ${this.describe(this.peek())}; was expecting "${op}"`);
+    if (!this.isOp(op)) this.fail(this.encountered(this.peek(), `"${op}"`));
     return this.next();
   }
 
@@ -153,7 +161,7 @@ export class TokenStream {
       this.pos++;
       return { name: t.value, quoted: false, span: t.span };
     }
-    return this.fail(`Encountered ${this.describe(t)}; was expecting ${what}`);
+    return this.fail(this.encountered(t, what));
   }
 
   protected isIdentStart(offset = 0): boolean {
@@ -171,8 +179,7 @@ export class TokenStream {
 
   protected parseInteger(): number {
     const t = this.peek();
-    if (t.kind !== 'number' || !/^\d+$/.test(t.value))
-      this.fail(`Encountered ${this.describe(t)}; was expecting an integer`);
+    if (t.kind !== 'number' || !/^\d+$/.test(t.value)) this.fail(this.encountered(t, 'an integer'));
     this.pos++;
     return Number(t.value);
   }

@@ -302,7 +302,11 @@ describe('sluice against a real manager and object store', () => {
       file('bad.sql', 'CREATE TABLE t (id INT);\nCREATE VIEW v AS SELEC id FROM t;\n'),
     );
     assert.equal(bad.code, 1);
-    assert.match(bad.stdout, /ed: program SqlError\n {2}line 2, column \d+: /);
+    assert.match(
+      bad.stdout,
+      /ed: program SqlError\n {2}Error parsing SQL: Encountered "SELEC" at line 2, column 18\.\n/,
+    );
+    assert.match(bad.stdout, /\n {6}2\|CREATE VIEW v AS SELEC id FROM t;\n {25}\^{5}\n/);
     assert.match(bad.stderr, /the program did not compile/);
     r = ok(await cli('edit', 'ed', '--program', file('p.sql', SIMPLE_PROGRAM), '--description', 'demo'));
     assert.match(r.stdout, /ed: program Success/);

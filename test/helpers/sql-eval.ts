@@ -5,6 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { compileProgram, makeRowJsonEncoder, parseJsonValue } from '../../src/engine/index.js';
+import {
+  COMPILATION_ERROR,
+  type SqlCompilerMessage,
+  validatorContext,
+  withoutValidatorContext,
+} from '../../src/sql/messages.js';
 
 export interface Table {
   /** Column definitions of table `t`, e.g. `s VARCHAR, n INT`. */
@@ -51,10 +57,27 @@ export function evalValues(exprs: string[], table: Table = NO_TABLE): string[] {
   return exprs.map((_, i) => JSON.stringify(parsed[`c${i}`]));
 }
 
-/** The first compile error of `SELECT <select> FROM t` as `type @line:col: message`. */
+/**
+ * A compile error as `type @line:col: message`. A validator error ("Compilation error") must
+ * begin with Calcite's position text for its own range, which is checked here and left out of
+ * the result for brevity.
+ */
+export function describeError(e: SqlCompilerMessage): string {
+  if (e.error_type === COMPILATION_ERROR) {
+    const at = validatorContext({
+      startLine: e.start_line_number,
+      startCol: e.start_column,
+      endLine: e.end_line_number,
+      endCol: e.end_column,
+    });
+    assert.ok(e.message.startsWith(`${at}: `), `${JSON.stringify(e.message)} should start with "${at}: "`);
+  }
+  return `${e.error_type} @${e.start_line_number}:${e.start_column}: ${withoutValidatorContext(e)}`;
+}
+
+/** The first compile error of `SELECT <select> FROM t`, as `describeError` gives it. */
 export function compileError(select: string, columns = 'x INT, s VARCHAR'): string {
   const r = compileProgram(`CREATE TABLE t (${columns});\nCREATE VIEW v AS SELECT ${select} FROM t;`);
   if (r.ok) return assert.fail(`expected a compile error for ${select}`);
-  const e = r.errors[0]!;
-  return `${e.error_type} @${e.start_line_number}:${e.start_column}: ${e.message}`;
+  return describeError(r.errors[0]!);
 }

@@ -22,7 +22,7 @@ describe('clear errors instead of raw messages', () => {
   test('a time unit where a function takes none names the function, the unit and its position', () => {
     assert.equal(
       compileError('TRUNC(ts, MINUTE)', COLUMNS),
-      "Error in SQL statement @2:35: TRUNC does not take a time unit argument (MINUTE); Feldera's form is TIMESTAMP_TRUNC(ts, unit), DATE_TRUNC(d, unit) or FLOOR(x TO unit)",
+      "Compilation error @2:35: TRUNC does not take a time unit argument (MINUTE); Feldera's form is TIMESTAMP_TRUNC(ts, unit), DATE_TRUNC(d, unit) or FLOOR(x TO unit)",
     );
     assert.equal(
       compileError('DATE_DIFF(ts, ts, minute)', COLUMNS),

@@ -104,12 +104,20 @@ INSERT INTO t VALUES (1, 2, 'a');`);
       errs.map((e) => [e.start_line_number, e.error_type, e.message]),
       [
         [1, 'PRIMARY KEY cannot be nullable', "PRIMARY KEY column 'id' has type INTEGER, which is nullable"],
-        [2, 'Error in SQL statement', "Duplicate column 'a' in table 'u'"],
-        [4, 'Error in SQL statement', "Column 'nope' not found in any table"],
-        [5, 'Error in SQL statement', "Cannot apply '+' to arguments of type INTEGER and VARCHAR"],
-        [6, 'Error in SQL statement', "Object 'missing' not found"],
+        [2, 'Compilation error', "At line 2, column 24: Duplicate column 'a' in table 'u'"],
+        [
+          4,
+          'Compilation error',
+          "From line 4, column 26 to line 4, column 29: Column 'nope' not found in any table",
+        ],
+        [
+          5,
+          'Compilation error',
+          "From line 5, column 26 to line 5, column 30: Cannot apply '+' to arguments of type INTEGER and VARCHAR",
+        ],
+        [6, 'Compilation error', "From line 6, column 33 to line 6, column 39: Object 'missing' not found"],
         [8, 'Duplicate definition', "Duplicate definition of 'v1'"],
-        [9, 'Error in SQL statement', "Expression 'x' is not being grouped"],
+        [9, 'Compilation error', "At line 9, column 26: Expression 'x' is not being grouped"],
         [
           10,
           'Not yet implemented',

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { compileProgram } from '../../src/engine/index.js';
-import { evalSql, type Table } from '../helpers/sql-eval.js';
+import { describeError, evalSql, type Table } from '../helpers/sql-eval.js';
 
 const T: Table = {
   columns: 'x INT, y INT, s VARCHAR',
@@ -40,8 +40,7 @@ function views(sql: string): Record<string, string[]> {
 function firstError(sql: string): string {
   const r = compileProgram(sql);
   if (r.ok) return assert.fail(`expected an error for ${sql}`);
-  const e = r.errors[0]!;
-  return `${e.error_type} @${e.start_line_number}:${e.start_column}: ${e.message}`;
+  return describeError(r.errors[0]!);
 }
 
 describe("Feldera's query grammar", () => {
@@ -55,7 +54,7 @@ describe("Feldera's query grammar", () => {
     assert.deepEqual(evalSql('t.* EXCEPT (x, s)', T, 'WHERE y > 10'), ['{"y":20}', '{"y":30}']);
     assert.equal(
       firstError('CREATE TABLE t (x INT);\nCREATE VIEW v AS SELECT * EXCLUDE (z) FROM t;'),
-      "Error in SQL statement @2:36: Column 'z' not found in the columns of *",
+      "Compilation error @2:36: Column 'z' not found in the columns of *",
     );
   });
 

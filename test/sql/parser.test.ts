@@ -55,7 +55,7 @@ describe('parser', () => {
     assert.match(errors[0]!.message, /FROM/);
     assert.equal(
       errors[0]!.snippet,
-      '    2|CREATE VIEW v AS SELECT FROM t;\n                              ^^^^\n    3|CREATE VIEW w AS SELECT a FROM t;\n',
+      '    1|CREATE TABLE t (a INT);\n    2|CREATE VIEW v AS SELECT FROM t;\n                              ^^^^\n    3|CREATE VIEW w AS SELECT a FROM t;\n',
     );
   });
 

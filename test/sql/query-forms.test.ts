@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { compileProgram, makeRowJsonEncoder, parseJsonValue } from '../../src/engine/index.js';
 import { planAdHoc } from '../../src/sql/adhoc.js';
 import { NO_USER_TYPES } from '../../src/sql/catalog.js';
-import { evalSql } from '../helpers/sql-eval.js';
+import { describeError, evalSql } from '../helpers/sql-eval.js';
 
 /**
  * Compiles `program`, pushes `rows` into its tables in one step, and returns view `v`'s rows
@@ -36,8 +36,7 @@ function run(program: string, rows: Record<string, Record<string, unknown>[]> = 
 function firstError(program: string): string {
   const r = compileProgram(program);
   if (r.ok) return assert.fail('expected a compile error');
-  const e = r.errors[0]!;
-  return `${e.error_type} @${e.start_line_number}:${e.start_column}: ${e.message}`;
+  return describeError(r.errors[0]!);
 }
 
 const T = 'CREATE TABLE t (x INT, s VARCHAR);\n';
@@ -111,22 +110,22 @@ CREATE MATERIALIZED VIEW v AS SELECT x FROM t
   test('an item reads only earlier items: a forward or self reference is an unknown object', () => {
     assert.equal(
       firstError(`${T}CREATE VIEW v AS WITH a AS (SELECT x FROM b), b AS (SELECT x FROM t) SELECT x FROM a;`),
-      "Error in SQL statement @2:43: Object 'b' not found",
+      "Compilation error @2:43: Object 'b' not found",
     );
   });
 
   test('misuse is an error at its position', () => {
     assert.equal(
       firstError(`${T}CREATE VIEW v AS WITH a AS (SELECT x FROM t), a AS (SELECT s FROM t) SELECT * FROM a;`),
-      "Error in SQL statement @2:47: Duplicate name 'a' in WITH clause",
+      "Compilation error @2:47: Duplicate name 'a' in WITH clause",
     );
     assert.equal(
       firstError(`${T}CREATE VIEW v AS WITH a (p, q) AS (SELECT x FROM t) SELECT * FROM a;`),
-      "Error in SQL statement @2:23: 'a' lists 2 column names but its query returns 1 columns",
+      "Compilation error @2:23: 'a' lists 2 column names but its query returns 1 columns",
     );
     assert.equal(
       firstError(`${T}CREATE VIEW v AS WITH a (p) AS (SELECT x FROM t) SELECT a.x FROM a;`),
-      "Error in SQL statement @2:57: Column 'a.x' not found in any table",
+      "Compilation error @2:57: Column 'a.x' not found in any table",
     );
     assert.equal(
       firstError(`${T}CREATE VIEW v AS WITH RECURSIVE r AS (SELECT x FROM t) SELECT x FROM r;`),
@@ -229,11 +228,11 @@ describe('NATURAL JOIN and JOIN ... USING', () => {
     assert.equal(
       firstError(`CREATE TABLE p (k INT); CREATE TABLE q (k VARCHAR);
 CREATE VIEW v AS SELECT * FROM p NATURAL JOIN q;`),
-      "Error in SQL statement @2:32: Column 'k' has incompatible types INTEGER and VARCHAR",
+      "Compilation error @2:32: Column 'k' has incompatible types INTEGER and VARCHAR",
     );
     assert.equal(
       firstError(`${AB}CREATE VIEW v AS SELECT * FROM a JOIN b USING (z);`),
-      "Error in SQL statement @3:48: Column 'z' not found in any table",
+      "Compilation error @3:48: Column 'z' not found in any table",
     );
   });
 });
@@ -290,7 +289,7 @@ CREATE VIEW w AS SELECT g(2) AS k;`);
     assert.ok(!r.ok);
     assert.deepEqual(
       r.errors.map((e) => `${e.start_line_number}:${e.start_column} ${e.message}`),
-      ["1:45 Column 'z' not found in any table"],
+      ["1:45 At line 1, column 45: Column 'z' not found in any table"],
     );
   });
 
@@ -298,19 +297,19 @@ CREATE VIEW w AS SELECT g(2) AS k;`);
     const F = 'CREATE FUNCTION f(a INT, b VARCHAR) RETURNS INT AS a + CHAR_LENGTH(b);\n';
     assert.equal(
       firstError(`${F}CREATE VIEW v AS SELECT f(1);`),
-      "Error in SQL statement @2:25: Invalid number of arguments to function 'F'. Was expecting 2 arguments",
+      "Compilation error @2:25: Invalid number of arguments to function 'F'. Was expecting 2 arguments",
     );
     assert.equal(
       firstError(`${F}CREATE VIEW v AS SELECT f(DATE '2020-01-01', 'x');`),
-      "Error in SQL statement @2:25: Cannot apply 'F' to arguments of type 'F(<DATE>, <VARCHAR>)'. Supported form(s): F(<INTEGER>, <VARCHAR>)",
+      "Compilation error @2:25: Cannot apply 'F' to arguments of type 'F(<DATE>, <VARCHAR>)'. Supported form(s): F(<INTEGER>, <VARCHAR>)",
     );
     assert.equal(
       firstError('CREATE FUNCTION g(a INT) RETURNS INT AS a + z;'),
-      "Error in SQL statement @1:45: Column 'z' not found in any table",
+      "Compilation error @1:45: Column 'z' not found in any table",
     );
     assert.equal(
       firstError('CREATE FUNCTION d(a INT) RETURNS DATE AS a + 1;'),
-      'Error in SQL statement @1:42: Cast function cannot convert value of type INTEGER to type DATE',
+      'Compilation error @1:42: Cast function cannot convert value of type INTEGER to type DATE',
     );
     assert.equal(
       firstError(`${F}CREATE FUNCTION f(a INT) RETURNS INT AS a;`),
@@ -318,7 +317,7 @@ CREATE VIEW w AS SELECT g(2) AS k;`);
     );
     assert.equal(
       firstError('CREATE FUNCTION abs(a INT) RETURNS INT AS a;'),
-      "Error in SQL statement @1:17: Function 'abs' is a built-in function and cannot be redefined",
+      "Compilation error @1:17: Function 'abs' is a built-in function and cannot be redefined",
     );
     assert.equal(
       firstError('CREATE FUNCTION base64(s VARBINARY) RETURNS VARCHAR;'),
@@ -355,19 +354,16 @@ CREATE INDEX l_x ON l(x);`);
     const V = `${T}CREATE VIEW v AS SELECT x, s FROM t;\n`;
     assert.equal(
       firstError(`${V}CREATE INDEX i ON v(z);`),
-      "Error in SQL statement @3:21: Column 'z' not found in view 'v'",
+      "Compilation error @3:21: Column 'z' not found in view 'v'",
     );
-    assert.equal(
-      firstError(`${V}CREATE INDEX i ON w(x);`),
-      "Error in SQL statement @3:19: Object 'w' not found",
-    );
+    assert.equal(firstError(`${V}CREATE INDEX i ON w(x);`), "Compilation error @3:19: Object 'w' not found");
     assert.equal(
       firstError(`${V}CREATE INDEX i ON t(x);`),
-      "Error in SQL statement @3:19: CREATE INDEX is only allowed on views; 't' is a table",
+      "Compilation error @3:19: CREATE INDEX is only allowed on views; 't' is a table",
     );
     assert.equal(
       firstError(`${V}CREATE INDEX i ON v(x, x);`),
-      "Error in SQL statement @3:24: Column 'x' appears twice in index 'i'",
+      "Compilation error @3:24: Column 'x' appears twice in index 'i'",
     );
     assert.equal(
       firstError(`${V}CREATE INDEX i ON v(x);\nCREATE INDEX i ON v(s);`),

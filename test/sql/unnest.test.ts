@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { compileProgram } from '../../src/engine/index.js';
 import { compile, contents, insert, show } from '../helpers/sql-circuit.js';
-import { evalSql } from '../helpers/sql-eval.js';
+import { describeError, evalSql } from '../helpers/sql-eval.js';
 
 const ARRAYS = {
   columns: 'id INT, xs INT ARRAY, m MAP<VARCHAR, INT>',
@@ -19,8 +19,7 @@ const ARRAYS = {
 function refusal(program: string): string {
   const r = compileProgram(program);
   if (r.ok) return assert.fail('expected a compile error');
-  const e = r.errors[0]!;
-  return `${e.error_type} @${e.start_line_number}:${e.start_column}: ${e.message}`;
+  return describeError(r.errors[0]!);
 }
 
 describe('UNNEST', () => {
@@ -86,7 +85,7 @@ CREATE MATERIALIZED VIEW v AS SELECT x, COUNT(*) AS n FROM t, UNNEST(xs) AS u (x
     const head = 'CREATE TABLE t (id INT, xs INT ARRAY, n INT);\nCREATE VIEW v AS SELECT * FROM t';
     assert.equal(
       refusal(`${head}, UNNEST(n) AS u (x);`),
-      'Error in SQL statement @2:42: UNNEST needs an ARRAY or a MAP, got INTEGER',
+      'Compilation error @2:42: UNNEST needs an ARRAY or a MAP, got INTEGER',
     );
     assert.equal(
       refusal(`${head}, UNNEST(xs, xs) AS u (x, y);`),
@@ -98,7 +97,7 @@ CREATE MATERIALIZED VIEW v AS SELECT x, COUNT(*) AS n FROM t, UNNEST(xs) AS u (x
     );
     assert.equal(
       refusal(`${head}, UNNEST(xs) WITH ORDINALITY AS u (x);`),
-      'Error in SQL statement @2:35: The alias list has 1 names for 2 columns of UNNEST',
+      'Compilation error @2:35: The alias list has 1 names for 2 columns of UNNEST',
     );
     assert.equal(
       refusal(`${head} WHERE 3 IN (SELECT x FROM UNNEST(t.xs) AS u (x));`),

@@ -9,10 +9,22 @@ import { table } from './table.js';
 const COMPILING = ['Pending', 'CompilingSql', 'SqlCompiled', 'CompilingRust'];
 
 interface SqlMessage {
-  start_line_number: number;
-  start_column: number;
+  error_type: string;
   message: string;
   warning?: boolean;
+  snippet?: string | null;
+}
+
+/**
+ * One compiler message for a terminal: `<error_type>: <message>` (a warning says so), the
+ * message's further lines indented under it, then Feldera's snippet (numbered source lines and
+ * carets under the range, which is where the position shows) indented by two.
+ */
+export function formatSqlMessage(m: SqlMessage): string {
+  const kind = m.warning ? `warning: ${m.error_type}` : m.error_type;
+  const text = m.message.replace(/\n/g, '\n    ');
+  const snippet = (m.snippet ?? '').replace(/\n$/, '').replace(/^/gm, '  ');
+  return snippet.trim() === '' ? `  ${kind}: ${text}` : `  ${kind}: ${text}\n${snippet}`;
 }
 
 /** Waits for the program to compile; prints its errors and fails if it did not. */
@@ -32,9 +44,7 @@ async function waitForProgram(ctx: CommandContext, name: string): Promise<void> 
       system_error?: string | null;
     };
   }>('GET', pipelinePath(name));
-  for (const m of full.program_error.sql_compilation?.messages ?? []) {
-    ctx.out(`  line ${m.start_line_number}, column ${m.start_column}: ${m.message}`);
-  }
+  for (const m of full.program_error.sql_compilation?.messages ?? []) ctx.out(formatSqlMessage(m));
   if (full.program_error.system_error) ctx.out(`  ${full.program_error.system_error}`);
   throw new Error('the program did not compile');
 }

@@ -72,7 +72,7 @@ describe('bitwise aggregates', () => {
   test('other argument types are compile-time errors', () => {
     assert.equal(
       compileError('BIT_AND(s)'),
-      "Error in SQL statement @2:25: Cannot apply 'BIT_AND' to arguments of type 'BIT_AND(<VARCHAR>)'. Supported form(s): 'BIT_AND(<INTEGER>)', 'BIT_AND(<BINARY>)'",
+      "Compilation error @2:25: Cannot apply 'BIT_AND' to arguments of type 'BIT_AND(<VARCHAR>)'. Supported form(s): 'BIT_AND(<INTEGER>)', 'BIT_AND(<BINARY>)'",
     );
   });
 });

@@ -58,7 +58,7 @@ describe('EVERY and SOME', () => {
   test('the argument must be BOOLEAN', () => {
     assert.equal(
       compileError('EVERY(x)'),
-      "Error in SQL statement @2:25: Cannot apply 'EVERY' to arguments of type 'EVERY(<INTEGER>)'. Supported form(s): 'EVERY(<BOOLEAN>)'",
+      "Compilation error @2:25: Cannot apply 'EVERY' to arguments of type 'EVERY(<INTEGER>)'. Supported form(s): 'EVERY(<BOOLEAN>)'",
     );
     assert.match(compileError('SOME(x, x)'), /Invalid number of arguments to function 'SOME'/);
   });

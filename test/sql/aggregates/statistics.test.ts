@@ -111,7 +111,7 @@ describe('standard deviation and variance', () => {
   test('the argument must be numeric', () => {
     assert.equal(
       compileError('STDDEV_POP(s)'),
-      "Error in SQL statement @2:25: Cannot apply 'STDDEV_POP' to arguments of type 'STDDEV_POP(<VARCHAR>)'. Supported form(s): 'STDDEV_POP(<NUMERIC>)'",
+      "Compilation error @2:25: Cannot apply 'STDDEV_POP' to arguments of type 'STDDEV_POP(<VARCHAR>)'. Supported form(s): 'STDDEV_POP(<NUMERIC>)'",
     );
   });
 });

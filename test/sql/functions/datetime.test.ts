@@ -161,7 +161,7 @@ describe('date/time functions', () => {
   test('illegal arguments are compile-time errors at the call', () => {
     assert.match(
       compileError("EXTRACT(DAY FROM TIME '10:00:00')"),
-      /^Error in SQL statement @2:25: Cannot apply 'EXTRACT' to arguments of type 'EXTRACT\(<DAY> FROM <TIME>\)'/,
+      /^Compilation error @2:25: Cannot apply 'EXTRACT' to arguments of type 'EXTRACT\(<DAY> FROM <TIME>\)'/,
     );
     assert.match(compileError('EXTRACT(YEAR FROM x)'), /Cannot apply 'EXTRACT'/);
     assert.match(compileError("DATE_TRUNC(DATE '2020-01-10', HOUR)"), /cannot use the time unit HOUR/);

@@ -118,13 +118,13 @@ describe('compile-time errors', () => {
   test('illegal argument types, in Feldera words, at the call', () => {
     assert.equal(
       compileError('UPPER(ARRAY[x])'),
-      "Error in SQL statement @2:25: Cannot apply 'UPPER' to arguments of type 'UPPER(<INTEGER ARRAY>)'. Supported form(s): 'UPPER(<STRING>)'",
+      "Compilation error @2:25: Cannot apply 'UPPER' to arguments of type 'UPPER(<INTEGER ARRAY>)'. Supported form(s): 'UPPER(<STRING>)'",
     );
     assert.equal(
       compileError('SUBSTRING(s, s)'),
-      "Error in SQL statement @2:25: Cannot apply 'SUBSTRING' to arguments of type 'SUBSTRING(<VARCHAR>, <VARCHAR>)'. Supported form(s): 'SUBSTRING(<STRING>, <INTEGER>)', 'SUBSTRING(<STRING>, <INTEGER>, <INTEGER>)'",
+      "Compilation error @2:25: Cannot apply 'SUBSTRING' to arguments of type 'SUBSTRING(<VARCHAR>, <VARCHAR>)'. Supported form(s): 'SUBSTRING(<STRING>, <INTEGER>)', 'SUBSTRING(<STRING>, <INTEGER>, <INTEGER>)'",
     );
-    assert.match(compileError('ROUND(s = s)'), /^Error in SQL statement @2:25: Cannot apply 'ROUND'/);
+    assert.match(compileError('ROUND(s = s)'), /^Compilation error @2:25: Cannot apply 'ROUND'/);
     assert.match(
       compileError('FOO(x)'),
       /^Function not found @2:25: No match found for function signature FOO\(INTEGER\)/,

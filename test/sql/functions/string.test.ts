@@ -372,7 +372,7 @@ describe('string functions', () => {
       assert.match(
         compileError(expr!, ILLEGAL_COLUMNS),
         new RegExp(
-          `^Error in SQL statement @2:\\d+: Cannot apply '${name!.replace(/\|/g, '\\|')}' to arguments of type`,
+          `^Compilation error @2:\\d+: Cannot apply '${name!.replace(/\|/g, '\\|')}' to arguments of type`,
         ),
         expr,
       );
