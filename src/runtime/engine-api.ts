@@ -6,6 +6,7 @@
 
 import type { ConnectorSpec } from '../connectors/spec.js';
 import type { CircuitState } from '../engine/circuit.js';
+import type { CircuitProfileData } from '../engine/profile.js';
 import type { TraceStorage } from '../engine/trace/storage.js';
 import type { Row, WeightedRow } from '../engine/values/value.js';
 import type { ColumnInfo } from '../sql/catalog.js';
@@ -51,6 +52,8 @@ export interface EngineCircuit {
   restore(meta: Buffer): void;
   /** Resolves when the circuit may step without its unwritten state outgrowing its budget. */
   ready(): Promise<void>;
+  /** The circuit's performance profile, read now (between steps). */
+  profile(): CircuitProfileData;
 }
 
 export interface EngineProgram {
