@@ -37,10 +37,10 @@ function acceptsGzip(header: string | string[] | undefined): boolean {
 }
 
 export async function profileRoutes(app: FastifyInstance, controller: Controller): Promise<void> {
-  app.get('/circuit_json_profile', async (_request, reply) => {
+  app.get('/circuit_json_profile', async (request, reply) => {
     const json = Buffer.from(JSON.stringify(jsonProfile(controller.dataPlane.circuit.profile())));
     reply.header('content-type', 'application/json');
-    if (acceptsGzip(_request.headers['accept-encoding'])) {
+    if (acceptsGzip(request.headers['accept-encoding'])) {
       reply.header('content-encoding', 'gzip');
       return reply.send(gzipSync(json));
     }
