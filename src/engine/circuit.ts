@@ -35,6 +35,7 @@ import { EngineError, type RuntimeErrorDetails } from './errors.js';
 import { ClockInput } from './operators/clock-input.js';
 import { Integrate } from './operators/integrate.js';
 import { TableInput } from './operators/table-input.js';
+import { type CircuitProfileData, profileDataflow } from './profile.js';
 import type { TraceStorage } from './trace/storage.js';
 import type { BatchFileRef, Trace } from './trace/trace.js';
 import { UndoLog } from './undo-log.js';
@@ -127,6 +128,8 @@ export interface Circuit {
    * outrun the background writing and grow memory without bound.
    */
   ready(): Promise<void>;
+  /** Per node: invocations, time, records in and out, state size (profile.ts). */
+  profile(): CircuitProfileData;
 }
 
 /** The checkpoint file that describes a circuit's state. */
@@ -204,6 +207,10 @@ export class CircuitInstance implements Circuit {
 
   get stepCount(): number {
     return this.steps;
+  }
+
+  profile(): CircuitProfileData {
+    return profileDataflow(this.dataflow, this.steps);
   }
 
   private table(name: string): TableSlot {

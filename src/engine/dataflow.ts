@@ -8,6 +8,11 @@
  * materializations) keep their integrated state in traces (trace/trace.ts), record undo
  * actions for every mutation, and expose the traces so that the circuit can give them storage,
  * checkpoint them and restore them.
+ *
+ * The step loop keeps a profile of every node (`NodeCounters`): invocations, cumulative time
+ * and records in and out. It costs two `performance.now()` calls and a few additions per node
+ * per step, small beside any operator's work, so it is always on (Feldera's circuit profile is
+ * always available too). Steps that fail and are rolled back still count: their time was spent.
  */
 import type { Trace } from './trace/trace.js';
 import type { UndoLog } from './undo-log.js';
@@ -58,18 +63,33 @@ export class NodeFailure extends Error {
   }
 }
 
+/** What the step loop measured of one node since the circuit was made (not checkpointed). */
+export interface NodeCounters {
+  invocations: number;
+  /** Cumulative wall-clock time inside the operator's `step`, in milliseconds. */
+  timeMs: number;
+  /** Records (weighted rows, unconsolidated) received from inputs, summed over steps. */
+  recordsIn: number;
+  /** Records produced, summed over steps. */
+  recordsOut: number;
+}
+
 export class Dataflow {
   readonly nodes: DataflowNode[] = [];
+  /** Per node, by id. */
+  readonly counters: NodeCounters[] = [];
 
   add(op: Operator, inputs: readonly number[], owner: string): number {
     const id = this.nodes.length;
     this.nodes.push({ id, op, inputs, external: false, owner });
+    this.counters.push({ invocations: 0, timeMs: 0, recordsIn: 0, recordsOut: 0 });
     return id;
   }
 
   addSource(op: Operator, owner: string): number {
     const id = this.nodes.length;
     this.nodes.push({ id, op, inputs: [], external: true, owner });
+    this.counters.push({ invocations: 0, timeMs: 0, recordsIn: 0, recordsOut: 0 });
     return id;
   }
 
@@ -83,11 +103,18 @@ export class Dataflow {
     for (const node of this.nodes) {
       const inputs = node.external ? [external.get(node.id) ?? []] : node.inputs.map((i) => outputs[i]!);
       const recorded = ctx.undo.length;
+      const counters = this.counters[node.id]!;
+      counters.invocations++;
+      for (const input of inputs) counters.recordsIn += input.length;
+      const started = performance.now();
       try {
         outputs[node.id] = node.op.step(inputs, ctx);
       } catch (e) {
+        counters.timeMs += performance.now() - started;
         throw new NodeFailure(node, e);
       }
+      counters.timeMs += performance.now() - started;
+      counters.recordsOut += outputs[node.id]!.length;
       if (ctx.undo.length !== recorded) changed.push(node.id);
     }
     return { outputs, changed };

@@ -6,6 +6,7 @@
 
 import type { ConnectorSpec } from '../connectors/spec.js';
 import type { CircuitState } from '../engine/circuit.js';
+import type { CircuitProfileData } from '../engine/profile.js';
 import type { RelationSignature } from '../engine/relation-signatures.js';
 import type { TraceStorage } from '../engine/trace/storage.js';
 import type { Row, WeightedRow } from '../engine/values/value.js';
@@ -52,6 +53,8 @@ export interface EngineCircuit {
   restore(meta: Buffer): void;
   /** Resolves when the circuit may step without its unwritten state outgrowing its budget. */
   ready(): Promise<void>;
+  /** The circuit's performance profile, read now (between steps). */
+  profile(): CircuitProfileData;
 }
 
 export interface EngineProgram {

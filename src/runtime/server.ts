@@ -20,6 +20,7 @@ import { connectorRoutes } from './connector-routes.js';
 import type { Controller } from './controller.js';
 import { dataRoutes } from './data-routes.js';
 import { renderJson, renderPrometheus } from './metrics.js';
+import { profileRoutes } from './profile-routes.js';
 import { ControllerStats } from './stats.js';
 import { syncRoutes } from './sync-routes.js';
 import { transactionRoutes } from './transaction-routes.js';
@@ -94,5 +95,6 @@ export async function buildRuntimeApp(controller: Controller, token: string): Pr
   await app.register(async (scope) => checkpointRoutes(scope, controller));
   await app.register(async (scope) => syncRoutes(scope, controller));
   await app.register(async (scope) => transactionRoutes(scope, controller));
+  await app.register(async (scope) => profileRoutes(scope, controller));
   return app;
 }

@@ -97,3 +97,25 @@ export function collectSecrets(value: unknown, into: string[] = [], inEnv = fals
   }
   return into;
 }
+
+/**
+ * Field names treated as secret in free text: broader than `SECRET_KEY_RE` (connectors name
+ * theirs `aws_secret_access_key`, `sasl.password`, `client_token`, ...), since a redacted
+ * copy is never written back.
+ */
+const SECRET_IN_TEXT_KEY_RE = /secret|passw|token|credential|private|api_?key|sasl/i;
+
+/** A JSON `"name": "value"` pair inside any text, e.g. a connector's JSON in a SQL WITH clause. */
+const JSON_STRING_PAIR_RE = /"([A-Za-z0-9_.-]+)"(\s*:\s*)"((?:[^"\\]|\\.)*)"/g;
+
+/**
+ * `text` with the value of every JSON string field that has a secret's name replaced by the
+ * placeholder, wherever it appears: program code embeds connector configurations as JSON in
+ * SQL strings, where `redactSecrets` cannot see them. Used for copies that leave the platform
+ * (support bundles), not for what clients edit.
+ */
+export function redactSecretsInText(text: string): string {
+  return text.replace(JSON_STRING_PAIR_RE, (pair, key: string, colon: string) =>
+    SECRET_IN_TEXT_KEY_RE.test(key) ? `"${key}"${colon}"${REDACTED}"` : pair,
+  );
+}

@@ -423,6 +423,22 @@ export class Trace<V> {
     return this.pumping !== null;
   }
 
+  /**
+   * The trace's size, for profiles: entries (tombstones included; an entry in several layers
+   * counts once per layer) and bytes (estimated for the in-memory head and frozen layers,
+   * encoded size for batches).
+   */
+  stateSize(): { entries: number; bytes: number; batches: number } {
+    let entries = this.head.size;
+    for (const f of this.frozen) if (!f.layer) entries += f.head.size;
+    let bytes = this.headBytes + this.frozenBytes;
+    for (const b of this.batches) {
+      entries += b.reader.entries;
+      bytes += b.size;
+    }
+    return { entries, bytes, batches: this.batches.length };
+  }
+
   /** The trace's batches, oldest first (for tests and statistics). */
   get batchCount(): number {
     return this.batches.length;

@@ -74,6 +74,8 @@ export const PROXIED_ROUTES: ProxiedRoute[] = [
   { method: 'GET', path: '/checkpoints', summary: 'List local checkpoints' },
   { method: 'POST', path: '/checkpoint/sync', summary: 'Sync Checkpoint to object store', timeoutMs: LONG },
   { method: 'GET', path: '/checkpoint/sync_status', summary: 'Get Checkpoint Sync Status' },
+  { method: 'GET', path: '/circuit_profile', summary: 'Get Performance Profile', timeoutMs: 120_000 },
+  { method: 'GET', path: '/circuit_json_profile', summary: 'Performance Profile JSON', timeoutMs: 120_000 },
   {
     method: 'GET',
     path: '/checkpoints/remote',
