@@ -27,6 +27,7 @@ import { ConnectorSet } from './connectors/connector-set.js';
 import { DataPlane, DEFAULT_MAX_BATCH_SIZE, describeRejected, type RejectedInput } from './data-plane.js';
 import type { EngineProgram } from './engine-api.js';
 import { DEFAULT_MAX_QUEUED_RECORDS } from './input-queue.js';
+import { Compaction } from './compaction.js';
 import type { PipelineLogger } from './log.js';
 import { stateSettingsOf } from './memory.js';
 import { SyncService, syncConfigOf } from './sync.js';
@@ -53,13 +54,17 @@ export class Controller {
   private activating = false;
   private syncService: SyncService | null = null;
   private checkpoints: Checkpointer | null = null;
+  /** Compactions requested by `/start_compaction`. */
+  readonly compaction: Compaction;
 
   constructor(
     readonly config: DeploymentConfig,
     private readonly log: PipelineLogger,
     private readonly loadProgram: (programCode: string) => EngineProgram,
     private readonly exit: (code: number) => void,
-  ) {}
+  ) {
+    this.compaction = new Compaction(log);
+  }
 
   get hasDataPlane(): boolean {
     return this.plane !== null;
