@@ -32,9 +32,9 @@ import { SortedList } from '../sorted-list.js';
 import { StateReader, StateWriter } from '../state-codec.js';
 import type { UndoLog } from '../undo-log.js';
 import type { BuildTarget } from './batch-build.js';
-import type { Job } from './jobs.js';
 import { FLAG_TOMBSTONE, FLAG_WIDE, NARROW } from './batch-format.js';
 import type { BatchCursor } from './batch-reader.js';
+import type { Job } from './jobs.js';
 import type { BatchLayer, TraceStorage } from './storage.js';
 
 /** Encodes and decodes a trace's values (with the engine's state codec). */
