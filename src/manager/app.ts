@@ -29,6 +29,7 @@ import { logsRoutes } from './routes/logs.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { pipelineRoutes } from './routes/pipelines.js';
 import { platformVersionRoutes } from './routes/platform-version.js';
+import { profilingRoutes } from './routes/profiling.js';
 import type { PipelineRunner } from './runner/runner.js';
 import type { MetadataStore } from './store/types.js';
 import { PLATFORM_VERSION } from './version.js';
@@ -111,6 +112,7 @@ export async function buildManagerApp(
   await app.register(pipelineInteractionRoutes, ctx);
   await app.register(logsRoutes, ctx);
   await app.register(metricsRoutes, ctx);
+  await app.register(profilingRoutes, ctx);
   await app.register(eventRoutes, ctx);
   await app.register(platformVersionRoutes, ctx);
   return app;

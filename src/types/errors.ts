@@ -142,6 +142,11 @@ export const ERROR_CODES = {
     status: 400,
     description: 'A path parameter that must be a UUID (or `latest`) is not one.',
   },
+  SamplyProfileUnsupported: {
+    status: 501,
+    description:
+      "`/samply_profile` (Feldera's native sampling profiler) is not supported: Sluice pipelines run on Node.js.",
+  },
   UnsupportedPipelineAction: {
     status: 405,
     description: 'The pipeline configuration does not support the action.',
