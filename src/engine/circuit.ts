@@ -64,6 +64,12 @@ const OLD_STATE_FORMATS: Record<number, string> = {
 };
 
 /** A checkpoint's part of a circuit: its description and the batch files it names. */
+/** What a compaction did: the traces it visited, and the batches it merged across them. */
+export interface CompactionResult {
+  traces: number;
+  batches: number;
+}
+
 export interface CircuitState {
   /** `circuit.json`. */
   meta: Buffer;
@@ -120,6 +126,8 @@ export interface Circuit {
    * as of now once all of it is in durable files. Steps may run while it resolves.
    */
   checkpoint(): Promise<CircuitState>;
+  /** Merges every trace's batches into one per trace, in the background; resolves when done. */
+  compact(): Promise<CompactionResult>;
   /** Loads a checkpoint's `circuit.json` (and so its batch files) into a fresh circuit. */
   restore(meta: Buffer): void;
   /**
@@ -396,6 +404,18 @@ export class CircuitInstance implements Circuit {
       if (pending <= storage.settings.headBudgetBytes || busy.length === 0) return;
       await Promise.race(busy.map((t) => t.progress()));
     }
+  }
+
+  /**
+   * Merges every trace's batches into one batch per trace (Feldera's `start_compaction`), in the
+   * background between steps: steps go on meanwhile. Resolves once every trace is done with
+   * the number of traces and of batches merged; without storage (state only in memory) there
+   * is nothing to merge and it resolves `{traces: n, batches: 0}` at once.
+   */
+  async compact(): Promise<CompactionResult> {
+    const traces = this.traces();
+    const merged = await Promise.all(traces.map(({ trace }) => trace.compact()));
+    return { traces: traces.length, batches: merged.reduce((n, b) => n + b, 0) };
   }
 
   checkpoint(): Promise<CircuitState> {

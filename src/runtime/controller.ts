@@ -26,6 +26,7 @@ import type { RuntimeStatus } from '../types/pipeline.js';
 import { type DeploymentSpec, PIPELINE_FILES, type ProcessStatus } from '../types/runtime.js';
 import { bootstrapFrom, type PipelineDiff } from './bootstrap.js';
 import { Checkpointer, type FaultTolerance } from './checkpointer.js';
+import { Compaction } from './compaction.js';
 import { ConnectorSet } from './connectors/connector-set.js';
 import { dataDirOf } from './connectors/file-path.js';
 import { DataPlane, DEFAULT_MAX_BATCH_SIZE, describeRejected, type RejectedInput } from './data-plane.js';
@@ -59,13 +60,17 @@ export class Controller {
   private checkpoints: Checkpointer | null = null;
   /** Set while `AwaitingApproval`: lets the bootstrap go on (`/approve`). */
   private approval: (() => void) | null = null;
+  /** Compactions requested by `/start_compaction`. */
+  readonly compaction: Compaction;
 
   constructor(
     readonly config: DeploymentConfig,
     private readonly log: PipelineLogger,
     private readonly loadProgram: (programCode: string) => EngineProgram,
     private readonly exit: (code: number) => void,
-  ) {}
+  ) {
+    this.compaction = new Compaction(log);
+  }
 
   get hasDataPlane(): boolean {
     return this.plane !== null;

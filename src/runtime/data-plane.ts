@@ -295,6 +295,7 @@ export class DataPlane {
             format: entry.format as 'json' | 'csv',
             updateFormat: entry.updateFormat as 'insert_delete' | 'raw' | 'weighted',
             array: entry.array,
+            ...(entry.jsonFlavor ? { jsonFlavor: entry.jsonFlavor } : {}),
           },
           this.maxBatchSize,
         );
@@ -450,6 +451,7 @@ export class DataPlane {
       format: options.format,
       updateFormat: options.updateFormat,
       array: options.array,
+      ...(options.jsonFlavor ? { jsonFlavor: options.jsonFlavor } : {}),
       payload: rows.text,
     });
     counters.totalRecords += rows.count;

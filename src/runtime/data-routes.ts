@@ -29,6 +29,7 @@ const IngressQuery = T.Object({
   update_format: T.Optional(T.String()),
   array: T.Optional(T.Boolean()),
   force: T.Optional(T.Boolean()),
+  json_flavor: T.Optional(T.String()),
 });
 const EgressQuery = T.Object({
   format: T.Optional(T.String()),
@@ -81,6 +82,9 @@ export async function dataRoutes(app: FastifyInstance, controller: Controller): 
         ['insert_delete', 'raw', 'weighted'],
         'insert_delete',
       );
+      // Of 0.312's flavors, Sluice reads the default one and `pandas` (the SDK's DataFrames);
+      // reading another flavor's encoding as the default would ingest wrong values.
+      const jsonFlavor = formatParam(q.json_flavor, ['default', 'pandas'], 'default');
       if (controller.runtimeStatus !== 'Running' && !q.force) {
         throw new ApiError(
           'PipelinePaused',
@@ -103,6 +107,7 @@ export async function dataRoutes(app: FastifyInstance, controller: Controller): 
             format,
             updateFormat: updateFormat as 'insert_delete' | 'raw' | 'weighted',
             array: q.array ?? false,
+            ...(jsonFlavor === 'pandas' ? { jsonFlavor: 'pandas' as const } : {}),
           },
           clientGone.signal,
         );

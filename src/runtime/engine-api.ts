@@ -5,7 +5,7 @@
  */
 
 import type { ConnectorSpec } from '../connectors/spec.js';
-import type { CircuitState } from '../engine/circuit.js';
+import type { CircuitState, CompactionResult } from '../engine/circuit.js';
 import type { CircuitProfileData } from '../engine/profile.js';
 import type { RelationSignature } from '../engine/relation-signatures.js';
 import type { TraceStorage } from '../engine/trace/storage.js';
@@ -49,6 +49,8 @@ export interface EngineCircuit {
   attachStorage(storage: TraceStorage): void;
   /** Seals the state synchronously now; resolves once it is in durable files. */
   checkpoint(): Promise<CircuitState>;
+  /** Merges every trace's batches into one per trace, in the background; resolves when done. */
+  compact(): Promise<CompactionResult>;
   /** Loads a checkpoint's circuit description into the fresh circuit. */
   restore(meta: Buffer): void;
   /** Resolves when the circuit may step without its unwritten state outgrowing its budget. */

@@ -22,6 +22,7 @@
  * connector and its position), not the rows, because the connector can make the same rows
  * again (runtime/connectors).
  */
+
 import {
   closeSync,
   existsSync,
@@ -35,6 +36,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { JsonFlavor } from './formats/ingress.js';
 
 export type JournalEntry =
   | {
@@ -44,6 +46,8 @@ export type JournalEntry =
       format: string;
       updateFormat: string;
       array: boolean;
+      /** The JSON flavor of the body (`json_flavor`); absent = default. */
+      jsonFlavor?: JsonFlavor;
       payload: string;
     }
   | { seq: number; kind: 'sql'; payload: string }

@@ -16,6 +16,7 @@ import { frameworkErrors, installValidation } from '../http/validation.js';
 import { ApiError } from '../types/errors.js';
 import { PROCESS_CONTROL, TOKEN_HEADER } from '../types/runtime.js';
 import { checkpointRoutes } from './checkpoint-routes.js';
+import { compactionRoutes } from './compaction-routes.js';
 import { connectorRoutes } from './connector-routes.js';
 import type { Controller } from './controller.js';
 import { dataRoutes } from './data-routes.js';
@@ -96,5 +97,6 @@ export async function buildRuntimeApp(controller: Controller, token: string): Pr
   await app.register(async (scope) => syncRoutes(scope, controller));
   await app.register(async (scope) => transactionRoutes(scope, controller));
   await app.register(async (scope) => profileRoutes(scope, controller));
+  await app.register(async (scope) => compactionRoutes(scope, controller));
   return app;
 }

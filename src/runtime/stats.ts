@@ -152,6 +152,6 @@ export class ControllerStats {
         values: one(Math.floor(c.startTime / 1000)),
       },
     ];
-    return [...list, ...(c.syncMetrics ?? new SyncMetrics()).metrics()];
+    return [...list, ...c.compaction.metrics(), ...(c.syncMetrics ?? new SyncMetrics()).metrics()];
   }
 }

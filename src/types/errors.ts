@@ -84,7 +84,7 @@ export const ERROR_CODES = {
   EditRestrictedToClearedStorage: {
     status: 400,
     description:
-      'While storage is in use (not cleared), `runtime_config.workers`, `hosts`, `resources.storage_mb_max` and `resources.storage_class` cannot change: the stored state depends on them. Clear storage first with `/clear`.',
+      'While storage is in use (not cleared), `runtime_config.workers`, `hosts`, `resources.storage_mb_max`, `resources.storage_class` and `resources.namespace` cannot change: the stored state depends on them. `details.not_allowed` lists the refused fields in backticks. Clear storage first with `/clear`.',
   },
   InvalidProgramConfig: { status: 400, description: 'A field of `program_config` has an invalid value.' },
   CannotRenameNonExistingPipeline: {
@@ -141,6 +141,11 @@ export const ERROR_CODES = {
   InvalidUuidParam: {
     status: 400,
     description: 'A path parameter that must be a UUID (or `latest`) is not one.',
+  },
+  SamplyProfileUnsupported: {
+    status: 501,
+    description:
+      "`/samply_profile` (Feldera's native sampling profiler) is not supported: Sluice pipelines run on Node.js.",
   },
   UnsupportedPipelineAction: {
     status: 405,

@@ -63,8 +63,12 @@ export const RuntimeConfigSchema = T.Object(
   {
     workers: T.Optional(T.Integer({ minimum: 0, maximum: 2147483647 })),
     hosts: T.Optional(T.Integer({ minimum: 0 })),
-    storage: T.Optional(Nullable(StorageOptionsSchema)),
-    fault_tolerance: T.Optional(FtConfigSchema),
+    // Feldera's RuntimeConfig deserializer also takes the legacy forms `storage: true|false` and
+    // `fault_tolerance: "initial_state"|"latest_checkpoint"|null`; `fillRuntimeConfig` maps them.
+    storage: T.Optional(T.Union([StorageOptionsSchema, T.Boolean(), T.Null()])),
+    fault_tolerance: T.Optional(
+      T.Union([FtConfigSchema, T.Literal('initial_state'), T.Literal('latest_checkpoint'), T.Null()]),
+    ),
     cpu_profiler: T.Optional(T.Boolean()),
     tracing: T.Optional(T.Boolean()),
     tracing_endpoint_jaeger: T.Optional(T.String()),

@@ -34,6 +34,7 @@ import type { UndoLog } from '../undo-log.js';
 import type { BuildTarget } from './batch-build.js';
 import { FLAG_TOMBSTONE, FLAG_WIDE, NARROW } from './batch-format.js';
 import type { BatchCursor } from './batch-reader.js';
+import type { Job } from './jobs.js';
 import type { BatchLayer, TraceStorage } from './storage.js';
 
 /** Encodes and decodes a trace's values (with the engine's state codec). */
@@ -198,6 +199,8 @@ export class Trace<V> {
   private storage: TraceStorage | null = null;
   private pumping: Promise<void> | null = null;
   private merging = false;
+  /** The background merge under way, settled (never rejected) when it ends. */
+  private mergeRunning: Promise<unknown> | null = null;
   /** Cuts whose checkpoints are being written. */
   private readonly cuts = new Set<Cut<V>>();
   /** Encoded bytes per entry seen at the last seal; estimates the head's size. */
@@ -625,28 +628,65 @@ export class Trace<V> {
         this.replaceRun(run, storage.adopt(storage.runSync(job)));
         continue;
       }
-      const inputs = run;
-      for (const l of inputs) l.merging = true;
-      this.merging = true;
-      storage
-        .run(job)
-        .then((built) => {
-          this.replaceRun(inputs, storage.adopt(built));
-          return true;
-        })
-        .catch((err: Error) => {
-          storage.reportBackgroundError(`merging ${inputs.length} batches failed: ${err.message}`);
-          return false;
-        })
-        .then((merged) => {
-          for (const l of inputs) l.merging = false;
-          this.merging = false;
-          // A failed merge (a full disk, a closed storage) is retried when the next batch
-          // arrives: retrying at once would spin on the same failure.
-          if (merged) this.maybeMerge();
-        });
+      this.mergeInBackground(run, job);
       return;
     }
+  }
+
+  /** Runs `job` (the merge of `run`) on the worker; the trace merges nothing else meanwhile. */
+  private mergeInBackground(run: BatchLayer[], job: Job): Promise<boolean> {
+    const storage = this.requireStorage();
+    for (const l of run) l.merging = true;
+    this.merging = true;
+    const done = storage
+      .run(job)
+      .then((built) => {
+        this.replaceRun(run, storage.adopt(built));
+        return true;
+      })
+      .catch((err: Error) => {
+        storage.reportBackgroundError(`merging ${run.length} batches failed: ${err.message}`);
+        return false;
+      })
+      .then((merged) => {
+        for (const l of run) l.merging = false;
+        this.merging = false;
+        this.mergeRunning = null;
+        // A failed merge (a full disk, a closed storage) is retried when the next batch
+        // arrives: retrying at once would spin on the same failure.
+        if (merged) this.maybeMerge();
+        return merged;
+      });
+    this.mergeRunning = done;
+    return done;
+  }
+
+  /**
+   * Merges every batch of the trace into one, dropping tombstones (Feldera's
+   * `start_compaction`): first waits for the frozen layers being converted and the merge under
+   * way, then merges the batches there are then. Batches sealed meanwhile stay newer than the
+   * merged one and are merged by the usual tiering. Resolves with the number of batches merged
+   * (0 when there were fewer than two, or without storage); a merge that fails is reported
+   * as a background error, like any merge, and resolves 0.
+   */
+  async compact(): Promise<number> {
+    const storage = this.storage;
+    if (!storage) return 0;
+    while (this.pumping || this.mergeRunning) await (this.pumping ? this.progress() : this.mergeRunning);
+    const run = [...this.batches];
+    if (run.length < 2 || this.merging) return 0;
+    const size = run.reduce((n, l) => n + l.size, 0);
+    const job: Job = {
+      kind: 'merge',
+      sources: run.map((l) => ({ source: l.source, size: l.size })),
+      dropTombstones: true,
+      target: this.targetFor(size),
+    };
+    if (storage.inline) {
+      this.replaceRun(run, storage.adopt(storage.runSync(job)));
+      return run.length;
+    }
+    return (await this.mergeInBackground(run, job)) ? run.length : 0;
   }
 
   /** Puts `merged` where the contiguous `run` was; drops the run's batches. */

@@ -69,9 +69,25 @@ function withDefaults(given: Json | null | undefined, defaults: Json): Json {
   return { ...structuredClone(defaults), ...(given ?? {}) };
 }
 
-/** The complete runtime configuration for what the user gave (null or partial). */
+/**
+ * Maps the legacy forms Feldera 0.312's RuntimeConfig deserializer accepts onto the current ones,
+ * as it does: `storage: true` = default storage options, `false` = none (null);
+ * `fault_tolerance: "initial_state" | "latest_checkpoint"` = enabled with the default model
+ * (`exactly_once`), `null` = the default FtConfig (disabled).
+ */
+function withoutLegacyForms(config: Json): void {
+  if (config.storage === true) config.storage = {};
+  else if (config.storage === false) config.storage = null;
+  const ft = config.fault_tolerance;
+  if (ft === 'initial_state' || ft === 'latest_checkpoint')
+    config.fault_tolerance = { model: 'exactly_once' };
+  else if (ft === null) config.fault_tolerance = {};
+}
+
+/** The complete runtime configuration for what the user gave (null or partial, legacy forms mapped). */
 export function fillRuntimeConfig(given: RuntimeConfig | null | undefined): Json {
   const config = withDefaults(given as Json | null | undefined, RUNTIME_DEFAULT);
+  withoutLegacyForms(config);
   // `storage: null` means "no storage" and stays null; an object is completed.
   if (config.storage !== null) config.storage = withDefaults(config.storage as Json, STORAGE_DEFAULT);
   const ft = withDefaults(config.fault_tolerance as Json, FT_DEFAULT);

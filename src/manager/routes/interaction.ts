@@ -71,6 +71,7 @@ export const PROXIED_ROUTES: ProxiedRoute[] = [
   { method: 'GET', path: '/checkpoint_status', summary: 'Get Checkpoint Status' },
   { method: 'POST', path: '/start_transaction', summary: 'Begin Transaction' },
   { method: 'POST', path: '/commit_transaction', summary: 'Commit Transaction' },
+  { method: 'POST', path: '/start_compaction', summary: 'Initiate compaction.' },
   { method: 'GET', path: '/checkpoints', summary: 'List local checkpoints' },
   { method: 'POST', path: '/checkpoint/sync', summary: 'Sync Checkpoint to object store', timeoutMs: LONG },
   { method: 'GET', path: '/checkpoint/sync_status', summary: 'Get Checkpoint Sync Status' },

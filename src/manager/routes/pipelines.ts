@@ -59,26 +59,41 @@ export function requireStopped(rec: PipelineRecord): void {
   }
 }
 
-/** The runtime config fields the stored state depends on (its partitioning and its volume). */
-const STORAGE_BOUND_FIELDS = ['workers', 'hosts', 'resources.storage_mb_max', 'resources.storage_class'];
+/**
+ * The runtime config fields the stored state depends on: its partitioning (`workers`, `hosts`)
+ * and its volume (`resources.storage_mb_max`, `resources.storage_class`, `resources.namespace`:
+ * a Kubernetes volume lives in a namespace). Feldera 0.312 refuses edits of these (it has no
+ * `storage_class` entry; Sluice keeps it); `hosts` absent counts as 1, as in Feldera.
+ */
+const STORAGE_BOUND_FIELDS = [
+  'workers',
+  'hosts',
+  'resources.storage_mb_max',
+  'resources.storage_class',
+  'resources.namespace',
+];
 
 function fieldAt(config: Record<string, unknown>, path: string): unknown {
   let value: unknown = config;
   for (const key of path.split('.')) value = (value as Record<string, unknown> | null)?.[key];
-  return value ?? null;
+  return value ?? (path === 'hosts' ? 1 : null);
 }
 
-/** Refuses a change of a storage-bound field while storage is in use (Feldera 0.312). */
+/**
+ * Refuses a change of a storage-bound field while storage is in use, as Feldera 0.312 does:
+ * 400 `EditRestrictedToClearedStorage`, `details.not_allowed` = the fields in backticks
+ * (e.g. ["`runtime_config.resources.namespace`"]).
+ */
 function requireEditableStorage(rec: PipelineRecord, next: Record<string, unknown> | undefined): void {
   if (!next || rec.storage_status === 'Cleared') return;
-  const changed = STORAGE_BOUND_FIELDS.filter(
+  const notAllowed = STORAGE_BOUND_FIELDS.filter(
     (f) => JSON.stringify(fieldAt(next, f)) !== JSON.stringify(fieldAt(rec.runtime_config, f)),
-  );
-  if (changed.length > 0) {
+  ).map((f) => `\`runtime_config.${f}\``);
+  if (notAllowed.length > 0) {
     throw new ApiError(
       'EditRestrictedToClearedStorage',
-      `Cannot change runtime_config.${changed.join(', runtime_config.')} of pipeline '${rec.name}' while its storage is in use: the stored state depends on it. Clear storage first with '/clear'.`,
-      { pipeline_name: rec.name, storage_status: rec.storage_status, fields: changed },
+      `The following pipeline edits are not allowed while storage is not cleared: ${notAllowed.join(', ')}`,
+      { not_allowed: notAllowed },
     );
   }
 }

@@ -43,10 +43,19 @@ import { type DecodedBody, decodeUtf8 } from './utf8.js';
 
 export type UpdateFormat = 'insert_delete' | 'raw' | 'weighted';
 
+/**
+ * The `json_flavor`s Sluice reads. `pandas` is what Feldera's Python SDK sends for a
+ * DataFrame: as Feldera's `SqlSerdeConfig` for `JsonFlavor::Pandas` has it, a TIMESTAMP is a
+ * number of milliseconds since the epoch; DATE and TIME stay strings, as in the default.
+ */
+export type JsonFlavor = 'pandas';
+
 export interface IngressOptions {
   format: 'json' | 'csv';
   updateFormat: UpdateFormat;
   array: boolean;
+  /** Absent: Feldera's default JSON encoding. */
+  jsonFlavor?: JsonFlavor;
 }
 
 /** The columns of the target table, as decoding needs them. */
@@ -55,6 +64,8 @@ export interface TableShape {
   columns: readonly ColumnInfo[];
   /** Primary-key column indexes: a delete may then carry only the key columns. */
   primaryKey: readonly number[] | null;
+  /** The JSON flavor of the body being decoded (set per request by `decodeJson`). */
+  jsonFlavor?: JsonFlavor;
 }
 
 /** A decoded request: its rows, and its text (what the exactly-once journal keeps). */
@@ -87,10 +98,19 @@ function columnIndex(columns: readonly ColumnInfo[]): (key: string) => number {
   return (key) => exact.get(key) ?? folded.get(key.toLowerCase()) ?? -1;
 }
 
+/** A TIMESTAMP given as whole milliseconds since the epoch (the pandas flavor). */
+function timestampFromMillis(text: string): bigint {
+  if (!/^-?\d{1,15}$/.test(text))
+    throw new ValueError(`expected a TIMESTAMP as whole milliseconds since the epoch, got number ${text}`);
+  return BigInt(text) * 1_000_000n;
+}
+
 /** One column's value from its JSON node, or `ParseError`. */
 function decodeValue(shape: TableShape, record: number, i: number, value: JsonNode): Row[number] {
   const col = shape.columns[i]!;
   try {
+    if (shape.jsonFlavor === 'pandas' && col.type.type === 'TIMESTAMP' && value instanceof RawNumber)
+      return timestampFromMillis(value.text);
     return value instanceof RawNumber
       ? parseJsonValue(col.type, Number(value.text), value.text)
       : parseJsonValue(col.type, value);
@@ -287,6 +307,7 @@ function* decodeJson(
   pass: Pass,
 ): Generator<void> {
   const lookup = columnIndex(shape.columns);
+  if (options.jsonFlavor) shape = { ...shape, jsonFlavor: options.jsonFlavor };
   const bad = body.invalid;
   let n = pass.from ? pass.from.record - 1 : 0;
   try {

@@ -151,3 +151,45 @@ test('merges keep the number of batches bounded and lookups go through the cache
   assert.deepEqual(keys, [...keys].sort());
   await storage.close();
 });
+
+for (const mode of ['inline', 'background'] as const) {
+  test(`compact (${mode}) merges every batch into one and keeps exactly the live values`, async (t) => {
+    const dir = tempDir(t, `sluice-trace-compact-${mode}-`);
+    const storage = fileBackedStorageIn(dir, { mode });
+    const trace = new Trace<Counter>({ codec, ordered: true });
+    trace.attach(storage);
+    const undo = new UndoLog();
+    const model = new Map<string, number>();
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 10; i++) {
+        const key = `key${(round * 3 + i) % 17}`;
+        if (round === 4 && i % 2 === 0) {
+          trace.delete(key, '', undo);
+          model.delete(key);
+        } else {
+          trace.set(key, '', { name: 'x', n: round * 100 + i }, undo);
+          model.set(key, round * 100 + i);
+        }
+      }
+      undo.clear();
+      trace.seal();
+    }
+    await trace.progress();
+    assert.equal(trace.batchCount, 5, 'five seals below the merge fan-out stay five batches');
+    const merges = storage.counters.merges;
+    assert.equal(await trace.compact(), 5);
+    assert.equal(trace.batchCount, 1);
+    assert.equal(storage.counters.merges, merges + 1);
+    const got = new Map([...trace.ordered()].map(([k, v]) => [k, v.n]));
+    assert.deepEqual(got, new Map([...model].sort(([a], [b]) => (a < b ? -1 : 1))));
+    assert.equal(await trace.compact(), 0, 'one batch: nothing left to merge');
+    await storage.close();
+  });
+}
+
+test('compact without storage merges nothing', async () => {
+  const trace = new Trace<Counter>({ codec });
+  trace.set('a', '', { name: 'x', n: 1 }, new UndoLog());
+  assert.equal(await trace.compact(), 0);
+  assert.equal(trace.get('a')?.n, 1);
+});

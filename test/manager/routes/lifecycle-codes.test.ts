@@ -97,11 +97,25 @@ describe('pipeline object fields and start/edit error codes', () => {
     assert.equal(p.refresh_version, 3, 'starting and stopping do not move it');
 
     const config = { ...p.runtime_config, workers: 2 };
-    assertError(
-      await m.request('PATCH', '/v0/pipelines/obj', { runtime_config: config }),
-      400,
-      'EditRestrictedToClearedStorage',
+    const refused = await m.request('PATCH', '/v0/pipelines/obj', { runtime_config: config });
+    assertError(refused, 400, 'EditRestrictedToClearedStorage');
+    assert.deepEqual(refused.body.details, { not_allowed: ['`runtime_config.workers`'] });
+    const inNamespace = {
+      ...p.runtime_config,
+      resources: { ...p.runtime_config.resources, namespace: 'example' },
+    };
+    const moved = await m.request('PUT', '/v0/pipelines/obj', {
+      name: 'obj',
+      program_code: p.program_code,
+      runtime_config: inNamespace,
+    });
+    assertError(moved, 400, 'EditRestrictedToClearedStorage');
+    assert.deepEqual(moved.body.details, { not_allowed: ['`runtime_config.resources.namespace`'] });
+    assert.match(
+      moved.body.message,
+      /not allowed while storage is not cleared: `runtime_config.resources.namespace`/,
     );
+    assert.equal((await m.request('GET', '/v0/pipelines/obj')).body.runtime_config.resources.namespace, null);
     const described = await m.request('PATCH', '/v0/pipelines/obj', { description: 'still editable' });
     assert.equal(described.status, 200, described.text);
     assertError(
@@ -120,5 +134,10 @@ describe('pipeline object fields and start/edit error codes', () => {
     const edited = await m.request('PATCH', '/v0/pipelines/obj', { runtime_config: config });
     assert.equal(edited.status, 200, edited.text);
     assert.equal(edited.body.runtime_config.workers, 2);
+    const namespaced = await m.request('PATCH', '/v0/pipelines/obj', {
+      runtime_config: { ...edited.body.runtime_config, resources: inNamespace.resources },
+    });
+    assert.equal(namespaced.status, 200, namespaced.text);
+    assert.equal(namespaced.body.runtime_config.resources.namespace, 'example');
   });
 });

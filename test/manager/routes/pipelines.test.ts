@@ -122,6 +122,52 @@ describe('pipeline CRUD', () => {
     await m.waitFor('p1', (x) => x.program_status === 'Success', 10_000, 'recompiled');
   });
 
+  test("legacy runtime_config forms Feldera's deserializer takes are stored in the current form", async () => {
+    const put = await m.request('PUT', '/v0/pipelines/legacy', {
+      name: 'legacy',
+      program_code: '',
+      runtime_config: { fault_tolerance: 'latest_checkpoint', storage: true },
+    });
+    assert.equal(put.status, 201, put.text);
+    assert.deepEqual(put.body.runtime_config.fault_tolerance, {
+      model: 'exactly_once',
+      checkpoint_interval_secs: 60,
+    });
+    assert.deepEqual(put.body.runtime_config.storage.backend, { name: 'default' });
+    const got = (await m.request('GET', '/v0/pipelines/legacy')).body;
+    assert.deepEqual(got.runtime_config, put.body.runtime_config);
+
+    const initial = await m.request('PATCH', '/v0/pipelines/legacy', {
+      runtime_config: { fault_tolerance: 'initial_state', storage: true },
+    });
+    assert.equal(initial.body.runtime_config.fault_tolerance.model, 'exactly_once');
+    const off = await m.request('PATCH', '/v0/pipelines/legacy', {
+      runtime_config: { fault_tolerance: null, storage: false },
+    });
+    assert.equal(off.status, 200, off.text);
+    assert.equal(off.body.runtime_config.storage, null);
+    assert.deepEqual(off.body.runtime_config.fault_tolerance, {
+      model: 'none',
+      checkpoint_interval_secs: 60,
+    });
+    const nulled = await m.request('PATCH', '/v0/pipelines/legacy', { runtime_config: { storage: null } });
+    assert.equal(nulled.body.runtime_config.storage, null);
+
+    assertError(
+      await m.request('PATCH', '/v0/pipelines/legacy', { runtime_config: { fault_tolerance: 'whenever' } }),
+      400,
+      'InvalidRuntimeConfig',
+    );
+    assertError(
+      await m.request('PATCH', '/v0/pipelines/legacy', {
+        runtime_config: { fault_tolerance: 'latest_checkpoint', storage: false },
+      }),
+      400,
+      'InvalidRuntimeConfig',
+    );
+    assert.equal((await m.request('DELETE', '/v0/pipelines/legacy')).status, 200);
+  });
+
   test('PUT creates when absent (201) and refuses a mismatched name', async () => {
     const created = await m.request('PUT', '/v0/pipelines/p2', { name: 'p2', program_code: SIMPLE_PROGRAM });
     assert.equal(created.status, 201);
