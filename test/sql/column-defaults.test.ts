@@ -11,13 +11,13 @@ import type { TableInfo } from '../../src/engine/program.js';
 import { makeRowJsonEncoder } from '../../src/engine/values/json.js';
 import { decodeIngress, type IngressOptions } from '../../src/runtime/formats/ingress.js';
 import { ApiError } from '../../src/types/errors.js';
+import { describeError } from '../helpers/sql-eval.js';
 
 /** The first error of a program as `type @line:col: message`. */
 function programError(sql: string): string {
   const r = compileProgram(sql);
   if (r.ok) return assert.fail(`expected an error for ${sql}`);
-  const e = r.errors[0]!;
-  return `${e.error_type} @${e.start_line_number}:${e.start_column}: ${e.message}`;
+  return describeError(r.errors[0]!);
 }
 
 function table(sql: string): TableInfo {
@@ -153,7 +153,7 @@ describe('column DEFAULT values that are refused', () => {
   test('a default of another type family, or one out of range, is a compile-time type error', () => {
     assert.equal(
       programError("CREATE TABLE t (x INT DEFAULT 'abc')"),
-      "Error in SQL statement @1:31: Cannot assign the DEFAULT value of type VARCHAR NOT NULL to column 'x' of type INTEGER",
+      "Compilation error @1:31: Cannot assign the DEFAULT value of type VARCHAR NOT NULL to column 'x' of type INTEGER",
     );
     assert.match(
       programError('CREATE TABLE t (x DATE DEFAULT 1)'),
@@ -169,7 +169,7 @@ describe('column DEFAULT values that are refused', () => {
   test('a default that reads a column, or holds a subquery', () => {
     assert.equal(
       programError('CREATE TABLE t (x INT DEFAULT y + 1, y INT)'),
-      "Error in SQL statement @1:31: The DEFAULT value of column 'x' refers to 'y': a DEFAULT expression cannot read columns",
+      "Compilation error @1:31: The DEFAULT value of column 'x' refers to 'y': a DEFAULT expression cannot read columns",
     );
     assert.match(
       programError('CREATE TABLE t (x INT DEFAULT (SELECT 1))'),
@@ -180,11 +180,11 @@ describe('column DEFAULT values that are refused', () => {
   test('a default that cannot be computed, or is NULL for a NOT NULL column', () => {
     assert.match(
       programError('CREATE TABLE t (x INT,\n y INT DEFAULT 1 / 0)'),
-      /^Error in SQL statement @2:16: The DEFAULT value of column 'y' cannot be computed: /,
+      /^Compilation error @2:16: The DEFAULT value of column 'y' cannot be computed: /,
     );
     assert.equal(
       programError('CREATE TABLE t (x INT NOT NULL DEFAULT NULL)'),
-      "Error in SQL statement @1:40: The DEFAULT value of column 'x' is NULL, and the column has type INTEGER NOT NULL",
+      "Compilation error @1:40: The DEFAULT value of column 'x' is NULL, and the column has type INTEGER NOT NULL",
     );
     assert.match(
       programError("CREATE TABLE t (x INT NOT NULL DEFAULT CAST(CONNECTOR_METADATA()['p'] AS INT))"),
