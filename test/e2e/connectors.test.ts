@@ -12,8 +12,10 @@ import { after, before, describe, test } from 'node:test';
 import { startTestManager, type TestManager } from '../helpers/manager.js';
 import {
   checkpointAndWait,
+  createAndCompile,
   ingestAndWait,
   pipelineLog,
+  pipelineStats,
   queryRows,
   startAndWait,
   stopAndWait,
@@ -47,27 +49,6 @@ function datagen(config: unknown, more: Record<string, unknown> = {}) {
   return { ...more, transport: { name: 'datagen', config } };
 }
 
-async function create(m: TestManager, name: string, sql: string, runtimeConfig: unknown = {}) {
-  const res = await m.request('POST', '/v0/pipelines', {
-    name,
-    program_code: sql,
-    runtime_config: runtimeConfig,
-  });
-  assert.equal(res.status, 201, res.text);
-  return m.waitFor(
-    name,
-    (p) => p.program_status === 'Success' || p.program_status === 'SqlError',
-    20_000,
-    'compiled',
-  );
-}
-
-async function stats(m: TestManager, name: string) {
-  const res = await m.request('GET', `/v0/pipelines/${name}/stats`);
-  assert.equal(res.status, 200, res.text);
-  return res.body;
-}
-
 // biome-ignore lint/suspicious/noExplicitAny: /stats JSON
 function input(s: any, endpoint: string): any {
   // biome-ignore lint/suspicious/noExplicitAny: /stats JSON
@@ -83,7 +64,7 @@ function input(s: any, endpoint: string): any {
 async function untilComplete(m: TestManager, name: string, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const s = await stats(m, name);
+    const s = await pipelineStats(m, name);
     if (s.global_metrics.pipeline_complete) return s;
     if (Date.now() > deadline)
       throw new Error(`pipeline ${name} never completed: ${JSON.stringify(s.inputs)}`);
@@ -108,7 +89,7 @@ describe('connectors declared in SQL', { concurrency: 2 }, () => {
       { transport: { name: 'empty_input' }, labels: ['x'] },
     ])};
 CREATE VIEW v ${connectors([{ transport: { name: 'null_output' } }, { name: 'out', transport: { name: 'null_output' } }])} AS SELECT * FROM t1;`;
-    const p = await create(m, 'info', sql);
+    const p = await createAndCompile(m, 'info', sql);
     assert.equal(p.program_status, 'Success', JSON.stringify(p.program_error));
     const info = p.program_info;
     assert.deepEqual(Object.keys(info.input_connectors), ['t1.abc', 't1.unnamed-1', 't1.unnamed-2']);
@@ -135,7 +116,7 @@ CREATE VIEW v ${connectors([{ transport: { name: 'null_output' } }, { name: 'out
       `CREATE VIEW v ${connectors([datagen({})])} AS SELECT * FROM ok;`,
       `CREATE TABLE w (id INT) ${connectors([datagen({}, { start_after: ['nobody'] })])};`,
     ].join('\n');
-    const p = await create(m, 'refused', sql);
+    const p = await createAndCompile(m, 'refused', sql);
     assert.equal(p.program_status, 'SqlError');
     const messages = p.program_error.sql_compilation.messages;
     for (const msg of messages) {
@@ -198,7 +179,7 @@ CREATE TABLE stocks (symbol VARCHAR NOT NULL, price_time BIGINT NOT NULL, price 
       [datagen({ plan: [{ limit: 5 }] })],
       "'materialized' = 'true', ",
     )};`;
-    const p = await create(m, 'examples', sql);
+    const p = await createAndCompile(m, 'examples', sql);
     assert.equal(p.program_status, 'Success', JSON.stringify(p.program_error));
     const started = Date.now();
     await startAndWait(m, 'examples');
@@ -252,7 +233,7 @@ CREATE TABLE stocks (symbol VARCHAR NOT NULL, price_time BIGINT NOT NULL, price 
     const sql = `CREATE TABLE a (${cols}) ${gen(42)};
 CREATE TABLE b (${cols}) ${gen(42)};
 CREATE TABLE c (${cols}) ${gen(43)};`;
-    const p = await create(m, 'random', sql);
+    const p = await createAndCompile(m, 'random', sql);
     assert.equal(p.program_status, 'Success', JSON.stringify(p.program_error));
     await startAndWait(m, 'random');
     await untilComplete(m, 'random');
@@ -288,12 +269,12 @@ CREATE TABLE c (${cols}) ${gen(43)};`;
       "'materialized' = 'true', ",
     )};
 CREATE VIEW big ${connectors([{ name: 'sink', transport: { name: 'null_output' } }])} AS SELECT * FROM numbers WHERE num > 4;`;
-    const p = await create(m, 'orchestra', sql);
+    const p = await createAndCompile(m, 'orchestra', sql);
     assert.equal(p.program_status, 'Success', JSON.stringify(p.program_error));
     await startAndWait(m, 'orchestra');
     const base = '/v0/pipelines/orchestra';
     await sleep(400);
-    let s = await stats(m, 'orchestra');
+    let s = await pipelineStats(m, 'orchestra');
     matches('ControllerStatus', s);
     assert.equal(input(s, 'numbers.c1').paused, true);
     assert.equal(input(s, 'numbers.c1').metrics.total_records, 0, 'a paused connector reads nothing');
@@ -310,9 +291,9 @@ CREATE VIEW big ${connectors([{ name: 'sink', transport: { name: 'null_output' }
 
     assert.equal((await m.request('POST', `${base}/tables/numbers/connectors/c1/pause`)).status, 200);
     await sleep(300);
-    const before = input(await stats(m, 'orchestra'), 'numbers.c1').metrics.total_records;
+    const before = input(await pipelineStats(m, 'orchestra'), 'numbers.c1').metrics.total_records;
     await sleep(600);
-    s = await stats(m, 'orchestra');
+    s = await pipelineStats(m, 'orchestra');
     assert.equal(input(s, 'numbers.c1').paused, true);
     assert.equal(input(s, 'numbers.c1').metrics.total_records, before, 'a paused connector stops reading');
 
@@ -353,7 +334,7 @@ CREATE VIEW big ${connectors([{ name: 'sink', transport: { name: 'null_output' }
         { name: 'second', start_after: ['backfill'] },
       ),
     ])};`;
-    const p = await create(m, 'ordered', sql);
+    const p = await createAndCompile(m, 'ordered', sql);
     assert.equal(p.program_status, 'Success', JSON.stringify(p.program_error));
     await startAndWait(m, 'ordered');
     const s = await untilComplete(m, 'ordered');
@@ -379,7 +360,7 @@ CREATE VIEW big ${connectors([{ name: 'sink', transport: { name: 'null_output' }
         { name: 'c3', paused: true, start_after: ['label1'] },
       ),
     ])};`;
-    const p = await create(m, 'pausedafter', sql);
+    const p = await createAndCompile(m, 'pausedafter', sql);
     assert.equal(p.program_status, 'Success', JSON.stringify(p.program_error));
     await startAndWait(m, 'pausedafter');
     const base = '/v0/pipelines/pausedafter';
@@ -398,7 +379,7 @@ CREATE VIEW big ${connectors([{ name: 'sink', transport: { name: 'null_output' }
   });
 
   test('pipeline_complete: HTTP ingress never holds it back', async () => {
-    const p = await create(m, 'httponly', 'CREATE TABLE t (id INT NOT NULL PRIMARY KEY);');
+    const p = await createAndCompile(m, 'httponly', 'CREATE TABLE t (id INT NOT NULL PRIMARY KEY);');
     assert.equal(p.program_status, 'Success');
     await startAndWait(m, 'httponly');
     await untilComplete(m, 'httponly', 10_000);
@@ -416,7 +397,7 @@ CREATE VIEW big ${connectors([{ name: 'sink', transport: { name: 'null_output' }
       ),
     ])};
 CREATE MATERIALIZED VIEW q AS SELECT id, 12 / x AS r FROM t;`;
-    const p = await create(m, 'rejecting', sql, { storage: { backend: { name: 'default' } } });
+    const p = await createAndCompile(m, 'rejecting', sql, { storage: { backend: { name: 'default' } } });
     assert.equal(p.program_status, 'Success', JSON.stringify(p.program_error));
     await startAndWait(m, 'rejecting');
     const stopped = await m.waitFor(
@@ -464,7 +445,7 @@ CREATE MATERIALIZED VIEW q AS SELECT id, 12 / x AS r FROM t;`;
         ),
       ])};
 CREATE MATERIALIZED VIEW c AS SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d, MIN(id) AS lo, MAX(id) AS hi FROM t;`;
-      const p = await create(m, name, sql, {
+      const p = await createAndCompile(m, name, sql, {
         storage: { backend: { name: 'default' } },
         fault_tolerance: { model: ft, checkpoint_interval_secs: null },
       });
@@ -476,7 +457,7 @@ CREATE MATERIALIZED VIEW c AS SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d, MIN
         await checkpointAndWait(m, name);
         await sleep(300);
       }
-      const midway = input(await stats(m, name), 't.gen').metrics.total_records;
+      const midway = input(await pipelineStats(m, name), 't.gen').metrics.total_records;
       assert.ok(midway > 0 && midway < 2000, `stopped midway, at ${midway}`);
       // Without fault tolerance: suspend (a checkpoint, then exit). Exactly once: a stop
       // without checkpoint, as a crash; the generator makes the journaled batches again.
@@ -508,11 +489,11 @@ CREATE MATERIALIZED VIEW c AS SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d, MIN
       ),
     ])};
 CREATE MATERIALIZED VIEW pairs AS SELECT COUNT(*) AS n FROM t a JOIN t b ON a.k = b.k;`;
-    const p = await create(m, 'bounded', sql);
+    const p = await createAndCompile(m, 'bounded', sql);
     assert.equal(p.program_status, 'Success', JSON.stringify(p.program_error));
     await startAndWait(m, 'bounded');
     for (;;) {
-      const s = await stats(m, 'bounded');
+      const s = await pipelineStats(m, 'bounded');
       const gen = input(s, 't.gen');
       assert.ok(gen.metrics.buffered_records <= 100, `buffered ${gen.metrics.buffered_records} > 100`);
       if (s.global_metrics.pipeline_complete) break;

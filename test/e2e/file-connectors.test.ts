@@ -21,8 +21,10 @@ import { after, before, describe, test } from 'node:test';
 import { startTestManager, type TestManager } from '../helpers/manager.js';
 import {
   checkpointAndWait,
+  createAndCompile,
   ingestAndWait,
   inserts,
+  pipelineStats,
   queryRows,
   startAndWait,
   stopAndWait,
@@ -41,27 +43,6 @@ function fileOut(path: string, format: unknown, name?: string) {
 
 function fileIn(path: string, format: unknown, more: Record<string, unknown> = {}) {
   return { ...more, transport: { name: 'file_input', config: { path } }, format };
-}
-
-async function create(m: TestManager, name: string, sql: string, runtimeConfig: unknown = {}) {
-  const res = await m.request('POST', '/v0/pipelines', {
-    name,
-    program_code: sql,
-    runtime_config: runtimeConfig,
-  });
-  assert.equal(res.status, 201, res.text);
-  return m.waitFor(
-    name,
-    (p) => p.program_status === 'Success' || p.program_status === 'SqlError',
-    20_000,
-    'compiled',
-  );
-}
-
-async function stats(m: TestManager, name: string) {
-  const res = await m.request('GET', `/v0/pipelines/${name}/stats`);
-  assert.equal(res.status, 200, res.text);
-  return res.body;
 }
 
 /** Starts a pipeline that must fail to start; returns its deployment error once Stopped. */
@@ -85,7 +66,7 @@ function lines(path: string): string[] {
 
 async function untilComplete(m: TestManager, name: string) {
   for (let i = 0; i < 300; i++) {
-    const s = await stats(m, name);
+    const s = await pipelineStats(m, name);
     if (s.global_metrics.pipeline_complete) return s;
     await sleep(100);
   }
@@ -115,7 +96,7 @@ CREATE VIEW v ${connectors([
       fileOut(arrays, { name: 'json', config: { array: true, buffer_size_records: 2 } }),
       fileOut(csv, { name: 'csv' }, 'c'),
     ])} AS SELECT * FROM t;`;
-    const p = await create(m, 'fileout', sql);
+    const p = await createAndCompile(m, 'fileout', sql);
     assert.equal(p.program_status, 'Success', JSON.stringify(p.program_error));
     await startAndWait(m, 'fileout');
     assert.deepEqual(lines(json), [], 'the file is truncated at start');
@@ -168,7 +149,7 @@ CREATE VIEW v ${connectors([
     ] as const;
     for (const [label, path, message] of bad) {
       const format = label === 'format' ? { name: 'avro' } : { name: 'json' };
-      const p = await create(
+      const p = await createAndCompile(
         m,
         `badpath-${label}`,
         `CREATE TABLE t (id INT); CREATE VIEW v ${connectors([fileOut(path, format)])} AS SELECT * FROM t;`,
@@ -193,7 +174,7 @@ CREATE VIEW v ${connectors([
     ] as const;
     for (const [label, path, message] of unusable) {
       const name = `unusable-${label}`;
-      const p = await create(
+      const p = await createAndCompile(
         m,
         name,
         `CREATE TABLE t (id INT); CREATE VIEW v ${connectors([fileOut(path, { name: 'json' }, 'out')])} AS SELECT * FROM t;`,
@@ -217,7 +198,7 @@ CREATE VIEW v ${connectors([
         },
       },
     ])};`;
-    const p = await create(m, 'initerror', sql);
+    const p = await createAndCompile(m, 'initerror', sql);
     assert.equal(p.program_status, 'Success', JSON.stringify(p.program_error));
     const warning = p.program_error.sql_compilation.messages.find((x: { warning: boolean }) => x.warning);
     assert.match(warning.message, /Field `c1` specified in datagen does not exist in the table schema/);
@@ -257,12 +238,12 @@ CREATE VIEW v ${connectors([
 CREATE TABLE b (id INT NOT NULL, s VARCHAR) ${connectors([fileIn(bad, { name: 'csv' }, { name: 'bad' })])};
 CREATE MATERIALIZED VIEW v AS SELECT * FROM t;
 CREATE MATERIALIZED VIEW vb AS SELECT * FROM b;`;
-    const p = await create(m, 'filein', sql);
+    const p = await createAndCompile(m, 'filein', sql);
     assert.equal(p.program_status, 'Success', JSON.stringify(p.program_error));
     await startAndWait(m, 'filein');
-    let s = await stats(m, 'filein');
+    let s = await pipelineStats(m, 'filein');
     for (let i = 0; i < 100; i++) {
-      s = await stats(m, 'filein');
+      s = await pipelineStats(m, 'filein');
       const ended = s.inputs.filter((x: { metrics: { end_of_input: boolean } }) => x.metrics.end_of_input);
       if (ended.length === 2) break;
       await sleep(100);
@@ -302,7 +283,7 @@ CREATE MATERIALIZED VIEW vb AS SELECT * FROM b;`;
       const out = join(dir, `${name}.json`);
       const sql = `CREATE TABLE t (id INT NOT NULL);
 CREATE VIEW v ${connectors([fileOut(out, { name: 'json' })])} AS SELECT * FROM t;`;
-      const p = await create(m, name, sql, {
+      const p = await createAndCompile(m, name, sql, {
         storage: { backend: { name: 'default' } },
         fault_tolerance: { model: ft, checkpoint_interval_secs: null },
       });
@@ -340,7 +321,7 @@ CREATE VIEW v ${connectors([fileOut(out, { name: 'json' })])} AS SELECT * FROM t
       fileIn(path, { name: 'csv' }, { name: 'f', paused: true, max_batch_size: 10 }),
     ])};
 CREATE MATERIALIZED VIEW c AS SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM t;`;
-    const p = await create(m, name, sql, {
+    const p = await createAndCompile(m, name, sql, {
       storage: { backend: { name: 'default' } },
       fault_tolerance: { model: 'exactly_once', checkpoint_interval_secs: null },
     });

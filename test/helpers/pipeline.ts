@@ -9,6 +9,34 @@ import type { TestManager } from './manager.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Creates pipeline `name` from `sql` and waits until its compilation ends (Success or SqlError). */
+export async function createAndCompile(
+  m: TestManager,
+  name: string,
+  sql: string,
+  runtimeConfig: unknown = {},
+) {
+  const res = await m.request('POST', '/v0/pipelines', {
+    name,
+    program_code: sql,
+    runtime_config: runtimeConfig,
+  });
+  assert.equal(res.status, 201, res.text);
+  return m.waitFor(
+    name,
+    (p) => p.program_status === 'Success' || p.program_status === 'SqlError',
+    20_000,
+    'compiled',
+  );
+}
+
+/** The pipeline's `/stats` body (asserts 200). */
+export async function pipelineStats(m: TestManager, name: string) {
+  const res = await m.request('GET', `/v0/pipelines/${name}/stats`);
+  assert.equal(res.status, 200, res.text);
+  return res.body;
+}
+
 /** Starts a pipeline and waits for the status `initial` asks for; fails on a deployment error. */
 export async function startAndWait(m: TestManager, name: string, initial = 'running') {
   assert.equal((await m.request('POST', `/v0/pipelines/${name}/start?initial=${initial}`)).status, 202);
