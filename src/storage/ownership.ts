@@ -7,6 +7,10 @@
  * a location owned by another pipeline id, or with an unreadable `owner.json`, is refused with
  * `SyncOwnershipConflict`. Reading never needs ownership: a standby pipeline pulls from the
  * location of the pipeline it stands in for.
+ *
+ * `pipeline_name` is Feldera's system name, `pipeline-<id>`, which a rename does not change
+ * (Feldera's platform test test_owner_lock_allows_renamed_pipeline reads it);
+ * `display_name` keeps the user's name at claim time, for messages only.
  */
 import { ApiError } from '../types/errors.js';
 import type { ObjectStore } from './object-store.js';
@@ -20,7 +24,13 @@ export interface PipelineOwner {
 interface OwnerDocument {
   pipeline_id: string;
   pipeline_name: string;
+  display_name?: string;
   claimed_at: string;
+}
+
+/** Feldera's system name of a pipeline: stable across renames. */
+export function systemPipelineName(pipelineId: string): string {
+  return `pipeline-${pipelineId}`;
 }
 
 /** Makes sure `owner` owns the location, claiming it if nobody does. */
@@ -34,7 +44,8 @@ export async function claimOwnership(objects: ObjectStore, owner: PipelineOwner)
     }
     const claim: OwnerDocument = {
       pipeline_id: owner.pipelineId,
-      pipeline_name: owner.pipelineName,
+      pipeline_name: systemPipelineName(owner.pipelineId),
+      display_name: owner.pipelineName,
       claimed_at: new Date().toISOString(),
     };
     await objects.putBuffer(OWNER_KEY, Buffer.from(`${JSON.stringify(claim)}\n`), { ifAbsent: true });
@@ -53,7 +64,7 @@ function parseOwner(text: Buffer): OwnerDocument | null {
 
 function conflict(objects: ObjectStore, owner: PipelineOwner, current: OwnerDocument | null): ApiError {
   const holder = current
-    ? `owned by pipeline '${current.pipeline_name}' (${current.pipeline_id})`
+    ? `owned by pipeline '${current.display_name ?? current.pipeline_name}' (${current.pipeline_id})`
     : `claimed by an unreadable ${OWNER_KEY}`;
   return new ApiError(
     'SyncOwnershipConflict',
@@ -61,7 +72,7 @@ function conflict(objects: ObjectStore, owner: PipelineOwner, current: OwnerDocu
     {
       location: objects.describe(),
       owner_pipeline_id: current?.pipeline_id ?? null,
-      owner_pipeline_name: current?.pipeline_name ?? null,
+      owner_pipeline_name: current?.display_name ?? current?.pipeline_name ?? null,
     },
   );
 }

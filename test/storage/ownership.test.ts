@@ -32,7 +32,8 @@ test('the first push claims the location; another pipeline is refused; reading n
   const owner = await s3.client().send(new GetObjectCommand({ Bucket: bucket, Key: 'shared/owner.json' }));
   const document = JSON.parse(await owner.Body!.transformToString());
   assert.equal(document.pipeline_id, ORDERS.pipelineId);
-  assert.equal(document.pipeline_name, 'orders');
+  assert.equal(document.pipeline_name, `pipeline-${ORDERS.pipelineId}`, "Feldera's rename-proof system name");
+  assert.equal(document.display_name, 'orders');
 
   const other = await CheckpointStore.open(tempDir(t));
   const theirs = await other.write(checkpointOf(randomFiles(2, 100)));
