@@ -1,6 +1,7 @@
 """Completion and statistics through the SDK: input_json returns a completion token that
 wait_for_token and completion_token_status read; stats() parses into PipelineStatistics with
-the input counted; wait_for_idle() returns once input and processed counts agree."""
+the input counted, and the raw /stats object has exactly the four top-level keys a running
+Feldera 0.312 pipeline sends; wait_for_idle() returns once input and processed counts agree."""
 
 from feldera.enums import CompletionTokenStatus
 from sluice_compat import build, check, client, remove
@@ -22,6 +23,9 @@ check(list(p.query("SELECT id FROM big ORDER BY id")) == [{"id": 2}, {"id": 3}],
 stats = p.stats()
 check(stats.global_metrics.total_input_records == 3, "3 input records", stats.global_metrics.total_input_records)
 check(stats.global_metrics.total_processed_records == 3, "3 processed", stats.global_metrics.total_processed_records)
+raw = c.http.get(f"/pipelines/{p.name}/stats")
+keys = sorted(raw.keys())
+check(keys == ["global_metrics", "inputs", "outputs", "suspend_error"], "Feldera's /stats keys", keys)
 p.wait_for_idle(idle_interval_s=0.5, timeout_s=30)
 remove(p)
 print("ok")
