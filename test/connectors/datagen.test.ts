@@ -124,6 +124,18 @@ describe('datagen random strategies', () => {
     assert.notDeepEqual(gen.generate(1, 0, 0, 5).rows, gen.generate(2, 0, 0, 5).rows);
   });
 
+  test('bytes count each record as compact JSON, as Feldera\'s datagen does (5 x {"c1":0..4} = 40)', () => {
+    const one = [col(INT, 'c1')];
+    assert.equal(
+      new RecordGenerator(readDatagenConfig({ plan: [{}] }, one), one, null).generate(0, 0, 0, 5).bytes,
+      40,
+    );
+    const two = [col(INT, 'id'), col(TEXT, 's')];
+    const out = new RecordGenerator(readDatagenConfig({ plan: [{}] }, two), two, null).generate(0, 0, 9, 11);
+    const text = out.rows.map((r) => JSON.stringify({ id: r[0], s: r[1] })).join('');
+    assert.equal(out.bytes, text.length, text);
+  });
+
   test('a value its column refuses makes that record a parse error; the others are kept', () => {
     const columns = [col({ type: 'DECIMAL', nullable: false, precision: 3, scale: 1 }, 'd')];
     const gen = new RecordGenerator(readDatagenConfig({ plan: [{}] }, columns), columns, null);
