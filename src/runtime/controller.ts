@@ -273,7 +273,8 @@ export class Controller {
       );
   }
 
-  private get storageDir(): string {
+  /** The pipeline's storage directory: checkpoints and batch files. */
+  get storageDir(): string {
     return join(this.config.pipelineDir, 'storage');
   }
 

@@ -24,6 +24,8 @@ import { renderJson, renderPrometheus } from './metrics.js';
 import { profileRoutes } from './profile-routes.js';
 import { ControllerStats } from './stats.js';
 import { syncRoutes } from './sync-routes.js';
+import { TimeSeries } from './time-series.js';
+import { timeSeriesRoutes } from './time-series-routes.js';
 import { transactionRoutes } from './transaction-routes.js';
 
 const MetricsQuery = T.Object({ format: T.Optional(T.String()) });
@@ -50,7 +52,13 @@ export async function buildRuntimeApp(controller: Controller, token: string): Pr
       throw new ApiError('Unauthorized', 'Missing or wrong pipeline token', {});
     }
   });
-  const stats = new ControllerStats(controller);
+  const series = new TimeSeries(
+    () => (controller.hasDataPlane ? controller.dataPlane.totalProcessedRecords : 0),
+    controller.storageDir,
+  );
+  series.start();
+  app.addHook('onClose', async () => series.stop());
+  const stats = new ControllerStats(controller, () => series.storageBytes);
 
   app.get(PROCESS_CONTROL.status, async () => controller.statusReport());
   app.post(PROCESS_CONTROL.pause, async () => {
@@ -98,5 +106,6 @@ export async function buildRuntimeApp(controller: Controller, token: string): Pr
   await app.register(async (scope) => transactionRoutes(scope, controller));
   await app.register(async (scope) => profileRoutes(scope, controller));
   await app.register(async (scope) => compactionRoutes(scope, controller));
+  await app.register(async (scope) => timeSeriesRoutes(scope, series));
   return app;
 }

@@ -25,7 +25,11 @@ const NO_TRANSACTION = {
 
 /** Builds the stats documents of one pipeline process. */
 export class ControllerStats {
-  constructor(private readonly controller: Controller) {}
+  /** @param storageBytes bytes in the pipeline's storage directory (time-series.ts scans it) */
+  constructor(
+    private readonly controller: Controller,
+    private readonly storageBytes: () => number,
+  ) {}
 
   controllerStatus(): Record<string, unknown> {
     const c = this.controller;
@@ -47,7 +51,7 @@ export class ControllerStats {
         start_time: Math.floor(c.startTime / 1000),
         incarnation_uuid: c.incarnationUuid,
         initial_start_time: Math.floor(c.startTime / 1000),
-        storage_bytes: 0,
+        storage_bytes: this.storageBytes(),
         storage_mb_secs: 0,
         runtime_elapsed_msecs: now - c.startTime,
         buffered_input_records: flow?.bufferedRecords ?? 0,
