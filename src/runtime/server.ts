@@ -22,6 +22,7 @@ import type { Controller } from './controller.js';
 import { dataRoutes } from './data-routes.js';
 import { renderJson, renderPrometheus } from './metrics.js';
 import { profileRoutes } from './profile-routes.js';
+import { samplyRoutes } from './samply-routes.js';
 import { ControllerStats } from './stats.js';
 import { syncRoutes } from './sync-routes.js';
 import { transactionRoutes } from './transaction-routes.js';
@@ -97,6 +98,7 @@ export async function buildRuntimeApp(controller: Controller, token: string): Pr
   await app.register(async (scope) => syncRoutes(scope, controller));
   await app.register(async (scope) => transactionRoutes(scope, controller));
   await app.register(async (scope) => profileRoutes(scope, controller));
+  await app.register(async (scope) => samplyRoutes(scope, controller));
   await app.register(async (scope) => compactionRoutes(scope, controller));
   return app;
 }
