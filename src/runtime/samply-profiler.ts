@@ -27,11 +27,13 @@
 import { randomBytes } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
+import { findSourceMap } from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { ApiError } from '../types/errors.js';
-import { toFirefoxProfile, type V8CpuProfile } from './firefox-profile.js';
+import { toFirefoxProfile, type V8CallFrame, type V8CpuProfile } from './firefox-profile.js';
 import type { PipelineLogger } from './log.js';
 
 /** The last profile, in the pipeline's directory. */
@@ -48,6 +50,22 @@ const gzipAsync = promisify(gzip);
 /** The sampling interval for a collection of `durationSecs`, microseconds. */
 export function samplingIntervalUs(durationSecs: number): number {
   return Math.max(MIN_INTERVAL_US, Math.ceil((durationSecs * 1e6) / MAX_SAMPLES));
+}
+
+/**
+ * Where a function of a `file:` script is in its source, by the source map Node loaded for it
+ * (tsx registers them; a build run with `--enable-source-maps` too); null without one.
+ */
+function sourcePosition(
+  frame: V8CallFrame,
+): { url: string; lineNumber: number; columnNumber: number } | null {
+  if (!frame.url.startsWith('file:') || frame.lineNumber < 0) return null;
+  const entry = findSourceMap(fileURLToPath(frame.url))?.findEntry(
+    frame.lineNumber,
+    Math.max(0, frame.columnNumber),
+  );
+  if (!entry || !('originalSource' in entry)) return null;
+  return { url: entry.originalSource, lineNumber: entry.originalLine, columnNumber: entry.originalColumn };
 }
 
 export class SamplyProfiler {
@@ -131,6 +149,7 @@ export class SamplyProfiler {
         pid: process.pid,
         startTimeMs,
         intervalMs: intervalUs / 1000,
+        sourcePosition,
       });
       const bytes = await gzipAsync(Buffer.from(JSON.stringify(converted)));
       const tmp = join(this.dir, `${SAMPLY_PROFILE_FILE}.${randomBytes(6).toString('hex')}.tmp`);

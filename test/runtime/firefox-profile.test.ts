@@ -96,6 +96,35 @@ describe('toFirefoxProfile', () => {
     assert.equal(thread.funcTable.isJS[functionsOf(thread).findIndex((x) => x.name === 'step')], true);
   });
 
+  test("a function's position through the source map, where there is one", () => {
+    const v8: V8CpuProfile = {
+      startTime: 0,
+      endTime: 1000,
+      nodes: [
+        { id: 1, callFrame: frame('(root)'), children: [2] },
+        { id: 2, callFrame: frame('step', 'file:///app/step.js', 0, 4120, '7'), children: [3] },
+        { id: 3, callFrame: frame('helper', 'file:///app/other.js', 3, 0, '8') },
+      ],
+      samples: [3],
+      timeDeltas: [500],
+    };
+    const profile = toFirefoxProfile(v8, {
+      ...CONTEXT,
+      sourcePosition: (cf) =>
+        cf.url.endsWith('step.js') ? { url: 'file:///app/step.ts', lineNumber: 41, columnNumber: 2 } : null,
+    });
+    assertProcessedProfile(profile);
+    const [thread] = profile.threads;
+    assert.ok(thread);
+    assert.deepEqual(
+      functionsOf(thread).map((f) => [f.name, f.file, f.line]),
+      [
+        ['step', 'file:///app/step.ts', 42],
+        ['helper', 'file:///app/other.js', 4],
+      ],
+    );
+  });
+
   test('a profile without samples is still a valid profile', () => {
     const profile = toFirefoxProfile(
       { startTime: 0, endTime: 0, nodes: [{ id: 1, callFrame: frame('(root)') }] },
