@@ -30,7 +30,6 @@ import { logsRoutes } from './routes/logs.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { pipelineRoutes } from './routes/pipelines.js';
 import { platformVersionRoutes } from './routes/platform-version.js';
-import { profilingRoutes } from './routes/profiling.js';
 import { supportBundleRoutes } from './routes/support-bundle.js';
 import type { PipelineRunner } from './runner/runner.js';
 import type { MetadataStore } from './store/types.js';
@@ -115,7 +114,6 @@ export async function buildManagerApp(
   await app.register(pipelineInteractionRoutes, ctx);
   await app.register(logsRoutes, ctx);
   await app.register(metricsRoutes, ctx);
-  await app.register(profilingRoutes, ctx);
   await app.register(eventRoutes, ctx);
   await app.register(platformVersionRoutes, ctx);
   await app.register(supportBundleRoutes, ctx);

@@ -34,6 +34,7 @@ import type { EngineProgram } from './engine-api.js';
 import { DEFAULT_MAX_QUEUED_RECORDS } from './input-queue.js';
 import type { PipelineLogger } from './log.js';
 import { stateSettingsOf } from './memory.js';
+import { SamplyProfiler } from './samply-profiler.js';
 import { SyncService, syncConfigOf } from './sync.js';
 import type { SyncMetrics } from './sync-metrics.js';
 
@@ -62,6 +63,8 @@ export class Controller {
   private approval: (() => void) | null = null;
   /** Compactions requested by `/start_compaction`. */
   readonly compaction: Compaction;
+  /** CPU profiles requested by `/samply_profile`. */
+  readonly samply: SamplyProfiler;
 
   constructor(
     readonly config: DeploymentConfig,
@@ -70,6 +73,7 @@ export class Controller {
     private readonly exit: (code: number) => void,
   ) {
     this.compaction = new Compaction(log);
+    this.samply = new SamplyProfiler(config.pipelineDir, config.pipelineName, log);
   }
 
   get hasDataPlane(): boolean {

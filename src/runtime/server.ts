@@ -22,6 +22,7 @@ import type { Controller } from './controller.js';
 import { dataRoutes } from './data-routes.js';
 import { renderJson, renderPrometheus } from './metrics.js';
 import { profileRoutes } from './profile-routes.js';
+import { samplyRoutes } from './samply-routes.js';
 import { ControllerStats } from './stats.js';
 import { syncRoutes } from './sync-routes.js';
 import { TimeSeries } from './time-series.js';
@@ -105,6 +106,7 @@ export async function buildRuntimeApp(controller: Controller, token: string): Pr
   await app.register(async (scope) => syncRoutes(scope, controller));
   await app.register(async (scope) => transactionRoutes(scope, controller));
   await app.register(async (scope) => profileRoutes(scope, controller));
+  await app.register(async (scope) => samplyRoutes(scope, controller));
   await app.register(async (scope) => compactionRoutes(scope, controller));
   await app.register(async (scope) => timeSeriesRoutes(scope, series));
   return app;

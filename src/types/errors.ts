@@ -142,10 +142,20 @@ export const ERROR_CODES = {
     status: 400,
     description: 'A path parameter that must be a UUID (or `latest`) is not one.',
   },
-  SamplyProfileUnsupported: {
-    status: 501,
+  NoSamplyProfile: {
+    status: 400,
     description:
-      "`/samply_profile` (Feldera's native sampling profiler) is not supported: Sluice pipelines run on Node.js.",
+      'The pipeline has no samply profile yet: start one with `POST /samply_profile?duration_secs=N`.',
+  },
+  SamplyProfilingInProgress: {
+    status: 409,
+    description:
+      'A samply profile collection is already running; wait for it to end (`GET /samply_profile?latest=true`).',
+  },
+  SamplyProfilingFailure: {
+    status: 500,
+    description:
+      "The pipeline's last samply profile collection failed; the details say why. The next successful one replaces the error.",
   },
   UnsupportedPipelineAction: {
     status: 405,

@@ -30,6 +30,8 @@ interface ProxiedRoute {
   summary: string;
   /** How long to wait for the response headers. */
   timeoutMs?: number;
+  /** The OpenAPI tag, when Feldera files the endpoint elsewhere than 'Pipeline Interaction'. */
+  tag?: string;
 }
 
 const LONG = 60 * 60 * 1000;
@@ -79,6 +81,10 @@ export const PROXIED_ROUTES: ProxiedRoute[] = [
   { method: 'GET', path: '/checkpoint/sync_status', summary: 'Get Checkpoint Sync Status' },
   { method: 'GET', path: '/circuit_profile', summary: 'Get Performance Profile', timeoutMs: 120_000 },
   { method: 'GET', path: '/circuit_json_profile', summary: 'Performance Profile JSON', timeoutMs: 120_000 },
+  // Feldera files these under 'Metrics & Debugging'; the process takes the profile
+  // (src/runtime/samply-routes.ts).
+  { method: 'POST', path: '/samply_profile', summary: 'Start a Samply profile', tag: 'Metrics & Debugging' },
+  { method: 'GET', path: '/samply_profile', summary: 'Get Samply Profile', tag: 'Metrics & Debugging' },
   {
     method: 'GET',
     path: '/checkpoints/remote',
@@ -237,7 +243,11 @@ export async function pipelineInteractionRoutes(app: FastifyInstance, ctx: Manag
     app.route({
       method: route.method,
       url: `/v0/pipelines/:pipeline_name${route.path}`,
-      schema: { tags: ['Pipeline Interaction'], summary: route.summary, params: ProxyParams },
+      schema: {
+        tags: [route.tag ?? 'Pipeline Interaction'],
+        summary: route.summary,
+        params: ProxyParams,
+      },
       handler: (request, reply) => forward(route, request, reply),
     });
   }
