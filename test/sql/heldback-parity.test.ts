@@ -157,3 +157,45 @@ describe("ROW <-> VARIANT casts follow Feldera's field-by-field expansion", () =
     );
   });
 });
+
+describe('ROW comparisons (Feldera sql/comparisons.md: lexicographic, NULL fields smallest)', () => {
+  const T = {
+    columns: 'id INT, a INT, b INT, c INT, d INT',
+    rows: [
+      { id: 1, a: 1, b: null, c: 1, d: null },
+      { id: 2, a: 1, b: 2, c: 1, d: 3 },
+      { id: 3, a: 1, b: 2, c: 2, d: null },
+      { id: 4, a: null, b: 1, c: 2, d: 0 },
+    ],
+  };
+
+  test('IS [NOT] DISTINCT FROM compares field by field with NULL equal to NULL', () => {
+    assert.deepEqual(
+      evalSql(
+        'id, ROW(a, b) IS DISTINCT FROM ROW(c, d) AS dist, ROW(a, b) IS NOT DISTINCT FROM ROW(c, d) AS same',
+        T,
+      ),
+      [
+        '{"id":1,"dist":false,"same":true}',
+        '{"id":2,"dist":true,"same":false}',
+        '{"id":3,"dist":true,"same":false}',
+        '{"id":4,"dist":true,"same":false}',
+      ],
+    );
+  });
+
+  test('<, <=, >, >= order rows by their first differing field, a NULL field lowest', () => {
+    assert.deepEqual(
+      evalSql(
+        'id, ROW(a, b) < ROW(c, d) AS lt, ROW(a, b) <= ROW(c, d) AS le, ROW(a, b) > ROW(c, d) AS gt, ROW(a, b) >= ROW(c, d) AS ge',
+        T,
+      ),
+      [
+        '{"id":1,"lt":false,"le":true,"gt":false,"ge":true}',
+        '{"id":2,"lt":true,"le":true,"gt":false,"ge":false}',
+        '{"id":3,"lt":true,"le":true,"gt":false,"ge":false}',
+        '{"id":4,"lt":true,"le":true,"gt":false,"ge":false}',
+      ],
+    );
+  });
+});
