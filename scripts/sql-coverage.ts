@@ -58,7 +58,12 @@ const FORMS: [name: string, view: string, before?: string, after?: string][] = [
   ['JOIN ... USING (columns)', 'SELECT x FROM t JOIN t AS u USING (x, s)'],
   ['ASOF JOIN', 'SELECT t.x FROM t ASOF JOIN t AS u MATCH_CONDITION (t.ts >= u.ts) ON t.x = u.x'],
   ['LEFT ASOF JOIN', 'SELECT t.x FROM t LEFT ASOF JOIN t AS u MATCH_CONDITION (t.ts >= u.ts) ON t.x = u.x'],
-  ['UNION / EXCEPT / INTERSECT [ALL]', 'SELECT x FROM t UNION ALL SELECT x FROM t EXCEPT SELECT x FROM t'],
+  [
+    'UNION [ALL] / EXCEPT / MINUS / INTERSECT',
+    'SELECT x FROM t UNION ALL SELECT x FROM t EXCEPT SELECT x FROM t MINUS SELECT x FROM t INTERSECT SELECT x FROM t',
+  ],
+  ['EXCEPT ALL / MINUS ALL', 'SELECT x FROM t EXCEPT ALL SELECT x FROM t'],
+  ['INTERSECT ALL', 'SELECT x FROM t INTERSECT ALL SELECT x FROM t'],
   [
     'IN / EXISTS / scalar subqueries',
     'SELECT x FROM t WHERE x IN (SELECT x FROM t) AND EXISTS (SELECT 1 FROM t)',

@@ -80,7 +80,9 @@ export function bindSubscript(operand: Expr, index: Expr, span: Span): Expr {
         nullable: true,
       });
     case 'MAP': {
-      const key = leastRestrictive([t.key!, index.type]);
+      // A VARIANT key takes any index as CAST(index AS VARIANT), as Calcite's coercion of the
+      // ITEM operator does in Feldera: `m['p']` on MAP<VARIANT, VARIANT> finds the VARCHAR key 'p'.
+      const key = t.key!.type === 'VARIANT' ? t.key! : leastRestrictive([t.key!, index.type]);
       if (key === null)
         fail(span, `Cannot look up a key of type ${typeToSql(index.type)} in ${typeToSql(t)}`);
       return call('map_get', [operand, coerce(index, { ...t.key!, nullable: index.type.nullable }, span)], {

@@ -67,6 +67,33 @@ export const RESERVED = new Set([
   'ESCAPE',
 ]);
 
+/**
+ * Words of `RESERVED` that Feldera's parser does not reserve (its config.fmpp lists them in
+ * `nonReservedKeywordsToAdd`, as Calcite's Babel parser does), so Feldera takes them as names
+ * where a name is expected: `SELECT EXISTS (...) AS exists`. Sluice reserves them to keep its
+ * hand-written grammar unambiguous and accepts them only after an explicit AS, where nothing
+ * else can follow.
+ */
+export const NAMES_AFTER_AS = new Set([
+  'ALL',
+  'AND',
+  'AS',
+  'BETWEEN',
+  'BY',
+  'CAST',
+  'ELSE',
+  'END',
+  'ESCAPE',
+  'EXISTS',
+  'FALSE',
+  'IS',
+  'LIKE',
+  'NOT',
+  'OR',
+  'TRUE',
+  'VIEW',
+]);
+
 export class TokenStream {
   protected pos = 0;
 

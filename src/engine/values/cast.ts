@@ -46,8 +46,8 @@ import {
   type SmallIntName,
   typeToSql,
 } from './types.js';
-import { SqlMap, type Value, Variant } from './value.js';
-import { fromVariantCaster, toVariantCaster } from './variant.js';
+import { SqlMap, type Value } from './value.js';
+import { fromVariantCaster, nullToVariant, toVariantCaster } from './variant.js';
 
 export type Caster = (v: Value) => Value;
 
@@ -377,12 +377,16 @@ export function castCanBeNull(from: ColumnType, to: ColumnType): boolean {
  */
 export function makeCast(from: ColumnType, to: ColumnType): (v: Value) => Value {
   const inner = makeNonNullCast(from, to);
+  // A VARIANT cast to a ROW is a ROW even when the VARIANT is NULL (variant.ts).
+  if (from.type === 'VARIANT' && to.type === 'STRUCT') return inner;
   // A SQL NULL of a typed value cast to VARIANT is a VARIANT null, not SQL NULL: Feldera's
   // sqllib `cast_to_V_<type>N` maps `None` to `Variant::SqlNull`, which IS NULL finds false and
-  // ad-hoc output prints as "null". The NULL literal and VARIANT itself pass through as they are.
-  const whenNull =
-    to.type === 'VARIANT' && from.type !== 'VARIANT' && from.type !== 'NULL' ? Variant.NULL : null;
-  return (v) => (v === null ? whenNull : inner(v));
+  // ad-hoc output prints as "null"; a NULL ROW is a MAP of NULLs (`nullToVariant`). The NULL
+  // literal and VARIANT itself pass through as they are.
+  if (to.type === 'VARIANT' && from.type !== 'VARIANT' && from.type !== 'NULL') {
+    return (v) => (v === null ? nullToVariant(from) : inner(v));
+  }
+  return (v) => (v === null ? null : inner(v));
 }
 
 function makeNonNullCast(from: ColumnType, to: ColumnType): Caster {

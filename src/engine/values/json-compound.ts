@@ -1,7 +1,8 @@
 /**
  * JSON forms of the values whose JSON is not a JSON scalar of their own: ARRAY (a JSON array),
  * MAP (a JSON object; non-string keys are written as the text of their JSON), ROW and
- * user-defined types (an object keyed by field name), VARIANT (the JSON of its content; a SQL
+ * user-defined types (an object keyed by field name; read also from an array of the field
+ * values in order), VARIANT (the JSON of its content; a SQL
  * NULL inside it and the JSON-null variant are both `null`), BINARY (an array of byte values,
  * serde's form of bytes), UUID (its text) and the interval types (text, see `intervalText`).
  *
@@ -180,6 +181,27 @@ function mapKeyFromJson(type: ColumnType, text: string, decode: DecodeJson): Val
   }
 }
 
+/**
+ * A ROW or user-defined type value given as a JSON array: its fields by position, as Feldera's
+ * deserializer reads a struct from a sequence (serde's `visit_seq`; Feldera's own tests send
+ * Python tuples, which JSON turns into arrays). Every field must be present: an array of
+ * another length is an error naming both counts, not a row padded with NULLs or cut short.
+ */
+function structFromJsonArray(type: ColumnType, json: unknown[], decode: DecodeJson): Value {
+  const fields = type.fields!;
+  if (json.length !== fields.length)
+    throw new ValueError(
+      `expected an object or an array of ${fields.length} field value${fields.length === 1 ? '' : 's'}, got an array of ${json.length}`,
+    );
+  return fields.map((f, i) => {
+    try {
+      return decode(f.columntype, json[i]);
+    } catch (err) {
+      throw err instanceof ValueError ? err.withinField(f.name) : err;
+    }
+  });
+}
+
 /** The value of one of this module's types from parsed JSON (numbers possibly as `JsonNumberText`). */
 export function compoundFromJson(type: ColumnType, json: unknown, decode: DecodeJson): Value {
   const wrong = (): never => {
@@ -203,6 +225,7 @@ export function compoundFromJson(type: ColumnType, json: unknown, decode: Decode
       );
     }
     case 'STRUCT': {
+      if (Array.isArray(json)) return structFromJsonArray(type, json, decode);
       if (!isObject(json)) return wrong();
       const keys = Object.keys(json);
       return type.fields!.map((f) => {

@@ -1,10 +1,12 @@
 /**
  * Conversions between typed values and VARIANT (Feldera's reference, "JSON support"):
  * - any value becomes a `Variant` tagged with its runtime type; arrays and maps convert their
- *   parts recursively, and a ROW becomes a MAP from field names to field values;
+ *   parts recursively, and a ROW becomes a MAP from field names to field values (a NULL ROW
+ *   too, as a MAP of NULLs: `nullToVariant`);
  * - a `Variant` converts to a type when its runtime type is that type (CHAR and VARCHAR count
  *   as one, so do BINARY and VARBINARY) or both are numeric; otherwise, and for the JSON-null
- *   variant, the result is NULL: such a cast never fails.
+ *   variant, the result is NULL: such a cast never fails. A cast to a ROW is the exception: it
+ *   always gives a ROW, of NULLs where fields are missing (Feldera's field-by-field expansion).
  */
 import type { Caster } from './cast.js';
 import { Decimal } from './decimal.js';
@@ -49,6 +51,28 @@ export function kindType(kind: VariantKind): ColumnType {
   }
 }
 
+/**
+ * The VARIANT a NULL of `from` becomes in CAST(... AS VARIANT). A ROW converts field by field
+ * (Feldera's ExpandCasts.convertToVariant builds a map literal from the fields without testing
+ * the row itself for NULL), so a NULL ROW becomes a MAP from each field name to that field's
+ * NULL, nested ROWs the same way: `{"int":null,"var":null}`, as Feldera's own tests expect
+ * (variant_tests, cmpx_to_variant). Any other NULL is the VARIANT null.
+ */
+export function nullToVariant(from: ColumnType): Variant {
+  if (from.type !== 'STRUCT') return Variant.NULL;
+  return new Variant(
+    'MAP',
+    new SqlMap(
+      from.fields!.map((f) => [new Variant('VARCHAR', f.name), nullFieldVariant(f.columntype)] as const),
+    ),
+  );
+}
+
+/** The content of a NULL part (field, element) of a compound value converted to VARIANT. */
+function nullFieldVariant(t: ColumnType): Variant | null {
+  return t.type === 'STRUCT' ? nullToVariant(t) : null;
+}
+
 /** The conversion of non-NULL values of `from` to VARIANT. */
 export function toVariantCaster(from: ColumnType): Caster {
   switch (from.type) {
@@ -61,7 +85,7 @@ export function toVariantCaster(from: ColumnType): Caster {
       return (v) =>
         new Variant(
           'ARRAY',
-          (v as Value[]).map((e) => (e === null ? null : element(e))),
+          (v as Value[]).map((e) => (e === null ? nullFieldVariant(from.component!) : element(e))),
         );
     }
     case 'MAP': {
@@ -76,6 +100,7 @@ export function toVariantCaster(from: ColumnType): Caster {
     case 'STRUCT': {
       const fields = from.fields!.map((f) => ({
         name: new Variant('VARCHAR', f.name),
+        type: f.columntype,
         cast: toVariantCaster(f.columntype),
       }));
       return (v) =>
@@ -84,7 +109,7 @@ export function toVariantCaster(from: ColumnType): Caster {
           new SqlMap(
             fields.map((f, i) => {
               const x = (v as Value[])[i] as Value;
-              return [f.name, x === null ? null : f.cast(x)] as const;
+              return [f.name, x === null ? nullFieldVariant(f.type) : f.cast(x)] as const;
             }),
           ),
         );
@@ -132,17 +157,20 @@ export function fromVariantCaster(
       };
     }
     case 'STRUCT': {
+      // Always a ROW, never NULL: Feldera's ExpandCasts.convertToStruct builds the tuple from
+      // each field looked up by name (NULL when the variant is not a map or lacks the field),
+      // nested ROWs alike; so a NULL or non-map variant gives a ROW of NULLs. `v` may be NULL.
       const fields = to.fields!.map((f) => ({
         name: new Variant('VARCHAR', f.name),
+        isRow: f.columntype.type === 'STRUCT',
         cast: convert(f.columntype),
       }));
       return (v) => {
         const x = content(v);
-        if (x?.kind !== 'MAP') return null;
-        const map = x.value as SqlMap;
+        const map = x?.kind === 'MAP' ? (x.value as SqlMap) : null;
         return fields.map((f) => {
-          const e = map.get(f.name);
-          return e === undefined || e === null ? null : f.cast(e);
+          const e = map?.get(f.name) ?? null;
+          return e === null && !f.isRow ? null : f.cast(e);
         });
       };
     }

@@ -174,10 +174,16 @@ const sortArray: FunctionBinder = (site) => {
   return call('sort_array', [a!, order], { ...a!.type, nullable: a!.type.nullable || order.type.nullable });
 };
 
-/** SEQUENCE(start, end): the INTEGERs from start to end, empty when end < start. */
+/**
+ * SEQUENCE(start, end): the INTEGERs from start to end, empty when end < start. Its parameters
+ * are Calcite's INTEGER family, so a character argument is converted implicitly (Calcite's
+ * TypeCoercionImpl.implicitCast: a string meeting a numeric family becomes the family's default
+ * type, INTEGER), and a string that is not an integer fails the step as that CAST does; other
+ * numeric types are not converted ("we do not cast from NUMERIC to NUMERIC") and are illegal.
+ */
 const sequence: FunctionBinder = (site) => {
   arity(site, 2);
-  if (!site.args.every((a) => isIntegerType(a.type) || a.type.type === 'NULL'))
+  if (!site.args.every((a) => isIntegerType(a.type) || isStringType(a.type) || a.type.type === 'NULL'))
     illegal(site, [['INTEGER', 'INTEGER']]);
   const args = site.args.map((a, i) => coerce(a, { ...INTEGER, nullable: a.type.nullable }, site.argSpan(i)));
   return call('sequence', args, arrayOf(INTEGER, anyNullable(args)));
