@@ -40,8 +40,14 @@ const LONG = 60 * 60 * 1000;
 export const PROXIED_ROUTES: ProxiedRoute[] = [
   { method: 'GET', path: '/stats', summary: 'Get Pipeline Stats' },
   { method: 'GET', path: '/metrics', summary: 'Get Pipeline Metrics' },
-  { method: 'GET', path: '/time_series', summary: 'Get Time Series Stats' },
-  { method: 'GET', path: '/time_series_stream', summary: 'Stream Time Series', timeoutMs: LONG },
+  { method: 'GET', path: '/time_series', summary: 'Get Time Series Stats', tag: 'Metrics & Debugging' },
+  {
+    method: 'GET',
+    path: '/time_series_stream',
+    summary: 'Stream Time Series',
+    timeoutMs: LONG,
+    tag: 'Metrics & Debugging',
+  },
   { method: 'POST', path: '/ingress/:table_name', summary: 'Push data into a table', timeoutMs: LONG },
   {
     method: 'POST',
