@@ -67,8 +67,9 @@ export function bindIntervalDiff(
 ): Expr {
   const nullable = left.type.nullable || right.type.nullable;
   const t = qualifiedType(e.from, e.to, nullable, e.span);
-  let l = left;
-  let r = right;
+  const [l0, r0] = onUtcTimestamps([left, right]);
+  let l = l0!;
+  let r = r0!;
   const lt = l.type.type === 'NULL' ? r.type : l.type;
   const rt = r.type.type === 'NULL' ? l.type : r.type;
   const refuse = (): never =>
@@ -92,6 +93,21 @@ export function bindIntervalDiff(
 }
 
 /**
+ * Operands with TIMESTAMP WITH TIME ZONE values as the TIMESTAMPs of their UTC time, the
+ * arithmetic of which is Feldera's for the type (it keeps only the UTC instant; "any operation
+ * available on TIMESTAMP also applies"). Left as they are when a DATE, TIME or TIMESTAMP is
+ * among them: how Feldera combines those with an instant is not known, so the binder refuses.
+ */
+function onUtcTimestamps(operands: Expr[]): Expr[] {
+  const dated = operands.filter((o) => isDateTimeType(o.type) || o.type.type === 'TIMESTAMP_TZ');
+  if (!dated.some((o) => o.type.type === 'TIMESTAMP_TZ') || dated.some((o) => isDateTimeType(o.type)))
+    return operands;
+  return operands.map((o) =>
+    o.type.type === 'TIMESTAMP_TZ' ? coerce(o, { ...TIMESTAMP, nullable: o.type.nullable }) : o,
+  );
+}
+
+/**
  * `l op r` where an operand is a date, time, timestamp or interval; undefined when neither is.
  * `cannot` reports operands that do not combine.
  */
@@ -101,6 +117,13 @@ export function bindTemporalArithmetic(
   r: Expr,
   cannot: () => never,
 ): Expr | undefined {
+  if (l.type.type === 'TIMESTAMP_TZ' || r.type.type === 'TIMESTAMP_TZ') {
+    const [ul, ur] = onUtcTimestamps([l, r]);
+    if (ul!.type.type === 'TIMESTAMP_TZ' || ur!.type.type === 'TIMESTAMP_TZ') return cannot();
+    const bound = bindTemporalArithmetic(fn, ul!, ur!, cannot)!;
+    if (bound.type.type !== 'TIMESTAMP') return bound;
+    return coerce(bound, { type: 'TIMESTAMP_TZ', nullable: bound.type.nullable, precision: 6 });
+  }
   const nullable = l.type.nullable || r.type.nullable;
   const lt = l.type.type === 'NULL' ? r.type : l.type;
   const rt = r.type.type === 'NULL' ? l.type : r.type;

@@ -288,6 +288,21 @@ function dateTimeCast(from: ColumnType, to: ColumnType): Caster {
 }
 
 /**
+ * Casts of TIMESTAMP WITH TIME ZONE: its value is a TIMESTAMP's (the instant in UTC, see
+ * timestamp-tz.ts), so a TIMESTAMP converts as it is, read as UTC, and a DATE as its UTC
+ * midnight; back, the UTC date, time or timestamp. Other pairs (text, numbers, VARIANT) are
+ * not implemented: the text and number forms Feldera gives them are not known here.
+ */
+function timestampTzCast(from: ColumnType, to: ColumnType): Caster {
+  const stamp = (t: ColumnType) => t.type === 'TIMESTAMP' || t.type === 'TIMESTAMP_TZ';
+  if (stamp(from) && stamp(to)) return (v) => v;
+  if (from.type === 'DATE') return (v) => makeTimestamp(v as number, 0);
+  if (from.type === 'TIMESTAMP_TZ' && to.type === 'DATE') return (v) => timestampDays(v as bigint);
+  if (from.type === 'TIMESTAMP_TZ' && to.type === 'TIME') return (v) => timestampTimeOfDay(v as bigint);
+  throw new ValueError(`cannot cast ${typeToSql(from)} to ${typeToSql(to)}`);
+}
+
+/**
  * Casts to BINARY / VARBINARY, per Feldera's reference ("Casts and Data Type Conversions"). A
  * string becomes its UTF-8 bytes, cut or padded to the type's length (Feldera's sqllib
  * `cast_to_bytes_s`: CAST('hello ' AS BINARY) is x'68'); hexadecimal text is read as bytes only
@@ -387,6 +402,7 @@ export function makeCast(from: ColumnType, to: ColumnType): (v: Value) => Value 
 
 function makeNonNullCast(from: ColumnType, to: ColumnType): Caster {
   if (from.type === 'NULL') return () => null;
+  if (from.type === 'TIMESTAMP_TZ' || to.type === 'TIMESTAMP_TZ') return timestampTzCast(from, to);
   if (to.type === 'VARIANT') return toVariantCaster(from);
   if (from.type === 'VARIANT') return fromVariantCaster(to, makeCast);
   const dateLike = (t: ColumnType) => t.type === 'DATE' || t.type === 'TIME' || t.type === 'TIMESTAMP';
