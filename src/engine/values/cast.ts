@@ -13,6 +13,7 @@ import {
   formatTime,
   formatTimestamp,
   makeTimestamp,
+  NS_PER_MICRO_BIG,
   NS_PER_MILLI_BIG,
   NS_PER_SECOND,
   NS_PER_SECOND_BIG,
@@ -289,13 +290,15 @@ function dateTimeCast(from: ColumnType, to: ColumnType): Caster {
 
 /**
  * Casts of TIMESTAMP WITH TIME ZONE: its value is a TIMESTAMP's (the instant in UTC, see
- * timestamp-tz.ts), so a TIMESTAMP converts as it is, read as UTC, and a DATE as its UTC
- * midnight; back, the UTC date, time or timestamp. Other pairs (text, numbers, VARIANT) are
- * not implemented: the text and number forms Feldera gives them are not known here.
+ * timestamp-tz.ts), so a TIMESTAMP converts read as UTC, cut to the microseconds of the type
+ * (Feldera: TIMESTAMP WITH TIME ZONE(6)), and a DATE as its UTC midnight; back, the UTC date,
+ * time or timestamp. Other pairs (text, numbers, VARIANT) are not implemented: the text and
+ * number forms Feldera gives them are not known here.
  */
 function timestampTzCast(from: ColumnType, to: ColumnType): Caster {
-  const stamp = (t: ColumnType) => t.type === 'TIMESTAMP' || t.type === 'TIMESTAMP_TZ';
-  if (stamp(from) && stamp(to)) return (v) => v;
+  if (from.type === to.type) return (v) => v;
+  if (from.type === 'TIMESTAMP_TZ' && to.type === 'TIMESTAMP') return (v) => v;
+  if (from.type === 'TIMESTAMP') return (v) => floorDiv(v as bigint, NS_PER_MICRO_BIG) * NS_PER_MICRO_BIG;
   if (from.type === 'DATE') return (v) => makeTimestamp(v as number, 0);
   if (from.type === 'TIMESTAMP_TZ' && to.type === 'DATE') return (v) => timestampDays(v as bigint);
   if (from.type === 'TIMESTAMP_TZ' && to.type === 'TIME') return (v) => timestampTimeOfDay(v as bigint);
