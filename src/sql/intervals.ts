@@ -23,7 +23,7 @@ import {
 } from '../engine/values/types.js';
 import type * as ast from './ast.js';
 import { call, coerce, fail, lit } from './coercion.js';
-import type { Span } from './messages.js';
+import { type Span, SqlError } from './messages.js';
 import type { Expr, FunctionName } from './plan.js';
 
 const TIMESTAMP: ColumnType = { type: 'TIMESTAMP', nullable: false, precision: 0 };
@@ -72,10 +72,18 @@ export function bindIntervalDiff(
   let r = r0!;
   const lt = l.type.type === 'NULL' ? r.type : l.type;
   const rt = r.type.type === 'NULL' ? l.type : r.type;
+  // The message names the operand types as written (before onUtcTimestamps).
+  const [wl, wr] = [left.type.type === 'NULL' ? right : left, right.type.type === 'NULL' ? left : right];
   const refuse = (): never =>
     fail(
       e.span,
-      `Cannot apply '-' to arguments of type '<${typeToSql({ ...lt, nullable: true })}> - <${typeToSql({ ...rt, nullable: true })}>' with an interval qualifier`,
+      `Cannot apply '-' to arguments of type '<${typeToSql({ ...wl.type, nullable: true })}> - <${typeToSql({ ...wr.type, nullable: true })}>' with an interval qualifier`,
+    );
+  if (lt.type === 'TIMESTAMP_TZ' || rt.type === 'TIMESTAMP_TZ')
+    fail(
+      e.span,
+      `The difference of ${typeToSql({ ...lt, nullable: true })} and ${typeToSql({ ...rt, nullable: true })} is not yet implemented`,
+      'Not yet implemented',
     );
   if (!isDateTimeType(lt) || !isDateTimeType(rt)) refuse();
   if (lt.type !== rt.type) {
@@ -107,6 +115,16 @@ function onUtcTimestamps(operands: Expr[]): Expr[] {
   );
 }
 
+/** `cannot`'s error for an instant met by a DATE, TIME or TIMESTAMP, as not yet implemented. */
+function refuseMixed(cannot: () => never): never {
+  try {
+    return cannot();
+  } catch (err) {
+    if (err instanceof SqlError) throw new SqlError(err.span, 'Not yet implemented', err.message);
+    throw err;
+  }
+}
+
 /**
  * `l op r` where an operand is a date, time, timestamp or interval; undefined when neither is.
  * `cannot` reports operands that do not combine.
@@ -119,7 +137,7 @@ export function bindTemporalArithmetic(
 ): Expr | undefined {
   if (l.type.type === 'TIMESTAMP_TZ' || r.type.type === 'TIMESTAMP_TZ') {
     const [ul, ur] = onUtcTimestamps([l, r]);
-    if (ul!.type.type === 'TIMESTAMP_TZ' || ur!.type.type === 'TIMESTAMP_TZ') return cannot();
+    if (ul!.type.type === 'TIMESTAMP_TZ' || ur!.type.type === 'TIMESTAMP_TZ') return refuseMixed(cannot);
     const bound = bindTemporalArithmetic(fn, ul!, ur!, cannot)!;
     if (bound.type.type !== 'TIMESTAMP') return bound;
     return coerce(bound, { type: 'TIMESTAMP_TZ', nullable: bound.type.nullable, precision: 6 });

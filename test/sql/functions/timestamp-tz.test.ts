@@ -259,6 +259,22 @@ describe('TIMESTAMP WITH TIME ZONE refusals', () => {
     );
   });
 
+  test('arithmetic mixing an instant with a TIMESTAMP or DATE is not yet implemented; with a number it is an error', () => {
+    const x = tz('2024-01-15 10:30:00 UTC');
+    assert.match(
+      compileError(`CAST((${x} - TIMESTAMP '2024-01-01 00:00:00') HOUR AS VARCHAR) AS c`),
+      /^Not yet implemented @2:30: The difference of TIMESTAMP WITH TIME ZONE and TIMESTAMP is not yet implemented/,
+    );
+    assert.match(
+      compileError(`CAST(${x} - DATE '2024-01-01' AS VARCHAR) AS c`),
+      /^Not yet implemented @2:30: Cannot apply '-' to arguments of type TIMESTAMP WITH TIME ZONE NOT NULL and DATE NOT NULL/,
+    );
+    assert.match(
+      compileError(`CAST((${x} - 1) HOUR AS VARCHAR) AS c`),
+      /^Compilation error @2:30: Cannot apply '-' to arguments of type '<TIMESTAMP WITH TIME ZONE> - <INTEGER>'/,
+    );
+  });
+
   test('functions Sluice does not bind for the type are not yet implemented', () => {
     const x = tz('2024-01-15 10:30:00 UTC');
     assert.match(
