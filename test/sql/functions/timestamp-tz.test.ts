@@ -282,6 +282,10 @@ describe('TIMESTAMP WITH TIME ZONE refusals', () => {
       /^Not yet implemented @2:25: FORMAT_TIMESTAMP of TIMESTAMP WITH TIME ZONE/,
     );
     assert.match(
+      compileError(`(${x}, ${x}) OVERLAPS (${x}, ${x}) AS c`),
+      /^Not yet implemented @2:26: OVERLAPS of TIMESTAMP WITH TIME ZONE periods is not yet implemented/,
+    );
+    assert.match(
       compileError(`UPPER(${x}) AS c`),
       /^Not yet implemented @2:31: UPPER of a TIMESTAMP WITH TIME ZONE argument/,
     );
