@@ -33,6 +33,7 @@ const TYPES = [
   'TIME',
   'TIMESTAMP',
   'TIMESTAMP WITH TIME ZONE',
+  'TIMESTAMP WITH TIME ZONE (inside a query)',
   'INTERVAL DAY',
   'GEOMETRY',
   'UUID',
@@ -133,6 +134,11 @@ function status(program: string): string {
 }
 
 function typeStatus(type: string): string {
+  // Refused as a column (sql/timestamp-tz.ts), computed inside queries.
+  if (type.endsWith('(inside a query)'))
+    return status(
+      `CREATE TABLE t (x TIMESTAMP); CREATE VIEW v AS SELECT HOUR(CAST(x AS ${type.split(' (')[0]})) AS h FROM t;`,
+    );
   if (type.startsWith('a user-defined'))
     return status(
       'CREATE TYPE u AS (a INT, b VARCHAR); CREATE TABLE t (x u); CREATE VIEW v AS SELECT x FROM t;',

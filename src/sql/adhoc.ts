@@ -16,6 +16,7 @@ import { optimize } from './optimize.js';
 import { parseScript } from './parser.js';
 import type { Expr } from './plan.js';
 import { Scope, VALIDATION_ERROR } from './scope.js';
+import { refuseTimestampTzColumns } from './timestamp-tz.js';
 
 export type AdHocPlan =
   | {
@@ -50,6 +51,7 @@ export function planAdHoc(source: string, catalog: AdHocCatalog, nowMillis = Dat
   try {
     if (st.kind === 'query') {
       const query = new QueryBinder(catalog, catalog.types).bindQuery(st.query, null);
+      refuseTimestampTzColumns(query.rel.columns, st.query.span, 'the query');
       let rel = query.rel;
       if (query.limit !== null || query.offset > 0)
         rel = {

@@ -22,7 +22,8 @@ export interface TypeField {
 export interface TypeName {
   /**
    * Upper-cased base name after aliases are resolved, e.g. INTEGER, UINTEGER, DOUBLE, VARCHAR;
-   * or ARRAY, MAP, ROW for the compound forms, or USER for a user-defined type's name.
+   * TIMESTAMP_TZ for TIMESTAMP WITH TIME ZONE; or ARRAY, MAP, ROW for the compound forms, or
+   * USER for a user-defined type's name.
    */
   name: string;
   precision?: number;
@@ -233,6 +234,8 @@ export type LiteralKind =
   | 'date'
   | 'time'
   | 'timestamp'
+  /** `TIMESTAMP WITH TIME ZONE '2024-03-10 02:30:00 America/New_York'`: the text with its zone. */
+  | 'timestamp_tz'
   /** `X'0AFF'`: the text is the hexadecimal digits. */
   | 'binary'
   | 'uuid';

@@ -8,7 +8,7 @@
 import { castCanBeNull, makeCast } from '../engine/values/cast.js';
 import { ValueError } from '../engine/values/errors.js';
 import { type ColumnType, sameBaseType, typeToSql } from '../engine/values/types.js';
-import { coerce, fail, lit } from './coercion.js';
+import { coerce, fail, lit, refuseTimestampTzCast } from './coercion.js';
 import type { Span } from './messages.js';
 import type { Expr } from './plan.js';
 
@@ -22,6 +22,7 @@ export function bindCast(operand: Expr, target: ColumnType, safe: boolean, span:
   try {
     makeCast(from, to);
   } catch {
+    refuseTimestampTzCast(span, from, to);
     return fail(
       span,
       `Cast function cannot convert value of type ${typeToSql(from)} to type ${typeToSql(to)}`,

@@ -11,6 +11,7 @@
 import { fromHex, parseUuid } from '../engine/values/binary.js';
 import { parseDate, parseTime, parseTimestamp } from '../engine/values/datetime.js';
 import { Decimal } from '../engine/values/decimal.js';
+import { parseTimestampTzLiteral } from '../engine/values/timestamp-tz.js';
 import {
   BIGINT_MAX,
   isIntervalType,
@@ -542,6 +543,11 @@ function bindLiteral(e: Extract<ast.Expr, { kind: 'literal' }>): Expr {
       const v = parseTimestamp(e.text);
       if (v === undefined) fail(e.span, `Invalid TIMESTAMP literal '${e.text}'`);
       return lit(v, { type: 'TIMESTAMP', nullable: false, precision: 0 });
+    }
+    case 'timestamp_tz': {
+      const v = parseTimestampTzLiteral(e.text);
+      if (v === undefined) fail(e.span, `Invalid TIMESTAMP WITH TIME ZONE literal '${e.text}'`);
+      return lit(v, { type: 'TIMESTAMP_TZ', nullable: false, precision: 6 });
     }
   }
 }

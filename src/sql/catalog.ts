@@ -121,6 +121,9 @@ export function resolveType(t: TypeName, nullable: boolean, types: UserTypes = N
     case 'TIME':
     case 'TIMESTAMP':
       return { type: t.name, nullable, precision: t.precision ?? 0 };
+    case 'TIMESTAMP_TZ':
+      // Feldera ignores the declared scale: always microseconds (its reference, datetime.md).
+      return { type: 'TIMESTAMP_TZ', nullable, precision: 6 };
     case 'BOOLEAN':
     case 'TINYINT':
     case 'SMALLINT':

@@ -8,6 +8,7 @@ import { castCanBeNull, makeCast } from '../engine/values/cast.js';
 import { ValueError } from '../engine/values/errors.js';
 import {
   type ColumnType,
+  hasTimestampTz,
   isBinaryType,
   isDateTimeType,
   isIntegerType,
@@ -40,10 +41,31 @@ export function call(fn: FunctionName, args: Expr[], type: ColumnType, unit?: st
   return e;
 }
 
+/**
+ * The refusal of a conversion between TIMESTAMP WITH TIME ZONE and a type other than
+ * TIMESTAMP, DATE or TIME (engine/values/cast.ts): Feldera has them, Sluice not yet.
+ */
+export function refuseTimestampTzCast(span: Span, from: ColumnType, to: ColumnType): void {
+  if (!hasTimestampTz(from) && !hasTimestampTz(to)) return;
+  fail(
+    span,
+    `Conversion from ${typeToSql(from)} to ${typeToSql(to)} is not yet implemented (TIMESTAMP WITH TIME ZONE converts to and from TIMESTAMP and DATE, and to TIME)`,
+    'Not yet implemented',
+  );
+}
+
 /** Converts `e` to type `to` (a no-op when only nullability differs); folds literal casts. */
 export function coerce(e: Expr, to: ColumnType, span?: Span): Expr {
   if (sameBaseType(e.type, to))
     return e.type.nullable === to.nullable || e.kind !== 'lit' ? e : { ...e, type: to };
+  if (span && (hasTimestampTz(e.type) || hasTimestampTz(to))) {
+    try {
+      makeCast(e.type, to);
+    } catch (err) {
+      if (!(err instanceof ValueError)) throw err;
+      refuseTimestampTzCast(span, e.type, to);
+    }
+  }
   if (e.kind === 'lit') {
     try {
       const v = makeCast(e.type, to)(e.value);
@@ -94,6 +116,8 @@ export function unify(
       fail(
         span,
         `Cannot apply ${what} to arguments of type ${args.map((a) => typeToSql(a.type)).join(', ')}`,
+        // Feldera may convert these (which way is not known here): a refusal, not a type error.
+        args.some((a) => hasTimestampTz(a.type)) ? 'Not yet implemented' : VALIDATION_ERROR,
       );
   }
   if (target.type === 'NULL') target = { type: 'BOOLEAN', nullable: true };

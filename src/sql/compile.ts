@@ -25,6 +25,7 @@ import { optimize } from './optimize.js';
 import { canonicalTokens, parseScript } from './parser.js';
 import type { Column, Expr, Rel } from './plan.js';
 import { Scope, VALIDATION_ERROR } from './scope.js';
+import { refuseTimestampTzColumns } from './timestamp-tz.js';
 import { BrokenFunctionCall, defineFunction, ProgramDefinitions } from './user-functions.js';
 
 /** An error about a relation that already failed to compile; reported once, at its definition. */
@@ -122,6 +123,7 @@ function buildTable(st: ast.CreateTable, sink: MessageSink, types: UserTypes): T
         def.type.span,
         `Column '${def.name.name}' has type ${typeToSql(type)}; tables cannot have interval columns`,
       );
+    refuseTimestampTzColumns([{ name: def.name.name, type }], def.type.span, `table '${st.name.name}'`);
     const column: ColumnInfo = { name: def.name.name, caseSensitive: def.name.quoted, type };
     if (def.defaultValue)
       column.default = bindColumnDefault(
@@ -219,6 +221,7 @@ function buildView(st: ast.CreateView, binder: QueryBinder, sink: MessageSink): 
         `Column '${c.name}' of view '${st.name.name}' has type ${typeToSql(c.type)}; interval columns are not supported in views`,
         'Not yet implemented',
       );
+  if (!st.local) refuseTimestampTzColumns(plan.columns, st.query.span, `view '${st.name.name}'`);
   const quoted = new Set(st.columnNames?.filter((c) => c.quoted).map((c) => c.name));
   return {
     info: {

@@ -23,7 +23,7 @@ import {
 } from '../engine/values/types.js';
 import type * as ast from './ast.js';
 import { call, coerce, fail, lit } from './coercion.js';
-import type { Span } from './messages.js';
+import { type Span, SqlError } from './messages.js';
 import type { Expr, FunctionName } from './plan.js';
 
 const TIMESTAMP: ColumnType = { type: 'TIMESTAMP', nullable: false, precision: 0 };
@@ -67,14 +67,23 @@ export function bindIntervalDiff(
 ): Expr {
   const nullable = left.type.nullable || right.type.nullable;
   const t = qualifiedType(e.from, e.to, nullable, e.span);
-  let l = left;
-  let r = right;
+  const [l0, r0] = onUtcTimestamps([left, right]);
+  let l = l0!;
+  let r = r0!;
   const lt = l.type.type === 'NULL' ? r.type : l.type;
   const rt = r.type.type === 'NULL' ? l.type : r.type;
+  // The message names the operand types as written (before onUtcTimestamps).
+  const [wl, wr] = [left.type.type === 'NULL' ? right : left, right.type.type === 'NULL' ? left : right];
   const refuse = (): never =>
     fail(
       e.span,
-      `Cannot apply '-' to arguments of type '<${typeToSql({ ...lt, nullable: true })}> - <${typeToSql({ ...rt, nullable: true })}>' with an interval qualifier`,
+      `Cannot apply '-' to arguments of type '<${typeToSql({ ...wl.type, nullable: true })}> - <${typeToSql({ ...wr.type, nullable: true })}>' with an interval qualifier`,
+    );
+  if (lt.type === 'TIMESTAMP_TZ' || rt.type === 'TIMESTAMP_TZ')
+    fail(
+      e.span,
+      `The difference of ${typeToSql({ ...lt, nullable: true })} and ${typeToSql({ ...rt, nullable: true })} is not yet implemented`,
+      'Not yet implemented',
     );
   if (!isDateTimeType(lt) || !isDateTimeType(rt)) refuse();
   if (lt.type !== rt.type) {
@@ -92,6 +101,31 @@ export function bindIntervalDiff(
 }
 
 /**
+ * Operands with TIMESTAMP WITH TIME ZONE values as the TIMESTAMPs of their UTC time, the
+ * arithmetic of which is Feldera's for the type (it keeps only the UTC instant; "any operation
+ * available on TIMESTAMP also applies"). Left as they are when a DATE, TIME or TIMESTAMP is
+ * among them: how Feldera combines those with an instant is not known, so the binder refuses.
+ */
+function onUtcTimestamps(operands: Expr[]): Expr[] {
+  const dated = operands.filter((o) => isDateTimeType(o.type) || o.type.type === 'TIMESTAMP_TZ');
+  if (!dated.some((o) => o.type.type === 'TIMESTAMP_TZ') || dated.some((o) => isDateTimeType(o.type)))
+    return operands;
+  return operands.map((o) =>
+    o.type.type === 'TIMESTAMP_TZ' ? coerce(o, { ...TIMESTAMP, nullable: o.type.nullable }) : o,
+  );
+}
+
+/** `cannot`'s error for an instant met by a DATE, TIME or TIMESTAMP, as not yet implemented. */
+function refuseMixed(cannot: () => never): never {
+  try {
+    return cannot();
+  } catch (err) {
+    if (err instanceof SqlError) throw new SqlError(err.span, 'Not yet implemented', err.message);
+    throw err;
+  }
+}
+
+/**
  * `l op r` where an operand is a date, time, timestamp or interval; undefined when neither is.
  * `cannot` reports operands that do not combine.
  */
@@ -101,6 +135,13 @@ export function bindTemporalArithmetic(
   r: Expr,
   cannot: () => never,
 ): Expr | undefined {
+  if (l.type.type === 'TIMESTAMP_TZ' || r.type.type === 'TIMESTAMP_TZ') {
+    const [ul, ur] = onUtcTimestamps([l, r]);
+    if (ul!.type.type === 'TIMESTAMP_TZ' || ur!.type.type === 'TIMESTAMP_TZ') return refuseMixed(cannot);
+    const bound = bindTemporalArithmetic(fn, ul!, ur!, cannot)!;
+    if (bound.type.type !== 'TIMESTAMP') return bound;
+    return coerce(bound, { type: 'TIMESTAMP_TZ', nullable: bound.type.nullable, precision: 6 });
+  }
   const nullable = l.type.nullable || r.type.nullable;
   const lt = l.type.type === 'NULL' ? r.type : l.type;
   const rt = r.type.type === 'NULL' ? l.type : r.type;

@@ -158,10 +158,15 @@ export abstract class ExpressionParser extends TokenStream {
       type.name = `U${base}`;
     if ((base === 'TIME' || base === 'TIMESTAMP') && this.isKeyword('WITH')) {
       const start = this.next().span;
-      this.acceptKeyword('LOCAL');
+      const local = this.acceptKeyword('LOCAL');
       this.expectKeyword('TIME');
       this.expectKeyword('ZONE');
-      this.fail(`${base} WITH TIME ZONE is not supported`, joinSpans(start, this.prevSpan()), UNSUPPORTED);
+      // Feldera 0.312 has TIMESTAMP WITH TIME ZONE (its TIMESTAMP_TZ), not the other two.
+      if (base === 'TIME' || local) {
+        const name = `${base} WITH ${local ? 'LOCAL ' : ''}TIME ZONE`;
+        this.fail(`Type ${name} is not supported`, joinSpans(start, this.prevSpan()), UNSUPPORTED);
+      }
+      type.name = 'TIMESTAMP_TZ';
     }
     if ((base === 'TIME' || base === 'TIMESTAMP') && this.isKeyword('WITHOUT')) {
       this.next();
@@ -494,12 +499,18 @@ export abstract class ExpressionParser extends TokenStream {
             span: joinSpans(t.span, next.span),
           };
         }
-        if (t.upper === 'TIMESTAMP' && next.kind === 'ident' && next.upper === 'WITH')
-          this.fail(
-            'TIMESTAMP WITH TIME ZONE literals are not supported',
-            joinSpans(t.span, next.span),
-            UNSUPPORTED,
-          );
+        if (t.upper === 'TIMESTAMP' && next.kind === 'ident' && next.upper === 'WITH') {
+          const text = this.peek(4);
+          if (this.isKeyword('TIME', 2) && this.isKeyword('ZONE', 3) && text.kind === 'string') {
+            this.pos += 5;
+            return {
+              kind: 'literal',
+              literal: 'timestamp_tz',
+              text: text.value,
+              span: joinSpans(t.span, text.span),
+            };
+          }
+        }
         break;
       case 'UUID':
         if (next.kind === 'string') {

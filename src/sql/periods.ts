@@ -36,6 +36,12 @@ export function expandPeriod(
   const period = ([s, end]: ast.Expr[]): Period => {
     for (const x of [s!, end ?? s!]) {
       const t = typeOf(x);
+      if (t.type === 'TIMESTAMP_TZ')
+        fail(
+          x.span,
+          `${e.op} of TIMESTAMP WITH TIME ZONE periods is not yet implemented`,
+          'Not yet implemented',
+        );
       if (!(isDateTimeType(t) || t.type === 'NULL' || (x === end && isIntervalType(t))))
         fail(x.span, `${e.op} needs DATE, TIME or TIMESTAMP periods, got ${typeToSql(t)}`);
     }

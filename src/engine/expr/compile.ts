@@ -112,6 +112,7 @@ const PRIMITIVE_ORDER = new Set([
   'DATE',
   'TIME',
   'TIMESTAMP',
+  'TIMESTAMP_TZ',
 ]);
 
 /** Comparison kernel for same-typed numbers, bigints or strings, where the JS operators agree with SQL. */

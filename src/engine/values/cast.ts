@@ -13,6 +13,7 @@ import {
   formatTime,
   formatTimestamp,
   makeTimestamp,
+  NS_PER_MICRO_BIG,
   NS_PER_MILLI_BIG,
   NS_PER_SECOND,
   NS_PER_SECOND_BIG,
@@ -288,6 +289,23 @@ function dateTimeCast(from: ColumnType, to: ColumnType): Caster {
 }
 
 /**
+ * Casts of TIMESTAMP WITH TIME ZONE: its value is a TIMESTAMP's (the instant in UTC, see
+ * timestamp-tz.ts), so a TIMESTAMP converts read as UTC, cut to the microseconds of the type
+ * (Feldera: TIMESTAMP WITH TIME ZONE(6)), and a DATE as its UTC midnight; back, the UTC date,
+ * time or timestamp. Other pairs (text, numbers, VARIANT) are not implemented: the text and
+ * number forms Feldera gives them are not known here.
+ */
+function timestampTzCast(from: ColumnType, to: ColumnType): Caster {
+  if (from.type === to.type) return (v) => v;
+  if (from.type === 'TIMESTAMP_TZ' && to.type === 'TIMESTAMP') return (v) => v;
+  if (from.type === 'TIMESTAMP') return (v) => floorDiv(v as bigint, NS_PER_MICRO_BIG) * NS_PER_MICRO_BIG;
+  if (from.type === 'DATE') return (v) => makeTimestamp(v as number, 0);
+  if (from.type === 'TIMESTAMP_TZ' && to.type === 'DATE') return (v) => timestampDays(v as bigint);
+  if (from.type === 'TIMESTAMP_TZ' && to.type === 'TIME') return (v) => timestampTimeOfDay(v as bigint);
+  throw new ValueError(`cannot cast ${typeToSql(from)} to ${typeToSql(to)}`);
+}
+
+/**
  * Casts to BINARY / VARBINARY, per Feldera's reference ("Casts and Data Type Conversions"). A
  * string becomes its UTF-8 bytes, cut or padded to the type's length (Feldera's sqllib
  * `cast_to_bytes_s`: CAST('hello ' AS BINARY) is x'68'); hexadecimal text is read as bytes only
@@ -391,6 +409,7 @@ export function makeCast(from: ColumnType, to: ColumnType): (v: Value) => Value 
 
 function makeNonNullCast(from: ColumnType, to: ColumnType): Caster {
   if (from.type === 'NULL') return () => null;
+  if (from.type === 'TIMESTAMP_TZ' || to.type === 'TIMESTAMP_TZ') return timestampTzCast(from, to);
   if (to.type === 'VARIANT') return toVariantCaster(from);
   if (from.type === 'VARIANT') return fromVariantCaster(to, makeCast);
   const dateLike = (t: ColumnType) => t.type === 'DATE' || t.type === 'TIME' || t.type === 'TIMESTAMP';

@@ -30,6 +30,7 @@ export type SqlTypeName =
   | 'DATE'
   | 'TIME'
   | 'TIMESTAMP'
+  | 'TIMESTAMP_TZ'
   | 'UUID'
   | 'VARIANT'
   | 'ARRAY'
@@ -153,6 +154,13 @@ export function isIntervalType(t: ColumnType): boolean {
   return t.type.startsWith('INTERVAL_');
 }
 
+/** True when `t` is TIMESTAMP WITH TIME ZONE or holds one (an element, key, value or field). */
+export function hasTimestampTz(t: ColumnType): boolean {
+  if (t.type === 'TIMESTAMP_TZ') return true;
+  const parts = [t.component, t.key, t.value, ...(t.fields ?? []).map((f) => f.columntype)];
+  return parts.some((p) => p !== undefined && hasTimestampTz(p));
+}
+
 export function isCompoundType(t: ColumnType): boolean {
   return t.type === 'ARRAY' || t.type === 'MAP' || t.type === 'STRUCT';
 }
@@ -210,6 +218,9 @@ export function typeToSql(t: ColumnType): string {
       break;
     case 'MAP':
       name = `MAP<${typeToSql(t.key!)}, ${typeToSql(t.value!)}>`;
+      break;
+    case 'TIMESTAMP_TZ':
+      name = 'TIMESTAMP WITH TIME ZONE';
       break;
     case 'STRUCT':
       name = `ROW(${t.fields!.map((f) => `${f.name} ${typeToSql(f.columntype)}`).join(', ')})`;

@@ -28,6 +28,7 @@ export function hasValueShape(type: ColumnType, v: Value): boolean {
     case 'BIGINT':
     case 'UBIGINT':
     case 'TIMESTAMP':
+    case 'TIMESTAMP_TZ':
       return typeof v === 'bigint';
     case 'REAL':
     case 'DOUBLE':

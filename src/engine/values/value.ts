@@ -15,6 +15,7 @@
  * | DATE                              | `number`: days since 1970-01-01                         |
  * | TIME                              | `number`: nanoseconds since midnight                    |
  * | TIMESTAMP                         | `bigint`: nanoseconds since 1970-01-01 00:00:00         |
+ * | TIMESTAMP WITH TIME ZONE          | `bigint`: the instant, nanoseconds since the epoch, UTC |
  * | INTERVAL (day-time / year-month)  | `bigint` microseconds / `number` months                 |
  * | ARRAY, ROW (STRUCT)               | `Value[]` (elements / fields in order)                  |
  * | MAP                               | `SqlMap` (entries sorted by key)                        |

@@ -15,7 +15,7 @@ import {
 } from '../../engine/values/types.js';
 import type * as ast from '../ast.js';
 import { bindArray } from '../bind-compound.js';
-import { BIGINT, BOOLEAN, call, coerce, fail, lit } from '../coercion.js';
+import { BIGINT, BOOLEAN, call, coerce, fail, lit, refuseTimestampTzCast } from '../coercion.js';
 import type { Expr } from '../plan.js';
 import { leastRestrictive } from '../typing.js';
 import { arity, type CallSite, type FunctionBinder, type FunctionFamily } from './signature.js';
@@ -138,6 +138,7 @@ const arrayToString: FunctionBinder = (site) => {
       ['ARRAY', 'STRING'],
       ['ARRAY', 'STRING', 'STRING'],
     ]);
+  refuseTimestampTzCast(site.argSpan(0), a!.type.component!, VARCHAR);
   const args = [
     a!,
     ...texts.map((t, i) => coerce(t, { ...VARCHAR, nullable: t.type.nullable }, site.argSpan(i + 1))),

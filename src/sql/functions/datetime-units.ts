@@ -79,6 +79,7 @@ const LONG_INTERVAL_FIELDS: ReadonlySet<TimeUnit> = new Set([
 
 /** EXTRACT(unit FROM operand) (`name` is the function as called, for errors): a BIGINT. */
 export function bindExtract(unit: TimeUnit, operand: Expr, span: Span, name = 'EXTRACT'): Expr {
+  if (operand.type.type === 'TIMESTAMP_TZ') operand = utcTimestamp(operand);
   const t = operand.type;
   const shown = name === 'EXTRACT' ? `EXTRACT(<${unit}> FROM ${label(t)})` : `${name}(${label(t)})`;
   const forms =
@@ -206,8 +207,37 @@ function bindAdd(site: CallSite, unit: TimeUnit, unitSpan: Span): Expr {
   return call('timestamp_add', [n, x], result, unit);
 }
 
+/**
+ * A TIMESTAMP WITH TIME ZONE read as the TIMESTAMP of its instant in UTC: Feldera keeps only
+ * that instant (reference datetime.md), so the fields, truncations and differences of the
+ * value are those of its UTC time ("any operation available on TIMESTAMP also applies").
+ */
+function utcTimestamp(e: Expr): Expr {
+  return coerce(e, { ...TIMESTAMP, nullable: e.type.nullable });
+}
+
+/**
+ * A unit call with TIMESTAMP WITH TIME ZONE operands: bound on their UTC timestamps, a
+ * TIMESTAMP result (FLOOR, CEIL, the truncations, TIMESTAMPADD) turned back into an instant.
+ * TIMESTAMPDIFF between one and another type is refused: not known how Feldera converts them.
+ */
+function bindOnUtc(site: CallSite, word: string, unitSpan: Span): Expr {
+  const datetimes = site.args.filter((a) => a.type.type !== 'NULL' && !isIntegerType(a.type));
+  if (datetimes.some((a) => a.type.type !== 'TIMESTAMP_TZ'))
+    fail(
+      site.span,
+      `${site.name} of TIMESTAMP WITH TIME ZONE and ${datetimes.map((a) => label(a.type)).join(', ')} is not yet implemented`,
+      'Not yet implemented',
+    );
+  const args = site.args.map((a) => (a.type.type === 'TIMESTAMP_TZ' ? utcTimestamp(a) : a));
+  const bound = bindUnitCall({ ...site, args }, word, unitSpan);
+  if (bound.type.type !== 'TIMESTAMP') return bound;
+  return coerce(bound, { type: 'TIMESTAMP_TZ', nullable: bound.type.nullable, precision: 6 });
+}
+
 /** Binds a call that carries a time unit keyword (see the parser's `unit` of a call). */
 export function bindUnitCall(site: CallSite, word: string, unitSpan: Span): Expr {
+  if (site.args.some((a) => a.type.type === 'TIMESTAMP_TZ')) return bindOnUtc(site, word, unitSpan);
   const unit = timeUnit(word, unitSpan);
   switch (site.name) {
     case 'TIMESTAMPDIFF':

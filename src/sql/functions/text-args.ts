@@ -82,7 +82,7 @@ function refuseUnsupported(site: CallSite, e: Expr, i: number): void {
   if (!isCompoundType(e.type) && e.type.type !== 'NULL' && !hasText(e.type))
     fail(
       site.argSpan(i),
-      `${site.name} of ${e.type.type === 'VARIANT' ? 'a VARIANT' : 'an INTERVAL'} argument is not yet implemented`,
+      `${site.name} of ${e.type.type === 'VARIANT' ? 'a VARIANT' : e.type.type === 'TIMESTAMP_TZ' ? 'a TIMESTAMP WITH TIME ZONE' : 'an INTERVAL'} argument is not yet implemented`,
       'Not yet implemented',
     );
 }

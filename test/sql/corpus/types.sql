@@ -168,7 +168,7 @@ CREATE TABLE t (ts TIMESTAMP);
 CREATE VIEW v AS SELECT (ts - ts) DAY AS i FROM t;
 -- expect error
 
--- case: TIMESTAMP WITH TIME ZONE is not supported yet
+-- case: a TIMESTAMP WITH TIME ZONE table column is not supported yet (its JSON form is not known)
 CREATE TABLE t (ts TIMESTAMP WITH TIME ZONE);
 CREATE VIEW v AS SELECT ts FROM t;
 -- expect:
