@@ -18,8 +18,8 @@ import { type Static, Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../types/errors.js';
 import { adHocLimits } from './adhoc/limits.js';
-import { contentType, outputWriter } from './adhoc/output.js';
-import type { AdHocFormat } from './adhoc/protocol.js';
+import { contentType, wholeOutput } from './adhoc/output.js';
+import { AD_HOC_FORMATS, type AdHocFormat } from './adhoc/protocol.js';
 import { AdHocQueries } from './adhoc/service.js';
 import { splitStatements } from './adhoc/statements.js';
 import type { Controller } from './controller.js';
@@ -144,7 +144,7 @@ export async function dataRoutes(app: FastifyInstance, controller: Controller): 
   let adhoc: AdHocQueries | null = null;
   app.get('/query', { schema: { querystring: QueryQuery } }, async (request, reply) => {
     const q = request.query as Static<typeof QueryQuery>;
-    const format = formatParam(q.format, ['text', 'json'], 'text') as AdHocFormat;
+    const format = formatParam(q.format, [...AD_HOC_FORMATS], 'text') as AdHocFormat;
     const plane = controller.dataPlane;
     const statements = splitStatements(q.sql);
     for (const sql of statements) plane.checkQuery(sql);
@@ -152,9 +152,8 @@ export async function dataRoutes(app: FastifyInstance, controller: Controller): 
     for (const sql of statements) await plane.query(sql);
     const statement = await plane.query(last);
     if (statement.kind === 'insert') {
-      const out = outputWriter(format, statement.result.columns);
       reply.header('content-type', contentType(format));
-      return out.rows(statement.result.rows) + out.end();
+      return wholeOutput(format, statement.result.columns, statement.result.rows);
     }
     adhoc ??= new AdHocQueries(
       { programCode: controller.config.programCode },

@@ -6,20 +6,27 @@
  *   - `text`: a box-drawn table. Each batch is drawn with its own column widths; the header is
  *     drawn once and the closing rule is held back until the end, so a result that fits in
  *     one batch prints exactly as `formatTextTable` draws it.
+ *   - `arrow_ipc` and `parquet`: binary, see arrow-output.ts.
  * An error after output has started is written in-band as the last line: the error body as
- * JSON for `json`, `ERROR: <message> [<error_code>]` for `text`.
+ * JSON for `json`, `ERROR: <message> [<error_code>]` for `text`. A binary format has no room
+ * for such a line (it would corrupt the file the client is reading), so there the response is
+ * cut off instead and the client sees an incomplete transfer.
  */
 import { type ColumnDesc, formatTextTable } from '../../engine/values/index.js';
 import type { Row } from '../../engine/values/value.js';
 import type { ErrorBody } from '../../types/errors.js';
 import { makeAdhocRowEncoder } from './arrow-json.js';
+import { arrowIpcWriter, parquetWriter } from './arrow-output.js';
 import type { AdHocFormat } from './protocol.js';
 
+/** Output to send: text, or bytes for the binary formats. */
+export type OutputChunk = string | Uint8Array;
+
 export interface OutputWriter {
-  /** Text of a batch of rows. */
-  rows(batch: readonly Row[]): string;
-  /** Text that closes the output. */
-  end(): string;
+  /** Output of a batch of rows (may be empty). */
+  rows(batch: readonly Row[]): OutputChunk;
+  /** Output that closes the response. */
+  end(): OutputChunk;
 }
 
 function jsonWriter(columns: readonly ColumnDesc[]): OutputWriter {
@@ -52,15 +59,57 @@ function textWriter(columns: readonly ColumnDesc[]): OutputWriter {
 }
 
 export function outputWriter(format: AdHocFormat, columns: readonly ColumnDesc[]): OutputWriter {
-  return format === 'json' ? jsonWriter(columns) : textWriter(columns);
+  switch (format) {
+    case 'json':
+      return jsonWriter(columns);
+    case 'text':
+      return textWriter(columns);
+    case 'arrow_ipc':
+      return arrowIpcWriter(columns);
+    case 'parquet':
+      return parquetWriter(columns);
+  }
 }
 
-/** The line that reports an error once output has started. */
-export function errorLine(format: AdHocFormat, error: ErrorBody): string {
-  return format === 'json' ? `${JSON.stringify(error)}\n` : `ERROR: ${error.message} [${error.error_code}]\n`;
+/** The whole output of `rows` at once (the answer to an INSERT). */
+export function wholeOutput(
+  format: AdHocFormat,
+  columns: readonly ColumnDesc[],
+  rows: readonly Row[],
+): OutputChunk {
+  const out = outputWriter(format, columns);
+  const first = out.rows(rows);
+  const last = out.end();
+  return typeof first === 'string' && typeof last === 'string'
+    ? first + last
+    : Buffer.concat([Buffer.from(first), Buffer.from(last)]);
+}
+
+/**
+ * The line that reports an error once output has started, or null for a binary format (the
+ * response is cut off instead; see the module header).
+ */
+export function errorLine(format: AdHocFormat, error: ErrorBody): string | null {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(error)}\n`;
+    case 'text':
+      return `ERROR: ${error.message} [${error.error_code}]\n`;
+    default:
+      return null;
+  }
 }
 
 /** Content type of each format's response. */
 export function contentType(format: AdHocFormat): string {
-  return format === 'json' ? 'application/x-ndjson' : 'text/plain; charset=utf-8';
+  switch (format) {
+    case 'json':
+      return 'application/x-ndjson';
+    case 'text':
+      return 'text/plain; charset=utf-8';
+    case 'arrow_ipc':
+      return 'application/vnd.apache.arrow.stream';
+    case 'parquet':
+      return 'application/vnd.apache.parquet';
+  }
 }

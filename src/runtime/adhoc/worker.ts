@@ -11,7 +11,7 @@ import { type AdHocCatalog, compileProgram, prepareAdHoc } from '../../engine/in
 import type { WeightedRow } from '../../engine/values/value.js';
 import { ApiError } from '../../types/errors.js';
 import { withApiErrors } from '../engine-errors.js';
-import { outputWriter } from './output.js';
+import { type OutputChunk, outputWriter } from './output.js';
 import type { AdHocFormat, FromWorker, ToWorker, WorkerSetup } from './protocol.js';
 import { decodeChunk } from './snapshot-codec.js';
 
@@ -32,6 +32,8 @@ const catalog: AdHocCatalog = {
   types: compiled.program.definitions,
 };
 const encoder = new TextEncoder();
+/** Largest chunk posted to the main thread (one credit each). */
+const MAX_CHUNK_BYTES = 256 * 1024;
 
 function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(message, transfer);
@@ -44,11 +46,14 @@ function takeCredit(credits: Int32Array): void {
 }
 
 function run(job: Job): void {
-  const send = (text: string) => {
-    if (text.length === 0) return;
-    takeCredit(job.credits);
-    const { buffer } = encoder.encode(text);
-    post({ type: 'chunk', data: buffer as ArrayBuffer }, [buffer as ArrayBuffer]);
+  const send = (output: OutputChunk) => {
+    const bytes = typeof output === 'string' ? encoder.encode(output) : output;
+    // A whole Parquet file comes at once: send it in credit-sized pieces.
+    for (let at = 0; at < bytes.length; at += MAX_CHUNK_BYTES) {
+      takeCredit(job.credits);
+      const { buffer } = bytes.slice(at, at + MAX_CHUNK_BYTES);
+      post({ type: 'chunk', data: buffer as ArrayBuffer }, [buffer as ArrayBuffer]);
+    }
   };
   try {
     const statement = withApiErrors(() => prepareAdHoc(job.sql, catalog));
