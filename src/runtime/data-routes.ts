@@ -61,6 +61,20 @@ function formatParam(value: string | undefined, allowed: string[], fallback?: st
   return v;
 }
 
+/**
+ * Feldera's `format=hash` answers a SHA-256 digest of the result set whose exact input (the
+ * Arrow IPC schema bytes, DataFusion's per-row ahash values, how rows combine) changes between
+ * Feldera versions; Sluice does not yet reproduce 0.312's digest bit for bit, and a digest
+ * that differs from Feldera's would be a wrong answer, so the format is refused.
+ */
+function hashRefused(): ApiError {
+  return new ApiError(
+    'InvalidFormat',
+    `Unsupported format 'hash': Sluice cannot yet compute Feldera's result-set digest; use one of ${AD_HOC_FORMATS.join(', ')} (arrow_ipc or parquet to compare results exactly)`,
+    { format: 'hash', supported: [...AD_HOC_FORMATS] },
+  );
+}
+
 export async function dataRoutes(app: FastifyInstance, controller: Controller): Promise<void> {
   // Bodies stay bytes: the ingress decoder checks that they are UTF-8 (a string parser would
   // turn invalid bytes into U+FFFD without a word).
@@ -144,6 +158,7 @@ export async function dataRoutes(app: FastifyInstance, controller: Controller): 
   let adhoc: AdHocQueries | null = null;
   app.get('/query', { schema: { querystring: QueryQuery } }, async (request, reply) => {
     const q = request.query as Static<typeof QueryQuery>;
+    if (q.format?.toLowerCase() === 'hash') throw hashRefused();
     const format = formatParam(q.format, [...AD_HOC_FORMATS], 'text') as AdHocFormat;
     const plane = controller.dataPlane;
     const statements = splitStatements(q.sql);

@@ -173,6 +173,12 @@ describe('ad-hoc query formats arrow_ipc and parquet', () => {
       'SELECT x.id * 1000 + y.id AS n FROM t x, t y, t z, t w, t v, t q, t r, t s2, t s3, t s4, t s5, t s6';
     const many = tableFromIPC(new Uint8Array(await (await queryBytes(m, 'arrow_ipc', sql)).arrayBuffer()));
     assert.equal(many.numRows, 4096);
+    assert.ok(many.batches.length > 1, `one IPC message per engine batch, got ${many.batches.length}`);
+    assert.deepEqual(
+      [...many.getChild('n')!].sort((a, b) => a - b).slice(0, 3),
+      [1001, 1001, 1001],
+      'the rows themselves',
+    );
   });
 
   test('parquet: a Snappy-compressed Parquet file with the same schema', async () => {
@@ -193,6 +199,16 @@ describe('ad-hoc query formats arrow_ipc and parquet', () => {
     assertError(res, 400, 'InvalidFormat');
     assert.match(res.body.message, /text, json, arrow_ipc, parquet/);
     assert.deepEqual(res.body.details.supported, ['text', 'json', 'arrow_ipc', 'parquet']);
+  });
+
+  test("format=hash is refused with a reason, since Sluice cannot reproduce Feldera's digest", async () => {
+    const res = await m.request(
+      'GET',
+      `/v0/pipelines/fmt/query?format=hash&sql=${encodeURIComponent(QUERY)}`,
+    );
+    assertError(res, 400, 'InvalidFormat');
+    assert.match(res.body.message, /'hash'.*digest/);
+    assert.equal(res.body.details.format, 'hash');
   });
 
   test('pyarrow (the SDK reader) reads both answers', async (t) => {

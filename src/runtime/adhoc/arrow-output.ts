@@ -14,9 +14,10 @@
  *     query worker, under its time budget) and the file is sent then.
  */
 import { createRequire } from 'node:module';
-import { type Schema, Table, tableToIPC } from 'apache-arrow';
+import { type DataType, IntervalMonthDayNano, type Schema, Table, tableToIPC } from 'apache-arrow';
 import type { ColumnDesc } from '../../engine/values/index.js';
 import type { Row } from '../../engine/values/value.js';
+import { ApiError } from '../../types/errors.js';
 import { recordBatch } from './arrow-batch.js';
 import { arrowSchema } from './arrow-schema.js';
 
@@ -84,8 +85,23 @@ function loadParquetWasm(): ParquetWasm {
   return parquetWasm;
 }
 
+/** True if `type` is, or holds, a day-time interval (Arrow MonthDayNano, which Parquet lacks). */
+function holdsDayTimeInterval(type: DataType): boolean {
+  return (
+    type instanceof IntervalMonthDayNano || (type.children ?? []).some((f) => holdsDayTimeInterval(f.type))
+  );
+}
+
+/** Throws `InvalidQuery` (400) for a result with a day-time interval column: Parquet cannot hold one. */
 export function parquetWriter(columns: readonly ColumnDesc[]): BinaryWriter {
   const messages = new IpcMessages(columns);
+  const interval = messages.schema.fields.find((f) => holdsDayTimeInterval(f.type));
+  if (interval)
+    throw new ApiError(
+      'InvalidQuery',
+      `Column '${interval.name}' holds a day-time INTERVAL, which Parquet cannot store; CAST it (e.g. to BIGINT of a unit) or use format=arrow_ipc`,
+      { column: interval.name },
+    );
   const parts: Uint8Array[] = [messages.header];
   return {
     rows(batch) {
