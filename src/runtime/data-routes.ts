@@ -18,7 +18,7 @@ import { type Static, Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../types/errors.js';
 import { adHocLimits } from './adhoc/limits.js';
-import { contentType, wholeOutput } from './adhoc/output.js';
+import { contentType, isBinaryFormat, loadBinaryFormats, wholeOutput } from './adhoc/output.js';
 import { AD_HOC_FORMATS, type AdHocFormat } from './adhoc/protocol.js';
 import { AdHocQueries } from './adhoc/service.js';
 import { splitStatements } from './adhoc/statements.js';
@@ -167,6 +167,7 @@ export async function dataRoutes(app: FastifyInstance, controller: Controller): 
     for (const sql of statements) await plane.query(sql);
     const statement = await plane.query(last);
     if (statement.kind === 'insert') {
+      if (isBinaryFormat(format)) await loadBinaryFormats();
       reply.header('content-type', contentType(format));
       return wholeOutput(format, statement.result.columns, statement.result.rows);
     }

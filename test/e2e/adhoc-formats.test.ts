@@ -22,7 +22,8 @@ CREATE TABLE t (
   id INT NOT NULL, b BOOLEAN, ti TINYINT, big BIGINT, r REAL, d DOUBLE, dec DECIMAL(10, 2),
   s VARCHAR, bin VARBINARY, dt DATE, tm TIME, ts TIMESTAMP, u UUID,
   arr INT ARRAY, m MAP<VARCHAR, INT>, a addr, v VARIANT
-) WITH ('materialized' = 'true');`;
+) WITH ('materialized' = 'true');
+CREATE TABLE log (n INT) WITH ('materialized' = 'true');`;
 
 const ROWS = [
   {
@@ -189,6 +190,16 @@ describe('ad-hoc query formats arrow_ipc and parquet', () => {
     assert.equal(Buffer.from(bytes.subarray(-4)).toString(), 'PAR1');
     const table = tableFromIPC(readParquet(bytes).intoIPCStream());
     assertTable(table, 'parquet');
+  });
+
+  test('an INSERT answers its count in the binary formats too', async () => {
+    const res = await queryBytes(m, 'arrow_ipc', 'INSERT INTO log VALUES (1), (2)');
+    assert.equal(res.status, 200);
+    const table = tableFromIPC(new Uint8Array(await res.arrayBuffer()));
+    assert.deepEqual(
+      table.toArray().map((r) => r.toJSON()),
+      [{ count: 2n }],
+    );
   });
 
   test('an unknown format is refused in the error shape', async () => {

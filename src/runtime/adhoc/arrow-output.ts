@@ -11,7 +11,8 @@
  *     WebAssembly and shipped inside the npm package: no native build, and the full Arrow type
  *     range (decimals, nested lists, maps, structs) that pure-JS writers lack. It writes a whole
  *     table at once, so the batches are kept as compact Arrow IPC until the end (inside the
- *     query worker, under its time budget) and the file is sent then.
+ *     query worker, under its time budget, and up to a byte budget: `BinaryWriterOptions`) and
+ *     the file is sent then.
  */
 import { createRequire } from 'node:module';
 import { type DataType, IntervalMonthDayNano, type Schema, Table, tableToIPC } from 'apache-arrow';
@@ -92,8 +93,30 @@ function holdsDayTimeInterval(type: DataType): boolean {
   );
 }
 
-/** Throws `InvalidQuery` (400) for a result with a day-time interval column: Parquet cannot hold one. */
-export function parquetWriter(columns: readonly ColumnDesc[]): BinaryWriter {
+export interface BinaryWriterOptions {
+  /**
+   * Most bytes of encoded batches the Parquet writer keeps until the end; beyond it the query
+   * fails with `AdHocQueryOutOfMemory`. These bytes and the WebAssembly memory the file is
+   * built in live outside the JS heap, whose limit alone would not stop them.
+   */
+  maxBufferedBytes?: number;
+}
+
+/** Bytes of WebAssembly memory parquet-wasm holds (it grows and is never returned). */
+export function parquetMemoryBytes(): number {
+  return parquetWasm ? parquetWasm.wasmMemory().buffer.byteLength : 0;
+}
+
+/**
+ * Throws `InvalidQuery` (400) for a result with a day-time interval column, which Parquet
+ * cannot hold; `rows` throws `AdHocQueryOutOfMemory` past `maxBufferedBytes`.
+ */
+export function parquetWriter(
+  columns: readonly ColumnDesc[],
+  options: BinaryWriterOptions = {},
+): BinaryWriter {
+  const maxBytes = options.maxBufferedBytes ?? Number.POSITIVE_INFINITY;
+  let buffered = 0;
   const messages = new IpcMessages(columns);
   const interval = messages.schema.fields.find((f) => holdsDayTimeInterval(f.type));
   if (interval)
@@ -105,7 +128,18 @@ export function parquetWriter(columns: readonly ColumnDesc[]): BinaryWriter {
   const parts: Uint8Array[] = [messages.header];
   return {
     rows(batch) {
-      if (batch.length > 0) parts.push(messages.batch(batch));
+      if (batch.length === 0) return EMPTY;
+      const message = messages.batch(batch);
+      buffered += message.length;
+      if (buffered > maxBytes) {
+        const mb = Math.round(maxBytes / 2 ** 20);
+        throw new ApiError(
+          'AdHocQueryOutOfMemory',
+          `The Parquet answer needed more than ${mb} MiB before its file could be written and was stopped; the pipeline is unaffected. Narrow the query (filters, LIMIT), use format=arrow_ipc (which streams), or raise runtime_config.datafusion_memory_mb.`,
+          { limit_mb: mb },
+        );
+      }
+      parts.push(message);
       return EMPTY;
     },
     end() {

@@ -16,8 +16,36 @@ import { type ColumnDesc, formatTextTable } from '../../engine/values/index.js';
 import type { Row } from '../../engine/values/value.js';
 import type { ErrorBody } from '../../types/errors.js';
 import { makeAdhocRowEncoder } from './arrow-json.js';
-import { arrowIpcWriter, parquetWriter } from './arrow-output.js';
+import type { BinaryWriterOptions } from './arrow-output.js';
 import type { AdHocFormat } from './protocol.js';
+
+type BinaryFormats = typeof import('./arrow-output.js');
+let binaryFormats: BinaryFormats | undefined;
+
+/** True for the formats whose writers need `loadBinaryFormats` first. */
+export function isBinaryFormat(format: AdHocFormat): boolean {
+  return format === 'arrow_ipc' || format === 'parquet';
+}
+
+/**
+ * Loads the writers of the binary formats. apache-arrow and parquet-wasm take a while to load
+ * (most of a second on a busy machine), so a pipeline process and its query workers load them
+ * with the first query that asks for them, not at start.
+ */
+export async function loadBinaryFormats(): Promise<void> {
+  binaryFormats ??= await import('./arrow-output.js');
+}
+
+/** The binary writers once loaded; a caller that skipped `loadBinaryFormats` is a bug. */
+function binary(): BinaryFormats {
+  if (!binaryFormats) throw new Error('the binary ad-hoc formats are used before loadBinaryFormats()');
+  return binaryFormats;
+}
+
+/** Bytes of WebAssembly memory the Parquet writer holds (0 before its first use). */
+export function parquetMemoryBytes(): number {
+  return binaryFormats?.parquetMemoryBytes() ?? 0;
+}
 
 /** Output to send: text, or bytes for the binary formats. */
 export type OutputChunk = string | Uint8Array;
@@ -58,16 +86,21 @@ function textWriter(columns: readonly ColumnDesc[]): OutputWriter {
   };
 }
 
-export function outputWriter(format: AdHocFormat, columns: readonly ColumnDesc[]): OutputWriter {
+/** The writer of `format`; the binary formats need `loadBinaryFormats` first. */
+export function outputWriter(
+  format: AdHocFormat,
+  columns: readonly ColumnDesc[],
+  options: BinaryWriterOptions = {},
+): OutputWriter {
   switch (format) {
     case 'json':
       return jsonWriter(columns);
     case 'text':
       return textWriter(columns);
     case 'arrow_ipc':
-      return arrowIpcWriter(columns);
+      return binary().arrowIpcWriter(columns);
     case 'parquet':
-      return parquetWriter(columns);
+      return binary().parquetWriter(columns, options);
   }
 }
 

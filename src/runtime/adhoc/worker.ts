@@ -11,11 +11,19 @@ import { type AdHocCatalog, compileProgram, prepareAdHoc } from '../../engine/in
 import type { WeightedRow } from '../../engine/values/value.js';
 import { ApiError } from '../../types/errors.js';
 import { withApiErrors } from '../engine-errors.js';
-import { type OutputChunk, outputWriter } from './output.js';
+import {
+  isBinaryFormat,
+  loadBinaryFormats,
+  type OutputChunk,
+  outputWriter,
+  parquetMemoryBytes,
+} from './output.js';
 import type { AdHocFormat, FromWorker, ToWorker, WorkerSetup } from './protocol.js';
 import { decodeChunk } from './snapshot-codec.js';
 
 interface Job {
+  /** Settles when the writers of the job's format are loaded. */
+  ready: Promise<void>;
   sql: string;
   format: AdHocFormat;
   credits: Int32Array;
@@ -59,7 +67,10 @@ function run(job: Job): void {
     const statement = withApiErrors(() => prepareAdHoc(job.sql, catalog));
     if (statement.kind !== 'select')
       throw new ApiError('InvalidQuery', 'Only SELECT statements run in the query worker', {});
-    const out = outputWriter(job.format, statement.columns);
+    // Encoded batches a Parquet answer keeps live outside the heap: give them half its limit.
+    const out = outputWriter(job.format, statement.columns, {
+      maxBufferedBytes: getHeapStatistics().heap_size_limit / 2,
+    });
     const batches = statement.batches((name) => job.snapshots.get(name) ?? []);
     for (;;) {
       const next = withApiErrors(() => batches.next());
@@ -68,7 +79,8 @@ function run(job: Job): void {
     }
     send(out.end());
     job.snapshots.clear();
-    post({ type: 'done', heapBytes: getHeapStatistics().used_heap_size });
+    // Parquet's WebAssembly memory only grows: a worker holding much of it is not kept warm.
+    post({ type: 'done', heapBytes: getHeapStatistics().used_heap_size + parquetMemoryBytes() });
   } catch (err) {
     const e =
       err instanceof ApiError
@@ -83,6 +95,7 @@ port.on('message', (m: ToWorker) => {
   switch (m.type) {
     case 'query':
       job = {
+        ready: isBinaryFormat(m.format) ? loadBinaryFormats() : Promise.resolve(),
         sql: m.sql,
         format: m.format,
         credits: new Int32Array(m.credits),
@@ -95,7 +108,13 @@ port.on('message', (m: ToWorker) => {
     case 'run': {
       const current = job!;
       job = null;
-      run(current);
+      current.ready.then(
+        () => run(current),
+        (err: Error) => {
+          const e = new ApiError('InternalError', `Ad-hoc output format could not load: ${err.message}`, {});
+          post({ type: 'error', status: e.status, error: e.toBody() });
+        },
+      );
       break;
     }
   }

@@ -107,6 +107,14 @@ describe('ad-hoc Arrow encodings', () => {
       String(table.schema.fields.find((f) => f.name === 'dec')!.type),
       String(arrowSchema(columns).fields[1]!.type),
     );
+    const small = parquetWriter(columns, { maxBufferedBytes: 2048 });
+    assert.throws(
+      () => {
+        for (let i = 0; i < 100; i++) small.rows(rows);
+      },
+      (err: ApiError) => err.errorCode === 'AdHocQueryOutOfMemory' && err.status === 400,
+      'encoded batches past the budget stop the query',
+    );
     const empty = parquetWriter(columns);
     assert.equal(tableFromIPC(readParquet(empty.end()).intoIPCStream()).numRows, 0);
   });
