@@ -274,12 +274,12 @@ export const ERROR_CODES = {
   AdHocQueryTimeout: {
     status: 400,
     description:
-      'An ad-hoc query ran longer than its time limit (`runtime_config.dev_tweaks.adhoc_timeout_secs`, default 60) and was stopped; the pipeline is unaffected. Sent as the last line of the output when rows were already sent.',
+      'An ad-hoc query ran longer than its time limit (`runtime_config.dev_tweaks.adhoc_timeout_secs`, default 60) and was stopped; the pipeline is unaffected. Sent as the last line of the output when rows were already sent (a binary format, `arrow_ipc` or `parquet`, is cut off instead).',
   },
   AdHocQueryOutOfMemory: {
     status: 400,
     description:
-      'An ad-hoc query needed more than its memory limit (a share of `runtime_config.datafusion_memory_mb`) and was stopped; the pipeline is unaffected. Sent as the last line of the output when rows were already sent.',
+      'An ad-hoc query needed more than its memory limit (a share of `runtime_config.datafusion_memory_mb`) and was stopped; the pipeline is unaffected. Sent as the last line of the output when rows were already sent (a binary format, `arrow_ipc` or `parquet`, is cut off instead).',
   },
   TooManyAdHocQueries: {
     status: 429,

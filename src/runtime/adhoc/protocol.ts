@@ -9,7 +9,9 @@
  */
 import type { ErrorBody } from '../../types/errors.js';
 
-export type AdHocFormat = 'text' | 'json';
+/** The `format` values of `/query` that Sluice serves. */
+export const AD_HOC_FORMATS = ['text', 'json', 'arrow_ipc', 'parquet'] as const;
+export type AdHocFormat = (typeof AD_HOC_FORMATS)[number];
 
 /** `workerData` of a query worker. */
 export interface WorkerSetup {

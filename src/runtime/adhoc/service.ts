@@ -307,8 +307,14 @@ export class AdHocRun {
   fail(err: ApiError): void {
     if (this.finished) return;
     if (this.started) {
-      this.output.push(errorLine(this.format, err.toBody()));
-      this.output.push(null);
+      const line = errorLine(this.format, err.toBody());
+      if (line === null) {
+        this.service.log.warn(`ad-hoc query ${this.id} failed after its output started: ${err.message}`);
+        this.output.destroy(new Error(err.message));
+      } else {
+        this.output.push(line);
+        this.output.push(null);
+      }
     } else {
       this.rejectReady(err);
     }

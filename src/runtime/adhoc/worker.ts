@@ -11,11 +11,19 @@ import { type AdHocCatalog, compileProgram, prepareAdHoc } from '../../engine/in
 import type { WeightedRow } from '../../engine/values/value.js';
 import { ApiError } from '../../types/errors.js';
 import { withApiErrors } from '../engine-errors.js';
-import { outputWriter } from './output.js';
+import {
+  isBinaryFormat,
+  loadBinaryFormats,
+  type OutputChunk,
+  outputWriter,
+  parquetMemoryBytes,
+} from './output.js';
 import type { AdHocFormat, FromWorker, ToWorker, WorkerSetup } from './protocol.js';
 import { decodeChunk } from './snapshot-codec.js';
 
 interface Job {
+  /** Settles when the writers of the job's format are loaded. */
+  ready: Promise<void>;
   sql: string;
   format: AdHocFormat;
   credits: Int32Array;
@@ -32,6 +40,8 @@ const catalog: AdHocCatalog = {
   types: compiled.program.definitions,
 };
 const encoder = new TextEncoder();
+/** Largest chunk posted to the main thread (one credit each). */
+const MAX_CHUNK_BYTES = 256 * 1024;
 
 function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(message, transfer);
@@ -44,17 +54,23 @@ function takeCredit(credits: Int32Array): void {
 }
 
 function run(job: Job): void {
-  const send = (text: string) => {
-    if (text.length === 0) return;
-    takeCredit(job.credits);
-    const { buffer } = encoder.encode(text);
-    post({ type: 'chunk', data: buffer as ArrayBuffer }, [buffer as ArrayBuffer]);
+  const send = (output: OutputChunk) => {
+    const bytes = typeof output === 'string' ? encoder.encode(output) : output;
+    // A whole Parquet file comes at once: send it in credit-sized pieces.
+    for (let at = 0; at < bytes.length; at += MAX_CHUNK_BYTES) {
+      takeCredit(job.credits);
+      const { buffer } = bytes.slice(at, at + MAX_CHUNK_BYTES);
+      post({ type: 'chunk', data: buffer as ArrayBuffer }, [buffer as ArrayBuffer]);
+    }
   };
   try {
     const statement = withApiErrors(() => prepareAdHoc(job.sql, catalog));
     if (statement.kind !== 'select')
       throw new ApiError('InvalidQuery', 'Only SELECT statements run in the query worker', {});
-    const out = outputWriter(job.format, statement.columns);
+    // Encoded batches a Parquet answer keeps live outside the heap: give them half its limit.
+    const out = outputWriter(job.format, statement.columns, {
+      maxBufferedBytes: getHeapStatistics().heap_size_limit / 2,
+    });
     const batches = statement.batches((name) => job.snapshots.get(name) ?? []);
     for (;;) {
       const next = withApiErrors(() => batches.next());
@@ -63,7 +79,8 @@ function run(job: Job): void {
     }
     send(out.end());
     job.snapshots.clear();
-    post({ type: 'done', heapBytes: getHeapStatistics().used_heap_size });
+    // Parquet's WebAssembly memory only grows: a worker holding much of it is not kept warm.
+    post({ type: 'done', heapBytes: getHeapStatistics().used_heap_size + parquetMemoryBytes() });
   } catch (err) {
     const e =
       err instanceof ApiError
@@ -78,6 +95,7 @@ port.on('message', (m: ToWorker) => {
   switch (m.type) {
     case 'query':
       job = {
+        ready: isBinaryFormat(m.format) ? loadBinaryFormats() : Promise.resolve(),
         sql: m.sql,
         format: m.format,
         credits: new Int32Array(m.credits),
@@ -90,7 +108,13 @@ port.on('message', (m: ToWorker) => {
     case 'run': {
       const current = job!;
       job = null;
-      run(current);
+      current.ready.then(
+        () => run(current),
+        (err: Error) => {
+          const e = new ApiError('InternalError', `Ad-hoc output format could not load: ${err.message}`, {});
+          post({ type: 'error', status: e.status, error: e.toBody() });
+        },
+      );
       break;
     }
   }

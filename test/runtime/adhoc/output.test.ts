@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { formatTextTable, parseJsonValue } from '../../../src/engine/values/index.js';
-import { errorLine, outputWriter } from '../../../src/runtime/adhoc/output.js';
+import { errorLine, type OutputChunk, outputWriter } from '../../../src/runtime/adhoc/output.js';
+
+/** The text formats' chunks are strings: their concatenation. */
+function textOf(...chunks: OutputChunk[]): string {
+  for (const c of chunks) assert.equal(typeof c, 'string');
+  return chunks.join('');
+}
 
 const COLUMNS = [
   { name: 'id', type: { type: 'INTEGER' as const, nullable: false } },
@@ -15,14 +21,14 @@ describe('ad-hoc output formats', () => {
       [22, null],
     ];
     const out = outputWriter('text', COLUMNS);
-    assert.equal(out.rows(rows) + out.end(), formatTextTable(COLUMNS, rows));
+    assert.equal(textOf(out.rows(rows), out.end()), formatTextTable(COLUMNS, rows));
     const empty = outputWriter('text', COLUMNS);
-    assert.equal(empty.rows([]) + empty.end(), formatTextTable(COLUMNS, []));
+    assert.equal(textOf(empty.rows([]), empty.end()), formatTextTable(COLUMNS, []));
   });
 
   test('text: later batches continue the table, the closing rule comes at the end', () => {
     const out = outputWriter('text', COLUMNS);
-    const text = out.rows([[1, 'ann']]) + out.rows([[333, 'a much longer name']]) + out.end();
+    const text = textOf(out.rows([[1, 'ann']]), out.rows([[333, 'a much longer name']]), out.end());
     assert.equal(
       text,
       [
@@ -40,14 +46,17 @@ describe('ad-hoc output formats', () => {
   test('json: a line per row; errors in-band as the error body or an ERROR line', () => {
     const out = outputWriter('json', COLUMNS);
     assert.equal(
-      out.rows([
-        [1, 'ann'],
-        [2, null],
-      ]) + out.end(),
+      textOf(
+        out.rows([
+          [1, 'ann'],
+          [2, null],
+        ]),
+        out.end(),
+      ),
       '{"id":1,"name":"ann"}\n{"id":2,"name":null}\n',
     );
     const error = { message: 'too slow', error_code: 'AdHocQueryTimeout', details: { limit_secs: 1 } };
-    assert.deepEqual(JSON.parse(errorLine('json', error)), error);
+    assert.deepEqual(JSON.parse(errorLine('json', error) ?? ''), error);
     const TS = { type: 'TIMESTAMP' as const, nullable: true };
     const stamped = outputWriter('json', [{ name: 'at', type: TS }]);
     assert.equal(

@@ -125,6 +125,24 @@ describe('ad-hoc query service', () => {
     assert.ok(lines.slice(3, -1).every((l) => /^\| \d+ +\| \d+ +\|$/.test(l)));
   });
 
+  test('a binary answer that fails after its first bytes is cut off, not ended with a text line', async () => {
+    // Loading apache-arrow in the worker counts against the budget: leave room for it.
+    const { service, capture, log } = setup({ timeoutMs: 8000 });
+    const streaming = service.start('SELECT x, b.y FROM a, b, b AS c', 'arrow_ipc', capture);
+    await streaming.ready;
+    const chunks: Buffer[] = [];
+    await assert.rejects(
+      (async () => {
+        for await (const chunk of streaming.output) chunks.push(chunk as Buffer);
+      })(),
+      /ran longer than its time limit/,
+    );
+    const bytes = Buffer.concat(chunks);
+    assert.ok(bytes.length > 0, 'batches were sent before the limit');
+    assert.ok(!bytes.includes('AdHocQueryTimeout'), 'no error text inside the Arrow stream');
+    assert.ok(log.lines.some((l) => /failed after its output started/.test(l)));
+  });
+
   test('a query that outgrows its heap stops with AdHocQueryOutOfMemory; the next query gets a fresh worker', async () => {
     const { service, capture, log } = setup({ heapMb: 64, timeoutMs: 600_000 });
     const run = service.start(
