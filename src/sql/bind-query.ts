@@ -19,6 +19,13 @@ import type * as ast from './ast.js';
 import { type AggregateHost, type BindContext, bindExpr, containsAggregate } from './bind-expr.js';
 import { NO_USER_TYPES, type UserTypes } from './catalog.js';
 import { coerce } from './coercion.js';
+import {
+  expandGroupingSets,
+  type GroupingSet,
+  groupedKeyType,
+  groupingExpr,
+  groupingSetsPlan,
+} from './grouping-sets.js';
 import { type Span, SqlError } from './messages.js';
 import {
   type AggregateCall,
@@ -103,16 +110,37 @@ class GroupingHost implements AggregateHost {
   readonly args: Expr[] = [];
   /** The calls, with `arg` and `filter` indexing `args`. */
   readonly calls: AggregateCall[] = [];
+  /** Where the aggregates' outputs start: after the keys, and the `$set` column with grouping sets. */
+  private readonly firstAggregate: number;
 
   constructor(
     readonly keys: Expr[],
     readonly fromContext: BindContext,
     private readonly global: boolean,
-  ) {}
+    /** The grouping sets (grouping-sets.ts), or null for a plain GROUP BY (one set: every key). */
+    private readonly sets: GroupingSet[] | null = null,
+  ) {
+    this.firstAggregate = keys.length + (sets ? 1 : 0);
+  }
 
   groupKey(e: Expr): Expr | null {
     const i = this.keys.findIndex((k) => exprEquals(k, e));
-    return i < 0 ? null : colRef(i, this.keys[i]!.type);
+    if (i < 0) return null;
+    const type = this.keys[i]!.type;
+    return colRef(i, this.sets ? groupedKeyType(this.sets, i, type) : type);
+  }
+
+  bindGrouping(c: Extract<ast.Expr, { kind: 'call' }>): Expr {
+    if (c.args.length === 0 || c.star)
+      fail(c.span, `Invalid number of arguments to function '${c.name}'. Was expecting 1 or more arguments`);
+    const args = c.args.map((a) => {
+      const bound = bindExpr(a, this.fromContext);
+      const i = this.keys.findIndex((k) => exprEquals(k, bound));
+      if (i < 0) fail(a.span, `Argument to ${c.name} operator must be a grouping expression`);
+      return i;
+    });
+    if (args.length > 63) fail(c.span, `${c.name} takes at most 63 arguments`);
+    return groupingExpr(this.sets ?? [this.keys.map((_, i) => i)], args, this.keys.length);
   }
 
   /** Index of `e` among the aggregate's inputs, added if new. */
@@ -139,7 +167,7 @@ class GroupingHost implements AggregateHost {
       JSON.stringify(x.options) === JSON.stringify(call.options);
     let index = this.calls.findIndex(same);
     if (index < 0) index = this.calls.push(call) - 1;
-    return colRef(this.keys.length + index, bound.type);
+    return colRef(this.firstAggregate + index, bound.type);
   }
 
   /** The pre-projection, aggregate and output relation. */
@@ -155,6 +183,7 @@ class GroupingHost implements AggregateHost {
       arg: c.arg === null ? null : k + c.arg,
       ...(c.filter === undefined ? {} : { filter: k + c.filter }),
     }));
+    if (this.sets) return groupingSetsPlan(pre, k, this.sets, aggregates);
     return {
       kind: 'aggregate',
       input: pre,
@@ -347,6 +376,7 @@ export class QueryBinder implements SubqueryBinder {
     }
     const grouped =
       core.groupBy.length > 0 ||
+      core.grouping !== undefined ||
       core.having !== null ||
       core.items.some((i) => i.kind === 'expr' && containsAggregate(i.expr)) ||
       order.some((o) => containsAggregate(o.expr));
@@ -354,8 +384,24 @@ export class QueryBinder implements SubqueryBinder {
     let itemCtx = ctx;
     if (grouped) {
       const fromCtx: BindContext = { scope, subqueries: null, aggregates: null, types: this.types };
-      const keys = core.groupBy.map((g) => bindExpr(this.groupByTarget(g, core.items, scope), fromCtx));
-      host = new GroupingHost(keys, fromCtx, keys.length === 0);
+      const keys: Expr[] = [];
+      const key = (g: ast.Expr): number => {
+        const e = bindExpr(this.groupByTarget(g, core.items, scope), fromCtx);
+        const i = keys.findIndex((k) => exprEquals(k, e));
+        return i >= 0 ? i : keys.push(e) - 1;
+      };
+      if (core.grouping) {
+        const sets = expandGroupingSets(core.grouping, key, core.span);
+        host = new GroupingHost(
+          keys,
+          fromCtx,
+          sets.some((s) => s.length === 0),
+          sets,
+        );
+      } else {
+        for (const g of core.groupBy) key(g);
+        host = new GroupingHost(keys, fromCtx, keys.length === 0);
+      }
       itemCtx = { scope, subqueries: null, aggregates: host, types: this.types };
     }
     const exprs: Expr[] = [];
@@ -442,6 +488,7 @@ export class QueryBinder implements SubqueryBinder {
     if (
       body.distinct ||
       body.groupBy.length > 0 ||
+      body.grouping ||
       body.having ||
       body.items.some((i) => i.kind === 'expr' && containsAggregate(i.expr))
     )
