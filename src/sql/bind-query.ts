@@ -4,7 +4,8 @@
  *
  * A SELECT becomes, bottom up: FROM (scans, joins with their ON condition as a residual, cross
  * joins for commas) → subquery joins for IN/EXISTS → WHERE filter → [pre-projection of group
- * keys and aggregate arguments → aggregate → HAVING filter] → projection → DISTINCT → top-k.
+ * keys and aggregate arguments → aggregate (with GROUPING SETS, ROLLUP or CUBE: one per
+ * grouping set, united; grouping-sets.ts) → HAVING filter] → projection → DISTINCT → top-k.
  * The optimizer (optimize.ts) later turns WHERE/ON equalities into join keys.
  *
  * `WITH` items are bound once, in order, each seeing the ones before it, and pushed as a frame

@@ -252,6 +252,26 @@ CREATE VIEW w AS SELECT a, SUM(x) AS s FROM t GROUP BY CUBE(a);`);
     );
   });
 
+  test('ad-hoc queries take grouping sets too, over an empty table as well', () => {
+    const r = compileProgram(`CREATE TABLE t (a INT, x INT) WITH ('materialized' = 'true');
+CREATE TABLE e (a INT) WITH ('materialized' = 'true');`);
+    assert.ok(r.ok, JSON.stringify(!r.ok && r.errors));
+    const c = r.program.instantiate();
+    c.query('INSERT INTO t VALUES (1, 10), (1, 5), (NULL, 1)');
+    c.step();
+    const show = (sql: string) =>
+      c
+        .query(sql)
+        .rows.map((row) => JSON.stringify(row, (_k, v) => (typeof v === 'bigint' ? Number(v) : v)))
+        .sort();
+    assert.deepEqual(show('SELECT a, SUM(x) AS s, GROUPING(a) AS g FROM t GROUP BY ROLLUP(a)'), [
+      '[1,15,0]',
+      '[null,1,0]',
+      '[null,16,1]',
+    ]);
+    assert.deepEqual(show('SELECT a, COUNT(*) AS n FROM e GROUP BY CUBE(a)'), ['[null,0]']);
+  });
+
   test('ROLLUP and CUBE stay names of columns and functions where no "(" follows', () => {
     const r = compileProgram(`CREATE TABLE t (rollup INT, cube INT);
 CREATE VIEW v AS SELECT rollup, cube, COUNT(*) AS n FROM t GROUP BY rollup, cube;`);
