@@ -176,7 +176,7 @@ export interface SelectCore {
   where: Expr | null;
   /** Every expression of GROUP BY, in order (also those inside ROLLUP, CUBE and GROUPING SETS). */
   groupBy: Expr[];
-  /** GROUP BY's elements, present only when it uses ROLLUP, CUBE or GROUPING SETS. */
+  /** GROUP BY's elements, present only when it uses ROLLUP, CUBE, GROUPING SETS or `()`. */
   grouping?: GroupingClause;
   having: Expr | null;
   span: Span;

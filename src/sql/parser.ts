@@ -434,8 +434,9 @@ class Parser extends ExpressionParser {
       do elements.push(this.parseGroupElement());
       while (this.acceptOp(','));
       for (const e of elements) groupBy.push(...groupElementExprs(e));
-      // ALL and DISTINCT only differ for grouping sets; plain lists keep their old form.
-      if (elements.some((e) => e.kind !== 'exprs')) grouping = { distinct, elements };
+      // ALL and DISTINCT only differ for grouping sets; plain lists keep their old form. `()`
+      // is a grouping set too: it makes the query grouped even without aggregates.
+      if (elements.some((e) => e.kind !== 'exprs' || e.exprs.length === 0)) grouping = { distinct, elements };
     }
     const having = this.acceptKeyword('HAVING') ? this.parseExpr() : null;
     if (this.isKeyword('WINDOW'))

@@ -58,3 +58,15 @@ CREATE VIEW v AS SELECT a, COUNT(*) AS n, SUM(x) AS s FROM m GROUP BY GROUPING S
 CREATE TABLE m (a INT);
 CREATE VIEW v AS SELECT a, COUNT(*) AS n FROM m GROUP BY ROLLUP(ROLLUP(a));
 -- expect error
+
+-- case: GROUP BY () makes one group even without aggregates
+CREATE TABLE m (a INT);
+INSERT INTO m VALUES (4), (5);
+CREATE VIEW v AS SELECT 'all' AS label FROM m GROUP BY ();
+-- expect:
+{"label": "all"}
+
+-- case: GROUP BY () does not group a bare column
+CREATE TABLE m (a INT);
+CREATE VIEW v AS SELECT a FROM m GROUP BY ();
+-- expect error
