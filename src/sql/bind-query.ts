@@ -119,7 +119,9 @@ class GroupingHost implements AggregateHost {
     readonly fromContext: BindContext,
     private readonly global: boolean,
     /** The grouping sets (grouping-sets.ts), or null for a plain GROUP BY (one set: every key). */
-    private readonly sets: GroupingSet[] | null = null,
+    private readonly sets: GroupingSet[] | null,
+    /** Reads a GROUP BY name as GROUP BY does (a select-list alias when no column has it). */
+    private readonly groupByName: (e: ast.Expr) => ast.Expr,
   ) {
     this.firstAggregate = keys.length + (sets ? 1 : 0);
   }
@@ -135,7 +137,7 @@ class GroupingHost implements AggregateHost {
     if (c.args.length === 0 || c.star)
       fail(c.span, `Invalid number of arguments to function '${c.name}'. Was expecting 1 or more arguments`);
     const args = c.args.map((a) => {
-      const bound = bindExpr(a, this.fromContext);
+      const bound = bindExpr(a.kind === 'column' ? this.groupByName(a) : a, this.fromContext);
       const i = this.keys.findIndex((k) => exprEquals(k, bound));
       if (i < 0) fail(a.span, `Argument to ${c.name} operator must be a grouping expression`);
       return i;
@@ -386,8 +388,9 @@ export class QueryBinder implements SubqueryBinder {
     if (grouped) {
       const fromCtx: BindContext = { scope, subqueries: null, aggregates: null, types: this.types };
       const keys: Expr[] = [];
+      const groupByName = (g: ast.Expr) => this.groupByTarget(g, core.items, scope);
       const key = (g: ast.Expr): number => {
-        const e = bindExpr(this.groupByTarget(g, core.items, scope), fromCtx);
+        const e = bindExpr(groupByName(g), fromCtx);
         const i = keys.findIndex((k) => exprEquals(k, e));
         return i >= 0 ? i : keys.push(e) - 1;
       };
@@ -398,10 +401,11 @@ export class QueryBinder implements SubqueryBinder {
           fromCtx,
           sets.some((s) => s.length === 0),
           sets,
+          groupByName,
         );
       } else {
         for (const g of core.groupBy) key(g);
-        host = new GroupingHost(keys, fromCtx, keys.length === 0);
+        host = new GroupingHost(keys, fromCtx, keys.length === 0, null, groupByName);
       }
       itemCtx = { scope, subqueries: null, aggregates: host, types: this.types };
     }

@@ -91,6 +91,13 @@ describe('grouping sets', () => {
     );
   });
 
+  test('GROUP BY and GROUPING read a select-list alias as a key', () => {
+    assert.deepEqual(
+      evalSql('UPPER(item) AS it, GROUPING(it) AS g, COUNT(*) AS n', SALES, 'GROUP BY ROLLUP(it)'),
+      rows({ it: 'INK', g: 0, n: 1 }, { it: 'PEN', g: 0, n: 3 }, { it: null, g: 1, n: 4 }),
+    );
+  });
+
   test('mixed forms are the cross product: GROUP BY a, ROLLUP(b) is GROUPING SETS ((a, b), (a))', () => {
     const mixed = evalSql('region, item, COUNT(*) AS n', SALES, 'GROUP BY region, ROLLUP(item)');
     const sets = evalSql(
