@@ -90,7 +90,10 @@ const FORMS: [name: string, view: string, before?: string, after?: string][] = [
   ['UNNEST of several collections', 'SELECT y FROM t, UNNEST(t.a, t.a) AS u(y, z)'],
   ['window functions (OVER)', 'SELECT ROW_NUMBER() OVER (ORDER BY x) FROM t'],
   ['aggregate FILTER (WHERE ...)', 'SELECT COUNT(*) FILTER (WHERE x > 0) FROM t'],
-  ['GROUP BY ROLLUP / CUBE / GROUPING SETS', 'SELECT x FROM t GROUP BY ROLLUP(x)'],
+  [
+    'GROUP BY ROLLUP / CUBE / GROUPING SETS [DISTINCT], GROUPING(...)',
+    'SELECT x, s, GROUPING(x, s) AS g FROM t GROUP BY DISTINCT ROLLUP(x), CUBE(s), GROUPING SETS ((x), ())',
+  ],
   ['TUMBLE / HOP', 'SELECT * FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL 1 HOUR))'],
   ['(a - b) UNIT interval differences', 'SELECT (ts - ts) DAY AS d FROM t'],
   [

@@ -175,10 +175,30 @@ export interface SelectCore {
   items: SelectItem[];
   from: FromItem[];
   where: Expr | null;
+  /** Every expression of GROUP BY, in order (also those inside ROLLUP, CUBE and GROUPING SETS). */
   groupBy: Expr[];
+  /** GROUP BY's elements, present only when it uses ROLLUP, CUBE, GROUPING SETS or `()`. */
+  grouping?: GroupingClause;
   having: Expr | null;
   span: Span;
 }
+
+/** A GROUP BY with grouping-set constructs: the cross product of its elements' grouping sets. */
+export interface GroupingClause {
+  /** `GROUP BY DISTINCT`: duplicate grouping sets count once (`GROUP BY ALL` keeps them). */
+  distinct: boolean;
+  elements: GroupElement[];
+}
+
+/**
+ * One element of GROUP BY: `exprs` is one grouping set (an expression, `(a, b)` or `()`);
+ * `rollup` and `cube` list their units (an expression or a parenthesized list each);
+ * `sets` is GROUPING SETS, whose elements may themselves be any element.
+ */
+export type GroupElement =
+  | { kind: 'exprs'; exprs: Expr[]; span: Span }
+  | { kind: 'rollup' | 'cube'; units: Expr[][]; span: Span }
+  | { kind: 'sets'; elements: GroupElement[]; span: Span };
 
 export interface SetOperation {
   kind: 'setop';

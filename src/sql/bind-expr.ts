@@ -79,6 +79,8 @@ export interface AggregateHost {
   bindAggregate(call: Extract<ast.Expr, { kind: 'call' }>): Expr;
   /** Output reference of a group key equal to `e` (bound over the FROM row), if any. */
   groupKey(e: Expr): Expr | null;
+  /** Binds `GROUPING(e, ...)` / `GROUPING_ID(e, ...)`: which of the keys `e, ...` are aggregated away. */
+  bindGrouping(call: Extract<ast.Expr, { kind: 'call' }>): Expr;
   /** Context that binds over the FROM row (for matching sub-expressions to group keys). */
   readonly fromContext: BindContext;
 }
@@ -95,11 +97,14 @@ export interface BindContext {
   connectorMetadata?: boolean;
 }
 
-/** True if the syntax tree has an aggregate call outside any subquery. */
+/** The grouping functions: like aggregates, they make a query grouped and bind to its groups. */
+const GROUPING_FUNCTIONS = new Set(['GROUPING', 'GROUPING_ID']);
+
+/** True if the syntax tree has an aggregate (or grouping function) call outside any subquery. */
 export function containsAggregate(e: ast.Expr): boolean {
   let found = false;
   visitAst(e, (n) => {
-    if (n.kind === 'call' && isAggregateName(n.name)) found = true;
+    if (n.kind === 'call' && (isAggregateName(n.name) || GROUPING_FUNCTIONS.has(n.name))) found = true;
   });
   return found;
 }
@@ -344,6 +349,8 @@ export function bindExpr(e: ast.Expr, ctx: BindContext, truthOnly = false): Expr
     }
     case 'call': {
       if (isAggregateName(e.name)) fail(e.span, `Aggregate function ${e.name} is not allowed here`);
+      if (GROUPING_FUNCTIONS.has(e.name))
+        fail(e.span, `${e.name} may only occur in the SELECT, HAVING or ORDER BY of an aggregate query`);
       if (e.name === 'CONNECTOR_METADATA' && ctx.connectorMetadata) return bindConnectorMetadata(e);
       refuseUnimplemented(e);
       refuseUnitArguments(
@@ -497,6 +504,7 @@ function readsLambdaVar(e: ast.Expr, lambdas: LambdaScope): boolean {
 /** The aggregate hook: aggregate calls and grouped sub-expressions become output columns. */
 function bindGrouped(e: ast.Expr, host: AggregateHost): Expr | null {
   if (e.kind === 'call' && isAggregateName(e.name)) return host.bindAggregate(e);
+  if (e.kind === 'call' && GROUPING_FUNCTIONS.has(e.name)) return host.bindGrouping(e);
   if (containsAggregate(e) || containsSubquery(e)) return null;
   const plain = bindExpr(e, host.fromContext);
   const key = host.groupKey(plain);

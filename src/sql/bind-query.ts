@@ -4,7 +4,8 @@
  *
  * A SELECT becomes, bottom up: FROM (scans, joins with their ON condition as a residual, cross
  * joins for commas) → subquery joins for IN/EXISTS → WHERE filter → [pre-projection of group
- * keys and aggregate arguments → aggregate → HAVING filter] → projection → DISTINCT → top-k.
+ * keys and aggregate arguments → aggregate (with GROUPING SETS, ROLLUP or CUBE: one per
+ * grouping set, united; grouping-sets.ts) → HAVING filter] → projection → DISTINCT → top-k.
  * The optimizer (optimize.ts) later turns WHERE/ON equalities into join keys.
  *
  * `WITH` items are bound once, in order, each seeing the ones before it, and pushed as a frame
@@ -19,6 +20,13 @@ import type * as ast from './ast.js';
 import { type AggregateHost, type BindContext, bindExpr, containsAggregate } from './bind-expr.js';
 import { NO_USER_TYPES, type UserTypes } from './catalog.js';
 import { coerce } from './coercion.js';
+import {
+  expandGroupingSets,
+  type GroupingSet,
+  groupedKeyType,
+  groupingExpr,
+  groupingSetsPlan,
+} from './grouping-sets.js';
 import { type Span, SqlError } from './messages.js';
 import {
   type AggregateCall,
@@ -103,16 +111,39 @@ class GroupingHost implements AggregateHost {
   readonly args: Expr[] = [];
   /** The calls, with `arg` and `filter` indexing `args`. */
   readonly calls: AggregateCall[] = [];
+  /** Where the aggregates' outputs start: after the keys, and the `$set` column with grouping sets. */
+  private readonly firstAggregate: number;
 
   constructor(
     readonly keys: Expr[],
     readonly fromContext: BindContext,
     private readonly global: boolean,
-  ) {}
+    /** The grouping sets (grouping-sets.ts), or null for a plain GROUP BY (one set: every key). */
+    private readonly sets: GroupingSet[] | null,
+    /** Reads a GROUP BY name as GROUP BY does (a select-list alias when no column has it). */
+    private readonly groupByName: (e: ast.Expr) => ast.Expr,
+  ) {
+    this.firstAggregate = keys.length + (sets ? 1 : 0);
+  }
 
   groupKey(e: Expr): Expr | null {
     const i = this.keys.findIndex((k) => exprEquals(k, e));
-    return i < 0 ? null : colRef(i, this.keys[i]!.type);
+    if (i < 0) return null;
+    const type = this.keys[i]!.type;
+    return colRef(i, this.sets ? groupedKeyType(this.sets, i, type) : type);
+  }
+
+  bindGrouping(c: Extract<ast.Expr, { kind: 'call' }>): Expr {
+    if (c.args.length === 0 || c.star)
+      fail(c.span, `Invalid number of arguments to function '${c.name}'. Was expecting 1 or more arguments`);
+    const args = c.args.map((a) => {
+      const bound = bindExpr(a.kind === 'column' ? this.groupByName(a) : a, this.fromContext);
+      const i = this.keys.findIndex((k) => exprEquals(k, bound));
+      if (i < 0) fail(a.span, `Argument to ${c.name} operator must be a grouping expression`);
+      return i;
+    });
+    if (args.length > 63) fail(c.span, `${c.name} takes at most 63 arguments`);
+    return groupingExpr(this.sets ?? [this.keys.map((_, i) => i)], args, this.keys.length);
   }
 
   /** Index of `e` among the aggregate's inputs, added if new. */
@@ -139,7 +170,7 @@ class GroupingHost implements AggregateHost {
       JSON.stringify(x.options) === JSON.stringify(call.options);
     let index = this.calls.findIndex(same);
     if (index < 0) index = this.calls.push(call) - 1;
-    return colRef(this.keys.length + index, bound.type);
+    return colRef(this.firstAggregate + index, bound.type);
   }
 
   /** The pre-projection, aggregate and output relation. */
@@ -155,6 +186,7 @@ class GroupingHost implements AggregateHost {
       arg: c.arg === null ? null : k + c.arg,
       ...(c.filter === undefined ? {} : { filter: k + c.filter }),
     }));
+    if (this.sets) return groupingSetsPlan(pre, k, this.sets, aggregates);
     return {
       kind: 'aggregate',
       input: pre,
@@ -347,6 +379,7 @@ export class QueryBinder implements SubqueryBinder {
     }
     const grouped =
       core.groupBy.length > 0 ||
+      core.grouping !== undefined ||
       core.having !== null ||
       core.items.some((i) => i.kind === 'expr' && containsAggregate(i.expr)) ||
       order.some((o) => containsAggregate(o.expr));
@@ -354,8 +387,26 @@ export class QueryBinder implements SubqueryBinder {
     let itemCtx = ctx;
     if (grouped) {
       const fromCtx: BindContext = { scope, subqueries: null, aggregates: null, types: this.types };
-      const keys = core.groupBy.map((g) => bindExpr(this.groupByTarget(g, core.items, scope), fromCtx));
-      host = new GroupingHost(keys, fromCtx, keys.length === 0);
+      const keys: Expr[] = [];
+      const groupByName = (g: ast.Expr) => this.groupByTarget(g, core.items, scope);
+      const key = (g: ast.Expr): number => {
+        const e = bindExpr(groupByName(g), fromCtx);
+        const i = keys.findIndex((k) => exprEquals(k, e));
+        return i >= 0 ? i : keys.push(e) - 1;
+      };
+      if (core.grouping) {
+        const sets = expandGroupingSets(core.grouping, key, core.span);
+        host = new GroupingHost(
+          keys,
+          fromCtx,
+          sets.some((s) => s.length === 0),
+          sets,
+          groupByName,
+        );
+      } else {
+        for (const g of core.groupBy) key(g);
+        host = new GroupingHost(keys, fromCtx, keys.length === 0, null, groupByName);
+      }
       itemCtx = { scope, subqueries: null, aggregates: host, types: this.types };
     }
     const exprs: Expr[] = [];
@@ -442,6 +493,7 @@ export class QueryBinder implements SubqueryBinder {
     if (
       body.distinct ||
       body.groupBy.length > 0 ||
+      body.grouping ||
       body.having ||
       body.items.some((i) => i.kind === 'expr' && containsAggregate(i.expr))
     )

@@ -16,6 +16,8 @@ import type {
   CreateView,
   Expr,
   FromItem,
+  GroupElement,
+  GroupingClause,
   Ident,
   InsertStatement,
   JoinType,
@@ -437,23 +439,20 @@ class Parser extends ExpressionParser {
     }
     const where = this.acceptKeyword('WHERE') ? this.parseExpr() : null;
     const groupBy: Expr[] = [];
+    let grouping: GroupingClause | undefined;
     if (this.isKeyword('GROUP')) {
       this.next();
       this.expectKeyword('BY');
-      const t = this.peek();
-      if (
-        (t.upper === 'GROUPING' && this.isKeyword('SETS', 1)) ||
-        ((t.upper === 'ROLLUP' || t.upper === 'CUBE') && this.isOp('(', 1))
-      )
-        this.fail(
-          `GROUP BY ${t.upper === 'GROUPING' ? 'GROUPING SETS' : t.upper} is not supported`,
-          t.span,
-          UNSUPPORTED,
-        );
-      // ALL and DISTINCT only differ for grouping sets, which are refused above.
-      if (!this.acceptKeyword('ALL')) this.acceptKeyword('DISTINCT');
-      do groupBy.push(...this.parseGroupItem());
+      let distinct = false;
+      if (this.acceptKeyword('DISTINCT')) distinct = true;
+      else this.acceptKeyword('ALL');
+      const elements: GroupElement[] = [];
+      do elements.push(this.parseGroupElement());
       while (this.acceptOp(','));
+      for (const e of elements) groupBy.push(...groupElementExprs(e));
+      // ALL and DISTINCT only differ for grouping sets; plain lists keep their old form. `()`
+      // is a grouping set too: it makes the query grouped even without aggregates.
+      if (elements.some((e) => e.kind !== 'exprs' || e.exprs.length === 0)) grouping = { distinct, elements };
     }
     const having = this.acceptKeyword('HAVING') ? this.parseExpr() : null;
     if (this.isKeyword('WINDOW'))
@@ -465,9 +464,52 @@ class Parser extends ExpressionParser {
       from,
       where,
       groupBy,
+      ...(grouping ? { grouping } : {}),
       having,
       span: joinSpans(start, this.prevSpan()),
     };
+  }
+
+  /**
+   * A GROUP BY element: `GROUPING SETS (element, ...)`, `ROLLUP (unit, ...)`, `CUBE (unit,
+   * ...)` or a plain group item. A unit of ROLLUP or CUBE is a group item; grouping-set
+   * constructs cannot nest inside ROLLUP or CUBE (Calcite's grammar).
+   */
+  protected parseGroupElement(): GroupElement {
+    const t = this.peek();
+    if (t.upper === 'GROUPING' && this.isKeyword('SETS', 1)) {
+      this.pos += 2;
+      this.expectOp('(');
+      const elements: GroupElement[] = [];
+      do elements.push(this.parseGroupElement());
+      while (this.acceptOp(','));
+      this.expectOp(')');
+      return { kind: 'sets', elements, span: joinSpans(t.span, this.prevSpan()) };
+    }
+    if ((t.upper === 'ROLLUP' || t.upper === 'CUBE') && this.isOp('(', 1)) {
+      this.pos += 2;
+      const units: Expr[][] = [];
+      do {
+        const u = this.peek();
+        if (
+          (u.upper === 'GROUPING' && this.isKeyword('SETS', 1)) ||
+          ((u.upper === 'ROLLUP' || u.upper === 'CUBE') && this.isOp('(', 1))
+        )
+          this.fail(
+            `${u.upper === 'GROUPING' ? 'GROUPING SETS' : u.upper} cannot be nested inside ${t.upper}`,
+            u.span,
+          );
+        units.push(this.parseGroupItem());
+      } while (this.acceptOp(','));
+      this.expectOp(')');
+      return {
+        kind: t.upper === 'ROLLUP' ? 'rollup' : 'cube',
+        units,
+        span: joinSpans(t.span, this.prevSpan()),
+      };
+    }
+    const exprs = this.parseGroupItem();
+    return { kind: 'exprs', exprs, span: joinSpans(t.span, this.prevSpan()) };
   }
 
   /** A group item: an expression, `()` (no keys: the grand total) or `(e, ...)` (those keys). */
@@ -695,4 +737,17 @@ export function canonicalTokens(source: string, sink: MessageSink): string {
     .filter((t) => !(t.kind === 'op' && t.value === ';'))
     .map((t) => `${t.kind}:${t.value}`)
     .join('\n');
+}
+
+/** The expressions of a GROUP BY element, in order. */
+function groupElementExprs(e: GroupElement): Expr[] {
+  switch (e.kind) {
+    case 'exprs':
+      return e.exprs;
+    case 'rollup':
+    case 'cube':
+      return e.units.flat();
+    case 'sets':
+      return e.elements.flatMap(groupElementExprs);
+  }
 }

@@ -52,15 +52,20 @@ export class PostgresCase {
   private readonly generator: ChangeGenerator;
   private readonly contents = new Map<string, Bag>();
 
+  /** With `views`, those views over the generated tables instead of random ones. */
   constructor(
     readonly seed: number,
     private readonly db: PGlite,
+    views?: GenView[],
   ) {
     this.r = new Random(seed);
-    const gen = new ProgramGen(this.r, 'postgres');
-    const n = this.r.int(2, 4);
-    for (let i = 0; i < n; i++) gen.addView();
-    this.views = gen.views;
+    if (views) this.views = views;
+    else {
+      const gen = new ProgramGen(this.r, 'postgres');
+      const n = this.r.int(2, 4);
+      for (let i = 0; i < n; i++) gen.addView();
+      this.views = gen.views;
+    }
     this.ourSql = `${PG_DDL.ours}\n${this.views.map((v) => `CREATE VIEW ${v.name} AS ${v.ours};`).join('\n')}`;
     const compiled = compileProgram(this.ourSql);
     if (!compiled.ok)
