@@ -1,8 +1,12 @@
 /**
  * The data plane of a pipeline process: the circuit, its inputs and its outputs.
  *
- * Ingress requests are validated whole (a bad record rejects the request and changes nothing),
- * admitted against the input bound (input-queue.ts: a request that does not fit waits), then
+ * Ingress requests are read whole before anything of them is accepted. Bad records are
+ * skipped and reported (400 `ParseErrors`, after the good records were accepted), as
+ * Feldera's parser does for newline-delimited input; a JSON array with a bad record, or a body
+ * the readers cannot read past one, is refused whole and changes nothing. Each table and format
+ * configuration is one HTTP input connector (http-input.ts) whose counters and recent parse
+ * errors go into checkpoints. What is accepted is admitted against the input bound (input-queue.ts: a request that does not fit waits), then
  * queued with their input sequence number and given a completion token; the HTTP 200 is
  * answered then, before any step (Feldera's meaning: the data is ingested; the completion
  * token says when it is processed). Validation runs in slices that yield the event loop
