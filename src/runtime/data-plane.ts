@@ -72,7 +72,7 @@ import type { ConnectorHooks } from './connectors/hooks.js';
 import { type EgressOptions, EgressSubscriber } from './egress.js';
 import type { EngineCircuit, EngineProgram, QueryOutput, RelationShape } from './engine-api.js';
 import { withApiErrors } from './engine-errors.js';
-import { type IngressOptions, scanIngress, scanIngressSliced } from './formats/ingress.js';
+import { type IngressOptions, scanIngress, scanIngressSliced, type UpdateFormat } from './formats/ingress.js';
 import { type HttpInputState, HttpInputs, parseErrorsError } from './http-input.js';
 import {
   DEFAULT_MAX_QUEUED_RECORDS,
@@ -296,7 +296,7 @@ export class DataPlane {
           entry.payload,
           {
             format: entry.format as 'json' | 'csv',
-            updateFormat: entry.updateFormat as 'insert_delete' | 'raw' | 'weighted',
+            updateFormat: entry.updateFormat as UpdateFormat,
             array: entry.array,
             ...(entry.jsonFlavor ? { jsonFlavor: entry.jsonFlavor } : {}),
             // As when it was accepted: its bad records (if any) were skipped then, and are now.

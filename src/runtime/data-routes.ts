@@ -27,6 +27,7 @@ import type { AdHocFormat } from './adhoc/protocol.js';
 import { AdHocQueries } from './adhoc/service.js';
 import { splitStatements } from './adhoc/statements.js';
 import type { Controller } from './controller.js';
+import type { UpdateFormat } from './formats/ingress.js';
 
 const IngressQuery = T.Object({
   format: T.Optional(T.String()),
@@ -78,7 +79,7 @@ export async function dataRoutes(app: FastifyInstance, controller: Controller): 
       const format = formatParam(q.format, ['json', 'csv'], 'csv') as 'json' | 'csv';
       const updateFormat = formatParam(
         q.update_format,
-        ['insert_delete', 'raw', 'weighted'],
+        ['insert_delete', 'raw', 'weighted', 'debezium'],
         'insert_delete',
       );
       // Of 0.312's flavors, Sluice reads the default one and `pandas` (the SDK's DataFrames);
@@ -104,7 +105,7 @@ export async function dataRoutes(app: FastifyInstance, controller: Controller): 
           body,
           {
             format,
-            updateFormat: updateFormat as 'insert_delete' | 'raw' | 'weighted',
+            updateFormat: updateFormat as UpdateFormat,
             array: q.array ?? false,
             ...(jsonFlavor === 'pandas' ? { jsonFlavor: 'pandas' as const } : {}),
           },

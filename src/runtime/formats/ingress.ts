@@ -5,7 +5,9 @@
  * (`{"insert": row}` / `{"delete": row}`, and `{"update": row}` on a table with a primary
  * key: the columns given replace those of the current row with that key, the others keep
  * their values, and a key the table does not hold is left alone), `raw` (each record is a
- * row to insert) or `weighted` (`{"weight": n, "data": row}`), newline-delimited or, with
+ * row to insert), `weighted` (`{"weight": n, "data": row}`) or `debezium` (Debezium's change
+ * events, `{"payload": {"op": "c"|"r"|"u"|"d", "before": row, "after": row}}`: `c` and `r`
+ * insert `after`, `d` deletes `before`, `u` does both; other fields are ignored), newline-delimited or, with
  * `array=true`, in JSON arrays; and `format=csv` (RFC 4180, no header, columns in table
  * order). A row is a JSON object keyed by column names, or an array of all the values in
  * column order (serde's sequence form of a struct, which Feldera accepts wherever a row
@@ -45,7 +47,7 @@ import { CsvSyntaxError, csvRecords } from './csv-reader.js';
 import { type JsonNode, JsonSyntaxError, jsonRecords, RawNumber } from './json-reader.js';
 import { type DecodedBody, decodeUtf8 } from './utf8.js';
 
-export type UpdateFormat = 'insert_delete' | 'raw' | 'weighted';
+export type UpdateFormat = 'insert_delete' | 'raw' | 'weighted' | 'debezium';
 
 /**
  * The `json_flavor`s Sluice reads. `pandas` is what Feldera's Python SDK sends for a
@@ -221,6 +223,40 @@ function decodeRow(
   return mode === 'patch' ? { row, patch: Array.from(given, (g) => g !== undefined) } : { row };
 }
 
+/** The rows of one Debezium change event (Feldera's `update_format=debezium`). */
+function decodeDebezium(
+  shape: TableShape,
+  lookup: (key: string) => number,
+  rec: { [key: string]: JsonNode },
+  n: number,
+): WeightedRow[] {
+  const payload = rec.payload;
+  const op = isObject(payload) ? payload.op : undefined;
+  if (!isObject(payload) || (op !== 'c' && op !== 'r' && op !== 'u' && op !== 'd')) {
+    throw parseError(
+      shape.name,
+      n,
+      'expected a Debezium change event {"payload": {"op": "c", "r", "u" or "d", "before": {...}, "after": {...}}}',
+    );
+  }
+  const rows: WeightedRow[] = [];
+  for (const [field, wanted, weight] of [
+    ['before', op === 'u' || op === 'd', -1],
+    ['after', op !== 'd', 1],
+  ] as const) {
+    if (!wanted) continue;
+    const row = payload[field];
+    if (row === undefined || row === null)
+      throw parseError(shape.name, n, `a Debezium "${op}" event needs "${field}"`);
+    rows.push({ row: decodeRow(shape, lookup, row, n, weight < 0 ? 'key' : 'full').row, weight });
+  }
+  return rows;
+}
+
+function isObject(node: JsonNode | undefined): node is { [key: string]: JsonNode } {
+  return node !== null && typeof node === 'object' && !Array.isArray(node) && !(node instanceof RawNumber);
+}
+
 /** The rows of one JSON record. */
 function decodeJsonRecord(
   shape: TableShape,
@@ -233,6 +269,7 @@ function decodeJsonRecord(
   if (rec === null || typeof rec !== 'object' || Array.isArray(rec) || rec instanceof RawNumber) {
     throw parseError(shape.name, n, `expected a JSON object in '${updateFormat}' format`);
   }
+  if (updateFormat === 'debezium') return decodeDebezium(shape, lookup, rec, n);
   if (updateFormat === 'weighted') {
     const w = rec.weight;
     if (!(w instanceof RawNumber) || !/^-?\d+$/.test(w.text) || !Number.isSafeInteger(Number(w.text))) {
