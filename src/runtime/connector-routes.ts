@@ -4,12 +4,16 @@
  * `GET /tables/{t}/connectors/{c}/stats` and `GET /views/{v}/connectors/{c}/stats`.
  * `{c}` is the connector's name (`abc`, `unnamed-0`); relation names follow the identifier
  * rule. Answers are Feldera's: an empty 200 for an action, `InputEndpointStatus` and
- * `OutputEndpointStatus` for stats.
+ * `OutputEndpointStatus` for stats. As in Feldera, `{c}` may also name an HTTP input
+ * connector (`api-ingress-…`, http-input.ts) or an open egress stream (`api-…`), the part of
+ * their `/stats` endpoint name after `{relation}.`: their stats are given; an HTTP input
+ * connector cannot be paused or started (its client decides when it sends).
  */
 import { type Static, Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../types/errors.js';
 import type { Controller } from './controller.js';
+import { outputStatus } from './stats.js';
 
 const InputParams = T.Object({ table_name: T.String(), connector_name: T.String() });
 const ActionParams = T.Object({ table_name: T.String(), connector_name: T.String(), action: T.String() });
@@ -19,19 +23,22 @@ export async function connectorRoutes(app: FastifyInstance, controller: Controll
   // The actions take no body; Feldera's SDK sends `Content-Type: application/json` with none.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, _body, done) => done(null, undefined));
+  const unknownInput = (table: string, connector: string) =>
+    new ApiError(
+      'UnknownInputEndpoint',
+      `Table '${table}' has no input connector named '${connector.slice(0, 100)}' (endpoint '${table}.${connector.slice(0, 100)}')`,
+      { endpoint_name: `${table}.${connector.slice(0, 100)}` },
+    );
   const input = (tableName: string, connector: string) => {
     const table = controller.dataPlane.relation(tableName, 'table');
     const endpoint = controller.connectors.inputEndpoint(table.name, connector);
     if (!endpoint) {
-      throw new ApiError(
-        'UnknownInputEndpoint',
-        `Table '${table.name}' has no input connector named '${connector.slice(0, 100)}' (endpoint '${table.name}.${connector.slice(0, 100)}')`,
-        { endpoint_name: `${table.name}.${connector.slice(0, 100)}` },
-      );
+      const http = controller.dataPlane.httpInputs.find(table.name, connector);
+      if (http) return { http, table: table.name };
+      throw unknownInput(table.name, connector);
     }
-    return endpoint;
+    return { endpoint };
   };
-
   app.post(
     '/tables/:table_name/connectors/:connector_name/:action',
     { schema: { params: ActionParams } },
@@ -44,7 +51,15 @@ export async function connectorRoutes(app: FastifyInstance, controller: Controll
           { action: action.slice(0, 100) },
         );
       }
-      input(table_name, connector_name).setPaused(action === 'pause');
+      const found = input(table_name, connector_name);
+      if (!found.endpoint) {
+        throw new ApiError(
+          'InvalidConnectorAction',
+          `'${found.http.endpointName}' is an HTTP input connector: it reads what clients send to /ingress, so it cannot be paused or started; pause the pipeline, or stop sending`,
+          { action, endpoint_name: found.http.endpointName },
+        );
+      }
+      found.endpoint.setPaused(action === 'pause');
       return {};
     },
   );
@@ -54,7 +69,14 @@ export async function connectorRoutes(app: FastifyInstance, controller: Controll
     { schema: { params: InputParams } },
     async (request) => {
       const { table_name, connector_name } = request.params as Static<typeof InputParams>;
-      return input(table_name, connector_name).status();
+      const found = input(table_name, connector_name);
+      if (found.endpoint) return found.endpoint.status();
+      const plane = controller.dataPlane;
+      return found.http.status(
+        plane.queuedRecordsOf(found.table),
+        controller.runtimeStatus !== 'Running',
+        true,
+      );
     },
   );
 
@@ -65,6 +87,8 @@ export async function connectorRoutes(app: FastifyInstance, controller: Controll
       const { view_name, connector_name } = request.params as Static<typeof OutputParams>;
       const view = controller.dataPlane.relation(view_name, 'any');
       const endpoint = controller.connectors.outputEndpoint(view.name, connector_name);
+      const egress = endpoint ? undefined : controller.dataPlane.subscriber(view.name, connector_name);
+      if (egress) return outputStatus(egress, controller.dataPlane);
       if (!endpoint) {
         throw new ApiError(
           'UnknownOutputEndpoint',

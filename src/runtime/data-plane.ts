@@ -1,8 +1,12 @@
 /**
  * The data plane of a pipeline process: the circuit, its inputs and its outputs.
  *
- * Ingress requests are validated whole (a bad record rejects the request and changes nothing),
- * admitted against the input bound (input-queue.ts: a request that does not fit waits), then
+ * Ingress requests are read whole before anything of them is accepted. Bad records are
+ * skipped and reported (400 `ParseErrors`, after the good records were accepted), as
+ * Feldera's parser does for newline-delimited input; a JSON array with a bad record, or a body
+ * the readers cannot read past one, is refused whole and changes nothing. Each table and format
+ * configuration is one HTTP input connector (http-input.ts) whose counters and recent parse
+ * errors go into checkpoints. What is accepted is admitted against the input bound (input-queue.ts: a request that does not fit waits), then
  * queued with their input sequence number and given a completion token; the HTTP 200 is
  * answered then, before any step (Feldera's meaning: the data is ingested; the completion
  * token says when it is processed). Validation runs in slices that yield the event loop
@@ -68,7 +72,8 @@ import type { ConnectorHooks } from './connectors/hooks.js';
 import { type EgressOptions, EgressSubscriber } from './egress.js';
 import type { EngineCircuit, EngineProgram, QueryOutput, RelationShape } from './engine-api.js';
 import { withApiErrors } from './engine-errors.js';
-import { type IngressOptions, type IngressRows, scanIngress, scanIngressSliced } from './formats/ingress.js';
+import { type IngressOptions, scanIngress, scanIngressSliced, type UpdateFormat } from './formats/ingress.js';
+import { type HttpInputState, HttpInputs, parseErrorsError } from './http-input.js';
 import {
   DEFAULT_MAX_QUEUED_RECORDS,
   type InputPart,
@@ -115,6 +120,8 @@ export interface DataPlaneMeta {
   rejected?: RejectedInput[];
   /** How far each input connector's processed input got (absent without connectors). */
   connectors?: Record<string, unknown>;
+  /** The HTTP input connectors' counters and recent errors (absent in older checkpoints). */
+  httpInputs?: HttpInputState[];
   /**
    * The input (sequence `inputSeq + 1`) that steps had processed `taken` rows of when the
    * checkpoint was taken, being split across steps: a replay applies only its other rows.
@@ -131,13 +138,6 @@ export const DEFAULT_MAX_BATCH_SIZE = 10_000;
 
 /** Rows of a relation copied per event-loop turn when a query's snapshot is captured. */
 export const CAPTURE_CHUNK_ROWS = 32_768;
-
-/** Per-table counters of the HTTP ingress endpoint, reported in `/stats` inputs. */
-interface InputCounters {
-  totalRecords: number;
-  totalBytes: number;
-  parseErrors: number;
-}
 
 /** How many rejected inputs are remembered (for completion tokens and checkpoints). */
 const REMEMBERED_REJECTIONS = 100;
@@ -164,7 +164,8 @@ export class DataPlane {
   private stepRunning = false;
   private stepping: Promise<void> = Promise.resolve();
   private readonly subscribers = new Set<EgressSubscriber>();
-  private readonly inputs = new Map<string, InputCounters>();
+  /** The HTTP input connectors (one per table and ingress format); survive checkpoints. */
+  readonly httpInputs = new HttpInputs();
   private readonly queue: InputQueue;
   /** Input sequence: one per accepted ingress request or INSERT. */
   private pushedSeq = 0;
@@ -229,6 +230,7 @@ export class DataPlane {
       rejected: [...this.rejected.values()],
       ...(this.connectors ? { connectors: this.connectors.exportState() } : {}),
       ...(partial ? { partial } : {}),
+      httpInputs: this.httpInputs.exportState(),
     };
   }
 
@@ -245,6 +247,7 @@ export class DataPlane {
     for (const [name, seq] of Object.entries(meta.outputSequences)) this.outputSequences.set(name, seq);
     for (const r of meta.rejected ?? []) this.remember(r);
     if (meta.connectors) this.connectors?.importState(meta.connectors);
+    this.httpInputs.importState(meta.httpInputs ?? [], (name) => this.program.lookupRelation(name));
     this.replayPartial = meta.partial ?? null;
   }
 
@@ -293,9 +296,11 @@ export class DataPlane {
           entry.payload,
           {
             format: entry.format as 'json' | 'csv',
-            updateFormat: entry.updateFormat as 'insert_delete' | 'raw' | 'weighted',
+            updateFormat: entry.updateFormat as UpdateFormat,
             array: entry.array,
             ...(entry.jsonFlavor ? { jsonFlavor: entry.jsonFlavor } : {}),
+            // As when it was accepted: its bad records (if any) were skipped then, and are now.
+            skipBadRecords: true,
           },
           this.maxBatchSize,
         );
@@ -427,13 +432,23 @@ export class DataPlane {
     signal?: AbortSignal,
   ): Promise<{ token: string; records: number }> {
     const table = this.relation(tableName, 'table');
-    const counters = this.inputCounters(table.name);
-    let rows: IngressRows;
-    try {
-      rows = await scanIngressSliced(table, body, options, this.maxBatchSize);
-    } catch (err) {
-      counters.parseErrors++;
-      throw err;
+    const endpoint = this.httpInputs.endpointFor(table, options);
+    const rows = await scanIngressSliced(
+      table,
+      body,
+      { ...options, skipBadRecords: true },
+      this.maxBatchSize,
+    );
+    if (rows.errorCount > 0) {
+      endpoint.rejected(rows.errors, rows.errorCount);
+      const reason = options.array
+        ? 'with array=true a request is ingested whole or not at all'
+        : rows.stopped
+          ? 'the body could not be read past its last error'
+          : rows.count === 0
+            ? 'it holds no good record'
+            : null;
+      if (reason) throw parseErrorsError(table.name, rows, { reason });
     }
     try {
       await this.queue.admit(table.name, rows.count, signal);
@@ -454,19 +469,12 @@ export class DataPlane {
       ...(options.jsonFlavor ? { jsonFlavor: options.jsonFlavor } : {}),
       payload: rows.text,
     });
-    counters.totalRecords += rows.count;
-    counters.totalBytes += bytes;
+    endpoint.accepted(rows.count, bytes);
     this.acceptRows(table.name, rows, rows.count, bytes, true);
-    return { token: encodeToken(this.lineage, this.pushedSeq), records: rows.count };
-  }
-
-  private inputCounters(table: string): InputCounters {
-    let c = this.inputs.get(table);
-    if (!c) {
-      c = { totalRecords: 0, totalBytes: 0, parseErrors: 0 };
-      this.inputs.set(table, c);
-    }
-    return c;
+    const token = encodeToken(this.lineage, this.pushedSeq);
+    // Feldera keeps the good records of a newline-delimited body and answers 400 for the bad.
+    if (rows.errorCount > 0) throw parseErrorsError(table.name, rows, { token, records: rows.count });
+    return { token, records: rows.count };
   }
 
   /** Queues an ingress request's `records` rows, decoded from `source` when steps take them. */
@@ -710,6 +718,13 @@ export class DataPlane {
     return sequence;
   }
 
+  /** The open egress stream of relation `name` whose connector name (after `{name}.`) is `connector`. */
+  subscriber(name: string, connector: string): EgressSubscriber | undefined {
+    for (const sub of this.subscribers)
+      if (!sub.isClosed && sub.endpointName === `${name}.${connector}`) return sub;
+    return undefined;
+  }
+
   /** Opens an egress stream; with `snapshot`, the current contents go first. */
   subscribe(name: string, options: EgressOptions, snapshot: boolean): EgressSubscriber {
     const rel = this.relation(name, 'any');
@@ -865,19 +880,12 @@ export class DataPlane {
       bufferedRecords: this.queue.records,
       bufferedBytes: this.queue.bytes,
       waitingRequests: this.queue.waitingRequests,
-      inputs: [...this.inputs.entries()].map(([table, c]) => ({
-        table,
-        ...c,
-        queuedRecords: this.queue.queuedRecords(table),
-      })),
-      outputs: [...this.subscribers].map((s) => ({
-        relation: s.relation.name,
-        transmittedRecords: s.transmittedRecords,
-        transmittedBytes: s.transmittedBytes,
-        queuedBytes: s.stream.writableLength,
-        dropped: s.droppedChunks,
-      })),
     };
+  }
+
+  /** The open egress streams (Feldera's HTTP output connectors), oldest first. */
+  egressSubscribers(): EgressSubscriber[] {
+    return [...this.subscribers].filter((s) => !s.isClosed);
   }
 
   closeSubscribers(): void {

@@ -9,7 +9,11 @@
  *
  * `/ingress` answers 200 with a completion token once the whole body is validated (in slices
  * that yield the event loop), admitted against `max_queued_records` and queued: before any
- * step processes it, as Feldera answers once the data is ingested. A large request is then
+ * step processes it, as Feldera answers once the data is ingested. A body with bad records
+ * is answered 400 `ParseErrors` listing them, after its good records were queued if it is
+ * newline-delimited (JSON or CSV), with nothing queued if it is a JSON array (Feldera's
+ * behaviour; data-plane.ts `ingest`). Each table and format configuration is one HTTP input
+ * connector in `/stats` (http-input.ts). A large request is then
  * processed over several steps of at most `max_batch_size` records, each decoding its rows
  * from the queued body text (data-plane.ts);
  * `/completion_status` with its token says when the last of them is done.
@@ -23,6 +27,7 @@ import { AD_HOC_FORMATS, type AdHocFormat } from './adhoc/protocol.js';
 import { AdHocQueries } from './adhoc/service.js';
 import { splitStatements } from './adhoc/statements.js';
 import type { Controller } from './controller.js';
+import type { UpdateFormat } from './formats/ingress.js';
 
 const IngressQuery = T.Object({
   format: T.Optional(T.String()),
@@ -41,11 +46,6 @@ const QueryQuery = T.Object({ sql: T.String(), format: T.Optional(T.String()) })
 const TokenQuery = T.Object({ token: T.String() });
 const NameParams = T.Object({ table_name: T.String() });
 const ConnectorParams = T.Object({ table_name: T.String(), connector_name: T.String() });
-
-/** The name of the HTTP ingress endpoint of a table, as `/stats` reports it. */
-export function ingressEndpointName(table: string): string {
-  return `api-ingress-${table}`;
-}
 
 function formatParam(value: string | undefined, allowed: string[], fallback?: string): string {
   const v = (value ?? fallback ?? '').toLowerCase();
@@ -93,7 +93,7 @@ export async function dataRoutes(app: FastifyInstance, controller: Controller): 
       const format = formatParam(q.format, ['json', 'csv'], 'csv') as 'json' | 'csv';
       const updateFormat = formatParam(
         q.update_format,
-        ['insert_delete', 'raw', 'weighted'],
+        ['insert_delete', 'raw', 'weighted', 'debezium'],
         'insert_delete',
       );
       // Of 0.312's flavors, Sluice reads the default one and `pandas` (the SDK's DataFrames);
@@ -119,7 +119,7 @@ export async function dataRoutes(app: FastifyInstance, controller: Controller): 
           body,
           {
             format,
-            updateFormat: updateFormat as 'insert_delete' | 'raw' | 'weighted',
+            updateFormat: updateFormat as UpdateFormat,
             array: q.array ?? false,
             ...(jsonFlavor === 'pandas' ? { jsonFlavor: 'pandas' as const } : {}),
           },
@@ -200,12 +200,16 @@ export async function dataRoutes(app: FastifyInstance, controller: Controller): 
       const plane = controller.dataPlane;
       const table = plane.relation(table_name, 'table');
       const known =
-        connector_name === ingressEndpointName(table.name) ||
+        plane.httpInputs.find(table.name, connector_name) !== undefined ||
         controller.connectors.inputEndpoint(table.name, connector_name) !== undefined;
       if (!known) {
+        const http = plane.httpInputs
+          .list()
+          .filter((e) => e.table === table.name)
+          .map((e) => `'${e.connectorName}'`);
         throw new ApiError(
           'UnknownInputEndpoint',
-          `Table '${table.name}' has no input connector '${connector_name.slice(0, 100)}' (its HTTP input is '${ingressEndpointName(table.name)}')`,
+          `Table '${table.name}' has no input connector '${connector_name.slice(0, 100)}'${http.length > 0 ? ` (its HTTP input connectors: ${http.join(', ')})` : ''}`,
           { table: table.name, connector: connector_name.slice(0, 100) },
         );
       }

@@ -20,6 +20,7 @@
  * conversion of no rows raises). The SDK's `listen()` returns once the first line arrives, so
  * on an idle view it waits for the first keepalive, as with Feldera.
  */
+import { randomUUID } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import type { WeightedRow } from '../engine/values/value.js';
 import type { RelationShape } from './engine-api.js';
@@ -41,6 +42,11 @@ export class EgressSubscriber {
   transmittedRecords = 0;
   transmittedBytes = 0;
   droppedChunks = 0;
+  /**
+   * Its endpoint name in `/stats`, Feldera's for an HTTP output connector: `{relation}.api-{uuid}`
+   * (crates/adapters/src/server.rs, `output_endpoint`). It is gone when the stream closes.
+   */
+  readonly endpointName: string;
   private readonly encoder: RecordEncoder;
   private keepalive: NodeJS.Timeout | null = null;
 
@@ -50,6 +56,7 @@ export class EgressSubscriber {
     readonly options: EgressOptions,
     private readonly nextSequence: () => number,
   ) {
+    this.endpointName = `${relation.name}.api-${randomUUID()}`;
     this.encoder =
       options.format === 'csv' ? csvUpdateEncoder(relation.columns) : jsonUpdateEncoder(relation.columns);
     this.stream.on('close', () => {

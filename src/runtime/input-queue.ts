@@ -13,7 +13,7 @@
  * request that would take the table past the bound waits (holding its client) until steps
  * have drained the queue; waiting requests of a table are admitted in arrival order, so a
  * large one is not starved by small ones. A request larger than the bound by itself is
- * admitted once its table has nothing queued: a request is all-or-nothing, so refusing it
+ * admitted once its table has nothing queued: what a request queues is queued whole, so refusing it
  * would make a valid batch impossible to ingest, while its size is already capped by the body
  * limit, so what waits in memory stays within the bound plus one request. Like Feldera's, the
  * bound is therefore not a hard one. A waiting request whose client goes away is dropped

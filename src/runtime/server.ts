@@ -29,6 +29,8 @@ import { TimeSeries } from './time-series.js';
 import { timeSeriesRoutes } from './time-series-routes.js';
 import { transactionRoutes } from './transaction-routes.js';
 
+/** Feldera's `StatsParams`: the endpoints' recent error lists are given only when asked for. */
+const StatsQuery = T.Object({ include_connector_errors: T.Optional(T.Boolean()) });
 const MetricsQuery = T.Object({ format: T.Optional(T.String()) });
 
 /** Largest ingress request body; larger pushes should be split. */
@@ -86,7 +88,10 @@ export async function buildRuntimeApp(controller: Controller, token: string): Pr
     await controller.suspend();
     return {};
   });
-  app.get('/stats', async () => stats.controllerStatus());
+  app.get('/stats', { schema: { querystring: StatsQuery } }, async (request) => {
+    const q = request.query as Static<typeof StatsQuery>;
+    return stats.controllerStatus(q.include_connector_errors ?? false);
+  });
   app.get('/metrics', { schema: { querystring: MetricsQuery } }, async (request, reply) => {
     const { format = 'prometheus' } = request.query as Static<typeof MetricsQuery>;
     if (format === 'json') return renderJson(stats.metrics());

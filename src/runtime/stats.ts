@@ -13,7 +13,8 @@
  * test_pipeline_stats asserts the exact key set).
  */
 import type { Controller } from './controller.js';
-import { ingressEndpointName } from './data-routes.js';
+import type { DataPlane } from './data-plane.js';
+import type { EgressSubscriber } from './egress.js';
 import type { Metric } from './metrics.js';
 import { SyncMetrics } from './sync-metrics.js';
 
@@ -23,6 +24,40 @@ const NO_TRANSACTION = {
   transaction_initiators: { transaction_id: null, initiated_by_api: null, initiated_by_connectors: {} },
 };
 
+/** Feldera's `OutputEndpointStatus` of an egress stream (an HTTP output connector). */
+export function outputStatus(sub: EgressSubscriber, plane: DataPlane): Record<string, unknown> {
+  return {
+    endpoint_name: sub.endpointName,
+    config: { stream: sub.relation.name },
+    metrics: {
+      transmitted_records: sub.transmittedRecords,
+      transmitted_bytes: sub.transmittedBytes,
+      queued_records: 0,
+      queued_batches: 0,
+      buffered_records: 0,
+      buffered_batches: 0,
+      num_encode_errors: 0,
+      num_transport_errors: sub.droppedChunks,
+      total_processed_input_records: plane.totalProcessedRecords,
+      total_processed_steps: plane.completedSteps,
+      memory: sub.stream.writableLength,
+    },
+    fatal_error: null,
+  };
+}
+
+/** An endpoint status with its error lists `keys` set to null unless `include`. */
+function withErrors(
+  status: Record<string, unknown>,
+  include: boolean,
+  keys: readonly string[],
+): Record<string, unknown> {
+  if (include) return status;
+  const out = { ...status };
+  for (const k of keys) out[k] = null;
+  return out;
+}
+
 /** Builds the stats documents of one pipeline process. */
 export class ControllerStats {
   /** @param storageBytes bytes in the pipeline's storage directory (time-series.ts scans it) */
@@ -31,7 +66,13 @@ export class ControllerStats {
     private readonly storageBytes: () => number,
   ) {}
 
-  controllerStatus(): Record<string, unknown> {
+  /**
+   * Feldera's `ControllerStatus`. The endpoints' recent error lists (`parse_errors`,
+   * `transport_errors`, `encode_errors`) are given only with `includeErrors` (Feldera's
+   * `/stats?include_connector_errors=true`, since 0.289), null otherwise, so that frequent
+   * polling stays light; the counters are always there.
+   */
+  controllerStatus(includeErrors = false): Record<string, unknown> {
     const c = this.controller;
     const plane = c.hasDataPlane ? c.dataPlane : null;
     const connectors = c.connectorsIfUp;
@@ -67,44 +108,18 @@ export class ControllerStats {
         pipeline_complete: (connectors?.finished && plane?.isDrained()) === true,
       },
       inputs: [
-        ...(connectors?.inputStatuses() ?? []),
-        ...(flow?.inputs ?? []).map((i) => ({
-          endpoint_name: ingressEndpointName(i.table),
-          config: { stream: i.table },
-          metrics: {
-            total_bytes: i.totalBytes,
-            total_records: i.totalRecords,
-            buffered_records: i.queuedRecords,
-            buffered_bytes: 0,
-            num_transport_errors: 0,
-            num_parse_errors: i.parseErrors,
-            end_of_input: false,
-          },
-          paused: c.runtimeStatus !== 'Running',
-          barrier: false,
-          fatal_error: null,
-        })),
+        ...(connectors?.inputStatuses() ?? []).map((st) =>
+          withErrors(st, includeErrors, ['parse_errors', 'transport_errors']),
+        ),
+        ...(plane?.httpInputs.list() ?? []).map((e) =>
+          e.status(plane?.queuedRecordsOf(e.table) ?? 0, c.runtimeStatus !== 'Running', includeErrors),
+        ),
       ],
       outputs: [
-        ...(connectors?.outputStatuses() ?? []),
-        ...(flow?.outputs ?? []).map((o, n) => ({
-          endpoint_name: `api-egress-${o.relation}-${n}`,
-          config: { stream: o.relation },
-          metrics: {
-            transmitted_records: o.transmittedRecords,
-            transmitted_bytes: o.transmittedBytes,
-            queued_records: 0,
-            queued_batches: 0,
-            buffered_records: 0,
-            buffered_batches: 0,
-            num_encode_errors: 0,
-            num_transport_errors: o.dropped,
-            total_processed_input_records: plane?.totalProcessedRecords ?? 0,
-            total_processed_steps: plane?.completedSteps ?? 0,
-            memory: o.queuedBytes,
-          },
-          fatal_error: null,
-        })),
+        ...(connectors?.outputStatuses() ?? []).map((st) =>
+          withErrors(st, includeErrors, ['encode_errors', 'transport_errors']),
+        ),
+        ...(plane?.egressSubscribers() ?? []).map((sub) => outputStatus(sub, plane!)),
       ],
       suspend_error: null,
     };

@@ -230,7 +230,12 @@ export const ERROR_CODES = {
   },
   ParseError: {
     status: 400,
-    description: 'An ingress record could not be parsed; nothing of the request was applied.',
+    description: 'A record could not be parsed; nothing of the input it came in was applied.',
+  },
+  ParseErrors: {
+    status: 400,
+    description:
+      "Records of an ingress request could not be parsed (Feldera's `ParseErrors`): `details.errors` lists them. With `array=true`, or when the body cannot be read past a bad record, nothing of the request was ingested; otherwise its good records were (`details.ingested_records`, `details.token`).",
   },
   InvalidFormat: {
     status: 400,

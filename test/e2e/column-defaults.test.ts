@@ -79,15 +79,15 @@ describe('column DEFAULT values in a running pipeline', () => {
     assert.deepEqual((await rows())[1], { id: 2, qty: 5, label: 'y', src: null, note: 'n' });
   });
 
-  test('a record without its key is refused whole, and nothing of its request is ingested', async () => {
+  test('a record without its key is refused, and nothing of its JSON array is ingested', async () => {
     const res = await m.request(
       'POST',
-      `/v0/pipelines/${name}/ingress/t?format=json`,
-      '{"insert": {"id": 9}}\n{"insert": {"qty": 1}}',
+      `/v0/pipelines/${name}/ingress/t?format=json&array=true`,
+      '[{"insert": {"id": 9}}, {"insert": {"qty": 1}}]',
     );
     assert.equal(res.status, 400);
-    assert.equal(res.body.error_code, 'ParseError');
-    assert.match(res.body.message, /record 2 for table 't': missing value for NOT NULL column 'id'/);
+    assert.equal(res.body.error_code, 'ParseErrors');
+    assert.match(res.body.message, /Parse error \(event #2\): missing value for NOT NULL column 'id'/);
     assert.equal((await rows()).length, 4);
   });
 

@@ -57,7 +57,7 @@ describe('ingress as Feldera takes it', () => {
     assert.equal(await row(4), undefined);
     const short = await m.request('POST', `${base}/ingress/t?format=json`, '{"insert": [5, 50]}');
     assert.equal(short.status, 400);
-    assert.equal(short.body.error_code, 'ParseError');
+    assert.equal(short.body.error_code, 'ParseErrors');
     assert.match(short.body.message, /must hold the 4 column values of the table in order, got 2/);
   });
 

@@ -59,11 +59,11 @@ describe('json_flavor', () => {
   test('the default flavor refuses a TIMESTAMP number; a fraction of a millisecond and unknown flavors are refused', async () => {
     const push = (query: string, body: string) =>
       m.request('POST', `/v0/pipelines/fl/ingress/ts?${query}`, body);
-    assertError(await push('format=json&update_format=raw', '{"id": 9, "at": 5}'), 400, 'ParseError');
+    assertError(await push('format=json&update_format=raw', '{"id": 9, "at": 5}'), 400, 'ParseErrors');
     assertError(
       await push('format=json&update_format=raw&json_flavor=pandas', '{"id": 9, "at": 5.5}'),
       400,
-      'ParseError',
+      'ParseErrors',
     );
     assertError(
       await push('format=json&update_format=raw&json_flavor=debezium_mysql', '{"id": 9, "at": 5}'),

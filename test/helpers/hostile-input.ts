@@ -358,3 +358,21 @@ export function rowKey(row: readonly Value[]): string {
     n,
   ]);
 }
+
+/**
+ * What a case keeps when its bad records are skipped (HTTP ingress of a newline-delimited
+ * body, if the readers could read the whole body): the numbers (1-based) of the records that
+ * must be reported bad, and the records to ingest. A cut (`truncate`, `unterminatedQuote`)
+ * ends the body inside its record: the records after it are not in the body, and garbage
+ * after it joins the cut record.
+ */
+export function skippingBadRecords(c: Case): { bad: number[]; good: Rec[] } {
+  const cut = c.mutations.find((m) => m.kind === 'truncate' || m.kind === 'unterminatedQuote');
+  const inBody = cut ? cut.at + 1 : c.records.length;
+  const bad = new Set(c.mutations.map((m) => m.at + 1));
+  if (c.garbageAtEnd && !cut) bad.add(c.records.length + 1);
+  return {
+    bad: [...bad].sort((a, b) => a - b),
+    good: c.records.slice(0, inBody).filter((_, i) => !bad.has(i + 1)),
+  };
+}

@@ -128,7 +128,8 @@ export async function collectSupportData(
     files.set('metrics.txt', (await fromProcess(ctx, rec, '/metrics')).body);
   });
   await attempt('stats', async () => {
-    const { body } = await fromProcess(ctx, rec, '/stats');
+    // With the endpoints' recent error messages, as Feldera's bundle collector asks for them.
+    const { body } = await fromProcess(ctx, rec, '/stats?include_connector_errors=true');
     files.set('stats.json', json(redactSecrets(JSON.parse(redactSecretsInText(body.toString('utf8'))))));
   });
   await attempt('logs', async () => {

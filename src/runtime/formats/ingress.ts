@@ -5,15 +5,21 @@
  * (`{"insert": row}` / `{"delete": row}`, and `{"update": row}` on a table with a primary
  * key: the columns given replace those of the current row with that key, the others keep
  * their values, and a key the table does not hold is left alone), `raw` (each record is a
- * row to insert) or `weighted` (`{"weight": n, "data": row}`), newline-delimited or, with
+ * row to insert), `weighted` (`{"weight": n, "data": row}`) or `debezium` (Debezium's change
+ * events, `{"payload": {"op": "c"|"r"|"u"|"d", "before": row, "after": row}}`: `c` and `r`
+ * insert `after`, `d` deletes `before`, `u` does both; other fields are ignored), newline-delimited or, with
  * `array=true`, in JSON arrays; and `format=csv` (RFC 4180, no header, columns in table
  * order). A row is a JSON object keyed by column names, or an array of all the values in
  * column order (serde's sequence form of a struct, which Feldera accepts wherever a row
  * goes).
  *
- * Decoding is all-or-nothing: the first bad record (malformed, wrong type, unknown column,
- * missing NOT NULL column) rejects the whole request with its position and reason, and
- * nothing of it reaches the table. Input that could be read in more than one way is a bad
+ * A bad record is malformed, of a wrong type, names an unknown column or misses a NOT NULL
+ * one. Decoding is strict by default (input connectors, `decodeIngress`): the first bad
+ * record rejects the whole body with its position and reason. HTTP ingress decodes
+ * leniently (`skipBadRecords`, as Feldera's parser does): bad records are skipped and
+ * reported (`RecordError`), the data plane decides what of the body to keep, and a bad record
+ * the readers cannot read past (broken JSON or CSV syntax, invalid UTF-8) ends the scan,
+ * for the body to be rejected whole. Input that could be read in more than one way is a bad
  * record too: invalid UTF-8 (a string decoder would substitute U+FFFD), a byte order mark, a
  * key given twice in one object or one column named twice under different case (Feldera keeps
  * the last), and a record holding both `insert` and `delete` (Feldera applies both). Values
@@ -27,10 +33,10 @@
  * (the data plane's `max_batch_size`) starts; the result (`IngressRows`) decodes a chunk again
  * when a step takes its rows. Decoded rows take tens of times the heap of their text (about
  * 500 MB for 3 million CSV rows of two integers, whose full GC stalled the process for
- * seconds), so a queued request holds its text plus at most one chunk's rows. All-or-nothing
- * holds as before: only a body that validated whole is returned, and decoding is
- * deterministic, so its chunks decode again without error (a fault that made one fail is
- * reported as a `ParseError` by `IngressRows.read`). The readers resume at a chunk's start
+ * seconds), so a queued request holds its text plus at most one chunk's rows. Decoding is
+ * deterministic, so its chunks decode again to the same rows, bad records skipped again in a
+ * lenient scan (a fault that changed a chunk is reported as a `ParseError` by
+ * `IngressRows.read`). The readers resume at a chunk's start
  * offset (inside a JSON array too), so a chunk is decoded without reading what precedes it.
  */
 import { parseCsvField, parseJsonValue, ValueError } from '../../engine/values/index.js';
@@ -41,7 +47,7 @@ import { CsvSyntaxError, csvRecords } from './csv-reader.js';
 import { type JsonNode, JsonSyntaxError, jsonRecords, RawNumber } from './json-reader.js';
 import { type DecodedBody, decodeUtf8 } from './utf8.js';
 
-export type UpdateFormat = 'insert_delete' | 'raw' | 'weighted';
+export type UpdateFormat = 'insert_delete' | 'raw' | 'weighted' | 'debezium';
 
 /**
  * The `json_flavor`s Sluice reads. `pandas` is what Feldera's Python SDK sends for a
@@ -56,6 +62,12 @@ export interface IngressOptions {
   array: boolean;
   /** Absent: Feldera's default JSON encoding. */
   jsonFlavor?: JsonFlavor;
+  /**
+   * Skip bad records instead of refusing the body at the first one (HTTP ingress, see
+   * `finishScan`). Decoding is deterministic, so a body scanned this way decodes again (its
+   * chunks, its journal replay) to the same rows.
+   */
+  skipBadRecords?: boolean;
 }
 
 /** The columns of the target table, as decoding needs them. */
@@ -211,6 +223,40 @@ function decodeRow(
   return mode === 'patch' ? { row, patch: Array.from(given, (g) => g !== undefined) } : { row };
 }
 
+/** The rows of one Debezium change event (Feldera's `update_format=debezium`). */
+function decodeDebezium(
+  shape: TableShape,
+  lookup: (key: string) => number,
+  rec: { [key: string]: JsonNode },
+  n: number,
+): WeightedRow[] {
+  const payload = rec.payload;
+  const op = isObject(payload) ? payload.op : undefined;
+  if (!isObject(payload) || (op !== 'c' && op !== 'r' && op !== 'u' && op !== 'd')) {
+    throw parseError(
+      shape.name,
+      n,
+      'expected a Debezium change event {"payload": {"op": "c", "r", "u" or "d", "before": {...}, "after": {...}}}',
+    );
+  }
+  const rows: WeightedRow[] = [];
+  for (const [field, wanted, weight] of [
+    ['before', op === 'u' || op === 'd', -1],
+    ['after', op !== 'd', 1],
+  ] as const) {
+    if (!wanted) continue;
+    const row = payload[field];
+    if (row === undefined || row === null)
+      throw parseError(shape.name, n, `a Debezium "${op}" event needs "${field}"`);
+    rows.push({ row: decodeRow(shape, lookup, row, n, weight < 0 ? 'key' : 'full').row, weight });
+  }
+  return rows;
+}
+
+function isObject(node: JsonNode | undefined): node is { [key: string]: JsonNode } {
+  return node !== null && typeof node === 'object' && !Array.isArray(node) && !(node instanceof RawNumber);
+}
+
 /** The rows of one JSON record. */
 function decodeJsonRecord(
   shape: TableShape,
@@ -223,6 +269,7 @@ function decodeJsonRecord(
   if (rec === null || typeof rec !== 'object' || Array.isArray(rec) || rec instanceof RawNumber) {
     throw parseError(shape.name, n, `expected a JSON object in '${updateFormat}' format`);
   }
+  if (updateFormat === 'debezium') return decodeDebezium(shape, lookup, rec, n);
   if (updateFormat === 'weighted') {
     const w = rec.weight;
     if (!(w instanceof RawNumber) || !/^-?\d+$/.test(w.text) || !Number.isSafeInteger(Number(w.text))) {
@@ -273,18 +320,41 @@ interface ChunkStart {
 }
 
 /**
+ * A bad record a lenient pass skipped (Feldera's `ParseError` of the HTTP input connector):
+ * its number in the body (1-based), why, the column at fault if one is, and its text
+ * (truncated to `FRAGMENT_CHARS`).
+ */
+export interface RecordError {
+  event_number: number;
+  description: string;
+  field: string | null;
+  invalid_text: string;
+}
+
+/** Bad records whose details a pass keeps; it counts all of them. */
+export const MAX_RECORD_ERRORS = 100;
+/** Characters of a bad record's text kept in its `RecordError`. */
+const FRAGMENT_CHARS = 200;
+
+/**
  * One pass of the readers over a body: it counts rows, notes where each chunk of
  * `chunkRecords` records starts, keeps the rows only when `out` is given, and, resumed at a
- * chunk (`from`), stops after `limit` records.
+ * chunk (`from`), stops after `limit` records. A strict pass throws the first bad record's
+ * `ParseError`; a lenient one (`skip`) skips bad records and counts them in `errorCount`,
+ * keeping the first `MAX_RECORD_ERRORS` in `errors`. Either way a body that cannot be read
+ * on (broken syntax, invalid UTF-8, a byte order mark) throws.
  */
 class Pass {
   rows = 0;
   readonly chunks: ChunkStart[] = [];
+  readonly errors: RecordError[] = [];
+  errorCount = 0;
   constructor(
     readonly out: WeightedRow[] | null,
     readonly chunkRecords: number,
     readonly from?: { pos: number; record: number },
     readonly limit = Number.POSITIVE_INFINITY,
+    readonly skip = false,
   ) {}
 
   /** Whether record `n` is past the records of this pass. */
@@ -292,11 +362,29 @@ class Pass {
     return n - (this.from ? this.from.record - 1 : 0) > this.limit;
   }
 
-  /** Notes that record `n`, at text offset `pos`, decoded to `rows`. */
-  add(n: number, pos: number, rows: WeightedRow[]): void {
+  /** Notes that record `n` starts at text offset `pos` (bad or not, it counts in its chunk). */
+  begin(n: number, pos: number): void {
     if ((n - 1) % this.chunkRecords === 0) this.chunks.push({ pos, record: n, row: this.rows });
+  }
+
+  /** Notes that the record begun last decoded to `rows`. */
+  add(rows: WeightedRow[]): void {
     this.rows += rows.length;
     if (this.out) for (const row of rows) this.out.push(row);
+  }
+
+  /** Record `n` (text `text`) is bad: throws `err` in a strict pass, skips it in a lenient one. */
+  bad(err: unknown, n: number, text: string): void {
+    if (!this.skip || !(err instanceof ApiError) || err.errorCode !== 'ParseError') throw err;
+    this.errorCount++;
+    if (this.errors.length >= MAX_RECORD_ERRORS) return;
+    const details = err.details as { reason?: string; column?: string };
+    this.errors.push({
+      event_number: n,
+      description: details.reason ?? err.message,
+      field: details.column ?? null,
+      invalid_text: text.length > FRAGMENT_CHARS ? `${text.slice(0, FRAGMENT_CHARS)}…` : text,
+    });
   }
 }
 
@@ -315,7 +403,12 @@ function* decodeJson(
       n++;
       if (pass.done(n)) return;
       if (bad && bad.char < end) throw invalidUtf8(shape, n, bad.byte);
-      pass.add(n, start, decodeJsonRecord(shape, lookup, node, n, options.updateFormat));
+      pass.begin(n, start);
+      try {
+        pass.add(decodeJsonRecord(shape, lookup, node, n, options.updateFormat));
+      } catch (err) {
+        pass.bad(err, n, body.text.slice(start, end));
+      }
       if (n % SLICE_RECORDS === 0) yield;
     }
   } catch (err) {
@@ -327,6 +420,24 @@ function* decodeJson(
   if (bad) throw invalidUtf8(shape, n + 1, bad.byte);
 }
 
+/** The row of one CSV record, or `ParseError`. */
+function decodeCsvRecord(shape: TableShape, fields: string[], n: number): Row {
+  if (fields.length !== shape.columns.length) {
+    throw parseError(shape.name, n, `expected ${shape.columns.length} fields, found ${fields.length}`);
+  }
+  return fields.map((text, c) => {
+    const col = shape.columns[c]!;
+    try {
+      return parseCsvField(col.type, text);
+    } catch (err) {
+      if (err instanceof ValueError) {
+        throw parseError(shape.name, n, `column '${col.name}': ${err.message}`, { column: col.name });
+      }
+      throw err;
+    }
+  });
+}
+
 function* decodeCsv(shape: TableShape, body: DecodedBody, pass: Pass): Generator<void> {
   const bad = body.invalid;
   let n = pass.from ? pass.from.record - 1 : 0;
@@ -335,21 +446,12 @@ function* decodeCsv(shape: TableShape, body: DecodedBody, pass: Pass): Generator
       n++;
       if (pass.done(n)) return;
       if (bad && bad.char < end) throw invalidUtf8(shape, n, bad.byte);
-      if (fields.length !== shape.columns.length) {
-        throw parseError(shape.name, n, `expected ${shape.columns.length} fields, found ${fields.length}`);
+      pass.begin(n, start);
+      try {
+        pass.add([{ row: decodeCsvRecord(shape, fields, n), weight: 1 }]);
+      } catch (err) {
+        pass.bad(err, n, body.text.slice(start, end));
       }
-      const row = fields.map((text, c) => {
-        const col = shape.columns[c]!;
-        try {
-          return parseCsvField(col.type, text);
-        } catch (err) {
-          if (err instanceof ValueError) {
-            throw parseError(shape.name, n, `column '${col.name}': ${err.message}`, { column: col.name });
-          }
-          throw err;
-        }
-      });
-      pass.add(n, start, [{ row, weight: 1 }]);
       if (n % SLICE_RECORDS === 0) yield;
     }
   } catch (err) {
@@ -422,8 +524,14 @@ export class IngressRows {
     private readonly options: IngressOptions,
     private readonly chunkRecords: number,
     private readonly chunks: readonly ChunkStart[],
-    /** How many rows the body holds. */
+    /** How many rows the body holds (its good records' rows, when bad ones were skipped). */
     readonly count: number,
+    /** The bad records a lenient scan skipped (the first `MAX_RECORD_ERRORS` of them). */
+    readonly errors: readonly RecordError[] = [],
+    /** How many bad records a lenient scan met, the one that stopped it (`stopped`) included. */
+    readonly errorCount = 0,
+    /** A lenient scan stopped at a bad record it could not read past: `count` is not the body's. */
+    readonly stopped = false,
   ) {}
 
   /**
@@ -465,7 +573,7 @@ export class IngressRows {
     if (this.cached?.chunk === k) return this.cached.rows;
     const rows: WeightedRow[] = [];
     const start = this.chunks[k]!;
-    const pass = new Pass(rows, this.chunkRecords, start, this.chunkRecords);
+    const pass = new Pass(rows, this.chunkRecords, start, this.chunkRecords, this.options.skipBadRecords);
     for (const _ of decoding(this.shape, this.text, this.options, pass).steps);
     this.cached = { chunk: k, rows };
     return rows;
@@ -476,7 +584,7 @@ export class IngressRows {
  * Validates a whole body (as `decodeIngress`, throwing the same `ParseError`) and returns
  * its rows as `IngressRows`, which decode a chunk of `chunkRecords` records when asked; the
  * rows are decoded and dropped as the pass goes. Holds the event loop for the whole body:
- * the journal replay at start uses it.
+ * the journal replay at start uses it. With `options.skipBadRecords`, see `finishScan`.
  */
 export function scanIngress(
   shape: TableShape,
@@ -484,19 +592,23 @@ export function scanIngress(
   options: IngressOptions,
   chunkRecords: number,
 ): IngressRows {
-  const pass = new Pass(null, chunkRecords);
-  const { text, steps } = decoding(shape, body, options, pass);
-  for (const _ of steps);
-  return new IngressRows(shape, text, options, chunkRecords, pass.chunks, pass.rows);
+  const pass = new Pass(null, chunkRecords, undefined, Number.POSITIVE_INFINITY, options.skipBadRecords);
+  let text = typeof body === 'string' ? body : '';
+  try {
+    const run = decoding(shape, body, options, pass);
+    text = run.text;
+    for (const _ of run.steps);
+  } catch (err) {
+    return finishScan(shape, text, options, chunkRecords, pass, err);
+  }
+  return finishScan(shape, text, options, chunkRecords, pass, null);
 }
 
 /**
  * `scanIngress` in slices of about `DECODE_SLICE_MS` of work, yielding the event loop
  * between them (`setImmediate`, so HTTP requests and steps are served in between): a 28 MB
- * body takes seconds to validate and must not hold `/stats` or other ingress that long. Still
- * all-or-nothing: a bad record anywhere rejects the body, and only a body that validated
- * whole is returned. Only the UTF-8 decoding of the body is one piece (about 10 ms per
- * 10 MB).
+ * body takes seconds to validate and must not hold `/stats` or other ingress that long. Only
+ * the UTF-8 decoding of the body is one piece (about 10 ms per 10 MB).
  */
 export async function scanIngressSliced(
   shape: TableShape,
@@ -504,13 +616,62 @@ export async function scanIngressSliced(
   options: IngressOptions,
   chunkRecords: number,
 ): Promise<IngressRows> {
-  const pass = new Pass(null, chunkRecords);
-  const { text, steps } = decoding(shape, body, options, pass);
-  let sliceStart = performance.now();
-  for (const _ of steps) {
-    if (performance.now() - sliceStart < DECODE_SLICE_MS) continue;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    sliceStart = performance.now();
+  const pass = new Pass(null, chunkRecords, undefined, Number.POSITIVE_INFINITY, options.skipBadRecords);
+  let text = typeof body === 'string' ? body : '';
+  try {
+    const run = decoding(shape, body, options, pass);
+    text = run.text;
+    let sliceStart = performance.now();
+    for (const _ of run.steps) {
+      if (performance.now() - sliceStart < DECODE_SLICE_MS) continue;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  } catch (err) {
+    return finishScan(shape, text, options, chunkRecords, pass, err);
   }
-  return new IngressRows(shape, text, options, chunkRecords, pass.chunks, pass.rows);
+  return finishScan(shape, text, options, chunkRecords, pass, null);
+}
+
+/**
+ * The rows of a finished scan. A strict scan (the default) is all-or-nothing: it returns only
+ * a body that validated whole, and throws the first bad record's `ParseError`. A lenient one
+ * (`skipBadRecords`, HTTP ingress) returns the good records' rows with the bad records it
+ * skipped; a bad record it cannot read past (`failure`: broken syntax, invalid UTF-8, a byte
+ * order mark) is counted as one more error and ends it with `stopped` set, for the caller to
+ * reject the body whole.
+ */
+function finishScan(
+  shape: TableShape,
+  text: string,
+  options: IngressOptions,
+  chunkRecords: number,
+  pass: Pass,
+  failure: unknown,
+): IngressRows {
+  if (failure !== null) {
+    if (!options.skipBadRecords || !(failure instanceof ApiError) || failure.errorCode !== 'ParseError')
+      throw failure;
+    const record = (failure.details as { record?: number }).record ?? 0;
+    pass.errorCount++;
+    if (pass.errors.length < MAX_RECORD_ERRORS) {
+      pass.errors.push({
+        event_number: record,
+        description: (failure.details as { reason?: string }).reason ?? failure.message,
+        field: null,
+        invalid_text: '',
+      });
+    }
+  }
+  return new IngressRows(
+    shape,
+    text,
+    options,
+    chunkRecords,
+    pass.chunks,
+    pass.rows,
+    pass.errors,
+    pass.errorCount,
+    failure !== null,
+  );
 }

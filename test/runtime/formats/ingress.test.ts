@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Decimal } from '../../../src/engine/values/index.js';
 import { SqlMap, Variant } from '../../../src/engine/values/value.js';
-import { decodeIngress, type IngressOptions, type TableShape } from '../../../src/runtime/formats/ingress.js';
+import {
+  decodeIngress,
+  type IngressOptions,
+  scanIngressSliced,
+  type TableShape,
+} from '../../../src/runtime/formats/ingress.js';
 import { ApiError } from '../../../src/types/errors.js';
 
 const table: TableShape = {
@@ -55,6 +60,62 @@ describe('decodeIngress', () => {
     assert.equal(decode('[{"id": 1}, {"id": 2}]', { ...json, updateFormat: 'raw', array: true }).length, 2);
     const w = decode('{"weight": 3, "data": {"id": 5}}', { ...json, updateFormat: 'weighted' });
     assert.deepEqual(w, [{ row: [5n, null, null], weight: 3 }]);
+  });
+
+  test('Debezium change events: c and r insert after, d deletes before, u does both', () => {
+    const debezium: IngressOptions = { format: 'json', updateFormat: 'debezium', array: false };
+    const rows = decode(
+      [
+        '{"schema": {}, "payload": {"op": "c", "before": null, "after": [1, "2.50", "a"], "source": {"db": "x"}}}',
+        '{"payload": {"op": "r", "after": {"id": 2}}}',
+        '{"payload": {"op": "u", "before": {"id": 1}, "after": [1, "3.00", "b"]}}',
+        '{"payload": {"op": "d", "before": {"id": 2}, "after": null}}',
+      ].join('\n'),
+      debezium,
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.row[0], r.weight]),
+      [
+        [1n, 1],
+        [2n, 1],
+        [1n, -1],
+        [1n, 1],
+        [2n, -1],
+      ],
+    );
+    rejects('{"payload": {"op": "x", "after": [1, null, null]}}', debezium, /Debezium change event/, 1);
+    rejects('{"payload": {"op": "u", "after": [1, null, null]}}', debezium, /"u" event needs "before"/, 1);
+    rejects('{"op": "c", "after": [1, null, null]}', debezium, /Debezium change event/, 1);
+  });
+
+  test('a lenient scan skips bad records and reports them; strict decoding refuses at the first', async () => {
+    const body =
+      '{"insert": {"id": 1}}\n{"insert": {"id": "two"}}\n{"insert": {"id": 3}}\n{"insert": {"oops": 1}}';
+    rejects(body, json, /record 2 for table 't': column 'id'/, 2);
+    const rows = await scanIngressSliced(table, body, { ...json, skipBadRecords: true }, 1);
+    assert.equal(rows.count, 2);
+    assert.deepEqual(
+      rows.read(0, 2).map((r) => r.row[0]),
+      [1n, 3n],
+    );
+    assert.equal(rows.errorCount, 2);
+    assert.equal(rows.stopped, false);
+    assert.deepEqual(
+      rows.errors.map((e) => [e.event_number, e.field, e.invalid_text]),
+      [
+        [2, 'id', '{"insert": {"id": "two"}}'],
+        [4, 'oops', '{"insert": {"oops": 1}}'],
+      ],
+    );
+    const broken = await scanIngressSliced(
+      table,
+      '{"insert": {"id": 1}}\n{"insert": {',
+      { ...json, skipBadRecords: true },
+      10,
+    );
+    assert.equal(broken.stopped, true);
+    assert.equal(broken.errorCount, 1);
+    assert.equal(broken.errors[0]?.event_number, 2);
   });
 
   test('CSV in column order', () => {
