@@ -10,10 +10,10 @@
  * Errors have Feldera's type `ConnectorGenerationError`; Sluice reports every problem it finds
  * (Feldera stops at the first) and points at the connector within the property's text.
  *
- * Generic attributes (`paused`, `labels`, `start_after`, `max_queued_records`) are checked
- * and used; the other ones of Feldera's `ConnectorConfig` are accepted (they tune batching or
- * apply to formats and outputs Sluice does not run); a key Feldera does not know is a warning,
- * since Feldera ignores it too. `start_after` must name labels that exist, without cycles.
+ * Generic attributes (`paused`, `labels`, `start_after`, `max_queued_records`, and an output's
+ * buffer: `enable_output_buffer` with its limits) are checked and used; the other ones of
+ * Feldera's `ConnectorConfig` are accepted (they tune batching or apply to formats and outputs
+ * Sluice does not run); a key Feldera does not know is a warning, since Feldera ignores it too. `start_after` must name labels that exist, without cycles.
  */
 import type { TableInfo, ViewInfo } from '../sql/catalog.js';
 import type { MessageSink, Span } from '../sql/messages.js';
@@ -25,7 +25,9 @@ import {
   type ConnectorDirection,
   type ConnectorSpec,
   DEFAULT_CONNECTOR_MAX_QUEUED_RECORDS,
+  DEFAULT_MAX_OUTPUT_BUFFER_SIZE_RECORDS,
   FELDERA_TRANSPORTS,
+  type OutputBufferSettings,
   RUNNABLE_TRANSPORTS,
 } from './spec.js';
 
@@ -107,6 +109,47 @@ function describeTransports(direction: ConnectorDirection): string {
   return RUNNABLE_TRANSPORTS[direction].map((t) => `'${t}'`).join(' and ');
 }
 
+/** A non-negative integer setting, or undefined when absent. */
+function countSetting(value: Record<string, unknown>, key: string): number | undefined {
+  const v = value[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+    problem(`'${key}' must be a non-negative integer, got ${JSON.stringify(v)?.slice(0, 100)}`);
+  return v;
+}
+
+/**
+ * Feldera's `OutputBufferConfig` of an output connector. As its `validate()` (feldera-types,
+ * config.rs): a buffer with neither limit is an error, in Feldera's words. A limit without
+ * `"enable_output_buffer": true` is a warning, not an error: Feldera's docs say the limits
+ * require the flag, and Feldera then ignores them (the program compiles and runs unbuffered),
+ * so Sluice does the same rather than refuse a program Feldera runs.
+ */
+function readOutputBuffer(
+  value: Record<string, unknown>,
+  endpoint: string,
+  warn: (message: string) => void,
+): OutputBufferSettings | null {
+  const enabled = value.enable_output_buffer ?? false;
+  if (typeof enabled !== 'boolean')
+    problem(`'enable_output_buffer' must be true or false, got ${JSON.stringify(enabled)?.slice(0, 100)}`);
+  const time = countSetting(value, 'max_output_buffer_time_millis');
+  const size = countSetting(value, 'max_output_buffer_size_records');
+  if (!enabled) {
+    for (const key of ['max_output_buffer_time_millis', 'max_output_buffer_size_records'])
+      if (value[key] !== undefined)
+        warn(
+          `connector '${endpoint}': '${key}' requires "enable_output_buffer": true; without it the connector is not buffered and the setting is ignored (as in Feldera)`,
+        );
+    return null;
+  }
+  if (time === undefined && size === undefined)
+    problem(
+      `connector '${endpoint}': when the 'enable_output_buffer' flag is set, one of 'max_output_buffer_size_records' and 'max_output_buffer_time_millis' settings must be specified`,
+    );
+  return { maxTimeMillis: time ?? null, maxSizeRecords: size ?? DEFAULT_MAX_OUTPUT_BUFFER_SIZE_RECORDS };
+}
+
 interface Relation {
   info: TableInfo | ViewInfo;
   direction: ConnectorDirection;
@@ -176,16 +219,16 @@ function readConnector(
     if (tname === 'file_input') fileInput = readFileInputConfig(transport.config, value.format);
     if (tname === 'file_output') {
       fileOutput = readFileOutputConfig(transport.config, value.format);
-      // Both change what the file holds (a snapshot first; several steps merged into one
-      // batch), and Sluice's output connectors do neither.
-      for (const key of ['send_snapshot', 'enable_output_buffer'])
-        if (value[key] === true)
-          problem(`connector '${endpoint}' (file_output): '${key}' is not supported by Sluice`);
+      // It changes what the file holds (a snapshot of the view first), which Sluice's output
+      // connectors do not write.
+      if (value.send_snapshot === true)
+        problem(`connector '${endpoint}' (file_output): 'send_snapshot' is not supported by Sluice`);
     }
   } catch (err) {
     if (err instanceof FileConfigError) problem(`connector '${endpoint}' (${tname}): ${err.message}`);
     throw err;
   }
+  const outputBuffer = rel.direction === 'output' ? readOutputBuffer(value, endpoint, warn) : null;
   const { name: _name, ...rest } = value;
   const config: Record<string, unknown> = {
     stream: rel.info.caseSensitive ? `"${rel.info.name}"` : rel.info.name,
@@ -212,6 +255,7 @@ function readConnector(
     datagen,
     fileInput,
     fileOutput,
+    outputBuffer,
   };
 }
 

@@ -50,6 +50,19 @@ export const FELDERA_TRANSPORTS: Record<ConnectorDirection, readonly string[]> =
 /** Feldera's default `max_queued_records` of a connector. */
 export const DEFAULT_CONNECTOR_MAX_QUEUED_RECORDS = 1_000_000;
 
+/**
+ * Feldera's `OutputBufferConfig` of an output connector with `"enable_output_buffer": true`:
+ * its changes are consolidated in a buffer, written once they have waited `maxTimeMillis`
+ * (null: no time limit) or the buffer holds more than `maxSizeRecords` rows.
+ */
+export interface OutputBufferSettings {
+  maxTimeMillis: number | null;
+  maxSizeRecords: number;
+}
+
+/** Feldera's default `max_output_buffer_size_records` (its OpenAPI document). */
+export const DEFAULT_MAX_OUTPUT_BUFFER_SIZE_RECORDS = 10_000_000;
+
 /** One connector of the program. */
 export interface ConnectorSpec {
   /** Feldera's endpoint name: `{relation}.{connector name}`, e.g. `t1.abc`, `t1.unnamed-1`. */
@@ -76,4 +89,6 @@ export interface ConnectorSpec {
   fileInput: FileInputSettings | null;
   /** The validated settings of a `file_output` connector. */
   fileOutput: FileOutputSettings | null;
+  /** The output buffer of an output connector that enables one. */
+  outputBuffer: OutputBufferSettings | null;
 }

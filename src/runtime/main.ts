@@ -105,6 +105,8 @@ async function main(): Promise<void> {
   }, 2000).unref();
   process.on('SIGTERM', () => {
     log.info('received SIGTERM: stopping without checkpoint');
+    // Output buffers hold changes of steps already taken; a resume cuts what a checkpoint does not cover.
+    controller.connectorsIfUp?.flushOutputs();
     process.exit(0);
   });
   await controller.initialize().catch((err: unknown) => controller.failOn('initialization failed', err));

@@ -111,6 +111,44 @@ CREATE VIEW v WITH (${withConnectors('[{"transport": {"name": "file_output", "co
     assert.match(queued!.message, /'max_queued_records' must be a non-negative integer/);
   });
 
+  test("an output's buffer settings (Feldera's OutputBufferConfig) are checked and kept", () => {
+    const view = (extra: string) =>
+      `CREATE TABLE t (id INT);
+CREATE VIEW v WITH (${withConnectors(`[{"transport": {"name": "null_output"}${extra}}]`)}) AS SELECT * FROM t;`;
+    const r = ok(view(', "enable_output_buffer": true, "max_output_buffer_time_millis": 250'));
+    assert.deepEqual(r.ok ? r.program.connectors[0]!.outputBuffer : null, {
+      maxTimeMillis: 250,
+      maxSizeRecords: 10_000_000,
+    });
+    const sized = ok(view(', "enable_output_buffer": true, "max_output_buffer_size_records": 0'));
+    assert.deepEqual(sized.ok ? sized.program.connectors[0]!.outputBuffer : null, {
+      maxTimeMillis: null,
+      maxSizeRecords: 0,
+    });
+    const [noLimit] = errors(view(', "enable_output_buffer": true'));
+    assert.match(
+      noLimit!.message,
+      /connector 'v\.unnamed-0': when the 'enable_output_buffer' flag is set, one of 'max_output_buffer_size_records' and 'max_output_buffer_time_millis' settings must be specified/,
+    );
+    const [flag] = errors(view(', "enable_output_buffer": "yes", "max_output_buffer_time_millis": 1'));
+    assert.match(flag!.message, /'enable_output_buffer' must be true or false/);
+    const [time] = errors(view(', "enable_output_buffer": true, "max_output_buffer_time_millis": 1.5'));
+    assert.match(time!.message, /'max_output_buffer_time_millis' must be a non-negative integer, got 1\.5/);
+    const [size] = errors(view(', "enable_output_buffer": true, "max_output_buffer_size_records": -1'));
+    assert.match(size!.message, /'max_output_buffer_size_records' must be a non-negative integer/);
+    const unbuffered = ok(view(', "max_output_buffer_size_records": 5'));
+    if (!unbuffered.ok) return;
+    assert.equal(
+      unbuffered.program.connectors[0]!.outputBuffer,
+      null,
+      'a limit without the flag buffers nothing',
+    );
+    assert.match(
+      unbuffered.warnings[0]?.message ?? '',
+      /'max_output_buffer_size_records' requires "enable_output_buffer": true; without it the connector is not buffered/,
+    );
+  });
+
   test('start_after must name existing labels and must not wait in a cycle', () => {
     const cycle = errors(
       `CREATE TABLE t (id INT) WITH (${withConnectors(`[

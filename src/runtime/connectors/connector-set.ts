@@ -132,10 +132,15 @@ export class ConnectorSet implements ConnectorHooks {
     }
   }
 
-  /** Stops every read loop for good (the pipeline is going down). */
+  /** Stops every read loop for good and flushes the output buffers (the pipeline is going down). */
   stop(): void {
     for (const input of this.inputs.values()) input.stop();
     for (const output of this.outputs.values()) output.close();
+  }
+
+  /** Transmits what the output connectors buffered (a forced stop is going to end the process). */
+  flushOutputs(): void {
+    for (const output of this.outputs.values()) output.flush();
   }
 
   /** Every input connector has finished: its input ended and was processed. */
@@ -193,11 +198,16 @@ export class ConnectorSet implements ConnectorHooks {
     for (const out of this.outputs.values()) if (out.spec.relation === relation) out.send(delta);
   }
 
-  /** Each connector's state by endpoint name (inputs: positions; outputs: e.g. a file's length). */
+  /**
+   * Each connector's state by endpoint name (inputs: positions; outputs: e.g. a file's length).
+   * Output buffers are flushed first, so the state covers exactly the steps taken so far and a
+   * checkpoint never waits for a buffer's timer (output-endpoint.ts).
+   */
   exportState(): Record<string, unknown> {
     const state: Record<string, unknown> = {};
     for (const i of this.inputs.values()) state[i.endpoint] = i.exportState();
     for (const o of this.outputs.values()) {
+      o.flush();
       const s = o.exportState();
       if (s !== undefined) state[o.endpoint] = s;
     }

@@ -21,6 +21,9 @@
  * is appended to, with a warning. A start without a checkpoint truncates, as Feldera.
  *
  * Writes are synchronous, inside the step: see output-endpoint.ts for why (completion tokens).
+ * With `enable_output_buffer`, the file gets the buffer's consolidated batches instead of every
+ * step's change; the buffer is flushed before a checkpoint records the file's length, so the
+ * length above always covers whole flushes (output-endpoint.ts says why that is exactly-once).
  */
 import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import type { OutputFormatSettings } from '../../connectors/file/settings.js';
@@ -131,7 +134,7 @@ export class FileOutputEndpoint extends OutputEndpoint {
     }
   }
 
-  send(delta: readonly WeightedRow[]): void {
+  protected transmit(delta: readonly WeightedRow[]): void {
     if (this.fd === null) return;
     const records = this.encoder.records(delta);
     let bytes = 0;
@@ -160,6 +163,7 @@ export class FileOutputEndpoint extends OutputEndpoint {
   }
 
   override close(): void {
+    super.close();
     if (this.fd === null) return;
     try {
       closeSync(this.fd);

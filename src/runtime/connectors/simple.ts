@@ -26,7 +26,7 @@ export class EmptyInputEndpoint extends InputEndpoint {
 }
 
 export class NullOutputEndpoint extends OutputEndpoint {
-  send(delta: readonly WeightedRow[]): void {
+  protected transmit(delta: readonly WeightedRow[]): void {
     for (const { weight } of delta) this.transmittedRecords += Math.abs(weight);
   }
 }
