@@ -23,10 +23,18 @@ const Tag = {
 } as const;
 type Tag = (typeof Tag)[keyof typeof Tag];
 
+/** Strings up to this many code units are encoded by a JS loop when they are ASCII. */
+const SHORT_STRING = 64;
+
 /** Appends encoded fields to a growing buffer. */
 export class StateWriter {
-  protected buf = Buffer.allocUnsafe(1024);
+  protected buf: Buffer;
   protected pos = 0;
+
+  /** `capacity`: bytes to allocate up front (the buffer doubles when it fills). */
+  constructor(capacity = 1024) {
+    this.buf = Buffer.allocUnsafe(Math.max(16, capacity));
+  }
 
   protected ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
@@ -69,10 +77,29 @@ export class StateWriter {
   }
 
   string(s: string): void {
+    const n = s.length;
+    // Short ASCII strings (most SQL text) are copied byte by byte: Buffer's write and
+    // byteLength cost more per call than the copy itself (bench/README.md, bulk load).
+    if (n <= SHORT_STRING) {
+      this.ensure(4 + n);
+      const buf = this.buf;
+      const start = this.pos + 4;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[start + i] = c;
+      }
+      if (i === n) {
+        buf.writeUInt32LE(n, this.pos);
+        this.pos = start + n;
+        return;
+      }
+    }
     const len = Buffer.byteLength(s);
     this.u32(len);
     this.ensure(len);
-    this.buf.write(s, this.pos, 'utf8');
+    this.buf.write(s, this.pos, len, 'utf8');
     this.pos += len;
   }
 

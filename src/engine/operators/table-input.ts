@@ -14,7 +14,7 @@ import type { StatefulOperator, StepContext } from '../dataflow.js';
 import type { StateReader, StateWriter } from '../state-codec.js';
 import { Trace } from '../trace/trace.js';
 import { keyOf, type Row, type WeightedRow } from '../values/value.js';
-import { type Batch, consolidate, ZSetMap } from '../zset.js';
+import { type Batch, consolidate, consolidateKeyed, ZSetMap } from '../zset.js';
 
 const rowCodec = {
   write: (w: StateWriter, row: Row) => w.row(row),
@@ -33,9 +33,10 @@ export class TableInput implements StatefulOperator {
 
   step([pushed]: readonly Batch[], ctx: StepContext): Batch {
     if (!this.primaryKey) {
-      const delta = consolidate(pushed!);
-      if (this.keepContents) this.contents.apply(delta, ctx.undo);
-      return delta;
+      if (!this.keepContents) return consolidate(pushed!);
+      const { rows, keys } = consolidateKeyed(pushed!);
+      this.contents.applyKeyed(rows, keys, ctx.undo);
+      return rows;
     }
     const out: Batch = [];
     for (const { row, weight, patch } of pushed!) {
