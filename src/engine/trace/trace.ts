@@ -570,7 +570,8 @@ export class Trace<V> {
       if (++n % ENCODE_SLICE === 0) yield;
     }
     w.patchU32(0, n);
-    const records = w.finish();
+    // Transferred to the worker, not copied (jobs.ts).
+    const records = w.finishOwned();
     this.bytesPerEntry = Math.max(16, Math.ceil(records.length / Math.max(1, n)));
     return records;
   }
