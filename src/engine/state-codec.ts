@@ -23,14 +23,30 @@ const Tag = {
 } as const;
 type Tag = (typeof Tag)[keyof typeof Tag];
 
+/** Strings up to this many code units are encoded by a JS loop when they are ASCII. */
+const SHORT_STRING = 64;
+
+/** Buffers this large are allocated with an ArrayBuffer of their own, never from the pool. */
+const OWN_BUFFER_BYTES = 64 * 1024;
+
 /** Appends encoded fields to a growing buffer. */
 export class StateWriter {
-  protected buf = Buffer.allocUnsafe(1024);
+  protected buf: Buffer;
   protected pos = 0;
+  /** The buffer has an ArrayBuffer of its own (not a slice of Node's shared pool). */
+  private owned: boolean;
+
+  /** `capacity`: bytes to allocate up front (the buffer doubles when it fills). */
+  constructor(capacity = 1024) {
+    this.owned = capacity >= OWN_BUFFER_BYTES;
+    this.buf = this.owned ? Buffer.allocUnsafeSlow(capacity) : Buffer.allocUnsafe(Math.max(16, capacity));
+  }
 
   protected ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    const size = Math.max(this.buf.length * 2, this.pos + n);
+    this.owned = size >= OWN_BUFFER_BYTES;
+    const next = this.owned ? Buffer.allocUnsafeSlow(size) : Buffer.allocUnsafe(size);
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
   }
@@ -69,10 +85,29 @@ export class StateWriter {
   }
 
   string(s: string): void {
+    const n = s.length;
+    // Short ASCII strings (most SQL text) are copied byte by byte: Buffer's write and
+    // byteLength cost more per call than the copy itself (bench/README.md, bulk load).
+    if (n <= SHORT_STRING) {
+      this.ensure(4 + n);
+      const buf = this.buf;
+      const start = this.pos + 4;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[start + i] = c;
+      }
+      if (i === n) {
+        buf.writeUInt32LE(n, this.pos);
+        this.pos = start + n;
+        return;
+      }
+    }
     const len = Buffer.byteLength(s);
     this.u32(len);
     this.ensure(len);
-    this.buf.write(s, this.pos, 'utf8');
+    this.buf.write(s, this.pos, len, 'utf8');
     this.pos += len;
   }
 
@@ -135,6 +170,19 @@ export class StateWriter {
 
   finish(): Buffer {
     return Buffer.from(this.buf.subarray(0, this.pos));
+  }
+
+  /**
+   * The bytes written, viewing an ArrayBuffer that nothing else uses, so that it can be
+   * transferred to a worker thread; the writer must not be used afterwards. The writer's own
+   * buffer is handed over when at least half of it is used (no copy); otherwise the bytes are
+   * copied into one of their exact size.
+   */
+  finishOwned(): Buffer {
+    if (this.owned && this.pos * 2 >= this.buf.length) return this.buf.subarray(0, this.pos);
+    const out = Buffer.allocUnsafeSlow(this.pos);
+    this.buf.copy(out, 0, 0, this.pos);
+    return out;
   }
 
   /** The bytes written, in an ArrayBuffer of their own (never Node's shared pool), to transfer to a worker. */

@@ -42,6 +42,29 @@ export function consolidate(batch: Batch): Batch {
   return markConsolidated(out);
 }
 
+/**
+ * `consolidate`, also returning the `rowKey` of each output row (same index), so that a caller
+ * that keys its state by row does not compute the keys a second time.
+ */
+export function consolidateKeyed(batch: Batch): { rows: Batch; keys: string[] } {
+  if (consolidatedBatches.has(batch)) return { rows: batch, keys: batch.map((e) => rowKey(e.row)) };
+  const byKey = new Map<string, WeightedRow>();
+  for (const { row, weight } of batch) {
+    const key = rowKey(row);
+    const e = byKey.get(key);
+    if (e) e.weight += weight;
+    else byKey.set(key, { row, weight });
+  }
+  const rows: Batch = [];
+  const keys: string[] = [];
+  for (const [key, e] of byKey)
+    if (e.weight !== 0) {
+      rows.push(e);
+      keys.push(key);
+    }
+  return { rows: markConsolidated(rows), keys };
+}
+
 /** Trace values that are a row and its weight. */
 export const weightedRowCodec: ValueCodec<WeightedRow> = {
   write(w: StateWriter, v: WeightedRow): void {
@@ -53,6 +76,10 @@ export const weightedRowCodec: ValueCodec<WeightedRow> = {
   },
 };
 
+function subtractWeight(e: WeightedRow, weight: number): void {
+  e.weight -= weight;
+}
+
 /** An integrated Z-set: each distinct row with its accumulated weight (never zero). */
 export class ZSetMap {
   readonly trace = new Trace<WeightedRow>({ codec: weightedRowCodec });
@@ -62,6 +89,14 @@ export class ZSetMap {
     for (const { row, weight } of batch) this.add(rowKey(row), row, weight, undo);
   }
 
+  /** `apply` with each row's `rowKey` already computed (`consolidateKeyed`). */
+  applyKeyed(batch: Batch, keys: readonly string[], undo: UndoLog): void {
+    for (let i = 0; i < batch.length; i++) {
+      const { row, weight } = batch[i]!;
+      this.add(keys[i]!, row, weight, undo);
+    }
+  }
+
   add(key: string, row: Row, weight: number, undo: UndoLog): void {
     const e = this.trace.getMut(key, '', undo);
     if (!e) {
@@ -69,9 +104,7 @@ export class ZSetMap {
       return;
     }
     e.weight += weight;
-    undo.record(() => {
-      e.weight -= weight;
-    });
+    undo.call(subtractWeight, e, weight, undefined);
     if (e.weight === 0) this.trace.delete(key, '', undo);
   }
 

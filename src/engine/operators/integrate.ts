@@ -1,7 +1,7 @@
 import type { StatefulOperator, StepContext } from '../dataflow.js';
 import type { Trace } from '../trace/trace.js';
 import type { WeightedRow } from '../values/value.js';
-import { type Batch, consolidate, ZSetMap } from '../zset.js';
+import { type Batch, consolidateKeyed, ZSetMap } from '../zset.js';
 
 /**
  * Keeps the integrated contents of a materialized view (what ad-hoc queries and snapshots
@@ -11,9 +11,9 @@ export class Integrate implements StatefulOperator {
   private readonly contents = new ZSetMap();
 
   step([input]: readonly Batch[], ctx: StepContext): Batch {
-    const delta = consolidate(input!);
-    this.contents.apply(delta, ctx.undo);
-    return delta;
+    const { rows, keys } = consolidateKeyed(input!);
+    this.contents.applyKeyed(rows, keys, ctx.undo);
+    return rows;
   }
 
   snapshot(): WeightedRow[] {

@@ -104,10 +104,7 @@ export class Join implements StatefulOperator {
       if (touched.has(e)) return;
       const before = { weight: e.weight, matches: e.matches };
       touched.set(e, before);
-      ctx.undo.record(() => {
-        e.weight = before.weight;
-        e.matches = before.matches;
-      });
+      ctx.undo.call(restoreEntry, e, before, undefined);
     };
     const residual = this.residual;
     const emitPairs = this.kind !== 'mark';
@@ -189,6 +186,11 @@ export class Join implements StatefulOperator {
   traces(): Trace<unknown>[] {
     return [this.left.trace, this.right.trace];
   }
+}
+
+function restoreEntry(e: Entry, before: Before): void {
+  e.weight = before.weight;
+  e.matches = before.matches;
 }
 
 /** The weight a row contributes to the padded output: all of it when it has no match. */

@@ -13,8 +13,8 @@
 import type { StatefulOperator, StepContext } from '../dataflow.js';
 import type { StateReader, StateWriter } from '../state-codec.js';
 import { Trace } from '../trace/trace.js';
-import { keyOf, type Row, type WeightedRow } from '../values/value.js';
-import { type Batch, consolidate, ZSetMap } from '../zset.js';
+import { keyOf, type Row, rowKey, type WeightedRow } from '../values/value.js';
+import { type Batch, consolidate, consolidateKeyed, markConsolidated, ZSetMap } from '../zset.js';
 
 const rowCodec = {
   write: (w: StateWriter, row: Row) => w.row(row),
@@ -33,14 +33,24 @@ export class TableInput implements StatefulOperator {
 
   step([pushed]: readonly Batch[], ctx: StepContext): Batch {
     if (!this.primaryKey) {
-      const delta = consolidate(pushed!);
-      if (this.keepContents) this.contents.apply(delta, ctx.undo);
-      return delta;
+      if (!this.keepContents) return consolidate(pushed!);
+      const { rows, keys } = consolidateKeyed(pushed!);
+      this.contents.applyKeyed(rows, keys, ctx.undo);
+      return rows;
     }
     const out: Batch = [];
+    // When no key repeats within the step, the only rows `out` can repeat are a key's old row
+    // retracted and the same row inserted again (rows of different keys differ), which are left
+    // out here; `out` is then consolidated without hashing every row (a bulk load's steps).
+    const seen = new Set<string>();
+    let distinct = true;
     for (const { row, weight, patch } of pushed!) {
       if (weight === 0) continue;
       const key = keyOf(row, this.primaryKey);
+      if (distinct) {
+        if (seen.has(key)) distinct = false;
+        else seen.add(key);
+      }
       const old = this.byKey.get(key);
       if (patch) {
         if (!old) continue;
@@ -54,7 +64,7 @@ export class TableInput implements StatefulOperator {
       else if (old) this.byKey.delete(key, '', ctx.undo);
       if (weight > 0) out.push({ row, weight: 1 });
     }
-    return consolidate(out);
+    return distinct ? markConsolidated(dropUnchanged(out)) : consolidate(out);
   }
 
   /** Current rows of the table (only kept for tables with a key or materialized tables). */
@@ -83,4 +93,23 @@ export class TableInput implements StatefulOperator {
   traces(): Trace<unknown>[] {
     return this.primaryKey ? [this.byKey] : [this.contents.trace];
   }
+}
+
+/**
+ * `out` of a step whose keys are distinct, without each retraction that is immediately
+ * followed by the insertion of an equal row (an upsert or a partial update that changed
+ * nothing). Other rows are all distinct: they belong to different keys.
+ */
+function dropUnchanged(out: Batch): Batch {
+  const kept: Batch = [];
+  for (let i = 0; i < out.length; i++) {
+    const e = out[i]!;
+    const next = out[i + 1];
+    if (e.weight === -1 && next !== undefined && next.weight === 1 && rowKey(e.row) === rowKey(next.row)) {
+      i++;
+      continue;
+    }
+    kept.push(e);
+  }
+  return kept;
 }

@@ -7,6 +7,7 @@ import { type BuildTarget, type Built, buildFromRecords, mergeBatches, writeImag
 import type { BatchSource } from './batch-reader.js';
 
 export type Job =
+  /** `records` views an ArrayBuffer of its own, transferred (detached) when sent to the worker. */
   | { kind: 'build'; records: Buffer; target: BuildTarget }
   | {
       kind: 'merge';

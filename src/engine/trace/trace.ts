@@ -32,7 +32,7 @@ import { SortedList } from '../sorted-list.js';
 import { StateReader, StateWriter } from '../state-codec.js';
 import type { UndoLog } from '../undo-log.js';
 import type { BuildTarget } from './batch-build.js';
-import { FLAG_TOMBSTONE, FLAG_WIDE, NARROW } from './batch-format.js';
+import { ByteBuffer, FLAG_TOMBSTONE } from './batch-format.js';
 import type { BatchCursor } from './batch-reader.js';
 import type { Job } from './jobs.js';
 import type { BatchLayer, TraceStorage } from './storage.js';
@@ -145,6 +145,14 @@ class Head<V> {
   }
 }
 
+/** Undo actions of the head (module functions: recording them allocates no closure). */
+function removeFrom<V>(head: Head<V>, prefix: string, suffix: string): void {
+  head.remove(prefix, suffix);
+}
+function setIn<V>(head: Head<V>, prefix: string, suffix: string, slot: Slot<V>): void {
+  head.set(prefix, suffix, slot);
+}
+
 /** A sealed head on its way to becoming a batch. */
 export class FrozenLayer<V> {
   layer: BatchLayer | null = null;
@@ -166,19 +174,6 @@ export class Cut<V> {
 
   release(): void {
     for (const h of this.holds) h();
-  }
-}
-
-/** Writes the records of a sealed head: `u32 count` + entries in the block entry format. */
-class RecordWriter extends StateWriter {
-  key(key: string, flags: number): void {
-    const wide = !NARROW.test(key);
-    const length = wide ? key.length * 2 : key.length;
-    this.u8(flags | (wide ? FLAG_WIDE : 0));
-    this.u32(length);
-    this.ensure(length);
-    this.buf.write(key, this.pos, length, wide ? 'utf16le' : 'latin1');
-    this.pos += length;
   }
 }
 
@@ -242,7 +237,7 @@ export class Trace<V> {
     if (!found) return undefined;
     const value = found.shared ? this.clone(found.value) : found.value;
     this.head.set(prefix, suffix, value);
-    undo.record(() => this.head.remove(prefix, suffix));
+    undo.call(removeFrom, this.head, prefix, suffix);
     return value;
   }
 
@@ -258,17 +253,15 @@ export class Trace<V> {
     const previous = this.head.get(prefix, suffix);
     if (previous === undefined) return;
     this.head.remove(prefix, suffix);
-    undo.record(() => this.head.set(prefix, suffix, previous));
+    undo.call(setIn, this.head, prefix, suffix, previous);
   }
 
   private put(prefix: string, suffix: string, slot: Slot<V>, undo: UndoLog): void {
-    const previous = this.head.get(prefix, suffix);
-    this.head.set(prefix, suffix, slot);
-    undo.record(
-      previous === undefined
-        ? () => this.head.remove(prefix, suffix)
-        : () => this.head.set(prefix, suffix, previous),
-    );
+    const head = this.head;
+    const previous = head.get(prefix, suffix);
+    head.set(prefix, suffix, slot);
+    if (previous === undefined) undo.call(removeFrom, head, prefix, suffix);
+    else undo.call(setIn, head, prefix, suffix, previous);
   }
 
   /** Looks a key up below the head: `shared` values belong to a frozen layer. */
@@ -560,7 +553,9 @@ export class Trace<V> {
 
   /** Encodes a sealed head's records, yielding between slices; returns them. */
   private *encode(head: Head<V>): Generator<void, Buffer> {
-    const w = new RecordWriter();
+    // Records of a sealed head: `u32 count` + entries in the block entry format, in a buffer
+    // sized from the last seal's bytes per entry, so that it rarely grows (each growth copies).
+    const w = new ByteBuffer(Math.ceil(head.size * this.bytesPerEntry * 1.25) + 64);
     w.u32(0);
     let n = 0;
     for (const [prefix, suffix, slot] of head.entries()) {
@@ -575,7 +570,8 @@ export class Trace<V> {
       if (++n % ENCODE_SLICE === 0) yield;
     }
     w.patchU32(0, n);
-    const records = w.finish();
+    // Transferred to the worker, not copied (jobs.ts).
+    const records = w.finishOwned();
     this.bytesPerEntry = Math.max(16, Math.ceil(records.length / Math.max(1, n)));
     return records;
   }
