@@ -30,6 +30,13 @@ export function isConsolidated(batch: Batch): boolean {
 export function consolidate(batch: Batch): Batch {
   if (consolidatedBatches.has(batch)) return batch;
   if (batch.length <= 1) return markConsolidated(batch.length === 1 && batch[0]!.weight === 0 ? [] : batch);
+  const out: Batch = [];
+  for (const e of sumByRowKey(batch).values()) if (e.weight !== 0) out.push(e);
+  return markConsolidated(out);
+}
+
+/** The batch's weights summed per `rowKey`, in first-occurrence order (zero sums kept). */
+function sumByRowKey(batch: Batch): Map<string, WeightedRow> {
   const byKey = new Map<string, WeightedRow>();
   for (const { row, weight } of batch) {
     const key = rowKey(row);
@@ -37,9 +44,7 @@ export function consolidate(batch: Batch): Batch {
     if (e) e.weight += weight;
     else byKey.set(key, { row, weight });
   }
-  const out: Batch = [];
-  for (const e of byKey.values()) if (e.weight !== 0) out.push(e);
-  return markConsolidated(out);
+  return byKey;
 }
 
 /**
@@ -48,16 +53,9 @@ export function consolidate(batch: Batch): Batch {
  */
 export function consolidateKeyed(batch: Batch): { rows: Batch; keys: string[] } {
   if (consolidatedBatches.has(batch)) return { rows: batch, keys: batch.map((e) => rowKey(e.row)) };
-  const byKey = new Map<string, WeightedRow>();
-  for (const { row, weight } of batch) {
-    const key = rowKey(row);
-    const e = byKey.get(key);
-    if (e) e.weight += weight;
-    else byKey.set(key, { row, weight });
-  }
   const rows: Batch = [];
   const keys: string[] = [];
-  for (const [key, e] of byKey)
+  for (const [key, e] of sumByRowKey(batch))
     if (e.weight !== 0) {
       rows.push(e);
       keys.push(key);

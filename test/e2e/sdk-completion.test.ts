@@ -6,27 +6,15 @@
  * reason, where the SDK's Python environment cannot be prepared or ../shared is absent.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startTestManager, type TestManager } from '../helpers/manager.js';
+import { sdkPython } from '../helpers/sdk-python.js';
 
 const clients = join(process.cwd(), '..', 'shared', 'clients');
-const envScript = join(clients, 'feldera-sdk-env');
-
-/** The SDK's python, or why there is none. */
-function sdkPython(): { python: string } | { skip: string } {
-  if (!existsSync(envScript))
-    return { skip: `no Feldera SDK beside the repository (${envScript} is absent)` };
-  const res = spawnSync(envScript, { encoding: 'utf8', timeout: 300_000 });
-  if (res.status !== 0)
-    return {
-      skip: `the SDK's Python environment is unavailable: ${(res.stderr || `exit ${res.status}`).trim()}`,
-    };
-  return { python: res.stdout.trim() };
-}
 
 const SCRIPT = `
 import sys, time
