@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { startTestManager, type TestManager } from '../helpers/manager.js';
 import {
   checkpointAndWait,
+  connectorsClause,
   createAndCompile,
   ingestAndWait,
   pipelineLog,
@@ -38,11 +39,6 @@ function isError(res: { status: number; body: unknown }, status: number, code: s
   assert.equal(res.status, status, JSON.stringify(res.body));
   assert.equal((res.body as { error_code: string }).error_code, code);
   matches('ErrorResponse', res.body);
-}
-
-/** A `WITH ('connectors' = ...)` clause (single quotes in the JSON doubled for SQL). */
-function connectors(list: unknown[], extra = ''): string {
-  return `WITH (${extra}'connectors' = '${JSON.stringify(list).replace(/'/g, "''")}')`;
 }
 
 function datagen(config: unknown, more: Record<string, unknown> = {}) {
@@ -83,12 +79,12 @@ describe('connectors declared in SQL', { concurrency: 2 }, () => {
   });
 
   test('program_info lists input and output connectors by Feldera endpoint name', async () => {
-    const sql = `CREATE TABLE t1 (id INT NOT NULL PRIMARY KEY) ${connectors([
+    const sql = `CREATE TABLE t1 (id INT NOT NULL PRIMARY KEY) ${connectorsClause([
       datagen({ plan: [{ limit: 0 }] }, { name: 'abc' }),
       datagen({}),
       { transport: { name: 'empty_input' }, labels: ['x'] },
     ])};
-CREATE VIEW v ${connectors([{ transport: { name: 'null_output' } }, { name: 'out', transport: { name: 'null_output' } }])} AS SELECT * FROM t1;`;
+CREATE VIEW v ${connectorsClause([{ transport: { name: 'null_output' } }, { name: 'out', transport: { name: 'null_output' } }])} AS SELECT * FROM t1;`;
     const p = await createAndCompile(m, 'info', sql);
     assert.equal(p.program_status, 'Success', JSON.stringify(p.program_error));
     const info = p.program_info;
@@ -110,11 +106,11 @@ CREATE VIEW v ${connectors([{ transport: { name: 'null_output' } }, { name: 'out
       '  {"name": "fine", "transport": {"name": "datagen", "config": {}}},',
       '  {"transport": {"name": "kafka_input", "config": {"topic": "x"}}}',
       `]');`,
-      `CREATE TABLE d (id INT) ${connectors([datagen({ plan: [{ limit: 1, fields: { nope: {} } }] })])};`,
-      `CREATE TABLE s (name VARCHAR) ${connectors([datagen({ plan: [{ fields: { name: { strategy: 'zigzag' } } }] })])};`,
-      `CREATE TABLE r (n INT) ${connectors([datagen({ plan: [{ fields: { n: { strategy: 'email' } } }] })])};`,
-      `CREATE VIEW v ${connectors([datagen({})])} AS SELECT * FROM ok;`,
-      `CREATE TABLE w (id INT) ${connectors([datagen({}, { start_after: ['nobody'] })])};`,
+      `CREATE TABLE d (id INT) ${connectorsClause([datagen({ plan: [{ limit: 1, fields: { nope: {} } }] })])};`,
+      `CREATE TABLE s (name VARCHAR) ${connectorsClause([datagen({ plan: [{ fields: { name: { strategy: 'zigzag' } } }] })])};`,
+      `CREATE TABLE r (n INT) ${connectorsClause([datagen({ plan: [{ fields: { n: { strategy: 'email' } } }] })])};`,
+      `CREATE VIEW v ${connectorsClause([datagen({})])} AS SELECT * FROM ok;`,
+      `CREATE TABLE w (id INT) ${connectorsClause([datagen({}, { start_after: ['nobody'] })])};`,
     ].join('\n');
     const p = await createAndCompile(m, 'refused', sql);
     assert.equal(p.program_status, 'SqlError');
@@ -147,7 +143,7 @@ CREATE VIEW v ${connectors([{ transport: { name: 'null_output' } }, { name: 'out
 
   test("datagen generates Feldera's documented examples, at the plan's rate", async () => {
     const sql = `
-CREATE TABLE times (dt DATE NOT NULL, ts TIMESTAMP NOT NULL, t TIME NOT NULL) ${connectors(
+CREATE TABLE times (dt DATE NOT NULL, ts TIMESTAMP NOT NULL, t TIME NOT NULL) ${connectorsClause(
       [
         datagen({
           plan: [
@@ -165,7 +161,7 @@ CREATE TABLE times (dt DATE NOT NULL, ts TIMESTAMP NOT NULL, t TIME NOT NULL) ${
       ],
       "'materialized' = 'true', ",
     )};
-CREATE TABLE example1 (col1 INT NOT NULL, col2 VARCHAR NOT NULL) ${connectors(
+CREATE TABLE example1 (col1 INT NOT NULL, col2 VARCHAR NOT NULL) ${connectorsClause(
       [
         datagen({
           plan: [
@@ -175,7 +171,7 @@ CREATE TABLE example1 (col1 INT NOT NULL, col2 VARCHAR NOT NULL) ${connectors(
       ],
       "'materialized' = 'true', ",
     )};
-CREATE TABLE stocks (symbol VARCHAR NOT NULL, price_time BIGINT NOT NULL, price DECIMAL(38, 2) NOT NULL) ${connectors(
+CREATE TABLE stocks (symbol VARCHAR NOT NULL, price_time BIGINT NOT NULL, price DECIMAL(38, 2) NOT NULL) ${connectorsClause(
       [datagen({ plan: [{ limit: 5 }] })],
       "'materialized' = 'true', ",
     )};`;
@@ -226,7 +222,7 @@ CREATE TABLE stocks (symbol VARCHAR NOT NULL, price_time BIGINT NOT NULL, price 
     const cols =
       'id BIGINT NOT NULL, u INT, z SMALLINT, s VARCHAR, e VARCHAR, w VARCHAR, n DOUBLE, h CHAR(1), ts TIMESTAMP';
     const gen = (seed: number) =>
-      connectors(
+      connectorsClause(
         [datagen({ seed, plan: [{ limit: 300, fields }], workers: 3 })],
         "'materialized' = 'true', ",
       );
@@ -259,7 +255,7 @@ CREATE TABLE c (${cols}) ${gen(43)};`;
   });
 
   test('connector endpoints: a paused connector starts on /start, stops on /pause; stats of inputs and outputs', async () => {
-    const sql = `CREATE TABLE numbers (num INT) ${connectors(
+    const sql = `CREATE TABLE numbers (num INT) ${connectorsClause(
       [
         datagen(
           { plan: [{ rate: 50, fields: { num: { range: [0, 10], strategy: 'uniform' } } }] },
@@ -268,7 +264,7 @@ CREATE TABLE c (${cols}) ${gen(43)};`;
       ],
       "'materialized' = 'true', ",
     )};
-CREATE VIEW big ${connectors([{ name: 'sink', transport: { name: 'null_output' } }])} AS SELECT * FROM numbers WHERE num > 4;`;
+CREATE VIEW big ${connectorsClause([{ name: 'sink', transport: { name: 'null_output' } }])} AS SELECT * FROM numbers WHERE num > 4;`;
     const p = await createAndCompile(m, 'orchestra', sql);
     assert.equal(p.program_status, 'Success', JSON.stringify(p.program_error));
     await startAndWait(m, 'orchestra');
@@ -324,7 +320,7 @@ CREATE VIEW big ${connectors([{ name: 'sink', transport: { name: 'null_output' }
   test('start_after: a connector starts once every connector with the label has finished', async () => {
     // Both write keys 0..9 of a keyed table; "first" takes a second, "second" would take no
     // time: only if "second" waits for "first" to finish does every row end up "second".
-    const sql = `CREATE TABLE kv (k INT NOT NULL PRIMARY KEY, v VARCHAR NOT NULL) ${connectors([
+    const sql = `CREATE TABLE kv (k INT NOT NULL PRIMARY KEY, v VARCHAR NOT NULL) ${connectorsClause([
       datagen(
         { plan: [{ limit: 10, rate: 20, fields: { v: { values: ['first'] } } }] },
         { name: 'first', labels: ['backfill'] },
@@ -350,7 +346,7 @@ CREATE VIEW big ${connectors([{ name: 'sink', transport: { name: 'null_output' }
   test('start_after starts a connector created paused once the labelled ones finish', async () => {
     // Feldera's suspend test: every connector paused; starting the labelled one must also
     // start the one waiting for its label, paused or not.
-    const sql = `CREATE TABLE kv (k INT NOT NULL PRIMARY KEY, v VARCHAR NOT NULL) ${connectors([
+    const sql = `CREATE TABLE kv (k INT NOT NULL PRIMARY KEY, v VARCHAR NOT NULL) ${connectorsClause([
       datagen(
         { plan: [{ limit: 3, fields: { v: { values: ['first'] } } }] },
         { name: 'c2', paused: true, labels: ['label1'] },
@@ -390,7 +386,7 @@ CREATE VIEW big ${connectors([{ name: 'sink', transport: { name: 'null_output' }
   });
 
   test('a connector batch that fails a step is rejected alone; the checkpoint resumes the generator after it', async () => {
-    const sql = `CREATE TABLE t (id INT NOT NULL PRIMARY KEY, x INT NOT NULL) ${connectors([
+    const sql = `CREATE TABLE t (id INT NOT NULL PRIMARY KEY, x INT NOT NULL) ${connectorsClause([
       datagen(
         { plan: [{ limit: 4, worker_chunk_size: 1, fields: { x: { values: [1, 2, 0, 4] } } }] },
         { name: 'gen' },
@@ -428,22 +424,24 @@ CREATE MATERIALIZED VIEW q AS SELECT id, 12 / x AS r FROM t;`;
       const name = `resume-${ft.replace('_', '-')}`;
       // Records whose d is 100 or 101 do not fit DECIMAL(3, 1): half of them are parse
       // errors, which the checkpoint counts with the processed input, so none is counted twice.
-      const sql = `CREATE TABLE t (id BIGINT NOT NULL, v VARCHAR, d DECIMAL(3, 1) NOT NULL) ${connectors([
-        datagen(
-          {
-            plan: [
-              {
-                limit: 4000,
-                // Slow enough that a checkpoint on a loaded machine still ends midway.
-                rate: 250,
-                worker_chunk_size: 100,
-                fields: { v: { strategy: 'word' }, d: { range: [98, 102] } },
-              },
-            ],
-          },
-          { name: 'gen' },
-        ),
-      ])};
+      const sql = `CREATE TABLE t (id BIGINT NOT NULL, v VARCHAR, d DECIMAL(3, 1) NOT NULL) ${connectorsClause(
+        [
+          datagen(
+            {
+              plan: [
+                {
+                  limit: 4000,
+                  // Slow enough that a checkpoint on a loaded machine still ends midway.
+                  rate: 250,
+                  worker_chunk_size: 100,
+                  fields: { v: { strategy: 'word' }, d: { range: [98, 102] } },
+                },
+              ],
+            },
+            { name: 'gen' },
+          ),
+        ],
+      )};
 CREATE MATERIALIZED VIEW c AS SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d, MIN(id) AS lo, MAX(id) AS hi FROM t;`;
       const p = await createAndCompile(m, name, sql, {
         storage: { backend: { name: 'default' } },
@@ -482,7 +480,7 @@ CREATE MATERIALIZED VIEW c AS SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d, MIN
   test('a connector never has more than max_queued_records, or one batch, waiting for the circuit', async () => {
     // A self-join on few keys makes each step slower than the last, so the generator outruns
     // the circuit and waits on its bound.
-    const sql = `CREATE TABLE t (id BIGINT NOT NULL, k INT NOT NULL) ${connectors([
+    const sql = `CREATE TABLE t (id BIGINT NOT NULL, k INT NOT NULL) ${connectorsClause([
       datagen(
         { plan: [{ limit: 1500, worker_chunk_size: 50, fields: { k: { values: [1, 2, 3] } } }] },
         { name: 'gen', max_queued_records: 100 },

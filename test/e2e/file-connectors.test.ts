@@ -21,6 +21,7 @@ import { after, before, describe, test } from 'node:test';
 import { startTestManager, type TestManager } from '../helpers/manager.js';
 import {
   checkpointAndWait,
+  connectorsClause,
   createAndCompile,
   ingestAndWait,
   inserts,
@@ -31,11 +32,6 @@ import {
 } from '../helpers/pipeline.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A `WITH ('connectors' = ...)` clause (single quotes in the JSON doubled for SQL). */
-function connectors(list: unknown[]): string {
-  return `WITH ('connectors' = '${JSON.stringify(list).replace(/'/g, "''")}')`;
-}
 
 function fileOut(path: string, format: unknown, name?: string) {
   return { ...(name ? { name } : {}), transport: { name: 'file_output', config: { path } }, format };
@@ -91,7 +87,7 @@ describe('local-file connectors', { concurrency: 2 }, () => {
     const csv = join(dir, 'v.csv');
     writeFileSync(json, 'left from an earlier run\n');
     const sql = `CREATE TABLE t (id INT NOT NULL PRIMARY KEY, s VARCHAR);
-CREATE VIEW v ${connectors([
+CREATE VIEW v ${connectorsClause([
       fileOut(json, { name: 'json' }, 'j'),
       fileOut(arrays, { name: 'json', config: { array: true, buffer_size_records: 2 } }),
       fileOut(csv, { name: 'csv' }, 'c'),
@@ -152,7 +148,7 @@ CREATE VIEW v ${connectors([
       const p = await createAndCompile(
         m,
         `badpath-${label}`,
-        `CREATE TABLE t (id INT); CREATE VIEW v ${connectors([fileOut(path, format)])} AS SELECT * FROM t;`,
+        `CREATE TABLE t (id INT); CREATE VIEW v ${connectorsClause([fileOut(path, format)])} AS SELECT * FROM t;`,
       );
       assert.equal(p.program_status, 'SqlError', label);
       const msgs = p.program_error.sql_compilation.messages.map((x: { message: string }) => x.message);
@@ -177,7 +173,7 @@ CREATE VIEW v ${connectors([
       const p = await createAndCompile(
         m,
         name,
-        `CREATE TABLE t (id INT); CREATE VIEW v ${connectors([fileOut(path, { name: 'json' }, 'out')])} AS SELECT * FROM t;`,
+        `CREATE TABLE t (id INT); CREATE VIEW v ${connectorsClause([fileOut(path, { name: 'json' }, 'out')])} AS SELECT * FROM t;`,
       );
       assert.equal(p.program_status, 'Success', JSON.stringify(p.program_error));
       const error = await startFails(m, name);
@@ -190,7 +186,7 @@ CREATE VIEW v ${connectors([
   });
 
   test('a datagen field that is no column compiles with a warning, and the start fails as in Feldera', async () => {
-    const sql = `CREATE TABLE t0 (c0 INT NOT NULL) ${connectors([
+    const sql = `CREATE TABLE t0 (c0 INT NOT NULL) ${connectorsClause([
       {
         transport: {
           name: 'datagen',
@@ -231,11 +227,11 @@ CREATE VIEW v ${connectors([
     );
     writeFileSync(csv, '10,x\n11,"y,z"\n12,\n');
     writeFileSync(bad, '20,ok\nnot_a_number,no\n');
-    const sql = `CREATE TABLE t (id INT NOT NULL, s VARCHAR) ${connectors([
+    const sql = `CREATE TABLE t (id INT NOT NULL, s VARCHAR) ${connectorsClause([
       fileIn(json, { name: 'json' }, { name: 'j' }),
       fileIn(csv, { name: 'csv' }, { name: 'c', paused: true, max_batch_size: 2 }),
     ])};
-CREATE TABLE b (id INT NOT NULL, s VARCHAR) ${connectors([fileIn(bad, { name: 'csv' }, { name: 'bad' })])};
+CREATE TABLE b (id INT NOT NULL, s VARCHAR) ${connectorsClause([fileIn(bad, { name: 'csv' }, { name: 'bad' })])};
 CREATE MATERIALIZED VIEW v AS SELECT * FROM t;
 CREATE MATERIALIZED VIEW vb AS SELECT * FROM b;`;
     const p = await createAndCompile(m, 'filein', sql);
@@ -282,7 +278,7 @@ CREATE MATERIALIZED VIEW vb AS SELECT * FROM b;`;
       const name = `fileresume-${ft.replace('_', '-')}`;
       const out = join(dir, `${name}.json`);
       const sql = `CREATE TABLE t (id INT NOT NULL);
-CREATE VIEW v ${connectors([fileOut(out, { name: 'json' })])} AS SELECT * FROM t;`;
+CREATE VIEW v ${connectorsClause([fileOut(out, { name: 'json' })])} AS SELECT * FROM t;`;
       const p = await createAndCompile(m, name, sql, {
         storage: { backend: { name: 'default' } },
         fault_tolerance: { model: ft, checkpoint_interval_secs: null },
@@ -317,7 +313,7 @@ CREATE VIEW v ${connectors([fileOut(out, { name: 'json' })])} AS SELECT * FROM t
     const name = 'fileinreplay';
     const path = join(dir, 'replay.csv');
     writeFileSync(path, Array.from({ length: 25 }, (_, i) => `${i}\n`).join(''));
-    const sql = `CREATE TABLE t (id INT NOT NULL) ${connectors([
+    const sql = `CREATE TABLE t (id INT NOT NULL) ${connectorsClause([
       fileIn(path, { name: 'csv' }, { name: 'f', paused: true, max_batch_size: 10 }),
     ])};
 CREATE MATERIALIZED VIEW c AS SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM t;`;

@@ -13,6 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { startTestManager, type TestManager } from '../helpers/manager.js';
 import {
   checkpointAndWait,
+  connectorsClause,
   createAndCompile,
   ingestAndWait,
   inserts,
@@ -25,11 +26,6 @@ import {
 } from '../helpers/pipeline.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A `WITH ('connectors' = ...)` clause (single quotes in the JSON doubled for SQL). */
-function connectors(list: unknown[]): string {
-  return `WITH ('connectors' = '${JSON.stringify(list).replace(/'/g, "''")}')`;
-}
 
 /** A buffered JSON `file_output` connector named `f`. */
 function bufferedFile(path: string, buffer: Record<string, unknown>) {
@@ -84,7 +80,7 @@ describe('output buffer', { concurrency: 2 }, () => {
   test('by size: the buffer is written once it holds more than max_output_buffer_size_records rows', async () => {
     const out = join(dir, 'size.json');
     const sql = `CREATE TABLE t (id INT NOT NULL);
-CREATE VIEW v ${connectors([
+CREATE VIEW v ${connectorsClause([
       bufferedFile(out, { max_output_buffer_size_records: 3 }),
       {
         name: 'n',
@@ -125,7 +121,7 @@ CREATE VIEW v ${connectors([
   test('by time: the buffer is written once its oldest change has waited max_output_buffer_time_millis', async () => {
     const out = join(dir, 'time.json');
     const sql = `CREATE TABLE t (id INT NOT NULL);
-CREATE VIEW v ${connectors([bufferedFile(out, { max_output_buffer_time_millis: 1500 })])} AS SELECT * FROM t;`;
+CREATE VIEW v ${connectorsClause([bufferedFile(out, { max_output_buffer_time_millis: 1500 })])} AS SELECT * FROM t;`;
     const p = await createAndCompile(m, 'buftime', sql);
     assert.equal(p.program_status, 'Success', JSON.stringify(p.program_error));
     await startAndWait(m, 'buftime');
@@ -148,7 +144,7 @@ CREATE VIEW v ${connectors([bufferedFile(out, { max_output_buffer_time_millis: 1
   test('consolidation: updates to a row combine, an insert and a delete cancel; a stop writes the buffer', async () => {
     const out = join(dir, 'consolidate.json');
     const sql = `CREATE TABLE t (id INT NOT NULL PRIMARY KEY, s VARCHAR);
-CREATE VIEW v ${connectors([bufferedFile(out, { max_output_buffer_time_millis: 600_000 })])} AS SELECT * FROM t;`;
+CREATE VIEW v ${connectorsClause([bufferedFile(out, { max_output_buffer_time_millis: 600_000 })])} AS SELECT * FROM t;`;
     const p = await createAndCompile(m, 'bufcons', sql);
     assert.equal(p.program_status, 'Success', JSON.stringify(p.program_error));
     await startAndWait(m, 'bufcons');
@@ -175,10 +171,10 @@ CREATE VIEW v ${connectors([bufferedFile(out, { max_output_buffer_time_millis: 6
 
   test("a checkpoint does not wait for a long buffer time: a steady input keeps being processed (Feldera's #6100)", async () => {
     const out = join(dir, 'steady.json');
-    const sql = `CREATE TABLE t (id BIGINT NOT NULL) ${connectors([
+    const sql = `CREATE TABLE t (id BIGINT NOT NULL) ${connectorsClause([
       { transport: { name: 'datagen', config: { plan: [{ rate: 400 }] } } },
     ])};
-CREATE VIEW v ${connectors([bufferedFile(out, { max_output_buffer_time_millis: 600_000 })])} AS SELECT * FROM t;`;
+CREATE VIEW v ${connectorsClause([bufferedFile(out, { max_output_buffer_time_millis: 600_000 })])} AS SELECT * FROM t;`;
     const p = await createAndCompile(m, 'bufsteady', sql, {
       storage: { backend: { name: 'default' } },
       fault_tolerance: { model: 'exactly_once', checkpoint_interval_secs: 1 },
@@ -215,10 +211,10 @@ CREATE VIEW v ${connectors([bufferedFile(out, { max_output_buffer_time_millis: 6
   test('a crash and resume (exactly once) writes each update once', async () => {
     const out = join(dir, 'crash.json');
     const total = 3000;
-    const sql = `CREATE TABLE t (id BIGINT NOT NULL) ${connectors([
+    const sql = `CREATE TABLE t (id BIGINT NOT NULL) ${connectorsClause([
       { transport: { name: 'datagen', config: { plan: [{ limit: total, rate: 300 }] } } },
     ])};
-CREATE MATERIALIZED VIEW v ${connectors([
+CREATE MATERIALIZED VIEW v ${connectorsClause([
       bufferedFile(out, { max_output_buffer_time_millis: 600_000, max_output_buffer_size_records: 150 }),
     ])} AS SELECT * FROM t;`;
     const p = await createAndCompile(m, 'bufcrash', sql, {
@@ -273,7 +269,7 @@ CREATE MATERIALIZED VIEW v ${connectors([
 
   test('enable_output_buffer without a limit does not compile; a limit without the flag is a warning', async () => {
     const sqlFor = (c: Record<string, unknown>) => `CREATE TABLE t (id INT);
-CREATE VIEW v ${connectors([{ transport: { name: 'null_output' }, ...c }])} AS SELECT * FROM t;`;
+CREATE VIEW v ${connectorsClause([{ transport: { name: 'null_output' }, ...c }])} AS SELECT * FROM t;`;
     const bad = await createAndCompile(m, 'bufnolimit', sqlFor({ enable_output_buffer: true }));
     assert.equal(bad.program_status, 'SqlError');
     const [error] = bad.program_error.sql_compilation.messages;

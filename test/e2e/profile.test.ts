@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { strFromU8, unzipSync } from 'fflate';
+import { SUPPORT_SELECTORS } from '../../src/manager/support-bundle/collection.js';
 import { startTestManager, type TestManager } from '../helpers/manager.js';
 import { ingestAndWait, inserts, startAndWait, stopAndWait } from '../helpers/pipeline.js';
 
@@ -19,18 +20,6 @@ const PROGRAM = `
 CREATE TABLE t (id INT NOT NULL PRIMARY KEY, grp INT NOT NULL) WITH ('materialized' = 'true');
 CREATE MATERIALIZED VIEW per_group AS SELECT grp, COUNT(*) AS n FROM t GROUP BY grp;
 `;
-
-const SELECTORS = [
-  'circuit_profile',
-  'heap_profile',
-  'metrics',
-  'logs',
-  'stats',
-  'pipeline_config',
-  'system_config',
-  'dataflow_graph',
-  'pipeline_events',
-];
 
 async function get(m: TestManager, path: string, headers: Record<string, string> = {}) {
   const res = await fetch(`${m.url}${path}`, { headers });
@@ -165,7 +154,7 @@ describe('circuit profile and support bundle', () => {
   });
 
   test('support_bundle selectors: all false leaves the metadata only; some keep their files', async () => {
-    const off = SELECTORS.map((s) => `${s}=false`).join('&');
+    const off = SUPPORT_SELECTORS.map((s) => `${s}=false`).join('&');
     const none = unzipSync((await get(m, `/v0/pipelines/prof/support_bundle?${off}`)).bytes);
     assert.deepEqual(Object.keys(none).sort(), ['metadata.json', 'metadata.txt']);
 

@@ -170,3 +170,11 @@ export function pipelineLog(m: TestManager, pipeline: { id: string }): string {
 export function pipelinePid(m: TestManager, pipeline: { id: string }): number {
   return JSON.parse(readFileSync(join(m.dataDir, 'pipelines', pipeline.id, 'runtime.json'), 'utf8')).pid;
 }
+
+/**
+ * A `WITH (... 'connectors' = '<list>')` clause for a table or view: the list as JSON, single
+ * quotes doubled for SQL; `extra` goes before it (e.g. `'materialized' = 'true', `).
+ */
+export function connectorsClause(list: unknown[], extra = ''): string {
+  return `WITH (${extra}'connectors' = '${JSON.stringify(list).replace(/'/g, "''")}')`;
+}
