@@ -175,6 +175,9 @@ function parseKernel(target: 'date' | 'time' | 'timestamp') {
   };
 }
 
+/** The format of sqllib's `cast_to_Date_s`, which reads text with chrono's `parse_from_str`. */
+const ISO_DATE = compileFormat('%Y-%m-%d');
+
 const INTEGER_MAX = SMALL_INT_RANGES.INTEGER[1];
 const INTEGER_MIN = SMALL_INT_RANGES.INTEGER[0];
 
@@ -335,6 +338,26 @@ export const DATETIME_KERNELS: KernelFamily = {
           daysFromCivil(year, month, day),
           hour * NS_PER_HOUR + minute * NS_PER_MINUTE + ns,
         );
+      },
+  },
+  /**
+   * DATE(text), which Feldera compiles to CAST(text AS DATE) (sql/functions/datetime-bigquery.ts):
+   * chrono's `%Y-%m-%d` on the text as it is, so whitespace before a number is skipped and none
+   * may follow the day; text it does not read fails the step, as sqllib's `cast_to_Date_s` does.
+   */
+  date_of_text: {
+    nulls: 'strict',
+    make:
+      () =>
+      ([s]) => {
+        try {
+          return parseWith(ISO_DATE, s as string, 'date').days!;
+        } catch (e) {
+          if (!(e instanceof ParseFailure)) throw e;
+          throw new SqlRuntimeError(
+            `Error converting '${s as string}' to DATE: not a date of the form YYYY-MM-DD`,
+          );
+        }
       },
   },
   format_date: formatKernel('date'),

@@ -19,6 +19,7 @@ import {
 import { call, coerce, fail, VARCHAR } from '../coercion.js';
 import { nowCall } from '../now.js';
 import type { Expr } from '../plan.js';
+import { bindDate } from './datetime-bigquery.js';
 import { bindExtract, bindUnitCall, timeUnit } from './datetime-units.js';
 import {
   arity,
@@ -191,6 +192,8 @@ export const DATETIME_FUNCTIONS: FunctionFamily = {
   DATE_ADD: dateShift('add'),
   DATE_SUB: dateShift('sub'),
   CONVERT_TIMEZONE: convertTimezone,
+  // Calcite's BigQuery DATE: only DATE(string) is implemented (datetime-bigquery.ts).
+  DATE: bindDate,
   // The step's time: the planner turns the call into a read of the clock input (sql/now.ts).
   NOW: (site) => {
     arity(site, 0);

@@ -17,6 +17,7 @@ import { ARRAY_FUNCTIONS } from './array.js';
 import { BINARY_FUNCTIONS } from './binary.js';
 import { CONDITIONAL_FUNCTIONS } from './conditional.js';
 import { DATETIME_FUNCTIONS } from './datetime.js';
+import { BIGQUERY_REFUSALS } from './datetime-bigquery.js';
 import { FLOAT_FUNCTIONS } from './float.js';
 import { JSON_FUNCTIONS } from './json.js';
 import { MAP_FUNCTIONS } from './map.js';
@@ -104,10 +105,7 @@ const REFUSALS: ReadonlyMap<string, string> = new Map([
     'XXHASH',
     "XXHASH is not yet implemented: Sluice cannot reproduce the hash Feldera computes (its reference's XXHASH('abc', 10) is 6026019377950218999)",
   ],
-  ...['DATE', 'TIME', 'TIMESTAMP'].map((f): [string, string] => [
-    f,
-    `The ${f}(...) function (Calcite's BigQuery ${f}, which Feldera registers) is not yet implemented: Feldera's reference documents only ${f} literals; use CAST(x AS ${f})`,
-  ]),
+  ...BIGQUERY_REFUSALS,
 ]);
 
 /**
