@@ -175,9 +175,6 @@ function parseKernel(target: 'date' | 'time' | 'timestamp') {
   };
 }
 
-/** The format of sqllib's `cast_to_Date_s`, which reads text with chrono's `parse_from_str`. */
-const ISO_DATE = compileFormat('%Y-%m-%d');
-
 const INTEGER_MAX = SMALL_INT_RANGES.INTEGER[1];
 const INTEGER_MIN = SMALL_INT_RANGES.INTEGER[0];
 
@@ -345,21 +342,6 @@ export const DATETIME_KERNELS: KernelFamily = {
    * chrono's `%Y-%m-%d` on the text as it is, so whitespace before a number is skipped and none
    * may follow the day; text it does not read fails the step, as sqllib's `cast_to_Date_s` does.
    */
-  date_of_text: {
-    nulls: 'strict',
-    make:
-      () =>
-      ([s]) => {
-        try {
-          return parseWith(ISO_DATE, s as string, 'date').days!;
-        } catch (e) {
-          if (!(e instanceof ParseFailure)) throw e;
-          throw new SqlRuntimeError(
-            `Error converting '${s as string}' to DATE: not a date of the form YYYY-MM-DD`,
-          );
-        }
-      },
-  },
   format_date: formatKernel('date'),
   format_time: formatKernel('time'),
   format_timestamp: formatKernel('timestamp'),

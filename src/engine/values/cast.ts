@@ -17,7 +17,6 @@ import {
   NS_PER_MILLI_BIG,
   NS_PER_SECOND,
   NS_PER_SECOND_BIG,
-  parseDate,
   parseTime,
   parseTimestamp,
   timestampDays,
@@ -33,6 +32,7 @@ import {
   isSingleField,
   parseInterval,
 } from './interval.js';
+import { compileFormat, ParseFailure, parseWith } from './strftime.js';
 import {
   bigIntRange,
   type ColumnType,
@@ -253,18 +253,33 @@ export function fitString(s: string, to: ColumnType): string {
   return n >= 0 && s.length > n && codePointLength(s) > n ? codePointPrefix(s, n) : s;
 }
 
+/** The format sqllib's `cast_to_Date_s` reads text with (chrono's `parse_from_str`). */
+const ISO_DATE = compileFormat('%Y-%m-%d');
+
+/** Days since the epoch of `%Y-%m-%d` text read as chrono reads it; undefined if it is not a day. */
+function parseIsoDate(text: string): number | undefined {
+  try {
+    return parseWith(ISO_DATE, text, 'date').days;
+  } catch (e) {
+    if (e instanceof ParseFailure) return undefined;
+    throw e;
+  }
+}
+
 /**
- * Casts to DATE, TIME and TIMESTAMP. Text that is not a date or timestamp gives NULL (Feldera's
- * reference: such casts "produce the result NULL"); text that is not a time fails the step, as
- * Feldera's sqllib `cast_to_Time_s` does ("Error converting ... to TIME"), so
- * CAST('2020-10-01 00:00:00' AS TIME) is an error (SAFE_CAST gives NULL). Numbers are
- * milliseconds since the epoch.
+ * Casts to DATE, TIME and TIMESTAMP. Text that is not a date, time or timestamp fails the step,
+ * as Feldera's runtime does (sqllib `cast_to_Date_s` / `cast_to_Time_s` / `cast_to_Timestamp_s`
+ * return errors that panic the worker, for nullable and NOT NULL text alike: feldera/feldera
+ * issues #5897 and #5902, closed as intended; its own tests use SAFE_CAST where they want NULL).
+ * Its reference says such casts give NULL; the running behaviour wins. Text is read as a DATE
+ * the way chrono's `parse_from_str(text, "%Y-%m-%d")` reads it (whitespace before a number,
+ * nothing after the day). Numbers are milliseconds since the epoch.
  */
 function dateTimeCast(from: ColumnType, to: ColumnType): Caster {
   const text = isStringType(from);
   switch (to.type) {
     case 'DATE':
-      if (text) return (v) => parseDate((v as string).trim()) ?? null;
+      if (text) return (v) => parseIsoDate(v as string) ?? fail(v, to, 'not a date of the form YYYY-MM-DD');
       if (from.type === 'TIMESTAMP') return (v) => timestampDays(v as bigint);
       break;
     case 'TIME':
@@ -273,7 +288,10 @@ function dateTimeCast(from: ColumnType, to: ColumnType): Caster {
       if (from.type === 'TIMESTAMP') return (v) => timestampTimeOfDay(v as bigint);
       break;
     default:
-      if (text) return (v) => parseTimestamp((v as string).trim()) ?? null;
+      if (text)
+        return (v) =>
+          parseTimestamp((v as string).trim()) ??
+          fail(v, to, 'not a timestamp of the form YYYY-MM-DD HH:MM:SS[.fff]');
       if (from.type === 'DATE') return (v) => makeTimestamp(v as number, 0);
       // A TIME is that time on 1970-01-01, nanoseconds kept.
       if (from.type === 'TIME') return (v) => makeTimestamp(0, v as number);
@@ -381,12 +399,11 @@ function compoundCast(from: ColumnType, to: ColumnType): Caster {
 
 /**
  * True when a cast may turn a non-NULL value into NULL, so its result type is nullable: casts
- * out of VARIANT (a wrong runtime type gives NULL) and of text to DATE or TIMESTAMP (text of the
- * wrong form gives NULL), per Feldera's reference; text to TIME fails instead (dateTimeCast).
+ * out of VARIANT (a wrong runtime type gives NULL). Text of the wrong form cast to DATE, TIME
+ * or TIMESTAMP fails the step instead (dateTimeCast).
  */
 export function castCanBeNull(from: ColumnType, to: ColumnType): boolean {
-  if (from.type === 'VARIANT') return to.type !== 'VARIANT';
-  return isStringType(from) && (to.type === 'DATE' || to.type === 'TIMESTAMP');
+  return from.type === 'VARIANT' && to.type !== 'VARIANT';
 }
 
 /**

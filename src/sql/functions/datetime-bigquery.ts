@@ -5,14 +5,9 @@
  *
  * - `DATE(string)` is `CAST(string AS DATE)`: Feldera's ConvertletTable rewrites exactly this
  *   form (one argument of a character type) into a cast whose type is the function's, Calcite's
- *   `DATE_NULLABLE` (nullable only when the argument is). The cast runs sqllib's
- *   `cast_to_Date_s`, chrono's `NaiveDate::parse_from_str(text, "%Y-%m-%d")` on the untrimmed
- *   text, whose failure is a runtime error ("Error converting ... to DATE: trailing input"),
- *   for nullable and NOT NULL text alike: feldera/feldera issues #5897 and #5902 (March 2026,
- *   closed as wontfix) show the panic for a nullable column; SAFE_CAST is Feldera's way to get
- *   NULL. So DATE(text) fails the step where the text is not a date (kernel `date_of_text`).
- *   This differs on purpose from Sluice's `CAST(text AS DATE)`, which follows Feldera's
- *   reference (NULL; docs/sql.md).
+ *   `DATE_NULLABLE` (nullable only when the argument is). So Sluice binds it as that cast
+ *   (bind-cast.ts, engine/values/cast.ts): chrono's `%Y-%m-%d` reading, and text that is not a
+ *   date fails the step, as Feldera's `cast_to_Date_s` does.
  * - Every other form Calcite accepts (`DATE(year, month, day)`, `DATE(timestamp)`, the
  *   TIMESTAMP WITH LOCAL TIME ZONE forms) reaches Feldera's ExpressionCompiler as a call it has
  *   no case for, which it reports as "Function 'DATE' is unknown"; `TIME(...)` likewise, and
@@ -22,7 +17,8 @@
  *   TIMESTAMP are refused by name before their arguments are bound (functions/index.ts).
  */
 import { type ColumnType, isIntegerType, isStringType, typeToSql } from '../../engine/values/types.js';
-import { call, fail } from '../coercion.js';
+import { bindCast } from '../bind-cast.js';
+import { fail } from '../coercion.js';
 import type { FunctionBinder } from './signature.js';
 
 /** The type name of an argument in a message: `INTEGER`, `VARCHAR`, `NULL`. */
@@ -43,7 +39,7 @@ function dateRefusal(args: readonly ColumnType[]): string {
 export const bindDate: FunctionBinder = (site) => {
   const types = site.args.map((a) => a.type);
   if (types.length === 1 && isStringType(types[0]!))
-    return call('date_of_text', [site.args[0]!], { type: 'DATE', nullable: types[0]!.nullable });
+    return bindCast(site.args[0]!, { type: 'DATE', nullable: false }, false, site.span);
   return fail(
     site.span,
     `DATE(${types.map(label).join(', ')}) is not yet implemented: ${dateRefusal(types)}`,
