@@ -543,6 +543,11 @@ export class QueryBinder implements SubqueryBinder {
    * so it becomes a flat-map of `left` rather than a join. The columns' names follow Calcite:
    * `EXPR$0` for an element, a STRUCT's field names, `KEY` and `VALUE` for a MAP, `ORDINALITY`;
    * an alias without a column list names the column when there is only one (CALCITE-5126).
+   *
+   * UNNEST of several collections is refused because Feldera refuses it: its compiler throws
+   * "UNNEST with multiple vectors" for an uncorrelated Uncollect of several collections
+   * (regression test `issue3547`) and "could not decorrelate this query" for a lateral one
+   * (`visitCorrelate` takes a single collection), and its grammar lists `UNNEST(expression)`.
    */
   private unnest(
     left: { rel: Rel; scope: Scope },
@@ -550,7 +555,11 @@ export class QueryBinder implements SubqueryBinder {
     outer: Scope | null,
   ): { rel: Rel; scope: Scope } {
     if (item.args.length > 1)
-      fail(item.args[1]!.span, 'UNNEST of more than one collection is not supported', 'Not yet implemented');
+      fail(
+        item.args[1]!.span,
+        'UNNEST of more than one collection is not supported (Feldera refuses it too)',
+        'Not yet implemented',
+      );
     // With `outer`, a column of an enclosing query is refused as a correlated reference.
     const collection = bindExpr(item.args[0]!, {
       scope: new Scope(left.scope.columns, outer),
@@ -693,13 +702,24 @@ export class QueryBinder implements SubqueryBinder {
 
   /**
    * `left CROSS JOIN UNNEST(...)` and `left [INNER] JOIN UNNEST(...) ON c`: the lateral UNNEST
-   * with `c` as a filter. Outer joins and USING with UNNEST are refused.
+   * with `c` as a filter. Outer joins and USING with UNNEST are refused. `LEFT JOIN UNNEST(...)
+   * ON TRUE` in SQL keeps a row whose collection is NULL or empty (with NULLs), but Feldera
+   * 0.312 compiles every lateral UNNEST as a flat-map whatever the join type (`visitCorrelate`:
+   * "an outer cross join is equivalent to an inner cross join"), so it drops that row; its later
+   * releases refuse the outer forms instead (feldera/feldera#6598). Neither answer can be given
+   * without disagreeing with Feldera or with SQL, so Sluice refuses.
    */
   private joinUnnest(
     left: { rel: Rel; scope: Scope },
     item: Extract<ast.FromItem, { kind: 'join' }>,
     outer: Scope | null,
   ): { rel: Rel; scope: Scope } {
+    if (item.joinType === 'left')
+      fail(
+        item.span,
+        'LEFT JOIN with UNNEST is not supported: Feldera drops the rows whose collection is NULL or empty, where SQL keeps them',
+        'Not yet implemented',
+      );
     if (item.joinType !== 'cross' && item.joinType !== 'inner')
       fail(
         item.span,
