@@ -32,6 +32,7 @@ import {
   type AggregateCall,
   type Column,
   colRef,
+  columnsOf,
   type Expr,
   exprEquals,
   type Rel,
@@ -674,7 +675,10 @@ export class QueryBinder implements SubqueryBinder {
         );
       case 'join': {
         const left = this.bindFromItem(item.left, outer);
-        if (item.right.kind === 'unnest') return this.joinUnnest(left, item, outer);
+        const plain =
+          item.joinType === 'cross' || (item.joinType === 'inner' && !item.using && !item.natural);
+        if (item.right.kind === 'unnest' && (plain || this.unnestReadsLeft(left, item.right, outer)))
+          return this.joinUnnest(left, item, outer);
         const right = this.bindFromItem(item.right, outer);
         if (item.joinType === 'cross') return this.join(left, right, 'inner', null);
         if (item.natural) {
@@ -701,13 +705,33 @@ export class QueryBinder implements SubqueryBinder {
   }
 
   /**
+   * Whether the UNNEST joined to `left` reads a column of it. One that does not is an ordinary
+   * relation: Calcite joins it with an ordinary Join (a Correlate only when the right side reads
+   * the left), which Feldera compiles as any join, so every join type, USING and NATURAL apply.
+   */
+  private unnestReadsLeft(
+    left: { rel: Rel; scope: Scope },
+    item: Extract<ast.FromItem, { kind: 'unnest' }>,
+    outer: Scope | null,
+  ): boolean {
+    const ctx: BindContext = {
+      scope: new Scope(left.scope.columns, outer),
+      subqueries: null,
+      aggregates: null,
+      types: this.types,
+    };
+    return item.args.some((arg) => columnsOf(bindExpr(arg, ctx)).size > 0);
+  }
+
+  /**
    * `left CROSS JOIN UNNEST(...)` and `left [INNER] JOIN UNNEST(...) ON c`: the lateral UNNEST
-   * with `c` as a filter. Outer joins and USING with UNNEST are refused. `LEFT JOIN UNNEST(...)
-   * ON TRUE` in SQL keeps a row whose collection is NULL or empty (with NULLs), but Feldera
-   * 0.312 compiles every lateral UNNEST as a flat-map whatever the join type (`visitCorrelate`:
-   * "an outer cross join is equivalent to an inner cross join"), so it drops that row; its later
-   * releases refuse the outer forms instead (feldera/feldera#6598). Neither answer can be given
-   * without disagreeing with Feldera or with SQL, so Sluice refuses.
+   * with `c` as a filter. Outer joins, USING and NATURAL with common columns are refused when
+   * the UNNEST reads `left` (otherwise the caller joins it as an ordinary relation).
+   * `LEFT JOIN UNNEST(...) ON TRUE` in SQL keeps a row whose collection is NULL or empty (with
+   * NULLs), but Feldera 0.312 compiles every lateral UNNEST as a flat-map whatever the join type
+   * (`visitCorrelate`: "an outer cross join is equivalent to an inner cross join"), so it drops
+   * that row; its later releases refuse the outer forms instead (feldera/feldera#6598). Neither
+   * answer can be given without disagreeing with Feldera or with SQL, so Sluice refuses.
    */
   private joinUnnest(
     left: { rel: Rel; scope: Scope },
@@ -728,6 +752,15 @@ export class QueryBinder implements SubqueryBinder {
       );
     if (item.using) fail(item.span, 'JOIN UNNEST ... USING is not supported', 'Not yet implemented');
     const unnested = this.unnest(left, item.right as Extract<ast.FromItem, { kind: 'unnest' }>, outer);
+    if (item.natural) {
+      const added = new Set(unnested.scope.columns.slice(left.rel.columns.length).map((c) => c.name));
+      if (left.scope.star(null).some((c) => added.has(c.name)))
+        fail(
+          item.span,
+          'NATURAL JOIN with an UNNEST that has common columns is not supported',
+          'Not yet implemented',
+        );
+    }
     if (!item.on) return unnested;
     const condition = bindExpr(item.on, {
       scope: unnested.scope,

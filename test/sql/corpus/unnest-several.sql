@@ -1,7 +1,8 @@
 -- UNNEST forms beyond one collection in a lateral inner join (issue 10). Feldera 0.312 refuses
 -- UNNEST of several collections, so Sluice does too; Feldera computes LEFT JOIN UNNEST as the
--- inner join, which Sluice refuses (see docs/sql.md, UNNEST). The last two cases are the
--- workarounds docs/sql.md gives; their rows are SQL's, not taken from a Feldera run.
+-- inner join, which Sluice refuses (see docs/sql.md, UNNEST). The two workaround cases (zipped
+-- by ordinals, NULL element kept) and the joins with an UNNEST that reads no left column
+-- (ordinary joins for Calcite) give SQL's rows, not ones taken from a Feldera run.
 -- Format: test/helpers/sql-corpus.ts.
 
 -- case: UNNEST of two constant arrays is rejected (Feldera: UNNEST with multiple vectors)
@@ -41,3 +42,22 @@ CREATE VIEW v AS SELECT id, r FROM cells CROSS JOIN UNNEST(CASE WHEN CARDINALITY
 {"id": 1, "r": 8}
 {"id": 2, "r": null}
 {"id": 3, "r": null}
+
+-- case: LEFT JOIN with an UNNEST that reads no column of the left side is an ordinary left join
+CREATE TABLE orders (id INT, code INT);
+INSERT INTO orders VALUES (1, 10), (2, 20), (3, NULL);
+CREATE VIEW v AS SELECT id, c, pos FROM orders LEFT JOIN UNNEST(ARRAY[20, 30, 20]) WITH ORDINALITY AS k (c, pos) ON orders.code = k.c;
+-- expect:
+{"id": 1, "c": null, "pos": null}
+{"id": 2, "c": 20, "pos": 1}
+{"id": 2, "c": 20, "pos": 3}
+{"id": 3, "c": null, "pos": null}
+
+-- case: FULL JOIN ... USING with a constant UNNEST merges the common column
+CREATE TABLE orders (code INT, qty INT);
+INSERT INTO orders VALUES (10, 1), (20, 2);
+CREATE VIEW v AS SELECT * FROM orders FULL JOIN UNNEST(ARRAY[20, 30]) AS k (code) USING (code);
+-- expect:
+{"code": 10, "qty": 1}
+{"code": 20, "qty": 2}
+{"code": 30, "qty": null}
