@@ -87,7 +87,15 @@ const FORMS: [name: string, view: string, before?: string, after?: string][] = [
   ['CREATE INDEX on a view', 'SELECT x, s FROM t', '', 'CREATE INDEX i ON v(x);'],
   ['UNNEST [WITH ORDINALITY]', 'SELECT y, i FROM t, UNNEST(t.a) WITH ORDINALITY AS u(y, i)'],
   ['CROSS JOIN UNNEST of a MAP', "SELECT k FROM t CROSS JOIN UNNEST(MAP['k', t.x]) AS u(k, v)"],
-  ['UNNEST of several collections', 'SELECT y FROM t, UNNEST(t.a, t.a) AS u(y, z)'],
+  ['UNNEST of several collections (Feldera refuses it too)', 'SELECT y FROM t, UNNEST(t.a, t.a) AS u(y, z)'],
+  [
+    'LEFT JOIN UNNEST reading the left side (Feldera 0.312 computes the inner join)',
+    'SELECT y FROM t LEFT JOIN UNNEST(t.a) AS u(y) ON TRUE',
+  ],
+  [
+    'outer joins, USING, NATURAL with an UNNEST reading no left column',
+    'SELECT y FROM t FULL JOIN UNNEST(ARRAY[1]) AS u(y) ON t.x = y NATURAL JOIN UNNEST(ARRAY[2]) AS w(x)',
+  ],
   ['window functions (OVER)', 'SELECT ROW_NUMBER() OVER (ORDER BY x) FROM t'],
   ['aggregate FILTER (WHERE ...)', 'SELECT COUNT(*) FILTER (WHERE x > 0) FROM t'],
   [

@@ -32,6 +32,7 @@ import {
   type AggregateCall,
   type Column,
   colRef,
+  columnsOf,
   type Expr,
   exprEquals,
   type Rel,
@@ -543,6 +544,11 @@ export class QueryBinder implements SubqueryBinder {
    * so it becomes a flat-map of `left` rather than a join. The columns' names follow Calcite:
    * `EXPR$0` for an element, a STRUCT's field names, `KEY` and `VALUE` for a MAP, `ORDINALITY`;
    * an alias without a column list names the column when there is only one (CALCITE-5126).
+   *
+   * UNNEST of several collections is refused because Feldera refuses it: its compiler throws
+   * "UNNEST with multiple vectors" for an uncorrelated Uncollect of several collections
+   * (regression test `issue3547`) and "could not decorrelate this query" for a lateral one
+   * (`visitCorrelate` takes a single collection), and its grammar lists `UNNEST(expression)`.
    */
   private unnest(
     left: { rel: Rel; scope: Scope },
@@ -550,7 +556,11 @@ export class QueryBinder implements SubqueryBinder {
     outer: Scope | null,
   ): { rel: Rel; scope: Scope } {
     if (item.args.length > 1)
-      fail(item.args[1]!.span, 'UNNEST of more than one collection is not supported', 'Not yet implemented');
+      fail(
+        item.args[1]!.span,
+        'UNNEST of more than one collection is not supported (Feldera refuses it too)',
+        'Not yet implemented',
+      );
     // With `outer`, a column of an enclosing query is refused as a correlated reference.
     const collection = bindExpr(item.args[0]!, {
       scope: new Scope(left.scope.columns, outer),
@@ -665,7 +675,10 @@ export class QueryBinder implements SubqueryBinder {
         );
       case 'join': {
         const left = this.bindFromItem(item.left, outer);
-        if (item.right.kind === 'unnest') return this.joinUnnest(left, item, outer);
+        const plain =
+          item.joinType === 'cross' || (item.joinType === 'inner' && !item.using && !item.natural);
+        if (item.right.kind === 'unnest' && (plain || this.unnestReadsLeft(left, item.right, outer)))
+          return this.joinUnnest(left, item, outer);
         const right = this.bindFromItem(item.right, outer);
         if (item.joinType === 'cross') return this.join(left, right, 'inner', null);
         if (item.natural) {
@@ -692,14 +705,45 @@ export class QueryBinder implements SubqueryBinder {
   }
 
   /**
+   * Whether the UNNEST joined to `left` reads a column of it. One that does not is an ordinary
+   * relation: Calcite joins it with an ordinary Join (a Correlate only when the right side reads
+   * the left), which Feldera compiles as any join, so every join type, USING and NATURAL apply.
+   */
+  private unnestReadsLeft(
+    left: { rel: Rel; scope: Scope },
+    item: Extract<ast.FromItem, { kind: 'unnest' }>,
+    outer: Scope | null,
+  ): boolean {
+    const ctx: BindContext = {
+      scope: new Scope(left.scope.columns, outer),
+      subqueries: null,
+      aggregates: null,
+      types: this.types,
+    };
+    return item.args.some((arg) => columnsOf(bindExpr(arg, ctx)).size > 0);
+  }
+
+  /**
    * `left CROSS JOIN UNNEST(...)` and `left [INNER] JOIN UNNEST(...) ON c`: the lateral UNNEST
-   * with `c` as a filter. Outer joins and USING with UNNEST are refused.
+   * with `c` as a filter. Outer joins, USING and NATURAL with common columns are refused when
+   * the UNNEST reads `left` (otherwise the caller joins it as an ordinary relation).
+   * `LEFT JOIN UNNEST(...) ON TRUE` in SQL keeps a row whose collection is NULL or empty (with
+   * NULLs), but Feldera 0.312 compiles every lateral UNNEST as a flat-map whatever the join type
+   * (`visitCorrelate`: "an outer cross join is equivalent to an inner cross join"), so it drops
+   * that row; its later releases refuse the outer forms instead (feldera/feldera#6598). Neither
+   * answer can be given without disagreeing with Feldera or with SQL, so Sluice refuses.
    */
   private joinUnnest(
     left: { rel: Rel; scope: Scope },
     item: Extract<ast.FromItem, { kind: 'join' }>,
     outer: Scope | null,
   ): { rel: Rel; scope: Scope } {
+    if (item.joinType === 'left')
+      fail(
+        item.span,
+        'LEFT JOIN with UNNEST is not supported: Feldera drops the rows whose collection is NULL or empty, where SQL keeps them',
+        'Not yet implemented',
+      );
     if (item.joinType !== 'cross' && item.joinType !== 'inner')
       fail(
         item.span,
@@ -708,6 +752,15 @@ export class QueryBinder implements SubqueryBinder {
       );
     if (item.using) fail(item.span, 'JOIN UNNEST ... USING is not supported', 'Not yet implemented');
     const unnested = this.unnest(left, item.right as Extract<ast.FromItem, { kind: 'unnest' }>, outer);
+    if (item.natural) {
+      const added = new Set(unnested.scope.columns.slice(left.rel.columns.length).map((c) => c.name));
+      if (left.scope.star(null).some((c) => added.has(c.name)))
+        fail(
+          item.span,
+          'NATURAL JOIN with an UNNEST that has common columns is not supported',
+          'Not yet implemented',
+        );
+    }
     if (!item.on) return unnested;
     const condition = bindExpr(item.on, {
       scope: unnested.scope,
