@@ -141,13 +141,20 @@ CREATE VIEW v AS SELECT CAST(ts AS BIGINT) AS ms FROM t;
 -- expect:
 {"ms": 1500}
 
--- case: text that is not a date casts to NULL
+-- case: text that is not a date fails the cast at run time (SAFE_CAST gives NULL)
 CREATE TABLE t (s VARCHAR);
 INSERT INTO t VALUES ('2024-02-30'), ('2024-02-29');
 CREATE VIEW v AS SELECT CAST(s AS DATE) AS d FROM t;
+-- expect error
+
+-- case: SAFE_CAST of text that is not a date is NULL
+CREATE TABLE t (s VARCHAR);
+INSERT INTO t VALUES ('2024-02-30'), ('2024-02-29'), ('2024-02-29 10:00:00');
+CREATE VIEW v AS SELECT SAFE_CAST(s AS DATE) AS d, SAFE_CAST(s AS TIMESTAMP) AS ts FROM t;
 -- expect:
-{"d": null}
-{"d": "2024-02-29"}
+{"d": null, "ts": null}
+{"d": "2024-02-29", "ts": "2024-02-29 00:00:00"}
+{"d": null, "ts": "2024-02-29 10:00:00"}
 
 -- case: timestamp arithmetic with day-time and year-month intervals
 CREATE TABLE t (ts TIMESTAMP);

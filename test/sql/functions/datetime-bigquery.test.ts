@@ -1,7 +1,7 @@
 /**
  * Calcite's BigQuery DATE, TIME and TIMESTAMP functions as Feldera 0.312 compiles them:
  * DATE(string) is its runtime's cast of text to DATE (chrono's `%Y-%m-%d`, a failed read
- * fails the step, NULL stays NULL, typed nullable only with a nullable argument); every other
+ * fails the step (a literal, at compile time), NULL stays NULL, typed nullable only with a nullable argument); every other
  * form is refused at the call, naming the form.
  */
 import assert from 'node:assert/strict';
@@ -82,11 +82,11 @@ describe('DATE(string)', () => {
       '2024-01-15 10:30:00',
     ]) {
       const literal = `DATE('${text}')`;
-      assert.throws(() => evalValues([literal]), /Error converting '.*' to DATE/, literal);
+      assert.throws(() => evalValues([literal]), /cannot convert '.*' to DATE/, literal);
       for (const column of ['s', 'n'])
         assert.throws(
           () => evalSql(`DATE(${column})`, { columns: COLUMNS, rows: [{ s: text, n: text }] }),
-          /Error converting '.*' to DATE/,
+          /cannot convert '.*' to DATE: not a date of the form YYYY-MM-DD/,
           `${column} = '${text}'`,
         );
     }
