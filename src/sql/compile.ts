@@ -385,8 +385,11 @@ export function compileProgramSql(source: string): FrontEndResult {
   for (const [name, d] of declared) {
     if (d.defined) continue;
     const readers = [...facts.values()].filter((f) => f.reads.has(name));
-    if (readers.length === 0) sink.warning(d.span, VALIDATION_ERROR, `Unused view declaration '${name}'`);
-    else sink.error(d.span, VALIDATION_ERROR, `View '${name}' is declared recursive but never defined`);
+    // A definition that failed to parse leaves its declaration unused: the error says enough.
+    if (readers.length === 0 && sink.errors.length === 0)
+      sink.warning(d.span, VALIDATION_ERROR, `Unused view declaration '${name}'`);
+    else if (readers.length > 0)
+      sink.error(d.span, VALIDATION_ERROR, `View '${name}' is declared recursive but never defined`);
   }
   const ordered =
     declared.size === 0 || sink.errors.length > 0

@@ -8,10 +8,11 @@
  * circuit splits into one node per view.
  *
  * State (traces, so checkpoints save it and `restore` brings it back): the integrated contents
- * of every input, and the group's current fixed point (tagged rows with their weights).
+ * of every input, and the group's current fixed point (tagged rows with their weights); and,
+ * as the checkpoint's extra state, whether the fixed point was ever computed.
  *
- * On a step where some input changed (and on the circuit's first step, for groups made of
- * constants), the operator computes the fixed point again from the integrated inputs, in a
+ * On a step where some input changed (and on its first step, for groups made of constants),
+ * the operator computes the fixed point again from the integrated inputs, in a
  * private sub-circuit built fresh for the purpose (`SubCircuit`), by semi-naive iteration:
  *
  *   iteration 1 feeds the sub-circuit the whole inputs, and empty feedback;
@@ -62,6 +63,8 @@ export interface SubCircuit {
 export class Fixpoint implements StatefulOperator {
   private readonly integrated: ZSetMap[];
   private readonly fixpoint = new ZSetMap();
+  /** Whether `fixpoint` was ever computed: a group of constants must be solved once without input. */
+  private solved = false;
 
   /**
    * `build` returns a new sub-circuit each time (its operators start empty); `names` are the
@@ -77,7 +80,7 @@ export class Fixpoint implements StatefulOperator {
   }
 
   step(inputs: readonly Batch[], ctx: StepContext): Batch {
-    let changed = ctx.step === 1;
+    let changed = !this.solved;
     inputs.forEach((batch, i) => {
       const { rows, keys } = consolidateKeyed(batch);
       if (rows.length === 0) return;
@@ -94,6 +97,12 @@ export class Fixpoint implements StatefulOperator {
     for (const e of this.fixpoint.trace.values())
       if (!next.has(rowKey(e.row))) out.push({ row: e.row, weight: -e.weight });
     this.fixpoint.apply(out, ctx.undo);
+    if (!this.solved) {
+      this.solved = true;
+      ctx.undo.record(() => {
+        this.solved = false;
+      });
+    }
     return markConsolidated(out);
   }
 
@@ -146,5 +155,13 @@ export class Fixpoint implements StatefulOperator {
 
   traces(): Trace<unknown>[] {
     return [...this.integrated.map((z) => z.trace), this.fixpoint.trace];
+  }
+
+  saveExtra(): unknown {
+    return { solved: this.solved };
+  }
+
+  loadExtra(extra: unknown): void {
+    this.solved = (extra as { solved?: unknown }).solved === true;
   }
 }
