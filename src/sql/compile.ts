@@ -347,7 +347,7 @@ export function compileProgramSql(source: string): FrontEndResult {
       if (!nameOf)
         fail(
           st.span,
-          'Only CREATE TABLE, VIEW, TYPE, FUNCTION and INDEX statements are allowed in a program',
+          'Only CREATE TABLE, VIEW, TYPE, FUNCTION, INDEX and DECLARE RECURSIVE VIEW statements are allowed in a program',
           'Not yet implemented',
         );
       const awaited = declaration !== undefined && !declaration.defined;
