@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const BENCHMARKS = ['engine', 'sync', 'checkpoint', 'state-stores', 'adhoc'];
+const BENCHMARKS = ['engine', 'sync', 'checkpoint', 'state-stores', 'adhoc', 'recursion'];
 /** Tiny sizes for a smoke run, by the setting each benchmark reads. */
 const SMOKE_SETTINGS: Record<string, string> = {
   BENCH_BASE_ROWS: '2000',

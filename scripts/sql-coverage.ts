@@ -79,6 +79,11 @@ const FORMS: [name: string, view: string, before?: string, after?: string][] = [
     'WITH RECURSIVE w AS (SELECT x FROM t) SELECT x FROM w',
   ],
   [
+    'recursive views (DECLARE RECURSIVE VIEW)',
+    'CREATE VIEW r AS SELECT x FROM t UNION SELECT x + 1 FROM r WHERE x < 10',
+    'DECLARE RECURSIVE VIEW r (x INT);',
+  ],
+  [
     'SQL functions (CREATE FUNCTION ... AS expr)',
     'SELECT f(x) FROM t',
     'CREATE FUNCTION f(n INT) RETURNS INT AS n + 1;',

@@ -36,6 +36,7 @@ import { ClockInput } from './operators/clock-input.js';
 import { Integrate } from './operators/integrate.js';
 import { TableInput } from './operators/table-input.js';
 import { type CircuitProfileData, profileDataflow } from './profile.js';
+import { buildRecursiveGroup } from './recursive-group.js';
 import type { TraceStorage } from './trace/storage.js';
 import type { BatchFileRef, Trace } from './trace/trace.js';
 import { UndoLog } from './undo-log.js';
@@ -178,21 +179,42 @@ export class CircuitInstance implements Circuit {
       const input = new TableInput(info.primaryKey, info.materialized);
       this.tables.set(info.name, { info, node: this.dataflow.addSource(input, info.name), input });
     }
-    for (const { info, plan } of views) {
-      let node = buildRel(
+    for (let i = 0; i < views.length; i++) {
+      const { info, plan, recursive } = views[i]!;
+      if (recursive) {
+        // The front end puts a recursive group's members next to each other.
+        let end = i;
+        while (views[end + 1]?.recursive?.group === recursive.group) end++;
+        const members = views.slice(i, end + 1);
+        const nodes = buildRecursiveGroup(
+          members,
+          this.dataflow,
+          (name) => this.nodeOf(name),
+          () => this.clockNode(),
+        );
+        for (const m of members) this.addView(m.info, nodes.get(m.info.name)!);
+        i = end;
+        continue;
+      }
+      const node = buildRel(
         plan,
         info.name,
         this.dataflow,
         (name) => this.nodeOf(name),
         () => this.clockNode(),
       );
-      let contents: Integrate | null = null;
-      if (info.materialized) {
-        contents = new Integrate();
-        node = this.dataflow.add(contents, [node], info.name);
-      }
-      this.views.set(info.name, { info, node, contents });
+      this.addView(info, node);
     }
+  }
+
+  /** Registers a view computed by `node`, integrating it when it is materialized. */
+  private addView(info: ViewInfo, node: number): void {
+    let contents: Integrate | null = null;
+    if (info.materialized) {
+      contents = new Integrate();
+      node = this.dataflow.add(contents, [node], info.name);
+    }
+    this.views.set(info.name, { info, node, contents });
   }
 
   private clockNode(): number {

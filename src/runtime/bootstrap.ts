@@ -114,14 +114,18 @@ export function programDiff(before: RelationSignature[], after: RelationSignatur
   const oldViews = byKind(before, 'view');
   const newViews = byKind(after, 'view');
   const dirty = new Set([...tables.modified, ...tables.added]);
-  // Views come in dependency order, so a view's inputs are decided before it.
-  for (const v of after.filter((s) => s.kind === 'view')) {
-    const old = oldViews.get(v.name);
-    if (!old) {
-      dirty.add(v.name);
-      continue;
+  // Views come in dependency order, so a view's inputs are decided before it, except inside a
+  // recursive group, whose members read each other: repeat until nothing more is dirty.
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const v of after.filter((s) => s.kind === 'view')) {
+      if (dirty.has(v.name)) continue;
+      const old = oldViews.get(v.name);
+      if (!old || old.signature !== v.signature || v.reads.some((r) => dirty.has(r))) {
+        dirty.add(v.name);
+        grew = true;
+      }
     }
-    if (old.signature !== v.signature || v.reads.some((r) => dirty.has(r))) dirty.add(v.name);
   }
   const views = compare(oldViews, newViews, (_a, _b, name) => dirty.has(name));
   return {

@@ -81,6 +81,18 @@ export interface CreateView {
   span: Span;
 }
 
+/**
+ * `DECLARE RECURSIVE VIEW name(column type, ...)`: a forward declaration of a view that a
+ * recursive (or mutually recursive) definition reads before it is defined (Feldera's reference,
+ * "Mutually-Recursive Queries"). Columns carry no constraints or defaults.
+ */
+export interface DeclareRecursiveView {
+  kind: 'declareRecursiveView';
+  name: Ident;
+  columns: ColumnDef[];
+  span: Span;
+}
+
 export interface QueryStatement {
   kind: 'query';
   query: Query;
@@ -132,6 +144,7 @@ export interface CreateIndex {
 
 export type Statement =
   | CreateTable
+  | DeclareRecursiveView
   | CreateView
   | CreateType
   | CreateFunction

@@ -24,6 +24,12 @@ import { implementNow } from './now.js';
 import { optimize } from './optimize.js';
 import { canonicalTokens, parseScript } from './parser.js';
 import type { Column, Expr, Rel } from './plan.js';
+import {
+  checkDeclaredType,
+  orderRecursiveViews,
+  type RecursiveMembership,
+  type ViewFacts,
+} from './recursion.js';
 import { Scope, VALIDATION_ERROR } from './scope.js';
 import { refuseTimestampTzColumns } from './timestamp-tz.js';
 import { BrokenFunctionCall, defineFunction, ProgramDefinitions } from './user-functions.js';
@@ -34,6 +40,8 @@ class BrokenReference extends SqlError {}
 export interface CompiledView {
   info: ViewInfo;
   plan: Rel;
+  /** Set on the members of a recursive group (recursion.ts). */
+  recursive?: RecursiveMembership;
 }
 
 /**
@@ -50,7 +58,10 @@ export interface IndexInfo {
 
 export interface FrontEndResult {
   tables: TableInfo[];
-  /** Every view, LOCAL ones included, in declaration order. */
+  /**
+   * Every view, LOCAL ones included, in declaration order, except that a program with
+   * recursive views has them in dependency order with each recursive group contiguous.
+   */
   views: CompiledView[];
   /** `CREATE INDEX` declarations, in order (on LOCAL views too, where Feldera ignores them). */
   indexes: IndexInfo[];
@@ -74,6 +85,9 @@ function toColumns(cols: ColumnInfo[]): Column[] {
 
 /** Resolves FROM names against the catalog of the program being compiled. */
 class CatalogSource implements RelationSource {
+  /** The relations resolved since it was last reset: what the statement being compiled reads. */
+  reads = new Set<string>();
+
   constructor(
     private readonly catalog: Catalog,
     private readonly broken: Set<string>,
@@ -84,6 +98,7 @@ class CatalogSource implements RelationSource {
       throw new BrokenReference(name.span, VALIDATION_ERROR, `'${name.name}' has errors`);
     const rel = this.catalog.get(name.name);
     if (!rel) fail(name.span, `Object '${name.name}' not found`);
+    this.reads.add(rel.name);
     return { name: rel.name, columns: toColumns(rel.columns) };
   }
 }
@@ -242,6 +257,30 @@ function buildView(st: ast.CreateView, binder: QueryBinder, sink: MessageSink): 
   };
 }
 
+/** The catalog entry of `DECLARE RECURSIVE VIEW`: a view with the declared columns, not yet defined. */
+function declareView(st: ast.DeclareRecursiveView, types: UserTypes): ViewInfo {
+  const columns: ColumnInfo[] = [];
+  for (const def of st.columns) {
+    if (columns.some((c) => c.name === def.name.name))
+      fail(def.name.span, `Duplicate column '${def.name.name}' in view '${st.name.name}'`);
+    columns.push({
+      name: def.name.name,
+      caseSensitive: def.name.quoted,
+      type: resolveType(def.type, !def.notNull, types),
+    });
+  }
+  return {
+    kind: 'view',
+    name: st.name.name,
+    caseSensitive: st.name.quoted,
+    columns,
+    primaryKey: null,
+    materialized: false,
+    local: false,
+    properties: [],
+  };
+}
+
 /** Checks a `CREATE INDEX`: a new name, on a view declared before it, over distinct columns of that view. */
 function buildIndex(
   st: ast.CreateIndex,
@@ -274,14 +313,22 @@ export function compileProgramSql(source: string): FrontEndResult {
   const broken = new Set<string>();
   const defs = new ProgramDefinitions();
   const types = defs.types;
-  const binder = new QueryBinder(new CatalogSource(catalog, broken), defs);
+  const relations = new CatalogSource(catalog, broken);
+  const binder = new QueryBinder(relations, defs);
   const bindBody = (body: ast.Expr, params: ReadonlyMap<string, Expr>) =>
     bindFunctionBody(body, params, { scope: new Scope([]), subqueries: null, aggregates: null, types: defs });
   const indexes: IndexInfo[] = [];
   const tables: TableInfo[] = [];
   const views: CompiledView[] = [];
+  /** `DECLARE RECURSIVE VIEW`s by name, with whether a definition came (or failed). */
+  const declared = new Map<string, { span: Span; defined: boolean }>();
+  const facts = new Map<string, ViewFacts>();
   for (const st of statements) {
-    const nameOf = st.kind === 'createTable' || st.kind === 'createView' ? st.name : null;
+    const nameOf =
+      st.kind === 'createTable' || st.kind === 'createView' || st.kind === 'declareRecursiveView'
+        ? st.name
+        : null;
+    const declaration = st.kind === 'createView' ? declared.get(st.name.name) : undefined;
     try {
       if (st.kind === 'createType') {
         if (types.has(st.name.name))
@@ -300,19 +347,32 @@ export function compileProgramSql(source: string): FrontEndResult {
       if (!nameOf)
         fail(
           st.span,
-          'Only CREATE TABLE, VIEW, TYPE, FUNCTION and INDEX statements are allowed in a program',
+          'Only CREATE TABLE, VIEW, TYPE, FUNCTION, INDEX and DECLARE RECURSIVE VIEW statements are allowed in a program',
           'Not yet implemented',
         );
-      if (catalog.has(nameOf.name) || broken.has(nameOf.name))
+      const awaited = declaration !== undefined && !declaration.defined;
+      if ((catalog.has(nameOf.name) && !awaited) || broken.has(nameOf.name))
         fail(nameOf.span, `Duplicate definition of '${nameOf.name}'`, 'Duplicate definition');
-      if (st.kind === 'createTable') {
+      if (st.kind === 'declareRecursiveView') {
+        catalog.add(declareView(st, types));
+        declared.set(st.name.name, { span: st.name.span, defined: false });
+      } else if (st.kind === 'createTable') {
         const table = buildTable(st, sink, types);
         catalog.add(table);
         tables.push(table);
       } else if (st.kind === 'createView') {
+        relations.reads = new Set();
+        if (declaration) declaration.defined = true;
         const view = buildView(st, binder, sink);
+        if (declaration) {
+          const columns = (catalog.get(st.name.name) as ViewInfo).columns;
+          checkDeclaredType(st.name.name, columns, view.plan.columns, st.name.span);
+          view.info.columns = columns;
+          view.plan = { ...view.plan, columns: columns.map((c) => ({ name: c.name, type: c.type })) };
+        }
         catalog.add(view.info);
         views.push(view);
+        facts.set(st.name.name, { view, reads: relations.reads, span: st.name.span });
       }
     } catch (e) {
       if (!(e instanceof SqlError)) throw e;
@@ -322,15 +382,32 @@ export function compileProgramSql(source: string): FrontEndResult {
         sink.error(e.span, e.errorType, e.message);
     }
   }
+  for (const [name, d] of declared) {
+    if (d.defined) continue;
+    const readers = [...facts.values()].filter((f) => f.reads.has(name));
+    // A definition that failed to parse leaves its declaration unused: the error says enough.
+    if (readers.length === 0 && sink.errors.length === 0)
+      sink.warning(d.span, VALIDATION_ERROR, `Unused view declaration '${name}'`);
+    else if (readers.length > 0)
+      sink.error(d.span, VALIDATION_ERROR, `View '${name}' is declared recursive but never defined`);
+  }
+  const ordered =
+    declared.size === 0 || sink.errors.length > 0
+      ? views
+      : orderRecursiveViews(
+          views.map((v) => facts.get(v.info.name)!),
+          new Set(declared.keys()),
+          sink,
+        );
   const connectors = collectConnectors(
     tables,
-    views.map((v) => v.info),
+    ordered.map((v) => v.info),
     source,
     sink,
   );
   return {
     tables,
-    views,
+    views: ordered,
     indexes,
     connectors,
     errors: sink.errors,

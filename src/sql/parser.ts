@@ -14,6 +14,7 @@ import type {
   CreateTable,
   CreateType,
   CreateView,
+  DeclareRecursiveView,
   Expr,
   FromItem,
   GroupElement,
@@ -53,9 +54,26 @@ class Parser extends ExpressionParser {
     // Feldera's own statements (reference: streaming, recursion), refused by name.
     if (start.kind === 'ident' && start.upper === 'LATENESS')
       this.fail('LATENESS statements are not supported', start.span, UNSUPPORTED);
-    if (start.kind === 'ident' && start.upper === 'DECLARE')
-      this.fail('DECLARE RECURSIVE VIEW is not supported', start.span, UNSUPPORTED);
+    if (start.kind === 'ident' && start.upper === 'DECLARE') return this.parseDeclareRecursiveView();
     return this.fail(this.encountered(start, 'a statement (CREATE TABLE, CREATE VIEW)'));
+  }
+
+  /** `DECLARE RECURSIVE VIEW name(column type [NOT NULL], ...)`, without constraints or defaults. */
+  protected parseDeclareRecursiveView(): DeclareRecursiveView {
+    const start = this.next().span;
+    this.expectKeyword('RECURSIVE');
+    this.expectKeyword('VIEW');
+    const name = this.parseIdent('a view name');
+    this.expectOp('(');
+    const columns: ColumnDef[] = [];
+    do {
+      const column = this.parseColumnDef();
+      if (column.primaryKey || column.defaultValue)
+        this.fail('A recursive view declaration lists column names and types only', column.span);
+      columns.push(column);
+    } while (this.acceptOp(','));
+    this.expectOp(')');
+    return { kind: 'declareRecursiveView', name, columns, span: joinSpans(start, this.prevSpan()) };
   }
 
   protected parseCreate(): CreateTable | CreateView | CreateType | CreateFunction | CreateIndex {

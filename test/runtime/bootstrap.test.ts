@@ -51,3 +51,16 @@ test('connectors are compared by endpoint name and configuration, not as table c
   assert.deepEqual(diff.modified_input_connectors, ['t1.unnamed-0']);
   assert.deepEqual(diff.removed_input_connectors, []);
 });
+
+test('a modified member of a recursive group modifies every member, even those that come before it', () => {
+  const closure = `CREATE TABLE e (x INT, y INT) WITH ('materialized' = 'true');
+DECLARE RECURSIVE VIEW closure (x INT, y INT);
+CREATE LOCAL VIEW step AS SELECT e.x, closure.y FROM e JOIN closure ON e.y = closure.x;
+CREATE MATERIALIZED VIEW closure AS (SELECT * FROM e) UNION (SELECT * FROM step);
+CREATE MATERIALIZED VIEW other AS SELECT COUNT(*) AS n FROM e;`;
+  const diff = pipelineDiff(
+    program(closure),
+    program(closure.replace('(SELECT * FROM e)', '(SELECT * FROM e WHERE x > 0)')),
+  );
+  assert.deepEqual(diff.program_diff?.modified_views, ['closure', 'step']);
+});

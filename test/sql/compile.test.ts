@@ -121,7 +121,7 @@ INSERT INTO t VALUES (1, 2, 'a');`);
         [
           10,
           'Not yet implemented',
-          'Only CREATE TABLE, VIEW, TYPE, FUNCTION and INDEX statements are allowed in a program',
+          'Only CREATE TABLE, VIEW, TYPE, FUNCTION, INDEX and DECLARE RECURSIVE VIEW statements are allowed in a program',
         ],
       ],
     );
