@@ -149,6 +149,6 @@ describe('bootstrapping a modified program (bootstrap_policy)', () => {
     );
     const failed = await start(m, 'nm', 'allow', ['Running']);
     assert.equal(failed.deployment_status, 'Stopped');
-    assert.match(failed.deployment_error.message, /table 't1' \(read by 'v1', 'v2'\) is not materialized/);
+    assert.match(failed.deployment_error.message, /table 't1' \(read by 'v2'\) is not materialized/);
   });
 });
