@@ -145,8 +145,20 @@ CREATE MATERIALIZED VIEW top AS SELECT MAX(s) AS m FROM sums2;`;
 CREATE MATERIALIZED VIEW consts AS SELECT * FROM (VALUES (1), (2)) AS t(n);
 CREATE MATERIALIZED VIEW j AS SELECT a.k, x, y FROM a JOIN b ON a.k = b.k;`;
     const before: Input[] = [
-      ['a', [[1, 10], [2, 20]]],
-      ['b', [[1, 100], [3, 300]]],
+      [
+        'a',
+        [
+          [1, 10],
+          [2, 20],
+        ],
+      ],
+      [
+        'b',
+        [
+          [1, 100],
+          [3, 300],
+        ],
+      ],
       ['a', [[1, 11]]],
     ];
     const later: Input[] = [
@@ -163,7 +175,8 @@ CREATE MATERIALIZED VIEW j AS SELECT a.k, x, y FROM a JOIN b ON a.k = b.k;`;
 
   test('a modified table starts empty and its readers are rebuilt over nothing', async () => {
     const oldSql = `${T}CREATE MATERIALIZED VIEW output_v AS SELECT * FROM input_t;`;
-    const newSql = 'CREATE TABLE input_t (c1 INT, c2 INT);\nCREATE MATERIALIZED VIEW output_v AS SELECT c1 FROM input_t;';
+    const newSql =
+      'CREATE TABLE input_t (c1 INT, c2 INT);\nCREATE MATERIALIZED VIEW output_v AS SELECT c1 FROM input_t;';
     const { plan, next, apply } = await carry(oldSql, newSql, ROWS);
     assert.deepEqual(plan.missing, []);
     assert.deepEqual(plan.rebuilt, ['output_v']);
