@@ -11,11 +11,15 @@ import { fileBackedStorage } from '../helpers/trace-storage.js';
 
 type Input = [table: string, rows: Value[][], weight?: number];
 
-/** Steps each input into `circuit`, one step each. */
-function feed(circuit: Circuit, inputs: Input[]): void {
-  for (const [table, rows, weight] of inputs) {
+/** The clock's time for inputs fed before the bootstrap, and for those after. */
+const BEFORE = Date.UTC(2026, 0, 1);
+const AFTER = Date.UTC(2026, 0, 2);
+
+/** Steps each input into `circuit`, one step each, a second apart from `from` (for NOW()). */
+function feed(circuit: Circuit, inputs: Input[], from: number): void {
+  for (const [i, [table, rows, weight]] of inputs.entries()) {
     insert(circuit, table, rows, weight);
-    circuit.step();
+    circuit.step(from + i * 1000);
   }
 }
 
@@ -27,7 +31,7 @@ async function carry(oldSql: string, newSql: string, before: Input[]) {
   const storage = fileBackedStorage();
   const first = compile(oldSql).instantiate();
   first.attachStorage(storage);
-  feed(first, before);
+  feed(first, before, BEFORE);
   const state = await first.checkpoint();
   state.release();
   const previous = compile(oldSql).instantiate();
@@ -40,7 +44,7 @@ async function carry(oldSql: string, newSql: string, before: Input[]) {
     next,
     apply: () => {
       previous.restore(state.meta);
-      return next.carryFrom(previous, state.meta, plan, Date.UTC(2026, 0, 1));
+      return next.carryFrom(previous, state.meta, plan, AFTER);
     },
   };
 }
@@ -48,7 +52,7 @@ async function carry(oldSql: string, newSql: string, before: Input[]) {
 /** The new program run from scratch over every input. */
 function reference(newSql: string, inputs: Input[]): Circuit {
   const c = compile(newSql).instantiate();
-  feed(c, inputs);
+  feed(c, inputs, BEFORE);
   return c;
 }
 
@@ -56,8 +60,8 @@ function reference(newSql: string, inputs: Input[]): Circuit {
 function assertSame(next: Circuit, newSql: string, before: Input[], later: Input[], views: string[]): void {
   const ref = reference(newSql, before);
   for (const v of views) assert.deepEqual(contents(next, v), contents(ref, v), `${v} after the bootstrap`);
-  feed(next, later);
-  feed(ref, later);
+  feed(next, later, AFTER);
+  feed(ref, later, AFTER);
   for (const v of views) assert.deepEqual(contents(next, v), contents(ref, v), `${v} after more input`);
 }
 
@@ -185,5 +189,18 @@ CREATE MATERIALIZED VIEW j AS SELECT a.k, x, y FROM a JOIN b ON a.k = b.k;`;
     insert(next, 'input_t', [[7, 8]]);
     next.step();
     assert.deepEqual(contents(next, 'output_v'), ['(7)']);
+  });
+
+  test("NOW(): a kept clock replays its time to a new view; the next step's time reaches all of them", async () => {
+    const table = "CREATE TABLE input_t (c1 INT) WITH ('materialized' = 'true');\n";
+    const oldSql = `${table}CREATE MATERIALIZED VIEW stamped AS SELECT c1, NOW() AS n FROM input_t;`;
+    const newSql = `${oldSql}\nCREATE MATERIALIZED VIEW late AS SELECT c1, NOW() AS n FROM input_t WHERE c1 > 3;`;
+    const { plan, next, apply } = await carry(oldSql, newSql, ROWS);
+    assert.deepEqual(plan.rebuilt, ['late']);
+    apply();
+    // The clock's row is the time of the last step before the checkpoint.
+    const last = BigInt(BEFORE + 2000) * 1_000_000n;
+    assert.deepEqual(contents(next, 'late'), [`(4, ${last}n)`, `(5, ${last}n)`]);
+    assertSame(next, newSql, ROWS, MORE, ['stamped', 'late']);
   });
 });
