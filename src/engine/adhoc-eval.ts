@@ -77,7 +77,7 @@ export function* stepDeltas(
   const output = buildRel(rel, '(ad-hoc query)', dataflow, (name) => {
     let node = scans.get(name);
     if (node === undefined) {
-      node = dataflow.addSource(new SnapshotSource(), name);
+      node = dataflow.addSource(new SnapshotSource(), name, `snapshot:${name}`);
       scans.set(name, node);
       sources.push({ node, rows: snapshot(name) });
     }

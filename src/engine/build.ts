@@ -5,8 +5,9 @@
  * snapshots.
  */
 import type { Expr, Rel } from '../sql/plan.js';
-import type { Dataflow } from './dataflow.js';
+import type { Dataflow, Operator } from './dataflow.js';
 import { compileExpr, compilePredicate } from './expr/compile.js';
+import { nodeIdentity, relDetail } from './node-identity.js';
 import { Aggregate } from './operators/aggregate.js';
 import { Constant } from './operators/constant.js';
 import { Distinct } from './operators/distinct.js';
@@ -73,6 +74,18 @@ export function buildRel(
   clock: () => number = noClock,
 ): number {
   const build = (r: Rel) => buildRel(r, owner, dataflow, scan, clock);
+  // Every node added here is identified by its plan node and its inputs (node-identity.ts).
+  const add = (op: Operator, inputs: number[]) =>
+    dataflow.add(
+      op,
+      inputs,
+      owner,
+      nodeIdentity(
+        rel.kind,
+        relDetail(rel),
+        inputs.map((i) => dataflow.nodes[i]!.identity),
+      ),
+    );
   switch (rel.kind) {
     case 'scan':
       return scan(rel.relation);
@@ -80,13 +93,13 @@ export function buildRel(
       return clock();
     case 'values': {
       const rows = rel.rows.map((r) => r.map(compileExpr));
-      return dataflow.add(new Constant(() => rows.map((r) => r.map((f) => f(NO_ROW)))), [], owner);
+      return add(new Constant(() => rows.map((r) => r.map((f) => f(NO_ROW)))), []);
     }
     case 'filter':
-      return dataflow.add(new Filter(compilePredicate(rel.predicate)), [build(rel.input)], owner);
+      return add(new Filter(compilePredicate(rel.predicate)), [build(rel.input)]);
     case 'project': {
       const input = build(rel.input);
-      return isIdentity(rel) ? input : dataflow.add(new MapRows(rel.exprs.map(compileExpr)), [input], owner);
+      return isIdentity(rel) ? input : add(new MapRows(rel.exprs.map(compileExpr)), [input]);
     }
     case 'join': {
       const left = build(rel.left);
@@ -99,27 +112,27 @@ export function buildRel(
         rel.left.columns.length,
         rel.right.columns.length,
       );
-      return dataflow.add(op, [left, right], owner);
+      return add(op, [left, right]);
     }
     case 'aggregate': {
       const specs = rel.aggregates.map((call) => ({
         call,
         argType: call.arg === null ? null : rel.input.columns[call.arg]!.type,
       }));
-      return dataflow.add(new Aggregate(rel.groupKeys, specs), [build(rel.input)], owner);
+      return add(new Aggregate(rel.groupKeys, specs), [build(rel.input)]);
     }
     case 'distinct':
-      return dataflow.add(new Distinct(), [build(rel.input)], owner);
+      return add(new Distinct(), [build(rel.input)]);
     case 'union':
-      return dataflow.add(new Union(), rel.inputs.map(build), owner);
+      return add(new Union(), rel.inputs.map(build));
     case 'setop':
-      return dataflow.add(new SetMembership(rel.op, rel.all), [build(rel.left), build(rel.right)], owner);
+      return add(new SetMembership(rel.op, rel.all), [build(rel.left), build(rel.right)]);
     case 'topk':
-      return dataflow.add(new TopK(rel.order, rel.limit, rel.offset), [build(rel.input)], owner);
+      return add(new TopK(rel.order, rel.limit, rel.offset), [build(rel.input)]);
     case 'unnest': {
       const fields = rel.expand === 'fields' ? (rel.collection.type.component!.fields?.length ?? 0) : 0;
       const expand = unnestRows(compileExpr(rel.collection), rel.expand, rel.ordinality, fields);
-      return dataflow.add(new FlatMap(expand), [build(rel.input)], owner);
+      return add(new FlatMap(expand), [build(rel.input)]);
     }
   }
 }

@@ -24,7 +24,8 @@
  * checkpoint writes the batches sealed since the previous one plus what merges wrote. Node
  * numbers are fixed by the program, so a checkpoint names traces by node and position.
  * `restore` loads such a description into a fresh circuit; batches are opened as lookups
- * reach them.
+ * reach them. A modified program's circuit takes another program's state by node identity
+ * instead (`planCarry`, `carryFrom`; state-carry.ts).
  */
 import { NO_USER_TYPES, type TableInfo, type UserTypes, type ViewInfo } from '../sql/catalog.js';
 import type { CompiledView } from '../sql/compile.js';
@@ -32,11 +33,14 @@ import { type AdHocStatement, type AdHocTarget, prepareAdHoc, type QueryResult, 
 import { buildRel } from './build.js';
 import { Dataflow, isStateful, NodeFailure } from './dataflow.js';
 import { EngineError, type RuntimeErrorDetails } from './errors.js';
+import { integrateIdentity, nodeIdentity } from './node-identity.js';
 import { ClockInput } from './operators/clock-input.js';
 import { Integrate } from './operators/integrate.js';
 import { TableInput } from './operators/table-input.js';
 import { type CircuitProfileData, profileDataflow } from './profile.js';
 import { buildRecursiveGroup } from './recursive-group.js';
+import { tableSignature } from './relation-signatures.js';
+import { planCarry, runCarryPass, type StateCarryPlan } from './state-carry.js';
 import type { TraceStorage } from './trace/storage.js';
 import type { BatchFileRef, Trace } from './trace/trace.js';
 import { UndoLog } from './undo-log.js';
@@ -139,6 +143,29 @@ export interface Circuit {
   ready(): Promise<void>;
   /** Per node: invocations, time, records in and out, state size (profile.ts). */
   profile(): CircuitProfileData;
+  /**
+   * Plans taking the state of `previous`, a circuit of another program (instantiated, not yet
+   * restored), by node identity: what is kept, rebuilt, replayed, or missing (state-carry.ts).
+   */
+  planCarry(previous: Circuit): StateCarryPlan;
+  /**
+   * Carries out `plan` into this fresh circuit (storage attached): kept nodes take their
+   * traces from `previousMeta` (the `circuit.json` `previous` was restored from), then the
+   * bootstrap pass rebuilds the others, at time `nowMillis` for a new clock. The step count
+   * is the previous one's. Throws `EngineError` `RuntimeError` when a rebuilt view fails; the
+   * circuit is then as restored, without the pass.
+   */
+  carryFrom(previous: Circuit, previousMeta: Buffer, plan: StateCarryPlan, nowMillis: number): CarryReport;
+}
+
+/** What `carryFrom` did. */
+export interface CarryReport {
+  /** Stateful nodes that took their state from the previous circuit. */
+  kept: number;
+  /** Stateful nodes rebuilt by the bootstrap pass. */
+  rebuilt: number;
+  /** Rows replayed from kept integrals into the pass. */
+  replayedRows: number;
 }
 
 /** The checkpoint file that describes a circuit's state. */
@@ -177,7 +204,12 @@ export class CircuitInstance implements Circuit {
   ) {
     for (const info of tables) {
       const input = new TableInput(info.primaryKey, info.materialized);
-      this.tables.set(info.name, { info, node: this.dataflow.addSource(input, info.name), input });
+      const identity = nodeIdentity(
+        'table',
+        { name: info.name, signature: tableSignature(info).signature },
+        [],
+      );
+      this.tables.set(info.name, { info, node: this.dataflow.addSource(input, info.name, identity), input });
     }
     for (let i = 0; i < views.length; i++) {
       const { info, plan, recursive } = views[i]!;
@@ -212,7 +244,12 @@ export class CircuitInstance implements Circuit {
     let contents: Integrate | null = null;
     if (info.materialized) {
       contents = new Integrate();
-      node = this.dataflow.add(contents, [node], info.name);
+      node = this.dataflow.add(
+        contents,
+        [node],
+        info.name,
+        integrateIdentity(this.dataflow.nodes[node]!.identity),
+      );
     }
     this.views.set(info.name, { info, node, contents });
   }
@@ -220,7 +257,7 @@ export class CircuitInstance implements Circuit {
   private clockNode(): number {
     if (!this.clock) {
       const input = new ClockInput();
-      this.clock = { node: this.dataflow.addSource(input, 'NOW()'), input };
+      this.clock = { node: this.dataflow.addSource(input, 'NOW()', nodeIdentity('clock', null, [])), input };
     }
     return this.clock.node;
   }
@@ -474,6 +511,58 @@ export class CircuitInstance implements Circuit {
     })();
   }
 
+  planCarry(previous: Circuit): StateCarryPlan {
+    return planCarry(this.dataflow, instance(previous).dataflow);
+  }
+
+  carryFrom(previous: Circuit, previousMeta: Buffer, plan: StateCarryPlan, nowMillis: number): CarryReport {
+    const before = instance(previous);
+    const meta = JSON.parse(previousMeta.toString('utf8')) as CircuitMeta;
+    const operators: CircuitMeta['operators'] = {};
+    for (const node of this.dataflow.nodes) {
+      if (!isStateful(node.op)) continue;
+      const from = plan.kept.get(node.id);
+      operators[node.id] =
+        from === undefined ? { traces: node.op.traces().map(() => []) } : meta.operators[String(from)]!;
+    }
+    const carried: CircuitMeta = {
+      format: STATE_FORMAT,
+      fingerprint: this.fingerprint,
+      step: meta.step,
+      operators,
+    };
+    this.restore(Buffer.from(JSON.stringify(carried)));
+    const rebuilt = [...plan.actions].filter(
+      ([id, a]) => a.kind === 'run' && isStateful(this.dataflow.nodes[id]!.op),
+    );
+    const report = { kept: plan.kept.size, rebuilt: rebuilt.length, replayedRows: 0 };
+    // A circuit that never stepped holds no state: its first step computes everything, and a
+    // pass now would make its constants appear twice.
+    if (meta.step === 0) return report;
+    const time: Batch = [{ row: [timestampFromEpochMillis(nowMillis)], weight: 1 }];
+    try {
+      report.replayedRows = runCarryPass(
+        this.dataflow,
+        before.dataflow,
+        plan,
+        (node) => (node.id === this.clock?.node ? time : []),
+        this.undo,
+      );
+    } catch (e) {
+      this.undo.rollback();
+      if (!(e instanceof NodeFailure)) throw e;
+      const details: RuntimeErrorDetails = { relation: e.node.owner, step: this.steps, cause: e.message };
+      throw new EngineError(
+        'RuntimeError',
+        `Error computing '${e.node.owner}' while bootstrapping the modified program: ${e.message}`,
+        details,
+      );
+    }
+    this.undo.clear();
+    this.sealIfOverBudget();
+    return report;
+  }
+
   restore(metaBytes: Buffer): void {
     if (!this.fresh)
       throw new EngineError('StateMismatch', 'State can only be restored into a fresh circuit');
@@ -516,4 +605,11 @@ export class CircuitInstance implements Circuit {
     }
     this.steps = Number(meta.step);
   }
+}
+
+/** The engine's own circuit behind the interface (carrying state reads its dataflow). */
+function instance(circuit: Circuit): CircuitInstance {
+  if (!(circuit instanceof CircuitInstance))
+    throw new Error('state can only be carried between engine circuits');
+  return circuit;
 }

@@ -16,6 +16,7 @@
  */
 import type { Trace } from './trace/trace.js';
 import type { UndoLog } from './undo-log.js';
+import type { WeightedRow } from './values/value.js';
 import type { Batch } from './zset.js';
 
 export interface StepContext {
@@ -37,6 +38,13 @@ export interface StatefulOperator extends Operator {
   loadExtra?(extra: unknown): void;
   /** Rebuilds what the operator derives from its traces, after they were restored. */
   restored?(): void;
+  /**
+   * Whether the state holds the integral of the operator's output stream (all its output
+   * deltas summed), which `integral()` then returns. A bootstrap replays such a node's
+   * stream to new operators instead of recomputing it (state-carry.ts).
+   */
+  keepsIntegral?(): boolean;
+  integral?(): WeightedRow[];
 }
 
 export function isStateful(op: Operator): op is StatefulOperator {
@@ -51,6 +59,8 @@ export interface DataflowNode {
   readonly external: boolean;
   /** The relation (view or table) this node computes part of, for error messages. */
   readonly owner: string;
+  /** What the node computes, independent of relation names (node-identity.ts). */
+  readonly identity: string;
 }
 
 /** A failure inside one node, with the node for attribution. */
@@ -79,16 +89,16 @@ export class Dataflow {
   /** Per node, by id. */
   readonly counters: NodeCounters[] = [];
 
-  add(op: Operator, inputs: readonly number[], owner: string): number {
+  add(op: Operator, inputs: readonly number[], owner: string, identity: string): number {
     const id = this.nodes.length;
-    this.nodes.push({ id, op, inputs, external: false, owner });
+    this.nodes.push({ id, op, inputs, external: false, owner, identity });
     this.counters.push({ invocations: 0, timeMs: 0, recordsIn: 0, recordsOut: 0 });
     return id;
   }
 
-  addSource(op: Operator, owner: string): number {
+  addSource(op: Operator, owner: string, identity: string): number {
     const id = this.nodes.length;
-    this.nodes.push({ id, op, inputs: [], external: true, owner });
+    this.nodes.push({ id, op, inputs: [], external: true, owner, identity });
     this.counters.push({ invocations: 0, timeMs: 0, recordsIn: 0, recordsOut: 0 });
     return id;
   }

@@ -13,6 +13,7 @@
 import type { CompiledView } from '../sql/compile.js';
 import { buildRel } from './build.js';
 import { Dataflow, type Operator } from './dataflow.js';
+import { nodeIdentity, stableJson } from './node-identity.js';
 import { Fixpoint, type SubCircuit } from './operators/fixpoint.js';
 import { FlatMap } from './operators/flat-map.js';
 import type { Row } from './values/value.js';
@@ -43,13 +44,21 @@ export function buildRecursiveGroup(
     const source = (relation: string): number => {
       let node = sources.get(relation);
       if (node === undefined) {
-        node = dataflow.addSource(FEED, relation === CLOCK ? 'NOW()' : relation);
+        node = dataflow.addSource(
+          FEED,
+          relation === CLOCK ? 'NOW()' : relation,
+          nodeIdentity('recursive-input', relation, []),
+        );
         sources.set(relation, node);
         if (!reads.includes(relation)) reads.push(relation);
       }
       return node;
     };
-    const feedback = members.map((m) => (m.recursive!.declared ? dataflow.addSource(FEED, m.info.name) : -1));
+    const feedback = members.map((m) =>
+      m.recursive!.declared
+        ? dataflow.addSource(FEED, m.info.name, nodeIdentity('recursive-feedback', m.info.name, []))
+        : -1,
+    );
     const built = new Map<string, number>();
     const outputs = members.map((m) => {
       const node = buildRel(
@@ -75,11 +84,26 @@ export function buildRecursiveGroup(
   build();
   const inputs = reads.map((r) => (r === CLOCK ? clock() : scan(r)));
   const owner = (members.find((m) => m.recursive!.declared) ?? members[0]!).info.name;
-  const fixpoint = outer.add(new Fixpoint(inputs.length, names, build, maxIterations), inputs, owner);
+  // The group's identity covers its members' whole plans (their reads of each other are by
+  // name, so a renamed member makes a new group) and the identities of the outer inputs.
+  const identity = nodeIdentity(
+    'fixpoint',
+    stableJson(members.map((m) => ({ name: m.info.name, declared: m.recursive!.declared, plan: m.plan }))),
+    inputs.map((i) => outer.nodes[i]!.identity),
+  );
+  const fixpoint = outer.add(
+    new Fixpoint(inputs.length, names, build, maxIterations),
+    inputs,
+    owner,
+    identity,
+  );
   const nodes = new Map<string, number>();
   members.forEach((m, i) => {
     const untag = (row: Row): readonly Row[] => (row[0] === i ? [row.slice(1)] : []);
-    nodes.set(m.info.name, outer.add(new FlatMap(untag), [fixpoint], m.info.name));
+    nodes.set(
+      m.info.name,
+      outer.add(new FlatMap(untag), [fixpoint], m.info.name, nodeIdentity('recursive-member', i, [identity])),
+    );
   });
   return nodes;
 }

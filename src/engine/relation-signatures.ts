@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import type { TableInfo } from '../sql/catalog.js';
 import type { CompiledView } from '../sql/compile.js';
 import type { Rel } from '../sql/plan.js';
+import { stableJson } from './node-identity.js';
 
 export interface RelationSignature {
   kind: 'table' | 'view';
@@ -26,11 +27,6 @@ export interface RelationSignature {
   reads: string[];
   /** Whether the relation keeps its integrated contents (`materialized`). */
   materialized: boolean;
-}
-
-/** JSON that does not throw on BIGINT or DECIMAL literals in plans. */
-function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
 }
 
 function hash(text: string): string {
@@ -54,7 +50,8 @@ function scannedRelations(plan: Rel): string[] {
   return [...found].sort();
 }
 
-function tableSignature(t: TableInfo): RelationSignature {
+/** A table's signature (also the identity of its source node, engine/node-identity.ts). */
+export function tableSignature(t: TableInfo): RelationSignature {
   const appendOnly = t.properties.find((p) => p.key.toLowerCase() === 'append_only')?.value ?? null;
   const parts = {
     columns: t.columns.map((c) => ({ name: c.name, type: c.type })),

@@ -11,21 +11,23 @@
  * `/approve`, `allow` goes on. An empty diff (a change that alters no relation and no
  * connector) bootstraps without asking.
  *
- * The state is rebuilt, not patched: the old program is compiled and its circuit restored
- * from the checkpoint, the integrated contents of every table both programs define alike are
- * read from it and pushed into the new circuit, and one step computes every view from them.
- * Node numbers follow the program, so no operator's trace can be carried over by identity;
- * recomputing is what makes new, modified and unchanged views consistent with the same table
- * contents. Its cost is one step over the tables' contents; its condition is that the
- * checkpoint holds them: an unchanged table that a view reads must be materialized, otherwise
- * the start fails ("not materialized"). New and modified tables start empty (Feldera's rule);
- * input connectors keep their checkpointed positions when neither they nor their table
- * changed. The bootstrap step's output is not sent anywhere (see the design note for what
- * Feldera sends and why this differs); the new program's first checkpoint replaces the old one.
+ * The state is carried by node identity, as Feldera does by persistent operator ids
+ * (engine/state-carry.ts): the old program is compiled and its circuit restored from the
+ * checkpoint (read only); every stateful node of the new circuit whose identity the old one
+ * has keeps its state, whatever its view is now called; the others are rebuilt by one pass
+ * over the integrals of the streams they read, replayed from kept state (a table's contents,
+ * or any materialized view that integrates the same stream, e.g. `SELECT * FROM t`). When a
+ * rebuilt node needs a table that no state holds, the start fails ("not materialized") before
+ * asking for approval. New and modified tables start empty (Feldera's rule); input
+ * connectors, and the HTTP input connectors' counters, carry over when neither they nor their
+ * table changed. The pass's output is not sent anywhere (see the design note for what Feldera
+ * sends and why this differs); the new program's first checkpoint replaces the old one.
  */
 import { createHash } from 'node:crypto';
 import type { ConnectorSpec } from '../connectors/spec.js';
+import type { CarryReport } from '../engine/circuit.js';
 import type { RelationSignature } from '../engine/relation-signatures.js';
+import type { StateCarryPlan } from '../engine/state-carry.js';
 import type { TraceStorage } from '../engine/trace/storage.js';
 import type { BootstrapPolicy } from '../types/pipeline.js';
 import type { DataPlane, DataPlaneMeta } from './data-plane.js';
@@ -195,31 +197,28 @@ export function describeDiff(diff: PipelineDiff): string {
   return parts.length > 0 ? parts.join('; ') : 'no table, view or connector changed';
 }
 
-/**
- * Tables whose contents the new program takes from the checkpoint: defined alike by both
- * programs. Throws when one of them is read by a view but was not materialized, so that the
- * checkpoint does not hold its contents.
- */
-function carriedTables(before: EngineProgram, after: EngineProgram, diff: ProgramDiff): string[] {
-  const old = new Map(before.relationSignatures().map((s) => [s.name, s]));
-  const next = after.relationSignatures();
+/** Tables both programs define alike: their contents, connectors and counters carry over. */
+function keptTables(before: EngineProgram, after: EngineProgram, diff: ProgramDiff): Set<string> {
+  const old = new Set(before.relationSignatures().map((s) => s.name));
   const changed = new Set([...diff.added_tables, ...diff.modified_tables]);
-  const carried = next.filter((s) => s.kind === 'table' && !changed.has(s.name) && old.has(s.name));
-  const missing: string[] = [];
-  for (const t of carried) {
-    if (old.get(t.name)!.materialized) continue;
-    const readers = next.filter((s) => s.kind === 'view' && s.reads.includes(t.name)).map((s) => s.name);
-    if (readers.length > 0)
-      missing.push(`table '${t.name}' (read by ${readers.map((r) => `'${r}'`).join(', ')})`);
-  }
-  if (missing.length > 0) {
-    throw new Error(
-      `cannot bootstrap the modified program: ${missing.join(', ')} is not materialized, so the checkpoint does not hold its contents ` +
-        "and the views that read it cannot be computed. Declare such tables with 'materialized' = 'true' " +
-        '(which takes effect from the next checkpoint of a program that declares it), restore the checkpointed program, or clear the storage (/clear) to start this program from scratch.',
-    );
-  }
-  return carried.map((t) => t.name);
+  return new Set(
+    after
+      .relationSignatures()
+      .filter((s) => s.kind === 'table' && !changed.has(s.name) && old.has(s.name))
+      .map((s) => s.name),
+  );
+}
+
+/** The refusal when rebuilt relations need tables whose contents no state holds. */
+function missingContents(uuid: string, missing: StateCarryPlan['missing']): Error {
+  const tables = missing.map(
+    (m) => `table '${m.table}' (read by ${m.readers.map((r) => `'${r}'`).join(', ')})`,
+  );
+  return new Error(
+    `cannot bootstrap the modified program from checkpoint ${uuid}: ${tables.join(', ')} is not materialized, so the checkpoint does not hold its contents ` +
+      "and the new or modified views that read it cannot be computed. Declare such tables with 'materialized' = 'true' " +
+      '(which takes effect from the next checkpoint of a program that declares it), restore the checkpointed program, or clear the storage (/clear) to start this program from scratch.',
+  );
 }
 
 /** Input connectors that keep their checkpointed positions: unchanged, on an unchanged table. */
@@ -227,11 +226,10 @@ function carriedConnectorState(
   meta: DataPlaneMeta,
   diff: PipelineDiff,
   after: EngineProgram,
-  tables: string[],
+  kept: Set<string>,
 ): Record<string, unknown> | undefined {
   if (!meta.connectors) return undefined;
   const reset = new Set([...diff.added_input_connectors, ...diff.modified_input_connectors]);
-  const kept = new Set(tables);
   const endpoints = new Set(
     after.connectors
       .filter((c) => c.direction === 'input' && !reset.has(c.endpoint) && kept.has(c.relation))
@@ -270,7 +268,10 @@ export async function bootstrapFrom(
       );
     }
   }
-  const tables = carriedTables(before, after, diff.program_diff!);
+  const tables = keptTables(before, after, diff.program_diff!);
+  const old = before.instantiate();
+  const plan = plane.circuit.planCarry(old);
+  if (plan.missing.length > 0) throw missingContents(checkpointed.uuid, plan.missing);
   if (!isEmptyDiff(diff) && ctx.policy === 'await_approval') {
     ctx.log.info('awaiting approval (/approve) to bootstrap the modified program');
     await ctx.awaitApproval(diff);
@@ -278,30 +279,26 @@ export async function bootstrapFrom(
   ctx.onBootstrapping();
   const started = Date.now();
   const storage = ctx.readStorage();
-  let rows = 0;
+  let report: CarryReport;
   try {
-    const old = before.instantiate();
     old.attachStorage(storage);
     old.restore(checkpointed.circuitMeta);
-    for (const table of tables) {
-      const contents = old.snapshot(table);
-      rows += contents.length;
-      if (contents.length > 0) plane.circuit.push(table, contents);
-    }
+    report = plane.circuit.carryFrom(old, checkpointed.circuitMeta, plan, Date.now());
   } finally {
     await storage.close();
   }
-  // The bootstrap step: every view computed from the carried contents. Its output goes
-  // nowhere (no subscriber or connector is attached yet).
-  plane.circuit.step(Date.now());
   const meta: DataPlaneMeta = { ...checkpointed.planeMeta };
   delete meta.partial;
   const connectors = carriedConnectorState(meta, diff, after, tables);
   if (connectors) meta.connectors = connectors;
   else delete meta.connectors;
+  // Feldera resets every connector of a new or modified table, the HTTP ones included.
+  if (meta.httpInputs) meta.httpInputs = meta.httpInputs.filter((h) => tables.has(h.table));
   meta.completedSteps += 1;
   plane.importMeta(meta);
+  const rebuilt = plan.rebuilt.length > 0 ? plan.rebuilt.map((v) => `'${v}'`).join(', ') : 'none';
   ctx.log.info(
-    `bootstrapped from checkpoint ${checkpointed.uuid}: ${tables.length} table(s), ${rows} row(s) carried over, every view recomputed in ${Date.now() - started} ms`,
+    `bootstrapped from checkpoint ${checkpointed.uuid} in ${Date.now() - started} ms: ${report.kept} operator state(s) kept, ` +
+      `${report.rebuilt} rebuilt from ${report.replayedRows} replayed row(s); views recomputed: ${rebuilt}`,
   );
 }

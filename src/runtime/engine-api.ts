@@ -5,9 +5,10 @@
  */
 
 import type { ConnectorSpec } from '../connectors/spec.js';
-import type { CircuitState, CompactionResult } from '../engine/circuit.js';
+import type { CarryReport, CircuitState, CompactionResult } from '../engine/circuit.js';
 import type { CircuitProfileData } from '../engine/profile.js';
 import type { RelationSignature } from '../engine/relation-signatures.js';
+import type { StateCarryPlan } from '../engine/state-carry.js';
 import type { TraceStorage } from '../engine/trace/storage.js';
 import type { Row, WeightedRow } from '../engine/values/value.js';
 import type { ColumnInfo } from '../sql/catalog.js';
@@ -57,6 +58,15 @@ export interface EngineCircuit {
   ready(): Promise<void>;
   /** The circuit's performance profile, read now (between steps). */
   profile(): CircuitProfileData;
+  /** Plans taking another program's circuit's state by node identity (engine/state-carry.ts). */
+  planCarry(previous: EngineCircuit): StateCarryPlan;
+  /** Takes the restored `previous`'s state as planned, and rebuilds the rest (bootstrap pass). */
+  carryFrom(
+    previous: EngineCircuit,
+    previousMeta: Buffer,
+    plan: StateCarryPlan,
+    nowMillis: number,
+  ): CarryReport;
 }
 
 export interface EngineProgram {

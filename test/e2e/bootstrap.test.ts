@@ -1,13 +1,24 @@
 /**
  * Bootstrapping a modified program from a checkpoint of the previous one, through a real
  * manager and real pipeline processes: `bootstrap_policy` allow / await_approval (+ /approve)
- * / reject, the program diff in `deployment_runtime_status_details`, and the refusal when a
- * view needs the contents of a table that was not materialized.
+ * / reject, the program diff in `deployment_runtime_status_details`, the refusal when a
+ * new view needs the contents of a table that was not materialized, and a renamed view over
+ * such a table, which keeps its state (the sequence of Feldera's SDK test of HTTP connector
+ * status across restarts and program changes).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestManager, type TestManager } from '../helpers/manager.js';
-import { checkpointAndWait, ingestAndWait, inserts, queryRows, stopAndWait } from '../helpers/pipeline.js';
+import {
+  checkpointAndWait,
+  ingestAndWait,
+  inserts,
+  pipelineStats,
+  queryRows,
+  stopAndWait,
+  waitForToken,
+} from '../helpers/pipeline.js';
+import { assertError } from '../helpers/reference.js';
 
 const BASE = `CREATE TABLE t1 (x INT) WITH ('materialized' = 'true');
 CREATE MATERIALIZED VIEW v1 AS SELECT COUNT(*) AS c FROM t1;
@@ -149,6 +160,83 @@ describe('bootstrapping a modified program (bootstrap_policy)', () => {
     );
     const failed = await start(m, 'nm', 'allow', ['Running']);
     assert.equal(failed.deployment_status, 'Stopped');
-    assert.match(failed.deployment_error.message, /table 't1' \(read by 'v1', 'v2'\) is not materialized/);
+    assert.match(failed.deployment_error.message, /table 't1' \(read by 'v2'\) is not materialized/);
+  });
+
+  test('a renamed view over a table that is not materialized keeps its state; HTTP input counters carry over', async () => {
+    const table = 'CREATE TABLE input_t (c1 INT);\n';
+    await create(m, 'rn', `${table}CREATE MATERIALIZED VIEW output_v AS SELECT * FROM input_t;\n`);
+    await start(m, 'rn', 'allow', ['Running']);
+    const json = (rows: number[]) => JSON.stringify(rows.map((c1) => ({ c1 })));
+    const push = async (rows: number[]) => {
+      const res = await m.request(
+        'POST',
+        '/v0/pipelines/rn/ingress/input_t?format=json&update_format=raw&array=true',
+        json(rows),
+      );
+      assert.equal(res.status, 200, res.text);
+      await waitForToken(m, 'rn', res.body.token);
+    };
+    /** The HTTP input connectors' [records, parse errors]. */
+    const httpInputs = async () =>
+      (await pipelineStats(m, 'rn')).inputs
+        .filter((i: { endpoint_name: string }) => i.endpoint_name.includes('.api-ingress-'))
+        .map((i: { metrics: Record<string, number> }) => [
+          i.metrics.total_records,
+          i.metrics.num_parse_errors,
+        ]);
+    const values = async (view: string) =>
+      (await queryRows(m, 'rn', `SELECT c1 FROM ${view}`)).map((r) => r.c1).sort((a, b) => a - b);
+
+    await push([0, 1, 2, 3, 4]);
+    const bad = await m.request(
+      'POST',
+      '/v0/pipelines/rn/ingress/input_t?format=json&update_format=raw&array=true',
+      '[{"c1": "not_an_int"}]',
+    );
+    assertError(bad, 400, 'ParseErrors');
+    assert.deepEqual(await httpInputs(), [[5, 1]]);
+    // A graceful stop checkpoints; the same program starts from it.
+    await stopAndWait(m, 'rn', false);
+    await start(m, 'rn', 'allow', ['Running']);
+    await push([5, 6, 7, 8, 9]);
+    assert.deepEqual(await httpInputs(), [[10, 1]]);
+    await stopAndWait(m, 'rn', false);
+
+    // Renamed view, same query: Feldera's diff, and no table contents needed.
+    await modify(m, 'rn', `${table}CREATE MATERIALIZED VIEW output_v_renamed AS SELECT * FROM input_t;\n`);
+    const waiting = await start(m, 'rn', 'await_approval', ['AwaitingApproval', 'Running']);
+    assert.equal(waiting.deployment_status, 'AwaitingApproval', JSON.stringify(waiting.deployment_error));
+    assert.deepEqual(waiting.deployment_runtime_status_details.program_diff, {
+      ...EMPTY_PROGRAM_DIFF,
+      added_views: ['output_v_renamed'],
+      removed_views: ['output_v'],
+    });
+    assert.equal((await m.request('POST', '/v0/pipelines/rn/approve')).status, 202);
+    await m.waitFor('rn', (p) => p.deployment_status === 'Running', 30_000, 'Running');
+    assert.deepEqual(await values('output_v_renamed'), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.deepEqual(await httpInputs(), [[10, 1]]);
+    await push([10, 11, 12, 13, 14]);
+    assert.deepEqual(await httpInputs(), [[15, 1]]);
+    assert.equal((await values('output_v_renamed')).length, 15);
+    await stopAndWait(m, 'rn', false);
+
+    // A modified table starts empty, without its connectors; its reader is recomputed over nothing.
+    await modify(
+      m,
+      'rn',
+      'CREATE TABLE input_t (c1 INT, c2 INT);\nCREATE MATERIALIZED VIEW output_v_renamed AS SELECT c1 FROM input_t;\n',
+    );
+    const modified = await start(m, 'rn', 'await_approval', ['AwaitingApproval', 'Running']);
+    assert.deepEqual(modified.deployment_runtime_status_details.program_diff, {
+      ...EMPTY_PROGRAM_DIFF,
+      modified_tables: ['input_t'],
+      modified_views: ['output_v_renamed'],
+    });
+    assert.equal((await m.request('POST', '/v0/pipelines/rn/approve')).status, 202);
+    await m.waitFor('rn', (p) => p.deployment_status === 'Running', 30_000, 'Running');
+    assert.deepEqual(await httpInputs(), []);
+    assert.deepEqual(await values('output_v_renamed'), []);
+    await stopAndWait(m, 'rn', true);
   });
 });

@@ -34,7 +34,7 @@ describe('recursive group', () => {
       ['step false', 'closure true'],
     );
     const outer = new Dataflow();
-    const edges = outer.addSource(new TableInput(null, false), 'edges');
+    const edges = outer.addSource(new TableInput(null, false), 'edges', 'edges');
     const nodes = buildRecursiveGroup(
       members,
       outer,

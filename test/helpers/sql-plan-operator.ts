@@ -32,7 +32,7 @@ class PlanOperator implements StatefulOperator {
   private readonly output: number;
 
   constructor(plan: Rel, table: string) {
-    this.source = this.dataflow.addSource(new Source(), table);
+    this.source = this.dataflow.addSource(new Source(), table, `source:${table}`);
     this.output = buildRel(plan, 'v', this.dataflow, (name) => {
       if (name !== table) throw new Error(`the plan reads ${name}, not only ${table}`);
       return this.source;

@@ -64,3 +64,31 @@ CREATE MATERIALIZED VIEW other AS SELECT COUNT(*) AS n FROM e;`;
   );
   assert.deepEqual(diff.program_diff?.modified_views, ['closure', 'step']);
 });
+
+test('a renamed view is added and removed in the diff, though its state carries over by identity', () => {
+  const sql = (view: string, query: string) =>
+    `CREATE TABLE input_t (c1 INT);\nCREATE MATERIALIZED VIEW ${view} AS ${query};\n`;
+  const before = program(sql('output_v', 'SELECT * FROM input_t'));
+  const renamed = program(sql('output_v_renamed', 'SELECT * FROM input_t'));
+  assert.deepEqual(pipelineDiff(before, renamed).program_diff, {
+    added_tables: [],
+    removed_tables: [],
+    modified_tables: [],
+    added_views: ['output_v_renamed'],
+    removed_views: ['output_v'],
+    modified_views: [],
+  });
+  // Nothing to rebuild: the table's source and the view's integral are the same nodes.
+  const plan = renamed.instantiate().planCarry(before.instantiate());
+  assert.deepEqual([plan.rebuilt, plan.missing, plan.kept.size], [[], [], 2]);
+});
+
+test('the same view name over another query is modified and rebuilt; over a table nothing holds, refused', () => {
+  const sql = (query: string) => `CREATE TABLE input_t (c1 INT);\nCREATE MATERIALIZED VIEW v AS ${query};\n`;
+  const before = program(sql('SELECT c1 FROM input_t WHERE c1 > 1'));
+  const after = program(sql('SELECT c1 FROM input_t WHERE c1 > 2'));
+  assert.deepEqual(pipelineDiff(before, after).program_diff?.modified_views, ['v']);
+  const plan = after.instantiate().planCarry(before.instantiate());
+  assert.deepEqual(plan.rebuilt, ['v']);
+  assert.deepEqual(plan.missing, [{ table: 'input_t', readers: ['v'] }]);
+});

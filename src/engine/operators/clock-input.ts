@@ -12,7 +12,7 @@
 import type { StatefulOperator, StepContext } from '../dataflow.js';
 import type { StateReader, StateWriter } from '../state-codec.js';
 import { Trace } from '../trace/trace.js';
-import type { Row } from '../values/value.js';
+import type { Row, WeightedRow } from '../values/value.js';
 import type { Batch } from '../zset.js';
 
 const rowCodec = {
@@ -47,5 +47,15 @@ export class ClockInput implements StatefulOperator {
 
   traces(): Trace<unknown>[] {
     return [this.current];
+  }
+
+  /** Its output sums to the current row (each move retracts the old one). */
+  keepsIntegral(): boolean {
+    return true;
+  }
+
+  integral(): WeightedRow[] {
+    const row = this.current.get(KEY);
+    return row ? [{ row, weight: 1 }] : [];
   }
 }

@@ -28,4 +28,13 @@ export class Integrate implements StatefulOperator {
   traces(): Trace<unknown>[] {
     return [this.contents.trace];
   }
+
+  /** Its contents are the integral of its output (the consolidated input passed through). */
+  keepsIntegral(): boolean {
+    return true;
+  }
+
+  integral(): WeightedRow[] {
+    return this.snapshot();
+  }
 }

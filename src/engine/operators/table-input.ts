@@ -93,6 +93,15 @@ export class TableInput implements StatefulOperator {
   traces(): Trace<unknown>[] {
     return this.primaryKey ? [this.byKey] : [this.contents.trace];
   }
+
+  /** The table's contents are its output's integral; kept with a key or when materialized. */
+  keepsIntegral(): boolean {
+    return this.primaryKey !== null || this.keepContents;
+  }
+
+  integral(): WeightedRow[] {
+    return this.snapshot();
+  }
 }
 
 /**
