@@ -203,4 +203,39 @@ CREATE MATERIALIZED VIEW j AS SELECT a.k, x, y FROM a JOIN b ON a.k = b.k;`;
     assert.deepEqual(contents(next, 'late'), [`(4, ${last}n)`, `(5, ${last}n)`]);
     assertSame(next, newSql, ROWS, MORE, ['stamped', 'late']);
   });
+  test('a recursive group is kept whole when unchanged, and rebuilt from its inputs when a member changes', async () => {
+    const edges = "CREATE TABLE e (x INT, y INT) WITH ('materialized' = 'true');\n";
+    const closure = (filter: string) => `${edges}DECLARE RECURSIVE VIEW closure (x INT, y INT);
+CREATE LOCAL VIEW step AS SELECT e.x, closure.y FROM e JOIN closure ON e.y = closure.x;
+CREATE MATERIALIZED VIEW closure AS (SELECT * FROM e${filter}) UNION (SELECT * FROM step);`;
+    const before: Input[] = [
+      [
+        'e',
+        [
+          [1, 2],
+          [2, 3],
+          [3, 1],
+        ],
+      ],
+      ['e', [[3, 4]]],
+      ['e', [[3, 1]], -1],
+    ];
+    const later: Input[] = [
+      ['e', [[4, 5]]],
+      ['e', [[2, 3]], -1],
+    ];
+    const oldSql = closure('');
+    const added = `${oldSql}\nCREATE MATERIALIZED VIEW reach AS SELECT x, COUNT(*) AS n FROM closure GROUP BY x;`;
+    const kept = await carry(oldSql, added, before);
+    assert.deepEqual(kept.plan.rebuilt, ['reach']);
+    kept.apply();
+    assertSame(kept.next, added, before, later, ['closure', 'reach']);
+
+    const modified = closure(' WHERE x > 1');
+    const rebuilt = await carry(oldSql, modified, before);
+    assert.deepEqual(rebuilt.plan.missing, []);
+    assert.deepEqual(rebuilt.plan.rebuilt, ['closure']);
+    rebuilt.apply();
+    assertSame(rebuilt.next, modified, before, later, ['closure']);
+  });
 });
