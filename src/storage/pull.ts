@@ -95,8 +95,11 @@ async function pullOne(
   const release = local.retainBlobs(blobs.map((b) => b.sha256));
   const staged = new Map<string, string>();
   try {
-    const missing: typeof blobs = [];
-    for (const blob of blobs) if (!(await local.hasBlob(blob.sha256, blob.size))) missing.push(blob);
+    const present = new Set<string>();
+    await forEachLimit(blobs, remote.settings.checkers, async (blob) => {
+      if (await local.hasBlob(blob.sha256, blob.size)) present.add(blob.sha256);
+    });
+    const missing = blobs.filter((blob) => !present.has(blob.sha256));
     const progress = new ProgressTracker(options.onProgress);
     progress.start(
       missing.length,

@@ -79,8 +79,13 @@ async function push(
     retentionError: null,
   };
 
-  await claimOwnership(remote.objects, owner);
-  if (await remote.objects.exists(manifestKey(uuid))) {
+  // The manifest check only reads, so it need not wait for the claim; a refused claim still
+  // fails the push before anything is written.
+  const [, present] = await Promise.all([
+    claimOwnership(remote.objects, owner),
+    remote.objects.exists(manifestKey(uuid)),
+  ]);
+  if (present) {
     summary.alreadyPresent = true;
     progress.phase('done');
     return summary;
