@@ -79,13 +79,8 @@ async function push(
     retentionError: null,
   };
 
-  // The manifest check only reads, so it need not wait for the claim; a refused claim still
-  // fails the push before anything is written.
-  const [, present] = await Promise.all([
-    claimOwnership(remote.objects, owner),
-    remote.objects.exists(manifestKey(uuid)),
-  ]);
-  if (present) {
+  await claimOwnership(remote.objects, owner);
+  if (await remote.objects.exists(manifestKey(uuid))) {
     summary.alreadyPresent = true;
     progress.phase('done');
     return summary;
