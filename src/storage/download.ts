@@ -1,14 +1,22 @@
 /**
  * Downloading one blob into a staging file of the local store, verified before anyone uses it.
  *
- * - Blobs up to `multi_thread_cutoff`: one streamed GET, hashed as it arrives.
- * - Larger blobs: ranged GETs, `multi_thread_streams` in flight, each written at its offset of
- *   a preallocated file in 1 MiB batches; the file is hashed once complete.
+ * - Blobs up to `multi_thread_cutoff`, and larger ones that fit in one range: one streamed GET,
+ *   hashed as it arrives.
+ * - Larger blobs: ranged GETs of `partSizeFor(size)` bytes, `multi_thread_streams` in flight,
+ *   each written at its offset of a preallocated file in 1 MiB batches. The SHA-256 needs the
+ *   bytes in order (`OrderedHasher`): the range at the hash's position is hashed as it arrives;
+ *   a range that arrived ahead of it is read back from the file once the hash reaches it, while
+ *   later ranges still download, so the file is never read a second time as a whole.
  * The size is always checked and, unless `ignore_checksum`, the SHA-256; a blob that does not
  * match its manifest is reported as `SyncChecksumMismatch` and its staging file deleted, so it
  * is never installed. A retried request rewrites its bytes from the start (of its range).
+ *
+ * The staging file is closed but not fsynced here: a pull fsyncs all of its staged files once
+ * they are all written, in parallel, before it installs the checkpoint (pull.ts), so that no
+ * transfer waits for the disk while it could be receiving.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { type FileHandle, open, unlink } from 'node:fs/promises';
 import { forEachLimit } from './concurrency.js';
 import { hashFile } from './hash.js';
@@ -17,6 +25,7 @@ import { blobKey, damagedCheckpoint, type RemoteStore } from './remote-store.js'
 import { partSizeFor } from './upload.js';
 
 const WRITE_BATCH_BYTES = 1024 * 1024;
+const READ_BACK_BYTES = 1024 * 1024;
 
 export interface DownloadContext {
   remote: RemoteStore;
@@ -25,12 +34,12 @@ export interface DownloadContext {
   onBytes: (count: number) => void;
 }
 
-/** Downloads `file`'s blob to `dest` (fsynced), or throws without leaving `dest` behind. */
+/** Downloads `file`'s blob to `dest` (not fsynced), or throws without leaving `dest` behind. */
 export async function downloadBlob(ctx: DownloadContext, file: ManifestFile, dest: string): Promise<void> {
   const { multiThreadCutoffBytes, multiThreadStreams } = ctx.remote.settings;
   try {
     const received =
-      file.size > multiThreadCutoffBytes && multiThreadStreams > 1
+      file.size > multiThreadCutoffBytes && multiThreadStreams > 1 && file.size > partSizeFor(file.size)
         ? await downloadRanges(ctx, file, dest, multiThreadStreams)
         : await downloadWhole(ctx, file, dest);
     if (received === null) throw damaged(ctx, file, 'is missing');
@@ -80,16 +89,23 @@ async function downloadRanges(
     ranges.push({ start, end: Math.min(file.size, start + partSize) });
   }
   let missing = false;
+  let sha256: string | null = null;
   await withFile(dest, async (handle) => {
     await handle.truncate(file.size);
+    const hasher = ctx.verifySha256 ? new OrderedHasher(handle) : null;
+    const attempted = new Set<number>();
     await forEachLimit(ranges, streams, async (range) => {
       const length = await ctx.remote.objects.download(
         blobKey(file.sha256),
         async (body) => {
+          // A retried range rewrites bytes the hash may already have taken from the first try.
+          if (attempted.has(range.start)) hasher?.invalidate();
+          attempted.add(range.start);
           const out = new BatchedWriter(handle, range.start);
           for await (const chunk of body) {
             if (out.position + chunk.length > range.end)
               throw damaged(ctx, file, 'returned more bytes than requested');
+            hasher?.offer(out.position, chunk);
             await out.write(chunk);
           }
           await out.flush();
@@ -100,11 +116,80 @@ async function downloadRanges(
       if (length === null) missing = true;
       else if (length !== range.end - range.start)
         throw damaged(ctx, file, `is shorter than ${file.size} bytes`);
-      else ctx.onBytes(length);
+      else {
+        ctx.onBytes(length);
+        await hasher?.written(range.start, range.end);
+      }
     });
+    if (hasher && !missing) sha256 = await hasher.digest(file.size);
   });
   if (missing) return null;
-  return ctx.verifySha256 ? await hashFile(dest) : { size: file.size, sha256: null };
+  if (sha256 === null && ctx.verifySha256) return await hashFile(dest);
+  return { size: file.size, sha256 };
+}
+
+/**
+ * The SHA-256 of a file whose ranges are written in any order, taking each byte once and in
+ * order: from memory (`offer`) when a chunk arrives exactly at the hash's position, else read
+ * back from the file once every byte before it is hashed and its range is written (`written`).
+ * After `invalidate` (a range was sent again), `digest` returns null: the caller hashes the
+ * finished file instead.
+ */
+class OrderedHasher {
+  readonly #hash: Hash = createHash('sha256');
+  readonly #handle: FileHandle;
+  /** Bytes before this position are hashed. */
+  #position = 0;
+  /** Written ranges the hash has not reached: start → end. */
+  readonly #written = new Map<number, number>();
+  #reading: Promise<void> = Promise.resolve();
+  #valid = true;
+  #buffer: Buffer | null = null;
+
+  constructor(handle: FileHandle) {
+    this.#handle = handle;
+  }
+
+  /** A chunk about to be written at `position`; hashed now if the hash has reached it. */
+  offer(position: number, chunk: Uint8Array): void {
+    if (position !== this.#position) return;
+    this.#hash.update(chunk);
+    this.#position += chunk.length;
+  }
+
+  /**
+   * Bytes [start, end) (a whole range) are on disk; hashes whatever became contiguous with the
+   * hash. A range is hashed either wholly from memory (its first chunk arrived at the hash's
+   * position, so every later one did too) or wholly from the file.
+   */
+  written(start: number, end: number): Promise<void> {
+    if (start >= this.#position) this.#written.set(start, end);
+    this.#reading = this.#reading.then(() => this.#catchUp());
+    return this.#reading;
+  }
+
+  invalidate(): void {
+    this.#valid = false;
+  }
+
+  async digest(size: number): Promise<string | null> {
+    await this.#reading;
+    return this.#valid && this.#position === size ? this.#hash.digest('hex') : null;
+  }
+
+  async #catchUp(): Promise<void> {
+    for (let end = this.#written.get(this.#position); end !== undefined; end = this.#written.get(end)) {
+      this.#written.delete(this.#position);
+      this.#buffer ??= Buffer.allocUnsafe(READ_BACK_BYTES);
+      while (this.#position < end) {
+        const want = Math.min(READ_BACK_BYTES, end - this.#position);
+        const { bytesRead } = await this.#handle.read(this.#buffer, 0, want, this.#position);
+        if (bytesRead === 0) throw new Error(`short read at byte ${this.#position}`);
+        this.#hash.update(this.#buffer.subarray(0, bytesRead));
+        this.#position += bytesRead;
+      }
+    }
+  }
 }
 
 /**
@@ -143,12 +228,11 @@ class BatchedWriter {
   }
 }
 
-/** Opens `path` for writing (truncating), runs `fn`, fsyncs and closes. */
+/** Opens `path` for writing (truncating), runs `fn` and closes. */
 async function withFile(path: string, fn: (handle: FileHandle) => Promise<void>): Promise<void> {
-  const handle = await open(path, 'w');
+  const handle = await open(path, 'w+');
   try {
     await fn(handle);
-    await handle.sync();
   } finally {
     await handle.close();
   }

@@ -29,6 +29,16 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
+/** Makes the data of the file at `path`, written and closed earlier, durable. */
+export async function fsyncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Writes `data` to `path` (created or truncated) and fsyncs it. */
 export async function writeFileSynced(path: string, data: Uint8Array | string): Promise<void> {
   const handle = await open(path, 'w');

@@ -4,10 +4,10 @@
  * A checkpoint file can be hundreds of megabytes, and the process that hashes it also serves
  * HTTP. Hashing a large buffer in one `update` call would freeze that server for the whole
  * time, so buffers are fed to the hash in 4 MiB slices with a turn of the event loop between
- * slices, and files are hashed from a read stream, whose reads yield on their own.
+ * slices, and files are hashed as they are read, each read yielding on its own.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 
 export type HashAlgorithm = 'sha256' | 'md5';
 
@@ -48,27 +48,36 @@ export async function sha256OfBuffer(data: Uint8Array): Promise<string> {
   return (await digestBuffer(data, ['sha256'])).sha256;
 }
 
-/** SHA-256 and byte count of a file, read as a stream. */
+/** SHA-256 and byte count of a file, read once. */
 export async function hashFile(path: string): Promise<{ sha256: string; size: number }> {
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: FILE_READ_BYTES })) {
-    hash.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
-  }
-  return { sha256: hash.digest('hex'), size };
+  const { sha256, size } = await digestFile(path, ['sha256']);
+  return { sha256, size };
 }
 
-/** The hex digests of a file under each algorithm, read once as a stream, and its size. */
+/**
+ * The hex digests of a file under each algorithm, read once, and its size. The file is read
+ * into one reused buffer rather than through a read stream, which allocates a fresh buffer per
+ * read (each a megabyte of new pages for the kernel to fault in, then garbage) and copies the
+ * last, short one; each read still yields to the event loop.
+ */
 export async function digestFile<A extends HashAlgorithm>(
   path: string,
   algorithms: readonly A[],
 ): Promise<Record<A, string> & { size: number }> {
   const hashes = algorithms.map((algorithm) => createHash(algorithm));
+  const buffer = Buffer.allocUnsafe(FILE_READ_BYTES);
   let size = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: FILE_READ_BYTES })) {
-    for (const hash of hashes) hash.update(chunk as Buffer);
-    size += (chunk as Buffer).length;
+  const handle = await open(path, 'r');
+  try {
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, FILE_READ_BYTES, size);
+      if (bytesRead === 0) break;
+      const chunk = buffer.subarray(0, bytesRead);
+      for (const hash of hashes) hash.update(chunk);
+      size += bytesRead;
+    }
+  } finally {
+    await handle.close();
   }
   const out = { size } as Record<A, string> & { size: number };
   algorithms.forEach((algorithm, i) => {

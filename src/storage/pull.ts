@@ -2,7 +2,9 @@
  * Pull: install a remote checkpoint into the local store.
  *
  * The manifest is read first; every blob the local store lacks is downloaded into a staging
- * file and verified (download.ts); then the local store installs the checkpoint with the same
+ * file and verified (download.ts); once all are written, the staging files are fsynced, in
+ * parallel (each fsync then finds most of its file already written back, and no transfer held
+ * its slot waiting for the disk); then the local store installs the checkpoint with the same
  * order as a local write: state files, then the manifest last (CheckpointStore.install). A
  * checkpoint with any damaged part is never installed, and its staging files are deleted.
  *
@@ -16,9 +18,13 @@ import { ApiError } from '../types/errors.js';
 import type { CheckpointStore, SkippedCheckpoint } from './checkpoint-store.js';
 import { forEachLimit } from './concurrency.js';
 import { downloadBlob } from './download.js';
+import { fsyncFile } from './fs-atomic.js';
 import { distinctBlobs } from './manifest.js';
 import { type ProgressListener, ProgressTracker } from './progress.js';
 import type { RemoteStore } from './remote-store.js';
+
+/** fsyncs in flight at the end of a pull: enough to keep Node's thread pool (4) busy. */
+const FSYNC_CONCURRENCY = 8;
 
 export interface PullOptions {
   onProgress?: ProgressListener;
@@ -89,8 +95,11 @@ async function pullOne(
   const release = local.retainBlobs(blobs.map((b) => b.sha256));
   const staged = new Map<string, string>();
   try {
-    const missing: typeof blobs = [];
-    for (const blob of blobs) if (!(await local.hasBlob(blob.sha256, blob.size))) missing.push(blob);
+    const present = new Set<string>();
+    await forEachLimit(blobs, remote.settings.checkers, async (blob) => {
+      if (await local.hasBlob(blob.sha256, blob.size)) present.add(blob.sha256);
+    });
+    const missing = blobs.filter((blob) => !present.has(blob.sha256));
     const progress = new ProgressTracker(options.onProgress);
     progress.start(
       missing.length,
@@ -109,6 +118,7 @@ async function pullOne(
       progress.fileDone();
     });
     progress.phase('committing');
+    await forEachLimit([...staged.values()], FSYNC_CONCURRENCY, fsyncFile);
     await local.install(manifest, staged);
     progress.phase('done');
     return {

@@ -7,7 +7,8 @@
  *   transfers             files uploaded or downloaded in parallel (default 20)
  *   upload_concurrency    parts in flight per multipart upload (default 10)
  *   multi_thread_cutoff   files larger than this go up as multipart uploads (always when above
- *                         512 MiB) and come down as parallel ranged GETs (default 100M; rclone's
+ *                         512 MiB) and come down as parallel ranged GETs, if they span more than
+ *                         one part (upload.ts: 8 MiB or more) (default 100M; rclone's
  *                         units: k, M, G, T, P, powers of 1024, optional `i`/`B`; a bare number
  *                         means KiB, as in rclone)
  *   multi_thread_streams  ranged GETs in flight per large download (default 10)

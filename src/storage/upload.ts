@@ -6,7 +6,9 @@
  * `CheckpointCorrupt` and never uploaded. On the wire, every request carries Content-MD5 and
  * its ETag is checked (object-store.ts).
  *
- * - Files up to `multi_thread_cutoff` (capped at 512 MiB): hashed in one streaming pass
+ * - Files up to `multi_thread_cutoff` (capped at 512 MiB), and larger ones that fit in one part
+ *   (a one-part multipart upload is a single PUT plus two requests and, in the store, a copy of
+ *   the part): hashed in one streaming pass
  *   (SHA-256 and MD5), then sent in one PUT streamed from disk, so a push holds buffers, never
  *   whole files (the file is immutable and pinned, so both passes read the same bytes). At most
  *   `HASHING_FILES` files are hashed at a time, in the order the push starts them: hashing all
@@ -57,7 +59,10 @@ export function partSizeFor(size: number): number {
 }
 
 export async function uploadBlob(ctx: UploadContext, path: string, file: ManifestFile): Promise<void> {
-  if (file.size > Math.min(ctx.multipartCutoffBytes, MAX_SINGLE_PUT_BYTES))
+  if (
+    file.size > Math.min(ctx.multipartCutoffBytes, MAX_SINGLE_PUT_BYTES) &&
+    file.size > partSizeFor(file.size)
+  )
     await uploadMultipart(ctx, path, file);
   else await uploadWhole(ctx, path, file);
 }

@@ -10,8 +10,9 @@ import { pushCheckpoint } from '../../src/storage/push.js';
 import { RemoteStore } from '../../src/storage/remote-store.js';
 import type { SyncConfig } from '../../src/storage/sync-config.js';
 import type { ApiError } from '../../src/types/errors.js';
+import { startFaultProxy } from '../helpers/fault-proxy.js';
 import { type S3TestServer, startS3Server } from '../helpers/s3server.js';
-import { checkpointOf, randomFiles, tempDir, uniqueBucket } from '../helpers/storage.js';
+import { checkpointOf, FAST_RETRY, randomFiles, tempDir, uniqueBucket } from '../helpers/storage.js';
 
 const OWNER = { pipelineId: '0190a1b2-0000-7000-8000-000000000002', pipelineName: 'payments' };
 let s3: S3TestServer;
@@ -140,4 +141,46 @@ test('pull downloads only the blobs the local store lacks, and nothing for a che
   for (const missing of ['01234567-89ab-7def-8123-456789abcdef', '../owner']) {
     await assert.rejects(pullCheckpoint(remote, missing, target), { errorCode: 'NoCheckpoint' });
   }
+});
+
+test('a blob fetched in ranges is verified whole: a byte changed in any range is refused, a retried range is not trusted', async (t) => {
+  const bucket = uniqueBucket();
+  await s3.createBucket(bucket);
+  const proxy = await startFaultProxy(s3.endpoint);
+  t.after(() => proxy.close());
+  // Three 8 MiB ranges and a short fourth, three in flight: they finish in any order.
+  const large = randomBytes(3 * 8 * 1024 * 1024 + 1234);
+  const local = await CheckpointStore.open(tempDir(t));
+  const { manifest } = await local.write(checkpointOf([{ name: 'large', data: large }]));
+  const config = s3.syncConfig(bucket, {
+    endpoint: proxy.endpoint,
+    multi_thread_cutoff: '1M',
+    multi_thread_streams: 3,
+  });
+  const remote = RemoteStore.open(config, 'bucket', { retry: FAST_RETRY });
+  t.after(() => remote.close());
+  await pushCheckpoint(remote, local, manifest.uuid, OWNER);
+  const key = `blobs/${manifest.files[0]!.sha256}`;
+
+  for (const offset of [5, 8 * 1024 * 1024 + 7, 3 * 8 * 1024 * 1024 + 1000]) {
+    await overwrite(bucket, key, (data) => {
+      data[offset] = data[offset]! ^ 0x01;
+      return data;
+    });
+    const dir = tempDir(t);
+    await assert.rejects(pullCheckpoint(remote, manifest.uuid, await CheckpointStore.open(dir)), {
+      errorCode: 'SyncChecksumMismatch',
+    });
+    assert.deepEqual(stagingLeftovers(dir), []);
+    await overwrite(bucket, key, () => large);
+  }
+
+  // The first ranged GET loses its connection and is sent again.
+  proxy.inject('reset', 1, (method, url) => method === 'GET' && url.includes(manifest.files[0]!.sha256));
+  const gets = () => proxy.requests.filter((r) => r.startsWith('GET') && r.includes(key)).length;
+  const before = gets();
+  const restored = await CheckpointStore.open(tempDir(t));
+  await pullCheckpoint(remote, manifest.uuid, restored);
+  assert.equal(gets() - before, 5, 'four ranges, one of them twice');
+  assert.ok((await restored.load(manifest.uuid)).files.get('large')!.equals(large));
 });
