@@ -32,6 +32,7 @@ import { DataPlane } from '../../src/runtime/data-plane.js';
 import { PipelineLogger } from '../../src/runtime/log.js';
 import { stateSettingsOf } from '../../src/runtime/memory.js';
 import type { CheckpointManifest } from '../../src/storage/manifest.js';
+import { memoryTrace } from './memory-trace.js';
 import { measureRemote, type RemoteFigures } from './remote.js';
 import {
   bulkLoad,
@@ -188,13 +189,24 @@ async function checkpoint(
   ];
 }
 
-/** The comparison: `bytes` written to a new file, fsynced, and its directory fsynced. */
+/** Bytes of the one buffer the plain write writes over and over. */
+const PLAIN_CHUNK_BYTES = 4 * 2 ** 20;
+
+/**
+ * The comparison: `bytes` written to a new file, fsynced, and its directory fsynced. It writes
+ * one 4 MiB buffer repeatedly: a buffer of the whole size (the first checkpoint adds the whole
+ * state) raised the measuring process's peak RSS by the state's size, which the benchmark then
+ * reported as the pipeline's (bench/README.md, 2026-12-01 memory section).
+ */
 async function plainWrite(dir: string, bytes: number): Promise<number> {
   await mkdir(dir, { recursive: true });
-  const data = Buffer.alloc(bytes, 7);
+  const chunk = Buffer.alloc(Math.min(bytes, PLAIN_CHUNK_BYTES), 7);
   const start = performance.now();
   const file = await open(join(dir, 'plain'), 'w');
-  await file.writeFile(data);
+  for (let done = 0; done < bytes; ) {
+    const n = Math.min(chunk.length, bytes - done);
+    done += (await file.write(chunk, 0, n)).bytesWritten;
+  }
   await file.sync();
   await file.close();
   const d = await open(dir, 'r');
@@ -268,23 +280,31 @@ export async function measureSize(task: SizeTask): Promise<SizeResult> {
   const random = seededRandom(task.seed);
   const storageDir = join(task.dir, 'storage');
   try {
+    const trace = memoryTrace();
     const p = await startPipeline(program, storageDir, task, log);
+    trace.phase('load');
     let start = performance.now();
     await bulkLoad(p.plane.circuit, workload, task.batch, random);
     const loadSeconds = since(start) / 1000;
     process.stderr.write(`  load: ${loadSeconds.toFixed(1)} s\n`);
+    trace.phase('settle');
     await settled(p.checkpointer);
+    trace.phase('first-checkpoint');
     const [first, firstManifest] = await checkpoint(p, null);
+    trace.phase('first-plain-write');
     const firstPlainMs = await plainWrite(join(task.dir, 'plain'), first.addedBytes);
     process.stderr.write(`  first checkpoint: ${first.totalMs.toFixed(0)} ms\n`);
 
+    trace.phase('second-checkpoint');
     const changedOrders = Math.max(1, Math.round((workload.orders * task.changePercent) / 100));
     await p.plane.idle();
     updateOrders(p.plane.circuit, workload, changedOrders, random);
     const [second, secondManifest] = await checkpoint(p, firstManifest);
+    trace.phase('second-plain-write');
     const secondPlainMs = await plainWrite(join(task.dir, 'plain'), second.addedBytes);
     process.stderr.write(`  second checkpoint: ${second.totalMs.toFixed(0)} ms\n`);
 
+    trace.phase('checkpoint-during-ingest');
     await p.plane.idle();
     updateOrders(p.plane.circuit, workload, changedOrders, random);
     const stream = ingestStream(p.plane, workload, random);
@@ -300,6 +320,7 @@ export async function measureSize(task: SizeTask): Promise<SizeResult> {
     const stalledPlainMs = await plainWrite(join(task.dir, 'plain'), stalled.addedBytes);
     process.stderr.write(`  checkpoint during ingest: ${stalled.totalMs.toFixed(0)} ms\n`);
 
+    trace.phase('rounds');
     let beforeLast = secondManifest;
     let previous = stalledManifest;
     const roundsAddedBytes: number[] = [];
@@ -318,6 +339,7 @@ export async function measureSize(task: SizeTask): Promise<SizeResult> {
     const steps = p.plane.circuit.stepCount;
     p.checkpointer.close();
 
+    trace.phase('resume');
     const cold = join(task.dir, 'cold');
     cpSync(storageDir, cold, { recursive: true });
     const pageCacheDropped = dropPageCache();
@@ -344,6 +366,7 @@ export async function measureSize(task: SizeTask): Promise<SizeResult> {
     const firstStepAfterResumeMs = since(start);
     resumed.checkpointer.close();
 
+    trace.phase('object-store');
     const pulledDir = join(task.dir, 'pulled');
     const remote = await measureRemote(
       storageDir,
@@ -362,6 +385,7 @@ export async function measureSize(task: SizeTask): Promise<SizeResult> {
         `resumed from the pull at step ${fromRemote.plane.circuit.stepCount}, expected ${steps}`,
       );
     fromRemote.checkpointer.close();
+    trace.stop();
     return {
       workload,
       loadSeconds,

@@ -194,6 +194,8 @@ export class CircuitInstance implements Circuit {
   private fresh = true;
   private readonly undo = new UndoLog();
   private storage: TraceStorage | null = null;
+  /** Estimated bytes the last step added to the heads. */
+  private stepGrowth = 0;
 
   constructor(
     private readonly fingerprint: string,
@@ -360,6 +362,7 @@ export class CircuitInstance implements Circuit {
       else if (this.clock.input.time === undefined)
         throw new Error('the program calls NOW(): its first step needs the time');
     }
+    const headBytesBefore = this.headBytes();
     let outputs: Batch[];
     try {
       const run = this.dataflow.run(external, { undo: this.undo, step: this.steps + 1 });
@@ -378,7 +381,7 @@ export class CircuitInstance implements Circuit {
     this.pending = new Map();
     this.steps++;
     this.fresh = false;
-    this.sealIfOverBudget();
+    this.sealIfOverBudget(headBytesBefore);
     const result: StepOutput = new Map();
     for (const [name, slot] of this.tables) result.set(name, outputs[slot.node]!);
     for (const [name, slot] of this.views)
@@ -442,25 +445,44 @@ export class CircuitInstance implements Circuit {
     for (const { trace } of this.traces()) trace.attach(storage);
   }
 
-  /** Seals the heads once, together, they are estimated above the storage's budget. */
-  private sealIfOverBudget(): void {
+  /**
+   * Seals the heads once, together, they would pass the storage's budget in the next step if
+   * it grows them as much as this one did. Sealing only past the budget let the heads reach the
+   * budget plus a step (a 20,000-row step of bench/checkpoint grows them by about the whole
+   * budget at memory_mb_max = 256), and the sealed heads waiting to be written twice that.
+   */
+  private sealIfOverBudget(headBytesBefore: number): void {
     if (!this.storage) return;
     const traces = this.traces();
     let bytes = 0;
     for (const { trace } of traces) bytes += trace.headBytes;
-    if (bytes <= this.storage.settings.headBudgetBytes || bytes === 0) return;
+    this.stepGrowth = Math.max(0, bytes - headBytesBefore);
+    if (bytes === 0 || bytes + this.stepGrowth <= this.storage.settings.headBudgetBytes) return;
     for (const { trace } of traces) if (trace.headBytes > 0) trace.seal();
   }
 
+  /** Estimated bytes of every trace's head (0 without storage: nothing is ever sealed). */
+  private headBytes(): number {
+    if (!this.storage) return 0;
+    let bytes = 0;
+    for (const { trace } of this.traces()) bytes += trace.headBytes;
+    return bytes;
+  }
+
+  /**
+   * Resolves when the next step may run: once the heads, the sealed heads still being written,
+   * and what the next step is expected to add (the last step's growth) fit in twice the head
+   * budget, or when nothing is being written (work that failed, a full disk, stops converting:
+   * its layers stay in memory).
+   */
   async ready(): Promise<void> {
     const storage = this.storage;
     if (!storage) return;
     for (;;) {
       const traces = this.traces().map((t) => t.trace);
-      const pending = traces.reduce((n, t) => n + t.frozenBytes, 0);
+      const pending = traces.reduce((n, t) => n + t.frozenBytes + t.headBytes, 0) + this.stepGrowth;
       const busy = traces.filter((t) => t.converting);
-      // Work that failed (a full disk) stops converting: its layers stay in memory.
-      if (pending <= storage.settings.headBudgetBytes || busy.length === 0) return;
+      if (pending <= 2 * storage.settings.headBudgetBytes || busy.length === 0) return;
       await Promise.race(busy.map((t) => t.progress()));
     }
   }

@@ -317,3 +317,36 @@ CREATE VIEW twice AS SELECT n * 2 AS n2 FROM cnt;`).instantiate();
     assert.deepEqual(delta(next, 'twice'), ['-1 × (0n)', '1 × (2n)']);
   });
 });
+
+describe('sealing heads under the storage budget', () => {
+  const TABLE = `CREATE TABLE t (id INT NOT NULL PRIMARY KEY, v VARCHAR NOT NULL) WITH ('materialized' = 'true');`;
+  const rows = (from: number) => Array.from({ length: 100 }, (_, i) => [from + i, `row ${from + i}`]);
+
+  // One keyed trace; before its first seal a head entry is estimated at 128 bytes, so a step
+  // of 100 new rows grows the heads by 12,800 estimated bytes.
+  test('heads are sealed once the next step, growing them as much as the last, would pass the budget', () => {
+    const storage = fileBackedStorage({ headBudgetBytes: 20_000 });
+    const c = compile(TABLE).instantiate();
+    c.attachStorage(storage);
+    insert(c, 't', rows(0));
+    c.step();
+    assert.equal(storage.counters.batchesBuilt, 1, '12,800 + another 12,800 would pass 20,000: sealed now');
+    assert.deepEqual(contents(c, 't').length, 100);
+  });
+
+  test('heads that the next step would keep within the budget stay unsealed', () => {
+    const storage = fileBackedStorage({ headBudgetBytes: 30_000 });
+    const c = compile(TABLE).instantiate();
+    c.attachStorage(storage);
+    insert(c, 't', rows(0));
+    c.step();
+    assert.equal(storage.counters.batchesBuilt, 0, '12,800 + 12,800 fit in 30,000');
+    insert(c, 't', rows(100));
+    c.step();
+    assert.equal(storage.counters.batchesBuilt, 1, '25,600 + 12,800 would not');
+    insert(c, 't', [[1, 'changed']]);
+    c.step();
+    assert.equal(storage.counters.batchesBuilt, 1, 'a small step after a seal does not seal');
+    assert.equal(contents(c, 't').length, 200);
+  });
+});

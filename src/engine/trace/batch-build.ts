@@ -58,7 +58,7 @@ function build(
       sink(image);
       summary = { bytes: image.length, entries: imageEntries };
     } else {
-      const builder = new BatchBuilder(expectedEntries, sink);
+      const builder = new BatchBuilder(expectedEntries, sink, false);
       write(builder);
       summary = builder.finish();
     }
@@ -103,7 +103,10 @@ export function mergeBatches(
   dropTombstones: boolean,
   target: BuildTarget,
 ): Built {
-  const readers = sources.map((s, i) => new BatchReader(s.source, s.size, `merge input ${i}`, null));
+  // One cursor per input, read forward once: each reader reads its blocks into one reused buffer.
+  const readers = sources.map(
+    (s, i) => new BatchReader(s.source, s.size, `merge input ${i}`, null, { reuseBlockBuffer: true }),
+  );
   try {
     const expected = readers.reduce((n, r) => n + r.entries, 0);
     const cursors = readers.map((r) => r.cursor(''));

@@ -75,6 +75,16 @@ export class ByteBuffer extends StateWriter {
     this.pos = 0;
     return out;
   }
+
+  /**
+   * The bytes written so far, not copied: valid only until the next write. The buffer is then
+   * empty and reused.
+   */
+  takeView(): Buffer {
+    const out = this.buf.subarray(0, this.pos);
+    this.pos = 0;
+    return out;
+  }
 }
 
 /** What a finished batch holds. */
@@ -100,9 +110,16 @@ export class BatchBuilder {
   private entries = 0;
   private tombstones = 0;
 
+  /**
+   * `sink` gets each chunk once; with `sinkKeepsChunks` false it must be done with a chunk when
+   * it returns (a file sink writes and hashes it), and data blocks are then handed over from
+   * one reused buffer instead of a copy each (a merge wrote its whole output as garbage
+   * buffers, which the worker's isolate freed only at its next GC).
+   */
   constructor(
     expectedEntries: number,
     private readonly sink: (chunk: Buffer) => void,
+    private readonly sinkKeepsChunks = true,
   ) {
     this.bloom = Bloom.forEntries(expectedEntries);
     this.block.u32(0);
@@ -130,7 +147,7 @@ export class BatchBuilder {
   private flushBlock(): void {
     if (this.blockEntries === 0) return;
     this.block.patchU32(0, this.blockEntries);
-    const data = this.block.take();
+    const data = this.sinkKeepsChunks ? this.block.take() : this.block.takeView();
     const crc = crc32(data);
     this.sink(data);
     this.index.f64(this.offset);

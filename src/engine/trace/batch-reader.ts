@@ -18,6 +18,7 @@ import {
   parseBloom,
   parseFooter,
   parseIndex,
+  TARGET_BLOCK_BYTES,
 } from './batch-format.js';
 import type { BlockCache } from './block-cache.js';
 import type { Bloom } from './bloom.js';
@@ -82,6 +83,8 @@ function lowerBound(keys: readonly string[], key: string): number {
 export class BatchReader {
   private readonly id = nextReaderId++;
   private loaded: Loaded | null = null;
+  /** The buffer blocks are read into, with `reuseBlockBuffer`. */
+  private scratch: Buffer | null = null;
 
   constructor(
     readonly source: BatchSource,
@@ -90,12 +93,24 @@ export class BatchReader {
     /** How errors name the batch (its file name, or "in memory"). */
     readonly label: string,
     private readonly cache: BlockCache | null,
+    /**
+     * With `reuseBlockBuffer` (a merge's inputs: no cache, one cursor read forward once) every
+     * block of a file is read into the same buffer, so a block returned by `block` is valid
+     * only until the next one is read. Otherwise each block gets a buffer of its own: a merge
+     * of N bytes of files left N bytes of garbage buffers in the worker's isolate.
+     */
+    private readonly options: { reuseBlockBuffer?: boolean } = {},
   ) {}
 
-  private read(offset: number, length: number): Buffer {
+  private read(offset: number, length: number, reuse = false): Buffer {
     if ('image' in this.source) return this.source.image.subarray(offset, offset + length);
     const fd = fdFor(this.source.path);
-    const out = Buffer.allocUnsafe(length);
+    let out: Buffer;
+    if (reuse) {
+      if (this.scratch === null || this.scratch.length < length)
+        this.scratch = Buffer.allocUnsafeSlow(Math.max(length, 2 * TARGET_BLOCK_BYTES));
+      out = this.scratch.subarray(0, length);
+    } else out = Buffer.allocUnsafe(length);
     let filled = 0;
     while (filled < length) {
       const n = readSync(fd, out, filled, length - filled, offset + filled);
@@ -142,7 +157,8 @@ export class BatchReader {
     const cached = this.cache?.get(cacheId);
     if (cached) return cached;
     const ref = this.load().index.blocks[n]!;
-    const block = decodeBlock(this.read(ref.offset, ref.length), ref, this.label);
+    const bytes = this.read(ref.offset, ref.length, this.options.reuseBlockBuffer === true);
+    const block = decodeBlock(bytes, ref, this.label);
     this.cache?.put(cacheId, block);
     return block;
   }
