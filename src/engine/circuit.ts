@@ -554,6 +554,7 @@ export class CircuitInstance implements Circuit {
       operators,
     };
     this.restore(Buffer.from(JSON.stringify(carried)));
+    const headBytesBefore = this.headBytes();
     const rebuilt = [...plan.actions].filter(
       ([id, a]) => a.kind === 'run' && isStateful(this.dataflow.nodes[id]!.op),
     );
@@ -581,7 +582,7 @@ export class CircuitInstance implements Circuit {
       );
     }
     this.undo.clear();
-    this.sealIfOverBudget();
+    this.sealIfOverBudget(headBytesBefore);
     return report;
   }
 
