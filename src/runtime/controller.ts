@@ -290,7 +290,8 @@ export class Controller {
       maxBatchSize: this.devTweak('max_batch_size', DEFAULT_MAX_BATCH_SIZE),
       clockResolutionUsecs: this.clockResolutionUsecs(),
       onRejected: (rejected) => void this.inputRejected(plane, rejected),
-      onFatal: (message) => this.fail(message),
+      onFatal: (message, errorCode) =>
+        errorCode ? this.failWith({ message, error_code: errorCode, details: {} }) : this.fail(message),
     });
     // Before the restore: the checkpoint carries the connectors' positions, and an
     // exactly-once journal's connector batches are made again by them.

@@ -152,8 +152,12 @@ export interface DataPlaneSettings {
   maxBatchSize?: number;
   /** Called when a step failed on some inputs, which were rejected; steps have stopped. */
   onRejected: (rejected: RejectedInput[]) => void;
-  /** Called on an unexpected failure outside the circuit; the pipeline cannot go on. */
-  onFatal: (message: string) => void;
+  /**
+   * Called when the pipeline cannot go on: an unexpected failure outside the circuit, or (with
+   * `RuntimeError.WorkerPanic`, Feldera's code for a failed step) a step that fails with no
+   * input to reject, so that no later step could ever succeed either.
+   */
+  onFatal: (message: string, errorCode?: 'RuntimeError.WorkerPanic') => void;
 }
 
 /** Owns the circuit and moves data through it. */
@@ -637,6 +641,17 @@ export class DataPlane {
     this.clockDue = false;
     try {
       const first = this.attempt(inputs, nowMillis);
+      if (!first.ok && inputs.length === 0) {
+        // The failure is the program's own (a constant view, the clock's tick, a recursion that
+        // overflows): no input to leave out, and the same step would fail on every retry. The
+        // step is rolled back; the pipeline stops, as Feldera's does on a worker panic.
+        this.running = false;
+        this.settings.onFatal(
+          `step ${this.completedSteps + 1} failed with no input to reject: ${errorText(first.error)}`,
+          'RuntimeError.WorkerPanic',
+        );
+        return;
+      }
       if (!first.ok) {
         this.log.warn(
           `step ${this.completedSteps + 1} failed on ${inputs.length} input(s): ${errorText(first.error)}; retrying them apart to find the failing one(s)`,

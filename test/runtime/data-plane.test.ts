@@ -287,3 +287,26 @@ describe('the initial step', () => {
     assert.deepEqual(restored.circuit.snapshot('s')[0]?.row, [3n, 3n]);
   });
 });
+
+describe('a step that fails with no input', () => {
+  test('stops the pipeline once with RuntimeError.WorkerPanic instead of retrying the step forever', async () => {
+    const compiled = compileProgram(
+      "CREATE TABLE t (id INT);\nCREATE VIEW bad AS SELECT CAST(s AS INT) AS n FROM (VALUES ('abc')) AS v(s);",
+    );
+    if (!compiled.ok) throw new Error(JSON.stringify(compiled.errors));
+    const fatals: [string, string | undefined][] = [];
+    const p = new DataPlane(compiled.program, 'test-incarnation', new QuietLog(), {
+      onRejected: () => assert.fail('a step without input has nothing to reject'),
+      onFatal: (message, code) => fatals.push([message, code]),
+    });
+    p.setRunning(true);
+    // Long enough for thousands of retries, had the failed step been scheduled again.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Stops a retry loop, if there is one, so that a failure here ends the test.
+    p.setRunning(false);
+    assert.equal(fatals.length, 1);
+    assert.equal(fatals[0]![1], 'RuntimeError.WorkerPanic');
+    assert.match(fatals[0]![0], /^step 1 failed with no input to reject: .*'abc'/);
+    assert.equal(p.completedSteps, 0);
+  });
+});
