@@ -191,7 +191,7 @@ export function renderSqlCoverage(): string {
               : PERIOD_OPERATORS.has(n)
                 ? 'supported (period predicate operator)'
                 : INDEX_ALIASES.has(n)
-                  ? `supported (the index's name of \`${INDEX_ALIASES.get(n)}\`)`
+                  ? `supported as \`${INDEX_ALIASES.get(n)}\` (the index's name for it; \`${n}(x)\` is not a function, as in Feldera)`
                   : 'refused: Not yet implemented',
       ]);
   const counts = (rows: [string, string][]) =>
