@@ -40,7 +40,7 @@ export interface AdHocCatalog extends RelationSource {
  */
 export function planAdHoc(source: string, catalog: AdHocCatalog, nowMillis = Date.now()): AdHocPlan {
   const sink = new MessageSink(source, { frameValidation: false });
-  const statements = parseScript(source, sink);
+  const statements = parseScript(source, sink, 'a query or an INSERT (SELECT, VALUES, WITH, INSERT INTO)');
   if (sink.errors.length > 0) return { kind: 'error', messages: sink.errors };
   if (statements.length !== 1) {
     const span = { startLine: 1, startCol: 1, endLine: 1, endCol: 1 };

@@ -42,8 +42,8 @@ const UNSUPPORTED_CLAUSES = new Set(['QUALIFY', 'MATCH_RECOGNIZE', 'TABLESAMPLE'
 class Parser extends ExpressionParser {
   // ---- statements ----------------------------------------------------------------------
 
-  /** Parses one statement starting at the current token. */
-  parseStatement(): Statement {
+  /** Parses one statement starting at the current token; `expecting` names the statements allowed. */
+  parseStatement(expecting: string): Statement {
     const start = this.peek();
     if (this.isKeyword('CREATE')) return this.parseCreate();
     if (this.isKeyword('INSERT')) return this.parseInsert();
@@ -55,7 +55,7 @@ class Parser extends ExpressionParser {
     if (start.kind === 'ident' && start.upper === 'LATENESS')
       this.fail('LATENESS statements are not supported', start.span, UNSUPPORTED);
     if (start.kind === 'ident' && start.upper === 'DECLARE') return this.parseDeclareRecursiveView();
-    return this.fail(this.encountered(start, 'a statement (CREATE TABLE, CREATE VIEW)'));
+    return this.fail(this.encountered(start, expecting));
   }
 
   /** `DECLARE RECURSIVE VIEW name(column type [NOT NULL], ...)`, without constraints or defaults. */
@@ -731,13 +731,20 @@ class Parser extends ExpressionParser {
   }
 }
 
-/** Parses a script of `;`-separated statements; errors are reported and their statements skipped. */
-export function parseScript(source: string, sink: MessageSink): Statement[] {
+/**
+ * Parses a script of `;`-separated statements; errors are reported and their statements
+ * skipped. `expecting` names, in a parse error, what a statement may start with there.
+ */
+export function parseScript(
+  source: string,
+  sink: MessageSink,
+  expecting = 'a statement (CREATE TABLE, CREATE VIEW)',
+): Statement[] {
   const parser = new Parser(tokenize(source, sink));
   const statements: Statement[] = [];
   while (!parser.atEnd()) {
     try {
-      const st = parser.parseStatement();
+      const st = parser.parseStatement(expecting);
       parser.endStatement();
       statements.push(st);
     } catch (e) {

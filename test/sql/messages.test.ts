@@ -117,4 +117,21 @@ describe('compiler messages in Feldera form', () => {
       "Column 'nope' not found in any table",
     ]);
   });
+
+  test("a parse error says what may start a statement where it is: a program's, an ad-hoc query's", () => {
+    assert.match(
+      errors('DELETE FROM t')[0]!.message,
+      /Was expecting:\s+a statement \(CREATE TABLE, CREATE VIEW\)/,
+    );
+    const plan = planAdHoc('DELETE FROM t WHERE x = 0', {
+      resolve: () => ({ name: 't', columns: [] }),
+      table: () => undefined,
+      types: NO_USER_TYPES,
+    });
+    assert.equal(plan.kind, 'error');
+    assert.match(
+      plan.kind === 'error' ? plan.messages[0]!.message : '',
+      /Was expecting:\s+a query or an INSERT \(SELECT, VALUES, WITH, INSERT INTO\)/,
+    );
+  });
 });
