@@ -216,8 +216,9 @@ function missingContents(uuid: string, missing: StateCarryPlan['missing']): Erro
   );
   return new Error(
     `cannot bootstrap the modified program from checkpoint ${uuid}: ${tables.join(', ')} is not materialized, so the checkpoint does not hold its contents ` +
-      "and the new or modified views that read it cannot be computed. Declare such tables with 'materialized' = 'true' " +
-      '(which takes effect from the next checkpoint of a program that declares it), restore the checkpointed program, or clear the storage (/clear) to start this program from scratch.',
+      'and the new or modified views that read it cannot be computed. Restore the checkpointed program to keep its state, ' +
+      "or clear the storage (/clear) to start this program from scratch. Declaring such tables with 'materialized' = 'true' " +
+      "makes later checkpoints hold their contents, but changing a table's declaration modifies the table, which then starts empty (as in Feldera).",
   );
 }
 
