@@ -177,21 +177,28 @@ CREATE VIEW v ${connectorsClause([bufferedFile(out, { max_output_buffer_time_mil
 CREATE VIEW v ${connectorsClause([bufferedFile(out, { max_output_buffer_time_millis: 600_000 })])} AS SELECT * FROM t;`;
     const p = await createAndCompile(m, 'bufsteady', sql, {
       storage: { backend: { name: 'default' } },
-      fault_tolerance: { model: 'exactly_once', checkpoint_interval_secs: 1 },
+      fault_tolerance: { model: 'exactly_once', checkpoint_interval_secs: 2 },
     });
     assert.equal(p.program_status, 'Success', JSON.stringify(p.program_error));
     await startAndWait(m, 'bufsteady');
     const samples: Array<{ processed: number; checkpoint: number; fileRecords: number; buffered: number }> =
       [];
-    for (let i = 0; i < 7; i++) {
-      await sleep(1000);
-      const stats = await pipelineStats(m, 'bufsteady');
+    for (let i = 0; i < 9; i++) {
+      // Five looks a second at the buffer: with a checkpoint every 2 s and input every second,
+      // some of them fall between a step and the next checkpoint.
+      let buffered = 0;
+      let stats = await pipelineStats(m, 'bufsteady');
+      for (let look = 0; look < 5; look++) {
+        await sleep(200);
+        stats = await pipelineStats(m, 'bufsteady');
+        buffered = Math.max(buffered, outputMetrics(stats, 'v.f').buffered_records);
+      }
       const status = (await m.request('GET', '/v0/pipelines/bufsteady/checkpoint_status')).body;
       samples.push({
         processed: stats.global_metrics.total_processed_records,
         checkpoint: status.success ?? -1,
         fileRecords: records(out).length,
-        buffered: outputMetrics(stats, 'v.f').buffered_records,
+        buffered,
       });
     }
     const detail = JSON.stringify(samples);
