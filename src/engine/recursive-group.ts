@@ -13,7 +13,7 @@
 import type { CompiledView } from '../sql/compile.js';
 import { buildRel } from './build.js';
 import { Dataflow, type Operator } from './dataflow.js';
-import { nodeIdentity, stableJson } from './node-identity.js';
+import { nodeIdentity } from './node-identity.js';
 import { Fixpoint, type SubCircuit } from './operators/fixpoint.js';
 import { FlatMap } from './operators/flat-map.js';
 import type { Row } from './values/value.js';
@@ -88,7 +88,7 @@ export function buildRecursiveGroup(
   // name, so a renamed member makes a new group) and the identities of the outer inputs.
   const identity = nodeIdentity(
     'fixpoint',
-    stableJson(members.map((m) => ({ name: m.info.name, declared: m.recursive!.declared, plan: m.plan }))),
+    members.map((m) => ({ name: m.info.name, declared: m.recursive!.declared, plan: m.plan })),
     inputs.map((i) => outer.nodes[i]!.identity),
   );
   const fixpoint = outer.add(

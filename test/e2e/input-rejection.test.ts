@@ -184,3 +184,31 @@ describe('a row that fails its step is rejected alone; nothing else accepted is 
     assert.deepEqual(await queryRows(m, name, 'SELECT n, total FROM s'), [{ n: 120, total: 120 }]);
   });
 });
+
+describe('a step that fails with no input to reject', () => {
+  let m: TestManager;
+  before(async () => {
+    m = await startTestManager();
+  });
+  after(async () => {
+    await m.close();
+  });
+
+  test('stops the pipeline with RuntimeError.WorkerPanic naming the step, instead of retrying it', async () => {
+    const program_code =
+      "CREATE TABLE t (id INT);\nCREATE VIEW bad AS SELECT CAST(s AS INT) AS n FROM (VALUES ('abc')) AS v(s);";
+    const res = await m.request('POST', '/v0/pipelines', { name: 'noinput', program_code });
+    assert.equal(res.status, 201, res.text);
+    await m.waitFor('noinput', (p) => p.program_status === 'Success', 15_000, 'compiled');
+    assert.equal((await m.request('POST', '/v0/pipelines/noinput/start')).status, 202);
+    const stopped = await m.waitFor(
+      'noinput',
+      (p) => p.deployment_status === 'Stopped' && p.deployment_error !== null,
+      30_000,
+      'stopped with the error',
+    );
+    assert.equal(stopped.deployment_error.error_code, 'RuntimeError.WorkerPanic');
+    assert.ok('details' in stopped.deployment_error, JSON.stringify(stopped.deployment_error));
+    assert.match(stopped.deployment_error.message, /^step 1 failed with no input to reject: .*'abc'/);
+  });
+});
