@@ -12,7 +12,9 @@
  *                                young generation 8 MiB      thread (a V8 isolate of its own;
  *                                (src/engine/trace/storage)  the process flag does not bound it)
  *   block cache                  0.15 M, unless              Buffers + decoded keys, estimated
- *                                storage.cache_mib says      by `BlockView.bytes`
+ *                                storage.cache_mib says      by `BlockView.bytes`, and the
+ *                                                            indexes and bloom filters of open
+ *                                                            batches (reserved in its budget)
  *   batches kept in memory       0.1 M                       Buffers (below min_storage_bytes,
  *                                                            until a checkpoint writes them)
  *   the rest                     ~0.2 M at M = 512           code, the young generation of the

@@ -66,6 +66,18 @@ interface Loaded {
   footer: BatchFooter;
   index: BatchIndex;
   bloom: Bloom;
+  /** What index and filter keep resident, as reserved in the block cache. */
+  residentBytes: number;
+}
+
+/** Heap bytes of one index entry beside its key's characters: its block reference and slots. */
+const INDEX_ENTRY_BYTES = 80;
+
+/** Estimated resident bytes of a parsed index: keys at two bytes a character, as V8 may hold them. */
+function indexBytes(index: BatchIndex): number {
+  let bytes = index.blocks.length * INDEX_ENTRY_BYTES;
+  for (const key of index.firstKeys) bytes += 2 * key.length;
+  return bytes;
 }
 
 /** Lower bound: the first index in sorted `keys` whose key is >= `key`. */
@@ -127,7 +139,10 @@ export class BatchReader {
     const footer = parseFooter(this.read(this.size - FOOTER_BYTES, FOOTER_BYTES), this.size, this.label);
     const index = parseIndex(this.read(footer.indexOffset, footer.indexLength), footer.indexCrc, this.label);
     const bloom = parseBloom(this.read(footer.bloomOffset, footer.bloomLength), footer.bloomCrc, this.label);
-    this.loaded = { footer, index, bloom };
+    // An image's filter is a view of the image, which is counted as a batch in memory.
+    const residentBytes = indexBytes(index) + ('path' in this.source ? footer.bloomLength : 0);
+    this.cache?.reserve(residentBytes);
+    this.loaded = { footer, index, bloom, residentBytes };
     return this.loaded;
   }
 
@@ -185,8 +200,16 @@ export class BatchReader {
     return new BatchCursor(this, from);
   }
 
-  /** Closes the file's descriptor (another reader of the same file reopens it if it reads). */
+  /**
+   * Drops the index and filter (and their reservation in the cache) and closes the file's
+   * descriptor. A later read opens it all again; another reader of the same file reopens the
+   * descriptor if it reads.
+   */
   close(): void {
+    if (this.loaded) {
+      this.cache?.unreserve(this.loaded.residentBytes);
+      this.loaded = null;
+    }
     if ('path' in this.source) closeFile(this.source.path);
   }
 }

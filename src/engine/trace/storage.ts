@@ -298,6 +298,7 @@ export class TraceStorage {
     layer.pinWith(this.settings.pin(built.sha256));
     renameSync(built.temp, batchPath(this.settings.dir, built.sha256));
     layer.sha256 = built.sha256;
+    layer.reader.close();
     layer.reader = new BatchReader(
       { path: batchPath(this.settings.dir, built.sha256) },
       built.size,
