@@ -84,7 +84,7 @@ export const ERROR_CODES = {
   EditRestrictedToClearedStorage: {
     status: 400,
     description:
-      'While storage is in use (not cleared), `runtime_config.workers`, `hosts`, `resources.storage_mb_max`, `resources.storage_class` and `resources.namespace` cannot change: the stored state depends on them. `details.not_allowed` lists the refused fields in backticks. Clear storage first with `/clear`.',
+      'While storage is in use (not cleared), `runtime_config.workers`, `hosts`, `fault_tolerance`, `resources.storage_mb_max`, `resources.storage_class` and `resources.namespace` cannot change: the stored state depends on them. `details.not_allowed` lists the refused fields in backticks. Clear storage first with `/clear`.',
   },
   InvalidProgramConfig: { status: 400, description: 'A field of `program_config` has an invalid value.' },
   CannotRenameNonExistingPipeline: {

@@ -6,6 +6,7 @@
  * program sends it back to `Pending` and wakes the compiler.
  */
 import { rmSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import { type Static, Type as T } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../types/errors.js';
@@ -60,14 +61,18 @@ export function requireStopped(rec: PipelineRecord): void {
 }
 
 /**
- * The runtime config fields the stored state depends on: its partitioning (`workers`, `hosts`)
- * and its volume (`resources.storage_mb_max`, `resources.storage_class`, `resources.namespace`:
- * a Kubernetes volume lives in a namespace). Feldera 0.312 refuses edits of these (it has no
- * `storage_class` entry; Sluice keeps it); `hosts` absent counts as 1, as in Feldera.
+ * The runtime config fields the stored state depends on: its partitioning (`workers`, `hosts`),
+ * how it was written (`fault_tolerance`: under exactly_once the journal holds acknowledged input
+ * that a pipeline switched to another model would ignore, losing it), and its volume
+ * (`resources.storage_mb_max`, `resources.storage_class`, `resources.namespace`: a Kubernetes
+ * volume lives in a namespace). Feldera 0.312 refuses edits of these (pipelines/configuration
+ * "Runtime configuration edit restrictions"; its `update_pipeline` compares the whole
+ * `fault_tolerance` value); `hosts` absent counts as 1, as in Feldera.
  */
 const STORAGE_BOUND_FIELDS = [
   'workers',
   'hosts',
+  'fault_tolerance',
   'resources.storage_mb_max',
   'resources.storage_class',
   'resources.namespace',
@@ -87,7 +92,7 @@ function fieldAt(config: Record<string, unknown>, path: string): unknown {
 function requireEditableStorage(rec: PipelineRecord, next: Record<string, unknown> | undefined): void {
   if (!next || rec.storage_status === 'Cleared') return;
   const notAllowed = STORAGE_BOUND_FIELDS.filter(
-    (f) => JSON.stringify(fieldAt(next, f)) !== JSON.stringify(fieldAt(rec.runtime_config, f)),
+    (f) => !isDeepStrictEqual(fieldAt(next, f), fieldAt(rec.runtime_config, f)),
   ).map((f) => `\`runtime_config.${f}\``);
   if (notAllowed.length > 0) {
     throw new ApiError(
