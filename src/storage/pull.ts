@@ -10,8 +10,11 @@
  *
  * With 'latest', a damaged newest checkpoint (bad manifest, missing or corrupt blob) is skipped
  * and the next older one tried, so a location with one whole checkpoint stays restorable; the
- * summary lists what was skipped and why. Failures to talk to the store are not skipped over:
- * they are thrown as they are.
+ * summary lists what was skipped and why. When every checkpoint of the location is damaged, the
+ * pull fails with `SyncChecksumMismatch` listing them: the location holds state that cannot be
+ * read, which is not the same as holding none (`NoCheckpoint`), and a start must not go on
+ * empty as if it were. Failures to talk to the store are not skipped over: they are thrown as
+ * they are.
  */
 import { unlink } from 'node:fs/promises';
 import { ApiError } from '../types/errors.js';
@@ -55,6 +58,7 @@ export async function pullCheckpoint(
       ? (await remote.listManifestEntries()).map((e) => e.uuid).reverse()
       : [target.toLowerCase()];
   const skipped: SkippedCheckpoint[] = [];
+  let damaged = 0;
   for (const uuid of candidates) {
     try {
       const summary = await pullOne(remote, uuid, local, options);
@@ -65,7 +69,15 @@ export async function pullCheckpoint(
       if (target !== 'latest' || !(err instanceof ApiError && err.errorCode === 'SyncChecksumMismatch'))
         throw err;
       skipped.push({ uuid, reason: err.message });
+      damaged++;
     }
+  }
+  if (damaged > 0) {
+    throw new ApiError(
+      'SyncChecksumMismatch',
+      `Every checkpoint in ${remote.describe()} is damaged: ${skipped.map((s) => s.reason).join('; ')}`,
+      { location: remote.objects.describe(), skipped },
+    );
   }
   const what = target === 'latest' ? 'no restorable checkpoint' : `no checkpoint ${target}`;
   throw new ApiError('NoCheckpoint', `There is ${what} in ${remote.describe()}`, {

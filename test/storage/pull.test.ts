@@ -122,8 +122,10 @@ test('an invalid remote manifest or a missing blob makes a checkpoint damaged', 
     pullCheckpoint(remote, older.uuid, target),
     new RegExp(`blobs/${'e'.repeat(64)}.* is missing`),
   );
+  // Every checkpoint damaged: the location holds state that cannot be read, not "none".
   await assert.rejects(pullCheckpoint(remote, 'latest', target), (err: ApiError) => {
-    assert.equal(err.errorCode, 'NoCheckpoint');
+    assert.equal(err.errorCode, 'SyncChecksumMismatch');
+    assert.match(err.message, /Every checkpoint in .* is damaged: .*manifest is invalid.*; .*is missing/);
     assert.equal((err.details as { skipped: unknown[] }).skipped.length, 2);
     return true;
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, type TestContext, test } from 'node:test';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CheckpointStore } from '../../src/storage/checkpoint-store.js';
 import { pushCheckpoint } from '../../src/storage/push.js';
 import { RemoteStore } from '../../src/storage/remote-store.js';
@@ -176,4 +176,23 @@ test('a corrupt local checkpoint is reported and the bucket used instead', async
   assert.equal(resolution.uuid, own.uuids[0]);
   assert.equal(resolution.skipped[0]!.source, 'local');
   assert.match(resolution.skipped[0]!.reason, new RegExp(`Checkpoint ${manifest.uuid} is corrupt`));
+});
+
+test('a bucket whose every checkpoint is damaged fails the start, fail_if_no_checkpoint or not', async (t) => {
+  const own = await seededBucket(t, 1);
+  const client = s3.client();
+  await client.send(
+    new PutObjectCommand({ Bucket: own.bucket, Key: `checkpoints/${own.uuids[0]}.json`, Body: '{"format":' }),
+  );
+  const local = await CheckpointStore.open(tempDir(t));
+  const config = s3.syncConfig(own.bucket, { start_from_checkpoint: 'latest' });
+  await assert.rejects(resolveStartCheckpoint(config, local, options), (err: ApiError) => {
+    assert.equal(err.errorCode, 'CheckpointFetchError');
+    assert.match(
+      err.message,
+      /bucket could not be read: Every checkpoint in .* is damaged: .*manifest is invalid/,
+    );
+    return true;
+  });
+  assert.deepEqual(await local.list(), [], 'nothing installed, nothing started empty');
 });
