@@ -22,6 +22,7 @@ import { collectSecrets } from '../types/secrets.js';
 import { Controller, type DeploymentConfig } from './controller.js';
 import type { EngineProgram } from './engine-api.js';
 import { PipelineLogger } from './log.js';
+import { MIN_BOUNDED_MEMORY_MB } from './memory.js';
 import { buildRuntimeApp } from './server.js';
 
 /** Compiles the program; the manager compiled it before, so errors here are unexpected. */
@@ -44,7 +45,14 @@ function loadProgram(programCode: string): EngineProgram {
 function memoryLine(runtimeConfig: Record<string, unknown>): string {
   const max = (runtimeConfig.resources as { memory_mb_max?: unknown } | undefined)?.memory_mb_max;
   const limitMb = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
-  return `memory: resources.memory_mb_max ${typeof max === 'number' ? `${max} MiB` : 'not set'}, V8 heap limit ${limitMb} MiB`;
+  return `memory: resources.memory_mb_max ${typeof max === 'number' ? `${max} MiB` : 'not set'}, V8 heap limit ${limitMb} MiB (old and young generations together)`;
+}
+
+/** A warning when `resources.memory_mb_max` is below what any pipeline process takes. */
+function memoryFloorWarning(runtimeConfig: Record<string, unknown>): string | null {
+  const max = (runtimeConfig.resources as { memory_mb_max?: unknown } | undefined)?.memory_mb_max;
+  if (typeof max !== 'number' || max >= MIN_BOUNDED_MEMORY_MB) return null;
+  return `resources.memory_mb_max ${max} MiB is below ${MIN_BOUNDED_MEMORY_MB} MiB, less than an idle pipeline process takes (about 100 MiB of code and runtime): the process will not stay within it`;
 }
 
 /** How long a new process waits for a previous one (being killed) to let go of the directory. */
@@ -95,6 +103,8 @@ async function main(): Promise<void> {
   renameSync(tmp, join(dir, PIPELINE_FILES.runtime));
   log.info(`pipeline process listening on 127.0.0.1:${port} (pid ${process.pid})`);
   log.info(memoryLine(config.runtimeConfig));
+  const floorWarning = memoryFloorWarning(config.runtimeConfig);
+  if (floorWarning) log.warn(floorWarning);
   // A pipeline whose directory is gone (deleted pipeline, cleared data dir) has nobody left
   // to manage it: exit rather than linger as an orphan.
   setInterval(() => {

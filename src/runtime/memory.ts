@@ -29,6 +29,11 @@
 import type { StateSettings } from './checkpointer.js';
 
 const MIB = 1024 * 1024;
+/**
+ * Below this `memory_mb_max` (MiB) no bound can hold: an idle pipeline process takes about
+ * 100 MiB (Node's code and runtime, the program, the merge worker); the process logs a warning.
+ */
+export const MIN_BOUNDED_MEMORY_MB = 128;
 export const DEFAULT_MIN_STORAGE_BYTES = 10_048_576;
 const DEFAULT_BUDGET_BYTES = 256 * MIB;
 /** The merge worker's old generation never gets less than this (its code and a build's keys). */

@@ -21,7 +21,10 @@ describe('the heap limit from resources.memory_mb_max', () => {
     await m.close();
   });
 
-  async function loggedHeapLimit(name: string, memoryMb: number | null): Promise<number> {
+  async function loggedHeapLimit(
+    name: string,
+    memoryMb: number | null,
+  ): Promise<{ limit: number; log: string }> {
     const res = await m.request('POST', '/v0/pipelines', {
       name,
       program_code: SIMPLE_PROGRAM,
@@ -35,14 +38,26 @@ describe('the heap limit from resources.memory_mb_max', () => {
     const line = /memory: resources\.memory_mb_max (\d+ MiB|not set), V8 heap limit (\d+) MiB/.exec(log);
     assert.ok(line, `no memory line in the log:\n${log}`);
     assert.equal(line[1], memoryMb === null ? 'not set' : `${memoryMb} MiB`);
-    return Number(line[2]);
+    return { limit: Number(line[2]), log };
   }
 
   test('512 MiB gives the process a 307 MiB old generation; without it V8 keeps its default', async () => {
     const limited = await loggedHeapLimit('mem-limited', 512);
     const old = heapLimitMb(512)!;
-    assert.ok(limited >= old && limited <= old + YOUNG_GENERATION_MAX_MB, `heap limit ${limited} MiB`);
+    assert.ok(
+      limited.limit >= old && limited.limit <= old + YOUNG_GENERATION_MAX_MB,
+      `heap limit ${limited.limit} MiB`,
+    );
+    assert.doesNotMatch(limited.log, /is below \d+ MiB/);
     const free = await loggedHeapLimit('mem-free', null);
-    assert.ok(free > old + YOUNG_GENERATION_MAX_MB, `default heap limit ${free} MiB`);
+    assert.ok(free.limit > old + YOUNG_GENERATION_MAX_MB, `default heap limit ${free.limit} MiB`);
+  });
+
+  test('a bound below what an idle process takes is warned about', async () => {
+    const tiny = await loggedHeapLimit('mem-tiny', 40);
+    assert.match(
+      tiny.log,
+      /WARN.*resources\.memory_mb_max 40 MiB is below 128 MiB, less than an idle pipeline process takes/,
+    );
   });
 });
