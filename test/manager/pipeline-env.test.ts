@@ -214,8 +214,13 @@ describe('the environment of a pipeline process', () => {
     assert.equal(env.get('TZ'), 'UTC');
     assert.match(env.get('SLUICE_PIPELINE_TOKEN') ?? '', /^[0-9a-f]{48}$/);
     assert.ok(!raw.includes(secret), 'a secret of the manager reached the pipeline');
+    assert.equal(
+      env.get('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'),
+      'true',
+      'a default of the process',
+    );
     const passed =
-      /^(PATH|HOME|LANG|LANGUAGE|LC_.*|TZ|TMPDIR|SLUICE_DEBUG|SLUICE_PIPELINE_TOKEN|MY_SETTING)$/;
+      /^(PATH|HOME|LANG|LANGUAGE|LC_.*|TZ|TMPDIR|SLUICE_DEBUG|SLUICE_PIPELINE_TOKEN|MY_SETTING|AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED)$/;
     for (const name of env.keys()) assert.match(name, passed, `unexpected variable ${name}`);
     if (process.env.PATH) assert.equal(env.get('PATH'), process.env.PATH);
     await stopAndWait(m, 'envproc', true);

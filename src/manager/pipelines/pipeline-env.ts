@@ -170,9 +170,20 @@ export function checkPipelineEnv(env: unknown): void {
 }
 
 /**
- * The complete environment of a pipeline process: the manager's passed variables, the user's
- * (checked again here), then the deployment token. Throws `InvalidRuntimeConfig` like
- * `checkPipelineEnv`.
+ * Set in every pipeline process unless the manager's or the user's environment sets it: the AWS
+ * SDK otherwise writes a nine-line notice on Node 20 (its releases after January 2027 will
+ * need Node 22) on the first S3 client of every start, which filled half of the log tail a
+ * failed deployment reports. The SDK's version is pinned by the lockfile, so the notice says
+ * nothing about the running pipeline.
+ */
+const PIPELINE_DEFAULTS: Record<string, string> = {
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+/**
+ * The complete environment of a pipeline process: defaults (`PIPELINE_DEFAULTS`), the manager's
+ * passed variables, the user's (checked again here), then the deployment token. Throws
+ * `InvalidRuntimeConfig` like `checkPipelineEnv`.
  */
 export function buildPipelineEnv(
   managerEnv: NodeJS.ProcessEnv,
@@ -182,6 +193,7 @@ export function buildPipelineEnv(
   checkPipelineEnv(userEnv);
   // No prototype: a variable named `__proto__` is a variable like any other.
   const env: Record<string, string> = Object.create(null);
+  Object.assign(env, PIPELINE_DEFAULTS);
   for (const [name, value] of Object.entries(managerEnv)) {
     if (value !== undefined && MANAGER_PASSED.some((p) => matches(name, p))) env[name] = value;
   }
