@@ -2,8 +2,9 @@
  * The XML documents of the S3 operations the sync uses, read and written with fast-xml-parser.
  *
  * Values stay strings (`parseTagValue: false`: a key such as `0123` or `1e5` must not become a
- * number) and are not trimmed (a key may end in a space); XML entities are decoded on reading
- * and escaped on writing by the library. An element that S3 repeats (`Contents`, `Error`) is a
+ * number) and are not trimmed (a key may end in a space). Entities are decoded on reading,
+ * numeric character references included (`htmlEntities`: s3rver writes `'` as `&#x27;`, S3
+ * writes control characters so), and escaped on writing, by the library. An element that S3 repeats (`Contents`, `Error`) is a
  * single object when it occurs once, hence `asArray`.
  */
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
@@ -13,6 +14,7 @@ const parser = new XMLParser({
   ignoreDeclaration: true,
   parseTagValue: false,
   trimValues: false,
+  htmlEntities: true,
 });
 const builder = new XMLBuilder({ ignoreAttributes: true });
 
