@@ -2,6 +2,7 @@
  * One bucket location (bucket + key prefix) of an S3-compatible store, as the sync code needs
  * it: whole small objects, streamed downloads, verified uploads, listing and batch deletion.
  *
+ * Requests are built and sent by Sluice's own S3 client (s3-client.ts, XML in s3-xml.ts).
  * Every request goes through the retry policy and, on final failure, through the error
  * classification (errors.ts), so callers only ever see `ApiError`s free of secrets. Absence is
  * a value, not an error: `getBuffer` and `download` return null for a missing key, `exists`
