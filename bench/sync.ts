@@ -18,8 +18,8 @@
  * laid out as the object-store layout has them (`blobs/<sha256>`, then the manifest).
  *
  * Timing: every tool runs as a whole process, timed from spawn to exit, Sluice included
- * (bench/sync/sluice-tool.ts, bundled into one ES module with esbuild and run by plain `node`,
- * the way a Node command-line tool ships: rclone and aws are not compiled at each start either;
+ * (bench/sync/sluice-tool.ts, bundled with esbuild, dynamic imports in chunks of their own, and
+ * run by plain `node`, the way a Node command-line tool ships: rclone and aws are not compiled at each start either;
  * under tsx, transpiling at start-up cost 2–5 s a run on a loaded machine); each tool's
  * start-up (a run that loads and exits) is printed beside it. Each run pushes the first checkpoint to a fresh prefix, then the second, then the
  * second again (nothing to do), then pulls the second into an empty directory. The tools run
@@ -86,15 +86,20 @@ function run(
 }
 
 /**
- * Bundles the Sluice tool with its dependencies (the AWS SDK included) into one ES module in
- * `scratch`. The SDK's CommonJS parts `require` Node's built-ins, hence the `require` banner.
+ * Bundles the Sluice tool with its dependencies into ES modules in `scratch`, as a Node
+ * command-line tool ships: one module for what every run loads, and separate chunks for what
+ * is imported dynamically (the AWS SDK's credential chain, loaded only when no key pair is
+ * configured), so that a run does not parse code it never runs. Some dependencies are
+ * CommonJS and `require` Node's built-ins, hence the `require` banner.
  */
 async function bundleSluiceTool(scratch: string): Promise<string> {
-  const outfile = join(scratch, 'sluice-tool.mjs');
+  const outdir = join(scratch, 'sluice-tool');
   await build({
     entryPoints: [SLUICE_TOOL],
-    outfile,
+    outdir,
     bundle: true,
+    splitting: true,
+    outExtension: { '.js': '.mjs' },
     platform: 'node',
     format: 'esm',
     target: 'node20',
@@ -104,7 +109,7 @@ async function bundleSluiceTool(scratch: string): Promise<string> {
     },
     logLevel: 'warning',
   });
-  return outfile;
+  return join(outdir, 'sluice-tool.mjs');
 }
 
 function sluiceTool(s3: S3TestServer, bundle: string): Tool {

@@ -1,11 +1,12 @@
 /**
  * Object-store failures as Sluice errors, without leaking secrets.
  *
- * The AWS SDK copies every field of an S3 error document onto its exception: s3rver's
- * InvalidAccessKeyId carries the `AWSAccessKeyId`, a real SignatureDoesNotMatch the string to
- * sign. So an SDK exception never leaves this library as is (not as a cause, not in details):
- * the `ApiError` is built from the store's error name, message and HTTP status only, and every
- * configured key and secret is replaced by `***` in the text.
+ * An S3 error document can carry secrets: s3rver's InvalidAccessKeyId holds the
+ * `AWSAccessKeyId`, a real SignatureDoesNotMatch the string to sign, and the AWS SDK (whose
+ * credential chain s3-client.ts still uses) copies every field onto its exceptions. So no such
+ * error leaves this library as is (not as a cause, not in details): the `ApiError` is built from
+ * the store's error name, message and HTTP status only, and every configured key and secret is
+ * replaced by `***` in the text.
  *
  * Codes: rejected credentials -> SyncInvalidCredentials, NoSuchBucket -> SyncBucketNotFound,
  * network failures -> SyncEndpointUnreachable, digest mismatches -> SyncChecksumMismatch, the

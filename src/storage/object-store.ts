@@ -2,6 +2,7 @@
  * One bucket location (bucket + key prefix) of an S3-compatible store, as the sync code needs
  * it: whole small objects, streamed downloads, verified uploads, listing and batch deletion.
  *
+ * Requests are built and sent by Sluice's own S3 client (s3-client.ts, XML in s3-xml.ts).
  * Every request goes through the retry policy and, on final failure, through the error
  * classification (errors.ts), so callers only ever see `ApiError`s free of secrets. Absence is
  * a value, not an error: `getBuffer` and `download` return null for a missing key, `exists`
@@ -13,23 +14,29 @@
  * ETag is not checked).
  */
 
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type S3Client,
-  UploadPartCommand,
-} from '@aws-sdk/client-s3';
 import { ApiError } from '../types/errors.js';
 import { BadDigestError, classifyStoreError, httpStatusOf, storeErrorName } from './errors.js';
 import { digestBuffer, hexToBase64 } from './hash.js';
 import { type RetryPolicy, withRetry } from './retry.js';
+import {
+  discardBody,
+  readBody,
+  type S3Client,
+  type S3Request,
+  type S3Response,
+  S3ServiceError,
+  UNSIGNED_PAYLOAD,
+} from './s3-client.js';
+import {
+  completeRequestXml,
+  deleteRequestXml,
+  parseDeleteFailures,
+  parseErrorDocument,
+  parseListPage,
+  parseUploadId,
+} from './s3-xml.js';
 import type { BucketLocation } from './sync-config.js';
 
 export interface StoredObject {
@@ -47,8 +54,6 @@ export interface CompletedPart {
 const DELETE_BATCH = 1000;
 /** Read size of streamed uploads. */
 const STREAM_CHUNK_BYTES = 1024 * 1024;
-/** Parts carry Content-MD5 (checked through the ETag) instead of a signed payload hash. */
-const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 const MD5_ETAG = /^"?([0-9a-f]{32})"?$/;
 
 /** A bucket location with retried, classified, integrity-checked operations. */
@@ -80,10 +85,8 @@ export class ObjectStore {
   async getBuffer(key: string): Promise<Buffer | null> {
     return this.#request('GetObject', key, async () => {
       try {
-        const out = await this.#client.send(
-          new GetObjectCommand({ Bucket: this.location.bucket, Key: this.#key(key) }),
-        );
-        return Buffer.from(await out.Body!.transformToByteArray());
+        const out = await this.#send({ method: 'GET', key: this.#key(key) });
+        return await readBody(out.body);
       } catch (err) {
         if (storeErrorName(err) === 'NoSuchKey') return null;
         throw err;
@@ -94,7 +97,7 @@ export class ObjectStore {
   async exists(key: string): Promise<boolean> {
     return this.#request('HeadObject', key, async () => {
       try {
-        await this.#client.send(new HeadObjectCommand({ Bucket: this.location.bucket, Key: this.#key(key) }));
+        await discardBody((await this.#send({ method: 'HEAD', key: this.#key(key) })).body);
         return true;
       } catch (err) {
         if (httpStatusOf(err) === 404) return false;
@@ -105,8 +108,8 @@ export class ObjectStore {
 
   /**
    * Uploads `body` in one request. `sha256Hex`, when the caller knows it, is sent as the signed
-   * payload hash, which S3 verifies (and the SDK then does not hash the body again). With
-   * `ifAbsent`, only if the key does not exist yet (S3 conditional write; stores that do not
+   * payload hash, which S3 verifies (otherwise it is computed here). With `ifAbsent`, only if
+   * the key does not exist yet (S3 conditional write, `If-None-Match: *`; stores that do not
    * implement it get a plain PUT): returns false if it did.
    */
   async putBuffer(
@@ -115,20 +118,23 @@ export class ObjectStore {
     options: { md5Hex?: string; sha256Hex?: string; ifAbsent?: boolean } = {},
   ): Promise<boolean> {
     const md5Hex = options.md5Hex ?? (await digestBuffer(body, ['md5'])).md5;
+    const sha256Hex = options.sha256Hex ?? createHash('sha256').update(body).digest('hex');
     let conditional = options.ifAbsent ?? false;
     return this.#request('PutObject', key, async () => {
       try {
-        const command = new PutObjectCommand({
-          Bucket: this.location.bucket,
-          Key: this.#key(key),
-          Body: body,
-          ContentLength: body.length,
-          ContentMD5: hexToBase64(md5Hex),
-          ...(conditional ? { IfNoneMatch: '*' } : {}),
+        const out = await this.#send({
+          method: 'PUT',
+          key: this.#key(key),
+          headers: {
+            'content-length': String(body.length),
+            'content-md5': hexToBase64(md5Hex),
+            ...(conditional ? { 'if-none-match': '*' } : {}),
+          },
+          body,
+          payloadHash: sha256Hex,
         });
-        if (options.sha256Hex) setPayloadHash(command, options.sha256Hex);
-        const out = await this.#client.send(command);
-        checkEtag(out.ETag, md5Hex, key);
+        await discardBody(out.body);
+        checkEtag(out, md5Hex, key);
         return true;
       } catch (err) {
         const name = storeErrorName(err);
@@ -154,16 +160,15 @@ export class ObjectStore {
     await this.#request('PutObject', key, async () => {
       const body = createReadStream(path, { highWaterMark: STREAM_CHUNK_BYTES });
       try {
-        const command = new PutObjectCommand({
-          Bucket: this.location.bucket,
-          Key: this.#key(key),
-          Body: body,
-          ContentLength: size,
-          ContentMD5: hexToBase64(digests.md5Hex),
+        const out = await this.#send({
+          method: 'PUT',
+          key: this.#key(key),
+          headers: { 'content-length': String(size), 'content-md5': hexToBase64(digests.md5Hex) },
+          body,
+          payloadHash: digests.sha256Hex,
         });
-        setPayloadHash(command, digests.sha256Hex);
-        const out = await this.#client.send(command);
-        checkEtag(out.ETag, digests.md5Hex, key);
+        await discardBody(out.body);
+        checkEtag(out, digests.md5Hex, key);
       } finally {
         body.destroy();
       }
@@ -180,48 +185,44 @@ export class ObjectStore {
     range?: { start: number; end: number },
   ): Promise<T | null> {
     return this.#request('GetObject', key, async () => {
-      let body: (AsyncIterable<Uint8Array> & { destroy?: () => void }) | undefined;
+      let out: S3Response | undefined;
       try {
-        const out = await this.#client.send(
-          new GetObjectCommand({
-            Bucket: this.location.bucket,
-            Key: this.#key(key),
-            ...(range ? { Range: `bytes=${range.start}-${range.end - 1}` } : {}),
-          }),
-        );
-        body = out.Body as unknown as AsyncIterable<Uint8Array> & { destroy?: () => void };
-        return await consume(body);
+        out = await this.#send({
+          method: 'GET',
+          key: this.#key(key),
+          ...(range ? { headers: { range: `bytes=${range.start}-${range.end - 1}` } } : {}),
+        });
+        return await consume(out.body);
       } catch (err) {
-        body?.destroy?.();
+        out?.body.destroy();
         if (storeErrorName(err) === 'NoSuchKey') return null;
         throw err;
       }
     });
   }
 
-  /** Every object under `prefix` (relative to the location), following pagination. */
-  async list(prefix: string): Promise<StoredObject[]> {
+  /**
+   * Every object under `prefix` (relative to the location), following pagination; `pageSize`
+   * is the most keys one ListObjectsV2 request asks for (S3's default and maximum: 1000).
+   */
+  async list(prefix: string, pageSize?: number): Promise<StoredObject[]> {
     const out: StoredObject[] = [];
-    let token: string | undefined;
+    let token: string | null = null;
     do {
-      const page = await this.#request('ListObjectsV2', prefix, () =>
-        this.#client.send(
-          new ListObjectsV2Command({
-            Bucket: this.location.bucket,
-            Prefix: this.#key(prefix),
-            ...(token ? { ContinuationToken: token } : {}),
-          }),
-        ),
+      const query: Record<string, string> = { 'list-type': '2', prefix: this.#key(prefix) };
+      if (token) query['continuation-token'] = token;
+      if (pageSize !== undefined) query['max-keys'] = String(pageSize);
+      const page = await this.#request('ListObjectsV2', prefix, async () =>
+        parseListPage((await readBody((await this.#send({ method: 'GET', query })).body)).toString('utf8')),
       );
-      for (const object of page.Contents ?? []) {
-        if (!object.Key) continue;
+      for (const object of page.objects) {
         out.push({
-          key: object.Key.slice(this.location.prefix.length),
-          size: object.Size ?? 0,
-          lastModified: object.LastModified ?? new Date(0),
+          key: object.key.slice(this.location.prefix.length),
+          size: object.size,
+          lastModified: object.lastModified,
         });
       }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      token = page.nextToken;
     } while (token);
     return out;
   }
@@ -230,24 +231,31 @@ export class ObjectStore {
   async deleteKeys(keys: readonly string[]): Promise<void> {
     for (let i = 0; i < keys.length; i += DELETE_BATCH) {
       const batch = keys.slice(i, i + DELETE_BATCH);
-      const out = await this.#request('DeleteObjects', batch[0], () =>
-        this.#client.send(
-          new DeleteObjectsCommand({
-            Bucket: this.location.bucket,
-            Delete: { Objects: batch.map((key) => ({ Key: this.#key(key) })), Quiet: true },
-          }),
-        ),
-      );
-      const failed = out.Errors?.[0];
+      const body = Buffer.from(deleteRequestXml(batch.map((key) => this.#key(key))));
+      const failures = await this.#request('DeleteObjects', batch[0], async () => {
+        // S3 requires a digest of a DeleteObjects body; the body is small, hashing it is cheap.
+        const out = await this.#send({
+          method: 'POST',
+          query: { delete: '' },
+          headers: {
+            'content-length': String(body.length),
+            'content-md5': createHash('md5').update(body).digest('base64'),
+          },
+          body,
+          payloadHash: createHash('sha256').update(body).digest('hex'),
+        });
+        return parseDeleteFailures((await readBody(out.body)).toString('utf8'));
+      });
+      const failed = failures[0];
       if (failed) {
         throw new ApiError(
           'SyncFailed',
-          `Deleting s3://${this.location.bucket}/${failed.Key} failed (${failed.Code})`,
+          `Deleting s3://${this.location.bucket}/${failed.key} failed (${failed.code})`,
           {
             operation: 'DeleteObjects',
             bucket: this.location.bucket,
-            key: failed.Key ?? null,
-            store_error: failed.Code ?? null,
+            key: failed.key,
+            store_error: failed.code,
           },
         );
       }
@@ -255,12 +263,12 @@ export class ObjectStore {
   }
 
   async createMultipartUpload(key: string): Promise<string> {
-    const out = await this.#request('CreateMultipartUpload', key, () =>
-      this.#client.send(
-        new CreateMultipartUploadCommand({ Bucket: this.location.bucket, Key: this.#key(key) }),
-      ),
-    );
-    return out.UploadId!;
+    return this.#request('CreateMultipartUpload', key, async () => {
+      const out = await this.#send({ method: 'POST', key: this.#key(key), query: { uploads: '' } });
+      const uploadId = parseUploadId((await readBody(out.body)).toString('utf8'));
+      if (!uploadId) throw new S3ServiceError('InternalError', 'The answer names no UploadId', out.status);
+      return uploadId;
+    });
   }
 
   /** Uploads one part and checks its ETag against `md5Hex`; returns what Complete needs. */
@@ -272,50 +280,55 @@ export class ObjectStore {
     md5Hex: string,
   ): Promise<CompletedPart> {
     return this.#request('UploadPart', key, async () => {
-      const command = new UploadPartCommand({
-        Bucket: this.location.bucket,
-        Key: this.#key(key),
-        UploadId: uploadId,
-        PartNumber: partNumber,
-        Body: body,
-        ContentLength: body.length,
-        ContentMD5: hexToBase64(md5Hex),
+      const out = await this.#send({
+        method: 'PUT',
+        key: this.#key(key),
+        query: { partNumber: String(partNumber), uploadId },
+        headers: { 'content-length': String(body.length), 'content-md5': hexToBase64(md5Hex) },
+        body,
+        payloadHash: UNSIGNED_PAYLOAD,
       });
-      setPayloadHash(command, UNSIGNED_PAYLOAD);
-      const out = await this.#client.send(command);
-      checkEtag(out.ETag, md5Hex, `${key} part ${partNumber}`);
-      return { PartNumber: partNumber, ETag: out.ETag! };
+      await discardBody(out.body);
+      const etag = checkEtag(out, md5Hex, `${key} part ${partNumber}`);
+      if (!etag) throw new S3ServiceError('InternalError', `No ETag for part ${partNumber}`, out.status);
+      return { PartNumber: partNumber, ETag: etag };
     });
   }
 
+  /**
+   * Completes a multipart upload. S3 may answer 200 and still fail, with an error document as
+   * the body (it starts answering before the parts are assembled): that is thrown like any
+   * other store error (e.g. `InternalError`, which is retried).
+   */
   async completeMultipartUpload(key: string, uploadId: string, parts: CompletedPart[]): Promise<void> {
-    await this.#request('CompleteMultipartUpload', key, () =>
-      this.#client.send(
-        new CompleteMultipartUploadCommand({
-          Bucket: this.location.bucket,
-          Key: this.#key(key),
-          UploadId: uploadId,
-          MultipartUpload: { Parts: parts },
-        }),
-      ),
-    );
+    const body = Buffer.from(completeRequestXml(parts));
+    await this.#request('CompleteMultipartUpload', key, async () => {
+      const out = await this.#send({
+        method: 'POST',
+        key: this.#key(key),
+        query: { uploadId },
+        headers: { 'content-length': String(body.length) },
+        body,
+        payloadHash: createHash('sha256').update(body).digest('hex'),
+      });
+      const failure = parseErrorDocument((await readBody(out.body)).toString('utf8'));
+      if (failure) throw new S3ServiceError(failure.code, failure.message, out.status);
+    });
   }
 
   /** Best effort: an upload left behind only costs storage until a lifecycle rule removes it. */
   async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
-    await this.#client
-      .send(
-        new AbortMultipartUploadCommand({
-          Bucket: this.location.bucket,
-          Key: this.#key(key),
-          UploadId: uploadId,
-        }),
-      )
+    await this.#send({ method: 'DELETE', key: this.#key(key), query: { uploadId } })
+      .then((out) => discardBody(out.body))
       .catch(() => undefined);
   }
 
   #key(key: string): string {
     return this.location.prefix + key;
+  }
+
+  #send(request: Omit<S3Request, 'bucket'>): Promise<S3Response> {
+    return this.#client.send({ ...request, bucket: this.location.bucket });
   }
 
   async #request<T>(operation: string, key: string | undefined, attempt: () => Promise<T>): Promise<T> {
@@ -333,33 +346,12 @@ export class ObjectStore {
   }
 }
 
-/** The part of a command's middleware stack `setPayloadHash` uses. */
-interface BuildStepStack {
-  add(
-    middleware: (
-      next: (args: { request: unknown }) => Promise<unknown>,
-    ) => (args: { request: unknown }) => Promise<unknown>,
-    options: { step: 'build'; name: string },
-  ): void;
-}
-
-/**
- * Sets the payload hash a request is signed with. Otherwise the SDK hashes the whole body
- * again, in one synchronous call that blocks the event loop for as long as a large part takes.
- */
-function setPayloadHash(command: PutObjectCommand | UploadPartCommand, hash: string): void {
-  (command.middlewareStack as unknown as BuildStepStack).add(
-    (next) => (args) => {
-      (args.request as { headers: Record<string, string> }).headers['x-amz-content-sha256'] = hash;
-      return next(args);
-    },
-    { step: 'build', name: 'sluicePayloadHash' },
-  );
-}
-
-function checkEtag(etag: string | undefined, md5Hex: string, what: string): void {
+/** Compares the answer's ETag, when it is an MD5, with `md5Hex`; returns the ETag. */
+function checkEtag(out: S3Response, md5Hex: string, what: string): string | undefined {
+  const etag = out.headers.etag;
   const match = etag ? MD5_ETAG.exec(etag) : null;
   if (match && match[1] !== md5Hex) {
     throw new BadDigestError(`ETag ${match[1]} of ${what} is not the MD5 ${md5Hex} of the bytes sent`);
   }
+  return etag;
 }

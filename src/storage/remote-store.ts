@@ -23,7 +23,7 @@ import {
 } from './manifest.js';
 import { ObjectStore } from './object-store.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
-import { createS3Client } from './s3-client.js';
+import { S3Client } from './s3-client.js';
 import { resolveSyncSettings, type SyncConfig, type SyncSettings } from './sync-config.js';
 import { isUuid } from './uuid.js';
 
@@ -76,7 +76,7 @@ export class RemoteStore {
   private constructor(settings: SyncSettings, role: RemoteRole, options: RemoteOptions) {
     const location = role === 'bucket' ? settings.location : settings.readLocation;
     if (!location) throw new ApiError('SyncNotConfigured', 'The sync configuration has no read_bucket');
-    const client = createS3Client(settings);
+    const client = new S3Client(settings);
     this.settings = settings;
     this.role = role;
     this.readOnly = role === 'read_bucket';

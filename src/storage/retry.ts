@@ -4,8 +4,8 @@
  * Retried: throttling (SlowDown, 503, 429), other 5xx, digest mismatches (bytes damaged on the
  * way) and dropped or refused connections, including ECONNREFUSED, so a store that restarts
  * within the time budget does not fail a sync. Not retried: everything the store rejected on
- * purpose (4xx such as NoSuchBucket or InvalidAccessKeyId) and unknown hosts. The SDK's own
- * retries are turned off (s3-client.ts) so that this is the only policy.
+ * purpose (4xx such as NoSuchBucket or InvalidAccessKeyId) and unknown hosts. The S3 client
+ * (s3-client.ts) never retries, so that this is the only policy.
  *
  * Each delay is uniform in [0, min(maxDelay, base * 2^attempt)] ("full jitter"), which spreads
  * the retries of many parallel transfers instead of having them hit the store in lockstep.
