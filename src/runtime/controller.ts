@@ -2,7 +2,8 @@
  * The controller of a pipeline process: its runtime status and the work behind each change.
  *
  *   Initializing ──▶ Running ⇄ Paused
- *        │  │           ▲  ▲
+ *        │  │  │        ▲  ▲  ▲
+ *        │  │  └─▶ Replaying ─┘ (exactly-once: journaled input after the checkpoint)
  *        │  └─▶ Standby ┘  │ (activate)
  *        └─▶ AwaitingApproval ──approve──▶ Bootstrapping
  *   (a checkpoint of another program, bootstrap.ts; `allow` skips AwaitingApproval)
@@ -59,6 +60,8 @@ export class Controller {
   private activating = false;
   private syncService: SyncService | null = null;
   private checkpoints: Checkpointer | null = null;
+  /** While `Replaying`: the status to take once the replay is done. */
+  private afterReplay: 'Running' | 'Paused' = 'Running';
   /** Set while `AwaitingApproval`: lets the bootstrap go on (`/approve`). */
   private approval: (() => void) | null = null;
   /** Compactions requested by `/start_compaction`. */
@@ -213,6 +216,15 @@ export class Controller {
     return this.status;
   }
 
+  /**
+   * Feldera's `PipelineState` for `/stats` (`Paused` or `Running`; it has no `Replaying`):
+   * while replaying, the state the pipeline takes once the replay is done.
+   */
+  get pipelineState(): 'Paused' | 'Running' {
+    const status = this.status === 'Replaying' ? this.afterReplay : this.status;
+    return status === 'Paused' ? 'Paused' : 'Running';
+  }
+
   /** Brings the pipeline from Initializing to its initial status. */
   async initialize(): Promise<void> {
     this.log.info(
@@ -322,7 +334,26 @@ export class Controller {
     this.plane = plane;
     this.connectorSet = connectors;
     connectors.start();
-    this.setStatus(status);
+    if (plane.replaying) this.replay(plane, status);
+    else this.setStatus(status);
+  }
+
+  /**
+   * Reports `Replaying` while the steps process the journaled inputs the restored checkpoint
+   * did not cover (Feldera: "Input records that were stored in the journal but were not yet
+   * processed, are being processed first"), then takes `status`, or the status `/pause` or
+   * `/resume` asked for meanwhile. Input connectors do not read and HTTP ingress is refused
+   * (unless forced) until then, as while paused, so that what was acknowledged before the
+   * crash is processed before anything new.
+   */
+  private replay(plane: DataPlane, status: 'Running' | 'Paused'): void {
+    this.afterReplay = status;
+    this.setStatus('Replaying');
+    void plane.replayDone().then(() => {
+      if (this.status !== 'Replaying') return;
+      this.log.info('journal replay done');
+      this.setStatus(this.afterReplay);
+    });
   }
 
   /** `runtime_config.clock_resolution_usecs` (null: Feldera's default, one second). */
@@ -354,7 +385,8 @@ export class Controller {
   private setStatus(status: RuntimeStatus): void {
     if (status !== this.status) this.log.info(`runtime status: ${this.status} -> ${status}`);
     this.status = status;
-    this.plane?.setRunning(status === 'Running');
+    // Replayed inputs are processed whatever status follows the replay.
+    this.plane?.setRunning(status === 'Running' || status === 'Replaying');
     this.connectorSet?.setPipelineRunning(status === 'Running');
   }
 
@@ -391,12 +423,18 @@ export class Controller {
     return true;
   }
 
+  /** Pauses; while `Replaying`, the pipeline pauses once the replay is done. */
   pause(): void {
+    if (this.status === 'Replaying') this.afterReplay = 'Paused';
     if (this.status === 'Running') this.setStatus('Paused');
   }
 
-  /** Runs again; a rejected input's error the pipeline was paused with is cleared. */
+  /**
+   * Runs again; a rejected input's error the pipeline was paused with is cleared. While
+   * `Replaying`, the pipeline runs once the replay is done.
+   */
   resume(): void {
+    if (this.status === 'Replaying') this.afterReplay = 'Running';
     if (this.status !== 'Paused') return;
     if (this.held) this.log.info('resuming without the rejected input(s)');
     this.held = null;

@@ -196,6 +196,8 @@ export class DataPlane {
   private lastTransactionId = 0;
   /** From the checkpoint restored: the input a replay must skip the first rows of. */
   private replayPartial: { seq: number; taken: number } | null = null;
+  /** The sequence number of the last input `replay` queued (0: nothing replayed). */
+  private replayedThrough = 0;
   private readonly maxBatchSize: number;
   /** Set for exactly-once pipelines: every accepted input is journaled before it is acknowledged. */
   journal: InputJournal | null = null;
@@ -319,7 +321,23 @@ export class DataPlane {
       }
       replayed++;
     }
+    if (replayed > 0) this.replayedThrough = this.pushedSeq;
     return replayed;
+  }
+
+  /** Whether inputs `replay` queued are not all processed yet. */
+  get replaying(): boolean {
+    return this.processedSeq < this.replayedThrough;
+  }
+
+  /**
+   * Resolves once every input `replay` queued is processed (or rejected); the steps that
+   * process them run only while the data plane runs.
+   */
+  async replayDone(): Promise<void> {
+    const seq = this.replayedThrough;
+    if (seq <= this.processedSeq) return;
+    await new Promise<void>((resolve) => this.waiters.push({ seq, resolve }));
   }
 
   /**

@@ -102,7 +102,9 @@ export async function dataRoutes(app: FastifyInstance, controller: Controller): 
       if (controller.runtimeStatus !== 'Running' && !q.force) {
         throw new ApiError(
           'PipelinePaused',
-          `Pipeline is ${controller.runtimeStatus.toLowerCase()}: data was not ingested. Resume it, or push with force=true to buffer the data until it resumes.`,
+          controller.runtimeStatus === 'Replaying'
+            ? 'Pipeline is replaying its journal (input acknowledged before it stopped): data was not ingested. Push again once it runs, or push with force=true to queue the data after the replayed input.'
+            : `Pipeline is ${controller.runtimeStatus.toLowerCase()}: data was not ingested. Resume it, or push with force=true to buffer the data until it resumes.`,
           { runtime_status: controller.runtimeStatus },
         );
       }

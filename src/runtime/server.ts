@@ -20,6 +20,7 @@ import { compactionRoutes } from './compaction-routes.js';
 import { connectorRoutes } from './connector-routes.js';
 import type { Controller } from './controller.js';
 import { dataRoutes } from './data-routes.js';
+import { MemoryPressureMonitor, maxRssBytesOf } from './memory-pressure.js';
 import { renderJson, renderPrometheus } from './metrics.js';
 import { profileRoutes } from './profile-routes.js';
 import { samplyRoutes } from './samply-routes.js';
@@ -61,7 +62,10 @@ export async function buildRuntimeApp(controller: Controller, token: string): Pr
   );
   series.start();
   app.addHook('onClose', async () => series.stop());
-  const stats = new ControllerStats(controller, () => series.storageBytes);
+  const memory = new MemoryPressureMonitor(maxRssBytesOf(controller.config.runtimeConfig));
+  memory.start();
+  app.addHook('onClose', async () => memory.stop());
+  const stats = new ControllerStats(controller, () => series.storageBytes, memory);
 
   app.get(PROCESS_CONTROL.status, async () => controller.statusReport());
   app.post(PROCESS_CONTROL.pause, async () => {

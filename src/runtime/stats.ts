@@ -15,6 +15,7 @@
 import type { Controller } from './controller.js';
 import type { DataPlane } from './data-plane.js';
 import type { EgressSubscriber } from './egress.js';
+import type { MemoryPressureMonitor } from './memory-pressure.js';
 import type { Metric } from './metrics.js';
 import { SyncMetrics } from './sync-metrics.js';
 
@@ -60,10 +61,14 @@ function withErrors(
 
 /** Builds the stats documents of one pipeline process. */
 export class ControllerStats {
-  /** @param storageBytes bytes in the pipeline's storage directory (time-series.ts scans it) */
+  /**
+   * @param storageBytes bytes in the pipeline's storage directory (time-series.ts scans it)
+   * @param memory the process's memory pressure against its limit (memory-pressure.ts)
+   */
   constructor(
     private readonly controller: Controller,
     private readonly storageBytes: () => number,
+    private readonly memory: MemoryPressureMonitor,
   ) {}
 
   /**
@@ -81,12 +86,12 @@ export class ControllerStats {
     const now = Date.now();
     return {
       global_metrics: {
-        state: c.runtimeStatus === 'Paused' ? 'Paused' : 'Running',
+        state: c.pipelineState,
         bootstrap_in_progress: false,
         ...(plane?.transactionStats() ?? NO_TRANSACTION),
         rss_bytes: process.memoryUsage.rss(),
-        memory_pressure: 'low',
-        memory_pressure_epoch: 0,
+        memory_pressure: this.memory.pressure,
+        memory_pressure_epoch: this.memory.epoch,
         cpu_msecs: Math.round((cpu.user + cpu.system) / 1000),
         uptime_msecs: now - c.startTime,
         start_time: Math.floor(c.startTime / 1000),

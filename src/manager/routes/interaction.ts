@@ -168,7 +168,10 @@ function deployedOrThrow(rec: PipelineRecord, method: string, requestPath: strin
   }
   const interactive =
     rec.deployment_resources_status === 'Provisioned' &&
-    (runtime === 'Running' || runtime === 'Paused' || (method === 'GET' && runtime === 'Standby'));
+    (runtime === 'Running' ||
+      runtime === 'Paused' ||
+      runtime === 'Replaying' ||
+      (method === 'GET' && runtime === 'Standby'));
   if (!interactive || rec.deployment_location?.port == null) {
     throw new ApiError(
       'PipelineInteractionNotDeployed',
