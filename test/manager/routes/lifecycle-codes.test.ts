@@ -102,7 +102,10 @@ describe('pipeline object fields and start/edit error codes', () => {
     assert.deepEqual(refused.body.details, { not_allowed: ['`runtime_config.workers`'] });
     // The journal of acknowledged input belongs to the model that wrote it.
     const model = p.runtime_config.fault_tolerance.model === 'none' ? 'at_least_once' : 'none';
-    const otherModel = { ...p.runtime_config, fault_tolerance: { ...p.runtime_config.fault_tolerance, model } };
+    const otherModel = {
+      ...p.runtime_config,
+      fault_tolerance: { ...p.runtime_config.fault_tolerance, model },
+    };
     const remodeled = await m.request('PATCH', '/v0/pipelines/obj', { runtime_config: otherModel });
     assertError(remodeled, 400, 'EditRestrictedToClearedStorage');
     assert.deepEqual(remodeled.body.details, { not_allowed: ['`runtime_config.fault_tolerance`'] });
