@@ -22,6 +22,11 @@
  * key, first copying the value into the head if it lives in an older layer, and that object may
  * be changed in place (with the caller recording how to undo the change).
  *
+ * A step that reads many keys first calls `prefetch` with them: the keys are looked up below the
+ * head together, in one key-ordered pass per batch (a block fetched once per step, not once per
+ * key), and what was found is a memo that `get` and `getMut` read after the head, valid until
+ * the layers below the head change content (a seal).
+ *
  * Sealing (`freeze`) is O(1): the head becomes a frozen layer and an empty head takes its place.
  * Turning a frozen layer into a batch encodes its values (main thread; in slices between steps
  * in background mode), then sorts and writes them (worker thread), and happens in the order the
@@ -292,13 +297,14 @@ export class Trace<V> {
    * index search and a block fetch per batch and key; here the keys are sorted once and each
    * batch is walked in key order, so a block is fetched once per step however many of the
    * step's keys it holds (bench/README.md, "Bulk load lookups below the head"). Keys already in
-   * the head and keys given twice are looked up once or not at all. Without layers below the
-   * head (no storage, or nothing sealed yet) it does nothing. Returns nothing: the results are
+   * the head and keys given twice are looked up once or not at all. It does nothing without
+   * batches (no storage, or nothing sealed yet) and while the storage's batches fit in its
+   * block cache (`TraceStorage.batchesOutgrowCache`), where per-key lookups cost less. Returns nothing: the results are
    * only a memo, and a key not prefetched is looked up as before.
    */
   prefetch(prefixes: readonly string[], suffixes?: readonly string[]): void {
     this.prefetched = null;
-    if (!this.layered || prefixes.length === 0) return;
+    if (this.batches.length === 0 || prefixes.length === 0 || !this.storage?.batchesOutgrowCache) return;
     const memo = new Map<string, Prefetched<V>>();
     let open: Prefetched<V>[] = [];
     for (let i = 0; i < prefixes.length; i++) {

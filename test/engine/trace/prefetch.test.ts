@@ -211,3 +211,21 @@ test('prefetch without storage does nothing', () => {
   assert.equal(trace.get('a')?.n, 1);
   assert.equal(trace.get('b'), undefined);
 });
+
+test('prefetch only works while the batches outgrow the block cache', (t) => {
+  const { storage, trace, key } = loaded(t, 500);
+  const batchBytes = trace.stateSize().bytes;
+  storage.cache.setBudget(batchBytes);
+  assert.equal(storage.batchesOutgrowCache, false);
+  const accesses = () => storage.cache.hits + storage.cache.misses;
+  trace.prefetch([key(1), key(2)]);
+  let before = accesses();
+  assert.equal(trace.get(key(1))?.n, 1);
+  assert.ok(accesses() > before, 'the batches fit in the cache: get looked the key up itself');
+  storage.cache.setBudget(batchBytes - 1);
+  assert.equal(storage.batchesOutgrowCache, true);
+  trace.prefetch([key(1), key(2)]);
+  before = accesses();
+  assert.equal(trace.get(key(2))?.n, 2);
+  assert.equal(accesses(), before, 'answered by the prefetch');
+});
