@@ -84,11 +84,16 @@ export class ZSetMap {
 
   /** Adds a consolidated batch, recording how to undo it. */
   apply(batch: Batch, undo: UndoLog): void {
-    for (const { row, weight } of batch) this.add(rowKey(row), row, weight, undo);
+    this.applyKeyed(
+      batch,
+      batch.map((e) => rowKey(e.row)),
+      undo,
+    );
   }
 
   /** `apply` with each row's `rowKey` already computed (`consolidateKeyed`). */
   applyKeyed(batch: Batch, keys: readonly string[], undo: UndoLog): void {
+    this.trace.prefetch(keys);
     for (let i = 0; i < batch.length; i++) {
       const { row, weight } = batch[i]!;
       this.add(keys[i]!, row, weight, undo);

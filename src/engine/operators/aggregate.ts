@@ -110,8 +110,12 @@ export class Aggregate implements StatefulOperator {
         this.started = false;
       });
     }
-    for (const { row, weight } of consolidate(input!)) {
-      const { group } = touch(keyOf(row, this.groupKeys), row);
+    const rows = consolidate(input!);
+    const keys = rows.map((e) => keyOf(e.row, this.groupKeys));
+    this.groups.prefetch(keys);
+    for (let i = 0; i < rows.length; i++) {
+      const { row, weight } = rows[i]!;
+      const { group } = touch(keys[i]!, row);
       group.count += weight;
       for (let i = 0; i < this.specs.length; i++) {
         const { arg, filter } = this.specs[i]!.call;

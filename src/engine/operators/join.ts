@@ -110,14 +110,17 @@ export class Join implements StatefulOperator {
     const emitPairs = this.kind !== 'mark';
 
     // dL ⋈ R: new left rows against the old right side.
-    for (const { row: l, weight: w } of consolidate(leftDelta!)) {
-      const key = this.leftKey(l);
+    const left = keyed(consolidate(leftDelta!), this.leftKey);
+    this.left.trace.prefetch(left.keys, left.rowKeys);
+    for (let i = 0; i < left.rows.length; i++) {
+      const { row: l, weight: w } = left.rows[i]!;
+      const key = left.keyOf[i]!;
       if (key === null) {
         if (this.kind === 'mark') out.push({ row: [...l, false], weight: w });
         else if (this.trackLeft) out.push({ row: l.concat(this.rightNulls), weight: w });
         continue;
       }
-      const rk = rowKey(l);
+      const rk = left.rowKeyOf[i]!;
       const entry = this.left.entry(key, rk, l, ctx.undo);
       touch(touchedLeft, entry);
       let matches = 0;
@@ -137,13 +140,16 @@ export class Join implements StatefulOperator {
     }
 
     // (L + dL) ⋈ dR: new right rows against the updated left side.
-    for (const { row: r, weight: w } of consolidate(rightDelta!)) {
-      const key = this.rightKey(r);
+    const right = keyed(consolidate(rightDelta!), this.rightKey);
+    this.right.trace.prefetch(right.keys, right.rowKeys);
+    for (let i = 0; i < right.rows.length; i++) {
+      const { row: r, weight: w } = right.rows[i]!;
+      const key = right.keyOf[i]!;
       if (key === null) {
         if (this.trackRight) out.push({ row: this.leftNulls.concat(r), weight: w });
         continue;
       }
-      const rk = rowKey(r);
+      const rk = right.rowKeyOf[i]!;
       const entry = this.right.entry(key, rk, r, ctx.undo);
       touch(touchedRight, entry);
       let matches = 0;
@@ -186,6 +192,40 @@ export class Join implements StatefulOperator {
   traces(): Trace<unknown>[] {
     return [this.left.trace, this.right.trace];
   }
+}
+
+/**
+ * A delta's rows with their join keys and row keys (by index; null join key: a NULL column),
+ * and the (join key, row key) pairs of the rows that have a join key, which the step looks up
+ * in the index: given to `Trace.prefetch` together before the step visits the rows one by one.
+ */
+interface KeyedDelta {
+  rows: Batch;
+  keyOf: Array<string | null>;
+  rowKeyOf: Array<string | undefined>;
+  keys: string[];
+  rowKeys: string[];
+}
+
+function keyed(rows: Batch, keyFunction: KeyFunction): KeyedDelta {
+  const d: KeyedDelta = {
+    rows,
+    keyOf: new Array(rows.length),
+    rowKeyOf: new Array(rows.length),
+    keys: [],
+    rowKeys: [],
+  };
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!.row;
+    const key = keyFunction(row);
+    d.keyOf[i] = key;
+    if (key === null) continue;
+    const rk = rowKey(row);
+    d.rowKeyOf[i] = rk;
+    d.keys.push(key);
+    d.rowKeys.push(rk);
+  }
+  return d;
 }
 
 function restoreEntry(e: Entry, before: Before): void {

@@ -44,9 +44,21 @@ export class TableInput implements StatefulOperator {
     // out here; `out` is then consolidated without hashing every row (a bulk load's steps).
     const seen = new Set<string>();
     let distinct = true;
-    for (const { row, weight, patch } of pushed!) {
+    const primaryKey = this.primaryKey;
+    // Every key the step reads, looked up below the head in one pass (Trace.prefetch).
+    const keys: string[] = new Array(pushed!.length);
+    const lookups: string[] = [];
+    for (let i = 0; i < pushed!.length; i++) {
+      const { row, weight } = pushed![i]!;
       if (weight === 0) continue;
-      const key = keyOf(row, this.primaryKey);
+      keys[i] = keyOf(row, primaryKey);
+      lookups.push(keys[i]!);
+    }
+    this.byKey.prefetch(lookups);
+    for (let i = 0; i < pushed!.length; i++) {
+      const { row, weight, patch } = pushed![i]!;
+      if (weight === 0) continue;
+      const key = keys[i]!;
       if (distinct) {
         if (seen.has(key)) distinct = false;
         else seen.add(key);

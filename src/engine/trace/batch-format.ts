@@ -357,9 +357,9 @@ export class BlockView {
     return this.buf.subarray(at + 4, at + 4 + this.buf.readUInt32LE(at));
   }
 
-  /** The first entry whose key is >= `key` (`count` if none). */
-  lowerBound(key: string): number {
-    let lo = 0;
+  /** The first entry at or after `from` whose key is >= `key` (`count` if none). */
+  lowerBound(key: string, from = 0): number {
+    let lo = from;
     let hi = this.count;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;

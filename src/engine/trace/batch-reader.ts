@@ -59,6 +59,13 @@ function closeFile(path: string): void {
   openFiles.delete(path);
   closeSync(fd);
 }
+/** A key of a sorted multi-key lookup (`findSorted`): the key and its prefix's bloom hashes. */
+export interface SortedLookup {
+  readonly key: string;
+  readonly h1: number;
+  readonly h2: number;
+}
+
 /** Block ids in the cache are `reader id × BLOCK_ID_SPAN + block number`. */
 const BLOCK_ID_SPAN = 2 ** 24;
 
@@ -193,6 +200,40 @@ export class BatchReader {
     const block = this.block(this.blockFor(key));
     const i = block.lowerBound(key);
     return i < block.count && block.key(i) === key ? block.value(i) : undefined;
+  }
+
+  /**
+   * Looks up many keys in one forward pass: `keys` must be sorted ascending (by `key`). Each
+   * block is fetched once however many of the keys it holds, and the search within a block
+   * starts where the previous key's ended; the bloom filter is checked with each key's
+   * precomputed hashes. Calls `found(k, bytes)` for every key the batch holds (bytes null for
+   * a tombstone).
+   */
+  findSorted<K extends SortedLookup>(keys: readonly K[], found: (k: K, value: Buffer | null) => void): void {
+    const loaded = this.load();
+    const { firstKeys } = loaded.index;
+    if (firstKeys.length === 0) return;
+    const bloom = loaded.bloom;
+    let blockNo = -1;
+    let block: BlockView | null = null;
+    let from = 0;
+    for (const k of keys) {
+      if (!bloom.mayContainHashed(k.h1, k.h2)) continue;
+      const key = k.key;
+      // The block can only move forward: advance past blocks whose successor starts at or
+      // before the key (a binary search when the key is far ahead).
+      let b = blockNo < 0 ? this.blockFor(key) : blockNo;
+      if (b + 1 < firstKeys.length && firstKeys[b + 1]! <= key)
+        b = b + 2 < firstKeys.length && firstKeys[b + 2]! <= key ? this.blockFor(key) : b + 1;
+      if (b !== blockNo) {
+        block = this.block(b);
+        blockNo = b;
+        from = 0;
+      }
+      const i = block!.lowerBound(key, from);
+      from = i;
+      if (i < block!.count && block!.key(i) === key) found(k, block!.value(i));
+    }
   }
 
   /** A cursor at the first entry whose key is >= `from`. */

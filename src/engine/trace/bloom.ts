@@ -9,8 +9,11 @@
 export const BITS_PER_ENTRY = 10;
 export const PROBES = 7;
 
-/** The two base hashes of the first `length` code units of `key`. */
-function hashes(key: string, length: number): [number, number] {
+/**
+ * The two base hashes of the first `length` code units of `key`. They do not depend on the
+ * filter's size, so a lookup of one key in several batches hashes it once (`mayContainHashed`).
+ */
+export function bloomHashes(key: string, length: number): [number, number] {
   let a = 0x811c9dc5;
   let b = 0x01000193;
   for (let i = 0; i < length; i++) {
@@ -36,7 +39,7 @@ export class Bloom {
   }
 
   add(key: string, prefixLength: number): void {
-    const [h1, h2] = hashes(key, prefixLength);
+    const [h1, h2] = bloomHashes(key, prefixLength);
     for (let i = 0; i < PROBES; i++) {
       const bit = ((h1 + Math.imul(i, h2)) >>> 0) % this.numBits;
       this.bits[bit >>> 3]! |= 1 << (bit & 7);
@@ -45,7 +48,12 @@ export class Bloom {
 
   /** False only if no key with this prefix was added. */
   mayContain(key: string, prefixLength: number): boolean {
-    const [h1, h2] = hashes(key, prefixLength);
+    const [h1, h2] = bloomHashes(key, prefixLength);
+    return this.mayContainHashed(h1, h2);
+  }
+
+  /** `mayContain` for a key whose `bloomHashes` are `h1`, `h2`. */
+  mayContainHashed(h1: number, h2: number): boolean {
     for (let i = 0; i < PROBES; i++) {
       const bit = ((h1 + Math.imul(i, h2)) >>> 0) % this.numBits;
       if ((this.bits[bit >>> 3]! & (1 << (bit & 7))) === 0) return false;

@@ -22,6 +22,11 @@
  * key, first copying the value into the head if it lives in an older layer, and that object may
  * be changed in place (with the caller recording how to undo the change).
  *
+ * A step that reads many keys first calls `prefetch` with them: the keys are looked up below the
+ * head together, in one key-ordered pass per batch (a block fetched once per step, not once per
+ * key), and what was found is a memo that `get` and `getMut` read after the head, valid until
+ * the layers below the head change content (a seal).
+ *
  * Sealing (`freeze`) is O(1): the head becomes a frozen layer and an empty head takes its place.
  * Turning a frozen layer into a batch encodes its values (main thread; in slices between steps
  * in background mode), then sorts and writes them (worker thread), and happens in the order the
@@ -33,7 +38,8 @@ import { StateReader, StateWriter } from '../state-codec.js';
 import type { UndoLog } from '../undo-log.js';
 import type { BuildTarget } from './batch-build.js';
 import { ByteBuffer, FLAG_TOMBSTONE } from './batch-format.js';
-import type { BatchCursor } from './batch-reader.js';
+import type { BatchCursor, SortedLookup } from './batch-reader.js';
+import { bloomHashes } from './bloom.js';
 import type { Job } from './jobs.js';
 import type { BatchLayer, TraceStorage } from './storage.js';
 
@@ -145,6 +151,19 @@ class Head<V> {
   }
 }
 
+/**
+ * A key `prefetch` looked up below the head, and what it found: the value (undefined: absent
+ * or a tombstone), and whether it is shared (a frozen layer's object, or one `get` handed out),
+ * so that `getMut` copies it before the head takes it.
+ */
+interface Prefetched<V> extends SortedLookup {
+  prefix: string;
+  suffix: string;
+  found: boolean;
+  value: V | undefined;
+  shared: boolean;
+}
+
 /** Undo actions of the head (module functions: recording them allocates no closure). */
 function removeFrom<V>(head: Head<V>, prefix: string, suffix: string): void {
   head.remove(prefix, suffix);
@@ -203,6 +222,13 @@ export class Trace<V> {
   private readonly codec: ValueCodec<V>;
   private readonly grouped: boolean;
   private readonly keepSorted: boolean;
+  /**
+   * What the last `prefetch` found below the head, by full key; null when none. It stays valid
+   * until the layers below the head change content, which only a seal does (a conversion to a
+   * batch or a merge keeps the content): a seal and a restore clear it. Head writes need no
+   * invalidation, since every lookup reads the head first.
+   */
+  private prefetched: Map<string, Prefetched<V>> | null = null;
 
   constructor(options: TraceOptions<V>) {
     this.codec = options.codec;
@@ -225,7 +251,7 @@ export class Trace<V> {
   get(prefix: string, suffix = ''): V | undefined {
     const slot = this.head.get(prefix, suffix);
     if (slot !== undefined) return slot === TOMBSTONE ? undefined : slot;
-    return this.layered ? this.below(prefix, suffix)?.value : undefined;
+    return this.layered ? this.below(prefix, suffix, false)?.value : undefined;
   }
 
   /** The head's object for a key, which the caller may change in place; undefined if absent. */
@@ -233,7 +259,7 @@ export class Trace<V> {
     const slot = this.head.get(prefix, suffix);
     if (slot !== undefined) return slot === TOMBSTONE ? undefined : slot;
     if (!this.layered) return undefined;
-    const found = this.below(prefix, suffix);
+    const found = this.below(prefix, suffix, true);
     if (!found) return undefined;
     const value = found.shared ? this.clone(found.value) : found.value;
     this.head.set(prefix, suffix, value);
@@ -264,8 +290,80 @@ export class Trace<V> {
     else undo.call(setIn, head, prefix, suffix, previous);
   }
 
-  /** Looks a key up below the head: `shared` values belong to a frozen layer. */
-  private below(prefix: string, suffix: string): { value: V; shared: boolean } | undefined {
+  /**
+   * Looks up below the head, in one pass per layer, the keys a step is about to read
+   * (`prefixes[i]`, with `suffixes[i]` in a grouped trace), and keeps what it finds for `get`
+   * and `getMut` until the next `prefetch` (or seal). Per-key lookups cost a bloom check, an
+   * index search and a block fetch per batch and key; here the keys are sorted once and each
+   * batch is walked in key order, so a block is fetched once per step however many of the
+   * step's keys it holds (bench/README.md, "Bulk load lookups below the head"). Keys already in
+   * the head and keys given twice are looked up once or not at all. It does nothing without
+   * batches (no storage, or nothing sealed yet) and while the storage's batches fit in its
+   * block cache (`TraceStorage.batchesOutgrowCache`), where per-key lookups cost less. Returns nothing: the results are
+   * only a memo, and a key not prefetched is looked up as before.
+   */
+  prefetch(prefixes: readonly string[], suffixes?: readonly string[]): void {
+    this.prefetched = null;
+    if (this.batches.length === 0 || prefixes.length === 0 || !this.storage?.batchesOutgrowCache) return;
+    const memo = new Map<string, Prefetched<V>>();
+    let open: Prefetched<V>[] = [];
+    for (let i = 0; i < prefixes.length; i++) {
+      const prefix = prefixes[i]!;
+      const suffix = this.grouped ? suffixes![i]! : '';
+      if (this.head.get(prefix, suffix) !== undefined) continue;
+      const key = this.grouped ? prefix + suffix : prefix;
+      if (memo.has(key)) continue;
+      const [h1, h2] = bloomHashes(prefix, prefix.length);
+      const p: Prefetched<V> = { key, h1, h2, prefix, suffix, found: false, value: undefined, shared: false };
+      open.push(p);
+      memo.set(key, p);
+    }
+    for (let i = this.frozen.length - 1; i >= 0 && open.length > 0; i--) {
+      const layer = this.frozen[i]!.head;
+      for (const p of open) {
+        const slot = layer.get(p.prefix, p.suffix);
+        if (slot === undefined) continue;
+        p.found = true;
+        if (slot !== TOMBSTONE) {
+          p.value = slot;
+          p.shared = true;
+        }
+      }
+      open = open.filter((p) => !p.found);
+    }
+    if (this.batches.length > 0 && open.length > 0) {
+      open.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      const found = (p: Prefetched<V>, bytes: Buffer | null) => {
+        p.found = true;
+        if (bytes !== null) p.value = this.decode(bytes);
+      };
+      for (let i = this.batches.length - 1; i >= 0 && open.length > 0; i--) {
+        this.batches[i]!.reader.findSorted(open, found);
+        open = open.filter((p) => !p.found);
+      }
+    }
+    this.prefetched = memo;
+  }
+
+  /**
+   * Looks a key up below the head: `shared` values belong to a frozen layer (or were handed out
+   * before). `forMut`: the head is about to take the value, so a prefetched one leaves the memo
+   * (a later lookup, after an undo, decodes it afresh); otherwise a prefetched value is marked
+   * shared, so that a later `getMut` copies it rather than change what `get` returned.
+   */
+  private below(prefix: string, suffix: string, forMut: boolean): { value: V; shared: boolean } | undefined {
+    const memo = this.prefetched;
+    if (memo !== null) {
+      const key = this.grouped ? prefix + suffix : prefix;
+      const p = memo.get(key);
+      if (p !== undefined && p.prefix.length === prefix.length) {
+        if (p.value === undefined) return undefined;
+        const found = { value: p.value, shared: p.shared };
+        if (forMut) memo.delete(key);
+        else p.shared = true;
+        return found;
+      }
+    }
     for (let i = this.frozen.length - 1; i >= 0; i--) {
       const slot = this.frozen[i]!.head.get(prefix, suffix);
       if (slot !== undefined) return slot === TOMBSTONE ? undefined : { value: slot, shared: true };
@@ -454,6 +552,7 @@ export class Trace<V> {
   /** Seals the head (call at a step boundary): it becomes a frozen layer on its way to a batch. */
   seal(): void {
     const storage = this.requireStorage();
+    this.prefetched = null;
     if (this.head.size > 0) {
       this.frozen.push(new FrozenLayer(this.head));
       this.head = new Head(this.grouped, this.keepSorted);
@@ -500,6 +599,7 @@ export class Trace<V> {
   restore(files: readonly BatchFileRef[]): void {
     const storage = this.requireStorage();
     if (this.layered || this.head.size > 0) throw new Error('state can only be restored into a fresh trace');
+    this.prefetched = null;
     this.batches = files.map((f) => storage.fileLayer(f.sha256, f.size, f.entries));
   }
 
