@@ -25,6 +25,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pipelineNodeFlags } from '../src/types/runtime.js';
 import type { SizeResult, SizeTask } from './checkpoint/measure.js';
 import { count, mib, mibPerSecond, percent, ratio, secs, table } from './checkpoint/report.js';
 import { PROGRAM_SQL } from './checkpoint/workload.js';
@@ -66,9 +67,7 @@ function machine(): string {
 /** Measures one size in a fresh process with a GC the measurement can trigger. */
 function runInChild(task: SizeTask): Promise<SizeResult> {
   return new Promise((resolve, reject) => {
-    const heap =
-      config.memoryMb === null ? [] : [`--max-old-space-size=${Math.floor(config.memoryMb * 0.6)}`];
-    const execArgv = [...process.execArgv, ...heap];
+    const execArgv = [...process.execArgv, ...pipelineNodeFlags(config.memoryMb)];
     const child = fork(WORKER, [JSON.stringify(task)], { execArgv });
     let result: SizeResult | undefined;
     child.on('message', (m) => {

@@ -7,7 +7,8 @@
  * worker and the garbage collector's helpers included; at the end of the load, and once the
  * background work has settled), the checkpoint's MiB, peak RSS and the load average.
  * Run it as bench/checkpoint.ts runs a size: with the heap limit the runner would give the
- * pipeline (`--max-old-space-size` = 0.6 × BENCH_MEMORY_MB).
+ * pipeline (`pipelineNodeFlags` of src/types/runtime.ts: `--max-old-space-size` = 0.6 ×
+ * BENCH_MEMORY_MB and `--max-semi-space-size=8`).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';

@@ -1,24 +1,28 @@
 /**
  * How a pipeline process spends memory on its state, from `runtime_config`. With
- * `resources.memory_mb_max` = M every part below has a bound, and together they stay within M
- * (the issue-11 target is a peak RSS of at most 1.25 M; bench/checkpoint prints the ratio):
+ * `resources.memory_mb_max` = M every part below but the last has a bound, and those bounds
+ * add up to less than M, leaving room for the last (the issue-11 target is a peak RSS of at
+ * most 1.25 M; bench/checkpoint prints the ratio):
  *
  *   part                         bound                       where it lives
- *   main thread's V8 heap        old generation 0.6 M        --max-old-space-size, set by the
+ *   main thread's V8 heap        old generation 0.6 M,       --max-old-space-size and
+ *                                young generation 24 MiB     --max-semi-space-size, set by the
  *                                                            runner (src/types/runtime.ts)
  *     of which unsealed heads    0.04 M of encoded bytes     JS objects, ~4× their encoding;
  *     and sealed heads waiting   as much again (steps wait   `Circuit.ready`)
  *   merge worker's V8 heap       old generation 0.1 M,       `resourceLimits` of the worker
  *                                young generation 8 MiB      thread (a V8 isolate of its own;
  *                                (src/engine/trace/storage)  the process flag does not bound it)
- *   block cache                  0.15 M, unless              Buffers + decoded keys, estimated
+ *   block cache                  0.12 M, unless              Buffers + decoded keys, estimated
  *                                storage.cache_mib says      by `BlockView.bytes`, and the
  *                                                            indexes and bloom filters of open
  *                                                            batches (reserved in its budget)
- *   batches kept in memory       0.1 M                       Buffers (below min_storage_bytes,
+ *   batches kept in memory       0.05 M                      Buffers (below min_storage_bytes,
  *                                                            until a checkpoint writes them)
- *   the rest                     ~0.2 M at M = 512           code, the young generation of the
- *                                                            main heap, I/O buffers, malloc
+ *   the rest                     not bounded                 code, I/O buffers, malloc beyond
+ *                                                            what V8 accounts: with the worker's
+ *                                                            isolate, 250–290 MiB of RSS at
+ *                                                            M = 512 (bench/README.md, 1 GiB run)
  *
  *   storage.min_storage_bytes    batches smaller than this stay in memory until a checkpoint
  *                                (Feldera's default: 10,048,576 bytes)
@@ -54,10 +58,10 @@ export function stateSettingsOf(runtimeConfig: Record<string, unknown>): StateSe
       cacheMib !== null
         ? cacheMib * MIB
         : memoryMb
-          ? Math.floor(memoryMb * 0.15 * MIB)
+          ? Math.floor(memoryMb * 0.12 * MIB)
           : DEFAULT_BUDGET_BYTES,
     headBudgetBytes: memoryMb ? Math.floor(memoryMb * 0.04 * MIB) : DEFAULT_BUDGET_BYTES,
-    memoryBatchBytes: memoryMb ? Math.floor(memoryMb * 0.1 * MIB) : DEFAULT_BUDGET_BYTES,
+    memoryBatchBytes: memoryMb ? Math.floor(memoryMb * 0.05 * MIB) : DEFAULT_BUDGET_BYTES,
     workerHeapMb: memoryMb ? Math.max(MIN_WORKER_HEAP_MB, Math.floor(memoryMb * 0.1)) : null,
   };
 }

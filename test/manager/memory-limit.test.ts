@@ -5,12 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { heapLimitMb } from '../../src/types/runtime.js';
+import { BOUNDED_SEMI_SPACE_MB, heapLimitMb } from '../../src/types/runtime.js';
 import { SIMPLE_PROGRAM, startTestManager, type TestManager } from '../helpers/manager.js';
 import { pipelineLog, startAndWait, stopAndWait } from '../helpers/pipeline.js';
 
-/** V8's young generation on top of the old-generation limit: at most 3 × a 16 MiB semi-space. */
-const YOUNG_GENERATION_MAX_MB = 48;
+/** V8's young generation on top of the old-generation limit: 3 × the runner's semi-space. */
+const YOUNG_GENERATION_MAX_MB = 3 * BOUNDED_SEMI_SPACE_MB;
 
 describe('the heap limit from resources.memory_mb_max', () => {
   let m: TestManager;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { TraceStorage } from '../../src/engine/trace/storage.js';
 import { DEFAULT_MIN_STORAGE_BYTES, stateSettingsOf } from '../../src/runtime/memory.js';
-import { heapLimitMb } from '../../src/types/runtime.js';
+import { BOUNDED_SEMI_SPACE_MB, heapLimitMb, pipelineNodeFlags } from '../../src/types/runtime.js';
 import { scratchDir } from '../helpers/trace-storage.js';
 
 const MIB = 2 ** 20;
@@ -17,7 +17,7 @@ describe('memory_mb_max', () => {
     // Below ~256 MiB the process's own code and baseline (~70 MiB) leave no room for a bound.
     for (const memoryMb of [256, 512, 2048, 16_384]) {
       const s = stateSettingsOf({ resources: { memory_mb_max: memoryMb }, storage: {} });
-      const mainHeapMb = heapLimitMb(memoryMb)!;
+      const mainHeapMb = heapLimitMb(memoryMb)! + 3 * BOUNDED_SEMI_SPACE_MB;
       const workerMb = s.workerHeapMb! + 8;
       const buffersMb = (s.cacheBytes + s.memoryBatchBytes) / MIB;
       const total = mainHeapMb + workerMb + buffersMb;
@@ -29,13 +29,15 @@ describe('memory_mb_max', () => {
     }
   });
 
-  test('512 MiB: 307 MiB heap, 51 MiB worker heap, 76 MiB cache, 20 MiB heads, 51 MiB of batches', () => {
+  test('512 MiB: 307 MiB heap, 51 MiB worker heap, 61 MiB cache, 20 MiB heads, 26 MiB of batches', () => {
     const s = stateSettingsOf({ resources: { memory_mb_max: 512 } });
     assert.equal(heapLimitMb(512), 307);
     assert.equal(s.workerHeapMb, 51);
-    assert.equal(Math.round(s.cacheBytes / MIB), 77);
+    assert.equal(Math.round(s.cacheBytes / MIB), 61);
     assert.equal(Math.round(s.headBudgetBytes / MIB), 20);
-    assert.equal(Math.round(s.memoryBatchBytes / MIB), 51);
+    assert.equal(Math.round(s.memoryBatchBytes / MIB), 26);
+    assert.deepEqual(pipelineNodeFlags(512), ['--max-old-space-size=307', '--max-semi-space-size=8']);
+    assert.deepEqual(pipelineNodeFlags(null), []);
   });
 
   test('storage.cache_mib and min_storage_bytes win; without memory_mb_max the worker heap is V8 default', () => {

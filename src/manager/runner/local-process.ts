@@ -16,7 +16,7 @@ import { readFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { heapLimitMb, PIPELINE_FILES, PRIVATE_FILE_MODE, TOKEN_HEADER } from '../../types/runtime.js';
+import { PIPELINE_FILES, PRIVATE_FILE_MODE, pipelineNodeFlags, TOKEN_HEADER } from '../../types/runtime.js';
 import { buildPipelineEnv } from '../pipelines/pipeline-env.js';
 import type { DeploymentLocation } from '../store/types.js';
 import type {
@@ -51,11 +51,11 @@ export class LocalProcessExecutor implements PipelineExecutor {
     writeFileSync(deploymentPath, JSON.stringify(spec), { mode: PRIVATE_FILE_MODE });
     const logPath = join(spec.pipelineDir, PIPELINE_FILES.log);
     const logFd = openSync(logPath, 'a', PRIVATE_FILE_MODE);
-    const heapMb = heapLimitMb(
+    const memoryFlags = pipelineNodeFlags(
       (spec.runtimeConfig.resources as { memory_mb_max?: unknown } | undefined)?.memory_mb_max,
     );
     const args = [
-      ...(heapMb === null ? [] : [`--max-old-space-size=${heapMb}`]),
+      ...memoryFlags,
       ...(RUNNING_UNDER_TS ? ['--import', 'tsx'] : []),
       RUNTIME_ENTRY,
       deploymentPath,
