@@ -8,7 +8,22 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { StateReader, StateWriter } from '../../src/engine/state-codec.js';
 import { TraceStorage, type TraceStorageSettings } from '../../src/engine/trace/storage.js';
+
+/** A small value type for trace tests, with its codec. */
+export interface Counter {
+  name: string;
+  n: number;
+}
+
+export const counterCodec = {
+  write: (w: StateWriter, v: Counter) => {
+    w.string(v.name);
+    w.f64(v.n);
+  },
+  read: (r: StateReader): Counter => ({ name: r.string(), n: r.f64() }),
+};
 
 let shared: string | null = null;
 

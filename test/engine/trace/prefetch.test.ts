@@ -6,25 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { StateReader, StateWriter } from '../../../src/engine/state-codec.js';
 import { Trace } from '../../../src/engine/trace/trace.js';
 import { UndoLog } from '../../../src/engine/undo-log.js';
 import { Random } from '../../helpers/sql-random.js';
 import { tempDir } from '../../helpers/storage.js';
-import { fileBackedStorageIn } from '../../helpers/trace-storage.js';
-
-interface Counter {
-  name: string;
-  n: number;
-}
-
-const codec = {
-  write: (w: StateWriter, v: Counter) => {
-    w.string(v.name);
-    w.f64(v.n);
-  },
-  read: (r: StateReader): Counter => ({ name: r.string(), n: r.f64() }),
-};
+import { type Counter, counterCodec as codec, fileBackedStorageIn } from '../../helpers/trace-storage.js';
 
 /** Values long enough that a few hundred entries span several 16 KiB blocks. */
 const pad = 'x'.repeat(60);
