@@ -36,7 +36,7 @@ function fromFastifyError(err: FastifyError): ApiError | null {
     // A body field is named by its dotted path (`runtime_config.workers`), as the semantic
     // checks name it; a query or path parameter by where it came from.
     const named = problems.map((p) => {
-      const field = where === 'body' ? p.field || 'request body' : `${where} ${p.field || '(whole)'}`.trim();
+      const field = where === 'body' ? p.field || 'request body' : `${where}${p.field ? ` ${p.field}` : ''}`;
       return `${field}: ${p.message}`;
     });
     return new ApiError(code, `Invalid ${named.join('; ')}`, { context: where, errors: problems });
