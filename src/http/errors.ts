@@ -8,6 +8,7 @@
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ApiError, type ErrorCode } from '../types/errors.js';
+import { fieldProblems } from './validation-message.js';
 
 /**
  * The code of a body that fails its schema: Feldera names a malformed `runtime_config` or
@@ -27,18 +28,18 @@ function bodyErrorCode(where: string, paths: string[]): ErrorCode {
 function fromFastifyError(err: FastifyError): ApiError | null {
   if (err.validation) {
     const where = err.validationContext ?? 'request';
+    const problems = fieldProblems(err.validation as Parameters<typeof fieldProblems>[0]);
     const code = bodyErrorCode(
       where,
-      err.validation.map((v) => v.instancePath),
+      problems.map((p) => p.path),
     );
-    return new ApiError(code, `Invalid ${where}: ${err.message}`, {
-      context: where,
-      errors: err.validation.map((v) => ({
-        path: v.instancePath,
-        message: v.message ?? '',
-        params: v.params,
-      })),
+    // A body field is named by its dotted path (`runtime_config.workers`), as the semantic
+    // checks name it; a query or path parameter by where it came from.
+    const named = problems.map((p) => {
+      const field = where === 'body' ? p.field || 'request body' : `${where}${p.field ? ` ${p.field}` : ''}`;
+      return `${field}: ${p.message}`;
     });
+    return new ApiError(code, `Invalid ${named.join('; ')}`, { context: where, errors: problems });
   }
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

@@ -21,6 +21,9 @@ function makeAjv(coerce: boolean): Ajv {
     allErrors: true,
     coerceTypes: coerce ? 'array' : false,
     strict: false,
+    // Errors carry the schema and the value they concern: validation-message.ts describes the
+    // schema a field had to match instead of listing every union branch that failed.
+    verbose: true,
   });
   (addFormats as unknown as (a: Ajv) => void)(ajv);
   return ajv;

@@ -19,6 +19,7 @@
  * only validates and resolves them. A count given as 0 means "the default".
  */
 import { ApiError } from '../types/errors.js';
+import { type UnsignedType, unsignedMax } from '../types/pipeline.js';
 import { isUuid } from './uuid.js';
 
 /** Feldera's `SyncConfig`, field for field. */
@@ -116,7 +117,8 @@ const SIZE_UNITS: Record<string, number> = {
   t: 1024 ** 4,
   p: 1024 ** 5,
 };
-const INT32_MAX = 2 ** 31 - 1;
+/** u64::MAX as Feldera's types spell it (the bound itself is 2^64, see `U64_MAX`). */
+const U64_MAX_TEXT = '18446744073709551615';
 
 const DEFAULTS = {
   region: 'us-east-1',
@@ -222,23 +224,18 @@ function checkSyncConfig(value: unknown): SyncConfig {
   for (const field of ['region', 'provider'] as const) checkOptionalString(c, field);
   checkCredentials(c);
   checkStartFrom(c.start_from_checkpoint);
-  for (const field of ['fail_if_no_checkpoint', 'standby', 'ignore_checksum'] as const) {
-    const v = c[field];
-    if (v !== undefined && v !== null && typeof v !== 'boolean') {
-      throw new FieldError(field, `${field} must be a boolean`);
-    }
-  }
-  checkInteger(c, 'pull_interval', Number.MAX_SAFE_INTEGER);
-  checkInteger(c, 'push_interval', Number.MAX_SAFE_INTEGER);
-  for (const field of [
-    'retention_min_count',
-    'retention_min_age',
-    'transfers',
-    'upload_concurrency',
-    'multi_thread_streams',
-    'checkers',
-  ] as const) {
-    checkInteger(c, field, INT32_MAX);
+  // Feldera's SyncConfig holds `ignore_checksum` in an Option (null allowed) and
+  // `fail_if_no_checkpoint`, `standby` as plain bools (absent: false; null refused).
+  checkBoolean(c, 'ignore_checksum', true);
+  checkBoolean(c, 'fail_if_no_checkpoint', false);
+  checkBoolean(c, 'standby', false);
+  // Integer widths and nullability as Feldera's SyncConfig declares them.
+  checkInteger(c, 'pull_interval', 'u64', false);
+  checkInteger(c, 'push_interval', 'u64', true);
+  checkInteger(c, 'retention_min_count', 'u32', false);
+  checkInteger(c, 'retention_min_age', 'u32', false);
+  for (const field of ['transfers', 'upload_concurrency', 'multi_thread_streams', 'checkers'] as const) {
+    checkInteger(c, field, 'u8', true);
   }
   if (c.multi_thread_cutoff !== undefined && c.multi_thread_cutoff !== null) {
     if (typeof c.multi_thread_cutoff !== 'string' || parseSize(c.multi_thread_cutoff) === null) {
@@ -320,10 +317,28 @@ function checkStartFrom(v: unknown): void {
   }
 }
 
-function checkInteger(c: Record<string, unknown>, field: string, max: number): void {
+/**
+ * Checks an integer field of Feldera's type `rust`; null only where Feldera has an `Option`
+ * (a plain u64 with a serde default takes absence, not null). The value is echoed only when
+ * it is a number or null: a misplaced string could be a credential.
+ */
+function checkInteger(
+  c: Record<string, unknown>,
+  field: string,
+  rust: UnsignedType,
+  nullable: boolean,
+): void {
   const v = c[field];
-  if (v === undefined || v === null) return;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) {
-    throw new FieldError(field, `${field} must be an integer between 0 and ${max}, got ${JSON.stringify(v)}`);
+  if (v === undefined || (v === null && nullable)) return;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > unsignedMax(rust)) {
+    const range = `${field} must be an integer from 0 to ${rust === 'u64' ? U64_MAX_TEXT : unsignedMax(rust)}`;
+    const got = typeof v === 'number' || v === null ? `, got ${String(v)}` : '';
+    throw new FieldError(field, `${range}${nullable ? ' or null' : ''}${got}`);
   }
+}
+
+function checkBoolean(c: Record<string, unknown>, field: string, nullable: boolean): void {
+  const v = c[field];
+  if (v === undefined || (v === null && nullable) || typeof v === 'boolean') return;
+  throw new FieldError(field, `${field} must be true or false${nullable ? ' or null' : ''}`);
 }

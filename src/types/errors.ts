@@ -80,7 +80,11 @@ export const ERROR_CODES = {
     status: 400,
     description: 'A pipeline can only be deleted when it is stopped and its storage is cleared.',
   },
-  InvalidRuntimeConfig: { status: 400, description: 'A field of `runtime_config` has an invalid value.' },
+  InvalidRuntimeConfig: {
+    status: 400,
+    description:
+      "A field of `runtime_config` has an invalid value: of the wrong type, outside the range of the Rust type Feldera holds it in (e.g. `sync.transfers` is a u8, `storage.min_storage_bytes` a usize), or null where Feldera's type takes none. The message names the field and what it must be.",
+  },
   EditRestrictedToClearedStorage: {
     status: 400,
     description:

@@ -7,10 +7,31 @@
  * definition. Unknown fields are accepted and ignored, as Feldera does; known fields are
  * type-checked, and semantic checks (e.g. the object-store configuration) run when a
  * pipeline is created or updated.
+ *
+ * Integers are bounded by the Rust type Feldera deserializes them into (`feldera_types::config`:
+ * `workers` is a u16, `storage.min_storage_bytes` a usize, `resources.memory_mb_max` a u64...),
+ * and a field Feldera holds in an `Option` is nullable, others are not: a value Feldera's
+ * `serde_json::from_value::<RuntimeConfig>` refuses is refused here too, as
+ * `InvalidRuntimeConfig` (src/http/errors.ts), instead of being stored and misread later.
  */
 import { type Static, Type as T, type TSchema } from '@sinclair/typebox';
 
 const Nullable = <S extends TSchema>(schema: S) => T.Union([schema, T.Null()]);
+
+/**
+ * The largest value of a u64 or usize (64-bit), as near as a JavaScript number gets: JSON.parse
+ * reads 18446744073709551615 (u64::MAX) as 2^64, so that is the bound; 1e30 is refused.
+ */
+export const U64_MAX = 2 ** 64;
+
+/** The range of each unsigned Rust integer type of Feldera's config structs. */
+const UNSIGNED_MAX = { u8: 255, u16: 65_535, u32: 4_294_967_295, u64: U64_MAX, usize: U64_MAX } as const;
+export type UnsignedType = keyof typeof UNSIGNED_MAX;
+
+/** An integer in the range of the Rust type `rust` (0 to its maximum). */
+export const Unsigned = (rust: UnsignedType) => T.Integer({ minimum: 0, maximum: UNSIGNED_MAX[rust] });
+/** The largest value of an unsigned Rust integer type (u64 and usize: `U64_MAX`). */
+export const unsignedMax = (rust: UnsignedType): number => UNSIGNED_MAX[rust];
 
 export const PIPELINE_NAME_PATTERN = '^([A-Za-z0-9][-A-Za-z0-9_]*)?[A-Za-z0-9]$';
 export const PIPELINE_NAME_MAX_LENGTH = 100;
@@ -18,7 +39,7 @@ export const PIPELINE_NAME_MAX_LENGTH = 100;
 export const FtConfigSchema = T.Object(
   {
     model: T.Optional(T.Union([T.Literal('none'), T.Literal('at_least_once'), T.Literal('exactly_once')])),
-    checkpoint_interval_secs: T.Optional(Nullable(T.Integer({ minimum: 0 }))),
+    checkpoint_interval_secs: T.Optional(Nullable(Unsigned('u64'))),
   },
   { additionalProperties: true },
 );
@@ -34,24 +55,25 @@ export const StorageBackendSchema = T.Object(
 export const StorageOptionsSchema = T.Object(
   {
     backend: T.Optional(StorageBackendSchema),
-    min_storage_bytes: T.Optional(Nullable(T.Integer({ minimum: 0 }))),
-    min_step_storage_bytes: T.Optional(Nullable(T.Integer({ minimum: 0 }))),
+    min_storage_bytes: T.Optional(Nullable(Unsigned('usize'))),
+    min_step_storage_bytes: T.Optional(Nullable(Unsigned('usize'))),
     compression: T.Optional(T.Union([T.Literal('default'), T.Literal('none'), T.Literal('snappy')])),
-    cache_mib: T.Optional(Nullable(T.Integer({ minimum: 0 }))),
+    cache_mib: T.Optional(Nullable(Unsigned('usize'))),
   },
   { additionalProperties: true },
 );
 
-const NullableInt = () => T.Optional(Nullable(T.Integer({ minimum: 0 })));
+/** An `Option<u64>` of Feldera's: absent, null, or an integer from 0 to u64::MAX. */
+const NullableU64 = () => T.Optional(Nullable(Unsigned('u64')));
 
 /** 0.312's `ResourceConfig`: every field optional and nullable, typed as the OpenAPI document has it. */
 export const ResourceConfigSchema = T.Object(
   {
     cpu_cores_min: T.Optional(Nullable(T.Number({ minimum: 0 }))),
     cpu_cores_max: T.Optional(Nullable(T.Number({ minimum: 0 }))),
-    memory_mb_min: NullableInt(),
-    memory_mb_max: NullableInt(),
-    storage_mb_max: NullableInt(),
+    memory_mb_min: NullableU64(),
+    memory_mb_max: NullableU64(),
+    storage_mb_max: NullableU64(),
     storage_class: T.Optional(Nullable(T.String())),
     service_account_name: T.Optional(Nullable(T.String())),
     namespace: T.Optional(Nullable(T.String())),
@@ -61,8 +83,8 @@ export const ResourceConfigSchema = T.Object(
 
 export const RuntimeConfigSchema = T.Object(
   {
-    workers: T.Optional(T.Integer({ minimum: 0, maximum: 2147483647 })),
-    hosts: T.Optional(T.Integer({ minimum: 0 })),
+    workers: T.Optional(Unsigned('u16')),
+    hosts: T.Optional(Unsigned('usize')),
     // Feldera's RuntimeConfig deserializer also takes the legacy forms `storage: true|false` and
     // `fault_tolerance: "initial_state"|"latest_checkpoint"|null`; `fillRuntimeConfig` maps them.
     storage: T.Optional(T.Union([StorageOptionsSchema, T.Boolean(), T.Null()])),
@@ -72,19 +94,19 @@ export const RuntimeConfigSchema = T.Object(
     cpu_profiler: T.Optional(T.Boolean()),
     tracing: T.Optional(T.Boolean()),
     tracing_endpoint_jaeger: T.Optional(T.String()),
-    min_batch_size_records: T.Optional(T.Integer({ minimum: 0 })),
-    max_buffering_delay_usecs: T.Optional(T.Integer({ minimum: 0 })),
+    min_batch_size_records: T.Optional(Unsigned('u64')),
+    max_buffering_delay_usecs: T.Optional(Unsigned('u64')),
     resources: T.Optional(ResourceConfigSchema),
-    clock_resolution_usecs: NullableInt(),
-    pin_cpus: T.Optional(T.Array(T.Integer({ minimum: 0 }))),
-    provisioning_timeout_secs: NullableInt(),
-    max_parallel_connector_init: NullableInt(),
+    clock_resolution_usecs: NullableU64(),
+    pin_cpus: T.Optional(T.Array(Unsigned('usize'))),
+    provisioning_timeout_secs: NullableU64(),
+    max_parallel_connector_init: NullableU64(),
     init_containers: T.Optional(T.Unknown()),
     checkpoint_during_suspend: T.Optional(T.Boolean()),
-    http_workers: NullableInt(),
-    io_workers: NullableInt(),
-    max_rss_mb: NullableInt(),
-    datafusion_memory_mb: NullableInt(),
+    http_workers: NullableU64(),
+    io_workers: NullableU64(),
+    max_rss_mb: NullableU64(),
+    datafusion_memory_mb: NullableU64(),
     env: T.Optional(T.Record(T.String(), T.String())),
     dev_tweaks: T.Optional(T.Object({}, { additionalProperties: true })),
     logging: T.Optional(Nullable(T.String())),

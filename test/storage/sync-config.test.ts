@@ -116,10 +116,32 @@ test('each invalid field is named, and keys are never echoed', () => {
       'start_from_checkpoint',
       /"latest" or a checkpoint uuid/,
     ],
-    [{ bucket: 'bkt', fail_if_no_checkpoint: 'yes' }, 'fail_if_no_checkpoint', /boolean/],
-    [{ bucket: 'bkt', pull_interval: -1 }, 'pull_interval', /integer between 0/],
-    [{ bucket: 'bkt', retention_min_count: 1.5 }, 'retention_min_count', /integer/],
-    [{ bucket: 'bkt', transfers: 2 ** 31 }, 'transfers', /integer between 0 and 2147483647/],
+    [{ bucket: 'bkt', fail_if_no_checkpoint: 'yes' }, 'fail_if_no_checkpoint', /true or false$/],
+    // Plain bools and integers of Feldera's SyncConfig (not Options) take no null.
+    [{ bucket: 'bkt', standby: null }, 'standby', /true or false$/],
+    [
+      { bucket: 'bkt', pull_interval: -1 },
+      'pull_interval',
+      /integer from 0 to 18446744073709551615, got -1$/,
+    ],
+    [
+      { bucket: 'bkt', pull_interval: null },
+      'pull_interval',
+      /integer from 0 to 18446744073709551615, got null$/,
+    ],
+    [{ bucket: 'bkt', retention_min_count: 1.5 }, 'retention_min_count', /integer from 0 to 4294967295/],
+    [
+      { bucket: 'bkt', retention_min_age: null },
+      'retention_min_age',
+      /integer from 0 to 4294967295, got null/,
+    ],
+    // Feldera's counts of parallel transfers are u8s.
+    [{ bucket: 'bkt', transfers: 300 }, 'transfers', /integer from 0 to 255 or null, got 300$/],
+    [{ bucket: 'bkt', checkers: 256 }, 'checkers', /from 0 to 255/],
+    [{ bucket: 'bkt', upload_concurrency: 1000 }, 'upload_concurrency', /from 0 to 255/],
+    [{ bucket: 'bkt', multi_thread_streams: -1 }, 'multi_thread_streams', /from 0 to 255/],
+    [{ bucket: 'bkt', push_interval: 1e30 }, 'push_interval', /from 0 to 18446744073709551615 or null/],
+    [{ bucket: 'bkt', transfers: 'hunter2' }, 'transfers', /from 0 to 255 or null$/],
     [{ bucket: 'bkt', multi_thread_cutoff: 'big' }, 'multi_thread_cutoff', /size such as "100M"/],
     [{ bucket: 'bkt', flags: ['--x', 3] }, 'flags', /array of strings/],
     [{ bucket: 'bkt', secret: 'hunter2' }, 'secret', /unknown field 'secret'/],
@@ -137,4 +159,16 @@ test('each invalid field is named, and keys are never echoed', () => {
     errorCode: 'InvalidRuntimeConfig',
     details: { field: 'transfers' },
   });
+});
+
+test("the edges of Feldera's integer types and its Options are accepted", () => {
+  for (const config of [
+    { bucket: 'bkt', transfers: 255, checkers: 0, upload_concurrency: null, multi_thread_streams: 255 },
+    { bucket: 'bkt', retention_min_count: 4294967295, retention_min_age: 0 },
+    // u64::MAX as JSON.parse reads it.
+    { bucket: 'bkt', pull_interval: JSON.parse('18446744073709551615'), push_interval: null },
+    { bucket: 'bkt', ignore_checksum: null, fail_if_no_checkpoint: false, standby: false },
+  ]) {
+    assert.deepEqual(validateSyncConfig(config), { ok: true, config }, JSON.stringify(config));
+  }
 });

@@ -4,12 +4,36 @@
  */
 import { validateSyncConfig } from '../../storage/sync-config.js';
 import { ApiError } from '../../types/errors.js';
+import { unsignedMax } from '../../types/pipeline.js';
 import { checkPipelineEnv } from './pipeline-env.js';
 
 function invalid(field: string, message: string): never {
   throw new ApiError('InvalidRuntimeConfig', `Invalid runtime_config.${field}: ${message}`, {
     field: `runtime_config.${field}`,
   });
+}
+
+/**
+ * Feldera's `FileBackendConfig` besides `sync`: `ioop_delay` an `Option<u64>`, `async_threads`
+ * an `Option<bool>` (Sluice accepts both and ignores them; Feldera's types bound them).
+ */
+function checkFileBackendOptions(fileConfig: Record<string, unknown>): void {
+  const delay = fileConfig.ioop_delay;
+  if (
+    delay !== undefined &&
+    delay !== null &&
+    (typeof delay !== 'number' || !Number.isInteger(delay) || delay < 0 || delay > unsignedMax('u64'))
+  ) {
+    const got = typeof delay === 'number' ? `, got ${delay}` : '';
+    invalid(
+      'storage.backend.config.ioop_delay',
+      `must be an integer from 0 to 18446744073709551615 or null${got}`,
+    );
+  }
+  const asyncThreads = fileConfig.async_threads;
+  if (asyncThreads !== undefined && asyncThreads !== null && typeof asyncThreads !== 'boolean') {
+    invalid('storage.backend.config.async_threads', 'must be true or false or null');
+  }
 }
 
 /** Throws `InvalidRuntimeConfig` naming the first invalid field. */
@@ -33,6 +57,7 @@ export function validatePipelineConfig(config: Record<string, unknown>): void {
     ) {
       invalid('storage.backend.config', 'must be an object');
     }
+    checkFileBackendOptions((fileConfig ?? {}) as Record<string, unknown>);
     const sync = (fileConfig as { sync?: unknown } | null | undefined)?.sync;
     if (sync !== undefined && sync !== null) {
       const checked = validateSyncConfig(sync);
