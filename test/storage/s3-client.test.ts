@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, type TestContext, test } from 'node:test';
 import type { ObjectStore } from '../../src/storage/object-store.js';
+import type { BodySource } from '../../src/storage/plain-http.js';
 import { RemoteStore } from '../../src/storage/remote-store.js';
 import type { SyncConfig } from '../../src/storage/sync-config.js';
 import { ApiError } from '../../src/types/errors.js';
@@ -43,9 +44,13 @@ function openStore(t: TestContext, config: SyncConfig): ObjectStore {
   return remote.objects;
 }
 
-async function collect(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
+/** A whole body; each chunk is copied, since its buffer is reused after the call. */
+async function collect(body: BodySource): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(Buffer.from(chunk));
+  await body.pipeTo((chunk) => {
+    chunks.push(Buffer.from(chunk));
+    return undefined;
+  });
   return Buffer.concat(chunks);
 }
 
