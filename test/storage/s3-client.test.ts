@@ -93,6 +93,23 @@ test('whole and ranged GETs return exactly the stored bytes; a missing key is nu
   assert.equal(await store.exists('blobs/none'), false);
 });
 
+test('downloads through node:http (the path of an https endpoint) return the same bytes, and null for a missing key', async (t) => {
+  const bucket = uniqueBucket();
+  await s3.createBucket(bucket);
+  const remote = RemoteStore.open(s3.syncConfig(`${bucket}/p`), 'bucket', {
+    retry: FAST_RETRY,
+    plainHttpReads: false,
+  });
+  t.after(() => remote.close());
+  const store = remote.objects;
+  const data = randomBytes(2 * 1024 * 1024 + 3);
+  assert.equal(await store.putBuffer('blobs/one', data), true);
+  assert.deepEqual(await store.download('blobs/one', collect), data);
+  const range = { start: 1000, end: 1024 * 1024 + 5 };
+  assert.deepEqual(await store.download('blobs/one', collect, range), data.subarray(range.start, range.end));
+  assert.equal(await store.download('blobs/none', collect), null);
+});
+
 test('keys with spaces, plus signs, ampersands and non-ASCII letters survive PUT, GET, listing and deletion', async (t) => {
   const store = await freshStore(t);
   const keys = ['odd/a b+c&d=e', 'odd/ünïcödé ✓', "odd/(quote)'s*!", 'odd/&amp;#x27;<tag>'];
