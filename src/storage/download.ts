@@ -4,7 +4,7 @@
  * - Blobs up to `multi_thread_cutoff`, and larger ones that fit in one range: one streamed GET,
  *   hashed as it arrives.
  * - Larger blobs: ranged GETs of `partSizeFor(size)` bytes, `multi_thread_streams` in flight,
- *   each written at its offset of a preallocated file in 1 MiB batches. The SHA-256 needs the
+ *   each written at its offset of a preallocated file in 256 KiB batches. The SHA-256 needs the
  *   bytes in order (`OrderedHasher`): the range at the hash's position is hashed as it arrives;
  *   a range that arrived ahead of it is read back from the file once the hash reaches it, while
  *   later ranges still download, so the file is never read a second time as a whole.
