@@ -187,7 +187,12 @@ class Connection {
     return new Promise((resolve, reject) => {
       this.#waiting = {
         resolve,
-        reject: (err) => reject(stale && this.#received === 0 ? new StaleConnection() : err),
+        // Only a reset or a close says the store dropped the kept connection; a timeout is
+        // not retried here (retry.ts decides).
+        reject: (err) => {
+          const dropped = ['ECONNRESET', 'EPIPE'].includes((err as NodeJS.ErrnoException).code ?? '');
+          reject(stale && this.#received === 0 && dropped ? new StaleConnection() : err);
+        },
       };
       this.#socket.write(request);
     });
