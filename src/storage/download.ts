@@ -4,7 +4,7 @@
  * - Blobs up to `multi_thread_cutoff`, and larger ones that fit in one range: one streamed GET,
  *   hashed as it arrives.
  * - Larger blobs: ranged GETs of `partSizeFor(size)` bytes, `multi_thread_streams` in flight,
- *   each written at its offset of a preallocated file in 1 MiB batches. The SHA-256 needs the
+ *   each written at its offset of a preallocated file in 256 KiB batches. The SHA-256 needs the
  *   bytes in order (`OrderedHasher`): the range at the hash's position is hashed as it arrives;
  *   a range that arrived ahead of it is read back from the file once the hash reaches it, while
  *   later ranges still download, so the file is never read a second time as a whole.
@@ -24,7 +24,7 @@ import type { ManifestFile } from './manifest.js';
 import { blobKey, damagedCheckpoint, type RemoteStore } from './remote-store.js';
 import { partSizeFor } from './upload.js';
 
-const WRITE_BATCH_BYTES = 1024 * 1024;
+const WRITE_BATCH_BYTES = 256 * 1024;
 const READ_BACK_BYTES = 1024 * 1024;
 
 export interface DownloadContext {
@@ -62,12 +62,14 @@ async function downloadWhole(ctx: DownloadContext, file: ManifestFile, dest: str
     let size = 0;
     await withFile(dest, async (handle) => {
       const out = new BatchedWriter(handle, 0);
-      for await (const chunk of body) {
-        if (out.position + chunk.length > file.size)
-          throw damaged(ctx, file, `is larger than ${file.size} bytes`);
-        hash?.update(chunk);
-        await out.write(chunk);
-      }
+      await out.whileWriting(
+        body.pipeTo((chunk) => {
+          if (out.position + chunk.length > file.size)
+            throw damaged(ctx, file, `is larger than ${file.size} bytes`);
+          hash?.update(chunk);
+          return out.write(chunk);
+        }),
+      );
       await out.flush();
       size = out.position;
     });
@@ -102,12 +104,14 @@ async function downloadRanges(
           if (attempted.has(range.start)) hasher?.invalidate();
           attempted.add(range.start);
           const out = new BatchedWriter(handle, range.start);
-          for await (const chunk of body) {
-            if (out.position + chunk.length > range.end)
-              throw damaged(ctx, file, 'returned more bytes than requested');
-            hasher?.offer(out.position, chunk);
-            await out.write(chunk);
-          }
+          await out.whileWriting(
+            body.pipeTo((chunk) => {
+              if (out.position + chunk.length > range.end)
+                throw damaged(ctx, file, 'returned more bytes than requested');
+              hasher?.offer(out.position, chunk);
+              return out.write(chunk);
+            }),
+          );
           await out.flush();
           return out.position - range.start;
         },
@@ -193,16 +197,22 @@ class OrderedHasher {
 }
 
 /**
- * Writes network chunks (often 16-64 KiB) at increasing positions in 1 MiB `writev` batches:
- * one thread-pool round trip per MiB instead of one per chunk, which is what a download waits
- * on when the machine is busy.
+ * Copies network chunks (each valid only during `write`) into 256 KiB batches and writes each
+ * full batch at its position while the next one fills: one thread-pool round trip per batch
+ * instead of one per chunk, which is what a download waits on when the machine is busy. At
+ * most two batches are being written at once; `write` then returns a promise to wait for
+ * before the next chunk, so a slow disk holds back the socket instead of filling memory.
  */
 class BatchedWriter {
   /** Position after the last byte written or buffered. */
   position: number;
   #flushed: number;
-  #pending: Uint8Array[] = [];
-  #pendingBytes = 0;
+  #batch: Buffer | null = null;
+  #fill = 0;
+  readonly #free: Buffer[] = [];
+  #writes = 0;
+  #tail: Promise<void> = Promise.resolve();
+  #error: unknown = null;
   readonly #handle: FileHandle;
 
   constructor(handle: FileHandle, position: number) {
@@ -211,20 +221,60 @@ class BatchedWriter {
     this.#flushed = position;
   }
 
-  async write(chunk: Uint8Array): Promise<void> {
-    this.#pending.push(chunk);
-    this.#pendingBytes += chunk.length;
-    this.position += chunk.length;
-    if (this.#pendingBytes >= WRITE_BATCH_BYTES) await this.flush();
+  write(chunk: Uint8Array): Promise<void> | undefined {
+    if (this.#error) throw this.#error;
+    for (let offset = 0; offset < chunk.length; ) {
+      this.#batch ??= this.#free.pop() ?? Buffer.allocUnsafe(WRITE_BATCH_BYTES);
+      const count = Math.min(chunk.length - offset, WRITE_BATCH_BYTES - this.#fill);
+      this.#batch.set(chunk.subarray(offset, offset + count), this.#fill);
+      this.#fill += count;
+      offset += count;
+      this.position += count;
+      if (this.#fill === WRITE_BATCH_BYTES) this.#writeBatch();
+    }
+    return this.#writes >= 2 ? this.#tail : undefined;
   }
 
+  /**
+   * Waits for `reading` and then for every write it started, even when it fails: a retry
+   * rewrites the same positions, and a late write of this attempt must not land after it.
+   */
+  async whileWriting(reading: Promise<void>): Promise<void> {
+    try {
+      await reading;
+    } finally {
+      await this.#tail;
+    }
+  }
+
+  /** Writes what is buffered and waits for every write; throws the first write's failure. */
   async flush(): Promise<void> {
-    if (this.#pending.length === 0) return;
-    const { bytesWritten } = await this.#handle.writev(this.#pending, this.#flushed);
-    if (bytesWritten !== this.#pendingBytes) throw new Error(`short write at byte ${this.#flushed}`);
-    this.#flushed += bytesWritten;
-    this.#pending = [];
-    this.#pendingBytes = 0;
+    if (this.#fill > 0) this.#writeBatch();
+    await this.#tail;
+    if (this.#error) throw this.#error;
+  }
+
+  #writeBatch(): void {
+    const batch = this.#batch!;
+    const length = this.#fill;
+    const position = this.#flushed;
+    this.#flushed += length;
+    this.#batch = null;
+    this.#fill = 0;
+    this.#writes++;
+    this.#tail = this.#tail
+      .then(async () => {
+        if (this.#error) return;
+        const { bytesWritten } = await this.#handle.write(batch, 0, length, position);
+        if (bytesWritten !== length) throw new Error(`short write at byte ${position}`);
+      })
+      .catch((err: unknown) => {
+        this.#error ??= err;
+      })
+      .finally(() => {
+        this.#writes--;
+        this.#free.push(batch);
+      });
   }
 }
 

@@ -19,11 +19,13 @@ import { createReadStream } from 'node:fs';
 import { ApiError } from '../types/errors.js';
 import { BadDigestError, classifyStoreError, httpStatusOf, storeErrorName } from './errors.js';
 import { digestBuffer, hexToBase64 } from './hash.js';
+import type { BodySource } from './plain-http.js';
 import { type RetryPolicy, withRetry } from './retry.js';
 import {
   discardBody,
   readBody,
   type S3Client,
+  type S3Download,
   type S3Request,
   type S3Response,
   S3ServiceError,
@@ -176,19 +178,20 @@ export class ObjectStore {
   }
 
   /**
-   * Streams the object (or a byte range of it) into `consume`; retries start `consume` again
-   * from the beginning, so it must be restartable. Null if the key does not exist.
+   * Streams the object (or a byte range of it) into `consume`, whose body hands out chunks that
+   * are valid only during each call (`BodySource`); retries start `consume` again from the
+   * beginning, so it must be restartable. Null if the key does not exist.
    */
   async download<T>(
     key: string,
-    consume: (body: AsyncIterable<Uint8Array>) => Promise<T>,
+    consume: (body: BodySource) => Promise<T>,
     range?: { start: number; end: number },
   ): Promise<T | null> {
     return this.#request('GetObject', key, async () => {
-      let out: S3Response | undefined;
+      let out: S3Download | undefined;
       try {
-        out = await this.#send({
-          method: 'GET',
+        out = await this.#client.download({
+          bucket: this.location.bucket,
           key: this.#key(key),
           ...(range ? { headers: { range: `bytes=${range.start}-${range.end - 1}` } } : {}),
         });

@@ -53,6 +53,11 @@ export interface RemoteOptions {
    * Default 3600.
    */
   orphanBlobGraceSeconds?: number;
+  /**
+   * Whether object bodies from an `http://` endpoint are read by plain-http.ts (default true);
+   * false sends them through `node:http`, for tests of that path and for comparisons.
+   */
+  plainHttpReads?: boolean;
 }
 
 export interface RemoteManifestEntry {
@@ -76,7 +81,7 @@ export class RemoteStore {
   private constructor(settings: SyncSettings, role: RemoteRole, options: RemoteOptions) {
     const location = role === 'bucket' ? settings.location : settings.readLocation;
     if (!location) throw new ApiError('SyncNotConfigured', 'The sync configuration has no read_bucket');
-    const client = new S3Client(settings);
+    const client = new S3Client(settings, { plainHttpReads: options.plainHttpReads ?? true });
     this.settings = settings;
     this.role = role;
     this.readOnly = role === 'read_bucket';

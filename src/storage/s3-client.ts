@@ -21,6 +21,10 @@
  * - No `Expect: 100-continue`: it only saves sending a body the store would refuse, which a
  *   sync's uploads almost never are, and costs a round trip per file and part (rclone does not
  *   send it either).
+ * - Object bodies (`download`) from an `http://` endpoint are read by plain-http.ts, which reads
+ *   sockets into one reused buffer instead of Node's HTTP client (a fresh buffer per read and a
+ *   copy of every body chunk): what a pull spent most of its CPU on. Any answer it does not
+ *   read itself (an error, a chunked body) is asked for again here, through `node:http`.
  * - Keep-alive agents sized to the sync's parallelism; a connect timeout, and an idle-socket
  *   timeout rather than a total one, so that a hung store fails fast while a slow
  *   multi-gigabyte transfer does not. Both fail with a `TimeoutError`.
@@ -41,6 +45,7 @@ import {
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Readable } from 'node:stream';
 import aws4 from 'aws4';
+import { type BodySource, PlainHttpGetter } from './plain-http.js';
 import { parseErrorDocument } from './s3-xml.js';
 import type { SyncSettings } from './sync-config.js';
 
@@ -79,6 +84,12 @@ export interface S3Response {
   status: number;
   headers: IncomingHttpHeaders;
   body: IncomingMessage;
+}
+
+/** A 2xx answer to a GET, its body read with `pipeTo`. */
+export interface S3Download {
+  status: number;
+  body: BodySource;
 }
 
 /** A store's refusal: `name` is its error code, `$metadata.httpStatusCode` the HTTP status. */
@@ -140,8 +151,15 @@ export class S3Client {
   readonly #pathStyle: boolean;
   readonly #agent: HttpAgent | HttpsAgent;
   readonly #credentials: () => Promise<Credentials>;
+  readonly #maxSockets: number;
+  /** Plain-HTTP readers of object bodies by host name; none for an `https://` endpoint. */
+  readonly #plain: Map<string, PlainHttpGetter> | null;
 
-  constructor(settings: SyncSettings) {
+  /**
+   * `plainHttpReads: false` sends downloads through `node:http` too (for tests of that path and
+   * for comparisons; `https://` endpoints always do).
+   */
+  constructor(settings: SyncSettings, options: { plainHttpReads?: boolean } = {}) {
     this.#endpoint = new URL(settings.endpoint ?? `https://s3.${settings.region}.amazonaws.com`);
     this.#region = settings.region;
     this.#pathStyle = settings.forcePathStyle;
@@ -149,15 +167,44 @@ export class S3Client {
       settings.checkers,
       settings.transfers * Math.max(settings.uploadConcurrency, settings.multiThreadStreams),
     );
-    const agentOptions = { keepAlive: true, maxSockets: Math.min(MAX_SOCKETS_CAP, parallelRequests) };
+    this.#maxSockets = Math.min(MAX_SOCKETS_CAP, parallelRequests);
+    const agentOptions = { keepAlive: true, maxSockets: this.#maxSockets };
     this.#agent =
       this.#endpoint.protocol === 'https:' ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions);
     const configured = settings.credentials;
     this.#credentials = configured ? () => Promise.resolve(configured) : credentialChain();
+    this.#plain = this.#endpoint.protocol === 'http:' && options.plainHttpReads !== false ? new Map() : null;
   }
 
   /** Sends one request; resolves on a 2xx answer, rejects with `S3ServiceError` or Node's error. */
   async send(req: S3Request): Promise<S3Response> {
+    const signed = await this.#sign(req);
+    const response = await this.#exchange(signed, req.body);
+    if (response.status >= 200 && response.status < 300) return response;
+    throw await serviceError(response);
+  }
+
+  /**
+   * Sends a GET (no body) and resolves on a 2xx answer; rejects as `send` does. A GET is
+   * idempotent, so one the plain-HTTP reader does not take (module header) is sent again.
+   */
+  async download(req: Omit<S3Request, 'method' | 'body'>): Promise<S3Download> {
+    const signed = await this.#sign({ ...req, method: 'GET' });
+    if (this.#plain) {
+      const plain = await this.#plainGetter(signed.hostname ?? this.#endpoint.hostname).get(
+        signed.path ?? '/',
+        signed.headers as Record<string, string>,
+      );
+      if (plain) return plain;
+    }
+    const response = await this.#exchange(signed, undefined);
+    if (response.status >= 200 && response.status < 300) {
+      return { status: response.status, body: messageSource(response.body) };
+    }
+    throw await serviceError(response);
+  }
+
+  async #sign(req: S3Request): Promise<aws4.Request> {
     const credentials = await this.#credentials();
     const virtual = !this.#pathStyle && DNS_BUCKET.test(req.bucket);
     const base = this.#endpoint.pathname.replace(/\/$/, '');
@@ -166,7 +213,7 @@ export class S3Client {
       ? `${base}${objectPath}`
       : `${base}/${encodeURIComponent(req.bucket)}${req.key !== undefined ? objectPath : ''}`;
     const query = req.query ? new URLSearchParams(req.query).toString() : '';
-    const signed = aws4.sign(
+    return aws4.sign(
       {
         service: 's3',
         region: this.#region,
@@ -178,14 +225,28 @@ export class S3Client {
       },
       credentials,
     );
-    const response = await this.#exchange(signed, req.body);
-    if (response.status >= 200 && response.status < 300) return response;
-    throw await serviceError(response);
+  }
+
+  #plainGetter(hostname: string): PlainHttpGetter {
+    let getter = this.#plain?.get(hostname);
+    if (!getter) {
+      getter = new PlainHttpGetter({
+        // An IPv6 literal is bracketed in a URL, not in a socket address.
+        host: hostname.replace(/^\[(.*)\]$/, '$1'),
+        port: Number(this.#endpoint.port || 80),
+        maxIdle: this.#maxSockets,
+        connectTimeoutMs: CONNECT_TIMEOUT_MS,
+        idleTimeoutMs: IDLE_SOCKET_TIMEOUT_MS,
+      });
+      this.#plain?.set(hostname, getter);
+    }
+    return getter;
   }
 
   /** Closes the idle keep-alive connections. */
   destroy(): void {
     this.#agent.destroy();
+    for (const getter of this.#plain?.values() ?? []) getter.destroy();
   }
 
   #exchange(signed: aws4.Request, body: Buffer | Readable | undefined): Promise<S3Response> {
@@ -228,6 +289,19 @@ export class S3Client {
       }
     });
   }
+}
+
+/** A `node:http` body as a `BodySource`. */
+function messageSource(message: IncomingMessage): BodySource {
+  return {
+    async pipeTo(sink) {
+      for await (const chunk of message as AsyncIterable<Buffer>) {
+        const wait = sink(chunk);
+        if (wait) await wait;
+      }
+    },
+    destroy: () => message.destroy(),
+  };
 }
 
 /** The error of a non-2xx answer, from its error document or else its HTTP status. */

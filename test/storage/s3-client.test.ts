@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, type TestContext, test } from 'node:test';
 import type { ObjectStore } from '../../src/storage/object-store.js';
+import type { BodySource } from '../../src/storage/plain-http.js';
 import { RemoteStore } from '../../src/storage/remote-store.js';
 import type { SyncConfig } from '../../src/storage/sync-config.js';
 import { ApiError } from '../../src/types/errors.js';
@@ -43,9 +44,13 @@ function openStore(t: TestContext, config: SyncConfig): ObjectStore {
   return remote.objects;
 }
 
-async function collect(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
+/** A whole body; each chunk is copied, since its buffer is reused after the call. */
+async function collect(body: BodySource): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(Buffer.from(chunk));
+  await body.pipeTo((chunk) => {
+    chunks.push(Buffer.from(chunk));
+    return undefined;
+  });
   return Buffer.concat(chunks);
 }
 
@@ -86,6 +91,23 @@ test('whole and ranged GETs return exactly the stored bytes; a missing key is nu
   assert.equal(await store.getBuffer('blobs/none'), null);
   assert.equal(await store.download('blobs/none', collect), null);
   assert.equal(await store.exists('blobs/none'), false);
+});
+
+test('downloads through node:http (the path of an https endpoint) return the same bytes, and null for a missing key', async (t) => {
+  const bucket = uniqueBucket();
+  await s3.createBucket(bucket);
+  const remote = RemoteStore.open(s3.syncConfig(`${bucket}/p`), 'bucket', {
+    retry: FAST_RETRY,
+    plainHttpReads: false,
+  });
+  t.after(() => remote.close());
+  const store = remote.objects;
+  const data = randomBytes(2 * 1024 * 1024 + 3);
+  assert.equal(await store.putBuffer('blobs/one', data), true);
+  assert.deepEqual(await store.download('blobs/one', collect), data);
+  const range = { start: 1000, end: 1024 * 1024 + 5 };
+  assert.deepEqual(await store.download('blobs/one', collect, range), data.subarray(range.start, range.end));
+  assert.equal(await store.download('blobs/none', collect), null);
 });
 
 test('keys with spaces, plus signs, ampersands and non-ASCII letters survive PUT, GET, listing and deletion', async (t) => {
