@@ -25,7 +25,9 @@
  * second again (nothing to do), then pulls the second into an empty directory. The tools run
  * in rotated order in each run. The number of files each run uploaded or downloaded is
  * asserted for every tool: everything, then only the files the second checkpoint added, then
- * none.
+ * none. Where GNU time (`/usr/bin/time`) exists, each push of the first checkpoint and each
+ * pull also reports the process's peak RSS and CPU seconds (the issue's "a push streams files":
+ * Sluice's push used 2.0–2.3× rclone's peak RSS when it read whole files into memory).
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -52,6 +54,12 @@ type ToolName = 'sluice' | 'rclone' | 'aws';
 interface Outcome {
   seconds: number;
   files: number;
+  /** The process's peak RSS (MiB) and CPU seconds (user + system), where /usr/bin/time exists. */
+  usage: Usage | null;
+}
+interface Usage {
+  peakRssMiB: number;
+  cpuSeconds: number;
 }
 /** Where a tool pushes from: Sluice names a checkpoint of its store, the others a directory. */
 interface Source {
@@ -69,21 +77,37 @@ function progress(what: string): void {
   process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0)}s] ${what}\n`);
 }
 
+/** GNU time, which reports a child's peak RSS and CPU seconds; absent on some machines. */
+const GNU_TIME = '/usr/bin/time';
+const measureUsage = existsSync(GNU_TIME);
+
 function run(
   command: string,
   args: string[],
   env: Record<string, string | undefined>,
-): { seconds: number; out: string } {
+): { seconds: number; out: string; usage: Usage | null } {
+  const usageFile = join(tmpdir(), `sluice-bench-sync-usage-${process.pid}`);
+  const [file, argv] = measureUsage
+    ? [GNU_TIME, ['-f', '%M %U %S', '-o', usageFile, command, ...args]]
+    : [command, args];
   const start = performance.now();
-  const result = spawnSync(command, args, {
+  const result = spawnSync(file, argv, {
     encoding: 'utf8',
     env: { ...process.env, ...env },
     maxBuffer: 2 ** 26,
   });
   const seconds = (performance.now() - start) / 1000;
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr}`);
-  return { seconds, out: `${result.stdout}\n${result.stderr}` };
+  let usage: Usage | null = null;
+  if (measureUsage) {
+    const [kib, user, system] = readFileSync(usageFile, 'utf8').trim().split(/\s+/).slice(-3).map(Number);
+    rmSync(usageFile, { force: true });
+    usage = { peakRssMiB: kib! / 1024, cpuSeconds: user! + system! };
+  }
+  return { seconds, out: `${result.stdout}\n${result.stderr}`, usage };
 }
+
+const usageOf = ({ seconds, usage }: { seconds: number; usage: Usage | null }) => ({ seconds, usage });
 
 /**
  * Bundles the Sluice tool with its dependencies into ES modules in `scratch`, as a Node
@@ -116,9 +140,9 @@ function sluiceTool(s3: S3TestServer, bundle: string): Tool {
   const config = (prefix: string): SyncConfig =>
     s3.syncConfig(`bench/${prefix}`, { multi_thread_cutoff: `${cutoffMiB}M` });
   const call = (args: object): Outcome => {
-    const { seconds, out } = run(process.execPath, [...nodeArgs, bundle, JSON.stringify(args)], {});
+    const { seconds, out, usage } = run(process.execPath, [...nodeArgs, bundle, JSON.stringify(args)], {});
     const line = out.split('\n').find((l) => l.startsWith('{'))!;
-    return { seconds, files: (JSON.parse(line) as { files: number }).files };
+    return { seconds, files: (JSON.parse(line) as { files: number }).files, usage };
   };
   return {
     name: 'sluice',
@@ -153,16 +177,17 @@ function rcloneTool(s3: S3TestServer): Tool {
     '--stats=0',
   ];
   const copy = (from: string, to: string): Outcome => {
-    const { seconds, out } = run('rclone', ['copy', from, to, ...flags], env);
+    const { seconds, out, usage } = run('rclone', ['copy', from, to, ...flags], env);
     return {
       seconds,
+      usage,
       files: out.split('\n').filter((l) => /: (Multi-thread )?Copied \((new|replaced existing)\)/.test(l))
         .length,
     };
   };
   return {
     name: 'rclone',
-    start: () => ({ seconds: run('rclone', ['version'], env).seconds, files: 0 }),
+    start: () => ({ ...usageOf(run('rclone', ['version'], env)), files: 0 }),
     push: (source, prefix) => copy(source.dir, `bench:bench/${prefix}`),
     pull: (prefix, _uuid, dir) => copy(`bench:bench/${prefix}`, dir),
   };
@@ -195,12 +220,12 @@ function awsTool(s3: S3TestServer, scratch: string): Tool {
       from,
       to,
     ];
-    const { seconds, out } = run('aws', args, env);
-    return { seconds, files: out.split(/\r|\n/).filter((l) => l.startsWith(`${verb}: `)).length };
+    const { seconds, out, usage } = run('aws', args, env);
+    return { seconds, usage, files: out.split(/\r|\n/).filter((l) => l.startsWith(`${verb}: `)).length };
   };
   return {
     name: 'aws',
-    start: () => ({ seconds: run('aws', ['--version'], env).seconds, files: 0 }),
+    start: () => ({ ...usageOf(run('aws', ['--version'], env)), files: 0 }),
     push: (source, prefix) => sync(source.dir, `s3://bench/${prefix}`, 'upload'),
     pull: (prefix, _uuid, dir) => sync(`s3://bench/${prefix}`, dir, 'download'),
   };
@@ -276,9 +301,26 @@ async function main(): Promise<void> {
 
     const results = new Map<
       ToolName,
-      { start: number[]; push: number[]; next: number[]; noop: number[]; pull: number[] }
+      {
+        start: number[];
+        push: number[];
+        next: number[];
+        noop: number[];
+        pull: number[];
+        pushUsage: Usage[];
+        pullUsage: Usage[];
+      }
     >();
-    for (const tool of tools) results.set(tool.name, { start: [], push: [], next: [], noop: [], pull: [] });
+    for (const tool of tools)
+      results.set(tool.name, {
+        start: [],
+        push: [],
+        next: [],
+        noop: [],
+        pull: [],
+        pushUsage: [],
+        pullUsage: [],
+      });
     for (let r = 0; r < runs; r++) {
       const order = [...tools.slice(r % tools.length), ...tools.slice(0, r % tools.length)];
       progress(`run ${r + 1}: ${order.map((t) => t.name).join(', ')}`);
@@ -309,6 +351,8 @@ async function main(): Promise<void> {
         out.next.push(next.seconds);
         out.noop.push(noop.seconds);
         out.pull.push(pull.seconds);
+        if (push.usage) out.pushUsage.push(push.usage);
+        if (pull.usage) out.pullUsage.push(pull.usage);
       }
     }
 
@@ -367,6 +411,21 @@ async function main(): Promise<void> {
       ['tool', 'push', 'push after 1% change', 'push, nothing new', 'pull'],
       netRows,
     );
+    if (measureUsage) {
+      const usageCells = (us: Usage[]) => [
+        median(us.map((u) => u.peakRssMiB)).toFixed(0),
+        median(us.map((u) => u.cpuSeconds)).toFixed(2),
+      ];
+      table(
+        `Peak RSS (MiB) and CPU seconds (user + system) of the whole process, median of ${runs} runs ` +
+          "(GNU time; CPU seconds depend far less on the machine's load than wall time)",
+        ['tool', 'push: peak RSS', 'push: CPU s', 'pull: peak RSS', 'pull: CPU s'],
+        tools.map((tool) => {
+          const o = results.get(tool.name)!;
+          return [tool.name, ...usageCells(o.pushUsage), ...usageCells(o.pullUsage)];
+        }),
+      );
+    } else console.log(`peak RSS and CPU seconds: ${GNU_TIME} not found, not measured`);
     console.log(`\nfinished in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   } finally {
     await s3.stop();
