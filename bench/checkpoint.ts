@@ -25,7 +25,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pipelineNodeFlags } from '../src/types/runtime.js';
+import { pipelineMallocEnv, pipelineNodeFlags } from '../src/types/runtime.js';
 import type { SizeResult, SizeTask } from './checkpoint/measure.js';
 import { count, mib, mibPerSecond, percent, ratio, secs, table } from './checkpoint/report.js';
 import { PROGRAM_SQL } from './checkpoint/workload.js';
@@ -68,7 +68,8 @@ function machine(): string {
 function runInChild(task: SizeTask): Promise<SizeResult> {
   return new Promise((resolve, reject) => {
     const execArgv = [...process.execArgv, ...pipelineNodeFlags(config.memoryMb)];
-    const child = fork(WORKER, [JSON.stringify(task)], { execArgv });
+    const env = { ...process.env, ...pipelineMallocEnv(config.memoryMb) };
+    const child = fork(WORKER, [JSON.stringify(task)], { execArgv, env });
     let result: SizeResult | undefined;
     child.on('message', (m) => {
       result = m as SizeResult;

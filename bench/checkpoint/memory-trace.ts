@@ -2,10 +2,13 @@
  * Memory samples of the measuring process, by phase (`BENCH_MEMORY_TRACE=<ms>` turns it on):
  * every interval one stderr line with the phase, VmRSS and VmHWM from `/proc/self/status`, and
  * `process.memoryUsage()` (the main thread's V8 heap, external memory and the ArrayBuffers part
- * of it). What lies outside heapTotal + external is code, the merge worker's isolate and malloc.
+ * of it), and the committed bytes of each of the main thread's V8 spaces (old, code, young,
+ * large objects). What lies outside heapTotal + external is code, the merge worker's isolate
+ * and malloc.
  * Phases also get a line of their own when they start, so a peak can be placed in time.
  */
 import { readFileSync } from 'node:fs';
+import { getHeapSpaceStatistics } from 'node:v8';
 
 const MIB = 2 ** 20;
 
@@ -32,6 +35,10 @@ function sample(phase: string, started: number): string {
     `heapTotal=${mib(m.heapTotal)}`,
     `external=${mib(m.external)}`,
     `arrayBuffers=${mib(m.arrayBuffers)}`,
+    // Committed bytes of each V8 space of the main thread (old, code, large objects, young...).
+    ...getHeapSpaceStatistics().map(
+      (s) => `${s.space_name.replace('_space', '')}=${mib(s.physical_space_size)}`,
+    ),
   ].join(' ');
 }
 

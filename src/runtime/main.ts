@@ -39,13 +39,15 @@ function loadProgram(programCode: string): EngineProgram {
 
 /**
  * The memory bound this process runs under, as V8 applied it: `resources.memory_mb_max` and
- * the heap limit the runner's --max-old-space-size gave (old plus young generation), so that
- * the log shows whether the limit reached the process.
+ * the heap limit the runner's --max-old-space-size gave (old plus young generation) and the
+ * malloc arenas its environment allows (`pipelineMallocEnv`), so that the log shows whether the
+ * limit reached the process.
  */
 function memoryLine(runtimeConfig: Record<string, unknown>): string {
   const max = (runtimeConfig.resources as { memory_mb_max?: unknown } | undefined)?.memory_mb_max;
   const limitMb = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
-  return `memory: resources.memory_mb_max ${typeof max === 'number' ? `${max} MiB` : 'not set'}, V8 heap limit ${limitMb} MiB (old and young generations together)`;
+  const arenas = process.env.MALLOC_ARENA_MAX ?? "glibc's default";
+  return `memory: resources.memory_mb_max ${typeof max === 'number' ? `${max} MiB` : 'not set'}, V8 heap limit ${limitMb} MiB (old and young generations together), malloc arenas ${arenas}`;
 }
 
 /** A warning when `resources.memory_mb_max` is below what any pipeline process takes. */

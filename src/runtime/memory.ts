@@ -19,10 +19,12 @@
  *                                                            batches (reserved in its budget)
  *   batches kept in memory       0.05 M                      Buffers (below min_storage_bytes,
  *                                                            until a checkpoint writes them)
- *   the rest                     not bounded                 code, I/O buffers, malloc beyond
- *                                                            what V8 accounts: with the worker's
- *                                                            isolate, 250–290 MiB of RSS at
- *                                                            M = 512 (bench/README.md, 1 GiB run)
+ *   the rest                     not bounded                 the node binary (~42 MiB), the
+ *                                                            worker's isolate, stacks, glibc's
+ *                                                            arenas beyond what is in use (cut
+ *                                                            by `pipelineMallocEnv`): 250–290 MiB
+ *                                                            of RSS at M = 512 before that
+ *                                                            (bench/README.md, 1 GiB run)
  *
  *   storage.min_storage_bytes    batches smaller than this stay in memory until a checkpoint
  *                                (Feldera's default: 10,048,576 bytes)

@@ -85,12 +85,38 @@ export const BOUNDED_SEMI_SPACE_MB = 8;
 /**
  * The `node` flags of a pipeline process whose `resources.memory_mb_max` is `memoryMbMax`:
  * the old generation's limit (`heapLimitMb`) and a smaller young generation; none without a
- * limit. The runner uses them, and so does bench/checkpoint to measure what a pipeline runs as.
+ * limit. The runner uses them, and so does bench/checkpoint to measure what a pipeline runs as
+ * (both with `pipelineMallocEnv` in the environment).
  */
 export function pipelineNodeFlags(memoryMbMax: unknown): string[] {
   const heapMb = heapLimitMb(memoryMbMax);
   if (heapMb === null) return [];
   return [`--max-old-space-size=${heapMb}`, `--max-semi-space-size=${BOUNDED_SEMI_SPACE_MB}`];
+}
+
+/** glibc's initial mmap and trim thresholds (bytes), kept fixed for bounded processes. */
+const MALLOC_THRESHOLD_BYTES = 128 * 1024;
+
+/**
+ * glibc malloc settings (environment variables, read once when the process starts) of a
+ * pipeline process whose `resources.memory_mb_max` is `memoryMbMax`; none without a limit.
+ * - `MALLOC_ARENA_MAX=2`: glibc gives threads up to 8 arenas per core, and each thread that
+ *   mallocs (the merge worker, V8's garbage-collector and compiler helpers) keeps the high
+ *   water of its own arena resident; the helpers' arenas held ~15 MiB for ~2 MiB in use.
+ * - `MALLOC_MMAP_THRESHOLD_` and `MALLOC_TRIM_THRESHOLD_` at glibc's initial 128 KiB: fixed,
+ *   they stop glibc from raising them (up to 32 MiB) each time a large block is freed, so
+ *   large buffers (a sealed head's records, a batch image, a merge's index) stay mmapped and go
+ *   back to the system when freed instead of leaving holes in the heap that count as RSS.
+ * Measured with bench/checkpoint/load-probe.ts (bench/README.md, memory section).
+ * A user may not set `MALLOC_*` (src/manager/pipelines/pipeline-env.ts), so these hold.
+ */
+export function pipelineMallocEnv(memoryMbMax: unknown): Record<string, string> {
+  if (heapLimitMb(memoryMbMax) === null) return {};
+  return {
+    MALLOC_ARENA_MAX: '2',
+    MALLOC_MMAP_THRESHOLD_: String(MALLOC_THRESHOLD_BYTES),
+    MALLOC_TRIM_THRESHOLD_: String(MALLOC_THRESHOLD_BYTES),
+  };
 }
 
 /** `GET /status` of a pipeline process. */

@@ -1,7 +1,8 @@
 /**
  * resources.memory_mb_max reaches the pipeline process: the runner starts it with the V8 heap
- * limit derived from it (src/types/runtime.ts `heapLimitMb`), and the process logs the limit
- * V8 applied (old plus young generation), which is what this test reads.
+ * limit derived from it (src/types/runtime.ts `heapLimitMb`) and the malloc settings of
+ * `pipelineMallocEnv`, and the process logs the limit V8 applied (old plus young generation)
+ * and the malloc arenas its environment allows, which is what this test reads.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -24,7 +25,7 @@ describe('the heap limit from resources.memory_mb_max', () => {
   async function loggedHeapLimit(
     name: string,
     memoryMb: number | null,
-  ): Promise<{ limit: number; log: string }> {
+  ): Promise<{ limit: number; arenas: string; log: string }> {
     const res = await m.request('POST', '/v0/pipelines', {
       name,
       program_code: SIMPLE_PROGRAM,
@@ -35,13 +36,16 @@ describe('the heap limit from resources.memory_mb_max', () => {
     const p = await startAndWait(m, name);
     const log = pipelineLog(m, p);
     await stopAndWait(m, name, true);
-    const line = /memory: resources\.memory_mb_max (\d+ MiB|not set), V8 heap limit (\d+) MiB/.exec(log);
+    const line =
+      /memory: resources\.memory_mb_max (\d+ MiB|not set), V8 heap limit (\d+) MiB .*, malloc arenas (.+)$/m.exec(
+        log,
+      );
     assert.ok(line, `no memory line in the log:\n${log}`);
     assert.equal(line[1], memoryMb === null ? 'not set' : `${memoryMb} MiB`);
-    return { limit: Number(line[2]), log };
+    return { limit: Number(line[2]), arenas: line[3]!, log };
   }
 
-  test('512 MiB gives the process a 307 MiB old generation; without it V8 keeps its default', async () => {
+  test('512 MiB gives the process a 307 MiB old generation and 2 malloc arenas; without it the defaults stay', async () => {
     const limited = await loggedHeapLimit('mem-limited', 512);
     const old = heapLimitMb(512)!;
     assert.ok(
@@ -49,8 +53,10 @@ describe('the heap limit from resources.memory_mb_max', () => {
       `heap limit ${limited.limit} MiB`,
     );
     assert.doesNotMatch(limited.log, /is below \d+ MiB/);
+    assert.equal(limited.arenas, '2');
     const free = await loggedHeapLimit('mem-free', null);
     assert.ok(free.limit > old + YOUNG_GENERATION_MAX_MB, `default heap limit ${free.limit} MiB`);
+    assert.equal(free.arenas, "glibc's default");
   });
 
   test('a bound below what an idle process takes is warned about', async () => {

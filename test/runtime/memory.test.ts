@@ -7,7 +7,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { TraceStorage } from '../../src/engine/trace/storage.js';
 import { DEFAULT_MIN_STORAGE_BYTES, stateSettingsOf } from '../../src/runtime/memory.js';
-import { BOUNDED_SEMI_SPACE_MB, heapLimitMb, pipelineNodeFlags } from '../../src/types/runtime.js';
+import {
+  BOUNDED_SEMI_SPACE_MB,
+  heapLimitMb,
+  pipelineMallocEnv,
+  pipelineNodeFlags,
+} from '../../src/types/runtime.js';
 import { scratchDir } from '../helpers/trace-storage.js';
 
 const MIB = 2 ** 20;
@@ -38,6 +43,12 @@ describe('memory_mb_max', () => {
     assert.equal(Math.round(s.memoryBatchBytes / MIB), 26);
     assert.deepEqual(pipelineNodeFlags(512), ['--max-old-space-size=307', '--max-semi-space-size=8']);
     assert.deepEqual(pipelineNodeFlags(null), []);
+    assert.deepEqual(pipelineMallocEnv(512), {
+      MALLOC_ARENA_MAX: '2',
+      MALLOC_MMAP_THRESHOLD_: '131072',
+      MALLOC_TRIM_THRESHOLD_: '131072',
+    });
+    assert.deepEqual(pipelineMallocEnv(null), {});
   });
 
   test('storage.cache_mib and min_storage_bytes win; without memory_mb_max the worker heap is V8 default', () => {

@@ -20,6 +20,9 @@
  * 2. The user's `runtime_config.env`, after `checkPipelineEnv` accepted it.
  * 3. `SLUICE_PIPELINE_TOKEN`, the per-deployment token (set last, so nothing overrides it).
  *
+ * The runner then adds glibc's malloc settings for a process with `resources.memory_mb_max`
+ * (`pipelineMallocEnv`, src/types/runtime.ts): `MALLOC_*`, which no user may set.
+ *
  * A user variable is refused (`InvalidRuntimeConfig` naming it) when its name is malformed
  * (not `[A-Za-z_][A-Za-z0-9_]*`), its value holds a NUL, or its name (compared without case:
  * some platforms ignore it, and no legitimate use needs the distinction) changes how the

@@ -16,7 +16,13 @@ import { readFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PIPELINE_FILES, PRIVATE_FILE_MODE, pipelineNodeFlags, TOKEN_HEADER } from '../../types/runtime.js';
+import {
+  PIPELINE_FILES,
+  PRIVATE_FILE_MODE,
+  pipelineMallocEnv,
+  pipelineNodeFlags,
+  TOKEN_HEADER,
+} from '../../types/runtime.js';
 import { buildPipelineEnv } from '../pipelines/pipeline-env.js';
 import type { DeploymentLocation } from '../store/types.js';
 import type {
@@ -47,13 +53,14 @@ export class LocalProcessExecutor implements PipelineExecutor {
     const token = randomBytes(24).toString('hex');
     // Checked again here (defence in depth): a refused variable never reaches a process.
     const env = buildPipelineEnv(process.env, spec.runtimeConfig.env, token);
+    const memoryMbMax = (spec.runtimeConfig.resources as { memory_mb_max?: unknown } | undefined)
+      ?.memory_mb_max;
+    Object.assign(env, pipelineMallocEnv(memoryMbMax));
     const deploymentPath = join(spec.pipelineDir, PIPELINE_FILES.deployment);
     writeFileSync(deploymentPath, JSON.stringify(spec), { mode: PRIVATE_FILE_MODE });
     const logPath = join(spec.pipelineDir, PIPELINE_FILES.log);
     const logFd = openSync(logPath, 'a', PRIVATE_FILE_MODE);
-    const memoryFlags = pipelineNodeFlags(
-      (spec.runtimeConfig.resources as { memory_mb_max?: unknown } | undefined)?.memory_mb_max,
-    );
+    const memoryFlags = pipelineNodeFlags(memoryMbMax);
     const args = [
       ...memoryFlags,
       ...(RUNNING_UNDER_TS ? ['--import', 'tsx'] : []),
