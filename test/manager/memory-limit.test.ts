@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { BOUNDED_SEMI_SPACE_MB, heapLimitMb } from '../../src/types/runtime.js';
 import { SIMPLE_PROGRAM, startTestManager, type TestManager } from '../helpers/manager.js';
-import { pipelineLog, startAndWait, stopAndWait } from '../helpers/pipeline.js';
+import { createAndCompile, inserts, pipelineLog, startAndWait, stopAndWait } from '../helpers/pipeline.js';
 
 /** V8's young generation on top of the old-generation limit: 3 × the runner's semi-space. */
 const YOUNG_GENERATION_MAX_MB = 3 * BOUNDED_SEMI_SPACE_MB;
@@ -65,5 +65,21 @@ describe('the heap limit from resources.memory_mb_max', () => {
       tiny.log,
       /WARN.*resources\.memory_mb_max 40 MiB is below 128 MiB, less than an idle pipeline process takes/,
     );
+  });
+
+  test('a process that outgrows its heap is reported as out of memory, naming the bound', async () => {
+    // A cross join of 4,000 rows makes 16 million in one step: far beyond a 76 MiB heap.
+    const sql =
+      'CREATE TABLE t (x INT);\nCREATE MATERIALIZED VIEW pairs AS SELECT a.x AS x, b.x AS y FROM t a, t b;';
+    await createAndCompile(m, 'mem-oom', sql, { resources: { memory_mb_max: 128 } });
+    await startAndWait(m, 'mem-oom');
+    const rows = Array.from({ length: 4000 }, (_, x) => ({ x }));
+    const res = await m.request('POST', '/v0/pipelines/mem-oom/ingress/t?format=json', inserts(rows));
+    assert.equal(res.status, 200, res.text);
+    const p = await m.waitFor('mem-oom', (x) => x.deployment_error !== null, 120_000, 'a deployment error');
+    assert.equal(p.deployment_error.error_code, 'PipelineProcessExited');
+    assert.match(p.deployment_error.message, /ran out of memory: .*resources\.memory_mb_max \(128 MiB\)/);
+    assert.equal(p.deployment_error.details.out_of_memory, true);
+    assert.equal(p.deployment_error.details.signal, 'SIGABRT');
   });
 });

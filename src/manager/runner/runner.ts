@@ -35,10 +35,13 @@ import { nowIso, refreshDerivedStatus } from '../pipelines/record.js';
 import { readStorageDetails } from '../pipelines/storage-details.js';
 import type { DeploymentLocation, MetadataStore, PipelineRecord } from '../store/types.js';
 import type { PipelineExecutor } from './executor.js';
+import { diedOfHeapExhaustion, heapExhaustionMessage } from './exit-cause.js';
 import { appendLifecycle, rotateLog, tailLines } from './pipeline-log.js';
 
 const STOP_GRACE_MS = 5000;
 const LOG_TAIL_LINES = 20;
+/** How far back a crash's log is searched for V8's out-of-memory message (its native stack follows it). */
+const CRASH_SCAN_LINES = 100;
 
 /** What the runner remembers about a deployment between ticks (lost on restart, re-observed). */
 interface Observation {
@@ -530,11 +533,21 @@ export class PipelineRunner {
       signal: exit?.signal ?? null,
       log_tail: this.logTail(rec),
     };
+    const outOfMemory =
+      !fatal && diedOfHeapExhaustion(exit, tailLines(this.logPath(rec.id), CRASH_SCAN_LINES));
+    const resources = rec.runtime_config.resources as { memory_mb_max?: number | null } | undefined;
+    const memoryMbMax = resources?.memory_mb_max ?? null;
     await this.fail(
       rec,
       fatal
         ? { ...fatal, details: { ...(fatal.details as object), ...details } }
-        : { message: `Pipeline process ${how} unexpectedly`, error_code: 'PipelineProcessExited', details },
+        : outOfMemory
+          ? {
+              message: heapExhaustionMessage(memoryMbMax),
+              error_code: 'PipelineProcessExited',
+              details: { ...details, out_of_memory: true, memory_mb_max: memoryMbMax },
+            }
+          : { message: `Pipeline process ${how} unexpectedly`, error_code: 'PipelineProcessExited', details },
     );
   }
 
