@@ -16,9 +16,11 @@
 import type { CheckpointStore } from '../storage/checkpoint-store.js';
 import { SyncCoordinator } from '../storage/coordinator.js';
 import type { TransferProgress } from '../storage/progress.js';
+import type { PullSummary } from '../storage/pull.js';
 import { listRemoteCheckpoints } from '../storage/remote-store.js';
 import {
   checkpointNotFound,
+  damagedNewest,
   pullFromObjectStore,
   type RemotePull,
   resolveStartCheckpoint,
@@ -36,6 +38,14 @@ export function syncConfigOf(runtimeConfig: Record<string, unknown>): SyncConfig
   if (storage?.backend?.name !== 'file') return null;
   const sync = storage.backend.config?.sync;
   return sync ? (sync as SyncConfig) : null;
+}
+
+/**
+ * An error for the log: its code and message. Sync errors never carry a secret (the S3 client
+ * reports the store's error code and message, never the request's signature or keys).
+ */
+function errorText(err: unknown): string {
+  return err instanceof ApiError ? `${err.errorCode}: ${err.message}` : String(err);
 }
 
 function describe(p: TransferProgress): string {
@@ -65,6 +75,8 @@ export class SyncService {
   /** Progress of a pull running at start or in standby, for `/status`. */
   pullProgress: TransferProgress | null = null;
   private standbyTimer: NodeJS.Timeout | null = null;
+  /** Damaged remote checkpoints already logged by a standby pull (logged once, not every round). */
+  private readonly loggedDamaged = new Set<string>();
 
   constructor(
     private readonly config: SyncConfig,
@@ -82,7 +94,7 @@ export class SyncService {
           logProgress(p)
       )(progressLogger(log, 'sync')),
       onPeriodicFailure: (uuid, err) =>
-        log.warn(`periodic sync of checkpoint ${uuid} failed: ${err.message}`),
+        log.warn(`periodic sync of checkpoint ${uuid} failed: ${errorText(err)}`),
       onPushed: ({ ok, durationMs, bytes }) => {
         if (ok) this.metrics.push.transferred(durationMs, bytes);
         else this.metrics.push.failures++;
@@ -101,7 +113,10 @@ export class SyncService {
       );
     }
     this.log.info(`sync of checkpoint ${latest.uuid} requested`);
-    const summary = await this.coordinator.push(latest.uuid);
+    const summary = await this.coordinator.push(latest.uuid).catch((err: unknown) => {
+      this.log.error(`sync of checkpoint ${latest.uuid} failed: ${errorText(err)}`);
+      throw err;
+    });
     this.log.info(
       `checkpoint ${latest.uuid} synced: ${summary.uploadedFiles} file(s), ${summary.uploadedBytes} bytes uploaded`,
     );
@@ -168,6 +183,7 @@ export class SyncService {
     if (resolution.pulled && !resolution.pulled.alreadyLocal)
       this.metrics.pull.transferred(Date.now() - started, resolution.pulled.downloadedBytes);
     for (const s of resolution.skipped) this.log.warn(`checkpoint source ${s.source} skipped: ${s.reason}`);
+    if (resolution.pulled) this.logSkippedRemote(resolution.pulled, 'start');
     if (resolution.source === 'none') {
       this.log.info('no checkpoint found: starting from empty state');
       return;
@@ -201,6 +217,7 @@ export class SyncService {
         this.metrics.pull.failures++;
         throw err;
       });
+      if (pulled.found) this.logSkippedRemote(pulled.summary, what, this.loggedDamaged);
       if (pulled.found && !pulled.summary.alreadyLocal) {
         this.metrics.pull.transferred(Date.now() - started, pulled.summary.downloadedBytes);
         const p = pulled.summary;
@@ -212,6 +229,18 @@ export class SyncService {
       return pulled;
     } finally {
       this.pullProgress = null;
+    }
+  }
+
+  /**
+   * Logs, as a WARN each, the newer remote checkpoints a 'latest' pull passed over and why (a
+   * damaged one: the file, the expected and the actual hash), except those in `once` already.
+   */
+  private logSkippedRemote(summary: PullSummary, what: string, once?: Set<string>): void {
+    for (const s of summary.skipped) {
+      if (once?.has(s.uuid)) continue;
+      once?.add(s.uuid);
+      this.log.warn(`${what}: skipped remote checkpoint ${s.uuid}, using ${summary.uuid}: ${s.reason}`);
     }
   }
 
@@ -264,13 +293,18 @@ export class SyncService {
    * Activation: ends the standby loop, then pulls the store's newest checkpoint (or the pinned
    * uuid, see `standbyTarget`), which the start then runs from (a standby may be a pull
    * interval behind). A store that cannot be
-   * read fails the activation (`CheckpointFetchError`), as does an empty store with
+   * read fails the activation (`CheckpointFetchError`), as does a newest checkpoint that is
+   * damaged (the pull would fall back to an older one) and an empty store with
    * `fail_if_no_checkpoint`; never a silent start from older state.
    */
   async prepareActivation(): Promise<void> {
     await this.stopStandby();
     const pulled = await this.pullStandbyTarget('activation pull');
-    if (pulled.found) return;
+    if (pulled.found) {
+      const damaged = pulled.summary.skipped.filter((s) => s.damaged);
+      if (damaged.length > 0) throw damagedNewest(pulled.source, pulled.summary.uuid, damaged);
+      return;
+    }
     const local = await this.store.latest();
     if (local) {
       this.log.warn(

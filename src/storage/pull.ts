@@ -43,7 +43,16 @@ export interface PullSummary {
   /** Distinct blobs the local store already had. */
   reusedFiles: number;
   /** Newer checkpoints passed over by a 'latest' pull, with the reason. */
-  skipped: SkippedCheckpoint[];
+  skipped: SkippedRemoteCheckpoint[];
+}
+
+/**
+ * A newer checkpoint a 'latest' pull passed over: `damaged` when it failed verification (the
+ * reason names the file and the expected and actual hash), not when its manifest was deleted
+ * while pulling (retention), so a caller can refuse to run older state in place of a damaged one.
+ */
+export interface SkippedRemoteCheckpoint extends SkippedCheckpoint {
+  damaged: boolean;
 }
 
 /** Installs checkpoint `target` ('latest' or a uuid) of `remote` into `local`. */
@@ -57,18 +66,18 @@ export async function pullCheckpoint(
     target === 'latest'
       ? (await remote.listManifestEntries()).map((e) => e.uuid).reverse()
       : [target.toLowerCase()];
-  const skipped: SkippedCheckpoint[] = [];
+  const skipped: SkippedRemoteCheckpoint[] = [];
   let damaged = 0;
   for (const uuid of candidates) {
     try {
       const summary = await pullOne(remote, uuid, local, options);
       if (summary) return { ...summary, skipped };
       if (target !== 'latest') break;
-      skipped.push({ uuid, reason: 'its manifest disappeared while pulling' });
+      skipped.push({ uuid, reason: 'its manifest disappeared while pulling', damaged: false });
     } catch (err) {
       if (target !== 'latest' || !(err instanceof ApiError && err.errorCode === 'SyncChecksumMismatch'))
         throw err;
-      skipped.push({ uuid, reason: err.message });
+      skipped.push({ uuid, reason: err.message, damaged: true });
       damaged++;
     }
   }

@@ -87,6 +87,25 @@ export async function pullFromObjectStore(
 }
 
 /**
+ * The `CheckpointFetchError` of an activation whose pull of 'latest' found the store's newest
+ * checkpoint(s) damaged and fell back to `ranUuid`: a standby takes over to run the store's
+ * newest state (docs/storage.md, Standby), so running an older one in its place is refused.
+ * `damaged` are the checkpoints passed over; each reason names the file and both hashes.
+ */
+export function damagedNewest(
+  source: RemoteRole,
+  ranUuid: string,
+  damaged: ReadonlyArray<{ uuid: string; reason: string }>,
+): ApiError {
+  return fetchError(
+    `activation refused to run checkpoint ${ranUuid} from ${source} in place of a newer damaged one: ${damaged
+      .map((d) => d.reason)
+      .join('; ')}`,
+    { source, fallback: ranUuid, damaged: damaged.map((d) => ({ uuid: d.uuid, reason: d.reason })) },
+  );
+}
+
+/**
  * The `CheckpointFetchError` of `fail_if_no_checkpoint` when no store has checkpoint
  * `target`: it says so and names the stores looked in (`skipped`, in order). "were not found
  * in source" is the phrase of Feldera's own message (its checkpoint-sync tests match it).

@@ -82,6 +82,7 @@ test('a corrupted remote blob is refused, and "latest" falls back to the previou
   assert.equal(pulled.uuid, older.uuid);
   assert.equal(pulled.skipped[0]!.uuid, newer.uuid);
   assert.match(pulled.skipped[0]!.reason, /damaged/);
+  assert.equal(pulled.skipped[0]!.damaged, true, 'told apart from a manifest deleted while pulling');
   assert.deepEqual(
     (await target.list()).map((m) => m.uuid),
     [older.uuid],
