@@ -84,6 +84,7 @@ import {
 import { type Attempt, isolateFailures } from './isolation.js';
 import type { InputJournal, JournalEntry } from './journal.js';
 import type { PipelineLogger } from './log.js';
+import { ingressWriteError } from './storage-full.js';
 
 /** An accepted input that made a step fail, left out so that everything else was processed. */
 export interface RejectedInput {
@@ -481,16 +482,22 @@ export class DataPlane {
       throw err;
     }
     const bytes = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-    this.journal?.append({
-      seq: this.pushedSeq + 1,
-      kind: 'ingress',
-      table: table.name,
-      format: options.format,
-      updateFormat: options.updateFormat,
-      array: options.array,
-      ...(options.jsonFlavor ? { jsonFlavor: options.jsonFlavor } : {}),
-      payload: rows.text,
-    });
+    try {
+      this.journal?.append({
+        seq: this.pushedSeq + 1,
+        kind: 'ingress',
+        table: table.name,
+        format: options.format,
+        updateFormat: options.updateFormat,
+        array: options.array,
+        ...(options.jsonFlavor ? { jsonFlavor: options.jsonFlavor } : {}),
+        payload: rows.text,
+      });
+    } catch (err) {
+      // Not accepted: give back the room it was admitted into.
+      this.queue.withdraw(table.name, rows.count);
+      throw ingressWriteError(err, table.name);
+    }
     endpoint.accepted(rows.count, bytes);
     this.acceptRows(table.name, rows, rows.count, bytes, true);
     const token = encodeToken(this.lineage, this.pushedSeq);

@@ -282,6 +282,12 @@ export class InputQueue {
     this.admitWaiting();
   }
 
+  /** Gives back the room `admit` reserved for `records` of `table` that were then not accepted. */
+  withdraw(table: string, records: number): void {
+    this.reserved.set(table, this.queuedRecords(table) - records);
+    this.admitWaiting();
+  }
+
   /** From now on refuses every request with `err`, waiting ones included. */
   refuseAll(err: Error): void {
     this.refusal = err;

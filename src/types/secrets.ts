@@ -84,6 +84,22 @@ export function restoreSecrets<T>(incoming: T, stored: unknown, inEnv = false): 
   return out as T;
 }
 
+/**
+ * The dotted paths (below `value`) of secret fields that hold the placeholder itself: a field
+ * with a secret's name, or any `env` entry (an entry named like anything can have been
+ * redacted for its value, a URL with a password). Run after `restoreSecrets`, what is left
+ * had no stored secret to stand for, so storing it would make the placeholder the secret.
+ */
+export function placeholderSecretPaths(value: unknown, path = '', inEnv = false): string[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => placeholderSecretPaths(v, `${path}[${i}]`));
+  if (!isObject(value)) return [];
+  return Object.entries(value).flatMap(([key, v]) => {
+    const at = path === '' ? key : `${path}.${key}`;
+    if (v === REDACTED && (inEnv || SECRET_KEY_RE.test(key))) return [at];
+    return placeholderSecretPaths(v, at, key === 'env');
+  });
+}
+
 /** Every secret string in `value`, so that text can be scrubbed of them before it is shown. */
 export function collectSecrets(value: unknown, into: string[] = [], inEnv = false): string[] {
   if (Array.isArray(value)) {

@@ -163,9 +163,13 @@ describe('sluice against a real manager and object store', () => {
     await s3?.stop();
   });
 
-  function runtimeConfig(): string {
-    const sync = { ...s3.syncConfig(`${bucket}/cli`), endpoint: gate.endpoint };
-    return file('rc.json', JSON.stringify({ storage: { backend: { name: 'file', config: { sync } } } }));
+  /** A runtime config syncing to `prefix` of the test bucket (one owner per prefix). */
+  function runtimeConfig(prefix = 'cli'): string {
+    const sync = { ...s3.syncConfig(`${bucket}/${prefix}`), endpoint: gate.endpoint };
+    return file(
+      `rc-${prefix}.json`,
+      JSON.stringify({ storage: { backend: { name: 'file', config: { sync } } } }),
+    );
   }
 
   test('create, start, push each format, query, stop, clear, delete', async () => {
@@ -379,6 +383,30 @@ describe('sluice against a real manager and object store', () => {
     r = ok(await cli('stop', 'primary'));
     assert.match(r.stdout, /^primary: Stopped$/m);
     ok(await cli('stop', 'standby', '--force'));
+  });
+
+  test('a sync that fails part-way stops its bar where it was, marked failed, never done', async () => {
+    ok(await cli('create', 'cut', file('p.sql', SIMPLE_PROGRAM), '--runtime-config', runtimeConfig('cut')));
+    ok(await cli('start', 'cut'));
+    const rows = Array.from({ length: 2000 }, (_, i) => ({ id: i + 1, name: `row ${i + 1}` }));
+    ok(await cli('push', 'cut', 't', file('cut.json', JSON.stringify(rows))));
+    ok(await cli('checkpoint', 'cut'));
+    gate.close();
+    const syncing = start(['--url', m.url, 'sync', 'cut']);
+    try {
+      await syncing.stderrMatches(/^sync \[[=-]+\] +\d+% \| \d+\/\d+ files \| .* \| transferring$/m);
+      gate.fail();
+      const r = await syncing.done;
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /^sluice: /m, 'the error is printed');
+      const bars = r.stderr.split('\n').filter((l) => l.startsWith('sync '));
+      assert.match(bars.at(-1) ?? '', /^sync \[[=-]+\] +\d+% \| \d+\/\d+ files \| .* \| failed$/);
+      assert.doesNotMatch(r.stderr, /100%/, 'the bar is not completed');
+      assert.doesNotMatch(r.stderr, /\| done$/m);
+    } finally {
+      gate.open();
+    }
+    ok(await cli('stop', 'cut', '--force'));
   });
 
   test('on a terminal the progress line is redrawn in place and cleared', {

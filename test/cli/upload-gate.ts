@@ -13,8 +13,13 @@ export interface UploadGate {
    * a held push is always in its transferring phase, with its totals known.
    */
   close(): void;
-  /** Lets waiting and later uploads through. */
+  /** Lets waiting and later uploads through (and ends `fail`). */
   open(): void;
+  /**
+   * Answers waiting and later blob uploads 403 AccessDenied (an error the S3 client does not
+   * retry), so the push under way fails part-way, as when the store goes away mid-push.
+   */
+  fail(): void;
   /** How many uploads wait at the gate. */
   readonly waiting: number;
   stop(): Promise<void>;
@@ -23,7 +28,14 @@ export interface UploadGate {
 export async function startUploadGate(target: string): Promise<UploadGate> {
   const upstream = new URL(target);
   let closed = false;
+  let failing = false;
   const held: Array<() => void> = [];
+  const deny = (res: ServerResponse) => {
+    res.writeHead(403, { 'content-type': 'application/xml' });
+    res.end(
+      '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
+    );
+  };
   const forward = (req: IncomingMessage, res: ServerResponse) => {
     const out = request(
       {
@@ -42,9 +54,17 @@ export async function startUploadGate(target: string): Promise<UploadGate> {
     req.pipe(out);
   };
   const server = createServer((req, res) => {
-    if (closed && req.method === 'PUT' && req.url?.includes('/blobs/')) {
+    const blobUpload = req.method === 'PUT' && req.url?.includes('/blobs/');
+    if (failing && blobUpload) {
+      req.resume();
+      deny(res);
+    } else if (closed && blobUpload) {
       req.pause();
-      held.push(() => forward(req, res));
+      held.push(() => {
+        if (!failing) return forward(req, res);
+        req.resume();
+        deny(res);
+      });
     } else {
       forward(req, res);
     }
@@ -57,6 +77,12 @@ export async function startUploadGate(target: string): Promise<UploadGate> {
       closed = true;
     },
     open() {
+      closed = false;
+      failing = false;
+      for (const release of held.splice(0)) release();
+    },
+    fail() {
+      failing = true;
       closed = false;
       for (const release of held.splice(0)) release();
     },

@@ -106,18 +106,37 @@ function pushProgress(s: SyncStatus): ProgressSnapshot | null {
 }
 
 /**
+ * The last line of a sync's bar once the push ended, from the last progress seen (null if none
+ * was). A failed push stops where it was, marked failed: the bar is never completed for it. A
+ * push that succeeded is completed where its totals were seen; where they were not (the push
+ * ran whole between two polls, or was last seen `checking`, whose 0/0 is a placeholder) it
+ * ends as plainly done, and one with nothing to upload (the checkpoint already in the store,
+ * or every file already there) says so rather than showing a bar of 0/0 files.
+ */
+export function finalSyncSnapshot(last: ProgressSnapshot | null, succeeded: boolean): ProgressSnapshot {
+  if (!succeeded) return { ...last, phase: 'failed' };
+  if (!last || last.phase === 'checking') return { phase: 'done' };
+  if (last.filesTotal === 0) return { phase: 'done, nothing to upload' };
+  if (last.bytesTotal === undefined) return { ...last, phase: 'done' };
+  return { ...last, phase: 'done', bytesDone: last.bytesTotal, filesDone: last.filesTotal };
+}
+
+/**
  * Shows the push under way (from `/checkpoint/sync_status`) until `until` holds for the
- * newest status read (null when it could not be read); returns that status.
+ * newest status read (null when it could not be read), then ends the bar as `succeeded` says
+ * for that status; returns that status.
  */
 async function followSync(
   ctx: CommandContext,
   name: string,
   until: (status: SyncStatus | null) => boolean,
+  succeeded: (status: SyncStatus | null) => boolean,
 ): Promise<SyncStatus | null> {
   const display = ctx.progress('sync');
   const started = Date.now();
   let last: ProgressSnapshot | null = null;
   let status: SyncStatus | null = null;
+  let shown = false;
   try {
     for (;;) {
       try {
@@ -130,14 +149,11 @@ async function followSync(
       const p = status ? pushProgress(status) : null;
       if (p) last = p;
       display.update(last ?? { phase: 'waiting for the push to start' });
+      shown = true;
       checkDeadline(ctx, started, 'the sync');
       await sleep(250);
     }
-    // Complete the bar only where its totals were seen: a push that ran whole between two
-    // polls showed none, and a bar of 0/0 files would misreport it.
-    if (last?.bytesTotal !== undefined && last.phase !== 'checking') {
-      display.update({ ...last, phase: 'done', bytesDone: last.bytesTotal, filesDone: last.filesTotal });
-    }
+    if (shown) display.update(finalSyncSnapshot(last, succeeded(status)));
   } finally {
     display.stop();
   }
@@ -155,22 +171,34 @@ const sync: Command = {
   args: [1, 1],
   async run(ctx) {
     const name = ctx.args[0]!;
-    let finished = false;
+    let outcome: 'pending' | 'succeeded' | 'failed' = 'pending';
     const request = ctx.client
       .json<{ checkpoint_uuid: string; checkpoint_sequence_number: number }>(
         'POST',
         pipelinePath(name, '/checkpoint/sync'),
       )
-      .finally(() => {
-        finished = true;
-      });
-    const follow = followSync(ctx, name, () => finished);
+      .then(
+        (result) => {
+          outcome = 'succeeded';
+          return result;
+        },
+        (err: unknown) => {
+          outcome = 'failed';
+          throw err;
+        },
+      );
+    const follow = followSync(
+      ctx,
+      name,
+      () => outcome !== 'pending',
+      () => outcome === 'succeeded',
+    );
     let result: Awaited<typeof request>;
     try {
       [result] = await Promise.all([request, follow]);
     } catch (err) {
-      // Let the progress line end before the error is printed.
-      finished = true;
+      // Let the progress line end (marked failed) before the error is printed.
+      outcome = 'failed';
       await follow.catch(() => undefined);
       throw err;
     }
@@ -196,7 +224,14 @@ const syncStatus: Command = {
     const name = ctx.args[0]!;
     let s = await ctx.client.json<SyncStatus>('GET', pipelinePath(name, '/checkpoint/sync_status'));
     if (ctx.options.wait && s.progress) {
-      s = (await followSync(ctx, name, (x) => x !== null && !x.progress)) ?? s;
+      const pushed = s.progress.uuid;
+      s =
+        (await followSync(
+          ctx,
+          name,
+          (x) => x !== null && !x.progress,
+          (x) => x?.success === pushed || x?.periodic === pushed || x?.failure?.uuid !== pushed,
+        )) ?? s;
     }
     if (ctx.options.json) {
       ctx.out(JSON.stringify(s, null, 2));

@@ -5,6 +5,7 @@
 import { validateSyncConfig } from '../../storage/sync-config.js';
 import { ApiError } from '../../types/errors.js';
 import { unsignedMax } from '../../types/pipeline.js';
+import { placeholderSecretPaths, REDACTED } from '../../types/secrets.js';
 import { checkPipelineEnv } from './pipeline-env.js';
 
 function invalid(field: string, message: string): never {
@@ -38,6 +39,15 @@ function checkFileBackendOptions(fileConfig: Record<string, unknown>): void {
 
 /** Throws `InvalidRuntimeConfig` naming the first invalid field. */
 export function validatePipelineConfig(config: Record<string, unknown>): void {
+  const [placeholder] = placeholderSecretPaths(config);
+  if (placeholder !== undefined) {
+    invalid(
+      placeholder,
+      `'${REDACTED}' is the placeholder responses show in place of a secret, not a secret; ` +
+        'give the secret itself (a write-back to an existing pipeline keeps its stored secret ' +
+        'only where it has one at this field)',
+    );
+  }
   checkPipelineEnv(config.env);
   const workers = config.workers;
   if (typeof workers === 'number' && workers < 1) invalid('workers', 'must be at least 1');
