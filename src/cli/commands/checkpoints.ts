@@ -100,9 +100,15 @@ const checkpoints: Command = {
   },
 };
 
-/** The progress of the push under way, if the status shows one. */
+/**
+ * The progress of the push under way, if the status shows one. While it is `checking` (listing
+ * what the store already has) its 0/0 totals are placeholders, so the line shows the phase and
+ * the time spent, not a bar at 100%.
+ */
 function pushProgress(s: SyncStatus): ProgressSnapshot | null {
-  return s.progress ? snapshotOf(s.progress) : null;
+  if (!s.progress) return null;
+  const snapshot = snapshotOf(s.progress);
+  return snapshot.phase === 'checking' ? { phase: 'checking' } : snapshot;
 }
 
 /**
