@@ -9,9 +9,9 @@
  *   the bloom filter hashed), and unless a tombstone `u32 value bytes` and the value. Values are opaque
  *   here: the trace's codec wrote them (src/engine/state-codec.ts), so new value types need no
  *   change to this format.
- * - The index lists every block: `f64 offset`, `u32 length`, `u32 CRC-32`, `u32 count`, and its
- *   first key (flags, length, bytes). It is read once per batch, kept in memory, and searched
- *   to find the one block that can hold a key.
+ * - The index: `u32 block count`, then per block `f64 offset`, `u32 length`, `u32 CRC-32`,
+ *   `u32 count`, and its first key (flags, length, bytes). It is read once per batch, kept in
+ *   memory as these bytes (`BatchIndex`), and searched to find the one block that can hold a key.
  * - The bloom block is the filter over entry prefixes (bloom.ts).
  * - The footer: magic `SLUICEB1`, format version, entry and tombstone counts, offset, length
  *   and CRC-32 of the index and of the bloom block, and its own CRC-32.
@@ -164,23 +164,31 @@ export class BatchBuilder {
 
   finish(): BatchSummary {
     this.flushBlock();
-    const index = Buffer.concat([u32(this.blockCount), this.index.take()]);
-    const bloom = Buffer.from(this.bloom.bits);
+    // Neither the index nor the filter is copied: the filter alone is 10 bits per entry, and a
+    // copy of each for the largest merge's output was a transient of megabytes in the worker.
+    const head = u32(this.blockCount);
+    // The builder writes nothing after this, so views of its buffers stay valid.
+    const entries = this.index.takeView();
+    const bits = this.bloom.bits;
+    const bloom = Buffer.from(bits.buffer, bits.byteOffset, bits.length);
+    const indexCrc = crc32(entries, crc32(head));
+    const indexLength = head.length + entries.length;
     const indexOffset = this.offset;
-    const bloomOffset = indexOffset + index.length;
+    const bloomOffset = indexOffset + indexLength;
     const footer = Buffer.alloc(FOOTER_BYTES);
     MAGIC.copy(footer, 0);
     footer.writeUInt32LE(BATCH_FORMAT_VERSION, 8);
     footer.writeDoubleLE(this.entries, 16);
     footer.writeDoubleLE(this.tombstones, 24);
     footer.writeDoubleLE(indexOffset, 32);
-    footer.writeUInt32LE(index.length, 40);
-    footer.writeUInt32LE(crc32(index), 44);
+    footer.writeUInt32LE(indexLength, 40);
+    footer.writeUInt32LE(indexCrc, 44);
     footer.writeDoubleLE(bloomOffset, 48);
     footer.writeUInt32LE(bloom.length, 56);
     footer.writeUInt32LE(crc32(bloom), 60);
     footer.writeUInt32LE(crc32(footer.subarray(0, 64)), 64);
-    this.sink(index);
+    this.sink(head);
+    this.sink(entries);
     this.sink(bloom);
     this.sink(footer);
     return {
@@ -250,10 +258,82 @@ export interface BlockRef {
   count: number;
 }
 
-export interface BatchIndex {
-  blocks: BlockRef[];
-  /** First key of each block, ascending. */
-  firstKeys: string[];
+/** Bytes of an index entry before its key: offset (f64), length, CRC-32, count (u32 each). */
+const INDEX_ENTRY_HEAD = 20;
+
+/**
+ * A batch's index as stored: the index bytes themselves and where each entry starts. Block
+ * references are read from the bytes when a block is fetched, and a key is compared with a
+ * block's first key in place, without decoding it to a string. The parsed form this replaces
+ * (an object and a string per block) took about 2.5× the bytes, and an open batch keeps its
+ * index for as long as it is open (docs/design/state.md, Memory).
+ */
+export class BatchIndex {
+  readonly count: number;
+  /** Resident bytes: the index bytes and the entry positions. */
+  readonly bytes: number;
+
+  constructor(
+    private readonly buf: Buffer,
+    private readonly at: Uint32Array,
+  ) {
+    this.count = at.length;
+    this.bytes = buf.length + at.byteLength;
+  }
+
+  block(i: number): BlockRef {
+    const at = this.at[i]!;
+    const buf = this.buf;
+    return {
+      offset: buf.readDoubleLE(at),
+      length: buf.readUInt32LE(at + 8),
+      crc: buf.readUInt32LE(at + 12),
+      count: buf.readUInt32LE(at + 16),
+    };
+  }
+
+  /** Block `i`'s first key, decoded. */
+  firstKey(i: number): string {
+    return readKey(this.buf, this.at[i]! + INDEX_ENTRY_HEAD).key;
+  }
+
+  /**
+   * Negative, zero or positive as block `i`'s first key sorts before, equal to or after `key`,
+   * comparing UTF-16 code units as JS strings do.
+   */
+  compareFirstKey(i: number, key: string): number {
+    const buf = this.buf;
+    const pos = this.at[i]! + INDEX_ENTRY_HEAD;
+    const length = buf.readUInt32LE(pos + 1);
+    const start = pos + 5;
+    if ((buf[pos]! & FLAG_WIDE) === 0) {
+      const n = Math.min(length, key.length);
+      for (let j = 0; j < n; j++) {
+        const d = buf[start + j]! - key.charCodeAt(j);
+        if (d !== 0) return d;
+      }
+      return length - key.length;
+    }
+    const units = length >>> 1;
+    const n = Math.min(units, key.length);
+    for (let j = 0; j < n; j++) {
+      const d = buf.readUInt16LE(start + 2 * j) - key.charCodeAt(j);
+      if (d !== 0) return d;
+    }
+    return units - key.length;
+  }
+
+  /** The first block whose first key is >= `key` (`count` if none). */
+  lowerBound(key: string): number {
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.compareFirstKey(mid, key) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
 }
 
 function readKey(buf: Buffer, pos: number): { key: string; flags: number; next: number } {
@@ -264,24 +344,23 @@ function readKey(buf: Buffer, pos: number): { key: string; flags: number; next: 
   return { key, flags, next: start + length };
 }
 
+/**
+ * Checks an index's CRC-32 and finds its entries. `buf` is kept as the index's storage, so it
+ * must not be a slice of a pooled or reused buffer.
+ */
 export function parseIndex(buf: Buffer, crc: number, what: string): BatchIndex {
   if (crc32(buf) !== crc) throw new CorruptBatchError(`batch ${what}: index checksum mismatch`);
   const n = buf.readUInt32LE(0);
-  const blocks: BlockRef[] = new Array(n);
-  const firstKeys: string[] = new Array(n);
+  const at = new Uint32Array(n);
   let pos = 4;
   for (let i = 0; i < n; i++) {
-    blocks[i] = {
-      offset: buf.readDoubleLE(pos),
-      length: buf.readUInt32LE(pos + 8),
-      crc: buf.readUInt32LE(pos + 12),
-      count: buf.readUInt32LE(pos + 16),
-    };
-    const { key, next } = readKey(buf, pos + 20);
-    firstKeys[i] = key;
-    pos = next;
+    at[i] = pos;
+    const keyAt = pos + INDEX_ENTRY_HEAD;
+    if (keyAt + 5 > buf.length) throw new CorruptBatchError(`batch ${what}: index is malformed`);
+    pos = keyAt + 5 + buf.readUInt32LE(keyAt + 1);
   }
-  return { blocks, firstKeys };
+  if (pos !== buf.length) throw new CorruptBatchError(`batch ${what}: index is malformed`);
+  return new BatchIndex(buf, at);
 }
 
 export function parseBloom(buf: Buffer, crc: number, what: string): Bloom {

@@ -2,10 +2,11 @@
  * Reading one batch (batch-format.ts), from a file or from memory.
  *
  * Nothing is read when a reader is created: a resumed pipeline opens its batches as the first
- * lookups reach them. The first access reads the footer, the index and the bloom filter (each
- * checked against its CRC-32) and keeps them in memory; data blocks are read with positioned,
- * synchronous reads (steps are synchronous, and a block of a hot batch usually comes from the
- * page cache in microseconds) and decoded into the shared block cache.
+ * lookups reach them. The first access reads the footer and the index, the first lookup the
+ * bloom filter (each checked against its CRC-32), and both stay in memory while the batch is
+ * open; a merge's inputs, read by cursors only, never load their filters. Data blocks are read
+ * with positioned, synchronous reads (steps are synchronous, and a block of a hot batch usually
+ * comes from the page cache in microseconds) and decoded into the shared block cache.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import {
@@ -72,32 +73,14 @@ const BLOCK_ID_SPAN = 2 ** 24;
 interface Loaded {
   footer: BatchFooter;
   index: BatchIndex;
-  bloom: Bloom;
+  /** Read at the first lookup that needs it. */
+  bloom: Bloom | null;
   /** What index and filter keep resident, as reserved in the block cache. */
   residentBytes: number;
 }
 
-/** Heap bytes of one index entry beside its key's characters: its block reference and slots. */
-const INDEX_ENTRY_BYTES = 80;
-
-/** Estimated resident bytes of a parsed index: keys at two bytes a character, as V8 may hold them. */
-function indexBytes(index: BatchIndex): number {
-  let bytes = index.blocks.length * INDEX_ENTRY_BYTES;
-  for (const key of index.firstKeys) bytes += 2 * key.length;
-  return bytes;
-}
-
-/** Lower bound: the first index in sorted `keys` whose key is >= `key`. */
-function lowerBound(keys: readonly string[], key: string): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keys[mid]! < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+/** How `read` places the bytes it reads. */
+type ReadInto = 'fresh' | 'reused' | 'owned';
 
 export class BatchReader {
   private readonly id = nextReaderId++;
@@ -121,15 +104,21 @@ export class BatchReader {
     private readonly options: { reuseBlockBuffer?: boolean } = {},
   ) {}
 
-  private read(offset: number, length: number, reuse = false): Buffer {
+  /**
+   * Reads `length` bytes at `offset`: into a new buffer (`fresh`), into the reader's scratch
+   * buffer (`reused`), or into a buffer of their own that is never a slice of Node's shared
+   * pool (`owned`, for what stays resident: a small slice would pin a whole pool slab).
+   */
+  private read(offset: number, length: number, into: ReadInto = 'fresh'): Buffer {
     if ('image' in this.source) return this.source.image.subarray(offset, offset + length);
     const fd = fdFor(this.source.path);
     let out: Buffer;
-    if (reuse) {
+    if (into === 'reused') {
       if (this.scratch === null || this.scratch.length < length)
         this.scratch = Buffer.allocUnsafeSlow(Math.max(length, 2 * TARGET_BLOCK_BYTES));
       out = this.scratch.subarray(0, length);
-    } else out = Buffer.allocUnsafe(length);
+    } else if (into === 'owned') out = Buffer.allocUnsafeSlow(length);
+    else out = Buffer.allocUnsafe(length);
     let filled = 0;
     while (filled < length) {
       const n = readSync(fd, out, filled, length - filled, offset + filled);
@@ -144,18 +133,38 @@ export class BatchReader {
     if (this.size < FOOTER_BYTES)
       throw new CorruptBatchError(`batch ${this.label}: too short (${this.size} bytes)`);
     const footer = parseFooter(this.read(this.size - FOOTER_BYTES, FOOTER_BYTES), this.size, this.label);
-    const index = parseIndex(this.read(footer.indexOffset, footer.indexLength), footer.indexCrc, this.label);
-    const bloom = parseBloom(this.read(footer.bloomOffset, footer.bloomLength), footer.bloomCrc, this.label);
-    // An image's filter is a view of the image, which is counted as a batch in memory.
-    const residentBytes = indexBytes(index) + ('path' in this.source ? footer.bloomLength : 0);
+    const index = parseIndex(
+      this.read(footer.indexOffset, footer.indexLength, 'owned'),
+      footer.indexCrc,
+      this.label,
+    );
+    // An image's index and filter are views of the image, which is counted as a batch in memory.
+    const residentBytes = 'path' in this.source ? index.bytes : 0;
     this.cache?.reserve(residentBytes);
-    this.loaded = { footer, index, bloom, residentBytes };
+    this.loaded = { footer, index, bloom: null, residentBytes };
     return this.loaded;
+  }
+
+  /** The bloom filter, read (and reserved in the cache) at its first use. */
+  private bloom(): Bloom {
+    const loaded = this.load();
+    if (loaded.bloom) return loaded.bloom;
+    const { footer } = loaded;
+    loaded.bloom = parseBloom(
+      this.read(footer.bloomOffset, footer.bloomLength, 'owned'),
+      footer.bloomCrc,
+      this.label,
+    );
+    if ('path' in this.source) {
+      loaded.residentBytes += footer.bloomLength;
+      this.cache?.reserve(footer.bloomLength);
+    }
+    return loaded.bloom;
   }
 
   /** Reads the footer, index and bloom filter now (verifying them), if not yet read. */
   open(): void {
-    this.load();
+    this.bloom();
   }
 
   get entries(): number {
@@ -167,19 +176,23 @@ export class BatchReader {
   }
 
   get blockCount(): number {
-    return this.load().index.blocks.length;
+    return this.load().index.count;
   }
 
   mayContain(key: string, prefixLength: number): boolean {
-    return this.load().bloom.mayContain(key, prefixLength);
+    return this.bloom().mayContain(key, prefixLength);
   }
 
   block(n: number): BlockView {
     const cacheId = this.id * BLOCK_ID_SPAN + n;
     const cached = this.cache?.get(cacheId);
     if (cached) return cached;
-    const ref = this.load().index.blocks[n]!;
-    const bytes = this.read(ref.offset, ref.length, this.options.reuseBlockBuffer === true);
+    const ref = this.load().index.block(n);
+    const bytes = this.read(
+      ref.offset,
+      ref.length,
+      this.options.reuseBlockBuffer === true ? 'reused' : 'fresh',
+    );
     const block = decodeBlock(bytes, ref, this.label);
     this.cache?.put(cacheId, block);
     return block;
@@ -187,16 +200,15 @@ export class BatchReader {
 
   /** The last block whose first key is <= `key` (0 if none: the key sorts before every entry). */
   blockFor(key: string): number {
-    const { firstKeys } = this.load().index;
-    const i = lowerBound(firstKeys, key);
-    if (i < firstKeys.length && firstKeys[i] === key) return i;
+    const index = this.load().index;
+    const i = index.lowerBound(key);
+    if (i < index.count && index.compareFirstKey(i, key) === 0) return i;
     return Math.max(0, i - 1);
   }
 
   /** The value bytes stored for `key`, null for a tombstone, undefined when absent. */
   find(key: string, prefixLength: number): Buffer | null | undefined {
-    const loaded = this.load();
-    if (loaded.index.blocks.length === 0 || !loaded.bloom.mayContain(key, prefixLength)) return undefined;
+    if (this.load().index.count === 0 || !this.bloom().mayContain(key, prefixLength)) return undefined;
     const block = this.block(this.blockFor(key));
     const i = block.lowerBound(key);
     return i < block.count && block.key(i) === key ? block.value(i) : undefined;
@@ -210,10 +222,10 @@ export class BatchReader {
    * a tombstone).
    */
   findSorted<K extends SortedLookup>(keys: readonly K[], found: (k: K, value: Buffer | null) => void): void {
-    const loaded = this.load();
-    const { firstKeys } = loaded.index;
-    if (firstKeys.length === 0) return;
-    const bloom = loaded.bloom;
+    const index = this.load().index;
+    const blocks = index.count;
+    if (blocks === 0) return;
+    const bloom = this.bloom();
     let blockNo = -1;
     let block: BlockView | null = null;
     let from = 0;
@@ -223,8 +235,8 @@ export class BatchReader {
       // The block can only move forward: advance past blocks whose successor starts at or
       // before the key (a binary search when the key is far ahead).
       let b = blockNo < 0 ? this.blockFor(key) : blockNo;
-      if (b + 1 < firstKeys.length && firstKeys[b + 1]! <= key)
-        b = b + 2 < firstKeys.length && firstKeys[b + 2]! <= key ? this.blockFor(key) : b + 1;
+      if (b + 1 < blocks && index.compareFirstKey(b + 1, key) <= 0)
+        b = b + 2 < blocks && index.compareFirstKey(b + 2, key) <= 0 ? this.blockFor(key) : b + 1;
       if (b !== blockNo) {
         block = this.block(b);
         blockNo = b;
