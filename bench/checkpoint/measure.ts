@@ -273,6 +273,19 @@ function dropPageCache(): boolean {
   }
 }
 
+/**
+ * One checkpoint's figures on stderr as soon as they are measured, so that a run stopped before
+ * its report (a 2 GiB size takes hours) still leaves them.
+ */
+function progress(what: string, f: CheckpointFigures, plainMs?: number): void {
+  const plain = plainMs === undefined ? '' : `, plain write + fsync ${plainMs.toFixed(0)} ms`;
+  const share = f.stateBytes > 0 ? (100 * f.addedBytes) / f.stateBytes : 0;
+  process.stderr.write(
+    `  ${what}: capture ${f.captureMs.toFixed(1)} ms, total ${f.totalMs.toFixed(0)} ms${plain}, ` +
+      `${(f.addedBytes / 2 ** 20).toFixed(1)} of ${(f.stateBytes / 2 ** 20).toFixed(1)} MiB new (${share.toFixed(1)}%)\n`,
+  );
+}
+
 export async function measureSize(task: SizeTask): Promise<SizeResult> {
   const log = new BenchLog();
   const program = compile();
@@ -293,7 +306,7 @@ export async function measureSize(task: SizeTask): Promise<SizeResult> {
     const [first, firstManifest] = await checkpoint(p, null);
     trace.phase('first-plain-write');
     const firstPlainMs = await plainWrite(join(task.dir, 'plain'), first.addedBytes);
-    process.stderr.write(`  first checkpoint: ${first.totalMs.toFixed(0)} ms\n`);
+    progress('first checkpoint', first, firstPlainMs);
 
     trace.phase('second-checkpoint');
     const changedOrders = Math.max(1, Math.round((workload.orders * task.changePercent) / 100));
@@ -302,7 +315,7 @@ export async function measureSize(task: SizeTask): Promise<SizeResult> {
     const [second, secondManifest] = await checkpoint(p, firstManifest);
     trace.phase('second-plain-write');
     const secondPlainMs = await plainWrite(join(task.dir, 'plain'), second.addedBytes);
-    process.stderr.write(`  second checkpoint: ${second.totalMs.toFixed(0)} ms\n`);
+    progress('second checkpoint', second, secondPlainMs);
 
     trace.phase('checkpoint-during-ingest');
     await p.plane.idle();
@@ -318,7 +331,13 @@ export async function measureSize(task: SizeTask): Promise<SizeResult> {
     const before = stream.latencies.filter((l) => l.at < during).map((l) => l.ms);
     const inside = stream.latencies.filter((l) => l.at >= during && l.at <= during + stalled.totalMs);
     const stalledPlainMs = await plainWrite(join(task.dir, 'plain'), stalled.addedBytes);
-    process.stderr.write(`  checkpoint during ingest: ${stalled.totalMs.toFixed(0)} ms\n`);
+    progress('checkpoint during ingest', stalled, stalledPlainMs);
+    process.stderr.write(
+      `    step p99 before / during: ${percentile(before, 99).toFixed(1)} / ${percentile(
+        inside.map((l) => l.ms),
+        99,
+      ).toFixed(1)} ms; event loop delay max ${(delay.max / 1e6).toFixed(1)} ms\n`,
+    );
 
     trace.phase('rounds');
     let beforeLast = secondManifest;
@@ -331,6 +350,7 @@ export async function measureSize(task: SizeTask): Promise<SizeResult> {
       const [figures, manifest] = await checkpoint(p, previous);
       roundsAddedBytes.push(figures.addedBytes);
       roundsCaptureMaxMs = Math.max(roundsCaptureMaxMs, figures.captureMs);
+      progress(`round ${round + 1}`, figures);
       beforeLast = previous;
       previous = manifest;
     }
@@ -346,6 +366,7 @@ export async function measureSize(task: SizeTask): Promise<SizeResult> {
     start = performance.now();
     const resumed = await startPipeline(program, cold, task, log);
     const resumeMs = since(start);
+    process.stderr.write(`  resume from a cold copy: ${resumeMs.toFixed(0)} ms to Running\n`);
     if (resumed.plane.circuit.stepCount !== steps)
       throw new Error(`resumed at step ${resumed.plane.circuit.stepCount}, expected ${steps}`);
     start = performance.now();
@@ -380,6 +401,7 @@ export async function measureSize(task: SizeTask): Promise<SizeResult> {
     start = performance.now();
     const fromRemote = await startPipeline(program, pulledDir, task, log);
     const remoteResumeMs = since(start);
+    process.stderr.write(`  resume from the pull: ${remoteResumeMs.toFixed(0)} ms to Running\n`);
     if (fromRemote.plane.circuit.stepCount !== steps)
       throw new Error(
         `resumed from the pull at step ${fromRemote.plane.circuit.stepCount}, expected ${steps}`,
