@@ -14,7 +14,7 @@
  * objects may hold secrets (`env`, credentials) and never reach an error message.
  */
 import type { ErrorObject } from 'ajv';
-import { U64_MAX } from '../types/pipeline.js';
+import { U64_MAX } from '../types/unsigned.js';
 
 /** One offending field: its JSON pointer, its dotted name, and what it must be. */
 export interface FieldProblem {

@@ -60,7 +60,7 @@ export async function hashFile(path: string): Promise<{ sha256: string; size: nu
  * read (each a megabyte of new pages for the kernel to fault in, then garbage) and copies the
  * last, short one; each read still yields to the event loop.
  */
-export async function digestFile<A extends HashAlgorithm>(
+async function digestFile<A extends HashAlgorithm>(
   path: string,
   algorithms: readonly A[],
 ): Promise<Record<A, string> & { size: number }> {

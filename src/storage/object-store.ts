@@ -15,9 +15,9 @@
  */
 
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { ApiError } from '../types/errors.js';
 import { BadDigestError, classifyStoreError, httpStatusOf, storeErrorName } from './errors.js';
+import { type FileRange, rangeBody } from './file-body.js';
 import { digestBuffer, hexToBase64 } from './hash.js';
 import type { BodySource } from './plain-http.js';
 import { type RetryPolicy, withRetry } from './retry.js';
@@ -54,8 +54,6 @@ export interface CompletedPart {
 }
 
 const DELETE_BATCH = 1000;
-/** Read size of streamed uploads. */
-const STREAM_CHUNK_BYTES = 1024 * 1024;
 const MD5_ETAG = /^"?([0-9a-f]{32})"?$/;
 
 /** A bucket location with retried, classified, integrity-checked operations. */
@@ -149,31 +147,26 @@ export class ObjectStore {
   }
 
   /**
-   * Uploads the file at `path` (`size` bytes, with the given digests, computed by the caller
-   * from the same immutable file) in one request, streaming it from disk: memory holds only
-   * the stream's buffers, whatever the file's size. Each retry streams the file again.
+   * Uploads a byte range of a file (the whole of a blob's file, with the given digests,
+   * computed by the caller from the same immutable file) in one request, streamed through the
+   * range's chunk pool: memory holds one chunk, whatever the file's size. Each retry reads the
+   * range again.
    */
-  async putFile(
+  async putRange(
     key: string,
-    path: string,
-    size: number,
+    range: FileRange,
     digests: { md5Hex: string; sha256Hex: string },
   ): Promise<void> {
     await this.#request('PutObject', key, async () => {
-      const body = createReadStream(path, { highWaterMark: STREAM_CHUNK_BYTES });
-      try {
-        const out = await this.#send({
-          method: 'PUT',
-          key: this.#key(key),
-          headers: { 'content-length': String(size), 'content-md5': hexToBase64(digests.md5Hex) },
-          body,
-          payloadHash: digests.sha256Hex,
-        });
-        await discardBody(out.body);
-        checkEtag(out, digests.md5Hex, key);
-      } finally {
-        body.destroy();
-      }
+      const out = await this.#send({
+        method: 'PUT',
+        key: this.#key(key),
+        headers: { 'content-length': String(range.length), 'content-md5': hexToBase64(digests.md5Hex) },
+        body: rangeBody(range),
+        payloadHash: digests.sha256Hex,
+      });
+      await discardBody(out.body);
+      checkEtag(out, digests.md5Hex, key);
     });
   }
 
@@ -274,12 +267,15 @@ export class ObjectStore {
     });
   }
 
-  /** Uploads one part and checks its ETag against `md5Hex`; returns what Complete needs. */
+  /**
+   * Uploads one part, from memory or a byte range of a file (read again by each retry), and
+   * checks its ETag against `md5Hex`; returns what Complete needs.
+   */
   async uploadPart(
     key: string,
     uploadId: string,
     partNumber: number,
-    body: Buffer,
+    body: Buffer | FileRange,
     md5Hex: string,
   ): Promise<CompletedPart> {
     return this.#request('UploadPart', key, async () => {
@@ -288,7 +284,7 @@ export class ObjectStore {
         key: this.#key(key),
         query: { partNumber: String(partNumber), uploadId },
         headers: { 'content-length': String(body.length), 'content-md5': hexToBase64(md5Hex) },
-        body,
+        body: Buffer.isBuffer(body) ? body : rangeBody(body),
         payloadHash: UNSIGNED_PAYLOAD,
       });
       await discardBody(out.body);

@@ -43,7 +43,6 @@ import {
   STATUS_CODES,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { Readable } from 'node:stream';
 import aws4 from 'aws4';
 import { type BodySource, PlainHttpGetter } from './plain-http.js';
 import { parseErrorDocument } from './s3-xml.js';
@@ -74,9 +73,19 @@ export interface S3Request {
   /** Query parameters, not encoded (`{uploads: ''}` for a bare `?uploads`). */
   query?: Record<string, string>;
   headers?: Record<string, string>;
-  body?: Buffer | Readable;
+  body?: Buffer | ChunkedBody;
   /** Hex SHA-256 of `body` or `UNSIGNED-PAYLOAD`; the hash of no bytes without a body. */
   payloadHash?: string;
+}
+
+/**
+ * A request body written chunk by chunk (file-body.ts): `writeTo` calls `write` with each chunk
+ * in order and waits for it before reusing the chunk's memory; `write` resolves once the
+ * socket has taken the chunk. `length` bytes in all; sent with that Content-Length.
+ */
+export interface ChunkedBody {
+  length: number;
+  writeTo(write: (chunk: Buffer) => Promise<void>): Promise<void>;
 }
 
 /** A 2xx answer; `body` must be consumed or destroyed (`readBody`, `discardBody`). */
@@ -249,7 +258,7 @@ export class S3Client {
     for (const getter of this.#plain?.values() ?? []) getter.destroy();
   }
 
-  #exchange(signed: aws4.Request, body: Buffer | Readable | undefined): Promise<S3Response> {
+  #exchange(signed: aws4.Request, body: Buffer | ChunkedBody | undefined): Promise<S3Response> {
     return new Promise((resolve, reject) => {
       const send = this.#endpoint.protocol === 'https:' ? httpsRequest : request;
       const req = send({
@@ -284,8 +293,14 @@ export class S3Client {
       if (body === undefined) req.end();
       else if (Buffer.isBuffer(body)) req.end(body);
       else {
-        body.once('error', (err) => req.destroy(err));
-        body.pipe(req);
+        const write = (chunk: Buffer) =>
+          new Promise<void>((resolveWrite, rejectWrite) => {
+            req.write(chunk, (err) => (err ? rejectWrite(err) : resolveWrite()));
+          });
+        body.writeTo(write).then(
+          () => req.end(),
+          (err: Error) => req.destroy(err),
+        );
       }
     });
   }

@@ -19,7 +19,7 @@
  * only validates and resolves them. A count given as 0 means "the default".
  */
 import { ApiError } from '../types/errors.js';
-import { type UnsignedType, unsignedMax } from '../types/pipeline.js';
+import { type UnsignedType, unsignedMax } from '../types/unsigned.js';
 import { isUuid } from './uuid.js';
 
 /** Feldera's `SyncConfig`, field for field. */

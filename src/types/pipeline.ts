@@ -15,23 +15,12 @@
  * `InvalidRuntimeConfig` (src/http/errors.ts), instead of being stored and misread later.
  */
 import { type Static, Type as T, type TSchema } from '@sinclair/typebox';
+import { type UnsignedType, unsignedMax } from './unsigned.js';
 
 const Nullable = <S extends TSchema>(schema: S) => T.Union([schema, T.Null()]);
 
-/**
- * The largest value of a u64 or usize (64-bit), as near as a JavaScript number gets: JSON.parse
- * reads 18446744073709551615 (u64::MAX) as 2^64, so that is the bound; 1e30 is refused.
- */
-export const U64_MAX = 2 ** 64;
-
-/** The range of each unsigned Rust integer type of Feldera's config structs. */
-const UNSIGNED_MAX = { u8: 255, u16: 65_535, u32: 4_294_967_295, u64: U64_MAX, usize: U64_MAX } as const;
-export type UnsignedType = keyof typeof UNSIGNED_MAX;
-
 /** An integer in the range of the Rust type `rust` (0 to its maximum). */
-export const Unsigned = (rust: UnsignedType) => T.Integer({ minimum: 0, maximum: UNSIGNED_MAX[rust] });
-/** The largest value of an unsigned Rust integer type (u64 and usize: `U64_MAX`). */
-export const unsignedMax = (rust: UnsignedType): number => UNSIGNED_MAX[rust];
+export const Unsigned = (rust: UnsignedType) => T.Integer({ minimum: 0, maximum: unsignedMax(rust) });
 
 export const PIPELINE_NAME_PATTERN = '^([A-Za-z0-9][-A-Za-z0-9_]*)?[A-Za-z0-9]$';
 export const PIPELINE_NAME_MAX_LENGTH = 100;

@@ -147,6 +147,28 @@ test('a local state file that rotted is refused, not uploaded', async (t) => {
   assert.ok(!keys.some((k) => k.includes('/checkpoints/')), 'no manifest');
 });
 
+test('a multipart file that rotted is refused before its upload is completed', async (t) => {
+  const config = await bucketConfig({ multi_thread_cutoff: '1M', upload_concurrency: 2 });
+  const dir = tempDir(t);
+  const local = await CheckpointStore.open(dir);
+  const big = randomBytes(17 * 1024 * 1024 + 3);
+  const { manifest } = await local.write(checkpointOf([{ name: 'big', data: big }]));
+  // The last part is damaged: every part before it is stored before the whole file's hash is known.
+  big[big.length - 2] = big[big.length - 2]! ^ 0xff;
+  writeFileSync(join(dir, 'state', manifest.files[0]!.sha256), big);
+  const remote = RemoteStore.open(config);
+  t.after(() => remote.close());
+  await assert.rejects(pushCheckpoint(remote, local, manifest.uuid, OWNER), (err: ApiError) => {
+    assert.equal(err.errorCode, 'CheckpointCorrupt');
+    assert.match(err.message, /file 'big'.*it was not uploaded/);
+    return true;
+  });
+  const [bucket] = config.bucket.split('/');
+  const keys = await remoteKeys(bucket!);
+  assert.ok(!keys.some((k) => k.includes('/blobs/')), 'no blob under the name of bad bytes');
+  assert.ok(!keys.some((k) => k.includes('/checkpoints/')), 'no manifest');
+});
+
 test('read_bucket is never written', async (t) => {
   const seed = uniqueBucket();
   await s3.createBucket(seed);

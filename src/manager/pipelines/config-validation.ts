@@ -4,8 +4,8 @@
  */
 import { validateSyncConfig } from '../../storage/sync-config.js';
 import { ApiError } from '../../types/errors.js';
-import { unsignedMax } from '../../types/pipeline.js';
 import { placeholderSecretPaths, REDACTED } from '../../types/secrets.js';
+import { unsignedMax } from '../../types/unsigned.js';
 import { checkPipelineEnv } from './pipeline-env.js';
 
 function invalid(field: string, message: string): never {
