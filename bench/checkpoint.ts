@@ -11,7 +11,8 @@
  * BENCH_CHANGE_PERCENT [1] share of the orders updated before each measured
  * checkpoint, BENCH_ROUNDS [20] checkpoints after the second, each after such a change,
  * BENCH_BATCH [20000] rows per step while loading, BENCH_MEMORY_MB [none]
- * resources.memory_mb_max of the measured pipeline, BENCH_SEED [1].
+ * resources.memory_mb_max of the measured pipeline, BENCH_SEED [1], BENCH_UNDER_TSX [0] 1 runs the
+ * measured process under tsx instead of as compiled JavaScript (bench/compiled.ts).
  *
  * The program (bench/checkpoint/workload.ts) has two keyed, materialized tables, a GROUP BY
  * view and a join view. Each size runs in a fresh process through the pipeline process's own
@@ -29,6 +30,7 @@ import { pipelineMallocEnv, pipelineNodeFlags } from '../src/types/runtime.js';
 import type { SizeResult, SizeTask } from './checkpoint/measure.js';
 import { count, mib, mibPerSecond, percent, ratio, secs, table } from './checkpoint/report.js';
 import { PROGRAM_SQL } from './checkpoint/workload.js';
+import { compiledPath, withoutTsx } from './compiled.js';
 
 const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const config = {
@@ -64,12 +66,23 @@ function machine(): string {
   return `${cpu.length} × ${cpu[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, load average ${load}`;
 }
 
+/**
+ * The measured process runs compiled JavaScript, as a pipeline that `npm start` runs does
+ * (bench/compiled.ts: tsx's loader threads would add 20–35 MiB to its RSS);
+ * BENCH_UNDER_TSX=1 runs it under tsx as before.
+ */
+const worker =
+  process.env.BENCH_UNDER_TSX === '1'
+    ? { path: WORKER, compiled: false }
+    : { path: await compiledPath(WORKER), compiled: true };
+
 /** Measures one size in a fresh process with a GC the measurement can trigger. */
 function runInChild(task: SizeTask): Promise<SizeResult> {
   return new Promise((resolve, reject) => {
-    const execArgv = [...process.execArgv, ...pipelineNodeFlags(config.memoryMb)];
+    const execArgv = [...(worker.compiled ? withoutTsx(process.execArgv) : process.execArgv)];
+    execArgv.push(...pipelineNodeFlags(config.memoryMb));
     const env = { ...process.env, ...pipelineMallocEnv(config.memoryMb) };
-    const child = fork(WORKER, [JSON.stringify(task)], { execArgv, env });
+    const child = fork(worker.path, [JSON.stringify(task)], { execArgv, env });
     let result: SizeResult | undefined;
     child.on('message', (m) => {
       result = m as SizeResult;
