@@ -4,32 +4,14 @@
  * every entry of every block, newest input winning, across many blocks of each input.
  */
 import assert from 'node:assert/strict';
-import { renameSync } from 'node:fs';
 import { test } from 'node:test';
-import { type Built, buildFromRecords, mergeBatches } from '../../../src/engine/trace/batch-build.js';
-import { ByteBuffer } from '../../../src/engine/trace/batch-format.js';
+import { buildFromRecords, mergeBatches } from '../../../src/engine/trace/batch-build.js';
 import { BatchReader } from '../../../src/engine/trace/batch-reader.js';
+import { batchRecords, installBuilt } from '../../helpers/batch-file.js';
 import { tempDir } from '../../helpers/storage.js';
 
-/** Records of a sealed head: `u32 count`, then key, prefix length, value per entry. */
 function records(entries: Array<[string, string]>): Buffer {
-  const w = new ByteBuffer();
-  w.u32(entries.length);
-  for (const [key, value] of entries) {
-    w.key(key, 0);
-    w.u32(key.length);
-    const bytes = Buffer.from(value);
-    w.u32(bytes.length);
-    w.bytes(bytes);
-  }
-  return w.finishOwned();
-}
-
-function fileOf(built: Built, dir: string): { path: string; size: number } {
-  if (built.kind !== 'file') throw new Error('expected a file');
-  const path = `${dir}/${built.sha256}`;
-  renameSync(built.temp, path);
-  return { path, size: built.size };
+  return batchRecords(entries.map(([key, value]) => [key, Buffer.from(value)] as const));
 }
 
 function contents(source: { path: string }, size: number): Map<string, string> {
@@ -52,10 +34,10 @@ test('a merge of multi-block files keeps every entry, the newest input winning',
     key(2 * i),
     `new ${2 * i} ${'y'.repeat(290)}`,
   ]);
-  const a = fileOf(buildFromRecords(records(older), { dir }), dir);
-  const b = fileOf(buildFromRecords(records(newer), { dir }), dir);
+  const a = installBuilt(buildFromRecords(records(older), { dir }), dir);
+  const b = installBuilt(buildFromRecords(records(newer), { dir }), dir);
   assert.ok(new BatchReader({ path: a.path }, a.size, 'a', null).blockCount > 20, 'inputs span many blocks');
-  const merged = fileOf(
+  const merged = installBuilt(
     mergeBatches(
       [
         { source: { path: a.path }, size: a.size },

@@ -5,12 +5,12 @@
  * so a merge's inputs (cursors) never hold one.
  */
 import assert from 'node:assert/strict';
-import { openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { openSync, readFileSync, writeSync } from 'node:fs';
 import { test } from 'node:test';
-import { buildFromRecords } from '../../../src/engine/trace/batch-build.js';
-import { ByteBuffer, FOOTER_BYTES, parseFooter, parseIndex } from '../../../src/engine/trace/batch-format.js';
+import { FOOTER_BYTES, parseFooter, parseIndex } from '../../../src/engine/trace/batch-format.js';
 import { BatchReader } from '../../../src/engine/trace/batch-reader.js';
 import { BlockCache } from '../../../src/engine/trace/block-cache.js';
+import { batchFile } from '../../helpers/batch-file.js';
 import { Random } from '../../helpers/sql-random.js';
 import { tempDir } from '../../helpers/storage.js';
 
@@ -25,21 +25,11 @@ function randomKey(random: Random, wide: boolean): string {
   return key;
 }
 
-function batchFile(dir: string, keys: string[]): { path: string; size: number } {
-  const w = new ByteBuffer();
-  w.u32(keys.length);
-  for (const key of keys) {
-    w.key(key, 0);
-    w.u32(key.length);
-    const value = Buffer.from(`value of ${key} ${'v'.repeat(150)}`, 'utf16le');
-    w.u32(value.length);
-    w.bytes(value);
-  }
-  const built = buildFromRecords(w.finishOwned(), { dir });
-  if (built.kind !== 'file') throw new Error('expected a file');
-  const path = `${dir}/${built.sha256}`;
-  renameSync(built.temp, path);
-  return { path, size: built.size };
+function keysFile(dir: string, keys: string[]): { path: string; size: number } {
+  return batchFile(
+    dir,
+    keys.map((key) => [key, Buffer.from(`value of ${key} ${'v'.repeat(150)}`, 'utf16le')] as const),
+  );
 }
 
 const sign = (n: number) => (n < 0 ? -1 : n > 0 ? 1 : 0);
@@ -48,7 +38,7 @@ for (const wide of [false, true]) {
   test(`index search orders like JS strings (${wide ? 'UTF-16 and Latin-1' : 'Latin-1'} keys)`, (t) => {
     const random = new Random(wide ? 7 : 3);
     const keys = [...new Set(Array.from({ length: 4000 }, () => randomKey(random, wide)))];
-    const file = batchFile(tempDir(t), keys);
+    const file = keysFile(tempDir(t), keys);
     const bytes = readFileSync(file.path);
     const footer = parseFooter(bytes.subarray(bytes.length - FOOTER_BYTES), bytes.length, 'test');
     const index = parseIndex(
@@ -86,7 +76,7 @@ for (const wide of [false, true]) {
 
 test('the bloom filter is read at the first lookup, not by a cursor walk', (t) => {
   const keys = Array.from({ length: 3000 }, (_, i) => `key ${String(i).padStart(6, '0')}`);
-  const file = batchFile(tempDir(t), keys);
+  const file = keysFile(tempDir(t), keys);
   const bytes = readFileSync(file.path);
   const footer = parseFooter(bytes.subarray(bytes.length - FOOTER_BYTES), bytes.length, 'test');
   // Damage the filter: only a reader that reads it can notice.

@@ -3,35 +3,25 @@
  * opening batches leaves less room for blocks, and closing them gives it back.
  */
 import assert from 'node:assert/strict';
-import { renameSync } from 'node:fs';
 import { test } from 'node:test';
-import { buildFromRecords } from '../../../src/engine/trace/batch-build.js';
-import { ByteBuffer } from '../../../src/engine/trace/batch-format.js';
 import { BatchReader } from '../../../src/engine/trace/batch-reader.js';
 import { BlockCache } from '../../../src/engine/trace/block-cache.js';
+import { batchFile } from '../../helpers/batch-file.js';
 import { tempDir } from '../../helpers/storage.js';
 
-function batchFile(dir: string, entries: number): { path: string; size: number } {
-  const w = new ByteBuffer();
-  w.u32(entries);
-  for (let i = 0; i < entries; i++) {
-    const key = `key ${String(i).padStart(7, '0')}`;
-    w.key(key, 0);
-    w.u32(key.length);
-    const value = Buffer.from(`value ${i} ${'v'.repeat(200)}`);
-    w.u32(value.length);
-    w.bytes(value);
-  }
-  const built = buildFromRecords(w.finishOwned(), { dir });
-  if (built.kind !== 'file') throw new Error('expected a file');
-  const path = `${dir}/${built.sha256}`;
-  renameSync(built.temp, path);
-  return { path, size: built.size };
+function numberedFile(dir: string, entries: number): { path: string; size: number } {
+  return batchFile(
+    dir,
+    Array.from(
+      { length: entries },
+      (_, i) => [`key ${String(i).padStart(7, '0')}`, Buffer.from(`value ${i} ${'v'.repeat(200)}`)] as const,
+    ),
+  );
 }
 
 test('open batches reserve their index and filter in the cache budget until closed', (t) => {
   const dir = tempDir(t);
-  const file = batchFile(dir, 20_000);
+  const file = numberedFile(dir, 20_000);
   const cache = new BlockCache(64 * 1024 * 1024);
   const reader = new BatchReader({ path: file.path }, file.size, 'a', cache);
   assert.equal(cache.reservedBytes, 0, 'nothing is read before the first lookup');
@@ -48,7 +38,7 @@ test('open batches reserve their index and filter in the cache budget until clos
 
 test('blocks get only what the reservations leave of the budget', (t) => {
   const dir = tempDir(t);
-  const file = batchFile(dir, 20_000);
+  const file = numberedFile(dir, 20_000);
   const probe = new BatchReader({ path: file.path }, file.size, 'probe', new BlockCache(2 ** 30));
   probe.open();
   const blocks = probe.blockCount;
