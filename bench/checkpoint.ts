@@ -161,7 +161,7 @@ function remoteRows(results: SizeResult[]): string[][] {
 
 function report(results: SizeResult[]): void {
   table(
-    `Stall: a checkpoint after one step updating ${config.changePercent}% of the orders, taken while an ingest stream runs ` +
+    `Stall: a checkpoint after updating ${config.changePercent}% of the orders (steps of at most 10,000), taken while an ingest stream runs ` +
       '(capture = the event loop held to seal the state; plain = write + fsync of the bytes it added)',
     [
       'state MiB',

@@ -7,9 +7,9 @@
  *    the memory budget, merged in the background);
  *  - first checkpoint, once the merges the load left behind are done; then a plain write +
  *    fsync of as many bytes as it added (the comparison);
- *  - second checkpoint after one step that upserts `changePercent` of the orders: the bytes it
+ *  - second checkpoint after upserting `changePercent` of the orders (`updateOrders`: steps of at most 10,000): the bytes it
  *    added, and a plain write + fsync of that many bytes;
- *  - a third after another such step, taken while an ingest stream runs (HTTP-shaped JSON
+ *  - a third after another such change, taken while an ingest stream runs (HTTP-shaped JSON
  *    requests of 20 order upserts, one every ~5 ms, through `DataPlane.ingest`, each awaited
  *    until processed): the synchronous capture (sealing) against a plain write + fsync of the
  *    bytes it added, the event-loop delay while it runs, and the latency of the stream's steps
@@ -311,7 +311,7 @@ export async function measureSize(task: SizeTask): Promise<SizeResult> {
     trace.phase('second-checkpoint');
     const changedOrders = Math.max(1, Math.round((workload.orders * task.changePercent) / 100));
     await p.plane.idle();
-    updateOrders(p.plane.circuit, workload, changedOrders, random);
+    await updateOrders(p.plane.circuit, workload, changedOrders, random);
     const [second, secondManifest] = await checkpoint(p, firstManifest);
     trace.phase('second-plain-write');
     const secondPlainMs = await plainWrite(join(task.dir, 'plain'), second.addedBytes);
@@ -319,7 +319,7 @@ export async function measureSize(task: SizeTask): Promise<SizeResult> {
 
     trace.phase('checkpoint-during-ingest');
     await p.plane.idle();
-    updateOrders(p.plane.circuit, workload, changedOrders, random);
+    await updateOrders(p.plane.circuit, workload, changedOrders, random);
     const stream = ingestStream(p.plane, workload, random);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const delay = monitorEventLoopDelay({ resolution: 1 });
@@ -346,7 +346,7 @@ export async function measureSize(task: SizeTask): Promise<SizeResult> {
     let roundsCaptureMaxMs = 0;
     for (let round = 0; round < task.rounds; round++) {
       await p.plane.idle();
-      updateOrders(p.plane.circuit, workload, changedOrders, random);
+      await updateOrders(p.plane.circuit, workload, changedOrders, random);
       const [figures, manifest] = await checkpoint(p, previous);
       roundsAddedBytes.push(figures.addedBytes);
       roundsCaptureMaxMs = Math.max(roundsCaptureMaxMs, figures.captureMs);

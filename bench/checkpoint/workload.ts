@@ -4,6 +4,7 @@
  * seeded generator, so every run builds the same state.
  */
 import type { Row, WeightedRow } from '../../src/engine/index.js';
+import { DEFAULT_MAX_BATCH_SIZE } from '../../src/runtime/data-plane.js';
 
 /** What loading needs of a circuit. */
 export interface Steppable {
@@ -81,6 +82,12 @@ function pushStep(
   circuit.step();
 }
 
+/** Waits for the circuit's backpressure, then lets the event loop turn once, as between steps. */
+async function nextTurn(circuit: Steppable): Promise<void> {
+  await circuit.ready();
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
 /**
  * Inserts every customer, then every order, `batch` rows per step, waiting before each step for
  * the circuit's backpressure (sealed state is written in the background), as the data plane
@@ -92,10 +99,7 @@ export async function bulkLoad(
   batch: number,
   random: () => number,
 ): Promise<number> {
-  const turn = async () => {
-    await circuit.ready();
-    await new Promise((resolve) => setImmediate(resolve));
-  };
+  const turn = () => nextTurn(circuit);
   for (let i = 0; i < w.customers; i += batch) {
     pushStep(circuit, 'customers', i, Math.min(w.customers, i + batch), (id) => customerRow(id, random));
     await turn();
@@ -109,15 +113,26 @@ export async function bulkLoad(
 
 /**
  * Replaces `count` distinct orders spread over the key range (upserts by key: new customer,
- * amount, status and note) in one step.
+ * amount, status and note), in steps of at most `DEFAULT_MAX_BATCH_SIZE` records with the
+ * circuit's backpressure between them, as the data plane steps a request of that many records.
+ * (One step of 36,000 upserts at 2 GiB of state under a 512 MiB limit exhausted the heap:
+ * bench/README.md, "2 GiB under a 512 MiB limit, compiled".)
  */
-export function updateOrders(circuit: Steppable, w: Workload, count: number, random: () => number): void {
+export async function updateOrders(
+  circuit: Steppable,
+  w: Workload,
+  count: number,
+  random: () => number,
+): Promise<void> {
   const stride = Math.floor(w.orders / count);
-  const rows: WeightedRow[] = [];
-  for (let i = 0; i < count; i++) {
-    const id = i * stride + (random() % stride);
-    rows.push({ row: orderRow(id, w, random), weight: 1 });
+  for (let from = 0; from < count; from += DEFAULT_MAX_BATCH_SIZE) {
+    if (from > 0) await nextTurn(circuit);
+    const rows: WeightedRow[] = [];
+    for (let i = from; i < Math.min(count, from + DEFAULT_MAX_BATCH_SIZE); i++) {
+      const id = i * stride + (random() % stride);
+      rows.push({ row: orderRow(id, w, random), weight: 1 });
+    }
+    circuit.push('orders', rows);
+    circuit.step();
   }
-  circuit.push('orders', rows);
-  circuit.step();
 }

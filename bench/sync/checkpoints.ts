@@ -41,7 +41,7 @@ export async function makeCheckpoints(
   await settled(p.checkpointer);
   const first = await p.checkpointer.request('first').done;
   await p.plane.idle();
-  updateOrders(p.plane.circuit, workload, Math.round((workload.orders * changePercent) / 100), random);
+  await updateOrders(p.plane.circuit, workload, Math.round((workload.orders * changePercent) / 100), random);
   const second = await p.checkpointer.request('second').done;
   p.checkpointer.close();
   return { storageDir, first, second };
