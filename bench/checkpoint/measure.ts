@@ -7,8 +7,8 @@
  *    the memory budget, merged in the background);
  *  - first checkpoint, once the merges the load left behind are done; then a plain write +
  *    fsync of as many bytes as it added (the comparison);
- *  - second checkpoint after upserting `changePercent` of the orders (`updateOrders`: steps of at most 10,000): the bytes it
- *    added, and a plain write + fsync of that many bytes;
+ *  - second checkpoint after upserting `changePercent` of the orders (`updateOrders`, in steps
+ *    of at most 10,000): the bytes it added, and a plain write + fsync of that many bytes;
  *  - a third after another such change, taken while an ingest stream runs (HTTP-shaped JSON
  *    requests of 20 order upserts, one every ~5 ms, through `DataPlane.ingest`, each awaited
  *    until processed): the synchronous capture (sealing) against a plain write + fsync of the

@@ -1,7 +1,7 @@
 /**
  * Two consecutive checkpoints of a real pipeline for the sync benchmark: the checkpoint
  * benchmark's program (bench/checkpoint/workload.ts) loaded to about `stateMiB`, checkpointed
- * once the load's merges are done, then checkpointed again after one step that upserts
+ * once the load's merges are done, then checkpointed again after steps that upsert
  * `changePercent` of the orders. The change between them is what the pipeline's own storage
  * layer wrote, merges included, not a synthetic one.
  */
