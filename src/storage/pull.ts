@@ -30,6 +30,8 @@ import { StagedSync } from './staged-sync.js';
 
 /** fsyncs in flight while a pull downloads: half of Node's thread pool (4), the rest writes. */
 const FSYNC_CONCURRENCY = 2;
+/** fsyncs in flight once the downloads are done: enough to keep the thread pool busy. */
+const FSYNC_DRAIN_CONCURRENCY = 8;
 /** A staging file is also fsynced each time this many more bytes of it were written. */
 const FSYNC_EVERY_BYTES = 8 * 1024 * 1024;
 /** Write batches kept for reuse within one pull (16 MiB at most). */
@@ -121,7 +123,7 @@ async function pullOne(
   const blobs = distinctBlobs(manifest);
   const release = local.retainBlobs(blobs.map((b) => b.sha256));
   const staged = new Map<string, string>();
-  const syncs = new StagedSync(FSYNC_CONCURRENCY, FSYNC_EVERY_BYTES);
+  const syncs = new StagedSync(FSYNC_CONCURRENCY, FSYNC_DRAIN_CONCURRENCY, FSYNC_EVERY_BYTES);
   try {
     const present = new Set<string>();
     await forEachLimit(blobs, remote.settings.checkers, async (blob) => {

@@ -13,11 +13,11 @@ test('a complete file is fsynced, and drain fails when that fsync failed', async
   const dir = tempDir(t);
   const present = join(dir, 'present');
   writeFileSync(present, 'bytes');
-  const ok = new StagedSync(2, EVERY);
+  const ok = new StagedSync(2, 8, EVERY);
   ok.complete(present);
   await ok.drain();
 
-  const failing = new StagedSync(2, EVERY);
+  const failing = new StagedSync(2, 8, EVERY);
   failing.complete(present);
   failing.complete(join(dir, 'missing'));
   await assert.rejects(failing.drain(), { code: 'ENOENT' });
@@ -25,11 +25,11 @@ test('a complete file is fsynced, and drain fails when that fsync failed', async
 
 test('a file is fsynced while it is written each time syncEveryBytes more bytes reached it', async (t) => {
   const missing = join(tempDir(t), 'missing');
-  const below = new StagedSync(1, EVERY);
+  const below = new StagedSync(1, 8, EVERY);
   below.written(missing, EVERY - 1);
   await below.drain();
 
-  const reached = new StagedSync(1, EVERY);
+  const reached = new StagedSync(1, 8, EVERY);
   reached.written(missing, EVERY - 1);
   reached.written(missing, 1);
   await assert.rejects(reached.drain(), { code: 'ENOENT' });
