@@ -10,7 +10,7 @@
  * buffer already touched cost 0.1 s per GiB (bench/README.md, "Sync, seventh pass"). So a
  * file is read twice through pooled chunks (hashed, then sent) rather than once into new
  * memory, and a pull's downloads share one pool of write batches instead of allocating their
- * own (a one-shot pull of the benchmark's 103 MiB: ~1,300 fewer page faults, "eighth pass").
+ * own (a one-shot pull of the benchmark's 103 MiB: ~1,100 fewer page faults, "eighth pass").
  */
 
 /** A free list of `chunkBytes` buffers; a buffer given back beyond `maxRetained` is dropped. */

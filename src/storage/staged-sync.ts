@@ -11,7 +11,7 @@
  * either kind fails `drain`: after a failed fsync Linux may report the error only once (to the
  * first caller), so a later fsync of the same file succeeding says nothing.
  *
- * Why during the download: the end-of-pull fsyncs of the benchmark's 103 MiB took 100-235 ms,
+ * Why during the download: the end-of-pull fsyncs of the benchmark's 103 MiB took 98-235 ms,
  * a tenth to a fifth of a pull (bench/README.md, "Sync, eighth pass"), and the largest files
  * finish last, so fsyncing only whole files as they complete left most bytes for the end.
  * While the pull downloads, at most `maxInFlight` fsyncs run at once: each holds one of the
