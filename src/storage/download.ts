@@ -12,26 +12,34 @@
  * match its manifest is reported as `SyncChecksumMismatch` and its staging file deleted, so it
  * is never installed. A retried request rewrites its bytes from the start (of its range).
  *
- * The staging file is closed but not fsynced here: a pull fsyncs all of its staged files once
- * they are all written, in parallel, before it installs the checkpoint (pull.ts), so that no
- * transfer waits for the disk while it could be receiving.
+ * The staging file is closed but not fsynced here: the pull fsyncs it (staged-sync.ts, told of
+ * every batch written through `onWritten`) without holding up the transfers, and waits for all
+ * of those fsyncs before it installs the checkpoint (pull.ts).
  */
 import { createHash, type Hash } from 'node:crypto';
 import { type FileHandle, open, unlink } from 'node:fs/promises';
+import type { ChunkPool } from './chunk-pool.js';
 import { forEachLimit } from './concurrency.js';
 import { hashFile } from './hash.js';
 import type { ManifestFile } from './manifest.js';
 import { blobKey, damagedCheckpoint, type RemoteStore } from './remote-store.js';
 import { partSizeFor } from './upload.js';
 
-const WRITE_BATCH_BYTES = 256 * 1024;
-const READ_BACK_BYTES = 1024 * 1024;
+/** Size of the buffers of a pull's `batches` pool: each write batch, and each read-back of a hash. */
+export const WRITE_BATCH_BYTES = 256 * 1024;
 
 export interface DownloadContext {
   remote: RemoteStore;
   checkpointUuid: string;
   verifySha256: boolean;
+  /**
+   * The buffers of every download of one pull, `WRITE_BATCH_BYTES` each (see chunk-pool.ts for
+   * why they are reused rather than allocated per download).
+   */
+  batches: ChunkPool;
   onBytes: (count: number) => void;
+  /** `bytes` more bytes of the staging file `dest` were written (to the page cache, not fsynced). */
+  onWritten: (dest: string, bytes: number) => void;
 }
 
 /** Downloads `file`'s blob to `dest` (not fsynced), or throws without leaving `dest` behind. */
@@ -61,7 +69,7 @@ async function downloadWhole(ctx: DownloadContext, file: ManifestFile, dest: str
     const hash = ctx.verifySha256 ? createHash('sha256') : null;
     let size = 0;
     await withFile(dest, async (handle) => {
-      const out = new BatchedWriter(handle, 0);
+      const out = new BatchedWriter(handle, 0, ctx.batches, (n) => ctx.onWritten(dest, n));
       await out.whileWriting(
         body.pipeTo((chunk) => {
           if (out.position + chunk.length > file.size)
@@ -94,7 +102,7 @@ async function downloadRanges(
   let sha256: string | null = null;
   await withFile(dest, async (handle) => {
     await handle.truncate(file.size);
-    const hasher = ctx.verifySha256 ? new OrderedHasher(handle) : null;
+    const hasher = ctx.verifySha256 ? new OrderedHasher(handle, ctx.batches) : null;
     const attempted = new Set<number>();
     await forEachLimit(ranges, streams, async (range) => {
       const length = await ctx.remote.objects.download(
@@ -103,7 +111,7 @@ async function downloadRanges(
           // A retried range rewrites bytes the hash may already have taken from the first try.
           if (attempted.has(range.start)) hasher?.invalidate();
           attempted.add(range.start);
-          const out = new BatchedWriter(handle, range.start);
+          const out = new BatchedWriter(handle, range.start, ctx.batches, (n) => ctx.onWritten(dest, n));
           await out.whileWriting(
             body.pipeTo((chunk) => {
               if (out.position + chunk.length > range.end)
@@ -148,10 +156,11 @@ class OrderedHasher {
   readonly #written = new Map<number, number>();
   #reading: Promise<void> = Promise.resolve();
   #valid = true;
-  #buffer: Buffer | null = null;
+  readonly #buffers: ChunkPool;
 
-  constructor(handle: FileHandle) {
+  constructor(handle: FileHandle, buffers: ChunkPool) {
     this.#handle = handle;
+    this.#buffers = buffers;
   }
 
   /** A chunk about to be written at `position`; hashed now if the hash has reached it. */
@@ -184,24 +193,30 @@ class OrderedHasher {
   async #catchUp(): Promise<void> {
     for (let end = this.#written.get(this.#position); end !== undefined; end = this.#written.get(end)) {
       this.#written.delete(this.#position);
-      this.#buffer ??= Buffer.allocUnsafe(READ_BACK_BYTES);
-      while (this.#position < end) {
-        const want = Math.min(READ_BACK_BYTES, end - this.#position);
-        const { bytesRead } = await this.#handle.read(this.#buffer, 0, want, this.#position);
-        if (bytesRead === 0) throw new Error(`short read at byte ${this.#position}`);
-        this.#hash.update(this.#buffer.subarray(0, bytesRead));
-        this.#position += bytesRead;
+      const buffer = this.#buffers.take();
+      try {
+        while (this.#position < end) {
+          const want = Math.min(buffer.length, end - this.#position);
+          const { bytesRead } = await this.#handle.read(buffer, 0, want, this.#position);
+          if (bytesRead === 0) throw new Error(`short read at byte ${this.#position}`);
+          this.#hash.update(buffer.subarray(0, bytesRead));
+          this.#position += bytesRead;
+        }
+      } finally {
+        this.#buffers.give(buffer);
       }
     }
   }
 }
 
 /**
- * Copies network chunks (each valid only during `write`) into 256 KiB batches and writes each
- * full batch at its position while the next one fills: one thread-pool round trip per batch
- * instead of one per chunk, which is what a download waits on when the machine is busy. At
- * most two batches are being written at once; `write` then returns a promise to wait for
- * before the next chunk, so a slow disk holds back the socket instead of filling memory.
+ * Copies network chunks (each valid only during `write`) into batches taken from the pull's
+ * pool and writes each full batch at its position while the next one fills: one thread-pool
+ * round trip per batch instead of one per chunk, which is what a download waits on when the
+ * machine is busy. At most two batches are being written at once; `write` then returns a
+ * promise to wait for before the next chunk, so a slow disk holds back the socket instead of
+ * filling memory. A batch goes back to the pool once its write has settled (the thread pool
+ * no longer reads it); the one being filled when a download fails is dropped.
  */
 class BatchedWriter {
   /** Position after the last byte written or buffered. */
@@ -209,28 +224,31 @@ class BatchedWriter {
   #flushed: number;
   #batch: Buffer | null = null;
   #fill = 0;
-  readonly #free: Buffer[] = [];
+  readonly #pool: ChunkPool;
+  readonly #onWritten: (bytes: number) => void;
   #writes = 0;
   #tail: Promise<void> = Promise.resolve();
   #error: unknown = null;
   readonly #handle: FileHandle;
 
-  constructor(handle: FileHandle, position: number) {
+  constructor(handle: FileHandle, position: number, pool: ChunkPool, onWritten: (bytes: number) => void) {
     this.#handle = handle;
     this.position = position;
     this.#flushed = position;
+    this.#pool = pool;
+    this.#onWritten = onWritten;
   }
 
   write(chunk: Uint8Array): Promise<void> | undefined {
     if (this.#error) throw this.#error;
     for (let offset = 0; offset < chunk.length; ) {
-      this.#batch ??= this.#free.pop() ?? Buffer.allocUnsafe(WRITE_BATCH_BYTES);
-      const count = Math.min(chunk.length - offset, WRITE_BATCH_BYTES - this.#fill);
+      this.#batch ??= this.#pool.take();
+      const count = Math.min(chunk.length - offset, this.#batch.length - this.#fill);
       this.#batch.set(chunk.subarray(offset, offset + count), this.#fill);
       this.#fill += count;
       offset += count;
       this.position += count;
-      if (this.#fill === WRITE_BATCH_BYTES) this.#writeBatch();
+      if (this.#fill === this.#batch.length) this.#writeBatch();
     }
     return this.#writes >= 2 ? this.#tail : undefined;
   }
@@ -267,13 +285,14 @@ class BatchedWriter {
         if (this.#error) return;
         const { bytesWritten } = await this.#handle.write(batch, 0, length, position);
         if (bytesWritten !== length) throw new Error(`short write at byte ${position}`);
+        this.#onWritten(length);
       })
       .catch((err: unknown) => {
         this.#error ??= err;
       })
       .finally(() => {
         this.#writes--;
-        this.#free.push(batch);
+        this.#pool.give(batch);
       });
   }
 }

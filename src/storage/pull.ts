@@ -2,11 +2,12 @@
  * Pull: install a remote checkpoint into the local store.
  *
  * The manifest is read first; every blob the local store lacks is downloaded into a staging
- * file and verified (download.ts); once all are written, the staging files are fsynced, in
- * parallel (each fsync then finds most of its file already written back, and no transfer held
- * its slot waiting for the disk); then the local store installs the checkpoint with the same
- * order as a local write: state files, then the manifest last (CheckpointStore.install). A
- * checkpoint with any damaged part is never installed, and its staging files are deleted.
+ * file and verified (download.ts). The staging files are fsynced while the downloads go on
+ * (staged-sync.ts: each once it is complete, large ones also as they are written; no transfer
+ * holds its slot waiting for the disk); once every download is done and every one of those
+ * fsyncs succeeded, the local store installs the checkpoint with the same order as a local
+ * write: state files, then the manifest last (CheckpointStore.install). A checkpoint with any
+ * damaged part is never installed, and its staging files are deleted.
  *
  * With 'latest', a damaged newest checkpoint (bad manifest, missing or corrupt blob) is skipped
  * and the next older one tried, so a location with one whole checkpoint stays restorable; the
@@ -19,15 +20,22 @@
 import { unlink } from 'node:fs/promises';
 import { ApiError } from '../types/errors.js';
 import type { CheckpointStore, SkippedCheckpoint } from './checkpoint-store.js';
+import { ChunkPool } from './chunk-pool.js';
 import { forEachLimit } from './concurrency.js';
-import { downloadBlob } from './download.js';
-import { fsyncFile } from './fs-atomic.js';
+import { downloadBlob, WRITE_BATCH_BYTES } from './download.js';
 import { distinctBlobs } from './manifest.js';
 import { type ProgressListener, ProgressTracker } from './progress.js';
 import type { RemoteStore } from './remote-store.js';
+import { StagedSync } from './staged-sync.js';
 
-/** fsyncs in flight at the end of a pull: enough to keep Node's thread pool (4) busy. */
-const FSYNC_CONCURRENCY = 8;
+/** fsyncs in flight while a pull downloads: half of Node's thread pool (4), the rest writes. */
+const FSYNC_CONCURRENCY = 2;
+/** fsyncs in flight once the downloads are done: enough to keep the thread pool busy. */
+const FSYNC_DRAIN_CONCURRENCY = 8;
+/** A staging file is also fsynced each time this many more bytes of it were written. */
+const FSYNC_EVERY_BYTES = 8 * 1024 * 1024;
+/** Write batches kept for reuse within one pull (16 MiB at most). */
+const MAX_POOLED_BATCHES = 64;
 
 export interface PullOptions {
   onProgress?: ProgressListener;
@@ -115,6 +123,7 @@ async function pullOne(
   const blobs = distinctBlobs(manifest);
   const release = local.retainBlobs(blobs.map((b) => b.sha256));
   const staged = new Map<string, string>();
+  const syncs = new StagedSync(FSYNC_CONCURRENCY, FSYNC_DRAIN_CONCURRENCY, FSYNC_EVERY_BYTES);
   try {
     const present = new Set<string>();
     await forEachLimit(blobs, remote.settings.checkers, async (blob) => {
@@ -130,16 +139,19 @@ async function pullOne(
       remote,
       checkpointUuid: uuid,
       verifySha256: !remote.settings.ignoreChecksum,
+      batches: new ChunkPool(WRITE_BATCH_BYTES, MAX_POOLED_BATCHES),
       onBytes: (count: number) => progress.bytes(count),
+      onWritten: (dest: string, bytes: number) => syncs.written(dest, bytes),
     };
     await forEachLimit(missing, remote.settings.transfers, async (blob) => {
       const dest = local.stagingPath();
       staged.set(blob.sha256, dest);
       await downloadBlob(context, blob, dest);
+      syncs.complete(dest);
       progress.fileDone();
     });
     progress.phase('committing');
-    await forEachLimit([...staged.values()], FSYNC_CONCURRENCY, fsyncFile);
+    await syncs.drain();
     await local.install(manifest, staged);
     progress.phase('done');
     return {
@@ -150,6 +162,8 @@ async function pullOne(
       reusedFiles: blobs.length - missing.length,
     };
   } catch (err) {
+    // No fsync of a staging file may still run once the pull has returned.
+    await syncs.drain().catch(() => undefined);
     for (const path of staged.values()) await unlink(path).catch(() => undefined);
     throw err;
   } finally {
