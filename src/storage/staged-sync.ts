@@ -36,16 +36,24 @@ export class StagedSync {
   readonly #files = new Map<string, StagedFile>();
   readonly #idle: Array<() => void> = [];
   #failure: { error: unknown } | null = null;
+  readonly #fsync: (path: string) => Promise<void>;
 
   /**
    * `maxInFlight` fsyncs at once while downloading, `drainInFlight` once `drain` is called (the
    * downloads no longer need the thread pool); a file is also fsynced during its download each
-   * time `syncEveryBytes` more bytes of it were written.
+   * time `syncEveryBytes` more bytes of it were written. `fsync` makes a closed file's data
+   * durable (fs-atomic.ts's `fsyncFile`; tests pass one that lets them order fsyncs and writes).
    */
-  constructor(maxInFlight: number, drainInFlight: number, syncEveryBytes: number) {
+  constructor(
+    maxInFlight: number,
+    drainInFlight: number,
+    syncEveryBytes: number,
+    fsync: (path: string) => Promise<void> = fsyncFile,
+  ) {
     this.#maxInFlight = Math.max(1, maxInFlight);
     this.#drainInFlight = Math.max(1, drainInFlight);
     this.#syncEveryBytes = syncEveryBytes;
+    this.#fsync = fsync;
   }
 
   /** `bytes` more bytes of the staging file at `path` reached the page cache. */
@@ -92,7 +100,7 @@ export class StagedSync {
       file.queued = false;
       file.unsynced = 0;
       try {
-        if (!this.#failure) await fsyncFile(path);
+        if (!this.#failure) await this.#fsync(path);
       } catch (error) {
         this.#failure ??= { error };
       }
