@@ -193,12 +193,16 @@ test('a refused connection and a silent server fail with the errors the retry po
 
 test('body bytes that arrive with the head are held in a spare buffer that later answers reuse', async (t) => {
   const bodies = [randomBytes(40_000), randomBytes(50_000), randomBytes(30_000)];
-  // Head and body in one write: the first read holds the head and the start of the body.
+  // The head and the start of the body in one write, the rest later: the first read holds the
+  // head and the early bytes, the next ones go through the shared read buffer.
   const { port } = await scriptedServer(t, (index, socket) => {
-    socket.write(Buffer.concat([head(bodies[index]!.length), bodies[index]!]));
+    const body = bodies[index]!;
+    socket.write(Buffer.concat([head(body.length), body.subarray(0, 10_000)]));
+    setTimeout(() => socket.write(body.subarray(10_000)), 5);
   });
   const g = getter(t, port);
   const firstChunkBuffers = new Set<ArrayBufferLike>();
+  const laterChunkBuffers = new Set<ArrayBufferLike>();
   for (const body of bodies) {
     const response = await g.get('/blob', { Host: 'localhost' });
     assert.ok(response);
@@ -206,11 +210,14 @@ test('body bytes that arrive with the head are held in a spare buffer that later
     await new Promise((resolve) => setTimeout(resolve, 20));
     let first = true;
     const received = await collect(response.body, (chunk) => {
-      if (first) firstChunkBuffers.add(chunk.buffer);
+      (first ? firstChunkBuffers : laterChunkBuffers).add(chunk.buffer);
       first = false;
       return undefined;
     });
     assert.ok(received.equals(body));
   }
   assert.equal(firstChunkBuffers.size, 1, 'the early bytes of every answer were held in the same buffer');
+  assert.ok(laterChunkBuffers.size > 0, 'the rest of each body came in later reads');
+  for (const buffer of firstChunkBuffers)
+    assert.ok(!laterChunkBuffers.has(buffer), 'the early bytes were copied out of the shared read buffer');
 });
