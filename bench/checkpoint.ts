@@ -26,6 +26,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_MAX_BATCH_SIZE } from '../src/runtime/data-plane.js';
 import { pipelineMallocEnv, pipelineNodeFlags } from '../src/types/runtime.js';
 import type { SizeResult, SizeTask } from './checkpoint/measure.js';
 import { count, mib, mibPerSecond, percent, ratio, secs, table } from './checkpoint/report.js';
@@ -161,7 +162,7 @@ function remoteRows(results: SizeResult[]): string[][] {
 
 function report(results: SizeResult[]): void {
   table(
-    `Stall: a checkpoint after updating ${config.changePercent}% of the orders (steps of at most 10,000), taken while an ingest stream runs ` +
+    `Stall: a checkpoint after updating ${config.changePercent}% of the orders (steps of at most ${DEFAULT_MAX_BATCH_SIZE.toLocaleString('en-US')}), taken while an ingest stream runs ` +
       '(capture = the event loop held to seal the state; plain = write + fsync of the bytes it added)',
     [
       'state MiB',

@@ -99,14 +99,13 @@ export async function bulkLoad(
   batch: number,
   random: () => number,
 ): Promise<number> {
-  const turn = () => nextTurn(circuit);
   for (let i = 0; i < w.customers; i += batch) {
     pushStep(circuit, 'customers', i, Math.min(w.customers, i + batch), (id) => customerRow(id, random));
-    await turn();
+    await nextTurn(circuit);
   }
   for (let i = 0; i < w.orders; i += batch) {
     pushStep(circuit, 'orders', i, Math.min(w.orders, i + batch), (id) => orderRow(id, w, random));
-    await turn();
+    await nextTurn(circuit);
   }
   return w.customers + w.orders;
 }
@@ -127,12 +126,7 @@ export async function updateOrders(
   const stride = Math.floor(w.orders / count);
   for (let from = 0; from < count; from += DEFAULT_MAX_BATCH_SIZE) {
     if (from > 0) await nextTurn(circuit);
-    const rows: WeightedRow[] = [];
-    for (let i = from; i < Math.min(count, from + DEFAULT_MAX_BATCH_SIZE); i++) {
-      const id = i * stride + (random() % stride);
-      rows.push({ row: orderRow(id, w, random), weight: 1 });
-    }
-    circuit.push('orders', rows);
-    circuit.step();
+    const to = Math.min(count, from + DEFAULT_MAX_BATCH_SIZE);
+    pushStep(circuit, 'orders', from, to, (i) => orderRow(i * stride + (random() % stride), w, random));
   }
 }
