@@ -1,7 +1,7 @@
 /**
  * Fixed-size buffers taken and given back so that the same memory carries every chunk of every
- * file of a transfer: a push reads its files through them, a pull copies what it receives into
- * them to write it (download.ts).
+ * file of a transfer: a push reads its files through them, a pull reads back through them the
+ * ranges it hashes from disk (download.ts).
  *
  * Why: fresh memory is expensive here, not the copies. A buffer allocated per read (as a read
  * stream does) or per part is new pages that the kernel must fault in and zero as the read
@@ -9,8 +9,8 @@
  * of CPU per 100 MiB, a quarter of a one-shot push, while a read from the page cache into a
  * buffer already touched cost 0.1 s per GiB (bench/README.md, "Sync, seventh pass"). So a
  * file is read twice through pooled chunks (hashed, then sent) rather than once into new
- * memory, and a pull's downloads share one pool of write batches instead of allocating their
- * own (a one-shot pull of the benchmark's 103 MiB: ~1,100 fewer page faults, "eighth pass").
+ * memory. A pull writes what it receives straight from the socket's read buffer, which is
+ * cheaper still (download.ts; "Sync, ninth pass").
  */
 
 /** A free list of `chunkBytes` buffers; a buffer given back beyond `maxRetained` is dropped. */

@@ -4,20 +4,34 @@
  * - Blobs up to `multi_thread_cutoff`, and larger ones that fit in one range: one streamed GET,
  *   hashed as it arrives.
  * - Larger blobs: ranged GETs of `partSizeFor(size)` bytes, `multi_thread_streams` in flight,
- *   each written at its offset of a preallocated file in 256 KiB batches. The SHA-256 needs the
- *   bytes in order (`OrderedHasher`): the range at the hash's position is hashed as it arrives;
- *   a range that arrived ahead of it is read back from the file once the hash reaches it, while
- *   later ranges still download, so the file is never read a second time as a whole.
+ *   each written at its offset of a preallocated file. The SHA-256 needs the bytes in order
+ *   (`OrderedHasher`): the range at the hash's position is hashed as it arrives; a range that
+ *   arrived ahead of it is read back from the file once the hash reaches it, while later ranges
+ *   still download, so the file is never read a second time as a whole.
  * The size is always checked and, unless `ignore_checksum`, the SHA-256; a blob that does not
  * match its manifest is reported as `SyncChecksumMismatch` and its staging file deleted, so it
  * is never installed. A retried request rewrites its bytes from the start (of its range).
  *
+ * Every chunk the socket delivers is written at its position with a synchronous `pwrite`, on
+ * this thread, straight from the read buffer: no copy into a batch, no thread-pool hand-off.
+ * A write to the page cache costs the main thread less than handing it to the pool: the
+ * previous design (256 KiB batches written through `FileHandle.write`) spent more main-thread
+ * time copying into the batches, faulting their memory in and waking pool threads than the
+ * writes themselves take, and a one-shot pull of the benchmark's 103 MiB fell from 0.54 to 0.45 s
+ * of CPU and from ~8,700 to ~5,200 page faults this way (bench/README.md, "Sync, ninth pass").
+ * What it costs: a write the kernel holds up (dirty-page throttling on a slow disk) holds up
+ * the event loop for that time. A pull bounds its unsynced bytes (staged-sync.ts fsyncs each
+ * staging file every 8 MiB written), and the socket is not read while a write runs, so a slow
+ * disk slows the download instead of filling memory.
+ *
  * The staging file is closed but not fsynced here: the pull fsyncs it (staged-sync.ts, told of
- * every batch written through `onWritten`) without holding up the transfers, and waits for all
+ * every chunk written through `onWritten`) without holding up the transfers, and waits for all
  * of those fsyncs before it installs the checkpoint (pull.ts).
  */
 import { createHash, type Hash } from 'node:crypto';
+import { writeSync } from 'node:fs';
 import { type FileHandle, open, unlink } from 'node:fs/promises';
+import { ApiError } from '../types/errors.js';
 import type { ChunkPool } from './chunk-pool.js';
 import { forEachLimit } from './concurrency.js';
 import { hashFile } from './hash.js';
@@ -25,18 +39,18 @@ import type { ManifestFile } from './manifest.js';
 import { blobKey, damagedCheckpoint, type RemoteStore } from './remote-store.js';
 import { partSizeFor } from './upload.js';
 
-/** Size of the buffers of a pull's `batches` pool: each write batch, and each read-back of a hash. */
-export const WRITE_BATCH_BYTES = 256 * 1024;
+/** Size of the buffers of a pull's `readBuffers` pool (each read-back of a hash). */
+export const READ_BACK_BYTES = 256 * 1024;
 
 export interface DownloadContext {
   remote: RemoteStore;
   checkpointUuid: string;
   verifySha256: boolean;
   /**
-   * The buffers of every download of one pull, `WRITE_BATCH_BYTES` each (see chunk-pool.ts for
-   * why they are reused rather than allocated per download).
+   * Buffers of `READ_BACK_BYTES` that the downloads of one pull read ranges back through to hash
+   * them (see chunk-pool.ts for why they are reused rather than allocated per read).
    */
-  batches: ChunkPool;
+  readBuffers: ChunkPool;
   onBytes: (count: number) => void;
   /** `bytes` more bytes of the staging file `dest` were written (to the page cache, not fsynced). */
   onWritten: (dest: string, bytes: number) => void;
@@ -68,17 +82,15 @@ async function downloadWhole(ctx: DownloadContext, file: ManifestFile, dest: str
   const received = await ctx.remote.objects.download(blobKey(file.sha256), async (body) => {
     const hash = ctx.verifySha256 ? createHash('sha256') : null;
     let size = 0;
-    await withFile(dest, async (handle) => {
-      const out = new BatchedWriter(handle, 0, ctx.batches, (n) => ctx.onWritten(dest, n));
-      await out.whileWriting(
-        body.pipeTo((chunk) => {
-          if (out.position + chunk.length > file.size)
-            throw damaged(ctx, file, `is larger than ${file.size} bytes`);
-          hash?.update(chunk);
-          return out.write(chunk);
-        }),
-      );
-      await out.flush();
+    await withFile(ctx, file, dest, async (handle) => {
+      const out = new PositionedWriter(ctx, file, handle, 0, (n) => ctx.onWritten(dest, n));
+      await body.pipeTo((chunk) => {
+        if (out.position + chunk.length > file.size)
+          throw damaged(ctx, file, `is larger than ${file.size} bytes`);
+        hash?.update(chunk);
+        out.write(chunk);
+        return undefined;
+      });
       size = out.position;
     });
     return { size, sha256: hash?.digest('hex') ?? null };
@@ -100,9 +112,11 @@ async function downloadRanges(
   }
   let missing = false;
   let sha256: string | null = null;
-  await withFile(dest, async (handle) => {
-    await handle.truncate(file.size);
-    const hasher = ctx.verifySha256 ? new OrderedHasher(handle, ctx.batches) : null;
+  await withFile(ctx, file, dest, async (handle) => {
+    await handle.truncate(file.size).catch((err: unknown) => {
+      throw localWriteFailed(ctx, file, err);
+    });
+    const hasher = ctx.verifySha256 ? new OrderedHasher(handle, ctx.readBuffers) : null;
     const attempted = new Set<number>();
     await forEachLimit(ranges, streams, async (range) => {
       const length = await ctx.remote.objects.download(
@@ -111,16 +125,14 @@ async function downloadRanges(
           // A retried range rewrites bytes the hash may already have taken from the first try.
           if (attempted.has(range.start)) hasher?.invalidate();
           attempted.add(range.start);
-          const out = new BatchedWriter(handle, range.start, ctx.batches, (n) => ctx.onWritten(dest, n));
-          await out.whileWriting(
-            body.pipeTo((chunk) => {
-              if (out.position + chunk.length > range.end)
-                throw damaged(ctx, file, 'returned more bytes than requested');
-              hasher?.offer(out.position, chunk);
-              return out.write(chunk);
-            }),
-          );
-          await out.flush();
+          const out = new PositionedWriter(ctx, file, handle, range.start, (n) => ctx.onWritten(dest, n));
+          await body.pipeTo((chunk) => {
+            if (out.position + chunk.length > range.end)
+              throw damaged(ctx, file, 'returned more bytes than requested');
+            hasher?.offer(out.position, chunk);
+            out.write(chunk);
+            return undefined;
+          });
           return out.position - range.start;
         },
         range,
@@ -210,101 +222,77 @@ class OrderedHasher {
 }
 
 /**
- * Copies network chunks (each valid only during `write`) into batches taken from the pull's
- * pool and writes each full batch at its position while the next one fills: one thread-pool
- * round trip per batch instead of one per chunk, which is what a download waits on when the
- * machine is busy. At most two batches are being written at once; `write` then returns a
- * promise to wait for before the next chunk, so a slow disk holds back the socket instead of
- * filling memory. A batch goes back to the pool once its write has settled (the thread pool
- * no longer reads it); the one being filled when a download fails is dropped.
+ * Writes chunks one after another from a position of a file, each synchronously (see the module
+ * header for why); a failed write (ENOSPC, EIO) throws `localWriteFailed` from `write`, which
+ * fails the download.
  */
-class BatchedWriter {
-  /** Position after the last byte written or buffered. */
+class PositionedWriter {
+  /** Position after the last byte written. */
   position: number;
-  #flushed: number;
-  #batch: Buffer | null = null;
-  #fill = 0;
-  readonly #pool: ChunkPool;
+  readonly #ctx: DownloadContext;
+  readonly #file: ManifestFile;
+  readonly #fd: number;
   readonly #onWritten: (bytes: number) => void;
-  #writes = 0;
-  #tail: Promise<void> = Promise.resolve();
-  #error: unknown = null;
-  readonly #handle: FileHandle;
 
-  constructor(handle: FileHandle, position: number, pool: ChunkPool, onWritten: (bytes: number) => void) {
-    this.#handle = handle;
+  constructor(
+    ctx: DownloadContext,
+    file: ManifestFile,
+    handle: FileHandle,
+    position: number,
+    onWritten: (bytes: number) => void,
+  ) {
+    this.#ctx = ctx;
+    this.#file = file;
+    this.#fd = handle.fd;
     this.position = position;
-    this.#flushed = position;
-    this.#pool = pool;
     this.#onWritten = onWritten;
   }
 
-  write(chunk: Uint8Array): Promise<void> | undefined {
-    if (this.#error) throw this.#error;
-    for (let offset = 0; offset < chunk.length; ) {
-      this.#batch ??= this.#pool.take();
-      const count = Math.min(chunk.length - offset, this.#batch.length - this.#fill);
-      this.#batch.set(chunk.subarray(offset, offset + count), this.#fill);
-      this.#fill += count;
-      offset += count;
-      this.position += count;
-      if (this.#fill === this.#batch.length) this.#writeBatch();
-    }
-    return this.#writes >= 2 ? this.#tail : undefined;
-  }
-
-  /**
-   * Waits for `reading` and then for every write it started, even when it fails: a retry
-   * rewrites the same positions, and a late write of this attempt must not land after it.
-   */
-  async whileWriting(reading: Promise<void>): Promise<void> {
+  write(chunk: Uint8Array): void {
     try {
-      await reading;
-    } finally {
-      await this.#tail;
+      for (let done = 0; done < chunk.length; ) {
+        done += writeSync(this.#fd, chunk, done, chunk.length - done, this.position + done);
+      }
+    } catch (err) {
+      throw localWriteFailed(this.#ctx, this.#file, err);
     }
-  }
-
-  /** Writes what is buffered and waits for every write; throws the first write's failure. */
-  async flush(): Promise<void> {
-    if (this.#fill > 0) this.#writeBatch();
-    await this.#tail;
-    if (this.#error) throw this.#error;
-  }
-
-  #writeBatch(): void {
-    const batch = this.#batch!;
-    const length = this.#fill;
-    const position = this.#flushed;
-    this.#flushed += length;
-    this.#batch = null;
-    this.#fill = 0;
-    this.#writes++;
-    this.#tail = this.#tail
-      .then(async () => {
-        if (this.#error) return;
-        const { bytesWritten } = await this.#handle.write(batch, 0, length, position);
-        if (bytesWritten !== length) throw new Error(`short write at byte ${position}`);
-        this.#onWritten(length);
-      })
-      .catch((err: unknown) => {
-        this.#error ??= err;
-      })
-      .finally(() => {
-        this.#writes--;
-        this.#pool.give(batch);
-      });
+    this.position += chunk.length;
+    this.#onWritten(chunk.length);
   }
 }
 
 /** Opens `path` for writing (truncating), runs `fn` and closes. */
-async function withFile(path: string, fn: (handle: FileHandle) => Promise<void>): Promise<void> {
-  const handle = await open(path, 'w+');
+async function withFile(
+  ctx: DownloadContext,
+  file: ManifestFile,
+  path: string,
+  fn: (handle: FileHandle) => Promise<void>,
+): Promise<void> {
+  const handle = await open(path, 'w+').catch((err: unknown) => {
+    throw localWriteFailed(ctx, file, err);
+  });
   try {
     await fn(handle);
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * A failure of the local disk (ENOSPC, EDQUOT, EIO...) while a download writes `file`: reported
+ * as such, not as a failure of the store's GET it happened in, and never retried.
+ */
+function localWriteFailed(ctx: DownloadContext, file: ManifestFile, err: unknown): ApiError {
+  const reason = err instanceof Error ? err.message : String(err);
+  return new ApiError(
+    'SyncFailed',
+    `Writing file '${file.name}' of checkpoint ${ctx.checkpointUuid} to local storage failed (${reason}); the checkpoint was not installed`,
+    {
+      uuid: ctx.checkpointUuid,
+      file: file.name,
+      local_error: (err as NodeJS.ErrnoException | null)?.code ?? null,
+    },
+  );
 }
 
 function damaged(ctx: DownloadContext, file: ManifestFile, reason: string) {

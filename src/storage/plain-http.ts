@@ -13,7 +13,7 @@
  *
  * - Reads: every socket reads into one buffer shared by all of them (`net` `onread`). That is
  *   safe because a read's bytes are consumed inside its callback (the sink hashes them and
- *   copies them into its write batch) before any other read can start: all run on this thread.
+ *   writes them) before any other read can start: all run on this thread.
  *   Bytes that arrive after a response's head but before its body has a sink are copied aside,
  *   into one of a few spare buffers the getter reuses (fresh memory for every answer cost more
  *   than the copy: bench/README.md, "Sync, eighth pass").

@@ -22,20 +22,20 @@ import { ApiError } from '../types/errors.js';
 import type { CheckpointStore, SkippedCheckpoint } from './checkpoint-store.js';
 import { ChunkPool } from './chunk-pool.js';
 import { forEachLimit } from './concurrency.js';
-import { downloadBlob, WRITE_BATCH_BYTES } from './download.js';
+import { downloadBlob, READ_BACK_BYTES } from './download.js';
 import { distinctBlobs } from './manifest.js';
 import { type ProgressListener, ProgressTracker } from './progress.js';
 import type { RemoteStore } from './remote-store.js';
 import { StagedSync } from './staged-sync.js';
 
-/** fsyncs in flight while a pull downloads: half of Node's thread pool (4), the rest writes. */
+/** fsyncs in flight while a pull downloads: half of Node's thread pool (4), the rest opens files and reads ranges back. */
 const FSYNC_CONCURRENCY = 2;
 /** fsyncs in flight once the downloads are done: enough to keep the thread pool busy. */
 const FSYNC_DRAIN_CONCURRENCY = 8;
 /** A staging file is also fsynced each time this many more bytes of it were written. */
 const FSYNC_EVERY_BYTES = 8 * 1024 * 1024;
-/** Write batches kept for reuse within one pull (16 MiB at most). */
-const MAX_POOLED_BATCHES = 64;
+/** Read-back buffers kept for reuse within one pull: one per ranged download hashing at once. */
+const MAX_POOLED_READ_BUFFERS = 8;
 
 export interface PullOptions {
   onProgress?: ProgressListener;
@@ -139,7 +139,7 @@ async function pullOne(
       remote,
       checkpointUuid: uuid,
       verifySha256: !remote.settings.ignoreChecksum,
-      batches: new ChunkPool(WRITE_BATCH_BYTES, MAX_POOLED_BATCHES),
+      readBuffers: new ChunkPool(READ_BACK_BYTES, MAX_POOLED_READ_BUFFERS),
       onBytes: (count: number) => progress.bytes(count),
       onWritten: (dest: string, bytes: number) => syncs.written(dest, bytes),
     };
