@@ -208,8 +208,13 @@ export class ObjectStore {
       const query: Record<string, string> = { 'list-type': '2', prefix: this.#key(prefix) };
       if (token) query['continuation-token'] = token;
       if (pageSize !== undefined) query['max-keys'] = String(pageSize);
-      const page = await this.#request('ListObjectsV2', prefix, async () =>
-        parseListPage((await readBody((await this.#send({ method: 'GET', query })).body)).toString('utf8')),
+      const page = await this.#request(
+        'ListObjectsV2',
+        prefix,
+        async () =>
+          await parseListPage(
+            (await readBody((await this.#send({ method: 'GET', query })).body)).toString('utf8'),
+          ),
       );
       for (const object of page.objects) {
         out.push({
@@ -227,7 +232,7 @@ export class ObjectStore {
   async deleteKeys(keys: readonly string[]): Promise<void> {
     for (let i = 0; i < keys.length; i += DELETE_BATCH) {
       const batch = keys.slice(i, i + DELETE_BATCH);
-      const body = Buffer.from(deleteRequestXml(batch.map((key) => this.#key(key))));
+      const body = Buffer.from(await deleteRequestXml(batch.map((key) => this.#key(key))));
       const failures = await this.#request('DeleteObjects', batch[0], async () => {
         // S3 requires a digest of a DeleteObjects body; the body is small, hashing it is cheap.
         const out = await this.#send({
@@ -240,7 +245,7 @@ export class ObjectStore {
           body,
           payloadHash: createHash('sha256').update(body).digest('hex'),
         });
-        return parseDeleteFailures((await readBody(out.body)).toString('utf8'));
+        return await parseDeleteFailures((await readBody(out.body)).toString('utf8'));
       });
       const failed = failures[0];
       if (failed) {
@@ -261,7 +266,7 @@ export class ObjectStore {
   async createMultipartUpload(key: string): Promise<string> {
     return this.#request('CreateMultipartUpload', key, async () => {
       const out = await this.#send({ method: 'POST', key: this.#key(key), query: { uploads: '' } });
-      const uploadId = parseUploadId((await readBody(out.body)).toString('utf8'));
+      const uploadId = await parseUploadId((await readBody(out.body)).toString('utf8'));
       if (!uploadId) throw new S3ServiceError('InternalError', 'The answer names no UploadId', out.status);
       return uploadId;
     });
@@ -300,7 +305,7 @@ export class ObjectStore {
    * other store error (e.g. `InternalError`, which is retried).
    */
   async completeMultipartUpload(key: string, uploadId: string, parts: CompletedPart[]): Promise<void> {
-    const body = Buffer.from(completeRequestXml(parts));
+    const body = Buffer.from(await completeRequestXml(parts));
     await this.#request('CompleteMultipartUpload', key, async () => {
       const out = await this.#send({
         method: 'POST',
@@ -310,7 +315,7 @@ export class ObjectStore {
         body,
         payloadHash: createHash('sha256').update(body).digest('hex'),
       });
-      const failure = parseErrorDocument((await readBody(out.body)).toString('utf8'));
+      const failure = await parseErrorDocument((await readBody(out.body)).toString('utf8'));
       if (failure) throw new S3ServiceError(failure.code, failure.message, out.status);
     });
   }

@@ -322,7 +322,7 @@ function messageSource(message: IncomingMessage): BodySource {
 /** The error of a non-2xx answer, from its error document or else its HTTP status. */
 async function serviceError(response: S3Response): Promise<S3ServiceError> {
   const text = (await readBody(response.body, MAX_ERROR_BODY_BYTES)).toString('utf8');
-  const doc = text ? parseErrorDocument(text) : null;
+  const doc = text ? await parseErrorDocument(text) : null;
   const statusName = (STATUS_CODES[response.status] ?? 'UnknownError').replace(/[^A-Za-z]/g, '');
   return new S3ServiceError(doc?.code ?? statusName, doc?.message ?? '', response.status);
 }

@@ -6,17 +6,29 @@
  * numeric character references included (`htmlEntities`: s3rver writes `'` as `&#x27;`, S3
  * writes control characters so), and escaped on writing, by the library. An element that S3 repeats (`Contents`, `Error`) is a
  * single object when it occurs once, hence `asArray`.
+ *
+ * The library is imported on first use: a pull from an `http://` store reads no XML unless the
+ * store answers with an error, and importing it cost ~8 ms of every start of a process (a third
+ * of what loading Sluice's sync code costs beyond Node's own start-up; bench/README.md, "Sync,
+ * ninth pass").
  */
-import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import type { XMLBuilder, XMLParser } from 'fast-xml-parser';
 
-const parser = new XMLParser({
-  ignoreAttributes: true,
-  ignoreDeclaration: true,
-  parseTagValue: false,
-  trimValues: false,
-  htmlEntities: true,
-});
-const builder = new XMLBuilder({ ignoreAttributes: true });
+let codec: Promise<{ parser: XMLParser; builder: XMLBuilder }> | undefined;
+
+function xmlCodec(): Promise<{ parser: XMLParser; builder: XMLBuilder }> {
+  codec ??= import('fast-xml-parser').then(({ XMLBuilder, XMLParser }) => ({
+    parser: new XMLParser({
+      ignoreAttributes: true,
+      ignoreDeclaration: true,
+      parseTagValue: false,
+      trimValues: false,
+      htmlEntities: true,
+    }),
+    builder: new XMLBuilder({ ignoreAttributes: true }),
+  }));
+  return codec;
+}
 
 /** One entry of a ListObjectsV2 page; `key` is the full key, `lastModified` the store's time. */
 export interface ListedObject {
@@ -33,8 +45,12 @@ export interface DeleteFailure {
 
 type XmlNode = Record<string, unknown>;
 
-function parse(xml: string): XmlNode {
-  return parser.parse(xml) as XmlNode;
+async function parse(xml: string): Promise<XmlNode> {
+  return (await xmlCodec()).parser.parse(xml) as XmlNode;
+}
+
+async function build(document: XmlNode): Promise<string> {
+  return (await xmlCodec()).builder.build(document) as string;
 }
 
 function asArray(value: unknown): XmlNode[] {
@@ -47,10 +63,11 @@ function text(value: unknown): string | null {
 }
 
 /** `{code, message}` of an S3 error document (`<Error><Code>…`), or null if `xml` is not one. */
-export function parseErrorDocument(xml: string): { code: string; message: string } | null {
+export async function parseErrorDocument(xml: string): Promise<{ code: string; message: string } | null> {
+  const { parser } = await xmlCodec();
   let doc: XmlNode;
   try {
-    doc = parse(xml);
+    doc = parser.parse(xml) as XmlNode;
   } catch {
     return null;
   }
@@ -61,8 +78,10 @@ export function parseErrorDocument(xml: string): { code: string; message: string
 }
 
 /** A ListObjectsV2 page: its objects and the continuation token of the next page, if any. */
-export function parseListPage(xml: string): { objects: ListedObject[]; nextToken: string | null } {
-  const result = (parse(xml).ListBucketResult ?? {}) as XmlNode;
+export async function parseListPage(
+  xml: string,
+): Promise<{ objects: ListedObject[]; nextToken: string | null }> {
+  const result = ((await parse(xml)).ListBucketResult ?? {}) as XmlNode;
   const objects: ListedObject[] = [];
   for (const entry of asArray(result.Contents)) {
     const key = text(entry.Key);
@@ -79,24 +98,24 @@ export function parseListPage(xml: string): { objects: ListedObject[]; nextToken
 }
 
 /** The UploadId of an InitiateMultipartUploadResult. */
-export function parseUploadId(xml: string): string | null {
-  return text((parse(xml).InitiateMultipartUploadResult as XmlNode | undefined)?.UploadId);
+export async function parseUploadId(xml: string): Promise<string | null> {
+  return text(((await parse(xml)).InitiateMultipartUploadResult as XmlNode | undefined)?.UploadId);
 }
 
 /** The per-key errors of a DeleteObjects result (empty when every key was deleted). */
-export function parseDeleteFailures(xml: string): DeleteFailure[] {
-  const result = (parse(xml).DeleteResult ?? {}) as XmlNode;
+export async function parseDeleteFailures(xml: string): Promise<DeleteFailure[]> {
+  const result = ((await parse(xml)).DeleteResult ?? {}) as XmlNode;
   return asArray(result.Error).map((e) => ({ key: text(e.Key), code: text(e.Code) }));
 }
 
 /** The body of a quiet DeleteObjects request for `keys` (full keys). */
-export function deleteRequestXml(keys: readonly string[]): string {
-  return builder.build({ Delete: { Quiet: 'true', Object: keys.map((key) => ({ Key: key })) } });
+export function deleteRequestXml(keys: readonly string[]): Promise<string> {
+  return build({ Delete: { Quiet: 'true', Object: keys.map((key) => ({ Key: key })) } });
 }
 
 /** The body of a CompleteMultipartUpload request. */
-export function completeRequestXml(parts: readonly { PartNumber: number; ETag: string }[]): string {
-  return builder.build({
+export function completeRequestXml(parts: readonly { PartNumber: number; ETag: string }[]): Promise<string> {
+  return build({
     CompleteMultipartUpload: {
       Part: parts.map((p) => ({ PartNumber: String(p.PartNumber), ETag: p.ETag })),
     },
