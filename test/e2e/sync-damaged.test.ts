@@ -3,9 +3,8 @@
  * what the pipeline does and what its log says, through the manager and the S3 test server.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { startTestManager, type TestManager } from '../helpers/manager.js';
 import {
   checkpointAndWait,
   ingestAndWait,
@@ -14,35 +13,16 @@ import {
   queryRows,
   startAndWait,
 } from '../helpers/pipeline.js';
-import { type S3TestServer, startS3Server } from '../helpers/s3server.js';
+import { SYNC_GROUPS, useSyncManager } from '../helpers/sync-manager.js';
 
-const PROGRAM = `
-CREATE TABLE items (id INT NOT NULL PRIMARY KEY, grp VARCHAR NOT NULL, qty INT) WITH ('materialized' = 'true');
-CREATE MATERIALIZED VIEW per_group AS SELECT grp, COUNT(*) AS n, SUM(qty) AS total FROM items GROUP BY grp;
-`;
-const GROUPS = 'SELECT grp, n, total FROM per_group ORDER BY grp';
 const BUCKET = 'sluice-damaged';
 
 describe('checkpoint sync: a damaged newest checkpoint, failed requested syncs', () => {
-  let m: TestManager;
-  let s3: S3TestServer;
+  const { m, s3, create } = useSyncManager(BUCKET);
   /** Checkpoint 2 of the source pipeline, whose own blob is damaged in the store. */
   let damagedUuid = '';
   let damagedBlob = '';
   let olderUuid = '';
-
-  async function create(name: string, sync: object) {
-    const res = await m.request('POST', '/v0/pipelines', {
-      name,
-      program_code: PROGRAM,
-      runtime_config: {
-        storage: { backend: { name: 'file', config: { sync } } },
-        fault_tolerance: { model: 'none', checkpoint_interval_secs: null },
-      },
-    });
-    assert.equal(res.status, 201, res.text);
-    await m.waitFor(name, (p) => p.program_status === 'Success', 15_000, 'compiled');
-  }
 
   async function blobKeys(): Promise<string[]> {
     const out = await s3.client().send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'src/blobs/' }));
@@ -57,9 +37,6 @@ describe('checkpoint sync: a damaged newest checkpoint, failed requested syncs',
   }
 
   before(async () => {
-    s3 = await startS3Server();
-    await s3.createBucket(BUCKET);
-    m = await startTestManager();
     // Pipeline A pushes checkpoint 1, then 2; then one byte of a blob only 2 uses is flipped
     // in place (same key, same size), as silent corruption in the store would.
     await create('src', s3.syncConfig(`${BUCKET}/src`));
@@ -78,10 +55,6 @@ describe('checkpoint sync: a damaged newest checkpoint, failed requested syncs',
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: damagedBlob, Body: data }));
     await m.request('POST', '/v0/pipelines/src/stop?force=true');
     await m.waitFor('src', (p) => p.deployment_status === 'Stopped', 15_000, 'Stopped');
-  });
-  after(async () => {
-    await m.close();
-    await s3.stop();
   });
 
   test('activating a standby fails, naming the damaged checkpoint, rather than run older state', async () => {
@@ -114,7 +87,7 @@ describe('checkpoint sync: a damaged newest checkpoint, failed requested syncs',
   test('start_from_checkpoint "latest" falls back past the damaged newest and logs which and why', async () => {
     await create('latest', { ...s3.syncConfig(`${BUCKET}/src`), start_from_checkpoint: 'latest' });
     const p = await startAndWait(m, 'latest');
-    assert.deepEqual(await queryRows(m, 'latest', GROUPS), [{ grp: 'a', n: 1, total: 1 }]);
+    assert.deepEqual(await queryRows(m, 'latest', SYNC_GROUPS), [{ grp: 'a', n: 1, total: 1 }]);
     const log = pipelineLog(m, p);
     const line = log.split('\n').find((l) => l.includes(`skipped remote checkpoint ${damagedUuid}`));
     assert.ok(line, log);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { startTestManager, type TestManager } from '../helpers/manager.js';
+import { describe, test } from 'node:test';
+import { startTestManager } from '../helpers/manager.js';
 import {
   checkpointAndWait,
   ingestAndWait,
@@ -10,48 +10,17 @@ import {
   startAndWait,
 } from '../helpers/pipeline.js';
 import { assertError } from '../helpers/reference.js';
-import { type S3TestServer, startS3Server } from '../helpers/s3server.js';
+import { SYNC_GROUPS, syncRuntimeConfig, useSyncManager } from '../helpers/sync-manager.js';
 
-const PROGRAM = `
-CREATE TABLE items (id INT NOT NULL PRIMARY KEY, grp VARCHAR NOT NULL, qty INT) WITH ('materialized' = 'true');
-CREATE MATERIALIZED VIEW per_group AS SELECT grp, COUNT(*) AS n, SUM(qty) AS total FROM items GROUP BY grp;
-`;
-const GROUPS = 'SELECT grp, n, total FROM per_group ORDER BY grp';
 const BUCKET = 'sluice-e2e';
 
 describe('checkpoint sync to S3 through the manager', () => {
-  let m: TestManager;
-  let s3: S3TestServer;
-
-  before(async () => {
-    s3 = await startS3Server();
-    await s3.createBucket(BUCKET);
-    m = await startTestManager();
-  });
-  after(async () => {
-    await m.close();
-    await s3.stop();
-  });
-
-  function runtimeConfig(sync: object | null) {
-    return {
-      storage: sync ? { backend: { name: 'file', config: { sync } } } : { backend: { name: 'default' } },
-      fault_tolerance: { model: 'none', checkpoint_interval_secs: null },
-    };
-  }
-
-  async function create(name: string, sync: object | null) {
-    const res = await m.request('POST', '/v0/pipelines', {
-      name,
-      program_code: PROGRAM,
-      runtime_config: runtimeConfig(sync),
-    });
-    assert.equal(res.status, 201, res.text);
-    await m.waitFor(name, (p) => p.program_status === 'Success', 15_000, 'compiled');
-  }
+  const { m, s3, create } = useSyncManager(BUCKET);
 
   async function reconfigure(name: string, sync: object | null) {
-    const res = await m.request('PATCH', `/v0/pipelines/${name}`, { runtime_config: runtimeConfig(sync) });
+    const res = await m.request('PATCH', `/v0/pipelines/${name}`, {
+      runtime_config: syncRuntimeConfig(sync),
+    });
     assert.equal(res.status, 200, res.text);
   }
 
@@ -68,6 +37,15 @@ describe('checkpoint sync to S3 through the manager', () => {
 
   async function checkpoint(name: string): Promise<string> {
     return (await checkpointAndWait(m, name)).uuid;
+  }
+
+  /** Runs `name` with `sync`, checkpoints it, asserts its requested sync fails (500, `code`), stops it. */
+  async function syncFails(name: string, sync: object, code: string) {
+    await create(name, sync);
+    await startAndWait(m, name);
+    await checkpoint(name);
+    assertError(await m.request('POST', `/v0/pipelines/${name}/checkpoint/sync`), 500, code);
+    await m.request('POST', `/v0/pipelines/${name}/stop?force=true`);
   }
 
   test('the whole story: checkpoint, sync, clear, start from latest and from a uuid', async () => {
@@ -127,7 +105,7 @@ describe('checkpoint sync to S3 through the manager', () => {
     await stopAndClear('story');
     await reconfigure('story', { ...sync, start_from_checkpoint: 'latest' });
     const restored = await startAndWait(m, 'story');
-    assert.deepEqual(await queryRows(m, 'story', GROUPS), [
+    assert.deepEqual(await queryRows(m, 'story', SYNC_GROUPS), [
       { grp: 'a', n: 2, total: 15 },
       { grp: 'b', n: 1, total: 20 },
     ]);
@@ -137,7 +115,7 @@ describe('checkpoint sync to S3 through the manager', () => {
     await stopAndClear('story');
     await reconfigure('story', { ...sync, start_from_checkpoint: first });
     await startAndWait(m, 'story');
-    assert.deepEqual(await queryRows(m, 'story', GROUPS), [
+    assert.deepEqual(await queryRows(m, 'story', SYNC_GROUPS), [
       { grp: 'a', n: 1, total: 10 },
       { grp: 'b', n: 1, total: 20 },
     ]);
@@ -173,32 +151,14 @@ describe('checkpoint sync to S3 through the manager', () => {
     assert.ok(!logText.includes('wrong-secret-value'), 'the secret never reaches the log');
     await m.request('POST', '/v0/pipelines/badcreds/stop?force=true');
 
-    await create('nobucket', s3.syncConfig('no-such-bucket-here/x'));
-    await startAndWait(m, 'nobucket');
-    await checkpoint('nobucket');
-    assertError(await m.request('POST', '/v0/pipelines/nobucket/checkpoint/sync'), 500, 'SyncBucketNotFound');
-    await m.request('POST', '/v0/pipelines/nobucket/stop?force=true');
-
-    await create('unreachable', { ...s3.syncConfig(`${BUCKET}/x`), endpoint: 'http://127.0.0.1:9' });
-    await startAndWait(m, 'unreachable');
-    await checkpoint('unreachable');
-    assertError(
-      await m.request('POST', '/v0/pipelines/unreachable/checkpoint/sync'),
-      500,
+    await syncFails('nobucket', s3.syncConfig('no-such-bucket-here/x'), 'SyncBucketNotFound');
+    await syncFails(
+      'unreachable',
+      { ...s3.syncConfig(`${BUCKET}/x`), endpoint: 'http://127.0.0.1:9' },
       'SyncEndpointUnreachable',
     );
-    await m.request('POST', '/v0/pipelines/unreachable/stop?force=true');
-
     // Ownership: another pipeline cannot write into story's location.
-    await create('intruder', s3.syncConfig(`${BUCKET}/story`));
-    await startAndWait(m, 'intruder');
-    await checkpoint('intruder');
-    assertError(
-      await m.request('POST', '/v0/pipelines/intruder/checkpoint/sync'),
-      500,
-      'SyncOwnershipConflict',
-    );
-    await m.request('POST', '/v0/pipelines/intruder/stop?force=true');
+    await syncFails('intruder', s3.syncConfig(`${BUCKET}/story`), 'SyncOwnershipConflict');
   });
 
   test('push_interval syncs automatically and reports it as periodic', async () => {
@@ -253,7 +213,7 @@ describe('checkpoint sync to S3 through the manager', () => {
     );
     assert.equal((await m.request('POST', '/v0/pipelines/standby/activate')).status, 202);
     await m.waitFor('standby', (x) => x.deployment_status === 'Running', 30_000, 'Running after activate');
-    assert.deepEqual(await queryRows(m, 'standby', GROUPS), [{ grp: 's', n: 2, total: 3 }]);
+    assert.deepEqual(await queryRows(m, 'standby', SYNC_GROUPS), [{ grp: 's', n: 2, total: 3 }]);
     await m.request('POST', '/v0/pipelines/primary/stop?force=true');
     // Active once, with its storage: a standby start now resumes without standby.
     await m.request('POST', '/v0/pipelines/standby/stop?force=true');
@@ -292,7 +252,7 @@ describe('checkpoint sync to S3 through the manager', () => {
     const value = (key: string) => metrics.find((x) => x.key === key)?.values[0]?.value;
     assert.equal(value('checkpoint_sync_pull_success_total'), 2, 'the standby pull and the activation pull');
     assert.equal(value('checkpoint_sync_pull_failures_total'), 0);
-    assert.deepEqual(await queryRows(m, 'follower', GROUPS), [{ grp: 'l', n: 2, total: 3 }]);
+    assert.deepEqual(await queryRows(m, 'follower', SYNC_GROUPS), [{ grp: 'l', n: 2, total: 3 }]);
     await m.request('POST', '/v0/pipelines/follower/stop?force=true');
     await m.request('POST', '/v0/pipelines/lead/stop?force=true');
   });
@@ -329,7 +289,7 @@ describe('checkpoint sync to S3 through the manager', () => {
     await waitLog(`pulled checkpoint ${ownCheckpoint} from bucket`);
     assert.equal((await m.request('POST', '/v0/pipelines/seedstandby/activate')).status, 202);
     await m.waitFor('seedstandby', (x) => x.deployment_status === 'Running', 30_000, 'Running');
-    assert.deepEqual(await queryRows(m, 'seedstandby', GROUPS), [{ grp: 'o', n: 2, total: 11 }]);
+    assert.deepEqual(await queryRows(m, 'seedstandby', SYNC_GROUPS), [{ grp: 'o', n: 2, total: 11 }]);
     for (const name of ['seedstandby', 'ownwriter', 'seedsrc'])
       await m.request('POST', `/v0/pipelines/${name}/stop?force=true`);
   });
@@ -382,7 +342,7 @@ describe('checkpoint sync to S3 through the manager', () => {
     });
     const p = await startAndWait(m, 'seeded');
     assert.match(pipelineLog(m, p), /checkpoint source: read_bucket/);
-    assert.equal((await queryRows(m, 'seeded', GROUPS)).length, 2);
+    assert.equal((await queryRows(m, 'seeded', SYNC_GROUPS)).length, 2);
     await push('seeded', [{ id: 9, grp: 'z', qty: 9 }]);
     await checkpoint('seeded');
     assert.equal((await m.request('POST', '/v0/pipelines/seeded/checkpoint/sync')).status, 200);

@@ -1,21 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { CheckpointStore } from '../../src/storage/checkpoint-store.js';
 import { type PushOutcome, SyncCoordinator, type SyncStatus } from '../../src/storage/coordinator.js';
 import type { TransferProgress } from '../../src/storage/progress.js';
 import { assertMatchesReference, reference } from '../helpers/reference.js';
-import { type S3TestServer, startS3Server } from '../helpers/s3server.js';
 import { checkpointOf, randomFiles, tempDir, uniqueBucket } from '../helpers/storage.js';
+import { useS3Server } from '../helpers/use-s3-server.js';
 
 const OWNER = { pipelineId: '0190a1b2-0000-7000-8000-000000000005', pipelineName: 'events' };
-let s3: S3TestServer;
-
-before(async () => {
-  s3 = await startS3Server();
-});
-after(async () => {
-  await s3.stop();
-});
+const s3 = useS3Server();
 
 test('two syncs of one checkpoint at once share one upload; different checkpoints queue', async (t) => {
   const bucket = uniqueBucket();

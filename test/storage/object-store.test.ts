@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, type TestContext, test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import { CheckpointStore } from '../../src/storage/checkpoint-store.js';
 import { pullCheckpoint } from '../../src/storage/pull.js';
 import { pushCheckpoint } from '../../src/storage/push.js';
@@ -14,18 +14,11 @@ import { listRemoteCheckpoints, RemoteStore } from '../../src/storage/remote-sto
 import type { SyncConfig } from '../../src/storage/sync-config.js';
 import { ApiError } from '../../src/types/errors.js';
 import { startFaultProxy } from '../helpers/fault-proxy.js';
-import { type S3TestServer, startS3Server } from '../helpers/s3server.js';
 import { checkpointOf, FAST_RETRY, randomFiles, tempDir, uniqueBucket } from '../helpers/storage.js';
+import { useS3Server } from '../helpers/use-s3-server.js';
 
 const OWNER = { pipelineId: '0190a1b2-0000-7000-8000-000000000003', pipelineName: 'ledger' };
-let s3: S3TestServer;
-
-before(async () => {
-  s3 = await startS3Server();
-});
-after(async () => {
-  await s3.stop();
-});
+const s3 = useS3Server();
 
 async function localCheckpoint(t: TestContext, files = randomFiles(3, 10_000)) {
   const local = await CheckpointStore.open(tempDir(t));

@@ -1,24 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CheckpointStore } from '../../src/storage/checkpoint-store.js';
 import { pullCheckpoint } from '../../src/storage/pull.js';
 import { pushCheckpoint } from '../../src/storage/push.js';
 import { RemoteStore } from '../../src/storage/remote-store.js';
 import type { ApiError } from '../../src/types/errors.js';
-import { type S3TestServer, startS3Server } from '../helpers/s3server.js';
 import { checkpointOf, randomFiles, tempDir, uniqueBucket } from '../helpers/storage.js';
+import { useS3Server } from '../helpers/use-s3-server.js';
 
 const ORDERS = { pipelineId: '0190a1b2-0000-7000-8000-00000000000a', pipelineName: 'orders' };
 const BILLING = { pipelineId: '0190a1b2-0000-7000-8000-00000000000b', pipelineName: 'billing' };
-let s3: S3TestServer;
-
-before(async () => {
-  s3 = await startS3Server();
-});
-after(async () => {
-  await s3.stop();
-});
+const s3 = useS3Server();
 
 test('the first push claims the location; another pipeline is refused; reading needs no ownership', async (t) => {
   const bucket = uniqueBucket();

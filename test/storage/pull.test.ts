@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CheckpointStore } from '../../src/storage/checkpoint-store.js';
 import { pullCheckpoint } from '../../src/storage/pull.js';
@@ -11,18 +11,11 @@ import { RemoteStore } from '../../src/storage/remote-store.js';
 import type { SyncConfig } from '../../src/storage/sync-config.js';
 import type { ApiError } from '../../src/types/errors.js';
 import { startFaultProxy } from '../helpers/fault-proxy.js';
-import { type S3TestServer, startS3Server } from '../helpers/s3server.js';
 import { checkpointOf, FAST_RETRY, randomFiles, tempDir, uniqueBucket } from '../helpers/storage.js';
+import { useS3Server } from '../helpers/use-s3-server.js';
 
 const OWNER = { pipelineId: '0190a1b2-0000-7000-8000-000000000002', pipelineName: 'payments' };
-let s3: S3TestServer;
-
-before(async () => {
-  s3 = await startS3Server();
-});
-after(async () => {
-  await s3.stop();
-});
+const s3 = useS3Server();
 
 /** A bucket holding two pushed checkpoints that share most files. */
 async function twoCheckpoints(t: import('node:test').TestContext, extra: Partial<SyncConfig> = {}) {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { CheckpointStore } from '../../src/storage/checkpoint-store.js';
 import type { TransferProgress } from '../../src/storage/progress.js';
@@ -12,18 +12,11 @@ import { listRemoteCheckpoints, RemoteStore } from '../../src/storage/remote-sto
 import type { ApiError } from '../../src/types/errors.js';
 import { startFaultProxy } from '../helpers/fault-proxy.js';
 import { assertMatchesReference } from '../helpers/reference.js';
-import { type S3TestServer, startS3Server } from '../helpers/s3server.js';
 import { checkpointOf, FAST_RETRY, randomFiles, tempDir, uniqueBucket } from '../helpers/storage.js';
+import { useS3Server } from '../helpers/use-s3-server.js';
 
 const OWNER = { pipelineId: '0190a1b2-0000-7000-8000-000000000001', pipelineName: 'orders' };
-let s3: S3TestServer;
-
-before(async () => {
-  s3 = await startS3Server();
-});
-after(async () => {
-  await s3.stop();
-});
+const s3 = useS3Server();
 
 async function bucketConfig(extra = {}) {
   const bucket = uniqueBucket();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, type TestContext, test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CheckpointStore } from '../../src/storage/checkpoint-store.js';
 import { pushCheckpoint } from '../../src/storage/push.js';
@@ -9,19 +9,12 @@ import { RemoteStore } from '../../src/storage/remote-store.js';
 import { resolveStartCheckpoint } from '../../src/storage/resolve.js';
 import type { SyncConfig } from '../../src/storage/sync-config.js';
 import type { ApiError } from '../../src/types/errors.js';
-import { type S3TestServer, startS3Server } from '../helpers/s3server.js';
 import { checkpointOf, FAST_RETRY, randomFiles, tempDir, uniqueBucket } from '../helpers/storage.js';
+import { useS3Server } from '../helpers/use-s3-server.js';
 
 const SEEDER = { pipelineId: '0190a1b2-0000-7000-8000-0000000000aa', pipelineName: 'seed' };
 const UNREACHABLE = 'http://127.0.0.1:1';
-let s3: S3TestServer;
-
-before(async () => {
-  s3 = await startS3Server();
-});
-after(async () => {
-  await s3.stop();
-});
+const s3 = useS3Server();
 
 /** A new bucket holding `count` checkpoints pushed by another pipeline; returns their uuids. */
 async function seededBucket(t: TestContext, count: number): Promise<{ bucket: string; uuids: string[] }> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, type TestContext, test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CheckpointStore } from '../../src/storage/checkpoint-store.js';
 import { pullCheckpoint } from '../../src/storage/pull.js';
@@ -8,18 +8,11 @@ import { pushCheckpoint } from '../../src/storage/push.js';
 import { type RemoteOptions, RemoteStore } from '../../src/storage/remote-store.js';
 import { applyRetention } from '../../src/storage/retention.js';
 import type { SyncConfig } from '../../src/storage/sync-config.js';
-import { type S3TestServer, startS3Server } from '../helpers/s3server.js';
 import { checkpointOf, tempDir, uniqueBucket } from '../helpers/storage.js';
+import { useS3Server } from '../helpers/use-s3-server.js';
 
 const OWNER = { pipelineId: '0190a1b2-0000-7000-8000-000000000004', pipelineName: 'metrics' };
-let s3: S3TestServer;
-
-before(async () => {
-  s3 = await startS3Server();
-});
-after(async () => {
-  await s3.stop();
-});
+const s3 = useS3Server();
 
 /** Pushes `count` checkpoints that share one file and each add their own. */
 async function pushSeries(

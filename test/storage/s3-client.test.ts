@@ -7,23 +7,17 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { after, before, type TestContext, test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import type { ObjectStore } from '../../src/storage/object-store.js';
 import type { BodySource } from '../../src/storage/plain-http.js';
 import { RemoteStore } from '../../src/storage/remote-store.js';
 import type { SyncConfig } from '../../src/storage/sync-config.js';
 import { ApiError } from '../../src/types/errors.js';
-import { motoServerAvailable, type S3TestServer, startS3Server } from '../helpers/s3server.js';
+import { motoServerAvailable, startS3Server } from '../helpers/s3server.js';
 import { FAST_RETRY, uniqueBucket } from '../helpers/storage.js';
+import { useS3Server } from '../helpers/use-s3-server.js';
 
-let s3: S3TestServer;
-
-before(async () => {
-  s3 = await startS3Server();
-});
-after(async () => {
-  await s3.stop();
-});
+const s3 = useS3Server();
 
 const md5 = (data: Buffer) => createHash('md5').update(data).digest('hex');
 
