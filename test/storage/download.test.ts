@@ -2,25 +2,18 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { CheckpointStore } from '../../src/storage/checkpoint-store.js';
 import { ChunkPool } from '../../src/storage/chunk-pool.js';
 import { type DownloadContext, downloadBlob, READ_BACK_BYTES } from '../../src/storage/download.js';
 import { pushCheckpoint } from '../../src/storage/push.js';
 import { RemoteStore } from '../../src/storage/remote-store.js';
 import { ApiError } from '../../src/types/errors.js';
-import { type S3TestServer, startS3Server } from '../helpers/s3server.js';
 import { checkpointOf, tempDir, uniqueBucket } from '../helpers/storage.js';
+import { useS3Server } from '../helpers/use-s3-server.js';
 
 const OWNER = { pipelineId: '0190a1b2-0000-7000-8000-000000000005', pipelineName: 'downloads' };
-let s3: S3TestServer;
-
-before(async () => {
-  s3 = await startS3Server();
-});
-after(async () => {
-  await s3.stop();
-});
+const s3 = useS3Server();
 
 /** A pool that records every distinct buffer it handed out. */
 class RecordingPool extends ChunkPool {
