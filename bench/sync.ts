@@ -25,7 +25,10 @@
  * second again (nothing to do), then pulls the second into an empty directory. The tools run
  * in rotated order in each run. The number of files each run uploaded or downloaded is
  * asserted for every tool: everything, then only the files the second checkpoint added, then
- * none. Where GNU time (`/usr/bin/time`) exists, each push of the first checkpoint and each
+ * none. Before each timed step every dirty page is written back (`sync`, untimed), so that no
+ * step pays for the write-back of an earlier one's files, and s3rver keeps its objects in
+ * memory (/dev/shm) where the machine has it: a real store's disk is not the client's (see
+ * `STORE_FILES_IN`). Where GNU time (`/usr/bin/time`) exists, each push of the first checkpoint and each
  * pull also reports the process's peak RSS and CPU seconds (the issue's "a push streams files":
  * Sluice's push used 2.0–2.3× rclone's peak RSS when it read whole files into memory).
  */
@@ -81,6 +84,19 @@ function progress(what: string): void {
 const GNU_TIME = '/usr/bin/time';
 const measureUsage = existsSync(GNU_TIME);
 
+/**
+ * Where s3rver keeps its objects: memory (tmpfs), where the machine has one. A real store's disk
+ * is not the client's; on the same ext4 disk the store's writes of a push are still being written
+ * back during the next pull, and a pull's fsyncs (Sluice's; rclone and aws make none) then wait
+ * for them in the filesystem's journal.
+ */
+const STORE_FILES_IN = existsSync('/dev/shm') ? '/dev/shm' : null;
+
+/** Writes back every dirty page (the previous step's files), so no step pays for another's. */
+function flushDirtyPages(): void {
+  spawnSync('sync');
+}
+
 function run(
   command: string,
   args: string[],
@@ -90,6 +106,7 @@ function run(
   const [file, argv] = measureUsage
     ? [GNU_TIME, ['-f', '%M %U %S', '-o', usageFile, command, ...args]]
     : [command, args];
+  flushDirtyPages();
   const start = performance.now();
   const result = spawnSync(file, argv, {
     encoding: 'utf8',
@@ -263,7 +280,8 @@ async function reusedCheckpoints(storageDir: string): Promise<Checkpoints> {
 async function main(): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), 'sluice-bench-sync-'));
   console.log(`Sync benchmark — ${new Date().toISOString()}, scratch ${scratch}`);
-  const s3 = await startS3Server('s3rver');
+  const s3 = await startS3Server('s3rver', STORE_FILES_IN ? { filesIn: STORE_FILES_IN } : {});
+  console.log(`store: s3rver on loopback, its files in ${STORE_FILES_IN ?? 'the temporary directory'}`);
   try {
     progress(`a pipeline with ~${stateMiB} MiB of state: two consecutive checkpoints`);
     const cps = await reusedCheckpoints(dataDir ?? join(scratch, 'pipeline'));

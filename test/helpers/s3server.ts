@@ -71,12 +71,19 @@ export function motoServerAvailable(): boolean {
   }
 }
 
-export async function startS3Server(kind: S3ServerKind = requestedS3ServerKind()): Promise<S3TestServer> {
-  return kind === 'moto' ? startMoto() : startS3rver();
+/**
+ * Starts a server of `kind`. `filesIn`: the directory under which s3rver keeps its objects (the
+ * system's temporary directory by default); moto keeps them in memory.
+ */
+export async function startS3Server(
+  kind: S3ServerKind = requestedS3ServerKind(),
+  options: { filesIn?: string } = {},
+): Promise<S3TestServer> {
+  return kind === 'moto' ? startMoto() : startS3rver(options.filesIn ?? tmpdir());
 }
 
-async function startS3rver(): Promise<S3TestServer> {
-  const directory = mkdtempSync(join(tmpdir(), 'sluice-s3rver-'));
+async function startS3rver(filesIn: string): Promise<S3TestServer> {
+  const directory = mkdtempSync(join(filesIn, 'sluice-s3rver-'));
   const accessKey = `SLUICETEST${randomBytes(5).toString('hex').toUpperCase()}`;
   const secretKey = randomBytes(20).toString('base64');
   let port = 0;
