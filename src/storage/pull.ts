@@ -129,7 +129,10 @@ async function pullOne(
     await forEachLimit(blobs, remote.settings.checkers, async (blob) => {
       if (await local.hasBlob(blob.sha256, blob.size)) present.add(blob.sha256);
     });
-    const missing = blobs.filter((blob) => !present.has(blob.sha256));
+    // Largest first: a large blob started late is still downloading when everything else is
+    // done, on the few connections it has, which keep a store far from busy (20 alternated
+    // one-shot pulls: 0.59 -> 0.56 s; bench/README.md, "Sync, ninth pass").
+    const missing = blobs.filter((blob) => !present.has(blob.sha256)).sort((a, b) => b.size - a.size);
     const progress = new ProgressTracker(options.onProgress);
     progress.start(
       missing.length,

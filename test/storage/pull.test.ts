@@ -180,3 +180,29 @@ test('a blob fetched in ranges is verified whole: a byte changed in any range is
   assert.equal(gets() - before, 5, 'four ranges, one of them twice');
   assert.ok((await restored.load(manifest.uuid)).files.get('large')!.equals(large));
 });
+
+test('pull downloads the largest blobs first', async (t) => {
+  const bucket = uniqueBucket();
+  await s3.createBucket(bucket);
+  const proxy = await startFaultProxy(s3.endpoint);
+  t.after(() => proxy.close());
+  const sizes = [3_000, 90_000, 500, 40_000, 7_000];
+  const local = await CheckpointStore.open(tempDir(t));
+  const { manifest } = await local.write(
+    checkpointOf(sizes.map((size, i) => ({ name: `f${i}`, data: randomBytes(size) }))),
+  );
+  // One transfer at a time, so the order of the GETs is the order the pull chose.
+  const remote = RemoteStore.open(s3.syncConfig(bucket, { endpoint: proxy.endpoint, transfers: 1 }));
+  t.after(() => remote.close());
+  await pushCheckpoint(remote, local, manifest.uuid, OWNER);
+  proxy.requests.length = 0;
+  await pullCheckpoint(remote, manifest.uuid, await CheckpointStore.open(tempDir(t)));
+  const sizeOf = new Map(manifest.files.map((f) => [f.sha256, f.size]));
+  const fetched = proxy.requests
+    .filter((r) => r.startsWith('GET ') && r.includes('/blobs/'))
+    .map((r) => sizeOf.get(r.slice(r.lastIndexOf('/') + 1).split('?')[0]!));
+  assert.deepEqual(
+    fetched,
+    [...sizes].sort((a, b) => b - a),
+  );
+});
