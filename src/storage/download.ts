@@ -17,8 +17,8 @@
  * A write to the page cache costs the main thread less than handing it to the pool: the
  * previous design (256 KiB batches written through `FileHandle.write`) spent more main-thread
  * time copying into the batches, faulting their memory in and waking pool threads than the
- * writes themselves take, and a one-shot pull of the benchmark's 103 MiB fell from 0.54 to 0.45 s
- * of CPU and from ~8,700 to ~5,200 page faults this way (bench/README.md, "Sync, ninth pass").
+ * writes themselves take, and a one-shot pull of the benchmark's 103 MiB fell from 0.54 to 0.42 s
+ * of CPU and from ~8,900 to ~5,250 page faults this way (bench/README.md, "Sync, ninth pass").
  * What it costs: a write the kernel holds up (dirty-page throttling on a slow disk) holds up
  * the event loop for that time. A pull bounds its unsynced bytes (staged-sync.ts fsyncs each
  * staging file every 8 MiB written), and the socket is not read while a write runs, so a slow
