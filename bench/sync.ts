@@ -85,16 +85,17 @@ const GNU_TIME = '/usr/bin/time';
 const measureUsage = existsSync(GNU_TIME);
 
 /**
- * Where s3rver keeps its objects: memory (tmpfs), where the machine has one. A real store's disk
- * is not the client's; on the same ext4 disk the store's writes of a push are still being written
- * back during the next pull, and a pull's fsyncs (Sluice's; rclone and aws make none) then wait
- * for them in the filesystem's journal.
+ * Where s3rver keeps its objects: memory (tmpfs), where the machine has one, since a real store's
+ * disk is not the client's (about 1 GiB of RAM for the default runs, removed at the end). On one
+ * disk the store's own writes and write-back compete with the tools' (with Sluice's fsyncs above
+ * all, which may wait for other files' data in ext4's journal; not isolated).
  */
 const STORE_FILES_IN = existsSync('/dev/shm') ? '/dev/shm' : null;
 
 /** Writes back every dirty page (the previous step's files), so no step pays for another's. */
 function flushDirtyPages(): void {
-  spawnSync('sync');
+  const result = spawnSync('sync');
+  if (result.status !== 0) throw new Error(`sync failed: ${result.error?.message ?? result.stderr}`);
 }
 
 function run(

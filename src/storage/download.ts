@@ -19,10 +19,14 @@
  * time copying into the batches, faulting their memory in and waking pool threads than the
  * writes themselves take, and a one-shot pull of the benchmark's 103 MiB fell from 0.54 to 0.42 s
  * of CPU and from ~8,900 to ~5,250 page faults this way (bench/README.md, "Sync, ninth pass").
- * What it costs: a write the kernel holds up (dirty-page throttling on a slow disk) holds up
- * the event loop for that time. A pull bounds its unsynced bytes (staged-sync.ts fsyncs each
- * staging file every 8 MiB written), and the socket is not read while a write runs, so a slow
- * disk slows the download instead of filling memory.
+ * What it costs: a write the kernel holds up holds up the event loop for that time (see
+ * docs/design/state.md, "How a pull writes"). So once one write took `SLOW_WRITE_MS` or more, the
+ * rest of the pull writes through the thread pool, as before, copying each chunk. Either way the
+ * socket is not read while its write runs, so a slow disk slows the download instead of filling
+ * memory. Measured on
+ * `http://` stores, whose bodies the plain reader hands over in reads of up to 256 KiB; an
+ * `https://` body comes through `node:http` in TLS records (≤ 16 KiB), one write each: not
+ * measured.
  *
  * The staging file is closed but not fsynced here: the pull fsyncs it (staged-sync.ts, told of
  * every chunk written through `onWritten`) without holding up the transfers, and waits for all
@@ -42,6 +46,19 @@ import { partSizeFor } from './upload.js';
 /** Size of the buffers of a pull's `readBuffers` pool (each read-back of a hash). */
 export const READ_BACK_BYTES = 256 * 1024;
 
+/**
+ * Whether a pull still writes on the event loop's thread: `blocking` until one write took
+ * `slowWriteMs` or more, after which every write of the pull goes through the thread pool, so
+ * that a disk that holds writes up (dirty-page throttling) no longer holds up the event loop.
+ */
+export interface WriteMode {
+  blocking: boolean;
+  slowWriteMs: number;
+}
+
+/** A write to the page cache takes well under a millisecond; one held up this long is throttled. */
+export const SLOW_WRITE_MS = 20;
+
 export interface DownloadContext {
   remote: RemoteStore;
   checkpointUuid: string;
@@ -51,6 +68,8 @@ export interface DownloadContext {
    * them (see chunk-pool.ts for why they are reused rather than allocated per read).
    */
   readBuffers: ChunkPool;
+  /** How this pull writes; shared by its downloads (see `WriteMode`). */
+  writes: WriteMode;
   onBytes: (count: number) => void;
   /** `bytes` more bytes of the staging file `dest` were written (to the page cache, not fsynced). */
   onWritten: (dest: string, bytes: number) => void;
@@ -88,8 +107,7 @@ async function downloadWhole(ctx: DownloadContext, file: ManifestFile, dest: str
         if (out.position + chunk.length > file.size)
           throw damaged(ctx, file, `is larger than ${file.size} bytes`);
         hash?.update(chunk);
-        out.write(chunk);
-        return undefined;
+        return out.write(chunk);
       });
       size = out.position;
     });
@@ -130,8 +148,7 @@ async function downloadRanges(
             if (out.position + chunk.length > range.end)
               throw damaged(ctx, file, 'returned more bytes than requested');
             hasher?.offer(out.position, chunk);
-            out.write(chunk);
-            return undefined;
+            return out.write(chunk);
           });
           return out.position - range.start;
         },
@@ -222,16 +239,18 @@ class OrderedHasher {
 }
 
 /**
- * Writes chunks one after another from a position of a file, each synchronously (see the module
- * header for why); a failed write (ENOSPC, EIO) throws `localWriteFailed` from `write`, which
- * fails the download.
+ * Writes chunks one after another from a position of a file: synchronously while the pull's
+ * writes are fast (see the module header for why), through the thread pool once one of them held
+ * the event loop for `slowWriteMs` (`WriteMode`). Then each chunk is copied (it is valid only
+ * during `write`) and `write` returns a promise the caller waits for before its next chunk.
+ * A failed write (ENOSPC, EIO) throws, or rejects with, `localWriteFailed`.
  */
 class PositionedWriter {
-  /** Position after the last byte written. */
+  /** Position after the last byte written or being written. */
   position: number;
   readonly #ctx: DownloadContext;
   readonly #file: ManifestFile;
-  readonly #fd: number;
+  readonly #handle: FileHandle;
   readonly #onWritten: (bytes: number) => void;
 
   constructor(
@@ -243,21 +262,42 @@ class PositionedWriter {
   ) {
     this.#ctx = ctx;
     this.#file = file;
-    this.#fd = handle.fd;
+    this.#handle = handle;
     this.position = position;
     this.#onWritten = onWritten;
   }
 
-  write(chunk: Uint8Array): void {
+  write(chunk: Uint8Array): Promise<void> | undefined {
+    const position = this.position;
+    this.position += chunk.length;
+    const mode = this.#ctx.writes;
+    if (!mode.blocking) return this.#writeThroughPool(Buffer.from(chunk), position);
+    const started = performance.now();
     try {
       for (let done = 0; done < chunk.length; ) {
-        done += writeSync(this.#fd, chunk, done, chunk.length - done, this.position + done);
+        const written = writeSync(this.#handle.fd, chunk, done, chunk.length - done, position + done);
+        if (written === 0) throw new Error(`short write at byte ${position + done}`);
+        done += written;
       }
     } catch (err) {
       throw localWriteFailed(this.#ctx, this.#file, err);
     }
-    this.position += chunk.length;
+    if (performance.now() - started >= mode.slowWriteMs) mode.blocking = false;
     this.#onWritten(chunk.length);
+    return undefined;
+  }
+
+  async #writeThroughPool(copy: Buffer, position: number): Promise<void> {
+    try {
+      for (let done = 0; done < copy.length; ) {
+        const { bytesWritten } = await this.#handle.write(copy, done, copy.length - done, position + done);
+        if (bytesWritten === 0) throw new Error(`short write at byte ${position + done}`);
+        done += bytesWritten;
+      }
+    } catch (err) {
+      throw localWriteFailed(this.#ctx, this.#file, err);
+    }
+    this.#onWritten(copy.length);
   }
 }
 

@@ -22,7 +22,7 @@ import { ApiError } from '../types/errors.js';
 import type { CheckpointStore, SkippedCheckpoint } from './checkpoint-store.js';
 import { ChunkPool } from './chunk-pool.js';
 import { forEachLimit } from './concurrency.js';
-import { downloadBlob, READ_BACK_BYTES } from './download.js';
+import { downloadBlob, READ_BACK_BYTES, SLOW_WRITE_MS } from './download.js';
 import { distinctBlobs } from './manifest.js';
 import { type ProgressListener, ProgressTracker } from './progress.js';
 import type { RemoteStore } from './remote-store.js';
@@ -34,7 +34,10 @@ const FSYNC_CONCURRENCY = 2;
 const FSYNC_DRAIN_CONCURRENCY = 8;
 /** A staging file is also fsynced each time this many more bytes of it were written. */
 const FSYNC_EVERY_BYTES = 8 * 1024 * 1024;
-/** Read-back buffers kept for reuse within one pull: one per ranged download hashing at once. */
+/**
+ * Read-back buffers kept for reuse within one pull. A ranged download reads back one range at a
+ * time; with more than this many hashing at once the extra buffers are allocated and dropped.
+ */
 const MAX_POOLED_READ_BUFFERS = 8;
 
 export interface PullOptions {
@@ -130,8 +133,9 @@ async function pullOne(
       if (await local.hasBlob(blob.sha256, blob.size)) present.add(blob.sha256);
     });
     // Largest first: a large blob started late is still downloading when everything else is
-    // done, on the few connections it has, which keep a store far from busy (20 alternated
-    // one-shot pulls: 0.59 -> 0.56 s; bench/README.md, "Sync, ninth pass").
+    // done, on the few connections it has, which keep a store far from busy (alternated one-shot
+    // pulls: 0.59 -> 0.56 s and 0.65 -> 0.63 s at the median, within the spread of each;
+    // bench/README.md, "Sync, ninth pass").
     const missing = blobs.filter((blob) => !present.has(blob.sha256)).sort((a, b) => b.size - a.size);
     const progress = new ProgressTracker(options.onProgress);
     progress.start(
@@ -143,6 +147,7 @@ async function pullOne(
       checkpointUuid: uuid,
       verifySha256: !remote.settings.ignoreChecksum,
       readBuffers: new ChunkPool(READ_BACK_BYTES, MAX_POOLED_READ_BUFFERS),
+      writes: { blocking: true, slowWriteMs: SLOW_WRITE_MS },
       onBytes: (count: number) => progress.bytes(count),
       onWritten: (dest: string, bytes: number) => syncs.written(dest, bytes),
     };

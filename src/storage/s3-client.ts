@@ -319,10 +319,13 @@ function messageSource(message: IncomingMessage): BodySource {
   };
 }
 
-/** The error of a non-2xx answer, from its error document or else its HTTP status. */
+/**
+ * The error of a non-2xx answer, from its error document or else its HTTP status (also when the
+ * XML library cannot be loaded: the status still decides retries and "absent").
+ */
 async function serviceError(response: S3Response): Promise<S3ServiceError> {
   const text = (await readBody(response.body, MAX_ERROR_BODY_BYTES)).toString('utf8');
-  const doc = text ? await parseErrorDocument(text) : null;
+  const doc = text ? await parseErrorDocument(text).catch(() => null) : null;
   const statusName = (STATUS_CODES[response.status] ?? 'UnknownError').replace(/[^A-Za-z]/g, '');
   return new S3ServiceError(doc?.code ?? statusName, doc?.message ?? '', response.status);
 }

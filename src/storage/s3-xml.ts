@@ -7,26 +7,33 @@
  * writes control characters so), and escaped on writing, by the library. An element that S3 repeats (`Contents`, `Error`) is a
  * single object when it occurs once, hence `asArray`.
  *
- * The library is imported on first use: a pull from an `http://` store reads no XML unless the
- * store answers with an error, and importing it cost ~8 ms of every start of a process (a third
- * of what loading Sluice's sync code costs beyond Node's own start-up; bench/README.md, "Sync,
- * ninth pass").
+ * The library is imported on first use, not when the process starts: importing it cost ~8 ms
+ * (bench/README.md, "Sync, ninth pass"), which a process that reads no XML (a pipeline that
+ * never syncs, a pull of a named checkpoint from an `http://` store that answers no error) no
+ * longer pays; a push or a pull of 'latest' lists, so it only comes later there. An import that
+ * fails is tried again at the next use rather than remembered.
  */
 import type { XMLBuilder, XMLParser } from 'fast-xml-parser';
 
 let codec: Promise<{ parser: XMLParser; builder: XMLBuilder }> | undefined;
 
 function xmlCodec(): Promise<{ parser: XMLParser; builder: XMLBuilder }> {
-  codec ??= import('fast-xml-parser').then(({ XMLBuilder, XMLParser }) => ({
-    parser: new XMLParser({
-      ignoreAttributes: true,
-      ignoreDeclaration: true,
-      parseTagValue: false,
-      trimValues: false,
-      htmlEntities: true,
+  codec ??= import('fast-xml-parser').then(
+    ({ XMLBuilder, XMLParser }) => ({
+      parser: new XMLParser({
+        ignoreAttributes: true,
+        ignoreDeclaration: true,
+        parseTagValue: false,
+        trimValues: false,
+        htmlEntities: true,
+      }),
+      builder: new XMLBuilder({ ignoreAttributes: true }),
     }),
-    builder: new XMLBuilder({ ignoreAttributes: true }),
-  }));
+    (err: unknown) => {
+      codec = undefined;
+      throw err;
+    },
+  );
   return codec;
 }
 

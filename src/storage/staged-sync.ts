@@ -15,8 +15,8 @@
  * a tenth to a fifth of a pull (bench/README.md, "Sync, eighth pass"), and the largest files
  * finish last, so fsyncing only whole files as they complete left most bytes for the end.
  * While the pull downloads, at most `maxInFlight` fsyncs run at once: each holds one of the
- * thread pool's threads (four by default) for as long as the disk takes, and the downloads'
- * writes need the others; once they are done, `drain` lets more run.
+ * thread pool's threads (four by default) for as long as the disk takes, and the downloads need
+ * the others to open files and read ranges back; once they are done, `drain` lets more run.
  */
 import { fsyncFile } from './fs-atomic.js';
 

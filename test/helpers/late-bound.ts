@@ -30,6 +30,9 @@ export function lateBound<T extends object>(what: string): LateBound<T> {
       const value: unknown = Reflect.get(target, key, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },
+    set() {
+      throw new Error(`the ${what}'s handle is read-only: set properties on the value given to bind`);
+    },
   });
   return {
     handle,

@@ -41,7 +41,7 @@ function smallDisk(t: import('node:test').TestContext, size: string): string | n
 test('a pull onto a full disk fails as a local failure, leaves no staging file and keeps the checkpoint already there', async (t) => {
   const disk = smallDisk(t, '4m');
   if (!disk) {
-    t.skip('needs root to mount a small tmpfs');
+    t.skip('cannot mount a small tmpfs here (needs root and the right to mount)');
     return;
   }
   const bucket = uniqueBucket();
@@ -68,6 +68,7 @@ test('a pull onto a full disk fails as a local failure, leaves no staging file a
     assert.ok(err instanceof ApiError);
     assert.equal(err.errorCode, 'SyncFailed');
     assert.match(err.message, /to local storage failed \(ENOSPC/);
+    assert.equal((err.details as { local_error: string }).local_error, 'ENOSPC');
     return true;
   });
   assert.deepEqual(
