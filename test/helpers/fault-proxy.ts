@@ -1,13 +1,26 @@
 /**
  * An HTTP proxy in front of a real S3 server that breaks chosen requests, for retry and
- * integrity tests: answer 503 SlowDown or 500 InternalError, drop the connection, or flip a
+ * integrity tests: answer 503 SlowDown or 500 InternalError, drop the connection, flip a
  * byte of an upload on its way to the store (which then stores, and computes the ETag of,
- * the damaged bytes). Everything else is forwarded unchanged, Host header included, so
- * signatures still verify.
+ * the damaged bytes), cut an answer's body after `CUT_DOWNLOAD_AT` bytes (then close the
+ * connection, so the client reads those bytes and then the end), or flip the body's byte at
+ * `FLIP_DOWNLOAD_AT`. Everything else is forwarded
+ * unchanged, Host header included, so signatures still verify.
  */
 import { createServer, request } from 'node:http';
 
-export type Fault = 'slowdown' | 'internal-error' | 'reset' | 'corrupt-upload';
+export type Fault =
+  | 'slowdown'
+  | 'internal-error'
+  | 'reset'
+  | 'corrupt-upload'
+  | 'cut-download'
+  | 'corrupt-download';
+
+/** Bytes of an answer's body that 'cut-download' lets through (not a multiple of any read size). */
+export const CUT_DOWNLOAD_AT = 100_003;
+/** The byte of an answer's body that 'corrupt-download' flips (inside what a cut lets through). */
+export const FLIP_DOWNLOAD_AT = 50_001;
 
 export interface FaultProxy {
   endpoint: string;
@@ -53,7 +66,29 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       { host: upstream.hostname, port: upstream.port, method, path: url, headers: req.headers },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
+        if (fault !== 'cut-download' && fault !== 'corrupt-download') {
+          answer.pipe(res);
+          return;
+        }
+        let sent = 0;
+        answer.on('data', (chunk: Buffer) => {
+          if (sent >= CUT_DOWNLOAD_AT && fault === 'cut-download') return;
+          if (
+            fault === 'corrupt-download' &&
+            sent <= FLIP_DOWNLOAD_AT &&
+            FLIP_DOWNLOAD_AT < sent + chunk.length
+          )
+            chunk[FLIP_DOWNLOAD_AT - sent] = chunk[FLIP_DOWNLOAD_AT - sent]! ^ 0xff;
+          if (fault === 'cut-download' && sent + chunk.length >= CUT_DOWNLOAD_AT) {
+            res.write(chunk.subarray(0, CUT_DOWNLOAD_AT - sent), () => res.socket?.end());
+            sent = CUT_DOWNLOAD_AT;
+            answer.destroy();
+            return;
+          }
+          sent += chunk.length;
+          res.write(chunk);
+        });
+        answer.on('end', () => res.end());
       },
     );
     forward.on('error', () => res.destroy());

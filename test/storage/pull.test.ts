@@ -10,7 +10,7 @@ import { pushCheckpoint } from '../../src/storage/push.js';
 import { RemoteStore } from '../../src/storage/remote-store.js';
 import type { SyncConfig } from '../../src/storage/sync-config.js';
 import type { ApiError } from '../../src/types/errors.js';
-import { startFaultProxy } from '../helpers/fault-proxy.js';
+import { CUT_DOWNLOAD_AT, FLIP_DOWNLOAD_AT, startFaultProxy } from '../helpers/fault-proxy.js';
 import { checkpointOf, FAST_RETRY, randomFiles, tempDir, uniqueBucket } from '../helpers/storage.js';
 import { useS3Server } from '../helpers/use-s3-server.js';
 
@@ -179,6 +179,39 @@ test('a blob fetched in ranges is verified whole: a byte changed in any range is
   await pullCheckpoint(remote, manifest.uuid, restored);
   assert.equal(gets() - before, 5, 'four ranges, one of them twice');
   assert.ok((await restored.load(manifest.uuid)).files.get('large')!.equals(large));
+});
+
+test('a byte damaged in the retry of a range whose first body was cut is caught', async (t) => {
+  const bucket = uniqueBucket();
+  await s3.createBucket(bucket);
+  const proxy = await startFaultProxy(s3.endpoint);
+  t.after(() => proxy.close());
+  const large = randomBytes(2 * 8 * 1024 * 1024 + 1234);
+  const local = await CheckpointStore.open(tempDir(t));
+  const { manifest } = await local.write(checkpointOf([{ name: 'large', data: large }]));
+  // One range at a time, so the first GET is the first range: the hash takes its bytes as
+  // they arrive.
+  const config = s3.syncConfig(bucket, {
+    endpoint: proxy.endpoint,
+    multi_thread_cutoff: '1M',
+    multi_thread_streams: 1,
+  });
+  const remote = RemoteStore.open(config, 'bucket', { retry: FAST_RETRY });
+  t.after(() => remote.close());
+  await pushCheckpoint(remote, local, manifest.uuid, OWNER);
+  const blob = (method: string, url: string) => method === 'GET' && url.includes(manifest.files[0]!.sha256);
+  // The first range's body is cut after CUT_DOWNLOAD_AT good bytes, which the hash takes; its
+  // retry brings a byte before that point damaged, and the file holds the retry's bytes. The
+  // hash must not go on from where the cut attempt stopped (OrderedHasher.invalidate, and its
+  // digest, which is null unless the hash reached the end in order).
+  proxy.inject('cut-download', 1, blob);
+  proxy.inject('corrupt-download', 1, blob);
+  assert.ok(FLIP_DOWNLOAD_AT < CUT_DOWNLOAD_AT);
+  const dir = tempDir(t);
+  await assert.rejects(pullCheckpoint(remote, manifest.uuid, await CheckpointStore.open(dir)), {
+    errorCode: 'SyncChecksumMismatch',
+  });
+  assert.deepEqual(stagingLeftovers(dir), []);
 });
 
 test('pull downloads the largest blobs first', async (t) => {
