@@ -102,7 +102,7 @@ async function downloadWhole(ctx: DownloadContext, file: ManifestFile, dest: str
     const hash = ctx.verifySha256 ? createHash('sha256') : null;
     let size = 0;
     await withFile(ctx, file, dest, async (handle) => {
-      const out = new PositionedWriter(ctx, file, handle, 0, (n) => ctx.onWritten(dest, n));
+      const out = new PositionedWriter(ctx, file, handle, dest, 0);
       await body.pipeTo((chunk) => {
         if (out.position + chunk.length > file.size)
           throw damaged(ctx, file, `is larger than ${file.size} bytes`);
@@ -143,7 +143,7 @@ async function downloadRanges(
           // A retried range rewrites bytes the hash may already have taken from the first try.
           if (attempted.has(range.start)) hasher?.invalidate();
           attempted.add(range.start);
-          const out = new PositionedWriter(ctx, file, handle, range.start, (n) => ctx.onWritten(dest, n));
+          const out = new PositionedWriter(ctx, file, handle, dest, range.start);
           await body.pipeTo((chunk) => {
             if (out.position + chunk.length > range.end)
               throw damaged(ctx, file, 'returned more bytes than requested');
@@ -251,20 +251,15 @@ class PositionedWriter {
   readonly #ctx: DownloadContext;
   readonly #file: ManifestFile;
   readonly #handle: FileHandle;
-  readonly #onWritten: (bytes: number) => void;
+  /** The staging file's path, as `ctx.onWritten` names it. */
+  readonly #dest: string;
 
-  constructor(
-    ctx: DownloadContext,
-    file: ManifestFile,
-    handle: FileHandle,
-    position: number,
-    onWritten: (bytes: number) => void,
-  ) {
+  constructor(ctx: DownloadContext, file: ManifestFile, handle: FileHandle, dest: string, position: number) {
     this.#ctx = ctx;
     this.#file = file;
     this.#handle = handle;
+    this.#dest = dest;
     this.position = position;
-    this.#onWritten = onWritten;
   }
 
   write(chunk: Uint8Array): Promise<void> | undefined {
@@ -283,7 +278,7 @@ class PositionedWriter {
       throw localWriteFailed(this.#ctx, this.#file, err);
     }
     if (performance.now() - started >= mode.slowWriteMs) mode.blocking = false;
-    this.#onWritten(chunk.length);
+    this.#ctx.onWritten(this.#dest, chunk.length);
     return undefined;
   }
 
@@ -297,7 +292,7 @@ class PositionedWriter {
     } catch (err) {
       throw localWriteFailed(this.#ctx, this.#file, err);
     }
-    this.#onWritten(copy.length);
+    this.#ctx.onWritten(this.#dest, copy.length);
   }
 }
 

@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CheckpointStore } from '../../src/storage/checkpoint-store.js';
 import { ChunkPool } from '../../src/storage/chunk-pool.js';
 import {
   type DownloadContext,
@@ -12,14 +11,11 @@ import {
   SLOW_WRITE_MS,
   type WriteMode,
 } from '../../src/storage/download.js';
-import { pushCheckpoint } from '../../src/storage/push.js';
-import { RemoteStore } from '../../src/storage/remote-store.js';
 import { ApiError } from '../../src/types/errors.js';
-import { startFaultProxy } from '../helpers/fault-proxy.js';
-import { checkpointOf, tempDir, uniqueBucket } from '../helpers/storage.js';
+import { pushedThroughProxy } from '../helpers/proxied-checkpoint.js';
+import { tempDir } from '../helpers/storage.js';
 import { useS3Server } from '../helpers/use-s3-server.js';
 
-const OWNER = { pipelineId: '0190a1b2-0000-7000-8000-000000000005', pipelineName: 'downloads' };
 const s3 = useS3Server();
 
 /** A pool that records every distinct buffer it handed out. */
@@ -40,18 +36,10 @@ async function pushed(
   readBuffers: ChunkPool,
   writes: WriteMode = { blocking: true, slowWriteMs: SLOW_WRITE_MS },
 ) {
-  const bucket = uniqueBucket();
-  await s3.createBucket(bucket);
-  const proxy = await startFaultProxy(s3.endpoint);
-  t.after(() => proxy.close());
-  const local = await CheckpointStore.open(tempDir(t));
-  const { manifest } = await local.write(checkpointOf(files));
-  const remote = RemoteStore.open(
-    s3.syncConfig(bucket, { endpoint: proxy.endpoint, multi_thread_cutoff: '1M', multi_thread_streams: 3 }),
-  );
-  t.after(() => remote.close());
-  await pushCheckpoint(remote, local, manifest.uuid, OWNER);
-  proxy.requests.length = 0;
+  const { proxy, remote, manifest } = await pushedThroughProxy(t, s3, files, {
+    multi_thread_cutoff: '1M',
+    multi_thread_streams: 3,
+  });
   const written = new Map<string, number>();
   const ctx: DownloadContext = {
     remote,

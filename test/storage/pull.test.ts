@@ -10,7 +10,8 @@ import { pushCheckpoint } from '../../src/storage/push.js';
 import { RemoteStore } from '../../src/storage/remote-store.js';
 import type { SyncConfig } from '../../src/storage/sync-config.js';
 import type { ApiError } from '../../src/types/errors.js';
-import { CUT_DOWNLOAD_AT, FLIP_DOWNLOAD_AT, startFaultProxy } from '../helpers/fault-proxy.js';
+import { CUT_DOWNLOAD_AT, FLIP_DOWNLOAD_AT } from '../helpers/fault-proxy.js';
+import { pushedThroughProxy } from '../helpers/proxied-checkpoint.js';
 import { checkpointOf, FAST_RETRY, randomFiles, tempDir, uniqueBucket } from '../helpers/storage.js';
 import { useS3Server } from '../helpers/use-s3-server.js';
 
@@ -140,22 +141,15 @@ test('pull downloads only the blobs the local store lacks, and nothing for a che
 });
 
 test('a blob fetched in ranges is verified whole: a byte changed in any range is refused, a retried range is not trusted', async (t) => {
-  const bucket = uniqueBucket();
-  await s3.createBucket(bucket);
-  const proxy = await startFaultProxy(s3.endpoint);
-  t.after(() => proxy.close());
   // Three 8 MiB ranges and a short fourth, three in flight: they finish in any order.
   const large = randomBytes(3 * 8 * 1024 * 1024 + 1234);
-  const local = await CheckpointStore.open(tempDir(t));
-  const { manifest } = await local.write(checkpointOf([{ name: 'large', data: large }]));
-  const config = s3.syncConfig(bucket, {
-    endpoint: proxy.endpoint,
-    multi_thread_cutoff: '1M',
-    multi_thread_streams: 3,
-  });
-  const remote = RemoteStore.open(config, 'bucket', { retry: FAST_RETRY });
-  t.after(() => remote.close());
-  await pushCheckpoint(remote, local, manifest.uuid, OWNER);
+  const { bucket, proxy, remote, manifest } = await pushedThroughProxy(
+    t,
+    s3,
+    [{ name: 'large', data: large }],
+    { multi_thread_cutoff: '1M', multi_thread_streams: 3 },
+    { retry: FAST_RETRY },
+  );
   const key = `blobs/${manifest.files[0]!.sha256}`;
 
   for (const offset of [5, 8 * 1024 * 1024 + 7, 3 * 8 * 1024 * 1024 + 1000]) {
@@ -182,23 +176,15 @@ test('a blob fetched in ranges is verified whole: a byte changed in any range is
 });
 
 test('a byte damaged in the retry of a range whose first body was cut is caught', async (t) => {
-  const bucket = uniqueBucket();
-  await s3.createBucket(bucket);
-  const proxy = await startFaultProxy(s3.endpoint);
-  t.after(() => proxy.close());
-  const large = randomBytes(2 * 8 * 1024 * 1024 + 1234);
-  const local = await CheckpointStore.open(tempDir(t));
-  const { manifest } = await local.write(checkpointOf([{ name: 'large', data: large }]));
   // One range at a time, so the first GET is the first range: the hash takes its bytes as
   // they arrive.
-  const config = s3.syncConfig(bucket, {
-    endpoint: proxy.endpoint,
-    multi_thread_cutoff: '1M',
-    multi_thread_streams: 1,
-  });
-  const remote = RemoteStore.open(config, 'bucket', { retry: FAST_RETRY });
-  t.after(() => remote.close());
-  await pushCheckpoint(remote, local, manifest.uuid, OWNER);
+  const { proxy, remote, manifest } = await pushedThroughProxy(
+    t,
+    s3,
+    [{ name: 'large', data: randomBytes(2 * 8 * 1024 * 1024 + 1234) }],
+    { multi_thread_cutoff: '1M', multi_thread_streams: 1 },
+    { retry: FAST_RETRY },
+  );
   const blob = (method: string, url: string) => method === 'GET' && url.includes(manifest.files[0]!.sha256);
   // The first range's body is cut after CUT_DOWNLOAD_AT good bytes, which the hash takes; its
   // retry brings a byte before that point damaged, and the file holds the retry's bytes. The
@@ -215,20 +201,14 @@ test('a byte damaged in the retry of a range whose first body was cut is caught'
 });
 
 test('pull downloads the largest blobs first', async (t) => {
-  const bucket = uniqueBucket();
-  await s3.createBucket(bucket);
-  const proxy = await startFaultProxy(s3.endpoint);
-  t.after(() => proxy.close());
   const sizes = [3_000, 90_000, 500, 40_000, 7_000];
-  const local = await CheckpointStore.open(tempDir(t));
-  const { manifest } = await local.write(
-    checkpointOf(sizes.map((size, i) => ({ name: `f${i}`, data: randomBytes(size) }))),
-  );
   // One transfer at a time, so the order of the GETs is the order the pull chose.
-  const remote = RemoteStore.open(s3.syncConfig(bucket, { endpoint: proxy.endpoint, transfers: 1 }));
-  t.after(() => remote.close());
-  await pushCheckpoint(remote, local, manifest.uuid, OWNER);
-  proxy.requests.length = 0;
+  const { proxy, remote, manifest } = await pushedThroughProxy(
+    t,
+    s3,
+    sizes.map((size, i) => ({ name: `f${i}`, data: randomBytes(size) })),
+    { transfers: 1 },
+  );
   await pullCheckpoint(remote, manifest.uuid, await CheckpointStore.open(tempDir(t)));
   const sizeOf = new Map(manifest.files.map((f) => [f.sha256, f.size]));
   const fetched = proxy.requests
