@@ -20,7 +20,8 @@
  * Timing: every tool runs as a whole process, timed from spawn to exit, Sluice included
  * (bench/sync/sluice-tool.ts, bundled with esbuild, dynamic imports in chunks of their own, and
  * run by plain `node`, the way a Node command-line tool ships: rclone and aws are not compiled at each start either;
- * under tsx, transpiling at start-up cost 2–5 s a run on a loaded machine); each tool's
+ * under tsx, transpiling at start-up cost 2–5 s a run on a loaded machine, and in the
+environment the runner gives a pipeline process, not the shell's); each tool's
  * start-up (a run that loads and exits) is printed beside it. Each run pushes the first checkpoint to a fresh prefix, then the second, then the
  * second again (nothing to do), then pulls the second into an empty directory. The tools run
  * in rotated order in each run. The number of files each run uploaded or downloaded is
@@ -38,6 +39,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { buildPipelineEnv } from '../src/manager/pipelines/pipeline-env.js';
 import { CheckpointStore } from '../src/storage/checkpoint-store.js';
 import type { SyncConfig } from '../src/storage/sync-config.js';
 import { type S3TestServer, startS3Server } from '../test/helpers/s3server.js';
@@ -98,6 +100,7 @@ function flushDirtyPages(): void {
   if (result.status !== 0) throw new Error(`sync failed: ${result.error?.message ?? result.stderr}`);
 }
 
+/** Runs `command` with exactly the environment `env` (nothing else of this process's). */
 function run(
   command: string,
   args: string[],
@@ -111,7 +114,7 @@ function run(
   const start = performance.now();
   const result = spawnSync(file, argv, {
     encoding: 'utf8',
-    env: { ...process.env, ...env },
+    env,
     maxBuffer: 2 ** 26,
   });
   const seconds = (performance.now() - start) / 1000;
@@ -157,8 +160,14 @@ async function bundleSluiceTool(scratch: string): Promise<string> {
 function sluiceTool(s3: S3TestServer, bundle: string): Tool {
   const config = (prefix: string): SyncConfig =>
     s3.syncConfig(`bench/${prefix}`, { multi_thread_cutoff: `${cutoffMiB}M` });
+  // The environment the runner gives a pipeline process (src/manager/pipelines/pipeline-env.ts),
+  // the process whose start pulls a checkpoint, rather than this shell's: on this machine the
+  // shell sets NODE_EXTRA_CA_CERTS, which a pipeline never inherits and which Node parses at
+  // every start, TLS or not (~45 ms of wall time and ~0.1 s of CPU per run here; rclone and aws
+  // read their CA bundles only for a TLS connection, and the store is plain HTTP).
+  const env = buildPipelineEnv(process.env, {}, 'bench-sync');
   const call = (args: object): Outcome => {
-    const { seconds, out, usage } = run(process.execPath, [...nodeArgs, bundle, JSON.stringify(args)], {});
+    const { seconds, out, usage } = run(process.execPath, [...nodeArgs, bundle, JSON.stringify(args)], env);
     const line = out.split('\n').find((l) => l.startsWith('{'))!;
     return { seconds, files: (JSON.parse(line) as { files: number }).files, usage };
   };
@@ -174,6 +183,7 @@ function sluiceTool(s3: S3TestServer, bundle: string): Tool {
 /** rclone with the flags Feldera's sync passes by default (docs: pipelines/checkpoint-sync). */
 function rcloneTool(s3: S3TestServer): Tool {
   const env = {
+    ...process.env,
     RCLONE_CONFIG_BENCH_TYPE: 's3',
     RCLONE_CONFIG_BENCH_PROVIDER: 'Other',
     RCLONE_CONFIG_BENCH_ACCESS_KEY_ID: s3.accessKey,
@@ -219,6 +229,7 @@ function awsTool(s3: S3TestServer, scratch: string): Tool {
     `[default]\ns3 =\n  multipart_threshold = ${cutoffMiB}MB\n  multipart_chunksize = ${cutoffMiB}MB\n  max_concurrent_requests = 20\n`,
   );
   const env = {
+    ...process.env,
     AWS_CONFIG_FILE: configFile,
     AWS_ACCESS_KEY_ID: s3.accessKey,
     AWS_SECRET_ACCESS_KEY: s3.secretKey,
