@@ -10,7 +10,9 @@
  * BENCH_SYNC_RUNS [3], BENCH_SYNC_TOOLS [sluice,rclone,aws] which tools run, BENCH_SYNC_DATA
  * [a fresh temporary directory] where the pipeline's checkpoints are made, kept and reused by
  * later runs (a directory that already holds them is not loaded again), BENCH_SYNC_NODE_ARGS
- * extra `node` flags for Sluice's tool (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+ * extra `node` flags for Sluice's tool (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`), BENCH_SYNC_OUT
+[none] a file to which each invocation appends one JSON line with every run's seconds (in run
+order; run r starts with the (r mod tools)-th tool).
  *
  * What is synced: two consecutive checkpoints of a real pipeline (bench/sync/checkpoints.ts:
  * the checkpoint benchmark's program, the second after a step that upserts 1% of the orders).
@@ -29,15 +31,16 @@ environment the runner gives a pipeline process, not the shell's); each tool's
  * none. Before each timed step every dirty page is written back (`sync`, untimed), so that no
  * step pays for the write-back of an earlier one's files, and s3rver keeps its objects in
  * memory (/dev/shm) where the machine has it: a real store's disk is not the client's (see
- * `STORE_FILES_IN`). Where GNU time (`/usr/bin/time`) exists, each push of the first checkpoint and each
+ * `STORE_FILES_IN`); each run's objects are deleted once the run is done (`deletePrefix`). Where GNU time (`/usr/bin/time`) exists, each push of the first checkpoint and each
  * pull also reports the process's peak RSS and CPU seconds (the issue's "a push streams files":
  * Sluice's push used 2.0–2.3× rclone's peak RSS when it read whole files into memory).
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { build } from 'esbuild';
 import { buildPipelineEnv } from '../src/manager/pipelines/pipeline-env.js';
 import { CheckpointStore } from '../src/storage/checkpoint-store.js';
@@ -51,6 +54,7 @@ const cutoffMiB = Number(process.env.BENCH_SYNC_CUTOFF_MB ?? 8);
 const runs = Number(process.env.BENCH_SYNC_RUNS ?? 3);
 const toolNames = (process.env.BENCH_SYNC_TOOLS ?? 'sluice,rclone,aws').split(',');
 const dataDir = process.env.BENCH_SYNC_DATA;
+const outFile = process.env.BENCH_SYNC_OUT;
 const nodeArgs = (process.env.BENCH_SYNC_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
 const SLUICE_TOOL = fileURLToPath(new URL('./sync/sluice-tool.ts', import.meta.url));
 const started = performance.now();
@@ -260,6 +264,22 @@ function awsTool(s3: S3TestServer, scratch: string): Tool {
   };
 }
 
+/**
+ * Deletes a finished run's objects. With the store in /dev/shm every run's ~300 MiB would
+ * otherwise stay in the client machine's memory: on this virtual machine that used up the memory
+ * the host had already backed, and from about the eighth run on, every page a tool newly cached
+ * cost a host fault (Sluice's pull, which keeps the pulled files cached, went from ~0.40 to
+ * 0.50–0.83 s of CPU; bench/README.md, "Sync, tenth pass").
+ */
+async function deletePrefix(client: S3Client, prefix: string): Promise<void> {
+  for (;;) {
+    const page = await client.send(new ListObjectsV2Command({ Bucket: 'bench', Prefix: `${prefix}/` }));
+    const keys = (page.Contents ?? []).map((o) => ({ Key: o.Key! }));
+    if (keys.length === 0) return;
+    await client.send(new DeleteObjectsCommand({ Bucket: 'bench', Delete: { Objects: keys, Quiet: true } }));
+  }
+}
+
 function available(command: string, args: string[]): boolean {
   return spawnSync(command, args).status === 0;
 }
@@ -351,6 +371,7 @@ async function main(): Promise<void> {
         pushUsage: [],
         pullUsage: [],
       });
+    const storeClient = s3.client();
     for (let r = 0; r < runs; r++) {
       const order = [...tools.slice(r % tools.length), ...tools.slice(0, r % tools.length)];
       progress(`run ${r + 1}: ${order.map((t) => t.name).join(', ')}`);
@@ -384,8 +405,19 @@ async function main(): Promise<void> {
         if (push.usage) out.pushUsage.push(push.usage);
         if (pull.usage) out.pullUsage.push(pull.usage);
       }
+      for (const tool of order) await deletePrefix(storeClient, `${tool.name}-${r}`);
     }
 
+    if (outFile) {
+      const record = {
+        finished: new Date().toISOString(),
+        load: loadavg(),
+        stateMiB,
+        cutoffMiB,
+        results: Object.fromEntries(results),
+      };
+      writeFileSync(outFile, `${JSON.stringify(record)}\n`, { flag: 'a' });
+    }
     const rows = tools.map((tool) => {
       const o = results.get(tool.name)!;
       return [tool.name, spread(o.start), spread(o.push), spread(o.next), spread(o.noop), spread(o.pull)];
