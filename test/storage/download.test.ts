@@ -153,3 +153,32 @@ test('a ranged download whose staging file cannot be sized fails as a local fail
   assert.deepEqual(proxy.requests, [], 'nothing was fetched');
   assert.equal(fdsOn('/dev/full'), fds, 'the staging file was closed');
 });
+
+for (const { kind, data, gets } of [
+  // A whole blob is opened once its GET answered: that one GET is made, and not repeated.
+  { kind: 'whole', data: () => randomBytes(3 * READ_BACK_BYTES), gets: 1 },
+  // A ranged blob is opened before any range is asked for: nothing is fetched.
+  { kind: 'ranged', data: () => randomBytes(2 * 8 * 1024 * 1024 + 99), gets: 0 },
+]) {
+  test(`a ${kind} download whose staging file cannot be opened (ENOENT) fails as a local failure, not retried`, async (t) => {
+    const files = [{ name: kind, data: data() }];
+    const { manifest, ctx, written, proxy } = await pushed(t, files, new ChunkPool(READ_BACK_BYTES, 4));
+    const missingDir = join(tempDir(t), 'no-such-dir');
+    const dest = join(missingDir, 'staging');
+    await assert.rejects(downloadBlob(ctx, manifest.files[0]!, dest), (err: unknown) => {
+      assert.ok(err instanceof ApiError, String(err));
+      assert.equal(err.errorCode, 'SyncFailed');
+      assert.match(
+        err.message,
+        new RegExp(`^Writing file '${kind}' of checkpoint .* to local storage failed \\(ENOENT`),
+      );
+      assert.equal((err.details as { local_error: string }).local_error, 'ENOENT');
+      assert.equal((err.details as { file: string }).file, kind);
+      return true;
+    });
+    assert.equal(written.get(dest), undefined, 'no byte was reported written');
+    assert.equal(existsSync(missingDir), false, 'no staging file or directory was created');
+    assert.equal(proxy.requests.filter((r) => r.startsWith('GET ')).length, gets, proxy.requests.join('\n'));
+    assert.equal(proxy.requests.length, gets, 'nothing else was asked of the store');
+  });
+}
