@@ -11,8 +11,9 @@
  * [a fresh temporary directory] where the pipeline's checkpoints are made, kept and reused by
  * later runs (a directory that already holds them is not loaded again), BENCH_SYNC_NODE_ARGS
  * extra `node` flags for Sluice's tool (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`), BENCH_SYNC_OUT
-[none] a file to which each invocation appends one JSON line with every run's seconds (in run
-order; run r starts with the (r mod tools)-th tool).
+ * [none] a file to which each invocation appends one JSON line with every run's seconds (in run
+ * order; run r, counted from 0, starts with tool number r mod the number of tools, counted from 0;
+ * bench/sync/pooled.ts reads it).
  *
  * What is synced: two consecutive checkpoints of a real pipeline (bench/sync/checkpoints.ts:
  * the checkpoint benchmark's program, the second after a step that upserts 1% of the orders).
@@ -21,17 +22,19 @@ order; run r starts with the (r mod tools)-th tool).
  *
  * Timing: every tool runs as a whole process, timed from spawn to exit, Sluice included
  * (bench/sync/sluice-tool.ts, bundled with esbuild, dynamic imports in chunks of their own, and
- * run by plain `node`, the way a Node command-line tool ships: rclone and aws are not compiled at each start either;
- * under tsx, transpiling at start-up cost 2–5 s a run on a loaded machine, and in the
-environment the runner gives a pipeline process, not the shell's); each tool's
- * start-up (a run that loads and exits) is printed beside it. Each run pushes the first checkpoint to a fresh prefix, then the second, then the
- * second again (nothing to do), then pulls the second into an empty directory. The tools run
- * in rotated order in each run. The number of files each run uploaded or downloaded is
- * asserted for every tool: everything, then only the files the second checkpoint added, then
- * none. Before each timed step every dirty page is written back (`sync`, untimed), so that no
- * step pays for the write-back of an earlier one's files, and s3rver keeps its objects in
- * memory (/dev/shm) where the machine has it: a real store's disk is not the client's (see
- * `STORE_FILES_IN`); each run's objects are deleted once the run is done (`deletePrefix`). Where GNU time (`/usr/bin/time`) exists, each push of the first checkpoint and each
+ * run by plain `node`, the way a Node command-line tool ships: rclone and aws are not compiled at
+ * each start either; under tsx, transpiling at start-up cost 2–5 s a run on a loaded machine).
+ * All three run in the same small environment (`BASE_ENV`), plus their own settings. Each
+ * tool's start-up (a run that loads and exits) is printed beside it. Each run pushes the first
+ * checkpoint to a fresh prefix, then the second, then the second again (nothing to do), then
+ * pulls the second into an empty directory. The tools run in rotated order in each run. The
+ * number of files each run uploaded or downloaded is asserted for every tool: everything, then
+ * only the files the second checkpoint added, then none. Before each timed step every dirty page
+ * is written back (`sync`, untimed), so that no step pays for the write-back of an earlier one's
+ * files. s3rver keeps its objects in memory (/dev/shm) where the machine has it, because a real
+ * store's disk is not the client's (see `STORE_FILES_IN`), and each run's objects are deleted
+ * once the run is done (`deletePrefix`), because a real store's memory is not the client's
+ * either. Where GNU time (`/usr/bin/time`) exists, each push of the first checkpoint and each
  * pull also reports the process's peak RSS and CPU seconds (the issue's "a push streams files":
  * Sluice's push used 2.0–2.3× rclone's peak RSS when it read whole files into memory).
  */
@@ -42,7 +45,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { build } from 'esbuild';
-import { buildPipelineEnv } from '../src/manager/pipelines/pipeline-env.js';
 import { CheckpointStore } from '../src/storage/checkpoint-store.js';
 import type { SyncConfig } from '../src/storage/sync-config.js';
 import { type S3TestServer, startS3Server } from '../test/helpers/s3server.js';
@@ -56,6 +58,20 @@ const toolNames = (process.env.BENCH_SYNC_TOOLS ?? 'sluice,rclone,aws').split(',
 const dataDir = process.env.BENCH_SYNC_DATA;
 const outFile = process.env.BENCH_SYNC_OUT;
 const nodeArgs = (process.env.BENCH_SYNC_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+/**
+ * The environment every tool runs in, plus its own settings: the variables the runner passes a
+ * pipeline process (src/manager/pipelines/pipeline-env.ts, `MANAGER_PASSED`), the process whose
+ * start pulls a checkpoint. Not the shell's: this machine's shell sets NODE_EXTRA_CA_CERTS, which
+ * no pipeline inherits and which Node parses at every start, TLS or not (~45 ms a run here), and
+ * CA-bundle variables for the other tools too; the store is plain HTTP.
+ */
+const BASE_ENV: Record<string, string> = Object.fromEntries(
+  Object.entries(process.env).filter(
+    (e): e is [string, string] =>
+      e[1] !== undefined && /^(PATH|HOME|LANG|LANGUAGE|LC_.*|TZ|TMPDIR)$/.test(e[0]),
+  ),
+);
+const PAUSE_AFTER_DELETE_MS = 3_000;
 const SLUICE_TOOL = fileURLToPath(new URL('./sync/sluice-tool.ts', import.meta.url));
 const started = performance.now();
 
@@ -92,7 +108,7 @@ const measureUsage = existsSync(GNU_TIME);
 
 /**
  * Where s3rver keeps its objects: memory (tmpfs), where the machine has one, since a real store's
- * disk is not the client's (about 1 GiB of RAM for the default runs, removed at the end). On one
+ * disk is not the client's (one run's objects at a time: ~320 MiB of RAM with 60 MiB of state). On one
  * disk the store's own writes and write-back compete with the tools' (with Sluice's fsyncs above
  * all, which may wait for other files' data in ext4's journal; not isolated).
  */
@@ -164,14 +180,12 @@ async function bundleSluiceTool(scratch: string): Promise<string> {
 function sluiceTool(s3: S3TestServer, bundle: string): Tool {
   const config = (prefix: string): SyncConfig =>
     s3.syncConfig(`bench/${prefix}`, { multi_thread_cutoff: `${cutoffMiB}M` });
-  // The environment the runner gives a pipeline process (src/manager/pipelines/pipeline-env.ts),
-  // the process whose start pulls a checkpoint, rather than this shell's: on this machine the
-  // shell sets NODE_EXTRA_CA_CERTS, which a pipeline never inherits and which Node parses at
-  // every start, TLS or not (~45 ms of wall time and ~0.1 s of CPU per run here; rclone and aws
-  // read their CA bundles only for a TLS connection, and the store is plain HTTP).
-  const env = buildPipelineEnv(process.env, {}, 'bench-sync');
   const call = (args: object): Outcome => {
-    const { seconds, out, usage } = run(process.execPath, [...nodeArgs, bundle, JSON.stringify(args)], env);
+    const { seconds, out, usage } = run(
+      process.execPath,
+      [...nodeArgs, bundle, JSON.stringify(args)],
+      BASE_ENV,
+    );
     const line = out.split('\n').find((l) => l.startsWith('{'))!;
     return { seconds, files: (JSON.parse(line) as { files: number }).files, usage };
   };
@@ -187,16 +201,13 @@ function sluiceTool(s3: S3TestServer, bundle: string): Tool {
 /** rclone with the flags Feldera's sync passes by default (docs: pipelines/checkpoint-sync). */
 function rcloneTool(s3: S3TestServer): Tool {
   const env = {
-    ...process.env,
+    ...BASE_ENV,
     RCLONE_CONFIG_BENCH_TYPE: 's3',
     RCLONE_CONFIG_BENCH_PROVIDER: 'Other',
     RCLONE_CONFIG_BENCH_ACCESS_KEY_ID: s3.accessKey,
     RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY: s3.secretKey,
     RCLONE_CONFIG_BENCH_ENDPOINT: s3.endpoint,
     RCLONE_CONFIG_BENCH_REGION: s3.region,
-    // rclone's S3 client cannot load a custom CA bundle with its own HTTP transport (and the
-    // loopback server is plain HTTP).
-    AWS_CA_BUNDLE: undefined,
   };
   const flags = [
     '--transfers=20',
@@ -233,7 +244,7 @@ function awsTool(s3: S3TestServer, scratch: string): Tool {
     `[default]\ns3 =\n  multipart_threshold = ${cutoffMiB}MB\n  multipart_chunksize = ${cutoffMiB}MB\n  max_concurrent_requests = 20\n`,
   );
   const env = {
-    ...process.env,
+    ...BASE_ENV,
     AWS_CONFIG_FILE: configFile,
     AWS_ACCESS_KEY_ID: s3.accessKey,
     AWS_SECRET_ACCESS_KEY: s3.secretKey,
@@ -265,18 +276,23 @@ function awsTool(s3: S3TestServer, scratch: string): Tool {
 }
 
 /**
- * Deletes a finished run's objects. With the store in /dev/shm every run's ~300 MiB would
- * otherwise stay in the client machine's memory: on this virtual machine that used up the memory
- * the host had already backed, and from about the eighth run on, every page a tool newly cached
- * cost a host fault (Sluice's pull, which keeps the pulled files cached, went from ~0.40 to
- * 0.50–0.83 s of CPU; bench/README.md, "Sync, tenth pass").
+ * Deletes a finished run's objects. With the store in /dev/shm every run's ~320 MiB (60 MiB of
+ * state) would otherwise stay in the client machine's memory. On this virtual machine, from
+ * about the eighth run on, Sluice's pull (which keeps the pulled files cached) then used
+ * 0.50–0.83 s of CPU instead of ~0.40 s; probably because the store had used up the memory the
+ * host had backed, so that every page a tool newly cached cost a host fault (bench/README.md,
+ * "Sync, tenth pass").
  */
 async function deletePrefix(client: S3Client, prefix: string): Promise<void> {
   for (;;) {
     const page = await client.send(new ListObjectsV2Command({ Bucket: 'bench', Prefix: `${prefix}/` }));
     const keys = (page.Contents ?? []).map((o) => ({ Key: o.Key! }));
     if (keys.length === 0) return;
-    await client.send(new DeleteObjectsCommand({ Bucket: 'bench', Delete: { Objects: keys, Quiet: true } }));
+    const result = await client.send(
+      new DeleteObjectsCommand({ Bucket: 'bench', Delete: { Objects: keys, Quiet: true } }),
+    );
+    const failed = result.Errors ?? [];
+    if (failed.length > 0) throw new Error(`deleting ${prefix}/: ${failed[0]!.Key}: ${failed[0]!.Code}`);
   }
 }
 
@@ -406,6 +422,9 @@ async function main(): Promise<void> {
         if (pull.usage) out.pullUsage.push(pull.usage);
       }
       for (const tool of order) await deletePrefix(storeClient, `${tool.name}-${r}`);
+      // The freed memory goes back to the host within a few seconds (free page reporting); the
+      // next run's first tool should not start in the middle of that.
+      await new Promise((resolve) => setTimeout(resolve, PAUSE_AFTER_DELETE_MS));
     }
 
     if (outFile) {
