@@ -43,9 +43,9 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { build } from 'esbuild';
 import { CheckpointStore } from '../src/storage/checkpoint-store.js';
+import { RemoteStore } from '../src/storage/remote-store.js';
 import type { SyncConfig } from '../src/storage/sync-config.js';
 import { type S3TestServer, startS3Server } from '../test/helpers/s3server.js';
 import { mib, table } from './checkpoint/report.js';
@@ -283,16 +283,12 @@ function awsTool(s3: S3TestServer, scratch: string): Tool {
  * host had backed, so that every page a tool newly cached cost a host fault (bench/README.md,
  * "Sync, tenth pass").
  */
-async function deletePrefix(client: S3Client, prefix: string): Promise<void> {
-  for (;;) {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: 'bench', Prefix: `${prefix}/` }));
-    const keys = (page.Contents ?? []).map((o) => ({ Key: o.Key! }));
-    if (keys.length === 0) return;
-    const result = await client.send(
-      new DeleteObjectsCommand({ Bucket: 'bench', Delete: { Objects: keys, Quiet: true } }),
-    );
-    const failed = result.Errors ?? [];
-    if (failed.length > 0) throw new Error(`deleting ${prefix}/: ${failed[0]!.Key}: ${failed[0]!.Code}`);
+async function deletePrefix(s3: S3TestServer, prefix: string): Promise<void> {
+  const remote = RemoteStore.open(s3.syncConfig(`bench/${prefix}`));
+  try {
+    await remote.objects.deleteKeys((await remote.objects.list('')).map((o) => o.key));
+  } finally {
+    remote.close();
   }
 }
 
@@ -387,7 +383,6 @@ async function main(): Promise<void> {
         pushUsage: [],
         pullUsage: [],
       });
-    const storeClient = s3.client();
     for (let r = 0; r < runs; r++) {
       const order = [...tools.slice(r % tools.length), ...tools.slice(0, r % tools.length)];
       progress(`run ${r + 1}: ${order.map((t) => t.name).join(', ')}`);
@@ -421,7 +416,7 @@ async function main(): Promise<void> {
         if (push.usage) out.pushUsage.push(push.usage);
         if (pull.usage) out.pullUsage.push(pull.usage);
       }
-      for (const tool of order) await deletePrefix(storeClient, `${tool.name}-${r}`);
+      for (const tool of order) await deletePrefix(s3, `${tool.name}-${r}`);
       // The freed memory goes back to the host within a few seconds (free page reporting); the
       // next run's first tool should not start in the middle of that.
       await new Promise((resolve) => setTimeout(resolve, PAUSE_AFTER_DELETE_MS));

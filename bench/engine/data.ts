@@ -3,6 +3,7 @@
  * `orders(id, customer_id, amount, status)`, generated from a seed so every engine (each in its
  * own process) receives exactly the same rows and the same changes in the same order.
  */
+import { mulberry32 } from '../prng.js';
 
 export type CustomerRow = [id: number, region: string, name: string];
 export type OrderRow = [id: number, customerId: number, amount: number, status: string];
@@ -20,18 +21,6 @@ const STATUSES = ['new', 'paid', 'shipped', 'returned'];
 /** Customers per order: the dimension table grows with the fact table. */
 export const CUSTOMERS_PER_ORDER = 0.1;
 
-/** mulberry32: small, fast and good enough to spread keys and values. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export class Dataset {
   private readonly random: () => number;
   /** Current row of every order, by id (ids are 0..n-1). */
@@ -39,7 +28,7 @@ export class Dataset {
   private customers = 0;
 
   constructor(seed: number) {
-    this.random = prng(seed);
+    this.random = mulberry32(seed);
   }
 
   get orderCount(): number {

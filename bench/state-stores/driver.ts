@@ -22,6 +22,7 @@ import type { StateReader, StateWriter } from '../../src/engine/state-codec.js';
 import { TraceStorage } from '../../src/engine/trace/storage.js';
 import { type BatchFileRef, Trace } from '../../src/engine/trace/trace.js';
 import { UndoLog } from '../../src/engine/undo-log.js';
+import { mulberry32 } from '../prng.js';
 
 export const STORES = ['spine', 'lmdb', 'sqlite', 'leveldb'] as const;
 export type StoreName = (typeof STORES)[number];
@@ -260,18 +261,6 @@ export const KINDS: Record<StoreName, StoreKind> = {
   leveldb: levelKind,
 };
 
-/** Deterministic pseudo-random generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const keyOf = (i: number) => `k${String(i).padStart(10, '0')}`;
 function randomValue(next: () => number): Buffer {
   const v = Buffer.allocUnsafe(100);
@@ -296,7 +285,7 @@ export async function measure(name: StoreName, entries: number): Promise<StoreRe
     const checkpoints = join(root, 'checkpoints');
     mkdirSync(live);
     mkdirSync(checkpoints);
-    const next = random(7);
+    const next = mulberry32(7);
     const store = await kind.create(live);
     let t = performance.now();
     for (let start = 0; start < entries; start += 10_000) {

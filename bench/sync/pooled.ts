@@ -12,6 +12,7 @@
  * Throws unless every invocation ran the same tools, state size, cutoff and number of runs.
  */
 import { readFileSync } from 'node:fs';
+import { mulberry32 } from '../prng.js';
 
 type Step = 'start' | 'push' | 'next' | 'noop' | 'pull';
 type Runs = Record<string, Record<Step, number[]>>;
@@ -57,20 +58,9 @@ const median = (xs: number[]) => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
-/** Mulberry32: a small seeded PRNG, so that the interval printed is the same at every call. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The 2.5th and 97.5th percentiles of the pooled median over two-level resamples of `groups`. */
 function bootstrapMedian(groups: number[][]): [number, number] {
-  const random = prng(20261202);
+  const random = mulberry32(20261202);
   const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)]!;
   const medians: number[] = [];
   for (let i = 0; i < RESAMPLES; i++) {
